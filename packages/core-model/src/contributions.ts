@@ -1,0 +1,62 @@
+/**
+ * What the identity (irsa) and TLS (mtls) packages give a component's pod. thanos-components depends on
+ * these interfaces only, never on the packages that implement them.
+ */
+
+/** The Thanos components that run pods. */
+export type ComponentKind =
+  | 'receive-router'
+  | 'receive-ingestor'
+  | 'query'
+  | 'query-frontend'
+  | 'store-gateway'
+  | 'compactor'
+  | 'ruler'
+  | 'bucket-web';
+
+export interface EnvVarSpec {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string }; fieldRef?: { fieldPath: string } };
+}
+
+export interface VolumeSpec {
+  name: string;
+  secret?: { secretName: string; defaultMode?: number };
+  configMap?: { name: string };
+  emptyDir?: { sizeLimit?: string };
+  projected?: Record<string, unknown>;
+}
+
+export interface VolumeMountSpec {
+  name: string;
+  mountPath: string;
+  readOnly?: boolean;
+}
+
+/** Cloud identity of a component: what its ServiceAccount and pods carry. */
+export interface PodIdentity {
+  serviceAccountAnnotations: Record<string, string>;
+  podLabels: Record<string, string>;
+  env: EnvVarSpec[];
+}
+
+export interface IdentityContribution {
+  /** Identity of the pods of a component; components that do not touch the bucket get an empty one. */
+  forComponent(component: ComponentKind): PodIdentity;
+  /** Content of `objstore.yml` (no credentials in it). */
+  objstoreConfig: string;
+}
+
+/** TLS of a component: flags, and the volumes holding certificates. */
+export interface PodTls {
+  args: string[];
+  volumes: VolumeSpec[];
+  mounts: VolumeMountSpec[];
+}
+
+export interface TlsContribution {
+  forComponent(component: ComponentKind): PodTls;
+}
+
+export const NO_TLS: PodTls = Object.freeze({ args: [], volumes: [], mounts: [] }) as PodTls;

@@ -1,0 +1,100 @@
+/**
+ * Defaults that depend on other fields. Static defaults live in the schema (`default` keywords, applied by
+ * ajv while validating); this file fills in the rest, once, right after validation.
+ */
+import type { Environment } from './schema/environment.js';
+
+export type Size = Environment['size'];
+export type ResourceSpec = { requests: { cpu: string; memory: string }; limits: { cpu?: string; memory: string } };
+
+/** The workloads whose resources come from the size preset. */
+export type SizedWorkload =
+  | 'router'
+  | 'ingestor'
+  | 'query'
+  | 'queryFrontend'
+  | 'storeGateway'
+  | 'compactor'
+  | 'ruler'
+  | 'bucketWeb';
+
+const r = (cpu: string, memory: string, limit: string): ResourceSpec => ({
+  requests: { cpu, memory },
+  limits: { memory: limit },
+});
+
+/** Requests and memory limits per size. Sized for Thanos' own guidance: ingestors and store gateways need memory. */
+export const SIZE_PRESETS: Record<Size, Record<SizedWorkload, ResourceSpec>> = {
+  small: {
+    router: r('100m', '128Mi', '512Mi'),
+    ingestor: r('250m', '512Mi', '2Gi'),
+    query: r('100m', '256Mi', '1Gi'),
+    queryFrontend: r('50m', '128Mi', '512Mi'),
+    storeGateway: r('100m', '512Mi', '2Gi'),
+    compactor: r('250m', '512Mi', '2Gi'),
+    ruler: r('100m', '256Mi', '1Gi'),
+    bucketWeb: r('50m', '64Mi', '256Mi'),
+  },
+  medium: {
+    router: r('500m', '512Mi', '2Gi'),
+    ingestor: r('1', '4Gi', '8Gi'),
+    query: r('500m', '1Gi', '4Gi'),
+    queryFrontend: r('250m', '512Mi', '2Gi'),
+    storeGateway: r('500m', '2Gi', '8Gi'),
+    compactor: r('1', '2Gi', '8Gi'),
+    ruler: r('500m', '1Gi', '4Gi'),
+    bucketWeb: r('100m', '128Mi', '512Mi'),
+  },
+  large: {
+    router: r('1', '1Gi', '4Gi'),
+    ingestor: r('2', '16Gi', '32Gi'),
+    query: r('2', '4Gi', '16Gi'),
+    queryFrontend: r('500m', '1Gi', '4Gi'),
+    storeGateway: r('2', '8Gi', '32Gi'),
+    compactor: r('2', '8Gi', '16Gi'),
+    ruler: r('1', '2Gi', '8Gi'),
+    bucketWeb: r('100m', '128Mi', '512Mi'),
+  },
+};
+
+type WithResources = {
+  resources?: { requests?: { cpu?: string; memory?: string }; limits?: { cpu?: string; memory?: string } };
+};
+
+function fill(target: WithResources, preset: ResourceSpec): void {
+  const given = target.resources ?? {};
+  const limits: { cpu?: string; memory: string } = { memory: given.limits?.memory ?? preset.limits.memory };
+  const cpuLimit = given.limits?.cpu ?? preset.limits.cpu;
+  if (cpuLimit !== undefined) limits.cpu = cpuLimit;
+  target.resources = {
+    requests: {
+      cpu: given.requests?.cpu ?? preset.requests.cpu,
+      memory: given.requests?.memory ?? preset.requests.memory,
+    },
+    limits,
+  };
+}
+
+/** Fills every default that is not a constant. Mutates the freshly validated document. */
+export function applyDerivedDefaults(env: Environment): void {
+  const preset = SIZE_PRESETS[env.size];
+  env.objectStorage.endpoint ??= `s3.${env.objectStorage.region}.amazonaws.com`;
+  if (env.identity) env.identity.aws.roleNamePrefix ??= `thanos-${env.name}`;
+  fill(env.receive.router, preset.router);
+  for (const h of env.receive.hashrings) fill(h, preset.ingestor);
+  fill(env.query, preset.query);
+  fill(env.queryFrontend, preset.queryFrontend);
+  fill(env.storeGateway, preset.storeGateway);
+  fill(env.compactor, preset.compactor);
+  fill(env.ruler, preset.ruler);
+  fill(env.bucketWeb, preset.bucketWeb);
+}
+
+/** The resolved resources of a workload (always present once defaults are applied). */
+export function resourcesOf(workload: WithResources): ResourceSpec {
+  const res = workload.resources;
+  if (!res?.requests?.cpu || !res.requests.memory || !res.limits?.memory) {
+    throw new Error('resources are filled by applyDerivedDefaults; was the environment loaded with loadEnvironments?');
+  }
+  return res as ResourceSpec;
+}

@@ -1,0 +1,49 @@
+export {
+  type ComponentKind,
+  type EnvVarSpec,
+  type IdentityContribution,
+  NO_TLS,
+  type PodIdentity,
+  type PodTls,
+  type TlsContribution,
+  type VolumeMountSpec,
+  type VolumeSpec,
+} from './contributions.js';
+export { applyDerivedDefaults, type ResourceSpec, resourcesOf, SIZE_PRESETS, type SizedWorkload } from './defaults.js';
+export { formatDuration, parseDuration, parseTimeBound } from './duration.js';
+export { closest, type LoadedEnvironment, loadEnvironments, type SourceFile, sortProblems } from './load.js';
+export {
+  type KubeObject,
+  type LabelSpec,
+  MANAGED_BY,
+  type Manifest,
+  manifestFile,
+  type ObjectMeta,
+  objectId,
+  objectProblems,
+  PART_OF,
+  selectorLabels,
+  standardLabels,
+  toPlain,
+} from './manifest.js';
+export { DNS_LABEL_MAX, names, PORTS, podHost, STATEFULSET_NAME_MAX, serviceHost } from './names.js';
+export {
+  type FieldPath,
+  fieldName,
+  formatProblem,
+  InvalidEnvironmentError,
+  type Problem,
+  type ProblemSink,
+} from './problems.js';
+export { type Environment, EnvironmentSchema, SUPPORTED_THANOS_VERSIONS } from './schema/environment.js';
+export { editorSchema, editorSchemaText } from './schema/export.js';
+export {
+  compareTree,
+  type EnvironmentTree,
+  existingEnvironments,
+  readTree,
+  recoverInterrupted,
+  type TreeChanges,
+  writeTrees,
+} from './writer.js';
+export { conventionalOrder, GENERATED_MARK, generatedHeader, isGenerated, manifestYaml, yamlText } from './yaml.js';

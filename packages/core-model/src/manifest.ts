@@ -1,0 +1,115 @@
+/**
+ * The resource model: a generated Kubernetes object together with the component folder it is written to,
+ * standard labels, validation (types, required fields, unknown fields, names) and the file it lands in.
+ */
+import type { Environment } from './schema/environment.js';
+import { unknownFields } from './strict-fields.js';
+
+export interface ObjectMeta {
+  name?: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** Any Kubernetes object; kubernetes-models instances add `validate()`. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata?: ObjectMeta;
+  validate?: () => void;
+}
+
+/** One object of the output and the component folder it belongs to (`query`, `receive`, `store-gateway`, …). */
+export interface Manifest {
+  component: string;
+  object: KubeObject;
+}
+
+export const PART_OF = 'thanos';
+export const MANAGED_BY = 'thanos-gitops';
+
+export interface LabelSpec {
+  /** The application (`thanos-query`, `thanos-receive-ingestor`, `memcached`). */
+  name: string;
+  /** The workload instance (`thanos-receive-ingestor-default`). */
+  instance: string;
+  /** Its role in the deployment (`query-layer`, `database-write-hashring`, …). */
+  component: string;
+  /** Version of the software the pods run. */
+  version: string;
+}
+
+/** Labels that select a workload's pods: stable across upgrades (no version in them). */
+export function selectorLabels(spec: LabelSpec): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': spec.name,
+    'app.kubernetes.io/instance': spec.instance,
+  };
+}
+
+/** The standard labels on every object (Kubernetes' recommended set) plus the environment's own. */
+export function standardLabels(env: Environment, spec: LabelSpec): Record<string, string> {
+  return {
+    ...env.labels,
+    ...selectorLabels(spec),
+    'app.kubernetes.io/component': spec.component,
+    'app.kubernetes.io/part-of': PART_OF,
+    'app.kubernetes.io/managed-by': MANAGED_BY,
+    'app.kubernetes.io/version': spec.version,
+  };
+}
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Kinds whose names must be DNS-1123 labels (they become host names or label values). */
+const LABEL_NAMED = new Set(['Service', 'Namespace', 'StatefulSet', 'Deployment']);
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/** Every reason the object is not valid; empty when it is. */
+export function objectProblems(obj: KubeObject): string[] {
+  const problems: string[] = [];
+  const id = `${obj.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata?.name}`;
+  try {
+    obj.validate?.();
+  } catch (err) {
+    problems.push(`${id}: ${(err as Error).message}`);
+  }
+  if (typeof obj.validate !== 'function') problems.push(`${id}: not a kubernetes-models object, so not schema-checked`);
+  const plain = toPlain(obj);
+  for (const path of unknownFields(plain as { apiVersion: string; kind: string }))
+    problems.push(`${id}: unknown field ${path}`);
+  const name = obj.metadata?.name ?? '';
+  const max = LABEL_NAMED.has(obj.kind) ? 63 : 253;
+  const re = LABEL_NAMED.has(obj.kind) ? DNS_LABEL : DNS_SUBDOMAIN;
+  if (!re.test(name) || name.length > max) {
+    problems.push(
+      `${id}: metadata.name must be a DNS-1123 ${max === 63 ? 'label' : 'subdomain'} of at most ${max} characters`,
+    );
+  }
+  for (const [k, v] of Object.entries(obj.metadata?.labels ?? {})) {
+    if (!LABEL_KEY.test(k)) problems.push(`${id}: label key "${k}" is not a valid label key`);
+    if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) {
+      problems.push(`${id}: label ${k}="${v}" is not a valid label value`);
+    }
+  }
+  return problems;
+}
+
+/** The object as plain JSON data (drops undefined fields and class instances). */
+export function toPlain(obj: unknown): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(obj)) as Record<string, unknown>;
+}
+
+/** `kind/namespace/name`, the identity of an object in summaries and diffs. */
+export function objectId(obj: { kind: string; metadata?: { name?: string; namespace?: string } }): string {
+  return `${obj.kind}/${obj.metadata?.namespace ?? '-'}/${obj.metadata?.name ?? ''}`;
+}
+
+/** The file an object is written to, relative to `clusters/<env>/`: `<component>/<kind>-<name>.yaml`. */
+export function manifestFile(m: Manifest): string {
+  const kind = m.object.kind.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+  return `${m.component}/${kind}-${m.object.metadata?.name ?? ''}.yaml`;
+}

@@ -1,0 +1,46 @@
+/**
+ * Names and addresses of everything the generator creates, in one place, so that every package (and every
+ * cross-reference between components) agrees on them.
+ */
+import type { Environment } from './schema/environment.js';
+
+/** Kubernetes' limit for a StatefulSet name: its pods' controller-revision-hash label must fit in 63 characters. */
+export const STATEFULSET_NAME_MAX = 52;
+/** Kubernetes' limit for names that become DNS labels (Services, Deployments' pods). */
+export const DNS_LABEL_MAX = 63;
+
+export const PORTS = {
+  grpc: 10901,
+  http: 10902,
+  remoteWrite: 19291,
+  capnp: 19391,
+  memcached: 11211,
+  queryFrontendHttp: 9090,
+} as const;
+
+export const names = {
+  query: 'thanos-query',
+  queryFrontend: 'thanos-query-frontend',
+  router: 'thanos-receive-router',
+  ingestor: (hashring: string) => `thanos-receive-ingestor-${hashring}`,
+  hashringsConfig: 'thanos-receive-hashrings',
+  limitsConfig: 'thanos-receive-limits',
+  store: (partition: number, shard: number, partitions: number) =>
+    partitions === 1 ? `thanos-store-${shard}` : `thanos-store-p${partition}-${shard}`,
+  compactor: (shard: number | undefined) => (shard === undefined ? 'thanos-compact' : `thanos-compact-${shard}`),
+  ruler: 'thanos-rule',
+  bucketWeb: 'thanos-bucket-web',
+  memcached: (cache: 'index' | 'results') => `thanos-memcached-${cache}`,
+  objstoreSecret: 'thanos-objstore',
+  endpointsConfig: 'thanos-query-endpoints',
+} as const;
+
+/** The in-cluster DNS name of a Service. */
+export function serviceHost(env: Environment, service: string): string {
+  return `${service}.${env.namespace}.svc.${env.cluster.domain}`;
+}
+
+/** The stable DNS name of pod `ordinal` of a StatefulSet behind its headless Service of the same name. */
+export function podHost(env: Environment, statefulSet: string, ordinal: number): string {
+  return `${statefulSet}-${ordinal}.${statefulSet}.${env.namespace}.svc.${env.cluster.domain}`;
+}

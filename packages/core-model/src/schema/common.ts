@@ -1,0 +1,140 @@
+/**
+ * Building blocks shared by every section of the environment schema: names, durations,
+ * quantities and the knobs every workload has. Each option carries its documentation in
+ * `description`, which becomes the hover text in editors through the exported JSON Schema.
+ */
+import { type TSchema, Type } from '@sinclair/typebox';
+
+/** A DNS-1123 label (lower-case alphanumerics and '-', starting and ending alphanumeric). */
+export const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/** A Prometheus/Thanos duration such as `15d`, `2h30m` or `0d`. */
+export const DURATION = '^(0|([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?)$';
+/** A Kubernetes resource quantity such as `500m`, `2`, `512Mi`, `50Gi`. */
+export const QUANTITY = '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$';
+
+export const DnsLabel = (description: string, maxLength = 63) =>
+  Type.String({ pattern: DNS_LABEL, minLength: 1, maxLength, description });
+
+export const Duration = (description: string, defaultValue?: string) =>
+  Type.String({
+    pattern: DURATION,
+    minLength: 1,
+    description,
+    ...(defaultValue === undefined ? {} : { default: defaultValue }),
+  });
+
+export const Quantity = (description: string, defaultValue?: string) =>
+  Type.String({
+    pattern: QUANTITY,
+    description,
+    ...(defaultValue === undefined ? {} : { default: defaultValue }),
+  });
+
+/** A strict object: unknown keys are errors. */
+export const Obj = <T extends Record<string, TSchema>>(
+  properties: T,
+  description: string,
+  extra: Record<string, unknown> = {},
+) => Type.Object(properties, { additionalProperties: false, description, ...extra });
+
+export const StringMap = (description: string) =>
+  Type.Record(Type.String({ minLength: 1 }), Type.String(), { description, default: {} });
+
+export const ResourceList = Obj(
+  {
+    cpu: Type.Optional(Quantity('CPU, in cores or millicores (`500m`).')),
+    memory: Type.Optional(Quantity('Memory, in bytes with a binary suffix (`512Mi`, `2Gi`).')),
+  },
+  'A set of compute resources.',
+);
+
+export const Resources = Obj(
+  {
+    requests: Type.Optional(ResourceList),
+    limits: Type.Optional(ResourceList),
+  },
+  'Requests and limits of the main container. Unset values come from the environment `size` preset ' +
+    '(see `size`). A memory limit is always set; a CPU limit only when given here.',
+);
+
+export const Toleration = Obj(
+  {
+    key: Type.Optional(Type.String({ description: 'Taint key the toleration applies to.' })),
+    operator: Type.Optional(
+      Type.Union([Type.Literal('Exists'), Type.Literal('Equal')], { description: 'Exists or Equal.' }),
+    ),
+    value: Type.Optional(Type.String({ description: 'Taint value, with operator Equal.' })),
+    effect: Type.Optional(
+      Type.Union([Type.Literal('NoSchedule'), Type.Literal('PreferNoSchedule'), Type.Literal('NoExecute')], {
+        description: 'Taint effect to match; empty matches all.',
+      }),
+    ),
+    tolerationSeconds: Type.Optional(Type.Integer({ minimum: 0, description: 'For NoExecute: how long to stay.' })),
+  },
+  'A Kubernetes toleration.',
+);
+
+export const EnvVar = Obj(
+  {
+    name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Variable name.' }),
+    value: Type.Optional(Type.String({ description: 'Literal value.' })),
+    secretKeyRef: Type.Optional(
+      Obj(
+        { name: DnsLabel('Secret name.', 253), key: Type.String({ minLength: 1, description: 'Key in the Secret.' }) },
+        'Take the value from a key of a Secret (the Secret is not generated: create it out of band).',
+      ),
+    ),
+  },
+  'An extra environment variable: exactly one of `value` or `secretKeyRef`.',
+);
+
+export const ExtraVolume = Obj(
+  {
+    name: DnsLabel('Volume name, unique in the pod.'),
+    mountPath: Type.String({ pattern: '^/', description: 'Absolute path the volume is mounted at.' }),
+    readOnly: Type.Boolean({ default: true, description: 'Mount read-only. Default true.' }),
+    configMap: Type.Optional(DnsLabel('Mount this ConfigMap.', 253)),
+    secret: Type.Optional(DnsLabel('Mount this Secret.', 253)),
+    emptyDir: Type.Optional(Obj({ sizeLimit: Type.Optional(Quantity('Size limit.')) }, 'A scratch emptyDir.')),
+  },
+  'An extra volume and its mount in the main container: exactly one of `configMap`, `secret`, `emptyDir`.',
+);
+
+/** Knobs every workload (Deployment or StatefulSet) accepts. */
+export const workloadOptions = {
+  resources: Type.Optional(Resources),
+  nodeSelector: Type.Optional(StringMap('Node labels the pods must run on.')),
+  tolerations: Type.Optional(Type.Array(Toleration, { description: 'Tolerations of the pods.' })),
+  priorityClassName: Type.Optional(
+    Type.String({ pattern: DNS_LABEL, description: 'PriorityClass of the pods (the class is not generated).' }),
+  ),
+  podAnnotations: Type.Optional(StringMap('Extra annotations on the pods.')),
+  logLevel: Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')], {
+    default: 'info',
+    description: 'Thanos log level (`--log.level`). Default `info`.',
+  }),
+  extraArgs: Type.Array(Type.String({ pattern: '^--[a-z0-9][a-z0-9.\\-_]*(=.*)?$' }), {
+    default: [],
+    description:
+      'Escape hatch: extra Thanos flags (`--flag=value`), appended after the generated ones. Each flag is ' +
+      'checked against the pinned Thanos release; a flag the generator already sets is an error.',
+  }),
+  extraEnv: Type.Array(EnvVar, { default: [], description: 'Escape hatch: extra environment variables.' }),
+  extraVolumes: Type.Array(ExtraVolume, {
+    default: [],
+    description: 'Escape hatch: extra volumes mounted into the main container.',
+  }),
+};
+
+export const Replicas = (description: string, defaultValue: number, minimum = 1) =>
+  Type.Integer({ minimum, maximum: 100, default: defaultValue, description });
+
+export const Storage = {
+  storage: Quantity('Size of the persistent volume of each pod.', '10Gi'),
+  storageClass: Type.Optional(
+    Type.String({
+      pattern: DNS_LABEL,
+      description: 'StorageClass of the persistent volume; the cluster default when unset.',
+    }),
+  ),
+};

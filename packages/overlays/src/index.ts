@@ -1,0 +1,51 @@
+/**
+ * Assembles an environment's objects into its Kustomize base: one YAML file per object in a folder per
+ * component, and the `kustomization.yaml` that lists them and applies the environment's patches.
+ */
+import {
+  type Environment,
+  type EnvironmentTree,
+  generatedHeader,
+  type Manifest,
+  manifestFile,
+  manifestYaml,
+  yamlText,
+} from '@thanos-gitops/core-model';
+
+export const KUSTOMIZATION = 'kustomization.yaml';
+
+/** `kustomization.yaml` data for the given resource files. */
+export function kustomization(env: Environment, resources: readonly string[]): Record<string, unknown> {
+  const k: Record<string, unknown> = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: [...resources].sort(),
+  };
+  if (env.patches.length > 0) {
+    k.patches = env.patches.map((p) => ({
+      target: { ...p.target },
+      patch: p.patch,
+    }));
+  }
+  return k;
+}
+
+/**
+ * The file tree of `clusters/<env>/`. Throws when two objects would land in the same file, which
+ * would mean two objects with the same kind and name.
+ */
+export function assembleTree(
+  env: Environment,
+  environmentFile: string,
+  manifests: readonly Manifest[],
+): EnvironmentTree {
+  const files = new Map<string, string>();
+  for (const m of manifests) {
+    const path = manifestFile(m);
+    if (files.has(path)) throw new Error(`two objects render to ${path}: ${m.object.kind} ${m.object.metadata?.name}`);
+    files.set(path, manifestYaml(m.object, environmentFile));
+  }
+  const k = kustomization(env, [...files.keys()]);
+  files.set(KUSTOMIZATION, `${generatedHeader(environmentFile)}\n${yamlText(k)}`);
+  return { env: env.name, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+}

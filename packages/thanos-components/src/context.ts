@@ -1,0 +1,21 @@
+/** What every component renderer receives: the environment and what identity and TLS give its pods. */
+import type {
+  Environment,
+  FieldPath,
+  IdentityContribution,
+  Manifest,
+  TlsContribution,
+} from '@thanos-gitops/core-model';
+
+export interface RenderContext {
+  env: Environment;
+  /** The environment file, as named in generated headers and messages. */
+  file: string;
+  identity: IdentityContribution;
+  tls: TlsContribution;
+  /** Records a problem with the environment at a field; rendering goes on so all problems are reported. */
+  report(path: FieldPath, message: string): void;
+}
+
+/** A component renderer: one file of this package each, named after the component. */
+export type ComponentRenderer = (ctx: RenderContext) => Manifest[];

@@ -1,0 +1,40 @@
+/**
+ * Every Thanos component, one file each. `renderComponents` runs them in a fixed order; each returns
+ * its objects tagged with the folder they are written to.
+ */
+import type { Manifest } from '@thanos-gitops/core-model';
+import { alerts } from './alerts.js';
+import { bucketWeb } from './bucket-web.js';
+import { compactor } from './compactor.js';
+import type { ComponentRenderer, RenderContext } from './context.js';
+import { memcached } from './memcached.js';
+import { namespace } from './namespace.js';
+import { networkPolicies } from './network-policies.js';
+import { query } from './query.js';
+import { queryFrontend } from './query-frontend.js';
+import { receive } from './receive.js';
+import { ruler } from './ruler.js';
+import { storeGateway } from './store-gateway.js';
+
+export const COMPONENTS: readonly ComponentRenderer[] = [
+  namespace,
+  receive,
+  query,
+  queryFrontend,
+  storeGateway,
+  memcached,
+  compactor,
+  ruler,
+  bucketWeb,
+  networkPolicies,
+  alerts,
+];
+
+export function renderComponents(ctx: RenderContext): Manifest[] {
+  return COMPONENTS.flatMap((render) => render(ctx));
+}
+
+export type { ComponentRenderer, RenderContext } from './context.js';
+export { endpointsConfig, storeApiServices } from './endpoints.js';
+export { checkThanosArgs, isKnownFlag, type ThanosCommand } from './flags.js';
+export { partitionRanges } from './store-gateway.js';

@@ -1,0 +1,42 @@
+/** The namespace (Pod Security "restricted" enforced) and the object-storage configuration. */
+import { type Manifest, names } from '@thanos-gitops/core-model';
+import { Namespace, Secret } from 'kubernetes-models/v1';
+import type { RenderContext } from './context.js';
+import { metadata } from './objects.js';
+
+export function namespace(ctx: RenderContext): Manifest[] {
+  const { env } = ctx;
+  const labels = {
+    name: 'thanos',
+    instance: `thanos-${env.name}`,
+    component: 'namespace',
+    version: env.thanos.version,
+  };
+  const meta = metadata(env, env.namespace, labels);
+  return [
+    {
+      component: 'namespace',
+      object: new Namespace({
+        metadata: {
+          name: env.namespace,
+          labels: {
+            ...meta.labels,
+            'pod-security.kubernetes.io/enforce': 'restricted',
+            'pod-security.kubernetes.io/enforce-version': 'latest',
+            'pod-security.kubernetes.io/audit': 'restricted',
+            'pod-security.kubernetes.io/warn': 'restricted',
+          },
+        },
+      }),
+    },
+    {
+      component: 'namespace',
+      object: new Secret({
+        metadata: metadata(env, names.objstoreSecret, { ...labels, component: 'object-storage' }),
+        type: 'Opaque',
+        // No credentials: pods authenticate with their cloud identity (see the irsa package).
+        stringData: { 'objstore.yml': ctx.identity.objstoreConfig },
+      }),
+    },
+  ];
+}

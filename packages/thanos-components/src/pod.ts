@@ -1,0 +1,244 @@
+/**
+ * Pod plumbing every Thanos workload shares: the restricted security context, probes, spreading across
+ * zones and nodes, identity and TLS wiring, the object-storage secret, and the escape hatches.
+ * A component file calls these and only says what is special about it.
+ */
+import {
+  type ComponentKind,
+  type Environment,
+  type FieldPath,
+  type LabelSpec,
+  names,
+  PORTS,
+  resourcesOf,
+  selectorLabels,
+  standardLabels,
+  type VolumeMountSpec,
+  type VolumeSpec,
+} from '@thanos-gitops/core-model';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
+import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
+import type { RenderContext } from './context.js';
+import { checkThanosArgs, type ThanosCommand } from './flags.js';
+
+/** The knobs of a workload in the environment file (see `workloadOptions` in the schema). */
+export type WorkloadOptions = Environment['query'];
+type CommonOptions = Pick<
+  WorkloadOptions,
+  | 'resources'
+  | 'nodeSelector'
+  | 'tolerations'
+  | 'priorityClassName'
+  | 'podAnnotations'
+  | 'logLevel'
+  | 'extraArgs'
+  | 'extraEnv'
+  | 'extraVolumes'
+>;
+
+export const OBJSTORE_DIR = '/etc/thanos/objstore';
+export const OBJSTORE_FILE = `${OBJSTORE_DIR}/objstore.yml`;
+export const DATA_DIR = '/var/thanos';
+/** nobody:nogroup, as in the Thanos image. */
+export const RUN_AS = 65534;
+
+export function thanosImage(env: Environment): string {
+  const t = env.thanos;
+  return `${t.image}:${t.version}${t.digest ? `@${t.digest}` : ''}`;
+}
+
+export function thanosLabels(name: string, instance: string, component: string, env: Environment): LabelSpec {
+  return { name, instance, component, version: env.thanos.version };
+}
+
+/** Pod-level security context satisfying Pod Security Standards "restricted". */
+export function podSecurityContext(): IPodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: RUN_AS,
+    runAsGroup: RUN_AS,
+    fsGroup: RUN_AS,
+    fsGroupChangePolicy: 'OnRootMismatch',
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** Container-level security context satisfying Pod Security Standards "restricted". */
+export function containerSecurityContext(): ISecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** HTTP probes on Thanos' health endpoints. */
+export function thanosProbes(port = 'http'): Pick<IContainer, 'livenessProbe' | 'readinessProbe'> {
+  return {
+    livenessProbe: {
+      httpGet: { path: '/-/healthy', port, scheme: 'HTTP' },
+      periodSeconds: 30,
+      timeoutSeconds: 5,
+      failureThreshold: 4,
+    },
+    readinessProbe: {
+      httpGet: { path: '/-/ready', port, scheme: 'HTTP' },
+      periodSeconds: 5,
+      timeoutSeconds: 5,
+      failureThreshold: 20,
+    },
+  };
+}
+
+/** Prefer one pod per node, and spread evenly across zones and nodes. */
+export function spreading(labels: LabelSpec): Pick<IPodSpec, 'affinity' | 'topologySpreadConstraints'> {
+  const selector = { matchLabels: selectorLabels(labels) };
+  return {
+    affinity: {
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 100, podAffinityTerm: { labelSelector: selector, topologyKey: 'kubernetes.io/hostname' } },
+        ],
+      },
+    },
+    topologySpreadConstraints: [
+      {
+        maxSkew: 1,
+        topologyKey: 'topology.kubernetes.io/zone',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: selector,
+      },
+      {
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: selector,
+      },
+    ],
+  };
+}
+
+export function resourceRequirements(options: CommonOptions) {
+  const r = resourcesOf(options);
+  return { requests: { ...r.requests }, limits: { ...r.limits } };
+}
+
+export interface ThanosPod {
+  ctx: RenderContext;
+  component: ComponentKind;
+  labels: LabelSpec;
+  options: CommonOptions;
+  /** Where `options` sits in the environment file, for problems with extra args and volumes. */
+  optionsPath: FieldPath;
+  /** `receive`, `query`, `store`, …, or `tools bucket web`. */
+  command: ThanosCommand;
+  args: string[];
+  ports: { name: string; containerPort: number }[];
+  /** Mount the object-storage config and pass `--objstore.config-file`. */
+  objstore?: boolean;
+  volumes?: VolumeSpec[];
+  mounts?: VolumeMountSpec[];
+  /** A pod annotation whose change rolls the pods (e.g. the hash of a mounted config). */
+  rolloutAnnotations?: Record<string, string>;
+  terminationGracePeriodSeconds?: number;
+  serviceAccountName: string;
+}
+
+/** The flag an argument sets (`--tsdb.retention=15d` → `tsdb.retention`). */
+export function flagName(arg: string): string {
+  return arg.replace(/^--/, '').split('=')[0] ?? '';
+}
+
+/** Everything after the generated args: extra args, checked against the pinned Thanos release. */
+function finalArgs(p: ThanosPod, generated: string[]): string[] {
+  const problems = checkThanosArgs(p.command, generated);
+  if (problems.length > 0) {
+    throw new Error(`generated an invalid flag for thanos ${p.command}: ${problems.join('; ')}`);
+  }
+  const generatedNames = new Set(generated.map(flagName));
+  p.options.extraArgs.forEach((arg, i) => {
+    const at = [...p.optionsPath, 'extraArgs', i];
+    const own = checkThanosArgs(p.command, [arg]);
+    if (own.length > 0) p.ctx.report(at, own.join('; '));
+    else if (generatedNames.has(flagName(arg)) && checkThanosArgs(p.command, [...generated, arg]).length > 0) {
+      p.ctx.report(at, `${flagName(arg)} is already set by the generator; change the modelled option instead`);
+    }
+  });
+  return [...generated, ...p.options.extraArgs];
+}
+
+/** The pod template of a Thanos workload. */
+export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
+  const { env } = p.ctx;
+  const identity = p.ctx.identity.forComponent(p.component);
+  const tls = p.ctx.tls.forComponent(p.component);
+  const volumes: VolumeSpec[] = [...(p.volumes ?? [])];
+  const mounts: VolumeMountSpec[] = [...(p.mounts ?? [])];
+  const generated = [`--log.level=${p.options.logLevel}`, '--log.format=logfmt', '--enable-auto-gomemlimit', ...p.args];
+  if (p.objstore) {
+    volumes.push({ name: 'objstore', secret: { secretName: names.objstoreSecret, defaultMode: 0o440 } });
+    mounts.push({ name: 'objstore', mountPath: OBJSTORE_DIR, readOnly: true });
+    generated.push(`--objstore.config-file=${OBJSTORE_FILE}`);
+  }
+  generated.push(...tls.args);
+  volumes.push(...tls.volumes);
+  mounts.push(...tls.mounts);
+  for (const v of p.options.extraVolumes) {
+    const source = v.configMap
+      ? { configMap: { name: v.configMap } }
+      : v.secret
+        ? { secret: { secretName: v.secret } }
+        : { emptyDir: v.emptyDir?.sizeLimit ? { sizeLimit: v.emptyDir.sizeLimit } : {} };
+    volumes.push({ name: v.name, ...source });
+    mounts.push({ name: v.name, mountPath: v.mountPath, readOnly: v.readOnly });
+  }
+  const args = finalArgs(p, generated);
+  const envVars = [
+    ...identity.env,
+    ...p.options.extraEnv.map((e) =>
+      e.secretKeyRef
+        ? { name: e.name, valueFrom: { secretKeyRef: { ...e.secretKeyRef } } }
+        : { name: e.name, value: e.value ?? '' },
+    ),
+  ];
+  const container: IContainer = {
+    name: 'thanos',
+    image: thanosImage(env),
+    imagePullPolicy: 'IfNotPresent',
+    args: [...p.command.split(' '), ...args],
+    ports: p.ports.map((port) => ({ ...port, protocol: 'TCP' })),
+    ...thanosProbes(),
+    resources: resourceRequirements(p.options),
+    securityContext: containerSecurityContext(),
+    terminationMessagePolicy: 'FallbackToLogsOnError',
+    ...(envVars.length > 0 ? { env: envVars } : {}),
+    ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
+  };
+  const annotations = { ...p.options.podAnnotations, ...(p.rolloutAnnotations ?? {}) };
+  return {
+    metadata: {
+      labels: { ...standardLabels(env, p.labels), ...identity.podLabels },
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    },
+    spec: {
+      serviceAccountName: p.serviceAccountName,
+      automountServiceAccountToken: false,
+      securityContext: podSecurityContext(),
+      terminationGracePeriodSeconds: p.terminationGracePeriodSeconds ?? 120,
+      containers: [container],
+      ...(volumes.length > 0 ? { volumes } : {}),
+      ...spreading(p.labels),
+      ...(Object.keys(p.options.nodeSelector ?? {}).length > 0 ? { nodeSelector: { ...p.options.nodeSelector } } : {}),
+      ...(p.options.tolerations?.length ? { tolerations: p.options.tolerations.map((t) => ({ ...t })) } : {}),
+      ...(p.options.priorityClassName ? { priorityClassName: p.options.priorityClassName } : {}),
+    },
+  };
+}
+
+export const HTTP_PORT = { name: 'http', containerPort: PORTS.http };
+export const GRPC_PORT = { name: 'grpc', containerPort: PORTS.grpc };

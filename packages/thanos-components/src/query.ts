@@ -1,0 +1,100 @@
+/**
+ * Thanos Query: the PromQL engine over every StoreAPI (ingestors, store gateways, ruler). Stateless
+ * Deployment behind a Service; endpoints come from a generated SD file; optional HPA.
+ */
+import { type Manifest, names, PORTS, selectorLabels, yamlText } from '@thanos-gitops/core-model';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { ConfigMap } from 'kubernetes-models/v1';
+import type { RenderContext } from './context.js';
+import { endpointsConfig } from './endpoints.js';
+import { contentHash } from './hash.js';
+import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
+import { GRPC_PORT, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
+
+const FOLDER = 'query';
+const ENDPOINTS_DIR = '/etc/thanos/endpoints';
+
+export function query(ctx: RenderContext): Manifest[] {
+  const { env } = ctx;
+  const q = env.query;
+  const name = names.query;
+  const labels = thanosLabels(name, name, 'query-layer', env);
+  const endpoints = yamlText(endpointsConfig(env));
+  const args = [
+    `--grpc-address=0.0.0.0:${PORTS.grpc}`,
+    `--http-address=0.0.0.0:${PORTS.http}`,
+    `--endpoint.sd-config-file=${ENDPOINTS_DIR}/endpoints.yaml`,
+    '--endpoint.sd-config-reload-interval=1m',
+    ...q.replicaLabels.map((l) => `--query.replica-label=${l}`),
+    `--query.timeout=${q.timeout}`,
+    ...(q.lookbackDelta ? [`--query.lookback-delta=${q.lookbackDelta}`] : []),
+    '--query.auto-downsampling',
+  ];
+  const template = thanosPodTemplate({
+    ctx,
+    component: 'query',
+    labels,
+    options: q,
+    optionsPath: ['query'],
+    command: 'query',
+    args,
+    ports: [GRPC_PORT, HTTP_PORT],
+    volumes: [{ name: 'endpoints', configMap: { name: names.endpointsConfig } }],
+    mounts: [{ name: 'endpoints', mountPath: ENDPOINTS_DIR, readOnly: true }],
+    rolloutAnnotations: { 'thanos-gitops/endpoints-hash': contentHash(endpoints) },
+    serviceAccountName: name,
+  });
+  const out: Manifest[] = [
+    serviceAccount(ctx, FOLDER, 'query', name, labels),
+    {
+      component: FOLDER,
+      object: new ConfigMap({
+        metadata: metadata(env, names.endpointsConfig, labels),
+        data: { 'endpoints.yaml': endpoints },
+      }),
+    },
+    {
+      component: FOLDER,
+      object: new Deployment({
+        metadata: metadata(env, name, labels),
+        spec: {
+          ...(q.autoscaling ? {} : { replicas: q.replicas }),
+          revisionHistoryLimit: 5,
+          selector: { matchLabels: selectorLabels(labels) },
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+          template,
+        },
+      }),
+    },
+    service(ctx, FOLDER, name, labels, [
+      { name: 'grpc', port: PORTS.grpc },
+      { name: 'http', port: PORTS.http },
+    ]),
+    ...serviceMonitor(ctx, FOLDER, name, labels),
+  ];
+  if (q.replicas > 1 || q.autoscaling) out.push(disruptionBudget(ctx, FOLDER, name, labels));
+  if (q.autoscaling) {
+    out.push({
+      component: FOLDER,
+      object: new HorizontalPodAutoscaler({
+        metadata: metadata(env, name, labels),
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+          minReplicas: q.replicas,
+          maxReplicas: q.autoscaling.maxReplicas,
+          metrics: [
+            {
+              type: 'Resource',
+              resource: {
+                name: 'cpu',
+                target: { type: 'Utilization', averageUtilization: q.autoscaling.targetCPUUtilization },
+              },
+            },
+          ],
+        },
+      }),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+/**
+ * Thanos Store Gateway: serves the blocks in object storage that are older than what the ingestors keep.
+ * One StatefulSet (with its headless Service) per time partition and hash shard; blocks are split between
+ * shards by `__block_id`. The newest partition reaches `overlap` into the receive retention by default.
+ */
+import {
+  type Environment,
+  formatDuration,
+  type Manifest,
+  names,
+  PORTS,
+  parseDuration,
+  selectorLabels,
+} from '@thanos-gitops/core-model';
+import { StatefulSet } from 'kubernetes-models/apps/v1';
+import { indexCacheConfig, storeCachingBucketConfig } from './caches.js';
+import type { RenderContext } from './context.js';
+import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
+import { DATA_DIR, GRPC_PORT, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
+import { hashmodSelector } from './relabel.js';
+import { volumeClaim } from './storage.js';
+
+const FOLDER = 'store-gateway';
+const APP = 'thanos-store';
+
+/** The time range each partition serves, with the newest one's default derived from the receive retention. */
+export function partitionRanges(env: Environment): { minTime?: string; maxTime?: string }[] {
+  const s = env.storeGateway;
+  return s.partitions.map((p, i) => {
+    if (i === 0 && p.maxTime === undefined && env.receive.enabled) {
+      const retention = parseDuration(env.receive.retention) ?? 0;
+      const overlap = parseDuration(s.overlap) ?? 0;
+      const reach = Math.max(retention - overlap, 0);
+      return { ...p, maxTime: `-${formatDuration(reach)}` };
+    }
+    return { ...p };
+  });
+}
+
+export function storeGateway(ctx: RenderContext): Manifest[] {
+  const { env } = ctx;
+  const s = env.storeGateway;
+  if (!s.enabled) return [];
+  const saLabels = thanosLabels(APP, APP, 'object-store-gateway', env);
+  const out: Manifest[] = [serviceAccount(ctx, FOLDER, 'store-gateway', APP, saLabels)];
+  const ranges = partitionRanges(env);
+  const indexCache = indexCacheConfig(env);
+  const cachingBucket = storeCachingBucketConfig(env);
+  ranges.forEach((range, p) => {
+    for (let shard = 0; shard < s.shards; shard++) {
+      const name = names.store(p, shard, ranges.length);
+      const labels = thanosLabels(APP, name, 'object-store-gateway', env);
+      const args = [
+        `--data-dir=${DATA_DIR}/store`,
+        `--grpc-address=0.0.0.0:${PORTS.grpc}`,
+        `--http-address=0.0.0.0:${PORTS.http}`,
+        `--index-cache.config=${indexCache}`,
+        ...(cachingBucket ? [`--store.caching-bucket.config=${cachingBucket}`] : []),
+        '--store.enable-index-header-lazy-reader',
+        ...(range.minTime ? [`--min-time=${range.minTime}`] : []),
+        ...(range.maxTime ? [`--max-time=${range.maxTime}`] : []),
+        ...(s.shards > 1 ? [`--selector.relabel-config=${hashmodSelector('__block_id', shard, s.shards)}`] : []),
+      ];
+      const template = thanosPodTemplate({
+        ctx,
+        component: 'store-gateway',
+        labels,
+        options: s,
+        optionsPath: ['storeGateway'],
+        command: 'store',
+        args,
+        ports: [GRPC_PORT, HTTP_PORT],
+        objstore: true,
+        mounts: [{ name: 'data', mountPath: DATA_DIR }],
+        serviceAccountName: APP,
+      });
+      template.metadata = {
+        ...template.metadata,
+        labels: {
+          ...template.metadata?.labels,
+          'thanos-gitops/store-shard': String(shard),
+          'thanos-gitops/store-partition': String(p),
+        },
+      };
+      out.push(
+        {
+          component: FOLDER,
+          object: new StatefulSet({
+            metadata: metadata(env, name, labels),
+            spec: {
+              replicas: s.replicasPerShard,
+              serviceName: name,
+              podManagementPolicy: 'Parallel',
+              selector: { matchLabels: selectorLabels(labels) },
+              template,
+              volumeClaimTemplates: [volumeClaim('data', s.storage, s.storageClass)],
+              persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Delete' },
+            },
+          }),
+        },
+        service(
+          ctx,
+          FOLDER,
+          name,
+          labels,
+          [
+            { name: 'grpc', port: PORTS.grpc },
+            { name: 'http', port: PORTS.http },
+          ],
+          { headless: true },
+        ),
+        disruptionBudget(ctx, FOLDER, name, labels),
+      );
+    }
+  });
+  out.push(...serviceMonitor(ctx, FOLDER, APP, saLabels, { selector: { 'app.kubernetes.io/name': APP } }));
+  return out;
+}

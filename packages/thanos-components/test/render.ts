@@ -1,0 +1,49 @@
+/**
+ * Test helpers: load an environment from YAML text and render this package's components, with a
+ * stand-in identity (the real one lives in the irsa package, which this package must not import).
+ */
+import { type Environment, loadEnvironments, type Manifest, NO_TLS, toPlain } from '@thanos-gitops/core-model';
+import { renderComponents } from '../src/index.js';
+
+export const MINIMAL = `name: test
+cluster: { name: test-cluster }
+objectStorage: { provider: s3, bucket: test-bucket, region: eu-west-1 }
+`;
+
+export interface Rendered {
+  env: Environment;
+  manifests: Manifest[];
+  /** Plain objects, as they are written. */
+  objects: Record<string, any>[];
+  problems: { path: (string | number)[]; message: string }[];
+}
+
+/** Renders `MINIMAL` merged with extra top-level YAML (the text must not repeat name/cluster/objectStorage). */
+export function render(extraYaml = '', file = 'environments/test.yaml'): Rendered {
+  const [loaded] = loadEnvironments([{ path: file, text: `${MINIMAL}${extraYaml}` }]);
+  if (!loaded) throw new Error('no environment');
+  const problems: Rendered['problems'] = [];
+  const manifests = renderComponents({
+    env: loaded.env,
+    file,
+    identity: {
+      objstoreConfig: 'type: S3\nconfig: {bucket: test-bucket}\n',
+      forComponent: () => ({ serviceAccountAnnotations: {}, podLabels: {}, env: [] }),
+    },
+    tls: { forComponent: () => NO_TLS },
+    report: (path, message) => problems.push({ path: [...path], message }),
+  });
+  return { env: loaded.env, manifests, objects: manifests.map((m) => toPlain(m.object)), problems };
+}
+
+export function find(r: Rendered, kind: string, name: string): Record<string, any> {
+  const o = r.objects.find((x) => x.kind === kind && x.metadata?.name === name);
+  if (!o) throw new Error(`no ${kind} ${name} in ${r.objects.map((x) => `${x.kind}/${x.metadata?.name}`).join(', ')}`);
+  return o;
+}
+
+/** The args of the `thanos` container of a workload. */
+export function argsOf(workload: Record<string, any>): string[] {
+  const c = workload.spec.template.spec.containers.find((x: { name: string }) => x.name === 'thanos');
+  return c.args;
+}
