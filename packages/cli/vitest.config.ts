@@ -1,6 +1,7 @@
 import { defineProject } from 'vitest/config';
+import { workspaceAliases } from '../../vitest.shared.js';
 
 export default defineProject({
-  resolve: { conditions: ['source'] },
+  resolve: { alias: workspaceAliases },
   test: { name: 'cli', include: ['test/**/*.test.ts'] },
 });

@@ -11,16 +11,23 @@ export function environmentFiles(dir: string, only: readonly string[]): SourceFi
   const all = readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort();
-  const byName = new Map(all.map((f) => [f.replace(/\.ya?ml$/, ''), f]));
+  // Both `x.yaml` and `x.yml` are read when present, so the loader reports the clash instead of one hiding the other.
+  const byName = new Map<string, string[]>();
+  for (const f of all) {
+    const name = f.replace(/\.ya?ml$/, '');
+    byName.set(name, [...(byName.get(name) ?? []), f]);
+  }
   const chosen = only.length > 0 ? only : [...byName.keys()];
-  return chosen.map((name) => {
-    const file = byName.get(name);
-    if (!file) {
+  return chosen.flatMap((name) => {
+    const found = byName.get(name);
+    if (!found) {
       throw new UsageError(
         `no environment "${name}": expected ${join(dir, `${name}.yaml`)} (have: ${[...byName.keys()].join(', ') || 'none'})`,
       );
     }
-    const full = join(dir, file);
-    return { path: relative(process.cwd(), full) || full, text: readFileSync(full, 'utf8') };
+    return found.map((file) => {
+      const full = join(dir, file);
+      return { path: relative(process.cwd(), full) || full, text: readFileSync(full, 'utf8') };
+    });
   });
 }

@@ -13,7 +13,6 @@ import {
   existingEnvironments,
   formatProblem,
   InvalidEnvironmentError,
-  loadEnvironments,
   readTree,
   type TreeChanges,
   writeTrees,
@@ -81,7 +80,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return 0;
       case 'validate': {
         const files = environmentFiles(environmentsDir, only);
-        loadEnvironments(files);
+        // Rendered (in memory, nothing written), since some problems, e.g. unknown extraArgs, are found there.
+        renderEnvironments(files);
         io.out(`${files.length} environment file(s) valid: ${files.map((f) => f.path).join(', ')}\n`);
         return 0;
       }
@@ -98,8 +98,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } catch (err) {
     if (err instanceof InvalidEnvironmentError) {
       const red = paint(io, 31);
-      for (const p of err.problems) io.err(`${red('error')} ${formatProblem(p)}\n`);
-      io.err(`${err.problems.length} problem(s); nothing was written.\n`);
+      // A problem with a shared option is found once per pod that uses it (e.g. every store shard): print it once.
+      const lines = [...new Set(err.problems.map(formatProblem))];
+      for (const line of lines) io.err(`${red('error')} ${line}\n`);
+      io.err(`${lines.length} problem(s); nothing was written.\n`);
       return 1;
     }
     if (err instanceof UsageError) {

@@ -2,6 +2,7 @@
  * Defaults that depend on other fields. Static defaults live in the schema (`default` keywords, applied by
  * ajv while validating); this file fills in the rest, once, right after validation.
  */
+import type { FieldPath } from './problems.js';
 import type { Environment } from './schema/environment.js';
 
 export type Size = Environment['size'];
@@ -75,19 +76,44 @@ function fill(target: WithResources, preset: ResourceSpec): void {
   };
 }
 
+/** The options every workload has (see `workloadOptions` in the schema). */
+export type WorkloadCommon = Pick<
+  Environment['query'],
+  | 'resources'
+  | 'nodeSelector'
+  | 'tolerations'
+  | 'priorityClassName'
+  | 'podAnnotations'
+  | 'logLevel'
+  | 'extraArgs'
+  | 'extraEnv'
+  | 'extraVolumes'
+>;
+
+/** Every workload with size-preset resources: where it sits in the file, its preset, its options. */
+export function sizedWorkloads(env: Environment): [FieldPath, SizedWorkload, WorkloadCommon][] {
+  return [
+    [['receive', 'router'], 'router', env.receive.router],
+    ...env.receive.hashrings.map((h, i): [FieldPath, SizedWorkload, WorkloadCommon] => [
+      ['receive', 'hashrings', i],
+      'ingestor',
+      h,
+    ]),
+    [['query'], 'query', env.query],
+    [['queryFrontend'], 'queryFrontend', env.queryFrontend],
+    [['storeGateway'], 'storeGateway', env.storeGateway],
+    [['compactor'], 'compactor', env.compactor],
+    [['ruler'], 'ruler', env.ruler],
+    [['bucketWeb'], 'bucketWeb', env.bucketWeb],
+  ];
+}
+
 /** Fills every default that is not a constant. Mutates the freshly validated document. */
 export function applyDerivedDefaults(env: Environment): void {
   const preset = SIZE_PRESETS[env.size];
   env.objectStorage.endpoint ??= `s3.${env.objectStorage.region}.amazonaws.com`;
   if (env.identity) env.identity.aws.roleNamePrefix ??= `thanos-${env.name}`;
-  fill(env.receive.router, preset.router);
-  for (const h of env.receive.hashrings) fill(h, preset.ingestor);
-  fill(env.query, preset.query);
-  fill(env.queryFrontend, preset.queryFrontend);
-  fill(env.storeGateway, preset.storeGateway);
-  fill(env.compactor, preset.compactor);
-  fill(env.ruler, preset.ruler);
-  fill(env.bucketWeb, preset.bucketWeb);
+  for (const [, kind, workload] of sizedWorkloads(env)) fill(workload, preset[kind]);
 }
 
 /** The resolved resources of a workload (always present once defaults are applied). */

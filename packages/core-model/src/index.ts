@@ -9,8 +9,17 @@ export {
   type VolumeMountSpec,
   type VolumeSpec,
 } from './contributions.js';
-export { applyDerivedDefaults, type ResourceSpec, resourcesOf, SIZE_PRESETS, type SizedWorkload } from './defaults.js';
+export {
+  applyDerivedDefaults,
+  type ResourceSpec,
+  resourcesOf,
+  SIZE_PRESETS,
+  type SizedWorkload,
+  sizedWorkloads,
+  type WorkloadCommon,
+} from './defaults.js';
 export { formatDuration, parseDuration, parseTimeBound } from './duration.js';
+export { modelFor, modelKinds } from './kinds.js';
 export { closest, type LoadedEnvironment, loadEnvironments, type SourceFile, sortProblems } from './load.js';
 export {
   type KubeObject,
@@ -35,8 +44,10 @@ export {
   type Problem,
   type ProblemSink,
 } from './problems.js';
+export { parseQuantity } from './quantity.js';
 export { type Environment, EnvironmentSchema, SUPPORTED_THANOS_VERSIONS } from './schema/environment.js';
 export { editorSchema, editorSchemaText } from './schema/export.js';
+export { hasKnownFields, unknownFields } from './strict-fields.js';
 export {
   compareTree,
   type EnvironmentTree,

@@ -8,9 +8,9 @@ import * as formatsModule from 'ajv-formats';
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { applyDerivedDefaults } from './defaults.js';
 import { type FieldPath, fieldName, InvalidEnvironmentError, type Problem, type ProblemSink } from './problems.js';
-import { crossFieldRules } from './rules.js';
+import { crossFieldRules, resourceRules } from './rules.js';
 import { describeSchema, schemaAt } from './schema/describe.js';
-import { type Environment, EnvironmentSchema } from './schema/environment.js';
+import type { Environment } from './schema/environment.js';
 import { editorSchema } from './schema/export.js';
 
 export interface SourceFile {
@@ -32,6 +32,13 @@ export interface LoadedEnvironment {
 type AddFormats = (ajv: Ajv) => Ajv;
 const addFormats = ((formatsModule as unknown as { default?: AddFormats }).default ??
   (formatsModule as unknown as AddFormats)) as AddFormats;
+
+let root: Record<string, unknown> | undefined;
+/** The schema as ajv validates it: fields with defaults are not required. */
+function schemaRoot(): Record<string, unknown> {
+  root ??= editorSchema();
+  return root;
+}
 
 let compiled: ReturnType<Ajv['compile']> | undefined;
 function validator() {
@@ -60,7 +67,7 @@ export function loadEnvironments(files: readonly SourceFile[]): LoadedEnvironmen
         file: l.file,
         ...at,
         field: 'name',
-        message: `environment name "${l.env.name}" is already used by ${other.file}`,
+        message: `must be unique: environment "${l.env.name}" is already defined by ${other.file}`,
       });
     } else seen.set(l.env.name, l);
   }
@@ -82,13 +89,9 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
     return { line: p.line, column: p.col };
   };
   const before = problems.length;
-  for (const err of doc.errors) {
-    const message =
-      err.code === 'DUPLICATE_KEY'
-        ? `duplicate key: ${err.message.replace(/^Map keys must be unique.*$/s, 'each key may appear once in a mapping')}`
-        : `invalid YAML: ${err.message.split('\n')[0]}`;
-    problems.push({ file: file.path, ...pos(err.pos[0]), field: '', message });
-  }
+  const add = (at: { line: number; column: number }, path: FieldPath, message: string) =>
+    problems.push({ file: file.path, ...at, field: fieldName(path), message });
+  for (const [offset, path, message] of yamlMessages(doc, pos)) add(pos(offset), path, message);
   if (problems.length > before) return undefined;
   const locate = (path: FieldPath) => locateIn(doc, path, pos);
   const sink = (into: Problem[]): ProblemSink => ({
@@ -98,29 +101,95 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
   });
   const here = sink(problems);
 
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
-  if (data === null || data === undefined) {
-    here.report([], 'the file is empty: expected a mapping with at least `name`, `cluster` and `objectStorage`');
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    here.report([], `invalid YAML: ${(err as Error).message}`);
     return undefined;
   }
-  if (typeof data !== 'object' || Array.isArray(data)) {
-    here.report([], `expected a mapping at the top level (found ${Array.isArray(data) ? 'a list' : 'a scalar'})`);
+  if (data === null || data === undefined || typeof data !== 'object' || Array.isArray(data)) {
+    const what = data === null || data === undefined ? emptyWords(file.text) : found(data);
+    here.report([], `must be ${describeSchema(schemaRoot())} (found ${what})`);
     return undefined;
   }
   const validate = validator();
-  if (!validate(data)) {
-    for (const [path, message] of schemaMessages(validate.errors ?? [], data)) here.report(path, message);
-    return undefined;
+  const valid = validate(data);
+  if (!valid) {
+    for (const m of schemaMessages(validate.errors ?? [], data)) {
+      add(m.atKey ? locateIn(doc, m.path, pos, true) : locate(m.path), m.path, m.message);
+    }
   }
-  const env = data as Environment;
+  const name = (data as { name?: unknown }).name;
   const expected = basename(file.path).replace(/\.ya?ml$/, '');
-  if (env.name !== expected) {
-    here.report(['name'], `must equal the file name "${expected}" (found "${env.name}")`);
+  const nameIsValid = !problems.slice(before).some((p) => p.field === 'name');
+  if (typeof name === 'string' && name !== expected && nameIsValid) {
+    here.report(['name'], `must equal the file name "${expected}" (found "${name}")`);
   }
+  if (!valid) return undefined;
+  const env = data as Environment;
+  resourceRules(env, here);
   applyDerivedDefaults(env);
   crossFieldRules(env, here);
   if (problems.length > before) return undefined;
   return { file: file.path, env: deepFreeze(env), locate, sink };
+}
+
+/** What an empty document holds, in words: nothing at all, or only comments. */
+function emptyWords(text: string): string {
+  return /^\s*$/.test(text) ? 'an empty file' : 'only comments';
+}
+
+/**
+ * Syntax errors and duplicate keys, as [offset, field path, message]. Syntax errors report one per line:
+ * the parser often raises several for one mistake.
+ */
+function yamlMessages(doc: Document, pos: (offset: number) => { line: number }): [number, FieldPath, string][] {
+  const out: [number, FieldPath, string][] = [];
+  const lines = new Set<number>();
+  for (const err of doc.errors) {
+    const offset = err.pos[0];
+    if (err.code === 'DUPLICATE_KEY') {
+      const key = findKey(doc.contents, offset, []);
+      const name = key ? key.path.at(-1) : undefined;
+      const first = key?.firstOffset === undefined ? '' : ` (first at line ${pos(key.firstOffset).line})`;
+      const what = name === undefined ? 'duplicate key' : `duplicate key ${JSON.stringify(name)}`;
+      out.push([offset, key?.path ?? [], `${what}: each key may appear once in a mapping${first}`]);
+      continue;
+    }
+    const line = pos(offset).line;
+    if (lines.has(line)) continue;
+    lines.add(line);
+    out.push([offset, [], `invalid YAML: ${err.message.split('\n')[0]}`]);
+  }
+  return out;
+}
+
+/** The path of the mapping key that starts at `offset`, and where the same key first appears in its mapping. */
+function findKey(
+  node: unknown,
+  offset: number,
+  path: FieldPath,
+): { path: FieldPath; firstOffset?: number } | undefined {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? pair.key : undefined;
+      const name = key ? String(key.value) : '?';
+      if (key?.range?.[0] === offset) {
+        const first = node.items.find((p) => isScalar(p.key) && String(p.key.value) === name);
+        const firstOffset = isScalar(first?.key) ? first.key.range?.[0] : undefined;
+        return { path: [...path, name], ...(firstOffset === offset ? {} : { firstOffset }) };
+      }
+      const inner = findKey(pair.value, offset, [...path, name]);
+      if (inner) return inner;
+    }
+  } else if (isSeq(node)) {
+    for (const [i, item] of node.items.entries()) {
+      const inner = findKey(item, offset, [...path, i]);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -131,10 +200,15 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * Line and column of a field: of its value when that is a scalar, else of its key; of the closest existing
+ * parent when the field is missing. With `atKey`, of the field's key even when the value is a scalar.
+ */
 function locateIn(
   doc: Document,
   path: FieldPath,
   pos: (offset: number) => { line: number; column: number },
+  atKey = false,
 ): { line: number; column: number } {
   let node: unknown = doc.contents;
   let best = node && (node as Node).range ? pos((node as Node).range?.[0] ?? 0) : { line: 1, column: 1 };
@@ -145,8 +219,7 @@ function locateIn(
       const keyNode = pair.key as Node;
       best = pos(keyNode.range?.[0] ?? 0);
       node = pair.value;
-      // Point at the value for scalars, at the key for collections and for missing values.
-      if (isScalar(node) && node.range) best = pos(node.range[0]);
+      if (isScalar(node) && node.range && !atKey) best = pos(node.range[0]);
     } else if (isSeq(node) && typeof part === 'number') {
       const item = node.items[part] as Node | undefined;
       if (!item) return best;
@@ -157,41 +230,48 @@ function locateIn(
   return best;
 }
 
-const SHOWN_KEYWORDS = new Set(['required', 'additionalProperties']);
+interface SchemaMessage {
+  path: FieldPath;
+  message: string;
+  /** Point at the key rather than at the value (unknown fields). */
+  atKey?: boolean;
+}
 
 /** Turns ajv errors into one message per field, each saying what was expected and what was found. */
-function schemaMessages(errors: ErrorObject[], data: unknown): [FieldPath, string][] {
-  const out: [FieldPath, string][] = [];
+function schemaMessages(errors: ErrorObject[], data: unknown): SchemaMessage[] {
+  const out: SchemaMessage[] = [];
   const valueErrorsAt = new Set<string>();
   for (const e of errors) {
     const path = pointerToPath(e.instancePath);
     if (e.keyword === 'additionalProperties') {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
-      const known = Object.keys(propertiesAt(path));
-      const guess = closest(key, known);
-      out.push([
-        [...path, key],
-        `unknown field "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}; expected one of: ${known.join(', ')}`,
-      ]);
+      out.push({ path: [...path, key], message: unknownFieldMessage(key, path), atKey: true });
     } else if (e.keyword === 'required') {
       const key = String((e.params as { missingProperty: string }).missingProperty);
-      const schema = schemaAt(EnvironmentSchema, [...path, key]);
-      out.push([path, `missing required field "${key}" (${describeSchema(schema)})`]);
-    } else if (!SHOWN_KEYWORDS.has(e.keyword)) {
+      const schema = schemaAt(schemaRoot(), [...path, key]);
+      out.push({ path: [...path, key], message: `is required: must be ${describeSchema(schema)} (found nothing)` });
+    } else {
       // Value errors: one message per field, from the field's own schema (branch errors of unions included).
-      const fieldPath = path;
-      const key = JSON.stringify(fieldPath);
+      const key = JSON.stringify(path);
       if (valueErrorsAt.has(key)) continue;
       valueErrorsAt.add(key);
-      const schema = schemaAt(EnvironmentSchema, fieldPath);
-      out.push([fieldPath, `must be ${describeSchema(schema)} (found ${found(valueAt(data, fieldPath))})`]);
+      const schema = schemaAt(schemaRoot(), path);
+      out.push({ path, message: `must be ${describeSchema(schema)} (found ${foundFor(valueAt(data, path), schema)})` });
     }
   }
   return out;
 }
 
+function unknownFieldMessage(key: string, parent: FieldPath): string {
+  const known = Object.keys(propertiesAt(parent));
+  if (known.length === 0) return `unknown field ${JSON.stringify(key)}: this mapping takes no fields`;
+  const guess = closest(key, known);
+  const hint = guess ? ` (did you mean ${JSON.stringify(guess)}?)` : '';
+  return `unknown field ${JSON.stringify(key)}${hint}; expected one of: ${known.join(', ')}`;
+}
+
 function propertiesAt(path: FieldPath): Record<string, unknown> {
-  const schema = schemaAt(EnvironmentSchema, path) as { properties?: Record<string, unknown> } | undefined;
+  const schema = schemaAt(schemaRoot(), path) as { properties?: Record<string, unknown> } | undefined;
   return schema?.properties ?? {};
 }
 
@@ -210,11 +290,25 @@ function valueAt(data: unknown, path: FieldPath): unknown {
   return cur;
 }
 
+/** The found value in words. */
 function found(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
+  if (value === null || value === undefined) return 'no value';
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
+  if (typeof value === 'object') return Object.keys(value).length === 0 ? 'an empty mapping' : 'a mapping';
   return JSON.stringify(value);
+}
+
+/** The found value, with what makes it wrong when that is not obvious from the value itself. */
+function foundFor(value: unknown, schema: Record<string, unknown> | undefined): string {
+  const words = found(value);
+  if (schema?.type === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
+    // YAML reads 123456789012, 1.10 or `on` unquoted as a number or a boolean.
+    return `${words}, a ${typeof value}: quote it to make it a string`;
+  }
+  const max = schema?.maxLength as number | undefined;
+  if (typeof value === 'string' && max !== undefined && value.length > max)
+    return `${words}, ${value.length} characters`;
+  return words;
 }
 
 /** The known key closest to `key` by edit distance, when it is close enough to be a typo. */

@@ -1,13 +1,16 @@
 /** Rules that span several fields, checked after the schema and reported at the field they concern. */
-import { parseDuration, parseTimeBound } from './duration.js';
+import { SIZE_PRESETS, sizedWorkloads } from './defaults.js';
+import { formatDuration, parseDuration, parseTimeBound } from './duration.js';
 import { names, STATEFULSET_NAME_MAX } from './names.js';
 import type { FieldPath, ProblemSink } from './problems.js';
+import { parseQuantity } from './quantity.js';
 import type { Environment } from './schema/environment.js';
 
 export function crossFieldRules(env: Environment, sink: ProblemSink): void {
   receiveRules(env, sink);
   storeRules(env, sink);
   escapeHatchRules(env, sink);
+  compactorRulerRules(env, sink);
   if (env.query.autoscaling && env.query.autoscaling.maxReplicas < env.query.replicas) {
     sink.report(
       ['query', 'autoscaling', 'maxReplicas'],
@@ -29,14 +32,22 @@ function checkLength(sink: ProblemSink, path: FieldPath, name: string, max = STA
   }
 }
 
+/**
+ * The write path: a replication factor the hashrings can honour, routable tenants, and a limits file the
+ * routers will accept. Thanos only finds these at runtime (the router refuses the hashring, or rejects
+ * every write of a tenant), so they are reported here at the field that causes them.
+ */
 function receiveRules(env: Environment, sink: ProblemSink): void {
   const r = env.receive;
   if (!r.enabled) return;
-  if (r.replicationFactor % 2 === 0) {
+  const rf = r.replicationFactor;
+  const quorum = Math.floor(rf / 2) + 1;
+  if (rf % 2 === 0) {
     sink.report(
       ['receive', 'replicationFactor'],
-      `must be odd: a write needs floor(RF/2)+1 replicas, so ${r.replicationFactor} tolerates no more failures ` +
-        `than ${r.replicationFactor - 1} (found ${r.replicationFactor})`,
+      `must be odd: a write needs a quorum of floor(RF/2)+1 = ${quorum} of the ${rf} copies, so RF ${rf} ` +
+        `survives no more ingestor failures (${rf - quorum}) than RF ${rf - 1} while storing one more copy ` +
+        `(found ${rf})`,
     );
   }
   if ((parseDuration(r.retention) ?? 0) === 0) {
@@ -44,6 +55,7 @@ function receiveRules(env: Environment, sink: ProblemSink): void {
   }
   const seenNames = new Map<string, number>();
   const tenantOwner = new Map<string, number>();
+  const globs: { index: number; pattern: string; re: RegExp }[] = [];
   r.hashrings.forEach((h, i) => {
     const at = (...rest: (string | number)[]) => ['receive', 'hashrings', i, ...rest];
     const first = seenNames.get(h.name);
@@ -51,11 +63,11 @@ function receiveRules(env: Environment, sink: ProblemSink): void {
       sink.report(at('name'), `hashring "${h.name}" is already declared at receive.hashrings[${first}]`);
     else seenNames.set(h.name, i);
     checkLength(sink, at('name'), names.ingestor(h.name));
-    if (h.replicas < r.replicationFactor) {
+    if (h.replicas < rf) {
       sink.report(
         at('replicas'),
-        `must be >= receive.replicationFactor (${r.replicationFactor}): each sample is written to ` +
-          `${r.replicationFactor} ingestors of the hashring (found ${h.replicas})`,
+        `must be >= receive.replicationFactor (${rf}): every sample is written to ${rf} different ingestors ` +
+          `of the hashring, and the routers refuse a hashring with fewer ingestors than that (found ${h.replicas})`,
       );
     }
     if (h.tenants.length === 0 && i !== r.hashrings.length - 1) {
@@ -66,10 +78,115 @@ function receiveRules(env: Environment, sink: ProblemSink): void {
       const owner = tenantOwner.get(key);
       if (owner !== undefined) {
         sink.report(at('tenants', j), `tenant "${t}" is already routed to receive.hashrings[${owner}]`);
-      } else tenantOwner.set(key, i);
+        return;
+      }
+      tenantOwner.set(key, i);
+      if (h.tenantMatcher === 'glob') {
+        const re = globRegExp(t);
+        if (typeof re === 'string') sink.report(at('tenants', j), `is not a valid glob pattern: ${re} (found "${t}")`);
+        else globs.push({ index: i, pattern: t, re });
+        return;
+      }
+      // The routers take the first hashring that matches, so an earlier pattern shadows an exact name.
+      const shadow = globs.find((g) => g.index < i && g.re.test(t));
+      if (shadow) {
+        sink.report(
+          at('tenants', j),
+          `tenant "${t}" is never routed here: it matches "${shadow.pattern}" of receive.hashrings[${shadow.index}], ` +
+            'which comes first',
+        );
+      }
     });
   });
   if (r.router.replicas < 1) sink.report(['receive', 'router', 'replicas'], 'must be >= 1');
+  const routesDefault = r.hashrings.some(
+    (h) =>
+      h.tenants.length === 0 ||
+      h.tenants.some((t) => (h.tenantMatcher === 'glob' ? globMatches(t, r.defaultTenant) : t === r.defaultTenant)),
+  );
+  if (env.ruler.enabled && env.ruler.mode === 'stateless' && !routesDefault) {
+    sink.report(
+      ['receive', 'defaultTenant'],
+      `no hashring takes tenant "${r.defaultTenant}", which the stateless ruler writes as (it sends no tenant ` +
+        'header): add a catch-all hashring (no tenants) or list this tenant',
+    );
+  }
+  limitsRules(r.limits, sink);
+}
+
+/** Head series limits only apply when the routers can ask a meta-monitoring query API for the counts. */
+function limitsRules(limits: Environment['receive']['limits'], sink: ProblemSink): void {
+  const write = limits?.write;
+  if (!write || write.global?.meta_monitoring_url !== undefined) return;
+  const why = 'has no effect without receive.limits.write.global.meta_monitoring_url, which counts head series';
+  const base = ['receive', 'limits', 'write'];
+  if (write.default?.head_series_limit !== undefined) sink.report([...base, 'default', 'head_series_limit'], why);
+  for (const [tenant, l] of Object.entries(write.tenants ?? {})) {
+    if (l.head_series_limit !== undefined) sink.report([...base, 'tenants', tenant, 'head_series_limit'], why);
+  }
+}
+
+function globMatches(pattern: string, tenant: string): boolean {
+  const re = globRegExp(pattern);
+  return typeof re !== 'string' && re.test(tenant);
+}
+
+/**
+ * A tenant glob as the routers match it (Go's `filepath.Match`: `*`, `?`, `[…]` classes, `\\` escapes),
+ * as a RegExp, or why the pattern is malformed (Thanos would then fail every write it is tried on).
+ */
+export function globRegExp(pattern: string): RegExp | string {
+  const esc = (c: string) => c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+  let out = '';
+  let i = 0;
+  /** One character of a class range, or undefined when malformed. */
+  const classChar = (): string | undefined => {
+    let c = pattern[i];
+    if (c === undefined || c === '-' || c === ']') return undefined;
+    if (c === '\\') {
+      i++;
+      c = pattern[i];
+      if (c === undefined) return undefined;
+    }
+    i++;
+    return c;
+  };
+  while (i < pattern.length) {
+    const c = pattern[i] as string;
+    if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else if (c === '\\') {
+      i++;
+      const next = pattern[i];
+      if (next === undefined) return 'it ends with an unfinished escape "\\"';
+      out += esc(next);
+    } else if (c === '[') {
+      const opened = i;
+      i++;
+      let cls = '[';
+      if (pattern[i] === '^') {
+        cls += '^';
+        i++;
+      }
+      let ranges = 0;
+      while (pattern[i] !== ']' || ranges === 0) {
+        const lo = classChar();
+        if (lo === undefined) return `the character class at position ${opened + 1} is empty, malformed or unclosed`;
+        let hi = lo;
+        if (pattern[i] === '-') {
+          i++;
+          const h = classChar();
+          if (h === undefined || h < lo) return `range "${lo}-${h ?? ''}" in a character class is malformed`;
+          hi = h;
+        }
+        cls += hi === lo ? esc(lo) : `${esc(lo)}-${esc(hi)}`;
+        ranges++;
+      }
+      out += `${cls}]`;
+    } else out += esc(c);
+    i++;
+  }
+  return new RegExp(`^${out}$`);
 }
 
 /**
@@ -148,19 +265,7 @@ function storeRules(env: Environment, sink: ProblemSink): void {
 }
 
 function escapeHatchRules(env: Environment, sink: ProblemSink): void {
-  const workloads: [
-    FieldPath,
-    { extraEnv: Environment['query']['extraEnv']; extraVolumes: Environment['query']['extraVolumes'] },
-  ][] = [
-    [['receive', 'router'], env.receive.router],
-    ...env.receive.hashrings.map((h, i): [FieldPath, typeof h] => [['receive', 'hashrings', i], h]),
-    [['query'], env.query],
-    [['queryFrontend'], env.queryFrontend],
-    [['storeGateway'], env.storeGateway],
-    [['compactor'], env.compactor],
-    [['ruler'], env.ruler],
-    [['bucketWeb'], env.bucketWeb],
-  ];
+  const workloads = sizedWorkloads(env).map(([base, , w]) => [base, w] as const);
   for (const [base, w] of workloads) {
     w.extraEnv.forEach((e, i) => {
       if ((e.value === undefined) === (e.secretKeyRef === undefined)) {
@@ -180,5 +285,86 @@ function escapeHatchRules(env: Environment, sink: ProblemSink): void {
         sink.report([...base, 'extraVolumes', i, 'name'], `volume "${v.name}" is declared twice`);
       volumeNames.add(v.name);
     });
+  }
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The compactor refuses to start with retentions shorter than downsampling needs, and a stateful ruler must
+ * keep its TSDB until the store gateway serves its uploaded blocks; both are otherwise only seen at runtime.
+ */
+function compactorRulerRules(env: Environment, sink: ProblemSink): void {
+  const c = env.compactor;
+  if (c.enabled && c.downsampling) {
+    // Thanos downsamples raw blocks of 40h to 5m, and 5m blocks of 10d to 1h (cmd/thanos/compact.go).
+    const minimums = [
+      ['raw', 40 * HOUR_MS, '40h', '5m downsampling only happens to raw blocks 40h long'],
+      ['5m', 240 * HOUR_MS, '10d', '1h downsampling only happens to 5m blocks 10d long'],
+    ] as const;
+    for (const [resolution, minMs, min, why] of minimums) {
+      const v = c.retention[resolution];
+      const ms = parseDuration(v) ?? 0;
+      if (ms !== 0 && ms < minMs) {
+        sink.report(
+          ['compactor', 'retention', resolution],
+          `must be 0d or at least ${min} while compactor.downsampling is on: ${why}, and the compactor ` +
+            `refuses to start otherwise (found "${v}")`,
+        );
+      }
+    }
+  }
+  if (c.enabled && c.sharding && c.deduplicationReplicaLabels.includes(c.sharding.label)) {
+    sink.report(
+      ['compactor', 'sharding', 'label'],
+      `"${c.sharding.label}" is also a deduplication replica label: replicas would land on different shards ` +
+        'and never be merged; shard by a label the replicas share',
+    );
+  }
+  const r = env.ruler;
+  if (r.enabled && r.mode === 'stateful' && r.retention !== undefined && env.storeGateway.enabled) {
+    const newest = env.storeGateway.partitions[0]?.maxTime;
+    const bound = newest === undefined ? undefined : parseTimeBound(newest);
+    let reachMs = 0;
+    if (bound && 'relativeMs' in bound) reachMs = -bound.relativeMs;
+    else if (newest === undefined && env.receive.enabled) {
+      reachMs = (parseDuration(env.receive.retention) ?? 0) - (parseDuration(env.storeGateway.overlap) ?? 0);
+    }
+    const keptMs = parseDuration(r.retention) ?? 0;
+    if (keptMs !== 0 && keptMs < reachMs) {
+      sink.report(
+        ['ruler', 'retention'],
+        `leaves a gap: the store gateway serves only blocks older than ${formatDuration(reachMs)}, so the ruler ` +
+          `must keep its TSDB at least that long (found "${r.retention}")`,
+      );
+    }
+  }
+}
+
+/**
+ * A limit below its request is rejected by the API server, and only when the pod is created. Checked before
+ * the size preset fills the gaps, so the message can say which value came from the preset. Runs before
+ * `applyDerivedDefaults`.
+ */
+export function resourceRules(env: Environment, sink: ProblemSink): void {
+  const preset = SIZE_PRESETS[env.size];
+  for (const [base, kind, w] of sizedWorkloads(env)) {
+    for (const resource of ['cpu', 'memory'] as const) {
+      const givenRequest = w.resources?.requests?.[resource];
+      const givenLimit = w.resources?.limits?.[resource];
+      const request = givenRequest ?? preset[kind].requests[resource];
+      const limit = givenLimit ?? preset[kind].limits[resource];
+      if (limit === undefined || (givenRequest === undefined && givenLimit === undefined)) continue;
+      const r = parseQuantity(request);
+      const l = parseQuantity(limit);
+      if (r === undefined || l === undefined || l >= r) continue;
+      const fromPreset = (v: string | undefined) => (v === undefined ? ` (from the "${env.size}" size preset)` : '');
+      const at = givenLimit !== undefined ? 'limits' : 'requests';
+      sink.report(
+        [...base, 'resources', at, resource],
+        `the ${resource} limit ${limit}${fromPreset(givenLimit)} is below the request ${request}${fromPreset(givenRequest)}; ` +
+          'Kubernetes rejects such pods: raise the limit or lower the request',
+      );
+    }
   }
 }

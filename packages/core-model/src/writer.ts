@@ -125,13 +125,7 @@ export function writeTrees(clustersDir: string, trees: readonly EnvironmentTree[
     for (const { tree, changes } of todo) {
       const current = join(clustersDir, tree.env);
       const next = join(clustersDir, `.${tree.env}.next-${process.pid}`);
-      rmSync(next, { recursive: true, force: true });
-      mkdirSync(next, { recursive: true });
-      for (const [path, text] of tree.files) {
-        mkdirSync(dirname(join(next, path)), { recursive: true });
-        writeFileSync(join(next, path), text);
-      }
-      for (const path of changes.foreign) linkOrCopy(join(current, path), join(next, path));
+      // Staged before building, so that a failure half-way through still removes this half-built tree.
       staged.push({
         env: tree.env,
         next,
@@ -139,6 +133,13 @@ export function writeTrees(clustersDir: string, trees: readonly EnvironmentTree[
         hasCurrent: existsSync(current),
         empty: tree.files.size === 0 && changes.foreign.length === 0,
       });
+      rmSync(next, { recursive: true, force: true });
+      mkdirSync(next, { recursive: true });
+      for (const [path, text] of tree.files) {
+        mkdirSync(dirname(join(next, path)), { recursive: true });
+        writeFileSync(join(next, path), text);
+      }
+      for (const path of changes.foreign) linkOrCopy(join(current, path), join(next, path));
       if (interrupted) throw new Error(`interrupted by ${interrupted}`);
     }
     // 2. Swap them in. On failure, put back what was swapped out.
@@ -153,8 +154,12 @@ export function writeTrees(clustersDir: string, trees: readonly EnvironmentTree[
     } catch (err) {
       for (const s of swapped.reverse()) {
         const current = join(clustersDir, s.env);
-        if (existsSync(current) && statSync(current).isDirectory()) rmSync(current, { recursive: true, force: true });
-        if (s.hasCurrent) renameSync(s.prev, current);
+        try {
+          if (existsSync(current) && statSync(current).isDirectory()) rmSync(current, { recursive: true, force: true });
+          if (s.hasCurrent) renameSync(s.prev, current);
+        } catch {
+          // Keep going with the others; the next run's recoverInterrupted() puts this one back from s.prev.
+        }
       }
       throw err;
     }

@@ -15,6 +15,12 @@ export const BUCKET_ACCESS: Partial<Record<ComponentKind, 'read' | 'write'>> = {
   'bucket-web': 'read',
 };
 
+/** Whether the component touches the bucket in this environment: a stateless ruler only remote-writes. */
+export function needsBucket(env: Environment, component: ComponentKind): boolean {
+  if (component === 'ruler' && env.ruler.mode === 'stateless') return false;
+  return BUCKET_ACCESS[component] !== undefined;
+}
+
 const NO_IDENTITY: PodIdentity = { serviceAccountAnnotations: {}, podLabels: {}, env: [] };
 
 /** The IAM role a component assumes: `<prefix>-<component>`, per component for least privilege. */
@@ -48,7 +54,7 @@ export function identity(env: Environment): IdentityContribution {
   return {
     objstoreConfig: objstoreConfig(env),
     forComponent(component) {
-      const arn = BUCKET_ACCESS[component] ? roleArn(env, component) : undefined;
+      const arn = needsBucket(env, component) ? roleArn(env, component) : undefined;
       if (!arn) return NO_IDENTITY;
       return {
         serviceAccountAnnotations: {

@@ -1,7 +1,434 @@
-/** TODO(issue 3): alerts. Renders nothing yet. */
-import type { Manifest } from '@thanos-gitops/core-model';
+/**
+ * The PrometheusRule `thanos-alerts`: alerts for the failure modes of this deployment, one group per enabled
+ * component plus one for availability. Every selector is scoped to the namespace and to the jobs the
+ * ServiceMonitors produce (Prometheus Operator names a target's job after its Service), so the rules see only
+ * this deployment even when the same Prometheus scrapes several. Metric names are those Thanos v0.42 exposes.
+ */
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import { type Environment, type Manifest, names } from '@thanos-gitops/core-model';
+import { usedMemcached } from './caches.js';
 import type { RenderContext } from './context.js';
+import { metadata } from './objects.js';
 
-export function alerts(_ctx: RenderContext): Manifest[] {
-  return [];
+const FOLDER = 'monitoring';
+export const PROMETHEUS_RULE_NAME = 'thanos-alerts';
+
+export type Severity = 'critical' | 'warning' | 'info';
+
+export interface Alert {
+  alert: string;
+  expr: string;
+  for: string;
+  severity: Severity;
+  /** Labels besides `severity`. */
+  labels?: Record<string, string>;
+  summary: string;
+  description: string;
+}
+
+export interface AlertGroup {
+  name: string;
+  alerts: Alert[];
+}
+
+/** The scrape jobs (Service names) of every running component of the environment. */
+export interface Jobs {
+  router: string[];
+  ingestors: string[];
+  query: string[];
+  queryFrontend: string[];
+  store: string[];
+  compact: string[];
+  rule: string[];
+  bucketWeb: string[];
+  memcached: string[];
+}
+
+export function scrapeJobs(env: Environment): Jobs {
+  const s = env.storeGateway;
+  const c = env.compactor;
+  const storeJobs = s.partitions.flatMap((_, p) =>
+    [...Array(s.shards).keys()].map((shard) => names.store(p, shard, s.partitions.length)),
+  );
+  const compactShards = c.sharding ? [...Array(c.sharding.shards).keys()] : [undefined];
+  return {
+    router: env.receive.enabled ? [names.router] : [],
+    ingestors: env.receive.enabled ? env.receive.hashrings.map((h) => names.ingestor(h.name)) : [],
+    query: [names.query],
+    queryFrontend: env.queryFrontend.enabled ? [names.queryFrontend] : [],
+    store: s.enabled ? storeJobs : [],
+    compact: c.enabled ? compactShards.map((shard) => names.compactor(shard)) : [],
+    rule: env.ruler.enabled ? [names.ruler] : [],
+    bucketWeb: env.bucketWeb.enabled ? [names.bucketWeb] : [],
+    memcached: usedMemcached(env).map((u) => names.memcached(u.cache)),
+  };
+}
+
+/** A label matcher list selecting these jobs in the namespace (`namespace="thanos", job=~"a|b"`). */
+function selector(env: Environment, jobs: string[], extra = ''): string {
+  const job = jobs.length === 1 ? `job="${jobs[0]}"` : `job=~"${jobs.join('|')}"`;
+  return `namespace="${env.namespace}", ${job}${extra ? `, ${extra}` : ''}`;
+}
+
+/** `rate(numerator) / rate(denominator)` summed per job (a fraction), compared with a threshold. */
+function ratioAbove(numerator: string, denominator: string, threshold: number, by = 'namespace, job'): string {
+  return [
+    '(',
+    `  sum by (${by}) (rate(${numerator}[5m]))`,
+    '/',
+    `  sum by (${by}) (rate(${denominator}[5m]))`,
+    `) > ${threshold}`,
+  ].join('\n');
+}
+
+/** Fraction of failed requests above which the error-rate alerts fire. */
+const ERROR_RATIO = 0.05;
+
+const PERCENT = '{{ $value | humanizePercentage }}';
+const AT = '{{ $labels.namespace }}/{{ $labels.job }}';
+const POD = '{{ $labels.namespace }}/{{ $labels.pod }}';
+
+function receiveGroup(env: Environment, jobs: Jobs): AlertGroup {
+  const router = selector(env, jobs.router);
+  const receiveHttp = (extra: string) =>
+    `http_requests_total{${selector(env, jobs.router, `handler="receive"${extra}`)}}`;
+  const ingestors = selector(env, jobs.ingestors);
+  return {
+    name: 'thanos-receive',
+    alerts: [
+      {
+        alert: 'ThanosReceiveHttpRequestErrorRateHigh',
+        expr: ratioAbove(receiveHttp(', code=~"5.."'), receiveHttp(''), ERROR_RATIO),
+        for: '5m',
+        severity: 'critical',
+        summary: 'Receive routers are failing remote-write requests.',
+        description: `${AT} answers ${PERCENT} of remote-write requests with a server error: writers retry or lose samples.`,
+      },
+      {
+        alert: 'ThanosReceiveReplicationErrorRateHigh',
+        expr: ratioAbove(
+          `thanos_receive_replications_total{${router}, result="error"}`,
+          `thanos_receive_replications_total{${router}}`,
+          ERROR_RATIO,
+        ),
+        for: '5m',
+        severity: 'critical',
+        summary: 'Receive routers cannot write a quorum of replicas.',
+        description: `${AT} fails ${PERCENT} of replications: writes did not reach a quorum of ingestors.`,
+      },
+      {
+        alert: 'ThanosReceiveForwardErrorRateHigh',
+        expr: ratioAbove(
+          `thanos_receive_forward_requests_total{${router}, result="error"}`,
+          `thanos_receive_forward_requests_total{${router}}`,
+          ERROR_RATIO,
+        ),
+        for: '10m',
+        severity: 'warning',
+        summary: 'Receive routers fail to forward to some ingestors.',
+        description: `${AT} fails ${PERCENT} of forward requests to ingestors; check the ingestors and their hashring.`,
+      },
+      {
+        alert: 'ThanosReceiveHashringConfigReloadFailing',
+        expr: `min by (namespace, job) (thanos_receive_config_last_reload_successful{${router}}) != 1`,
+        for: '10m',
+        severity: 'warning',
+        summary: 'Receive routers cannot load the hashring configuration.',
+        description: `${AT} failed to reload the hashrings file; it routes with the last good configuration.`,
+      },
+      {
+        alert: 'ThanosReceiveIngestorNotUploading',
+        // An ingestor cuts a block every 2h once its head spans 3h; a pod up for 6h must have uploaded in 3h.
+        expr: [
+          `sum by (namespace, job, pod) (increase(thanos_shipper_uploads_total{${ingestors}}[3h])) == 0`,
+          'and on (namespace, job, pod)',
+          `(time() - max by (namespace, job, pod) (process_start_time_seconds{${ingestors}})) > 6 * 3600`,
+        ].join('\n'),
+        for: '1h',
+        severity: 'critical',
+        summary: 'An ingestor has not uploaded a block to object storage.',
+        description: `${POD} has uploaded no block for over 3 hours: its data is only on its disk.`,
+      },
+      {
+        alert: 'ThanosReceiveIngestorUploadFailing',
+        expr: `sum by (namespace, job, pod) (increase(thanos_shipper_upload_failures_total{${ingestors}}[1h])) > 0`,
+        for: '15m',
+        severity: 'warning',
+        summary: 'An ingestor fails to upload blocks to object storage.',
+        description: `${POD} failed {{ $value | humanize }} block uploads in the last hour.`,
+      },
+    ],
+  };
+}
+
+function queryGroup(env: Environment, jobs: Jobs): AlertGroup {
+  const query = selector(env, jobs.query);
+  const queryHttp = selector(env, jobs.query, 'handler=~"query|query_range"');
+  const alerts: Alert[] = [
+    {
+      alert: 'ThanosQueryHttpRequestErrorRateHigh',
+      expr: ratioAbove(
+        `http_requests_total{${queryHttp}, code=~"5.."}`,
+        `http_requests_total{${queryHttp}}`,
+        ERROR_RATIO,
+        'namespace, job, handler',
+      ),
+      for: '5m',
+      severity: 'critical',
+      summary: 'Query is failing queries.',
+      description: `${AT} answers ${PERCENT} of {{ $labels.handler }} requests with a server error.`,
+    },
+    {
+      alert: 'ThanosQueryStoreApiErrorRateHigh',
+      // Canceled: the caller gave up (a user closed the dashboard), not a failure of the endpoint.
+      expr: ratioAbove(
+        `grpc_client_handled_total{${query}, grpc_code!~"OK|Canceled"}`,
+        `grpc_client_started_total{${query}}`,
+        ERROR_RATIO,
+      ),
+      for: '15m',
+      severity: 'warning',
+      summary: 'Query gets errors from StoreAPI endpoints.',
+      description: `${PERCENT} of the StoreAPI calls of ${AT} fail: results may be partial.`,
+    },
+  ];
+  if (jobs.queryFrontend.length > 0) {
+    const frontend = selector(env, jobs.queryFrontend, 'handler="query-frontend"');
+    alerts.push({
+      alert: 'ThanosQueryFrontendErrorRateHigh',
+      expr: ratioAbove(
+        `http_requests_total{${frontend}, code=~"5.."}`,
+        `http_requests_total{${frontend}}`,
+        ERROR_RATIO,
+      ),
+      for: '5m',
+      severity: 'critical',
+      summary: 'The query frontend is failing queries.',
+      description: `${AT} answers ${PERCENT} of requests with a server error.`,
+    });
+  }
+  return { name: 'thanos-query', alerts };
+}
+
+function bucketFailures(alert: string, who: string, env: Environment, jobs: string[]): Alert {
+  return {
+    alert,
+    expr: ratioAbove(
+      `thanos_objstore_bucket_operation_failures_total{${selector(env, jobs)}}`,
+      `thanos_objstore_bucket_operations_total{${selector(env, jobs)}}`,
+      ERROR_RATIO,
+    ),
+    for: '15m',
+    severity: 'warning',
+    summary: `The ${who} fails operations on object storage.`,
+    description: `${PERCENT} of the bucket operations of ${AT} fail.`,
+  };
+}
+
+function storeGroup(env: Environment, jobs: Jobs): AlertGroup {
+  const store = selector(env, jobs.store);
+  return {
+    name: 'thanos-store',
+    alerts: [
+      bucketFailures('ThanosStoreBucketOperationFailures', 'store gateway', env, jobs.store),
+      {
+        alert: 'ThanosStoreGrpcErrorRateHigh',
+        expr: ratioAbove(
+          `grpc_server_handled_total{${store}, grpc_code=~"Unknown|Internal|Unavailable|DataLoss|DeadlineExceeded"}`,
+          `grpc_server_started_total{${store}}`,
+          ERROR_RATIO,
+        ),
+        for: '5m',
+        severity: 'warning',
+        summary: 'The store gateway fails StoreAPI requests.',
+        description: `${AT} fails ${PERCENT} of its StoreAPI requests: queries over old data may be partial.`,
+      },
+    ],
+  };
+}
+
+function compactGroup(env: Environment, jobs: Jobs): AlertGroup {
+  const compact = selector(env, jobs.compact);
+  return {
+    name: 'thanos-compact',
+    alerts: [
+      {
+        alert: 'ThanosCompactHalted',
+        expr: `max by (namespace, job) (thanos_compact_halted{${compact}}) == 1`,
+        for: '5m',
+        severity: 'critical',
+        summary: 'The compactor has halted.',
+        description:
+          `${AT} halted after an error it cannot retry (such as overlapping blocks): no compaction, downsampling ` +
+          'or retention happens until an operator fixes the bucket and restarts it.',
+      },
+      {
+        alert: 'ThanosCompactNotRunning',
+        expr: [
+          `sum by (namespace, job) (increase(thanos_compact_iterations_total{${compact}}[6h])) == 0`,
+          'and on (namespace, job)',
+          `(time() - max by (namespace, job) (process_start_time_seconds{${compact}})) > 6 * 3600`,
+        ].join('\n'),
+        for: '30m',
+        severity: 'warning',
+        summary: 'The compactor has not completed a run in 6 hours.',
+        description: `${AT} has finished no compaction iteration in 6 hours.`,
+      },
+      {
+        alert: 'ThanosCompactMultipleRunning',
+        expr: `sum by (namespace, job) (up{${compact}}) > 1`,
+        for: '5m',
+        severity: 'critical',
+        summary: 'More than one compactor runs on the same blocks.',
+        description: `${AT} has {{ $value }} pods: concurrent compactors corrupt the bucket. Keep one per shard.`,
+      },
+      {
+        alert: 'ThanosCompactCompactionFailures',
+        expr: ratioAbove(
+          `thanos_compact_group_compactions_failures_total{${compact}}`,
+          `thanos_compact_group_compactions_total{${compact}}`,
+          ERROR_RATIO,
+        ),
+        for: '15m',
+        severity: 'warning',
+        summary: 'The compactor fails compactions.',
+        description: `${AT} fails ${PERCENT} of its compactions.`,
+      },
+      bucketFailures('ThanosCompactBucketOperationFailures', 'compactor', env, jobs.compact),
+    ],
+  };
+}
+
+function ruleGroup(env: Environment, jobs: Jobs): AlertGroup {
+  const rule = selector(env, jobs.rule);
+  const alerts: Alert[] = [
+    {
+      alert: 'ThanosRuleEvaluationFailures',
+      expr: `sum by (namespace, job, pod) (rate(prometheus_rule_evaluation_failures_total{${rule}}[5m])) > 0`,
+      for: '15m',
+      severity: 'critical',
+      summary: 'The ruler fails to evaluate rules.',
+      description: `${POD} fails {{ $value | humanize }} rule evaluations per second: alerts and recorded series are missing.`,
+    },
+    {
+      alert: 'ThanosRuleSenderDroppingAlerts',
+      expr: `sum by (namespace, job, pod) (rate(thanos_alert_sender_alerts_dropped_total{${rule}}[5m])) > 0`,
+      for: '5m',
+      severity: 'critical',
+      summary: 'The ruler cannot deliver alerts to Alertmanager.',
+      description: `${POD} drops alerts it fails to send to Alertmanager.`,
+    },
+    {
+      alert: 'ThanosRuleQueueDroppingAlerts',
+      expr: `sum by (namespace, job, pod) (rate(thanos_alert_queue_alerts_dropped_total{${rule}}[5m])) > 0`,
+      for: '5m',
+      severity: 'critical',
+      summary: 'The ruler alert queue overflows.',
+      description: `${POD} drops alerts because its queue to Alertmanager is full.`,
+    },
+    {
+      alert: 'ThanosRuleConfigReloadFailing',
+      expr: `min by (namespace, job, pod) (thanos_rule_config_last_reload_successful{${rule}}) != 1`,
+      for: '10m',
+      severity: 'warning',
+      summary: 'The ruler cannot load its rule files.',
+      description: `${POD} failed to reload its rules; it evaluates the last good ones.`,
+    },
+  ];
+  if (env.ruler.mode === 'stateless') {
+    alerts.push({
+      alert: 'ThanosRuleRemoteWriteFailing',
+      expr: `sum by (namespace, job, pod) (rate(prometheus_remote_storage_samples_failed_total{${rule}}[5m])) > 0`,
+      for: '15m',
+      severity: 'critical',
+      summary: 'The stateless ruler cannot remote-write its results.',
+      description: `${POD} fails to remote-write results to the receive router: recorded series and alerts are lost.`,
+    });
+  }
+  return { name: 'thanos-rule', alerts };
+}
+
+/** Per Service, an alert when none of its targets is up (a job missing entirely counts as down). */
+function availabilityGroup(env: Environment, jobs: Jobs): AlertGroup {
+  const down = (alert: string, what: string, list: string[], severity: Severity): Alert[] =>
+    list.map((job) => ({
+      alert,
+      expr: `absent(up{namespace="${env.namespace}", job="${job}"} == 1)`,
+      for: '5m',
+      severity,
+      // absent() of a comparison keeps no labels: name the job here (which also tells the rules apart).
+      labels: { namespace: env.namespace, job },
+      summary: `${what} is down.`,
+      description: `No target of ${env.namespace}/${job} has been up for 5 minutes.`,
+    }));
+  const all = Object.values(jobs).flat();
+  return {
+    name: 'thanos-availability',
+    alerts: [
+      ...down('ThanosReceiveRouterDown', 'The receive router', jobs.router, 'critical'),
+      ...down('ThanosReceiveIngestorDown', 'A receive hashring', jobs.ingestors, 'critical'),
+      ...down('ThanosQueryDown', 'Query', jobs.query, 'critical'),
+      ...down('ThanosQueryFrontendDown', 'The query frontend', jobs.queryFrontend, 'critical'),
+      ...down('ThanosStoreDown', 'A store gateway shard', jobs.store, 'critical'),
+      ...down('ThanosCompactDown', 'The compactor', jobs.compact, 'warning'),
+      ...down('ThanosRuleDown', 'The ruler', jobs.rule, 'critical'),
+      ...down('ThanosBucketWebDown', 'The bucket web UI', jobs.bucketWeb, 'warning'),
+      ...down('ThanosMemcachedDown', 'A memcached cache', jobs.memcached, 'warning'),
+      {
+        alert: 'ThanosTargetDown',
+        expr: `up{${selector(env, all)}} == 0`,
+        for: '10m',
+        severity: 'warning',
+        summary: 'A Thanos pod cannot be scraped.',
+        description: `${POD} ({{ $labels.job }}) has been down or unreachable for 10 minutes.`,
+      },
+    ],
+  };
+}
+
+/** The alert groups of the environment: only for the components it runs. */
+export function alertGroups(env: Environment): AlertGroup[] {
+  const jobs = scrapeJobs(env);
+  const groups: AlertGroup[] = [];
+  if (env.receive.enabled) groups.push(receiveGroup(env, jobs));
+  groups.push(queryGroup(env, jobs));
+  if (env.storeGateway.enabled) groups.push(storeGroup(env, jobs));
+  if (env.compactor.enabled) groups.push(compactGroup(env, jobs));
+  if (env.ruler.enabled) groups.push(ruleGroup(env, jobs));
+  // The jobs exist only as the ServiceMonitors name them; without those, absence alerts would always fire.
+  if (env.monitoring.serviceMonitors) groups.push(availabilityGroup(env, jobs));
+  return groups;
+}
+
+function ruleOf(env: Environment, a: Alert) {
+  const base = env.monitoring.runbookBaseUrl;
+  return {
+    alert: a.alert,
+    expr: a.expr,
+    for: a.for,
+    labels: { ...a.labels, severity: a.severity },
+    annotations: {
+      summary: a.summary,
+      description: a.description,
+      ...(base ? { runbook_url: `${base}#${a.alert.toLowerCase()}` } : {}),
+    },
+  };
+}
+
+export function alerts(ctx: RenderContext): Manifest[] {
+  const { env } = ctx;
+  if (!env.monitoring.prometheusRule) return [];
+  const labels = { name: 'thanos', instance: `thanos-${env.name}`, component: 'alerts', version: env.thanos.version };
+  const meta = metadata(env, PROMETHEUS_RULE_NAME, labels);
+  return [
+    {
+      component: FOLDER,
+      object: new PrometheusRule({
+        metadata: { ...meta, labels: { ...meta.labels, ...env.monitoring.labels } },
+        spec: {
+          groups: alertGroups(env).map((g) => ({ name: g.name, rules: g.alerts.map((a) => ruleOf(env, a)) })),
+        },
+      }),
+    },
+  ];
 }

@@ -1,7 +1,65 @@
-/** TODO(issue 3): bucket-web. Renders nothing yet. */
-import type { Manifest } from '@thanos-gitops/core-model';
+/**
+ * Thanos bucket web (`thanos tools bucket web`): a UI listing the blocks in the bucket. A stateless
+ * Deployment with read-only bucket access; admin operations (marking blocks for deletion or no-compaction)
+ * are disabled, since they would fail under a read-only identity and belong to the compactor anyway.
+ */
+import { type Environment, type Manifest, names, PORTS, selectorLabels } from '@thanos-gitops/core-model';
+import { Deployment } from 'kubernetes-models/apps/v1';
 import type { RenderContext } from './context.js';
+import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
+import { HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
 
-export function bucketWeb(_ctx: RenderContext): Manifest[] {
-  return [];
+const FOLDER = 'bucket-web';
+const COMPONENT = 'object-store-browser';
+
+/** The external label titling block groups: the tenant, when receive writes the blocks. */
+export function groupLabel(env: Environment): string | undefined {
+  return env.bucketWeb.label ?? (env.receive.enabled ? env.receive.tenantLabel : undefined);
+}
+
+export function bucketWeb(ctx: RenderContext): Manifest[] {
+  const { env } = ctx;
+  const b = env.bucketWeb;
+  if (!b.enabled) return [];
+  const name = names.bucketWeb;
+  const labels = thanosLabels(name, name, COMPONENT, env);
+  const label = groupLabel(env);
+  const template = thanosPodTemplate({
+    ctx,
+    component: 'bucket-web',
+    labels,
+    options: b,
+    optionsPath: ['bucketWeb'],
+    command: 'tools bucket web',
+    args: [
+      `--http-address=0.0.0.0:${PORTS.http}`,
+      `--refresh=${b.refresh}`,
+      `--timeout=${b.timeout}`,
+      ...(label ? [`--label=${label}`] : []),
+      '--disable-admin-operations',
+    ],
+    ports: [HTTP_PORT],
+    objstore: true,
+    serviceAccountName: name,
+  });
+  const out: Manifest[] = [
+    serviceAccount(ctx, FOLDER, 'bucket-web', name, labels),
+    {
+      component: FOLDER,
+      object: new Deployment({
+        metadata: metadata(env, name, labels),
+        spec: {
+          replicas: b.replicas,
+          revisionHistoryLimit: 5,
+          selector: { matchLabels: selectorLabels(labels) },
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+          template,
+        },
+      }),
+    },
+    service(ctx, FOLDER, name, labels, [{ name: 'http', port: PORTS.http }]),
+    ...serviceMonitor(ctx, FOLDER, name, labels),
+  ];
+  if (b.replicas > 1) out.push(disruptionBudget(ctx, FOLDER, name, labels));
+  return out;
 }

@@ -1,46 +1,155 @@
 /**
  * Cache configurations: the store gateway's index cache and caching bucket, the query frontend's results
- * cache. In-memory caches live in the process; memcached ones point at the generated memcached Services.
+ * cache. In-memory caches live in the process; memcached ones point at the generated memcached Services
+ * (see memcached.ts). The configurations are written to a ConfigMap per component, mounted into its pods and
+ * passed with `--…config-file` flags; a hash of them rolls the pods when they change.
  */
-import { type Environment, names, PORTS, serviceHost, yamlText } from '@thanos-gitops/core-model';
+import {
+  type Environment,
+  type FieldPath,
+  type LabelSpec,
+  type Manifest,
+  names,
+  resourcesOf,
+  serviceHost,
+  type VolumeMountSpec,
+  type VolumeSpec,
+  yamlText,
+} from '@thanos-gitops/core-model';
+import { ConfigMap } from 'kubernetes-models/v1';
+import type { RenderContext } from './context.js';
+import { contentHash } from './hash.js';
+import { metadata } from './objects.js';
 
-/** Bytes in a Kubernetes quantity, as the Thanos size notation (`512MiB`). */
-export function thanosSize(quantity: string): string {
-  const m = /^([0-9]+)(Ki|Mi|Gi|Ti)?$/.exec(quantity);
-  if (!m) return quantity;
-  return `${m[1]}${m[2] ? `${m[2]}B` : 'B'}`;
+export type MemcachedCache = 'index' | 'results';
+/** The `memcached` block of a cache in the environment file. */
+export type MemcachedOptions = Environment['queryFrontend']['cache']['memcached'];
+
+export const CACHE_CONFIG_DIR = '/etc/thanos/cache';
+export const CACHE_HASH_ANNOTATION = 'thanos-gitops/cache-config-hash';
+export const STORE_CACHE_CONFIG = 'thanos-store-cache';
+export const QUERY_FRONTEND_CACHE_CONFIG = 'thanos-query-frontend-cache';
+
+/** Results older than this are fetched again, so that compaction and late data show up eventually. */
+const RESULTS_TTL = '24h';
+/** Thanos' own default for the largest item of an in-memory index cache. */
+const IN_MEMORY_MAX_ITEM = 125 * 1024 * 1024;
+
+export interface UsedMemcached {
+  cache: MemcachedCache;
+  options: MemcachedOptions;
+  /** Where `options` sits in the environment file. */
+  path: FieldPath;
 }
 
-function memcachedAddress(env: Environment, cache: 'index' | 'results'): string {
+/**
+ * The memcached deployments the environment needs: the index one when the store gateway's index cache uses
+ * memcached or its caching bucket is on (which always uses it); the results one when the query frontend's
+ * cache uses memcached.
+ */
+export function usedMemcached(env: Environment): UsedMemcached[] {
+  const used: UsedMemcached[] = [];
+  const s = env.storeGateway;
+  if (s.enabled && (s.indexCache.type === 'memcached' || s.bucketCache.enabled)) {
+    used.push({ cache: 'index', options: s.indexCache.memcached, path: ['storeGateway', 'indexCache', 'memcached'] });
+  }
+  const qf = env.queryFrontend;
+  if (qf.enabled && qf.cache.type === 'memcached') {
+    used.push({ cache: 'results', options: qf.cache.memcached, path: ['queryFrontend', 'cache', 'memcached'] });
+  }
+  return used;
+}
+
+const QUANTITY_FACTORS: Record<string, number> = {
+  '': 1,
+  m: 0.001,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+};
+
+/** Bytes in a Kubernetes quantity (`512Mi`, `1G`, `1000`), or undefined when it does not parse. */
+export function quantityBytes(quantity: string): number | undefined {
+  const m = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$/.exec(quantity);
+  if (!m) return undefined;
+  return Math.floor(Number(m[1]) * (QUANTITY_FACTORS[m[2] ?? ''] ?? 1));
+}
+
+/** Bytes in the notation Thanos parses, in the largest binary unit that is exact (`512MiB`, `1GiB`, `1000B`). */
+export function thanosBytes(bytes: number): string {
+  for (const [unit, size] of [
+    ['TiB', 2 ** 40],
+    ['GiB', 2 ** 30],
+    ['MiB', 2 ** 20],
+    ['KiB', 2 ** 10],
+  ] as const) {
+    if (bytes > 0 && bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return `${bytes}B`;
+}
+
+/** A Kubernetes quantity as Thanos bytes (`512Mi` → `512MiB`). */
+export function thanosSize(quantity: string): string {
+  const bytes = quantityBytes(quantity);
+  return bytes === undefined ? quantity : thanosBytes(bytes);
+}
+
+/** Bytes in a memcached `-I` value; memcached's `k` and `m` are binary. */
+export function memcachedItemBytes(maxItemSize: string): number {
+  const m = /^([0-9]+)([km])$/.exec(maxItemSize);
+  if (!m) throw new Error(`not a memcached item size: ${maxItemSize}`);
+  return Number(m[1]) * (m[2] === 'k' ? 2 ** 10 : 2 ** 20);
+}
+
+/** The SRV name Thanos resolves to find every pod of a generated memcached (the port is named `memcached`). */
+export function memcachedAddress(env: Environment, cache: MemcachedCache): string {
   return `dnssrv+_memcached._tcp.${serviceHost(env, names.memcached(cache))}`;
 }
 
-/** `--index-cache.config` of the store gateway. */
+/**
+ * Thanos' memcached client settings. `max_item_size` is memcached's own `-I`, so Thanos skips exactly the
+ * items memcached would refuse.
+ */
+function memcachedClient(env: Environment, cache: MemcachedCache, options: MemcachedOptions) {
+  return {
+    addresses: [memcachedAddress(env, cache)],
+    timeout: '500ms',
+    max_idle_connections: 100,
+    max_async_concurrency: 20,
+    max_async_buffer_size: 10000,
+    max_get_multi_concurrency: 100,
+    max_get_multi_batch_size: 100,
+    max_item_size: thanosBytes(memcachedItemBytes(options.maxItemSize)),
+    dns_provider_update_interval: '10s',
+  };
+}
+
+/** The index cache configuration of the store gateway (`--index-cache.config-file`). */
 export function indexCacheConfig(env: Environment): string {
   const c = env.storeGateway.indexCache;
   if (c.type === 'memcached') {
-    return yamlText({
-      type: 'MEMCACHED',
-      config: {
-        addresses: [memcachedAddress(env, 'index')],
-        max_item_size: '5MiB',
-        max_async_buffer_size: 10000,
-        max_get_multi_batch_size: 100,
-        dns_provider_update_interval: '30s',
-        timeout: '500ms',
-      },
-    }).trimEnd();
+    return yamlText({ type: 'MEMCACHED', config: memcachedClient(env, 'index', c.memcached) });
   }
-  return yamlText({ type: 'IN-MEMORY', config: { max_size: thanosSize(c.size) } }).trimEnd();
+  const size = quantityBytes(c.size) ?? 0;
+  // Thanos refuses an in-memory cache whose largest item exceeds the cache itself.
+  const maxItem = Math.min(IN_MEMORY_MAX_ITEM, Math.floor(size / 2));
+  return yamlText({ type: 'IN-MEMORY', config: { max_size: thanosBytes(size), max_item_size: thanosBytes(maxItem) } });
 }
 
-/** `--store.caching-bucket.config` of the store gateway, when enabled (it uses the index memcached). */
+/** The caching bucket configuration of the store gateway, when enabled: chunks and metadata in the index memcached. */
 export function storeCachingBucketConfig(env: Environment): string | undefined {
   const s = env.storeGateway;
   if (!s.bucketCache.enabled) return undefined;
   return yamlText({
     type: 'MEMCACHED',
-    config: { addresses: [memcachedAddress(env, 'index')], max_item_size: '5MiB', timeout: '500ms' },
+    config: memcachedClient(env, 'index', s.indexCache.memcached),
     chunk_subrange_size: 16000,
     max_chunks_get_range_requests: 3,
     chunk_object_attrs_ttl: '24h',
@@ -49,19 +158,95 @@ export function storeCachingBucketConfig(env: Environment): string | undefined {
     metafile_exists_ttl: '2h',
     metafile_doesnt_exist_ttl: '15m',
     metafile_content_ttl: '24h',
-  }).trimEnd();
+  });
 }
 
-/** `--query-range.response-cache-config` of the query frontend. */
+/** The response cache configuration of the query frontend (range queries, and labels when enabled). */
 export function resultsCacheConfig(env: Environment): string {
   const c = env.queryFrontend.cache;
   if (c.type === 'memcached') {
     return yamlText({
       type: 'MEMCACHED',
-      config: { addresses: [memcachedAddress(env, 'results')], max_item_size: '5MiB', timeout: '500ms' },
-    }).trimEnd();
+      config: { ...memcachedClient(env, 'results', c.memcached), expiration: RESULTS_TTL },
+    });
   }
-  return yamlText({ type: 'IN-MEMORY', config: { max_size: thanosSize(c.size), validity: '0s' } }).trimEnd();
+  return yamlText({
+    type: 'IN-MEMORY',
+    config: { max_size: thanosSize(c.size), max_size_items: 0, validity: RESULTS_TTL },
+  });
 }
 
-export { PORTS };
+/** What a component needs to load its cache configurations from a ConfigMap. */
+export interface CacheFiles {
+  configMap: Manifest;
+  args: string[];
+  volumes: VolumeSpec[];
+  mounts: VolumeMountSpec[];
+  rolloutAnnotations: Record<string, string>;
+}
+
+interface CacheFile {
+  key: string;
+  content: string;
+  /** The `--…config-file` flags that read it. */
+  flags: string[];
+}
+
+function cacheFiles(
+  ctx: RenderContext,
+  folder: string,
+  name: string,
+  labels: LabelSpec,
+  files: CacheFile[],
+): CacheFiles {
+  const data = Object.fromEntries(files.map((f) => [f.key, f.content]));
+  return {
+    configMap: { component: folder, object: new ConfigMap({ metadata: metadata(ctx.env, name, labels), data }) },
+    args: files.flatMap((f) => f.flags.map((flag) => `--${flag}=${CACHE_CONFIG_DIR}/${f.key}`)),
+    volumes: [{ name: 'cache-config', configMap: { name } }],
+    mounts: [{ name: 'cache-config', mountPath: CACHE_CONFIG_DIR, readOnly: true }],
+    rolloutAnnotations: { [CACHE_HASH_ANNOTATION]: contentHash(yamlText(data)) },
+  };
+}
+
+/**
+ * Reports in-memory caches that take more than half of the container memory limit: queries need the rest,
+ * and Go counts the caches against GOMEMLIMIT.
+ */
+function checkInMemoryBudget(ctx: RenderContext, path: FieldPath, cacheBytes: number, memoryLimit: string): void {
+  const limit = quantityBytes(memoryLimit);
+  if (limit === undefined || cacheBytes <= limit / 2) return;
+  ctx.report(
+    path,
+    `in-memory caches of ${thanosBytes(cacheBytes)} exceed half of the container memory limit (${memoryLimit}), ` +
+      'leaving too little for queries: lower the size, raise resources.limits.memory, or use memcached',
+  );
+}
+
+/** The store gateway's index cache and caching bucket configurations. */
+export function storeCacheFiles(ctx: RenderContext, folder: string, labels: LabelSpec): CacheFiles {
+  const s = ctx.env.storeGateway;
+  if (s.indexCache.type === 'in-memory') {
+    const size = quantityBytes(s.indexCache.size) ?? 0;
+    checkInMemoryBudget(ctx, ['storeGateway', 'indexCache', 'size'], size, resourcesOf(s).limits.memory);
+  }
+  const bucket = storeCachingBucketConfig(ctx.env);
+  return cacheFiles(ctx, folder, STORE_CACHE_CONFIG, labels, [
+    { key: 'index-cache.yaml', content: indexCacheConfig(ctx.env), flags: ['index-cache.config-file'] },
+    ...(bucket ? [{ key: 'caching-bucket.yaml', content: bucket, flags: ['store.caching-bucket.config-file'] }] : []),
+  ]);
+}
+
+/** The query frontend's response cache configuration, read by the range (and labels) flags. */
+export function queryFrontendCacheFiles(ctx: RenderContext, folder: string, labels: LabelSpec): CacheFiles {
+  const qf = ctx.env.queryFrontend;
+  if (qf.cache.type === 'in-memory') {
+    const size = (quantityBytes(qf.cache.size) ?? 0) * (qf.labelsCache ? 2 : 1);
+    checkInMemoryBudget(ctx, ['queryFrontend', 'cache', 'size'], size, resourcesOf(qf).limits.memory);
+  }
+  const flags = ['query-range.response-cache-config-file'];
+  if (qf.labelsCache) flags.push('labels.response-cache-config-file');
+  return cacheFiles(ctx, folder, QUERY_FRONTEND_CACHE_CONFIG, labels, [
+    { key: 'response-cache.yaml', content: resultsCacheConfig(ctx.env), flags },
+  ]);
+}

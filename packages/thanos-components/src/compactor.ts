@@ -1,10 +1,15 @@
 /**
- * Thanos Compactor: compaction, downsampling and retention of the bucket. Exactly one replica per shard
- * (two compactors on the same blocks corrupt them), so each shard is its own StatefulSet of one pod.
+ * Thanos Compactor: compaction, downsampling, retention and (optionally) deduplication of the bucket.
+ * Two compactors working on the same block stream corrupt it, so every shard is its own StatefulSet of
+ * exactly one pod: a StatefulSet never starts a replacement pod before the old one is gone (unlike a
+ * Deployment's surge). With sharding, each shard keeps the block streams whose external label hashes to
+ * it, through a `hashmod` selector read from a generated ConfigMap.
  */
-import { type Manifest, names, PORTS, selectorLabels } from '@thanos-gitops/core-model';
+import { type Environment, type Manifest, names, PORTS, selectorLabels } from '@thanos-gitops/core-model';
 import { StatefulSet } from 'kubernetes-models/apps/v1';
+import { ConfigMap } from 'kubernetes-models/v1';
 import type { RenderContext } from './context.js';
+import { contentHash } from './hash.js';
 import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
 import { DATA_DIR, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
 import { hashmodSelector } from './relabel.js';
@@ -12,66 +17,117 @@ import { volumeClaim } from './storage.js';
 
 const FOLDER = 'compactor';
 const APP = 'thanos-compact';
+const COMPONENT = 'database-compactor';
+/** The ConfigMap holding every shard's selector, one key per shard. */
+export const SHARDS_CONFIG = `${APP}-shards`;
+const SHARDS_DIR = '/etc/thanos/compact-shards';
+
+/** The ConfigMap key of a shard's `--selector.relabel-config-file`. */
+export function shardKey(shard: number): string {
+  return `shard-${shard}.yaml`;
+}
+
+/** Retention, downsampling and deduplication flags, the same on every shard. */
+function policyArgs(c: Environment['compactor']): string[] {
+  const dedup = c.deduplicationReplicaLabels;
+  return [
+    `--retention.resolution-raw=${c.retention.raw}`,
+    `--retention.resolution-5m=${c.retention['5m']}`,
+    `--retention.resolution-1h=${c.retention['1h']}`,
+    ...(c.downsampling ? [] : ['--downsampling.disable']),
+    `--delete-delay=${c.deleteDelay}`,
+    ...dedup.map((l) => `--deduplication.replica-label=${l}`),
+    // Thanos' default merge ("") is exact 1:1; penalty needs at least one replica label.
+    ...(dedup.length > 0 && c.deduplicationFunc === 'penalty' ? ['--deduplication.func=penalty'] : []),
+  ];
+}
+
+/** The selector of every shard, by shard number (empty without sharding). */
+function shardSelectors(c: Environment['compactor']): string[] {
+  const s = c.sharding;
+  return s ? [...Array(s.shards).keys()].map((shard) => hashmodSelector(s.label, shard, s.shards)) : [];
+}
 
 export function compactor(ctx: RenderContext): Manifest[] {
   const { env } = ctx;
   const c = env.compactor;
   if (!c.enabled) return [];
-  const saLabels = thanosLabels(APP, APP, 'database-compactor', env);
+  const saLabels = thanosLabels(APP, APP, COMPONENT, env);
   const out: Manifest[] = [serviceAccount(ctx, FOLDER, 'compactor', APP, saLabels)];
-  const shards: (number | undefined)[] = c.sharding ? [...Array(c.sharding.shards).keys()] : [undefined];
-  for (const shard of shards) {
-    const name = names.compactor(shard);
-    const labels = thanosLabels(APP, name, 'database-compactor', env);
-    const args = [
-      '--wait',
-      '--wait-interval=5m',
-      `--data-dir=${DATA_DIR}/compact`,
-      `--http-address=0.0.0.0:${PORTS.http}`,
-      `--retention.resolution-raw=${c.retention.raw}`,
-      `--retention.resolution-5m=${c.retention['5m']}`,
-      `--retention.resolution-1h=${c.retention['1h']}`,
-      `--delete-delay=${c.deleteDelay}`,
-      '--compact.concurrency=1',
-      '--downsample.concurrency=1',
-      ...(c.downsampling ? [] : ['--downsampling.disable']),
-      ...c.deduplicationReplicaLabels.map((l) => `--deduplication.replica-label=${l}`),
-      ...(c.sharding && shard !== undefined
-        ? [`--selector.relabel-config=${hashmodSelector(c.sharding.label, shard, c.sharding.shards)}`]
-        : []),
-    ];
-    const template = thanosPodTemplate({
-      ctx,
-      component: 'compactor',
-      labels,
-      options: c,
-      optionsPath: ['compactor'],
-      command: 'compact',
-      args,
-      ports: [HTTP_PORT],
-      objstore: true,
-      mounts: [{ name: 'data', mountPath: DATA_DIR }],
-      serviceAccountName: APP,
-      terminationGracePeriodSeconds: 300,
+  const selectors = shardSelectors(c);
+  if (selectors.length > 0) {
+    out.push({
+      component: FOLDER,
+      object: new ConfigMap({
+        metadata: metadata(env, SHARDS_CONFIG, saLabels),
+        data: Object.fromEntries(selectors.map((text, shard) => [shardKey(shard), text])),
+      }),
     });
-    out.push(
-      {
-        component: FOLDER,
-        object: new StatefulSet({
-          metadata: metadata(env, name, labels),
-          spec: {
-            replicas: 1,
-            serviceName: name,
-            selector: { matchLabels: selectorLabels(labels) },
-            template,
-            volumeClaimTemplates: [volumeClaim('data', c.storage, c.storageClass)],
-          },
-        }),
-      },
-      service(ctx, FOLDER, name, labels, [{ name: 'http', port: PORTS.http }], { headless: true }),
-      disruptionBudget(ctx, FOLDER, name, labels),
-    );
   }
+  const shards: (number | undefined)[] = selectors.length > 0 ? [...selectors.keys()] : [undefined];
+  for (const shard of shards)
+    out.push(...compactorShard(ctx, shard, shard === undefined ? undefined : selectors[shard]));
   out.push(...serviceMonitor(ctx, FOLDER, APP, saLabels, { selector: { 'app.kubernetes.io/name': APP } }));
   return out;
+}
+
+/** The StatefulSet of one pod, its headless Service and its disruption budget, for one shard (or the only one). */
+function compactorShard(ctx: RenderContext, shard: number | undefined, selector: string | undefined): Manifest[] {
+  const { env } = ctx;
+  const c = env.compactor;
+  const name = names.compactor(shard);
+  const labels = thanosLabels(APP, name, COMPONENT, env);
+  const sharded = shard !== undefined && selector !== undefined;
+  const args = [
+    '--wait',
+    '--wait-interval=5m',
+    `--data-dir=${DATA_DIR}/compact`,
+    `--http-address=0.0.0.0:${PORTS.http}`,
+    ...policyArgs(c),
+    '--compact.concurrency=1',
+    '--downsample.concurrency=1',
+    ...(sharded ? [`--selector.relabel-config-file=${SHARDS_DIR}/${shardKey(shard)}`] : []),
+  ];
+  const template = thanosPodTemplate({
+    ctx,
+    component: 'compactor',
+    labels,
+    options: c,
+    optionsPath: ['compactor'],
+    command: 'compact',
+    args,
+    ports: [HTTP_PORT],
+    objstore: true,
+    volumes: sharded ? [{ name: 'shards', configMap: { name: SHARDS_CONFIG } }] : [],
+    mounts: [
+      { name: 'data', mountPath: DATA_DIR },
+      ...(sharded ? [{ name: 'shards', mountPath: SHARDS_DIR, readOnly: true }] : []),
+    ],
+    // Only this shard's selector: resharding rolls every shard anyway, since each one's selector changes.
+    ...(sharded ? { rolloutAnnotations: { 'thanos-gitops/selector-hash': contentHash(selector) } } : {}),
+    serviceAccountName: APP,
+    terminationGracePeriodSeconds: 300,
+  });
+  return [
+    {
+      component: FOLDER,
+      object: new StatefulSet({
+        metadata: metadata(env, name, labels),
+        spec: {
+          // Never more than one: see the top of this file.
+          replicas: 1,
+          serviceName: name,
+          selector: { matchLabels: selectorLabels(labels) },
+          template,
+          volumeClaimTemplates: [volumeClaim('data', c.storage, c.storageClass)],
+          // The volume is only a scratch copy of blocks being compacted; the bucket holds the data.
+          persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Delete' },
+        },
+      }),
+    },
+    service(ctx, FOLDER, name, labels, [{ name: 'http', port: PORTS.http }], { headless: true }),
+    // With a single pod, maxUnavailable 1 never blocks a node drain; it documents that the compactor may be
+    // evicted (it resumes from the bucket) and keeps every workload covered by a budget.
+    disruptionBudget(ctx, FOLDER, name, labels),
+  ];
 }

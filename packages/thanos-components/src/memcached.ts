@@ -1,7 +1,158 @@
-/** TODO(issue 3): memcached. Renders nothing yet. */
-import type { Manifest } from '@thanos-gitops/core-model';
+/**
+ * memcached for the caches that use it (`thanos-memcached-index`, `thanos-memcached-results`): a StatefulSet
+ * behind a headless Service, so Thanos finds every pod by the SRV record of the `memcached` port and each pod
+ * keeps its name (and its share of the keys) across restarts. A Prometheus exporter runs beside each memcached.
+ * Nothing is generated when no cache uses memcached.
+ */
+import { type LabelSpec, type Manifest, names, PORTS, selectorLabels, standardLabels } from '@thanos-gitops/core-model';
+import { StatefulSet } from 'kubernetes-models/apps/v1';
+import { ServiceAccount } from 'kubernetes-models/v1';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
+import { type MemcachedOptions, memcachedItemBytes, type UsedMemcached, usedMemcached } from './caches.js';
 import type { RenderContext } from './context.js';
+import { disruptionBudget, metadata, service, serviceMonitor } from './objects.js';
+import { containerSecurityContext, podSecurityContext, spreading } from './pod.js';
 
-export function memcached(_ctx: RenderContext): Manifest[] {
-  return [];
+const FOLDER = 'memcached';
+export const MEMCACHED_VERSION = '1.6.39';
+export const MEMCACHED_IMAGE = `memcached:${MEMCACHED_VERSION}-alpine`;
+export const MEMCACHED_EXPORTER_IMAGE = 'prom/memcached-exporter:v0.15.3';
+export const EXPORTER_PORT = 9150;
+/** The `memcache` user of the official memcached image. */
+const MEMCACHED_UID = 11211;
+/** memcached refuses items larger than this whatever `-m` is. */
+const MAX_ITEM_LIMIT = 1024 * 2 ** 20;
+
+export function memcached(ctx: RenderContext): Manifest[] {
+  return usedMemcached(ctx.env).flatMap((used) => memcachedObjects(ctx, used));
+}
+
+/** Container memory limit in MiB: the item memory plus room for connections, buffers and the hash table. */
+export function memcachedMemoryLimitMi(options: MemcachedOptions): number {
+  return options.memoryLimitMb + Math.max(128, Math.ceil(options.memoryLimitMb / 5));
+}
+
+/** memcached's command line: item memory, item size limit, connections, threads, port; log errors. */
+export function memcachedArgs(options: MemcachedOptions): string[] {
+  return [
+    ...['-m', String(options.memoryLimitMb)],
+    ...['-I', options.maxItemSize],
+    ...['-c', String(options.connectionLimit)],
+    ...['-t', String(options.threads)],
+    ...['-p', String(PORTS.memcached)],
+    '-v',
+  ];
+}
+
+/** memcached refuses to start with an item size below 1k, above 1g or above half its memory. */
+function checkOptions(ctx: RenderContext, used: UsedMemcached): void {
+  const { options, path } = used;
+  const item = memcachedItemBytes(options.maxItemSize);
+  const half = (options.memoryLimitMb * 2 ** 20) / 2;
+  const at = [...path, 'maxItemSize'];
+  if (item < 1024) ctx.report(at, `must be at least 1k (found "${options.maxItemSize}")`);
+  else if (item > MAX_ITEM_LIMIT) ctx.report(at, `must be at most 1024m (found "${options.maxItemSize}")`);
+  else if (item > half) {
+    ctx.report(
+      at,
+      `must be at most half of memoryLimitMb (${options.memoryLimitMb}), or memcached refuses to start ` +
+        `(found "${options.maxItemSize}")`,
+    );
+  }
+}
+
+function memcachedContainer(options: MemcachedOptions): IContainer {
+  const memory = `${memcachedMemoryLimitMi(options)}Mi`;
+  return {
+    name: 'memcached',
+    image: MEMCACHED_IMAGE,
+    imagePullPolicy: 'IfNotPresent',
+    args: memcachedArgs(options),
+    ports: [{ name: 'memcached', containerPort: PORTS.memcached, protocol: 'TCP' }],
+    livenessProbe: { tcpSocket: { port: 'memcached' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    readinessProbe: { tcpSocket: { port: 'memcached' }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+    // memcached grows into its memory and keeps it: request all of it so the node has it to give.
+    resources: { requests: { cpu: options.cpu, memory }, limits: { memory } },
+    securityContext: containerSecurityContext(),
+    terminationMessagePolicy: 'FallbackToLogsOnError',
+  };
+}
+
+function exporterContainer(): IContainer {
+  return {
+    name: 'exporter',
+    image: MEMCACHED_EXPORTER_IMAGE,
+    imagePullPolicy: 'IfNotPresent',
+    args: [`--memcached.address=localhost:${PORTS.memcached}`, `--web.listen-address=:${EXPORTER_PORT}`],
+    ports: [{ name: 'metrics', containerPort: EXPORTER_PORT, protocol: 'TCP' }],
+    livenessProbe: { tcpSocket: { port: 'metrics' }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
+    readinessProbe: { tcpSocket: { port: 'metrics' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
+    securityContext: containerSecurityContext(),
+    terminationMessagePolicy: 'FallbackToLogsOnError',
+  };
+}
+
+function podTemplate(ctx: RenderContext, name: string, labels: LabelSpec, options: MemcachedOptions): IPodTemplateSpec {
+  return {
+    metadata: { labels: standardLabels(ctx.env, labels) },
+    spec: {
+      serviceAccountName: name,
+      automountServiceAccountToken: false,
+      securityContext: {
+        ...podSecurityContext(),
+        runAsUser: MEMCACHED_UID,
+        runAsGroup: MEMCACHED_UID,
+        fsGroup: MEMCACHED_UID,
+      },
+      terminationGracePeriodSeconds: 30,
+      containers: [memcachedContainer(options), exporterContainer()],
+      ...spreading(labels),
+    },
+  };
+}
+
+function memcachedObjects(ctx: RenderContext, used: UsedMemcached): Manifest[] {
+  checkOptions(ctx, used);
+  const { env } = ctx;
+  const name = names.memcached(used.cache);
+  const labels: LabelSpec = {
+    name: 'memcached',
+    instance: name,
+    component: `${used.cache}-cache`,
+    version: MEMCACHED_VERSION,
+  };
+  return [
+    {
+      component: FOLDER,
+      object: new ServiceAccount({ metadata: metadata(env, name, labels), automountServiceAccountToken: false }),
+    },
+    {
+      component: FOLDER,
+      object: new StatefulSet({
+        metadata: metadata(env, name, labels),
+        spec: {
+          replicas: used.options.replicas,
+          serviceName: name,
+          podManagementPolicy: 'Parallel',
+          selector: { matchLabels: selectorLabels(labels) },
+          template: podTemplate(ctx, name, labels, used.options),
+        },
+      }),
+    },
+    service(
+      ctx,
+      FOLDER,
+      name,
+      labels,
+      [
+        { name: 'memcached', port: PORTS.memcached },
+        { name: 'metrics', port: EXPORTER_PORT },
+      ],
+      { headless: true },
+    ),
+    ...serviceMonitor(ctx, FOLDER, name, labels, { port: 'metrics' }),
+    disruptionBudget(ctx, FOLDER, name, labels),
+  ];
 }

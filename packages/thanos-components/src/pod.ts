@@ -6,6 +6,7 @@
 import {
   type ComponentKind,
   type Environment,
+  type EnvVarSpec,
   type FieldPath,
   type LabelSpec,
   names,
@@ -15,6 +16,7 @@ import {
   standardLabels,
   type VolumeMountSpec,
   type VolumeSpec,
+  type WorkloadCommon,
 } from '@thanos-gitops/core-model';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
@@ -23,21 +25,6 @@ import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 import type { RenderContext } from './context.js';
 import { checkThanosArgs, type ThanosCommand } from './flags.js';
-
-/** The knobs of a workload in the environment file (see `workloadOptions` in the schema). */
-export type WorkloadOptions = Environment['query'];
-type CommonOptions = Pick<
-  WorkloadOptions,
-  | 'resources'
-  | 'nodeSelector'
-  | 'tolerations'
-  | 'priorityClassName'
-  | 'podAnnotations'
-  | 'logLevel'
-  | 'extraArgs'
-  | 'extraEnv'
-  | 'extraVolumes'
->;
 
 export const OBJSTORE_DIR = '/etc/thanos/objstore';
 export const OBJSTORE_FILE = `${OBJSTORE_DIR}/objstore.yml`;
@@ -123,7 +110,7 @@ export function spreading(labels: LabelSpec): Pick<IPodSpec, 'affinity' | 'topol
   };
 }
 
-export function resourceRequirements(options: CommonOptions) {
+export function resourceRequirements(options: WorkloadCommon) {
   const r = resourcesOf(options);
   return { requests: { ...r.requests }, limits: { ...r.limits } };
 }
@@ -132,13 +119,15 @@ export interface ThanosPod {
   ctx: RenderContext;
   component: ComponentKind;
   labels: LabelSpec;
-  options: CommonOptions;
+  options: WorkloadCommon;
   /** Where `options` sits in the environment file, for problems with extra args and volumes. */
   optionsPath: FieldPath;
   /** `receive`, `query`, `store`, …, or `tools bucket web`. */
   command: ThanosCommand;
   args: string[];
   ports: { name: string; containerPort: number }[];
+  /** Environment variables of the component itself (e.g. POD_NAME for `$(POD_NAME)` in args). */
+  env?: EnvVarSpec[];
   /** Mount the object-storage config and pass `--objstore.config-file`. */
   objstore?: boolean;
   volumes?: VolumeSpec[];
@@ -199,6 +188,7 @@ export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
   }
   const args = finalArgs(p, generated);
   const envVars = [
+    ...(p.env ?? []),
     ...identity.env,
     ...p.options.extraEnv.map((e) =>
       e.secretKeyRef

@@ -1,7 +1,87 @@
-/** TODO(issue 3): query-frontend. Renders nothing yet. */
-import type { Manifest } from '@thanos-gitops/core-model';
+/**
+ * Thanos Query Frontend: the read entry point (Grafana talks to it) in front of the Query Service. It splits
+ * range (and label) requests by `splitInterval`, retries failed ones and caches results, in memory or in the
+ * generated results memcached. A stateless Deployment behind a Service on port 9090, the port Prometheus
+ * clients expect.
+ */
+import {
+  type Environment,
+  type Manifest,
+  names,
+  PORTS,
+  parseDuration,
+  selectorLabels,
+  serviceHost,
+} from '@thanos-gitops/core-model';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { queryFrontendCacheFiles } from './caches.js';
 import type { RenderContext } from './context.js';
+import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
+import { thanosLabels, thanosPodTemplate } from './pod.js';
 
-export function queryFrontend(_ctx: RenderContext): Manifest[] {
-  return [];
+const FOLDER = 'query-frontend';
+const HTTP = { name: 'http', containerPort: PORTS.queryFrontendHttp };
+
+/** The Query Service's HTTP API, where every request ends up. */
+export function downstreamUrl(env: Environment): string {
+  return `http://${serviceHost(env, names.query)}:${PORTS.http}`;
+}
+
+export function queryFrontend(ctx: RenderContext): Manifest[] {
+  const { env } = ctx;
+  const qf = env.queryFrontend;
+  if (!qf.enabled) return [];
+  const name = names.queryFrontend;
+  const labels = thanosLabels(name, name, 'query-cache', env);
+  if ((parseDuration(qf.splitInterval) ?? 0) === 0) {
+    ctx.report(['queryFrontend', 'splitInterval'], 'must be longer than 0: Thanos only caches split requests');
+  }
+  const cache = queryFrontendCacheFiles(ctx, FOLDER, labels);
+  const args = [
+    `--http-address=0.0.0.0:${PORTS.queryFrontendHttp}`,
+    `--query-frontend.downstream-url=${downstreamUrl(env)}`,
+    `--query-range.split-interval=${qf.splitInterval}`,
+    `--query-range.max-retries-per-request=${qf.maxRetries}`,
+    `--query.max-retries-per-request=${qf.maxRetries}`,
+    ...(qf.labelsCache
+      ? [`--labels.split-interval=${qf.splitInterval}`, `--labels.max-retries-per-request=${qf.maxRetries}`]
+      : []),
+    ...cache.args,
+    '--query-frontend.compress-responses',
+  ];
+  const template = thanosPodTemplate({
+    ctx,
+    component: 'query-frontend',
+    labels,
+    options: qf,
+    optionsPath: ['queryFrontend'],
+    command: 'query-frontend',
+    args,
+    ports: [HTTP],
+    volumes: cache.volumes,
+    mounts: cache.mounts,
+    rolloutAnnotations: cache.rolloutAnnotations,
+    serviceAccountName: name,
+  });
+  const out: Manifest[] = [
+    serviceAccount(ctx, FOLDER, 'query-frontend', name, labels),
+    cache.configMap,
+    {
+      component: FOLDER,
+      object: new Deployment({
+        metadata: metadata(env, name, labels),
+        spec: {
+          replicas: qf.replicas,
+          revisionHistoryLimit: 5,
+          selector: { matchLabels: selectorLabels(labels) },
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+          template,
+        },
+      }),
+    },
+    service(ctx, FOLDER, name, labels, [{ name: 'http', port: PORTS.queryFrontendHttp }]),
+    ...serviceMonitor(ctx, FOLDER, name, labels),
+  ];
+  if (qf.replicas > 1) out.push(disruptionBudget(ctx, FOLDER, name, labels));
+  return out;
 }

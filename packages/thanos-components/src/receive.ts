@@ -1,7 +1,253 @@
-/** TODO(issue 3): receive. Renders nothing yet. */
-import type { Manifest } from '@thanos-gitops/core-model';
+/**
+ * Thanos Receive in split mode: a stateless router Deployment that accepts remote-write and forwards each
+ * series, by tenant and hash, to `replicationFactor` ingestors; and one ingestor StatefulSet per hashring that
+ * only stores (IngestorOnly: no hashrings file, no local endpoint) and uploads blocks to object storage.
+ *
+ * Thanos picks the mode from two flags: a hashrings file without `--receive.local-endpoint` makes a
+ * RouterOnly receiver, neither makes an IngestorOnly one (both would make a router-ingestor, which forwards
+ * too). Routers reach ingestors on gRPC at the stable names their headless Services give them.
+ */
+import {
+  type EnvVarSpec,
+  type FieldPath,
+  type Manifest,
+  names,
+  PORTS,
+  selectorLabels,
+  yamlText,
+} from '@thanos-gitops/core-model';
+import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { ConfigMap } from 'kubernetes-models/v1';
 import type { RenderContext } from './context.js';
+import { contentHash } from './hash.js';
+import { hashringsJson } from './hashrings.js';
+import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
+import { DATA_DIR, flagName, GRPC_PORT, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
+import { volumeClaim } from './storage.js';
 
-export function receive(_ctx: RenderContext): Manifest[] {
-  return [];
+const FOLDER = 'receive';
+const INGESTOR_APP = 'thanos-receive-ingestor';
+const ROUTER_COMPONENT = 'receive-router';
+const INGESTOR_COMPONENT = 'database-write-hashring';
+const HASHRINGS_DIR = '/etc/thanos/hashrings';
+const HASHRINGS_FILE = 'hashrings.json';
+const LIMITS_DIR = '/etc/thanos/limits';
+const LIMITS_FILE = 'limits.yaml';
+const REMOTE_WRITE_PORT = { name: 'remote-write', containerPort: PORTS.remoteWrite };
+const POD_NAME: EnvVarSpec = { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } };
+
+/** How many of the `rf` copies of a write must succeed for the router to accept it: floor(RF/2)+1. */
+export function writeQuorum(rf: number): number {
+  return Math.floor(rf / 2) + 1;
+}
+
+/**
+ * `maxUnavailable` of the PodDisruptionBudget of a hashring's ingestors. Every series lives on `rf` ingestors
+ * of its hashring and a write needs `writeQuorum(rf)` of them, so `rf - quorum` ingestors of a hashring may be
+ * down at once without failing writes (1 for RF 3, 2 for RF 5).
+ *
+ * With RF 1 (and the rejected even RF 2) the quorum tolerates no failure at all: 0 would be the exact answer,
+ * but a budget of 0 blocks every node drain forever, and it would protect nothing, since losing any single
+ * ingestor already fails the writes of its share of series. So the budget is at least 1: one ingestor at a
+ * time, whose writes fail until it is back and which the clients retry.
+ */
+export function ingestorDisruptionBudget(rf: number): number {
+  return Math.max(rf - writeQuorum(rf), 1);
+}
+
+export function receive(ctx: RenderContext): Manifest[] {
+  if (!ctx.env.receive.enabled) return [];
+  return [...router(ctx), ...ingestors(ctx)];
+}
+
+/**
+ * Extra args that would silently change a receiver's mode: a local endpoint turns a router into a
+ * router-ingestor with no disk, a hashring turns an ingestor into one that forwards.
+ */
+function modeGuard(ctx: RenderContext, extraArgs: readonly string[], at: FieldPath, role: 'router' | 'ingestor') {
+  const forbidden =
+    role === 'router'
+      ? ['receive.local-endpoint']
+      : ['receive.hashrings-file', 'receive.hashrings', 'receive.local-endpoint'];
+  extraArgs.forEach((arg, i) => {
+    const flag = flagName(arg);
+    if (forbidden.includes(flag)) {
+      ctx.report(
+        [...at, 'extraArgs', i],
+        `--${flag} would make the ${role}s ${role === 'router' ? 'ingest' : 'route'} too; split mode keeps ` +
+          'routing on the routers and storage on the ingestors',
+      );
+    }
+  });
+}
+
+/**
+ * Tenancy flags, the same on routers and ingestors: the header and default tenant apply to HTTP remote-write
+ * (the routers' job, though ingestors listen too), the label is what ingestors stamp on each tenant's blocks.
+ */
+function tenancyArgs(ctx: RenderContext): string[] {
+  const r = ctx.env.receive;
+  return [
+    `--receive.tenant-header=${r.tenantHeader}`,
+    `--receive.default-tenant-id=${r.defaultTenant}`,
+    `--receive.tenant-label-name=${r.tenantLabel}`,
+  ];
+}
+
+function router(ctx: RenderContext): Manifest[] {
+  const { env } = ctx;
+  const r = env.receive;
+  const name = names.router;
+  const labels = thanosLabels(name, name, ROUTER_COMPONENT, env);
+  modeGuard(ctx, r.router.extraArgs, ['receive', 'router'], 'router');
+  const hashrings = hashringsJson(env);
+  const limits = r.limits ? yamlText(r.limits) : undefined;
+  const args = [
+    `--grpc-address=0.0.0.0:${PORTS.grpc}`,
+    `--http-address=0.0.0.0:${PORTS.http}`,
+    `--remote-write.address=0.0.0.0:${PORTS.remoteWrite}`,
+    // Thanos refuses to start without an external label; a router stores nothing, so one constant label does.
+    '--label=receive="true"',
+    `--receive.hashrings-file=${HASHRINGS_DIR}/${HASHRINGS_FILE}`,
+    `--receive.hashrings-algorithm=${r.hashringAlgorithm}`,
+    `--receive.replication-factor=${r.replicationFactor}`,
+    ...tenancyArgs(ctx),
+    // Limits belong on the component that receives remote-write, which in split mode is the router.
+    ...(limits ? [`--receive.limits-config-file=${LIMITS_DIR}/${LIMITS_FILE}`] : []),
+  ];
+  const template = thanosPodTemplate({
+    ctx,
+    component: 'receive-router',
+    labels,
+    options: r.router,
+    optionsPath: ['receive', 'router'],
+    command: 'receive',
+    args,
+    ports: [GRPC_PORT, HTTP_PORT, REMOTE_WRITE_PORT],
+    // The whole directory is mounted (no subPath) so that ConfigMap updates reach the file watchers.
+    volumes: [
+      { name: 'hashrings', configMap: { name: names.hashringsConfig } },
+      ...(limits ? [{ name: 'limits', configMap: { name: names.limitsConfig } }] : []),
+    ],
+    mounts: [
+      { name: 'hashrings', mountPath: HASHRINGS_DIR, readOnly: true },
+      ...(limits ? [{ name: 'limits', mountPath: LIMITS_DIR, readOnly: true }] : []),
+    ],
+    rolloutAnnotations: {
+      'thanos-gitops/hashrings-hash': contentHash(hashrings),
+      ...(limits ? { 'thanos-gitops/limits-hash': contentHash(limits) } : {}),
+    },
+    serviceAccountName: name,
+  });
+  const out: Manifest[] = [
+    serviceAccount(ctx, FOLDER, 'receive-router', name, labels),
+    configMap(ctx, names.hashringsConfig, labels, HASHRINGS_FILE, hashrings),
+    ...(limits ? [configMap(ctx, names.limitsConfig, labels, LIMITS_FILE, limits)] : []),
+    {
+      component: FOLDER,
+      object: new Deployment({
+        metadata: metadata(env, name, labels),
+        spec: {
+          replicas: r.router.replicas,
+          revisionHistoryLimit: 5,
+          selector: { matchLabels: selectorLabels(labels) },
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+          template,
+        },
+      }),
+    },
+    service(ctx, FOLDER, name, labels, [
+      { name: 'grpc', port: PORTS.grpc },
+      { name: 'http', port: PORTS.http },
+      { name: REMOTE_WRITE_PORT.name, port: PORTS.remoteWrite },
+    ]),
+    ...serviceMonitor(ctx, FOLDER, name, labels),
+  ];
+  if (r.router.replicas > 1) out.push(disruptionBudget(ctx, FOLDER, name, labels, 1));
+  return out;
+}
+
+function ingestors(ctx: RenderContext): Manifest[] {
+  const { env } = ctx;
+  const r = env.receive;
+  const appLabels = thanosLabels(INGESTOR_APP, INGESTOR_APP, INGESTOR_COMPONENT, env);
+  const out: Manifest[] = [serviceAccount(ctx, FOLDER, 'receive-ingestor', INGESTOR_APP, appLabels)];
+  r.hashrings.forEach((h, i) => {
+    const name = names.ingestor(h.name);
+    const labels = thanosLabels(INGESTOR_APP, name, INGESTOR_COMPONENT, env);
+    modeGuard(ctx, h.extraArgs, ['receive', 'hashrings', i], 'ingestor');
+    const args = [
+      `--grpc-address=0.0.0.0:${PORTS.grpc}`,
+      `--http-address=0.0.0.0:${PORTS.http}`,
+      `--tsdb.path=${DATA_DIR}/receive`,
+      `--tsdb.retention=${r.retention}`,
+      // `replica` tells apart the RF copies of a series (query deduplicates on it); `receive` marks the source.
+      '--label=replica="$(POD_NAME)"',
+      '--label=receive="true"',
+      ...tenancyArgs(ctx),
+    ];
+    const template = thanosPodTemplate({
+      ctx,
+      component: 'receive-ingestor',
+      labels,
+      options: h,
+      optionsPath: ['receive', 'hashrings', i],
+      command: 'receive',
+      args,
+      ports: [GRPC_PORT, HTTP_PORT],
+      env: [POD_NAME],
+      objstore: true,
+      mounts: [{ name: 'data', mountPath: DATA_DIR }],
+      // On shutdown an ingestor cuts its head block and uploads it; cutting that short loses the upload.
+      terminationGracePeriodSeconds: r.terminationGracePeriodSeconds,
+      serviceAccountName: INGESTOR_APP,
+    });
+    out.push(
+      {
+        component: FOLDER,
+        object: new StatefulSet({
+          metadata: metadata(env, name, labels),
+          spec: {
+            replicas: h.replicas,
+            serviceName: name,
+            podManagementPolicy: 'Parallel',
+            selector: { matchLabels: selectorLabels(labels) },
+            template,
+            volumeClaimTemplates: [volumeClaim('data', h.storage, h.storageClass)],
+            // Keep volumes on scale-down and deletion: they may hold a WAL not yet uploaded as a block.
+            persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+          },
+        }),
+      },
+      service(
+        ctx,
+        FOLDER,
+        name,
+        labels,
+        [
+          { name: 'grpc', port: PORTS.grpc },
+          { name: 'http', port: PORTS.http },
+        ],
+        { headless: true },
+      ),
+      disruptionBudget(ctx, FOLDER, name, labels, ingestorDisruptionBudget(r.replicationFactor)),
+    );
+  });
+  out.push(
+    ...serviceMonitor(ctx, FOLDER, INGESTOR_APP, appLabels, { selector: { 'app.kubernetes.io/name': INGESTOR_APP } }),
+  );
+  return out;
+}
+
+function configMap(
+  ctx: RenderContext,
+  name: string,
+  labels: ReturnType<typeof thanosLabels>,
+  file: string,
+  text: string,
+): Manifest {
+  return {
+    component: FOLDER,
+    object: new ConfigMap({ metadata: metadata(ctx.env, name, labels), data: { [file]: text } }),
+  };
 }

@@ -1,7 +1,172 @@
-/** TODO(issue 3): ruler. Renders nothing yet. */
-import type { Manifest } from '@thanos-gitops/core-model';
+/**
+ * Thanos Ruler: evaluates recording and alerting rules through the generated Query and sends alerts to
+ * Alertmanager. A StatefulSet in both modes, so that each pod has a stable `rule_replica` external label
+ * (query deduplicates on it; alerts drop it so Alertmanager deduplicates them).
+ * - stateless: results are remote-written to the receive router; only a WAL lives in an emptyDir, and the
+ *   pods get no bucket access.
+ * - stateful: results go to a TSDB on a persistent volume, blocks are uploaded to the bucket, and the
+ *   headless Service `thanos-rule` exposes StoreAPI to Query (see endpoints.ts).
+ */
+import {
+  type Environment,
+  type Manifest,
+  names,
+  PORTS,
+  selectorLabels,
+  serviceHost,
+  yamlText,
+} from '@thanos-gitops/core-model';
+import { StatefulSet } from 'kubernetes-models/apps/v1';
+import { ConfigMap } from 'kubernetes-models/v1';
 import type { RenderContext } from './context.js';
+import { contentHash } from './hash.js';
+import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
+import { DATA_DIR, GRPC_PORT, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
+import { volumeClaim } from './storage.js';
 
-export function ruler(_ctx: RenderContext): Manifest[] {
-  return [];
+const FOLDER = 'ruler';
+const COMPONENT = 'rule-evaluation-engine';
+export const REMOTE_WRITE_CONFIG = `${names.ruler}-remote-write`;
+const REMOTE_WRITE_DIR = '/etc/thanos/remote-write';
+export const RULES_DIR = '/etc/thanos/rules';
+/** The external label telling ruler replicas apart; one of query's default replica labels. */
+export const REPLICA_LABEL = 'rule_replica';
+
+/** The receive router's remote-write endpoint. */
+export function routerRemoteWriteUrl(env: Environment): string {
+  return `http://${serviceHost(env, names.router)}:${PORTS.remoteWrite}/api/v1/receive`;
+}
+
+/** The Query HTTP API the ruler evaluates against. */
+export function queryUrl(env: Environment): string {
+  return `http://${serviceHost(env, names.query)}:${PORTS.http}`;
+}
+
+/** `--remote-write.config-file` of a stateless ruler: everything goes to the receive router. */
+export function remoteWriteConfig(env: Environment): string {
+  return yamlText({ remote_write: [{ name: names.router, url: routerRemoteWriteUrl(env) }] });
+}
+
+/** How long a stateful ruler keeps its TSDB: until the store gateway serves the uploaded blocks. */
+export function rulerRetention(env: Environment): string {
+  return env.ruler.retention ?? (env.receive.enabled ? env.receive.retention : '48h');
+}
+
+/** Every rule ConfigMap as a volume (named by index: ConfigMap names may be too long for a volume name). */
+function ruleVolumes(env: Environment) {
+  return env.ruler.ruleConfigMaps.map((cm, i) => ({
+    volume: { name: `rules-${i}`, configMap: { name: cm } },
+    mount: { name: `rules-${i}`, mountPath: `${RULES_DIR}/${cm}`, readOnly: true },
+    // Only real keys: a ConfigMap volume also holds `..data` and timestamped directories, which `*` would match.
+    args: [`--rule-file=${RULES_DIR}/${cm}/*.yaml`, `--rule-file=${RULES_DIR}/${cm}/*.yml`],
+  }));
+}
+
+function rulerArgs(env: Environment): string[] {
+  const r = env.ruler;
+  const stateful = r.mode === 'stateful';
+  return [
+    `--grpc-address=0.0.0.0:${PORTS.grpc}`,
+    `--http-address=0.0.0.0:${PORTS.http}`,
+    `--data-dir=${DATA_DIR}/rule`,
+    `--eval-interval=${r.evaluationInterval}`,
+    `--query=${queryUrl(env)}`,
+    `--label=${REPLICA_LABEL}="$(POD_NAME)"`,
+    // Not `cluster`: the ruler's external labels replace the labels of the series it evaluates.
+    `--label=ruler_cluster="${env.cluster.name}"`,
+    `--alert.label-drop=${REPLICA_LABEL}`,
+    ...r.alertmanagers.map((url) => `--alertmanagers.url=${url}`),
+    ...ruleVolumes(env).flatMap((v) => v.args),
+    ...(stateful
+      ? [`--tsdb.retention=${rulerRetention(env)}`]
+      : [
+          `--remote-write.config-file=${REMOTE_WRITE_DIR}/remote-write.yaml`,
+          // Alert state is restored by querying ALERTS_FOR_STATE back through Query; receive has added its
+          // tenant label to those series, which the ruler's own alerts lack (as in Thanos' own e2e tests).
+          `--restore-ignored-label=${env.receive.tenantLabel}`,
+        ]),
+  ];
+}
+
+export function ruler(ctx: RenderContext): Manifest[] {
+  const { env } = ctx;
+  const r = env.ruler;
+  if (!r.enabled) return [];
+  const name = names.ruler;
+  const stateful = r.mode === 'stateful';
+  const labels = thanosLabels(name, name, COMPONENT, env);
+  const rules = ruleVolumes(env);
+  const remoteWrite = stateful ? undefined : remoteWriteConfig(env);
+  const template = thanosPodTemplate({
+    ctx,
+    component: 'ruler',
+    labels,
+    options: r,
+    optionsPath: ['ruler'],
+    command: 'rule',
+    args: rulerArgs(env),
+    ports: [GRPC_PORT, HTTP_PORT],
+    env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+    objstore: stateful,
+    volumes: [
+      ...rules.map((v) => v.volume),
+      ...(remoteWrite ? [{ name: 'remote-write', configMap: { name: REMOTE_WRITE_CONFIG } }] : []),
+      // Stateless: the remote-write WAL only, lost with the pod at no cost.
+      ...(stateful ? [] : [{ name: 'data', emptyDir: { sizeLimit: r.storage } }]),
+    ],
+    mounts: [
+      { name: 'data', mountPath: DATA_DIR },
+      ...rules.map((v) => v.mount),
+      ...(remoteWrite ? [{ name: 'remote-write', mountPath: REMOTE_WRITE_DIR, readOnly: true }] : []),
+    ],
+    ...(remoteWrite ? { rolloutAnnotations: { 'thanos-gitops/remote-write-hash': contentHash(remoteWrite) } } : {}),
+    serviceAccountName: name,
+  });
+  const out: Manifest[] = [serviceAccount(ctx, FOLDER, 'ruler', name, labels)];
+  if (remoteWrite) {
+    out.push({
+      component: FOLDER,
+      object: new ConfigMap({
+        metadata: metadata(env, REMOTE_WRITE_CONFIG, labels),
+        data: { 'remote-write.yaml': remoteWrite },
+      }),
+    });
+  }
+  out.push(
+    {
+      component: FOLDER,
+      object: new StatefulSet({
+        metadata: metadata(env, name, labels),
+        spec: {
+          replicas: r.replicas,
+          serviceName: name,
+          // Replicas are independent evaluators: no reason to start them one by one.
+          podManagementPolicy: 'Parallel',
+          selector: { matchLabels: selectorLabels(labels) },
+          template,
+          ...(stateful
+            ? {
+                volumeClaimTemplates: [volumeClaim('data', r.storage, r.storageClass)],
+                persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+              }
+            : {}),
+        },
+      }),
+    },
+    // Headless: Query discovers each stateful ruler's StoreAPI through its SRV records (`_grpc._tcp`).
+    service(
+      ctx,
+      FOLDER,
+      name,
+      labels,
+      [
+        { name: 'grpc', port: PORTS.grpc },
+        { name: 'http', port: PORTS.http },
+      ],
+      { headless: true },
+    ),
+    ...serviceMonitor(ctx, FOLDER, name, labels),
+  );
+  if (r.replicas > 1) out.push(disruptionBudget(ctx, FOLDER, name, labels));
+  return out;
 }

@@ -13,7 +13,7 @@ import {
   selectorLabels,
 } from '@thanos-gitops/core-model';
 import { StatefulSet } from 'kubernetes-models/apps/v1';
-import { indexCacheConfig, storeCachingBucketConfig } from './caches.js';
+import { storeCacheFiles } from './caches.js';
 import type { RenderContext } from './context.js';
 import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
 import { DATA_DIR, GRPC_PORT, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
@@ -42,10 +42,9 @@ export function storeGateway(ctx: RenderContext): Manifest[] {
   const s = env.storeGateway;
   if (!s.enabled) return [];
   const saLabels = thanosLabels(APP, APP, 'object-store-gateway', env);
-  const out: Manifest[] = [serviceAccount(ctx, FOLDER, 'store-gateway', APP, saLabels)];
+  const cache = storeCacheFiles(ctx, FOLDER, saLabels);
+  const out: Manifest[] = [serviceAccount(ctx, FOLDER, 'store-gateway', APP, saLabels), cache.configMap];
   const ranges = partitionRanges(env);
-  const indexCache = indexCacheConfig(env);
-  const cachingBucket = storeCachingBucketConfig(env);
   ranges.forEach((range, p) => {
     for (let shard = 0; shard < s.shards; shard++) {
       const name = names.store(p, shard, ranges.length);
@@ -54,8 +53,7 @@ export function storeGateway(ctx: RenderContext): Manifest[] {
         `--data-dir=${DATA_DIR}/store`,
         `--grpc-address=0.0.0.0:${PORTS.grpc}`,
         `--http-address=0.0.0.0:${PORTS.http}`,
-        `--index-cache.config=${indexCache}`,
-        ...(cachingBucket ? [`--store.caching-bucket.config=${cachingBucket}`] : []),
+        ...cache.args,
         '--store.enable-index-header-lazy-reader',
         ...(range.minTime ? [`--min-time=${range.minTime}`] : []),
         ...(range.maxTime ? [`--max-time=${range.maxTime}`] : []),
@@ -71,7 +69,9 @@ export function storeGateway(ctx: RenderContext): Manifest[] {
         args,
         ports: [GRPC_PORT, HTTP_PORT],
         objstore: true,
-        mounts: [{ name: 'data', mountPath: DATA_DIR }],
+        volumes: cache.volumes,
+        mounts: [{ name: 'data', mountPath: DATA_DIR }, ...cache.mounts],
+        rolloutAnnotations: cache.rolloutAnnotations,
         serviceAccountName: APP,
       });
       template.metadata = {

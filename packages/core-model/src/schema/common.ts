@@ -11,6 +11,44 @@ export const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 export const DURATION = '^(0|([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?)$';
 /** A Kubernetes resource quantity such as `500m`, `2`, `512Mi`, `50Gi`. */
 export const QUANTITY = '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$';
+/** A DNS-1123 subdomain: dot-separated DNS labels (`cluster.local`). */
+export const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+/** An S3 bucket name: 3-63 lower-case letters, digits, dots and hyphens. */
+export const S3_BUCKET = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
+/** An AWS region such as `eu-west-1` or `us-gov-west-1`. */
+export const AWS_REGION = '^[a-z]{2}(-gov)?-[a-z]+-[0-9]$';
+/** An AWS account id: 12 digits. */
+export const AWS_ACCOUNT_ID = '^[0-9]{12}$';
+/** An OIDC provider host and path, without `https://`. */
+export const OIDC_PROVIDER = '^[a-z0-9.-]+(/[A-Za-z0-9._-]+)*$';
+/** A prefix of IAM role names. */
+export const IAM_ROLE_PREFIX = '^[A-Za-z0-9+=,.@_-]{1,40}$';
+/** A host name with an optional port (`s3.eu-west-1.amazonaws.com:443`). */
+export const HOST_PORT = '^[a-z0-9.-]+(:[0-9]+)?$';
+/** A key prefix inside a bucket. */
+export const OBJECT_PREFIX = '^[A-Za-z0-9._/-]+$';
+/** A container image repository without tag (`quay.io/thanos/thanos`). */
+export const IMAGE_REPOSITORY = '^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$';
+/** A sha256 image digest. */
+export const IMAGE_DIGEST = '^sha256:[a-f0-9]{64}$';
+/** An IPv4 CIDR range (`10.0.0.0/16`). */
+export const IPV4_CIDR = '^[0-9.]+/[0-9]{1,2}$';
+/** A Kubernetes kind (`Deployment`). */
+export const KUBERNETES_KIND = '^[A-Z][A-Za-z]+$';
+/** An HTTP header name. */
+export const HTTP_HEADER = '^[A-Za-z0-9-]+$';
+/** A tenant id. */
+export const TENANT_ID = '^[A-Za-z0-9_.-]+$';
+/** A Prometheus label name. */
+export const LABEL_NAME = '^[a-zA-Z_][a-zA-Z0-9_]*$';
+/** An environment variable name. */
+export const ENV_VAR_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
+/** An absolute path. */
+export const ABSOLUTE_PATH = '^/';
+/** A Thanos command-line flag, with its value (`--flag=value`). */
+export const THANOS_FLAG = '^--[a-z0-9][a-z0-9.\\-_]*(=.*)?$';
+/** An Alertmanager URL, optionally with a `dns+` or `dnssrv+` prefix. */
+export const ALERTMANAGER_URL = '^(dnssrv\\+|dns\\+)?https?://[^\\s]+$';
 
 export const DnsLabel = (description: string, maxLength = 63) =>
   Type.String({ pattern: DNS_LABEL, minLength: 1, maxLength, description });
@@ -54,7 +92,8 @@ export const Resources = Obj(
     limits: Type.Optional(ResourceList),
   },
   'Requests and limits of the main container. Unset values come from the environment `size` preset ' +
-    '(see `size`). A memory limit is always set; a CPU limit only when given here.',
+    '(see `size`). A memory limit is always set; a CPU limit only when given here. A limit below its request ' +
+    '(given or from the preset) is an error, as Kubernetes would reject the pod.',
 );
 
 export const Toleration = Obj(
@@ -76,7 +115,7 @@ export const Toleration = Obj(
 
 export const EnvVar = Obj(
   {
-    name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Variable name.' }),
+    name: Type.String({ pattern: ENV_VAR_NAME, description: 'Variable name.' }),
     value: Type.Optional(Type.String({ description: 'Literal value.' })),
     secretKeyRef: Type.Optional(
       Obj(
@@ -91,7 +130,7 @@ export const EnvVar = Obj(
 export const ExtraVolume = Obj(
   {
     name: DnsLabel('Volume name, unique in the pod.'),
-    mountPath: Type.String({ pattern: '^/', description: 'Absolute path the volume is mounted at.' }),
+    mountPath: Type.String({ pattern: ABSOLUTE_PATH, description: 'Absolute path the volume is mounted at.' }),
     readOnly: Type.Boolean({ default: true, description: 'Mount read-only. Default true.' }),
     configMap: Type.Optional(DnsLabel('Mount this ConfigMap.', 253)),
     secret: Type.Optional(DnsLabel('Mount this Secret.', 253)),
@@ -113,7 +152,7 @@ export const workloadOptions = {
     default: 'info',
     description: 'Thanos log level (`--log.level`). Default `info`.',
   }),
-  extraArgs: Type.Array(Type.String({ pattern: '^--[a-z0-9][a-z0-9.\\-_]*(=.*)?$' }), {
+  extraArgs: Type.Array(Type.String({ pattern: THANOS_FLAG }), {
     default: [],
     description:
       'Escape hatch: extra Thanos flags (`--flag=value`), appended after the generated ones. Each flag is ' +

@@ -1,6 +1,8 @@
 /** Background and optional components: compactor, ruler, bucket web. */
 import { Type } from '@sinclair/typebox';
-import { DnsLabel, Duration, Obj, Replicas, Storage, workloadOptions } from './common.js';
+import { ALERTMANAGER_URL, DnsLabel, Duration, Obj, Quantity, Replicas, Storage, workloadOptions } from './common.js';
+
+const LABEL_NAME = '^[a-zA-Z_][a-zA-Z0-9_]*$';
 
 export const Compactor = Obj(
   {
@@ -8,43 +10,69 @@ export const Compactor = Obj(
     retention: Obj(
       {
         raw: Duration(
-          'Retention of raw samples (`--retention.resolution-raw`); `0d` keeps forever. Default `30d`.',
+          'Retention of raw samples (`--retention.resolution-raw`); `0d` keeps forever. With downsampling on, ' +
+            'at least `40h` (the compactor refuses less: raw blocks are only downsampled once 40h long). ' +
+            'Default `30d`.',
           '30d',
         ),
-        '5m': Duration('Retention of 5m downsampled data (`--retention.resolution-5m`). Default `180d`.', '180d'),
-        '1h': Duration('Retention of 1h downsampled data (`--retention.resolution-1h`). Default `1y`.', '1y'),
+        '5m': Duration(
+          'Retention of 5m downsampled data (`--retention.resolution-5m`); `0d` keeps forever. With ' +
+            'downsampling on, at least `10d` (the age at which 1h downsampling happens). Default `180d`.',
+          '180d',
+        ),
+        '1h': Duration(
+          'Retention of 1h downsampled data (`--retention.resolution-1h`); `0d` keeps forever. Default `1y`.',
+          '1y',
+        ),
       },
-      'Retention per resolution.',
+      'Retention per resolution. Queries over old ranges fall back to the coarser resolutions, so keep ' +
+        '`raw` <= `5m` <= `1h` unless you mean to drop detail first.',
       { default: {} },
     ),
-    downsampling: Type.Boolean({ default: true, description: 'Downsample blocks to 5m and 1h. Default true.' }),
+    downsampling: Type.Boolean({
+      default: true,
+      description: 'Downsample blocks to 5m and 1h resolution; `false` passes `--downsampling.disable`. Default true.',
+    }),
     deleteDelay: Duration(
-      'Delay before a block marked for deletion is removed (`--delete-delay`). Default `48h`.',
+      'Delay before a block marked for deletion is removed (`--delete-delay`), so store gateways and queries ' +
+        'that still use it are not cut off. Default `48h`.',
       '48h',
     ),
-    deduplicationReplicaLabels: Type.Array(Type.String({ pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' }), {
+    deduplicationReplicaLabels: Type.Array(Type.String({ pattern: LABEL_NAME }), {
       default: [],
       description:
-        'Replica labels to deduplicate at compaction (`--deduplication.replica-label`); none by default, since ' +
-        'this removes the replicas query would otherwise merge.',
+        'Replica labels to deduplicate at compaction (`--deduplication.replica-label`): blocks differing only ' +
+        'by them are merged into one, irreversibly. None by default, since query deduplicates at read time.',
+    }),
+    deduplicationFunc: Type.Union([Type.Literal('penalty'), Type.Literal('exact')], {
+      default: 'penalty',
+      description:
+        'How replicas are merged when `deduplicationReplicaLabels` is set (`--deduplication.func`). `penalty` ' +
+        '(the algorithm query uses) is correct for any replicas, including rulers and Prometheus pairs that ' +
+        'sample at different instants. `exact` (the Thanos default, 1:1 sample merge) is cheaper but only ' +
+        'correct for replicas holding precisely the same samples, such as receive replication. Default `penalty`.',
     }),
     sharding: Type.Optional(
       Obj(
         {
           shards: Type.Integer({ minimum: 2, maximum: 32, description: 'Number of compactor shards.' }),
           label: Type.String({
-            pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$',
-            description: 'External label whose hash decides the shard of a block stream (`hashmod`).',
+            pattern: LABEL_NAME,
+            description:
+              'External label whose hash decides the shard of a block stream (`hashmod`). Blocks without it ' +
+              'all land on one shard. It must not be a deduplication replica label (replicas would be split ' +
+              'across shards and never merged).',
           }),
         },
-        'Shard compaction by an external label: one compactor StatefulSet per shard, each with a ' +
-          '`--selector.relabel-config` keeping its share.',
+        'Shard compaction by an external label: one compactor StatefulSet per shard, each reading its ' +
+          '`hashmod` selector from a generated ConfigMap (`--selector.relabel-config-file`).',
       ),
     ),
     ...Storage,
     ...workloadOptions,
   },
-  'Thanos Compactor: compaction, downsampling and retention of the bucket (one replica per shard).',
+  'Thanos Compactor: compaction, downsampling and retention of the bucket. Exactly one pod per shard: two ' +
+    'compactors working on the same blocks corrupt the bucket.',
   { default: {} },
 );
 
@@ -54,24 +82,45 @@ export const Ruler = Obj(
     mode: Type.Union([Type.Literal('stateless'), Type.Literal('stateful')], {
       default: 'stateless',
       description:
-        '`stateless`: evaluates and remote-writes results to the receive router. `stateful`: keeps a TSDB, ' +
-        'uploads blocks to object storage and serves StoreAPI. Default `stateless`.',
+        '`stateless`: evaluates and remote-writes results to the receive router (`--remote-write.config-file`); ' +
+        'keeps only a WAL in an emptyDir and needs no bucket access. `stateful`: keeps a TSDB on a persistent ' +
+        'volume, uploads blocks to object storage and serves StoreAPI to query. Default `stateless`.',
     }),
-    replicas: Replicas('Number of ruler pods.', 1),
+    replicas: Replicas(
+      'Number of ruler pods. Each evaluates every rule; results carry `rule_replica` (a query replica label) ' +
+        'and alerts drop it, so Alertmanager deduplicates them. Default 1.',
+      1,
+    ),
     evaluationInterval: Duration('Default rule evaluation interval (`--eval-interval`). Default `1m`.', '1m'),
-    alertmanagers: Type.Array(Type.String({ pattern: '^(dnssrv\\+|dns\\+)?https?://[^\\s]+$' }), {
+    alertmanagers: Type.Array(Type.String({ pattern: ALERTMANAGER_URL }), {
       default: [],
-      description: 'Alertmanager URLs (`--alertmanagers.url`), e.g. `http://alertmanager.monitoring.svc:9093`.',
+      description:
+        'Alertmanager URLs (`--alertmanagers.url`), e.g. `http://alertmanager-operated.monitoring.svc:9093` or ' +
+        '`dnssrv+http://_web._tcp.alertmanager-operated.monitoring.svc`. Alerts go to all of them.',
     }),
     ruleConfigMaps: Type.Array(DnsLabel('ConfigMap name.', 253), {
       default: [],
       description:
-        'ConfigMaps (in the namespace, not generated) whose keys are rule files; each is mounted and loaded.',
+        'ConfigMaps (in the namespace, not generated) holding rule files: each is mounted at ' +
+        '`/etc/thanos/rules/<name>/` and its keys ending in `.yaml` or `.yml` are loaded. The ruler does not ' +
+        'watch them: restart it (or POST `/-/reload`) after changing one.',
     }),
-    ...Storage,
+    retention: Type.Optional(
+      Duration(
+        'Stateful mode: how long the ruler keeps its TSDB (`--tsdb.retention`). The store gateway only serves ' +
+          'what is older than the receive retention, so this must reach that far. Default: `receive.retention` ' +
+          'when receive is enabled, else `48h`.',
+      ),
+    ),
+    storage: Quantity(
+      'Stateful mode: size of the TSDB volume of each pod. Stateless mode: size limit of the WAL emptyDir. ' +
+        'Default `10Gi`.',
+      '10Gi',
+    ),
+    storageClass: Storage.storageClass,
     ...workloadOptions,
   },
-  'Thanos Ruler: recording and alerting rules over the whole of Thanos.',
+  'Thanos Ruler: recording and alerting rules over the whole of Thanos, evaluated through Query.',
   { default: {} },
 );
 
@@ -79,8 +128,23 @@ export const BucketWeb = Obj(
   {
     enabled: Type.Boolean({ default: false, description: 'Deploy the bucket web UI. Default false.' }),
     replicas: Replicas('Number of pods.', 1),
+    refresh: Duration(
+      'How often block metadata is downloaded from the bucket (`--refresh`); at least twice `timeout`. ' +
+        'Default `30m`.',
+      '30m',
+    ),
+    timeout: Duration('Timeout of one metadata download (`--timeout`). Default `5m`.', '5m'),
+    label: Type.Optional(
+      Type.String({
+        pattern: LABEL_NAME,
+        description:
+          'External block label whose value titles the block groups in the UI (`--label`). Default: ' +
+          '`receive.tenantLabel` when receive is enabled, else none.',
+      }),
+    ),
     ...workloadOptions,
   },
-  'Thanos bucket web (`thanos tools bucket web`): browse the blocks in the bucket.',
+  'Thanos bucket web (`thanos tools bucket web`): browse the blocks in the bucket, read-only (admin ' +
+    'operations such as marking blocks for deletion are disabled).',
   { default: {} },
 );

@@ -1,14 +1,71 @@
 /** Plain-words descriptions of schema fragments, for error messages ("an integer >= 1"). */
 import type { FieldPath } from '../problems.js';
-import { DNS_LABEL, DURATION, QUANTITY } from './common.js';
+import {
+  ABSOLUTE_PATH,
+  ALERTMANAGER_URL,
+  AWS_ACCOUNT_ID,
+  AWS_REGION,
+  DNS_LABEL,
+  DNS_SUBDOMAIN,
+  DURATION,
+  ENV_VAR_NAME,
+  HOST_PORT,
+  HTTP_HEADER,
+  IAM_ROLE_PREFIX,
+  IMAGE_DIGEST,
+  IMAGE_REPOSITORY,
+  IPV4_CIDR,
+  KUBERNETES_KIND,
+  LABEL_NAME,
+  OBJECT_PREFIX,
+  OIDC_PROVIDER,
+  QUANTITY,
+  S3_BUCKET,
+  TENANT_ID,
+  THANOS_FLAG,
+} from './common.js';
+import { MEMCACHED_ITEM_SIZE } from './query.js';
+import { TIME_BOUND } from './store-gateway.js';
 
 type Schema = Record<string, unknown>;
 
-const PATTERN_WORDS: Record<string, string> = {
+/** Every pattern of the schema, in words. A pattern missing here is shown as a regular expression. */
+export const PATTERN_WORDS: Readonly<Record<string, string>> = {
   [DNS_LABEL]: "a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)",
+  [DNS_SUBDOMAIN]: "a DNS domain such as cluster.local (dot-separated lower-case letters, digits and '-')",
   [DURATION]: 'a duration such as 15d, 6h or 2h30m',
   [QUANTITY]: 'a quantity such as 500m, 2, 512Mi or 50Gi',
+  [TIME_BOUND]: 'an RFC 3339 time such as 2024-01-31T00:00:00Z, or a duration relative to now such as -14d',
+  [S3_BUCKET]:
+    "an S3 bucket name (3 to 63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit)",
+  [AWS_REGION]: 'an AWS region such as eu-west-1 or us-gov-west-1',
+  [AWS_ACCOUNT_ID]: 'a 12-digit AWS account id such as "123456789012"',
+  [OIDC_PROVIDER]: 'an OIDC provider without https://, such as oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE',
+  [IAM_ROLE_PREFIX]: "an IAM role name prefix (1 to 40 letters, digits and '+=,.@_-')",
+  [HOST_PORT]: 'a host name with an optional port, such as s3.eu-west-1.amazonaws.com',
+  [OBJECT_PREFIX]: "a key prefix of letters, digits and '._/-'",
+  [IMAGE_REPOSITORY]: 'an image repository in lower case without tag or digest, such as quay.io/thanos/thanos',
+  [IMAGE_DIGEST]: "an image digest: 'sha256:' followed by 64 lower-case hexadecimal digits",
+  [IPV4_CIDR]: 'an IPv4 CIDR range such as 10.0.0.0/16',
+  [KUBERNETES_KIND]: 'a Kubernetes kind such as Deployment',
+  [HTTP_HEADER]: "an HTTP header name (letters, digits and '-')",
+  [TENANT_ID]: "a tenant id (letters, digits and '_.-')",
+  [LABEL_NAME]: "a Prometheus label name (letters, digits and '_', not starting with a digit)",
+  [ENV_VAR_NAME]: "an environment variable name (letters, digits and '_', not starting with a digit)",
+  [ABSOLUTE_PATH]: "an absolute path (starting with '/')",
+  [THANOS_FLAG]: 'a Thanos flag such as --flag=value',
+  [MEMCACHED_ITEM_SIZE]: 'a memcached size such as 512k or 5m',
+  [ALERTMANAGER_URL]:
+    'an Alertmanager URL such as http://alertmanager.monitoring.svc:9093, optionally prefixed with dns+ or dnssrv+',
 };
+
+/** Words for families of patterns that have no entry of their own. */
+const PATTERN_FAMILIES: readonly [RegExp, string][] = [[/^\^https\?:\/\//, 'an http:// or https:// URL']];
+
+function patternWords(pattern: string): string {
+  const family = PATTERN_FAMILIES.find(([re]) => re.test(pattern));
+  return PATTERN_WORDS[pattern] ?? family?.[1] ?? `a string matching /${pattern}/`;
+}
 
 /** The schema that governs a path of the document, walking properties, items and records. */
 export function schemaAt(root: unknown, path: FieldPath): Schema | undefined {
@@ -19,6 +76,7 @@ export function schemaAt(root: unknown, path: FieldPath): Schema | undefined {
     if (typeof part === 'string' && props?.[part]) cur = props[part];
     else if (typeof part === 'number' && cur.items) cur = cur.items as Schema;
     else if (cur.patternProperties) cur = Object.values(cur.patternProperties as Record<string, Schema>)[0];
+    else if (typeof cur.additionalProperties === 'object') cur = cur.additionalProperties as Schema;
     else return undefined;
   }
   return cur;
@@ -39,12 +97,24 @@ export function describeSchema(schema: Schema | undefined): string {
     case 'array':
       return listWords(schema);
     case 'object':
-      return 'a mapping';
+      return mappingWords(schema);
     case 'string':
       return stringWords(schema);
     default:
       return 'a value';
   }
+}
+
+/** The fields a mapping must have, in words ("name, cluster and objectStorage"); empty when none. */
+export function requiredWords(schema: Schema | undefined): string {
+  const required = (schema?.required as string[] | undefined) ?? [];
+  if (required.length <= 1) return required.join('');
+  return `${required.slice(0, -1).join(', ')} and ${required.at(-1)}`;
+}
+
+function mappingWords(s: Schema): string {
+  const required = requiredWords(s);
+  return required ? `a mapping with ${required}` : 'a mapping';
 }
 
 function numberWords(s: Schema): string {
@@ -59,16 +129,13 @@ function numberWords(s: Schema): string {
 
 function listWords(s: Schema): string {
   const min = s.minItems as number | undefined;
-  const items = s.items ? describeSchema(s.items as Schema) : 'values';
-  return `a list${min ? ` of at least ${min}` : ''} of ${items.replace(/^(a|an) /, '')}${min || items.startsWith('one of') ? '' : 's'}`.replace(
-    /ss$/,
-    's',
-  );
+  const size = min ? ` of at least ${min} item${min > 1 ? 's' : ''}` : '';
+  return `a list${size}${s.items ? `, each ${describeSchema(s.items as Schema)}` : ''}`;
 }
 
 function stringWords(s: Schema): string {
   const pattern = s.pattern as string | undefined;
-  let words = pattern ? (PATTERN_WORDS[pattern] ?? `a string matching /${pattern}/`) : 'a string';
+  let words = pattern ? patternWords(pattern) : 'a string';
   const max = s.maxLength as number | undefined;
   const min = s.minLength as number | undefined;
   if (max !== undefined) words += ` of at most ${max} characters`;

@@ -3,7 +3,24 @@
  * (exported to `schema/environment.schema.json`) and for its TypeScript type.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { DNS_LABEL, DnsLabel, Obj, StringMap } from './common.js';
+import {
+  AWS_ACCOUNT_ID,
+  AWS_REGION,
+  DNS_LABEL,
+  DNS_SUBDOMAIN,
+  DnsLabel,
+  HOST_PORT,
+  IAM_ROLE_PREFIX,
+  IMAGE_DIGEST,
+  IMAGE_REPOSITORY,
+  IPV4_CIDR,
+  KUBERNETES_KIND,
+  OBJECT_PREFIX,
+  Obj,
+  OIDC_PROVIDER,
+  S3_BUCKET,
+  StringMap,
+} from './common.js';
 import { BucketWeb, Compactor, Ruler } from './compactor-ruler.js';
 import { Query, QueryFrontend } from './query.js';
 import { Receive } from './receive.js';
@@ -15,7 +32,7 @@ export const Cluster = Obj(
   {
     name: DnsLabel('Name of the Kubernetes cluster this environment runs on (used in names and labels).'),
     domain: Type.String({
-      pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
+      pattern: DNS_SUBDOMAIN,
       default: 'cluster.local',
       description: 'Cluster DNS domain used in the pod and Service addresses. Default `cluster.local`.',
     }),
@@ -33,13 +50,13 @@ export const Thanos = Obj(
       },
     ),
     image: Type.String({
-      pattern: '^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$',
+      pattern: IMAGE_REPOSITORY,
       default: 'quay.io/thanos/thanos',
       description: 'Image repository, without tag. Default `quay.io/thanos/thanos`.',
     }),
     digest: Type.Optional(
       Type.String({
-        pattern: '^sha256:[a-f0-9]{64}$',
+        pattern: IMAGE_DIGEST,
         description: 'Pin the image by digest (`sha256:…`) in addition to the version tag.',
       }),
     ),
@@ -51,18 +68,18 @@ export const ObjectStorage = Obj(
   {
     provider: Type.Literal('s3', { description: 'Object storage provider. Only `s3` for now.' }),
     bucket: Type.String({
-      pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+      pattern: S3_BUCKET,
       description: 'Bucket name (S3 naming rules: 3-63 lower-case letters, digits, dots and hyphens).',
     }),
-    region: Type.String({ pattern: '^[a-z]{2}(-gov)?-[a-z]+-[0-9]$', description: 'AWS region, e.g. `eu-west-1`.' }),
+    region: Type.String({ pattern: AWS_REGION, description: 'AWS region, e.g. `eu-west-1`.' }),
     endpoint: Type.Optional(
       Type.String({
-        pattern: '^[a-z0-9.-]+(:[0-9]+)?$',
+        pattern: HOST_PORT,
         description: 'S3 endpoint host. Default `s3.<region>.amazonaws.com`.',
       }),
     ),
     prefix: Type.Optional(
-      Type.String({ pattern: '^[A-Za-z0-9._/-]+$', description: 'Key prefix inside the bucket; none by default.' }),
+      Type.String({ pattern: OBJECT_PREFIX, description: 'Key prefix inside the bucket; none by default.' }),
     ),
     kmsKeyId: Type.Optional(
       Type.String({ minLength: 1, description: 'Encrypt objects with this KMS key (SSE-KMS); SSE-S3 otherwise.' }),
@@ -75,9 +92,9 @@ export const Identity = Obj(
   {
     aws: Obj(
       {
-        accountId: Type.String({ pattern: '^[0-9]{12}$', description: 'AWS account id (12 digits).' }),
+        accountId: Type.String({ pattern: AWS_ACCOUNT_ID, description: 'AWS account id (12 digits).' }),
         oidcProvider: Type.String({
-          pattern: '^[a-z0-9.-]+(/[A-Za-z0-9._-]+)*$',
+          pattern: OIDC_PROVIDER,
           description: 'OIDC provider of the EKS cluster, without `https://`.',
         }),
         mode: Type.Literal('irsa', {
@@ -86,7 +103,7 @@ export const Identity = Obj(
         }),
         roleNamePrefix: Type.Optional(
           Type.String({
-            pattern: '^[A-Za-z0-9+=,.@_-]{1,40}$',
+            pattern: IAM_ROLE_PREFIX,
             description: 'Prefix of the IAM role names. Default `thanos-<env>`.',
           }),
         ),
@@ -109,6 +126,14 @@ export const Monitoring = Obj(
     serviceMonitors: Type.Boolean({ default: true, description: 'Emit a ServiceMonitor per component. Default true.' }),
     prometheusRule: Type.Boolean({ default: true, description: 'Emit the PrometheusRule with alerts. Default true.' }),
     labels: StringMap('Labels your Prometheus selects ServiceMonitors and PrometheusRules by (e.g. `release: kps`).'),
+    runbookBaseUrl: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^\\s#]+$',
+        description:
+          'Where your runbooks live: each alert gets the annotation `runbook_url: <runbookBaseUrl>#<alertname in ' +
+          'lower case>`. No `runbook_url` when unset.',
+      }),
+    ),
   },
   'How the deployment is monitored.',
   { default: {} },
@@ -118,21 +143,33 @@ export const NetworkPolicies = Obj(
   {
     enabled: Type.Boolean({
       default: true,
-      description: 'Default-deny the namespace and allow exactly the flows Thanos needs. Default true.',
+      description:
+        'Default-deny the namespace (ingress and egress) and allow exactly the flows Thanos needs: DNS, the ' +
+        'traffic between components, scraping and remote-write from the monitoring namespace, queries from ' +
+        '`queryNamespaces`, object storage, and the Alertmanagers of the ruler (their namespace and port taken ' +
+        'from `ruler.alertmanagers`). Default true.',
     }),
-    objectStorageCIDRs: Type.Array(Type.String({ pattern: '^[0-9.]+/[0-9]{1,2}$' }), {
+    objectStorageCIDRs: Type.Array(Type.String({ pattern: IPV4_CIDR }), {
       default: ['0.0.0.0/0'],
       description:
-        'Destinations allowed for object-storage egress (HTTPS, port 443). Default any address, since S3 has ' +
-        'no fixed ranges; narrow it to a VPC endpoint range where you have one.',
+        'Destinations allowed for object-storage egress (HTTPS, port 443) of the pods that touch the bucket ' +
+        '(ingestors, store gateway, compactor, stateful ruler, bucket web). The same rule lets them reach AWS STS, ' +
+        'which IRSA calls for credentials (also HTTPS). Default any address, since S3 has no fixed ranges; when you ' +
+        'narrow it to VPC endpoint ranges, include both the S3 and the STS endpoint.',
     }),
-    remoteWriteCIDRs: Type.Array(Type.String({ pattern: '^[0-9.]+/[0-9]{1,2}$' }), {
+    remoteWriteCIDRs: Type.Array(Type.String({ pattern: IPV4_CIDR }), {
       default: [],
       description: 'Addresses outside the cluster allowed to remote-write into the receive router.',
     }),
     remoteWriteNamespaces: Type.Array(DnsLabel('Namespace.'), {
       default: [],
       description: 'In-cluster namespaces allowed to remote-write into the receive router (besides monitoring).',
+    }),
+    queryNamespaces: Type.Array(DnsLabel('Namespace.'), {
+      default: ['monitoring'],
+      description:
+        'Namespaces users query from (Grafana, dashboards): allowed to reach the query frontend (or Query, when ' +
+        'the frontend is disabled) and the bucket web UI on their HTTP port. Default `[monitoring]`.',
     }),
   },
   'NetworkPolicies for the namespace.',
@@ -143,7 +180,7 @@ export const Patch = Obj(
   {
     target: Obj(
       {
-        kind: Type.String({ pattern: '^[A-Z][A-Za-z]+$', description: 'Kind of the objects to patch.' }),
+        kind: Type.String({ pattern: KUBERNETES_KIND, description: 'Kind of the objects to patch.' }),
         name: Type.Optional(Type.String({ minLength: 1, description: 'Name (or regex) of the objects.' })),
       },
       'Which generated objects the patch applies to.',

@@ -1,34 +1,68 @@
 /** The read path entry points: Query and Query Frontend. */
 import { Type } from '@sinclair/typebox';
-import { Duration, Obj, Quantity, Replicas, workloadOptions } from './common.js';
+import { Duration, LABEL_NAME, Obj, Quantity, Replicas, workloadOptions } from './common.js';
+
+/** A memcached item size limit as memcached's `-I` takes it: kilobytes or megabytes (`512k`, `5m`). */
+export const MEMCACHED_ITEM_SIZE = '^[0-9]+[km]$';
 
 export const Memcached = Obj(
   {
-    replicas: Replicas('Number of memcached pods.', 1),
+    replicas: Replicas(
+      'Number of memcached pods. Thanos spreads keys over all of them, so the cache holds `replicas` times ' +
+        '`memoryLimitMb`. Default 1.',
+      1,
+    ),
     memoryLimitMb: Type.Integer({
       minimum: 64,
       maximum: 65536,
       default: 1024,
-      description: 'Item memory of each memcached (`-m`, MiB). The container limit adds headroom. Default 1024.',
+      description:
+        'Item memory of each memcached (`-m`, MiB). The container memory limit adds headroom for connections ' +
+        'and the hash table. Default 1024.',
     }),
     maxItemSize: Type.String({
-      pattern: '^[0-9]+[km]$',
+      pattern: MEMCACHED_ITEM_SIZE,
       default: '5m',
-      description: 'Largest item memcached accepts (`-I`). Default `5m`.',
+      description:
+        'Largest item memcached accepts (`-I`, `k` or `m` suffix, between 1k and half of `memoryLimitMb`). ' +
+        "Thanos' memcached client gets the same `max_item_size`, so it never sends a larger item. Default `5m`.",
     }),
+    threads: Type.Integer({
+      minimum: 1,
+      maximum: 64,
+      default: 4,
+      description: 'Worker threads of each memcached (`-t`); about one per CPU it may use. Default 4.',
+    }),
+    connectionLimit: Type.Integer({
+      minimum: 1024,
+      maximum: 65536,
+      default: 4096,
+      description:
+        'Maximum simultaneous client connections of each memcached (`-c`). Every Thanos pod keeps a pool of ' +
+        'connections to every memcached pod. Default 4096.',
+    }),
+    cpu: Quantity('CPU request of each memcached pod (no CPU limit is set). Default `500m`.', '500m'),
   },
-  'A memcached deployment generated for this cache.',
+  'The memcached generated for this cache: a StatefulSet `thanos-memcached-<cache>` behind a headless Service, ' +
+    'with a Prometheus exporter sidecar. Only generated when a cache uses it.',
   { default: {} },
 );
 
-export const Cache = (what: string) =>
+/** A cache that lives either in the Thanos process or in a generated memcached. */
+export const Cache = (what: string, defaultSize = '512Mi') =>
   Obj(
     {
       type: Type.Union([Type.Literal('in-memory'), Type.Literal('memcached')], {
         default: 'in-memory',
-        description: `Where the ${what} lives: in the process, or in a generated memcached. Default \`in-memory\`.`,
+        description:
+          `Where the ${what} lives: in the process (lost on restart, not shared between pods), or in a ` +
+          'generated memcached shared by all pods. Default `in-memory`.',
       }),
-      size: Quantity('Size of an in-memory cache (`512Mi`). Ignored with memcached.', '512Mi'),
+      size: Quantity(
+        `Size of an in-memory ${what} (\`${defaultSize}\`); it counts against the container memory limit, of ` +
+          `which caches may take at most half. Ignored with memcached. Default \`${defaultSize}\`.`,
+        defaultSize,
+      ),
       memcached: Memcached,
     },
     `The ${what}.`,
@@ -38,7 +72,7 @@ export const Cache = (what: string) =>
 export const Query = Obj(
   {
     replicas: Replicas('Number of Query pods (the minimum when autoscaling).', 1),
-    replicaLabels: Type.Array(Type.String({ pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' }), {
+    replicaLabels: Type.Array(Type.String({ pattern: LABEL_NAME }), {
       default: ['prometheus_replica', 'rule_replica', 'replica'],
       description:
         'External labels that only tell replicas apart; series differing only by them are deduplicated ' +
@@ -72,18 +106,30 @@ export const QueryFrontend = Obj(
     enabled: Type.Boolean({ default: true, description: 'Deploy Query Frontend in front of Query. Default true.' }),
     replicas: Replicas('Number of Query Frontend pods.', 1),
     splitInterval: Duration(
-      'Split range queries by this interval (`--query-range.split-interval`). Default `24h`.',
+      'Split range queries into requests of at most this interval, run in parallel and cached separately ' +
+        '(`--query-range.split-interval`). Must be longer than 0, since results are always cached. Default `24h`.',
       '24h',
     ),
     maxRetries: Type.Integer({
       minimum: 0,
       maximum: 20,
       default: 5,
-      description: 'Retries of a failed query (`--query-range.max-retries-per-request`). Default 5.',
+      description:
+        'Retries of a failed request to Query: range queries (`--query-range.max-retries-per-request`), ' +
+        'instant queries (`--query.max-retries-per-request`) and label/series requests ' +
+        '(`--labels.max-retries-per-request`). Default 5.',
     }),
-    cache: Cache('results cache'),
+    cache: Cache('results cache', '128Mi'),
+    labelsCache: Type.Boolean({
+      default: true,
+      description:
+        'Also split and cache label names, label values and series requests (`--labels.response-cache-config-file`, ' +
+        '`--labels.split-interval` = `splitInterval`). They share the memcached; in-memory, they get a second ' +
+        'cache of `cache.size`. Default true.',
+    }),
     ...workloadOptions,
   },
-  'Thanos Query Frontend: splits, retries and caches range queries.',
+  'Thanos Query Frontend (`thanos-query-frontend`, port 9090): the read entry point in front of Query; splits, ' +
+    'retries and caches range queries.',
   { default: {} },
 );

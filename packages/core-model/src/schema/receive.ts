@@ -1,6 +1,16 @@
 /** The write path: Thanos Receive in split mode (routers in front of ingestor hashrings). */
 import { Type } from '@sinclair/typebox';
-import { DnsLabel, Duration, Obj, Replicas, Storage, workloadOptions } from './common.js';
+import {
+  DnsLabel,
+  Duration,
+  HTTP_HEADER,
+  LABEL_NAME,
+  Obj,
+  Replicas,
+  Storage,
+  TENANT_ID,
+  workloadOptions,
+} from './common.js';
 
 export const Hashring = Obj(
   {
@@ -20,6 +30,82 @@ export const Hashring = Obj(
     ...workloadOptions,
   },
   'One hashring: a set of ingestors that owns a set of tenants.',
+);
+
+const Count = (description: string) => Type.Integer({ minimum: 0, description });
+
+const RequestLimits = Obj(
+  {
+    size_bytes_limit: Type.Optional(Count('Largest request body, in bytes; a larger request is refused with 413.')),
+    series_limit: Type.Optional(Count('Most series in one request; more is refused with 413.')),
+    samples_limit: Type.Optional(Count('Most samples in one request; more is refused with 413.')),
+  },
+  'Limits of each remote-write request. An unset value means no limit (under `tenants`: the `default` one).',
+);
+
+const TenantLimits = (description: string) =>
+  Obj(
+    {
+      request: Type.Optional(RequestLimits),
+      head_series_limit: Type.Optional(
+        Count('Most active (head) series of a tenant, as counted by `global.meta_monitoring_url`; ignored without it.'),
+      ),
+    },
+    description,
+  );
+
+/**
+ * The Thanos limits file, modelled field by field: Thanos parses it strictly, so a misspelt key would
+ * stop the routers at startup instead of failing here with a line number.
+ */
+export const Limits = Obj(
+  {
+    write: Obj(
+      {
+        global: Type.Optional(
+          Obj(
+            {
+              max_concurrency: Type.Optional(
+                Count('Most remote-write requests a router handles at once; 0 means no limit.'),
+              ),
+              meta_monitoring_url: Type.Optional(
+                Type.String({
+                  pattern: '^https?://[^/]+',
+                  description:
+                    'Prometheus-compatible query API that knows the head series of every tenant (such as ' +
+                    'Thanos Query); needed by `head_series_limit`.',
+                }),
+              ),
+              meta_monitoring_limit_query: Type.Optional(
+                Type.String({
+                  minLength: 1,
+                  description:
+                    "Query returning head series per tenant. Thanos' default: " +
+                    '`sum(prometheus_tsdb_head_series) by (tenant)`.',
+                }),
+              ),
+              meta_monitoring_http_client: Type.Optional(
+                Type.Record(Type.String(), Type.Unknown(), {
+                  description:
+                    'HTTP client settings (TLS, authorization) for `meta_monitoring_url`, as Thanos takes them.',
+                }),
+              ),
+            },
+            'Limits and gates over all requests and tenants.',
+          ),
+        ),
+        default: Type.Optional(TenantLimits('Limits of every tenant not listed under `tenants`.')),
+        tenants: Type.Optional(
+          Type.Record(Type.String({ minLength: 1 }), TenantLimits('Limits of one tenant.'), {
+            description: 'Limits per tenant, by tenant ID; an unset value falls back to `default`.',
+          }),
+        ),
+      },
+      'Limits of remote-write requests.',
+    ),
+  },
+  'Per-tenant limits (the Thanos limits file). Written to the ConfigMap `thanos-receive-limits` and applied by ' +
+    'the routers (`--receive.limits-config-file`), which receive the remote-write requests.',
 );
 
 export const Receive = Obj(
@@ -43,27 +129,21 @@ export const Receive = Obj(
       description: 'How series are spread over a hashring (`--receive.hashrings-algorithm`). Default `ketama`.',
     }),
     tenantHeader: Type.String({
-      pattern: '^[A-Za-z0-9-]+$',
+      pattern: HTTP_HEADER,
       default: 'THANOS-TENANT',
       description: 'HTTP header carrying the tenant (`--receive.tenant-header`). Default `THANOS-TENANT`.',
     }),
     defaultTenant: Type.String({
-      pattern: '^[A-Za-z0-9_.-]+$',
+      pattern: TENANT_ID,
       default: 'default-tenant',
       description: 'Tenant of requests without the header (`--receive.default-tenant-id`). Default `default-tenant`.',
     }),
     tenantLabel: Type.String({
-      pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$',
+      pattern: LABEL_NAME,
       default: 'tenant_id',
       description: 'External label holding the tenant (`--receive.tenant-label-name`). Default `tenant_id`.',
     }),
-    limits: Type.Optional(
-      Type.Record(Type.String(), Type.Unknown(), {
-        description:
-          'Per-tenant limits, as the Thanos limits configuration (`write: {global: …, default: …, tenants: …}`). ' +
-          'Written to a ConfigMap and passed with `--receive.limits-config-file`.',
-      }),
-    ),
+    limits: Type.Optional(Limits),
     terminationGracePeriodSeconds: Type.Integer({
       minimum: 30,
       maximum: 3600,

@@ -57,7 +57,14 @@ export const StoreGateway = Obj(
           description:
             'Cache chunks and object metadata in memcached (`--store.caching-bucket.config`). Default false.',
         }),
-        memcached: Type.Object({}, { additionalProperties: false, default: {} }),
+        memcached: Type.Object(
+          {},
+          {
+            additionalProperties: false,
+            default: {},
+            description: 'No options yet: the caching bucket uses the memcached of `indexCache`.',
+          },
+        ),
       },
       'The caching bucket (chunks and metadata) in front of object storage; uses the index cache memcached.',
       { default: {} },

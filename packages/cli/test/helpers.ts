@@ -1,0 +1,280 @@
+/**
+ * Shared helpers of the end-to-end tests: the shipped environments, temporary copies of them, the CLI run
+ * in-process, kustomize found on this machine, and validation of plain objects with the kubernetes-models classes.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type EnvironmentTree, modelFor, type SourceFile, toPlain, unknownFields } from '@thanos-gitops/core-model';
+import { afterAll } from 'vitest';
+import { parseAllDocuments, parseDocument } from 'yaml';
+import { main } from '../src/main.js';
+import { type RenderedEnvironment, renderEnvironments } from '../src/render.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const ENVIRONMENTS_DIR = join(REPO_ROOT, 'environments');
+
+export type Plain = Record<string, any>;
+
+/** The shipped environment files, named as the CLI names them when run from the repository root. */
+export function shippedSources(): SourceFile[] {
+  return readdirSync(ENVIRONMENTS_DIR)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => ({ path: `environments/${f}`, text: readFileSync(join(ENVIRONMENTS_DIR, f), 'utf8') }));
+}
+
+/** Every shipped environment, rendered in memory. */
+export function renderShipped(): RenderedEnvironment[] {
+  return renderEnvironments(shippedSources());
+}
+
+/** Environment text derived from a shipped one: renamed, with fields set (YAML paths) and fields removed. */
+export function derivedSource(
+  from: string,
+  name: string,
+  set: [path: (string | number)[], value: unknown][],
+  remove: (string | number)[][] = [],
+): SourceFile {
+  const doc = parseDocument(readFileSync(join(ENVIRONMENTS_DIR, `${from}.yaml`), 'utf8'));
+  doc.set('name', name);
+  for (const path of remove) doc.deleteIn(path);
+  for (const [path, value] of set) doc.setIn(path, value);
+  return { path: `environments/${name}.yaml`, text: doc.toString() };
+}
+
+/**
+ * Environments beyond the shipped ones, so that checks over "every rendered environment" also see the options
+ * the shipped files leave off: `everything` switches on every optional feature, `bare` switches off all it can.
+ */
+export function variantSources(): SourceFile[] {
+  const workload = {
+    nodeSelector: { 'kubernetes.io/os': 'linux' },
+    tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'thanos', effect: 'NoSchedule' }],
+    priorityClassName: 'thanos-critical',
+    podAnnotations: { 'example.com/team': 'observability' },
+    logLevel: 'debug',
+    extraEnv: [{ name: 'GOGC', value: '75' }],
+    extraVolumes: [{ name: 'scratch', mountPath: '/scratch', readOnly: false, emptyDir: { sizeLimit: '1Gi' } }],
+  };
+  const everything = derivedSource('prod', 'everything', [
+    [['ruler', 'mode'], 'stateful'],
+    [['ruler', 'storage'], '20Gi'],
+    [['compactor', 'sharding'], { shards: 3, label: 'tenant_id' }],
+    [['compactor', 'deduplicationReplicaLabels'], ['replica']],
+    [['compactor', 'downsampling'], false],
+    [['query', 'lookbackDelta'], '10m'],
+    [['query', 'extraArgs'], ['--query.max-concurrent=40']],
+    [['thanos', 'digest'], `sha256:${'ab'.repeat(32)}`],
+    [['networkPolicies', 'remoteWriteNamespaces'], ['apps']],
+    [['receive', 'hashrings', 0, 'tenantMatcher'], 'glob'],
+    [['receive', 'hashrings', 0, 'tenants'], ['team-*']],
+    [['monitoring', 'namespace'], 'observability'],
+    [
+      ['patches'],
+      [
+        {
+          target: { kind: 'Deployment', name: 'thanos-query' },
+          patch:
+            'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: thanos-query\n  annotations:\n    patched: "yes"\n',
+        },
+      ],
+    ],
+    ...Object.entries(workload).map(([k, v]): [string[], unknown] => [['query', k], v]),
+    ...Object.entries(workload).map(([k, v]): [string[], unknown] => [['storeGateway', k], v]),
+  ]);
+  const bare = derivedSource(
+    'dev',
+    'bare',
+    [
+      [['namespace'], 'thanos-bare'],
+      [['receive', 'enabled'], false],
+      [['queryFrontend', 'enabled'], false],
+      [['compactor', 'enabled'], false],
+      [['networkPolicies', 'enabled'], false],
+      [['monitoring', 'serviceMonitors'], false],
+      [['monitoring', 'prometheusRule'], false],
+    ],
+    [['identity'], ['receive', 'retention'], ['receive', 'router'], ['receive', 'hashrings']],
+  );
+  return [everything, bare];
+}
+
+/** The shipped environments and the variants, rendered in memory. */
+export function renderAll(): RenderedEnvironment[] {
+  return renderEnvironments([...shippedSources(), ...variantSources()]);
+}
+
+/** The rendered objects of an environment as plain data, as they are written. */
+export function plainObjects(r: RenderedEnvironment): Plain[] {
+  return r.manifests.map((m) => toPlain(m.object));
+}
+
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed after the test file. */
+export function tempDir(prefix = 'thanos-gitops-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** A temporary workspace: a copy of `environments/` and an empty place for `clusters/`. */
+export interface Workspace {
+  root: string;
+  environments: string;
+  clusters: string;
+}
+
+export function workspace(): Workspace {
+  const root = tempDir();
+  const environments = join(root, 'environments');
+  cpSync(ENVIRONMENTS_DIR, environments, { recursive: true });
+  return { root, environments, clusters: join(root, 'clusters') };
+}
+
+export interface CliResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** Runs the CLI in-process with the given arguments; no colour. */
+export async function cli(argv: readonly string[]): Promise<CliResult> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    color: false,
+  });
+  return { code, out, err };
+}
+
+/** Runs `command` of the CLI against a workspace, with any extra arguments. */
+export function cliIn(ws: Workspace, command: string, ...extra: string[]): Promise<CliResult> {
+  return cli([command, '--environments', ws.environments, '--clusters', ws.clusters, ...extra]);
+}
+
+/** Writes an environment tree into `dir` (for kustomize), returning the directory. */
+export function writeTree(dir: string, tree: EnvironmentTree): string {
+  for (const [path, text] of tree.files) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+/** How to run `kustomize build`: a program and the arguments before the directory. */
+export interface Kustomize {
+  command: string;
+  args: string[];
+}
+
+function versionOf(path: string): number[] {
+  return (/kubectl\.([0-9.]+)$/.exec(path)?.[1] ?? '0').split('.').map(Number);
+}
+
+function onPath(program: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    const full = join(dir, program);
+    if (dir !== '' && existsSync(full)) return full;
+  }
+  return undefined;
+}
+
+/**
+ * kustomize on this machine: `kustomize` on PATH, else the newest versioned kubectl of the Google Cloud SDK
+ * (the plain /usr/bin/kubectl there is a dispatcher that tries to reach a cluster), else `kubectl` on PATH.
+ */
+export function findKustomize(): Kustomize | undefined {
+  const standalone = onPath('kustomize');
+  if (standalone) return { command: standalone, args: ['build'] };
+  const sdk = '/usr/lib/google-cloud-sdk/bin';
+  if (existsSync(sdk)) {
+    const versioned = readdirSync(sdk)
+      .filter((f) => /^kubectl\.1\.[0-9]+$/.test(f))
+      .map((f) => join(sdk, f))
+      .sort((a, b) => {
+        const [x, y] = [versionOf(a), versionOf(b)];
+        return (x[0] ?? 0) - (y[0] ?? 0) || (x[1] ?? 0) - (y[1] ?? 0);
+      });
+    const newest = versioned.at(-1);
+    if (newest) return { command: newest, args: ['kustomize'] };
+  }
+  const kubectl = onPath('kubectl');
+  if (kubectl) return { command: kubectl, args: ['kustomize'] };
+  return undefined;
+}
+
+/** Whether a missing kustomize must fail the tests (in CI) rather than skip them. */
+export const KUSTOMIZE_REQUIRED = process.env.CI === 'true';
+
+/** `kustomize build dir`, parsed into plain objects; throws with kustomize's message on failure. */
+export function kustomizeBuild(k: Kustomize, dir: string): Plain[] {
+  const run = spawnSync(k.command, [...k.args, dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (run.error) throw run.error;
+  if (run.status !== 0) throw new Error(`kustomize build ${dir} failed (${run.status}):\n${run.stderr}`);
+  return parseAllDocuments(run.stdout)
+    .map((d) => {
+      if (d.errors.length > 0) throw new Error(`kustomize printed invalid YAML: ${d.errors[0]?.message}`);
+      return d.toJS() as Plain | null;
+    })
+    .filter((o): o is Plain => o !== null);
+}
+
+/** `Kind ns/name`, for messages. */
+export function objectName(o: Plain): string {
+  return `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`;
+}
+
+/**
+ * Every problem of a plain object: an apiVersion/kind the generator is not meant to emit, a schema violation
+ * found by its kubernetes-models class, or a field the kind does not define.
+ */
+export function plainObjectProblems(o: Plain): string[] {
+  const Model = modelFor(String(o.apiVersion), String(o.kind));
+  if (!Model) return [`${objectName(o)}: no model registered for ${o.apiVersion}/${o.kind}`];
+  const problems: string[] = [];
+  try {
+    new Model(structuredClone(o)).validate?.();
+  } catch (err) {
+    problems.push(`${objectName(o)}: ${(err as Error).message}`);
+  }
+  for (const path of unknownFields(o as { apiVersion: string; kind: string })) {
+    problems.push(`${objectName(o)}: unknown field ${path}`);
+  }
+  return problems;
+}
+
+/** Kinds whose objects hold a pod template at spec.template. */
+export const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicaSet']);
+
+/** Every object holding a pod template, with that template's pod spec. */
+export function podSpecs(objects: readonly Plain[]): { owner: Plain; spec: Plain; metadata: Plain }[] {
+  return objects
+    .filter((o) => POD_TEMPLATE_KINDS.has(o.kind) || o.kind === 'CronJob')
+    .map((o) => {
+      const template = o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.spec?.template;
+      return { owner: o, spec: template?.spec ?? {}, metadata: template?.metadata ?? {} };
+    });
+}
+
+/** Main and init containers of a pod spec (sidecars are init containers with restartPolicy Always). */
+export function allContainers(spec: Plain): Plain[] {
+  return [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])];
+}
+
+/** The files of a tree that hold one object each (every file but kustomization.yaml). */
+export function objectFiles(tree: EnvironmentTree): string[] {
+  return [...tree.files.keys()].filter((f) => f !== 'kustomization.yaml');
+}

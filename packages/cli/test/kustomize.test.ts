@@ -1,0 +1,151 @@
+/**
+ * Builds every shipped environment's `clusters/<env>` (and those of the test variants, see helpers.ts) with the real kustomize and validates what comes out:
+ * each object against its kubernetes-models class and the known fields of its kind, one object per generated
+ * file, the standard labels everywhere, and no version label in any selector (selectors must survive upgrades).
+ * Without kustomize the tests are skipped locally and fail in CI (CI=true).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RenderedEnvironment } from '../src/render.js';
+import {
+  findKustomize,
+  KUSTOMIZE_REQUIRED,
+  kustomizeBuild,
+  objectFiles,
+  objectName,
+  type Plain,
+  plainObjectProblems,
+  podSpecs,
+  renderAll,
+  shippedSources,
+  tempDir,
+  variantSources,
+  writeTree,
+} from './helpers.js';
+
+const STANDARD_LABELS = ['name', 'instance', 'component', 'part-of', 'managed-by', 'version'].map(
+  (l) => `app.kubernetes.io/${l}`,
+);
+const VERSION_LABEL = 'app.kubernetes.io/version';
+
+const kustomize = findKustomize();
+
+let rendered: RenderedEnvironment[] | undefined;
+function renderedEnv(env: string): RenderedEnvironment {
+  rendered ??= renderAll();
+  const r = rendered.find((x) => x.env === env);
+  if (!r) throw new Error(`environment ${env} was not rendered`);
+  return r;
+}
+
+const builds = new Map<string, { r: RenderedEnvironment; objects: Plain[] }>();
+/** `kustomize build` of the environment's tree, written to a temporary folder; built once per environment. */
+function built(env: string): { r: RenderedEnvironment; objects: Plain[] } {
+  let b = builds.get(env);
+  if (!b) {
+    const r = renderedEnv(env);
+    const dir = writeTree(join(tempDir('kustomize-'), env), r.tree);
+    b = { r, objects: kustomizeBuild(kustomize!, dir) };
+    builds.set(env, b);
+  }
+  return b;
+}
+
+/**
+ * Paths of every label selector in an object that mentions the version label: workload, Service, PDB, HPA,
+ * ServiceMonitor and NetworkPolicy selectors, and the label selectors of spreading and affinity terms.
+ */
+export function versionInSelectors(value: unknown, path = ''): string[] {
+  if (value === null || typeof value !== 'object') return [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => versionInSelectors(v, `${path}[${i}]`));
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, v]) => {
+    const here = path === '' ? key : `${path}.${key}`;
+    if (/selector$/i.test(key) && JSON.stringify(v ?? null).includes(VERSION_LABEL)) return [here];
+    return versionInSelectors(v, here);
+  });
+}
+
+// The shipped environments, and the variants that switch on (or off) what they leave alone.
+const envs = [...shippedSources(), ...variantSources()].map((s) => s.path.replace(/^environments\/|\.ya?ml$/g, ''));
+
+describe('kustomize', () => {
+  it.runIf(!kustomize && KUSTOMIZE_REQUIRED)('is installed (required when CI=true)', () => {
+    expect.fail('no kustomize: install it, or kubectl (kubectl kustomize), on the CI image');
+  });
+
+  it('finds the selector check meaningful', () => {
+    const bad = { spec: { selector: { matchLabels: { [VERSION_LABEL]: 'v1' } }, template: { metadata: {} } } };
+    expect(versionInSelectors(bad)).toEqual(['spec.selector']);
+    const spread = { topologySpreadConstraints: [{ labelSelector: { matchExpressions: [{ key: VERSION_LABEL }] } }] };
+    expect(versionInSelectors(spread)).toEqual(['topologySpreadConstraints[0].labelSelector']);
+    expect(versionInSelectors({ metadata: { labels: { [VERSION_LABEL]: 'v1' } } })).toEqual([]);
+  });
+
+  it('rejects objects that are invalid, carry unknown fields or are of a kind not meant to be emitted', () => {
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80 }] } };
+    expect(plainObjectProblems(service)).toEqual([]);
+    expect(plainObjectProblems({ ...service, spec: { ports: [{ port: 'eighty' }] } })).toHaveLength(1);
+    expect(plainObjectProblems({ ...service, spec: { ...service.spec, selectr: {} } })).toEqual([
+      'Service s: unknown field spec.selectr',
+    ]);
+    expect(plainObjectProblems({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' } })).toEqual([
+      'CronJob c: no model registered for batch/v1/CronJob',
+    ]);
+  });
+
+  describe.skipIf(!kustomize).each(envs)('clusters/%s', (env) => {
+    it('builds, and every object is valid for its kind', () => {
+      const { objects } = built(env);
+      expect(objects.length).toBeGreaterThan(0);
+      expect(objects.flatMap(plainObjectProblems)).toEqual([]);
+    });
+
+    it('has exactly one object per generated file', () => {
+      const { r, objects } = built(env);
+      expect(objects.length).toBe(objectFiles(r.tree).length);
+      expect(objects.length).toBe(r.manifests.length);
+      const ids = objects.map((o) => `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`);
+      expect(new Set(ids).size).toBe(ids.length);
+    });
+
+    it('labels every object and pod template with the standard labels', () => {
+      const { objects } = built(env);
+      const missing = [
+        ...objects.map((o) => ({ what: objectName(o), labels: o.metadata?.labels ?? {} })),
+        ...podSpecs(objects).map((p) => ({
+          what: `pod template of ${objectName(p.owner)}`,
+          labels: p.metadata.labels ?? {},
+        })),
+      ].flatMap(({ what, labels }) => STANDARD_LABELS.filter((l) => !labels[l]).map((l) => `${what}: no ${l}`));
+      expect(missing).toEqual([]);
+    });
+
+    it('keeps the version label out of every selector', () => {
+      const { objects } = built(env);
+      expect(objects.flatMap((o) => versionInSelectors(o).map((p) => `${objectName(o)}: ${p}`))).toEqual([]);
+      // The selectors the brief names explicitly, so a renamed field cannot slip past the generic walk.
+      for (const o of objects) {
+        const selectors = [
+          ['Deployment', 'StatefulSet', 'PodDisruptionBudget'].includes(o.kind) ? o.spec?.selector : undefined,
+          o.kind === 'Service' ? o.spec?.selector : undefined,
+        ];
+        for (const s of selectors) expect(JSON.stringify(s ?? {})).not.toContain(VERSION_LABEL);
+      }
+    });
+
+    it.runIf(env === 'everything')('applies the environment patches', () => {
+      const { objects } = built(env);
+      const patched = objects.filter((o) => o.metadata?.annotations?.patched === 'yes');
+      expect(patched.map(objectName)).toEqual(['Deployment thanos/thanos-query']);
+    });
+
+    it('selects each workload with labels its pod template carries', () => {
+      const { objects } = built(env);
+      for (const { owner, metadata } of podSpecs(objects)) {
+        const match: Record<string, string> = owner.spec?.selector?.matchLabels ?? {};
+        expect(Object.keys(match).length, objectName(owner)).toBeGreaterThan(0);
+        expect(metadata.labels, objectName(owner)).toMatchObject(match);
+      }
+    });
+  });
+});

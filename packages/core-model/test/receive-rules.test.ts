@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidEnvironmentError, loadEnvironments, type Problem } from '../src/index.js';
+import { globRegExp } from '../src/rules.js';
+
+const FILE = 'environments/test.yaml';
+const BASE = `name: test
+cluster: { name: test-cluster }
+objectStorage: { provider: s3, bucket: test-bucket, region: eu-west-1 }
+`;
+
+/** The problems of loading BASE + `yaml`; empty when it loads. */
+function problemsOf(yaml: string): Problem[] {
+  try {
+    loadEnvironments([{ path: FILE, text: `${BASE}${yaml}` }]);
+    return [];
+  } catch (e) {
+    if (!(e instanceof InvalidEnvironmentError)) throw e;
+    return e.problems;
+  }
+}
+
+/** The 1-based line of the first line of BASE + `yaml` containing `needle`. */
+function lineOf(yaml: string, needle: string): number {
+  const index = `${BASE}${yaml}`.split('\n').findIndex((l) => l.includes(needle));
+  if (index < 0) throw new Error(`no line with ${needle}`);
+  return index + 1;
+}
+
+describe('replication factor', () => {
+  it('must fit in every hashring, reported at that hashring with its line', () => {
+    const yaml = `receive:
+  replicationFactor: 3
+  hashrings:
+    - name: a
+      tenants: [t]
+      replicas: 3
+    - name: default
+      replicas: 1
+`;
+    const problems = problemsOf(yaml);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({
+      file: FILE,
+      field: 'receive.hashrings[1].replicas',
+      line: lineOf(yaml, 'replicas: 1'),
+    });
+    expect(problems[0]?.message).toMatch(/must be >= receive\.replicationFactor \(3\).*\(found 1\)$/);
+  });
+
+  it('must be odd, and says why', () => {
+    const yaml = 'receive:\n  replicationFactor: 2\n  hashrings: [{ name: default, replicas: 3 }]\n';
+    const [p] = problemsOf(yaml);
+    expect(p).toMatchObject({ field: 'receive.replicationFactor', line: lineOf(yaml, 'replicationFactor') });
+    expect(p?.message).toContain('quorum of floor(RF/2)+1 = 2');
+  });
+
+  it('accepts the shipped shapes: RF 1 with one ingestor, RF 3 with three', () => {
+    expect(problemsOf('receive:\n  hashrings: [{ name: default }]\n')).toEqual([]);
+    expect(problemsOf('receive:\n  replicationFactor: 3\n  hashrings: [{ name: default, replicas: 3 }]\n')).toEqual([]);
+  });
+
+  it('is not checked when receive is disabled', () => {
+    expect(problemsOf('receive:\n  enabled: false\n  replicationFactor: 3\n')).toEqual([]);
+  });
+});
+
+describe('tenant routing', () => {
+  it('wants the catch-all last', () => {
+    const yaml = 'receive:\n  hashrings:\n    - name: default\n    - name: b\n      tenants: [x]\n';
+    expect(problemsOf(yaml).map((p) => p.field)).toEqual(['receive.hashrings[0].tenants']);
+  });
+
+  it('reports a malformed glob at the pattern', () => {
+    const yaml = `receive:
+  hashrings:
+    - name: a
+      tenantMatcher: glob
+      tenants: ['ok-*', 'team-[a']
+    - name: default
+`;
+    const problems = problemsOf(yaml);
+    expect(problems.map((p) => p.field)).toEqual(['receive.hashrings[0].tenants[1]']);
+    expect(problems[0]?.message).toContain('not a valid glob pattern');
+  });
+
+  it('reports an exact tenant that an earlier glob already takes', () => {
+    const yaml = `receive:
+  hashrings:
+    - name: teams
+      tenantMatcher: glob
+      tenants: ['team-*']
+    - name: special
+      tenants: [team-x, other]
+    - name: default
+`;
+    const problems = problemsOf(yaml);
+    expect(problems.map((p) => p.field)).toEqual(['receive.hashrings[1].tenants[0]']);
+    expect(problems[0]?.message).toContain('matches "team-*" of receive.hashrings[0]');
+  });
+
+  it('requires a route for the default tenant when the stateless ruler writes through receive', () => {
+    const yaml = `receive:
+  hashrings:
+    - name: a
+      tenants: [team-a]
+ruler:
+  enabled: true
+  mode: stateless
+`;
+    const problems = problemsOf(yaml);
+    expect(problems.map((p) => p.field)).toContain('receive.defaultTenant');
+    const routed = yaml.replace('[team-a]', '[team-a, default-tenant]');
+    expect(problemsOf(routed).map((p) => p.field)).not.toContain('receive.defaultTenant');
+  });
+});
+
+describe('limits', () => {
+  const limits = (body: string) => `receive:\n  limits:\n    write:\n${body}`;
+
+  it('accepts the documented structure', () => {
+    const yaml = limits(`      global:
+        max_concurrency: 100
+        meta_monitoring_url: http://thanos-query.thanos.svc:10902
+      default:
+        request: { size_bytes_limit: 1024, series_limit: 10, samples_limit: 100 }
+        head_series_limit: 1000
+      tenants:
+        acme:
+          head_series_limit: 2000
+`);
+    expect(problemsOf(yaml)).toEqual([]);
+  });
+
+  it('reports a misspelt key at its line, since Thanos would refuse the file at startup', () => {
+    const yaml = limits('      default:\n        request:\n          series_limits: 10\n');
+    const [p] = problemsOf(yaml);
+    expect(p).toMatchObject({
+      field: 'receive.limits.write.default.request.series_limits',
+      line: lineOf(yaml, 'series_limits'),
+    });
+    expect(p?.message).toContain('did you mean "series_limit"');
+  });
+
+  it('reports head series limits that nothing can count', () => {
+    const yaml = limits('      tenants:\n        acme:\n          head_series_limit: 5\n');
+    const problems = problemsOf(yaml);
+    expect(problems.map((p) => p.field)).toEqual(['receive.limits.write.tenants.acme.head_series_limit']);
+    expect(problems[0]?.message).toContain('meta_monitoring_url');
+  });
+});
+
+describe('globRegExp', () => {
+  const matches = (pattern: string, tenant: string) => {
+    const re = globRegExp(pattern);
+    if (typeof re === 'string') throw new Error(re);
+    return re.test(tenant);
+  };
+
+  it('matches like Go filepath.Match', () => {
+    expect(matches('team-*', 'team-a')).toBe(true);
+    expect(matches('team-*', 'teams')).toBe(false);
+    expect(matches('t?am', 'team')).toBe(true);
+    expect(matches('[a-c]x', 'bx')).toBe(true);
+    expect(matches('[^a-c]x', 'bx')).toBe(false);
+    expect(matches('a\\*', 'a*')).toBe(true);
+    expect(matches('a\\*', 'ab')).toBe(false);
+    expect(matches('a.b', 'axb')).toBe(false);
+  });
+
+  it('rejects what Go rejects as ErrBadPattern', () => {
+    for (const bad of ['[', '[]', 'a[b', 'a\\', '[z-a]', '[-a]']) expect(typeof globRegExp(bad), bad).toBe('string');
+  });
+});

@@ -1,0 +1,225 @@
+/**
+ * The tree writer on real temporary folders: what it writes and prunes, that hand-written files survive, that a
+ * failure while building or while swapping leaves `clusters/` as it was (no working folders left behind), and
+ * that an interrupted earlier run is recovered.
+ */
+import * as fs from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { compareTree, type EnvironmentTree, readTree, recoverInterrupted, writeTrees } from '../src/writer.js';
+import { generatedHeader } from '../src/yaml.js';
+
+// Lets one test make a rename fail, to exercise the swap's rollback; every other call goes to the real fs.
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs')>();
+  return { ...actual, renameSync: vi.fn(actual.renameSync) };
+});
+const realFs = await vi.importActual<typeof import('node:fs')>('node:fs');
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function clustersDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'writer-test-'));
+  dirs.push(d);
+  return join(d, 'clusters');
+}
+
+const HEADER = generatedHeader('environments/x.yaml');
+const gen = (body: string) => `${HEADER}\n${body}\n`;
+
+function tree(env: string, files: Record<string, string>): EnvironmentTree {
+  return { env, files: new Map(Object.entries(files)) };
+}
+
+/** Every file and folder under `dir`, including hidden working folders, for before/after comparisons. */
+function listing(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+}
+
+/** Working folders (`.<env>.next-<pid>`, `.<env>.prev-<pid>`) left in `dir`. */
+function leftovers(dir: string): string[] {
+  return readdirSync(dir).filter((e) => /\.(next|prev)-[0-9]+$/.test(e));
+}
+
+/** A clusters folder holding environments `a` and `b`, each with two generated files and one hand-written file. */
+function populated(): { dir: string; before: Map<string, string>; list: string[] } {
+  const dir = clustersDir();
+  writeTrees(dir, [
+    tree('a', { 'kustomization.yaml': gen('a: 1'), 'query/x.yaml': gen('x: 1') }),
+    tree('b', { 'kustomization.yaml': gen('b: 1'), 'store/y.yaml': gen('y: 1') }),
+  ]);
+  writeFileSync(join(dir, 'a', 'NOTES.md'), 'hand-written\n');
+  return { dir, before: readTree(dir), list: listing(dir) };
+}
+
+describe('writeTrees', () => {
+  it('writes new trees and reports what it did', () => {
+    const dir = clustersDir();
+    const [c] = writeTrees(dir, [tree('a', { 'k.yaml': gen('k: 1'), 'q/x.yaml': gen('x: 1') })]);
+    expect(c).toMatchObject({ env: 'a', added: ['k.yaml', 'q/x.yaml'], changed: [], removed: [], unchanged: [] });
+    expect([...readTree(join(dir, 'a'))]).toEqual([
+      ['k.yaml', gen('k: 1')],
+      ['q/x.yaml', gen('x: 1')],
+    ]);
+  });
+
+  it('changes, keeps and prunes generated files, and leaves hand-written files alone', () => {
+    const { dir } = populated();
+    const notes = join(dir, 'a', 'NOTES.md');
+    const past = new Date('2021-06-01T00:00:00Z');
+    utimesSync(notes, past, past);
+    const [a] = writeTrees(dir, [tree('a', { 'kustomization.yaml': gen('a: 2'), 'rule/z.yaml': gen('z: 1') })]);
+    expect(a).toEqual({
+      env: 'a',
+      added: ['rule/z.yaml'],
+      changed: ['kustomization.yaml'],
+      unchanged: [],
+      removed: ['query/x.yaml'],
+      foreign: ['NOTES.md'],
+    });
+    expect([...readTree(join(dir, 'a')).keys()]).toEqual(['NOTES.md', 'kustomization.yaml', 'rule/z.yaml']);
+    expect(statSync(notes).mtimeMs).toBe(past.getTime());
+    expect(readdirSync(join(dir, 'a'))).not.toContain('query');
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  it('does not touch an environment that is up to date', () => {
+    const { dir } = populated();
+    const past = new Date('2021-06-01T00:00:00Z');
+    utimesSync(join(dir, 'b', 'store', 'y.yaml'), past, past);
+    const [b] = writeTrees(dir, [tree('b', { 'kustomization.yaml': gen('b: 1'), 'store/y.yaml': gen('y: 1') })]);
+    expect(b).toMatchObject({ added: [], changed: [], removed: [], unchanged: ['kustomization.yaml', 'store/y.yaml'] });
+    expect(statSync(join(dir, 'b', 'store', 'y.yaml')).mtimeMs).toBe(past.getTime());
+  });
+
+  it('removes the folder of an emptied environment unless hand-written files remain', () => {
+    const { dir } = populated();
+    writeTrees(dir, [tree('a', {}), tree('b', {})]);
+    expect(readdirSync(dir)).toEqual(['a']);
+    expect([...readTree(join(dir, 'a')).keys()]).toEqual(['NOTES.md']);
+  });
+
+  it('leaves clusters/ unchanged when a file cannot be written (NUL byte in its path)', () => {
+    const { dir, before, list } = populated();
+    expect(() =>
+      writeTrees(dir, [
+        tree('a', { 'kustomization.yaml': gen('a: 2') }),
+        tree('b', { 'kustomization.yaml': gen('b: 2'), 'bad\0name.yaml': gen('x') }),
+      ]),
+    ).toThrow();
+    expect(readTree(dir)).toEqual(before);
+    expect(listing(dir)).toEqual(list);
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  it('leaves clusters/ unchanged when a folder must be created where a file is', () => {
+    const { dir, before, list } = populated();
+    expect(() =>
+      writeTrees(dir, [
+        tree('a', { 'kustomization.yaml': gen('a: 2') }),
+        tree('b', { query: gen('file'), 'query/x.yaml': gen('x') }),
+      ]),
+    ).toThrow(/EEXIST|ENOTDIR/);
+    expect(readTree(dir)).toEqual(before);
+    expect(listing(dir)).toEqual(list);
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  it('puts back every swapped environment when a rename fails mid-swap', () => {
+    const { dir, before, list } = populated();
+    const rename = vi.mocked(fs.renameSync);
+    // Environment a is swapped first; then moving b's new tree into place fails (putting b's old tree back works).
+    rename.mockImplementation((from, to) => {
+      if (String(to) === join(dir, 'b') && String(from).includes('.b.next-')) {
+        throw Object.assign(new Error('simulated rename failure'), { code: 'EIO' });
+      }
+      realFs.renameSync(from, to);
+    });
+    try {
+      expect(() =>
+        writeTrees(dir, [
+          tree('a', { 'kustomization.yaml': gen('a: 2') }),
+          tree('b', { 'kustomization.yaml': gen('b: 2') }),
+        ]),
+      ).toThrow('simulated rename failure');
+    } finally {
+      rename.mockImplementation(realFs.renameSync);
+    }
+    expect(rename.mock.calls.some(([, to]) => String(to) === join(dir, 'a'))).toBe(true);
+    expect(readTree(dir)).toEqual(before);
+    expect(listing(dir)).toEqual(list);
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  it('leaves a tree it could not put back for the next run to restore', () => {
+    const { dir, before } = populated();
+    const rename = vi.mocked(fs.renameSync);
+    rename.mockImplementation((from, to) => {
+      // Moving b's new tree into place fails, and so does putting b's old tree back; a is still put back.
+      const failing = String(to) === join(dir, 'b');
+      if (failing) throw Object.assign(new Error('simulated rename failure'), { code: 'EIO' });
+      realFs.renameSync(from, to);
+    });
+    try {
+      expect(() =>
+        writeTrees(dir, [
+          tree('a', { 'kustomization.yaml': gen('a: 2') }),
+          tree('b', { 'kustomization.yaml': gen('b: 2') }),
+        ]),
+      ).toThrow('simulated rename failure');
+    } finally {
+      rename.mockImplementation(realFs.renameSync);
+    }
+    expect(readdirSync(dir).sort()).toEqual([`.b.prev-${process.pid}`, 'a']);
+    expect([...readTree(join(dir, 'a')).values()]).toContain(gen('a: 1'));
+    recoverInterrupted(dir);
+    expect(readTree(dir)).toEqual(before);
+    expect(leftovers(dir)).toEqual([]);
+  });
+});
+
+describe('compareTree', () => {
+  it('counts a hand-written file at a generated path as changed, and other hand-written files as foreign', () => {
+    const { dir } = populated();
+    writeFileSync(join(dir, 'b', 'store', 'y.yaml'), 'written by hand\n');
+    const c = compareTree(dir, tree('b', { 'kustomization.yaml': gen('b: 1'), 'store/y.yaml': gen('y: 1') }));
+    expect(c).toMatchObject({ changed: ['store/y.yaml'], unchanged: ['kustomization.yaml'], foreign: [] });
+    const a = compareTree(dir, tree('a', { 'kustomization.yaml': gen('a: 1') }));
+    expect(a).toMatchObject({ removed: ['query/x.yaml'], foreign: ['NOTES.md'] });
+  });
+});
+
+describe('recoverInterrupted', () => {
+  it('restores a swapped-out tree whose environment folder is missing', () => {
+    const dir = clustersDir();
+    mkdirSync(join(dir, '.a.prev-123', 'query'), { recursive: true });
+    writeFileSync(join(dir, '.a.prev-123', 'query', 'x.yaml'), gen('x: 1'));
+    recoverInterrupted(dir);
+    expect(readdirSync(dir)).toEqual(['a']);
+    expect([...readTree(join(dir, 'a'))]).toEqual([['query/x.yaml', gen('x: 1')]]);
+  });
+
+  it('drops half-built trees, and swapped-out trees whose environment folder is back', () => {
+    const dir = clustersDir();
+    for (const d of ['.a.next-7', '.b.prev-7', 'b']) mkdirSync(join(dir, d), { recursive: true });
+    writeFileSync(join(dir, 'b', 'k.yaml'), gen('new'));
+    writeFileSync(join(dir, '.b.prev-7', 'k.yaml'), gen('old'));
+    recoverInterrupted(dir);
+    expect(readdirSync(dir)).toEqual(['b']);
+    expect([...readTree(join(dir, 'b'))]).toEqual([['k.yaml', gen('new')]]);
+  });
+
+  it('runs before every write', () => {
+    const dir = clustersDir();
+    mkdirSync(join(dir, '.a.prev-99'), { recursive: true });
+    writeFileSync(join(dir, '.a.prev-99', 'k.yaml'), gen('k: 1'));
+    const [a] = writeTrees(dir, [tree('a', { 'k.yaml': gen('k: 1') })]);
+    expect(a?.unchanged).toEqual(['k.yaml']);
+    expect(readdirSync(dir)).toEqual(['a']);
+  });
+});

@@ -1,0 +1,184 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadEnvironments, NO_TLS, objectProblems, toPlain } from '@thanos-gitops/core-model';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { renderComponents } from '../src/index.js';
+import { argsOf, find, type Rendered, render } from './render.js';
+
+/** Renders a real environment file of the repository (with the same stand-ins as `render`). */
+function renderEnvironment(name: string): Rendered {
+  const path = `environments/${name}.yaml`;
+  const text = readFileSync(fileURLToPath(new URL(`../../../${path}`, import.meta.url)), 'utf8');
+  const [loaded] = loadEnvironments([{ path, text }]);
+  const problems: Rendered['problems'] = [];
+  const manifests = renderComponents({
+    env: loaded!.env,
+    file: path,
+    identity: {
+      objstoreConfig: 'type: S3\n',
+      forComponent: () => ({ serviceAccountAnnotations: {}, podLabels: {}, env: [] }),
+    },
+    tls: { forComponent: () => NO_TLS },
+    report: (p, message) => problems.push({ path: [...p], message }),
+  });
+  return { env: loaded!.env, manifests, objects: manifests.map((m) => toPlain(m.object)), problems };
+}
+
+const MEMCACHED_KINDS = ['ServiceAccount', 'StatefulSet', 'Service', 'ServiceMonitor', 'PodDisruptionBudget'];
+
+function memcachedObjects(r: Rendered): string[] {
+  return r.manifests
+    .filter((m) => m.component === 'memcached')
+    .map((m) => `${m.object.kind}/${m.object.metadata?.name}`);
+}
+
+function flagValue(args: string[], name: string): string | undefined {
+  return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+/** A store gateway cache file, read through the ConfigMap its flag points into. */
+function storeCacheFile(r: Rendered, flagName: string): Record<string, any> | undefined {
+  const sts = find(r, 'StatefulSet', 'thanos-store-0');
+  const file = flagValue(argsOf(sts), flagName);
+  if (!file) return undefined;
+  const mount = sts.spec.template.spec.containers[0].volumeMounts.find((m: { mountPath: string }) =>
+    file.startsWith(`${m.mountPath}/`),
+  );
+  const volume = sts.spec.template.spec.volumes.find((v: { name: string }) => v.name === mount.name);
+  return parse(find(r, 'ConfigMap', volume.configMap.name).data[file.slice(mount.mountPath.length + 1)]);
+}
+
+const MEMCACHED_INDEX = 'storeGateway: { indexCache: { type: memcached, memcached: { memoryLimitMb: 2048 } } }\n';
+
+/** Bytes of a memcached `-I` value or a Thanos size (`5m`, `5MiB`). */
+function bytes(size: string): number {
+  const m = /^([0-9]+)(k|m|KiB|MiB|B)$/.exec(size)!;
+  return Number(m[1]) * ({ k: 1024, KiB: 1024, m: 2 ** 20, MiB: 2 ** 20, B: 1 } as Record<string, number>)[m[2]!]!;
+}
+
+function memcachedArg(sts: Record<string, any>, flag: string): string {
+  const args: string[] = sts.spec.template.spec.containers[0].args;
+  return args[args.indexOf(flag) + 1]!;
+}
+
+describe('memcached', () => {
+  it('exists exactly when a cache uses it: none in dev, both in prod', () => {
+    const dev = renderEnvironment('dev');
+    expect(dev.problems).toEqual([]);
+    expect(memcachedObjects(dev)).toEqual([]);
+    const prod = renderEnvironment('prod');
+    expect(prod.problems).toEqual([]);
+    for (const name of ['thanos-memcached-index', 'thanos-memcached-results']) {
+      for (const kind of MEMCACHED_KINDS) expect(memcachedObjects(prod)).toContain(`${kind}/${name}`);
+    }
+    expect(find(prod, 'StatefulSet', 'thanos-memcached-index').spec.replicas).toBe(3);
+    expect(find(prod, 'StatefulSet', 'thanos-memcached-results').spec.replicas).toBe(2);
+    for (const m of prod.manifests.filter((x) => x.component === 'memcached')) {
+      expect(objectProblems(m.object)).toEqual([]);
+    }
+  });
+
+  it('runs the index memcached for the caching bucket even with an in-memory index cache', () => {
+    const r = render('storeGateway: { bucketCache: { enabled: true } }\n');
+    expect(memcachedObjects(r)).toContain('StatefulSet/thanos-memcached-index');
+    expect(storeCacheFile(r, 'index-cache.config-file')?.type).toBe('IN-MEMORY');
+    expect(storeCacheFile(r, 'store.caching-bucket.config-file')?.config.addresses).toEqual([
+      'dnssrv+_memcached._tcp.thanos-memcached-index.thanos.svc.cluster.local',
+    ]);
+  });
+
+  it('runs restricted pods', () => {
+    const sts = find(render(MEMCACHED_INDEX), 'StatefulSet', 'thanos-memcached-index');
+    const pod = sts.spec.template.spec;
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 11211,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.containers.map((c: { name: string }) => c.name)).toEqual(['memcached', 'exporter']);
+    for (const c of pod.containers) {
+      expect(c.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect(c.livenessProbe.tcpSocket.port).toBe(c.ports[0].name);
+      expect(c.resources.limits.memory).toBeDefined();
+    }
+    expect(pod.containers[0].image).toMatch(/^memcached:1\.6\.[0-9]+-alpine$/);
+  });
+
+  it('gives the container more memory than memcached may use for items', () => {
+    const sts = find(render(MEMCACHED_INDEX), 'StatefulSet', 'thanos-memcached-index');
+    const container = sts.spec.template.spec.containers[0];
+    expect(memcachedArg(sts, '-m')).toBe('2048');
+    const limitMi = Number(/^([0-9]+)Mi$/.exec(container.resources.limits.memory)![1]);
+    expect(limitMi).toBeGreaterThan(2048);
+  });
+
+  it('tells Thanos the item size limit memcached enforces', () => {
+    const r = render('storeGateway: { indexCache: { type: memcached, memcached: { maxItemSize: 2m } } }\n');
+    const sts = find(r, 'StatefulSet', 'thanos-memcached-index');
+    const index = storeCacheFile(r, 'index-cache.config-file')!;
+    expect(index.type).toBe('MEMCACHED');
+    expect(bytes(index.config.max_item_size)).toBe(bytes(memcachedArg(sts, '-I')));
+    expect(bytes(memcachedArg(sts, '-I'))).toBe(2 * 2 ** 20);
+    expect(index.config.addresses).toEqual([`dnssrv+_memcached._tcp.${sts.spec.serviceName}.thanos.svc.cluster.local`]);
+  });
+
+  it('is discovered through a headless Service and scraped through its exporter', () => {
+    const r = render(MEMCACHED_INDEX);
+    const svc = find(r, 'Service', 'thanos-memcached-index');
+    expect(svc.spec.clusterIP).toBe('None');
+    expect(svc.spec.ports.map((p: { name: string; port: number }) => [p.name, p.port])).toEqual([
+      ['memcached', 11211],
+      ['metrics', 9150],
+    ]);
+    expect(find(r, 'StatefulSet', 'thanos-memcached-index').spec.serviceName).toBe(svc.metadata.name);
+    expect(find(r, 'ServiceMonitor', 'thanos-memcached-index').spec.endpoints[0].port).toBe('metrics');
+    expect(svc.metadata.labels['app.kubernetes.io/version']).toMatch(/^1\.6\.[0-9]+$/);
+  });
+
+  it('reports an item size memcached would refuse', () => {
+    const r = render(
+      'storeGateway: { indexCache: { type: memcached, memcached: { memoryLimitMb: 64, maxItemSize: 40m } } }\n',
+    );
+    expect(r.problems).toEqual([
+      {
+        path: ['storeGateway', 'indexCache', 'memcached', 'maxItemSize'],
+        message: expect.stringContaining('half of memoryLimitMb'),
+      },
+    ]);
+  });
+});
+
+describe('store gateway cache files', () => {
+  it('reads an in-memory index cache from the mounted ConfigMap', () => {
+    const r = render();
+    expect(storeCacheFile(r, 'index-cache.config-file')).toEqual({
+      type: 'IN-MEMORY',
+      config: { max_size: '512MiB', max_item_size: '125MiB' },
+    });
+    expect(storeCacheFile(r, 'store.caching-bucket.config-file')).toBeUndefined();
+    const args = argsOf(find(r, 'StatefulSet', 'thanos-store-0'));
+    expect(args.some((a) => a.startsWith('--index-cache.config='))).toBe(false);
+  });
+
+  it('keeps the largest in-memory item within a small cache', () => {
+    const index = storeCacheFile(render('storeGateway: { indexCache: { size: 100Mi } }\n'), 'index-cache.config-file');
+    expect(index?.config).toEqual({ max_size: '100MiB', max_item_size: '50MiB' });
+  });
+
+  it('rolls the store gateways when a cache configuration changes', () => {
+    const hash = (r: Rendered) =>
+      find(r, 'StatefulSet', 'thanos-store-0').spec.template.metadata.annotations['thanos-gitops/cache-config-hash'];
+    const a = hash(render());
+    expect(hash(render('storeGateway: { indexCache: { size: 256Mi } }\n'))).not.toBe(a);
+    expect(hash(render('storeGateway: { bucketCache: { enabled: true } }\n'))).not.toBe(a);
+    expect(hash(render(MEMCACHED_INDEX))).not.toBe(a);
+  });
+});

@@ -1,0 +1,185 @@
+import { InvalidEnvironmentError, loadEnvironments, type Problem } from '@thanos-gitops/core-model';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { endpointsConfig } from '../src/endpoints.js';
+import { argsOf, find, MINIMAL, type Rendered, render } from './render.js';
+
+const STATELESS = `ruler:
+  enabled: true
+  replicas: 2
+  evaluationInterval: 30s
+  alertmanagers:
+    - http://alertmanager-operated.monitoring.svc:9093
+    - dnssrv+http://_web._tcp.alertmanager-operated.monitoring.svc
+  ruleConfigMaps: [thanos-rules-slo, team-a-rules]
+`;
+
+const STATEFUL = `ruler:
+  enabled: true
+  mode: stateful
+  storage: 20Gi
+  storageClass: gp3
+`;
+
+const rulerOf = (r: Rendered) => find(r, 'StatefulSet', 'thanos-rule');
+const flagValues = (args: string[], flag: string) =>
+  args.filter((a) => a.startsWith(`--${flag}=`)).map((a) => a.slice(flag.length + 3));
+
+/** The problems loading `MINIMAL` plus `extraYaml` reports (empty when it loads). */
+function problemsOf(extraYaml: string): Problem[] {
+  try {
+    loadEnvironments([{ path: 'environments/test.yaml', text: `${MINIMAL}${extraYaml}` }]);
+    return [];
+  } catch (e) {
+    if (e instanceof InvalidEnvironmentError) return e.problems;
+    throw e;
+  }
+}
+
+describe('ruler', () => {
+  it('renders nothing unless enabled', () => {
+    const r = render();
+    expect(r.objects.filter((o) => o.metadata?.name?.startsWith('thanos-rule'))).toEqual([]);
+  });
+
+  it('evaluates through the generated Query and labels each replica', () => {
+    const r = render(STATELESS);
+    expect(r.problems).toEqual([]);
+    const args = argsOf(rulerOf(r));
+    expect(args[0]).toBe('rule');
+    expect(flagValues(args, 'query')).toEqual(['http://thanos-query.thanos.svc.cluster.local:10902']);
+    expect(flagValues(args, 'eval-interval')).toEqual(['30s']);
+    expect(flagValues(args, 'label')).toEqual(['rule_replica="$(POD_NAME)"', 'ruler_cluster="test-cluster"']);
+    expect(flagValues(args, 'alert.label-drop')).toEqual(['rule_replica']);
+    // rule_replica must be one of the labels query deduplicates on.
+    expect(r.env.query.replicaLabels).toContain('rule_replica');
+    const container = rulerOf(r).spec.template.spec.containers[0];
+    expect(container.env).toContainEqual({ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
+  });
+
+  it('sends alerts to every Alertmanager', () => {
+    const args = argsOf(rulerOf(render(STATELESS)));
+    expect(flagValues(args, 'alertmanagers.url')).toEqual([
+      'http://alertmanager-operated.monitoring.svc:9093',
+      'dnssrv+http://_web._tcp.alertmanager-operated.monitoring.svc',
+    ]);
+  });
+
+  it('mounts each rule ConfigMap in its own directory and loads its YAML files', () => {
+    const sts = rulerOf(render(STATELESS));
+    const pod = sts.spec.template.spec;
+    const mounts = pod.containers[0].volumeMounts as { name: string; mountPath: string; readOnly?: boolean }[];
+    for (const cm of ['thanos-rules-slo', 'team-a-rules']) {
+      const volume = pod.volumes.find((v: { configMap?: { name: string } }) => v.configMap?.name === cm);
+      expect(volume).toBeDefined();
+      expect(mounts).toContainEqual({ name: volume.name, mountPath: `/etc/thanos/rules/${cm}`, readOnly: true });
+      expect(flagValues(argsOf(sts), 'rule-file')).toEqual(
+        expect.arrayContaining([`/etc/thanos/rules/${cm}/*.yaml`, `/etc/thanos/rules/${cm}/*.yml`]),
+      );
+    }
+    expect(flagValues(argsOf(sts), 'rule-file')).toHaveLength(4);
+  });
+
+  describe('stateless', () => {
+    it('remote-writes to the receive router Service', () => {
+      const r = render(STATELESS);
+      const args = argsOf(rulerOf(r));
+      const file = flagValues(args, 'remote-write.config-file')[0];
+      expect(file).toBe('/etc/thanos/remote-write/remote-write.yaml');
+      const cm = find(r, 'ConfigMap', 'thanos-rule-remote-write');
+      const config = parse(cm.data['remote-write.yaml']);
+      const url = new URL(config.remote_write[0].url);
+      expect(config.remote_write).toHaveLength(1);
+      expect(url.toString()).toBe('http://thanos-receive-router.thanos.svc.cluster.local:19291/api/v1/receive');
+      // The URL names a Service that exists and serves that port.
+      const router = find(r, 'Service', url.hostname.split('.')[0] ?? '');
+      expect(router.spec.ports.map((p: { port: number }) => p.port)).toContain(Number(url.port));
+      // The mounted file comes from that ConfigMap, and changing it rolls the pods.
+      const pod = rulerOf(r).spec.template;
+      const volume = pod.spec.volumes.find(
+        (v: { configMap?: { name: string } }) => v.configMap?.name === cm.metadata.name,
+      );
+      expect(pod.spec.containers[0].volumeMounts).toContainEqual({
+        name: volume.name,
+        mountPath: '/etc/thanos/remote-write',
+        readOnly: true,
+      });
+      expect(pod.metadata.annotations['thanos-gitops/remote-write-hash']).toMatch(/^[0-9a-f]{16}$/);
+    });
+
+    it('keeps no TSDB and touches no bucket', () => {
+      const r = render(STATELESS);
+      const sts = rulerOf(r);
+      const args = argsOf(sts);
+      expect(sts.spec.volumeClaimTemplates).toBeUndefined();
+      expect(sts.spec.template.spec.volumes).toContainEqual({ name: 'data', emptyDir: { sizeLimit: '10Gi' } });
+      expect(args.some((a) => a.startsWith('--objstore.config'))).toBe(false);
+      expect(args.some((a) => a.startsWith('--tsdb.retention'))).toBe(false);
+      expect(sts.spec.template.spec.volumes.some((v: { name: string }) => v.name === 'objstore')).toBe(false);
+      expect(flagValues(args, 'restore-ignored-label')).toEqual([r.env.receive.tenantLabel]);
+    });
+
+    it('is not a Query endpoint', () => {
+      const r = render(STATELESS);
+      expect(JSON.stringify(endpointsConfig(r.env))).not.toContain('thanos-rule');
+    });
+
+    it('has a disruption budget with more than one replica only', () => {
+      expect(find(render(STATELESS), 'PodDisruptionBudget', 'thanos-rule').spec.maxUnavailable).toBe(1);
+      const single = render('ruler: { enabled: true }\n');
+      expect(single.objects.some((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'thanos-rule')).toBe(
+        false,
+      );
+    });
+
+    it('needs receive', () => {
+      const problems = problemsOf('ruler: { enabled: true }\nreceive: { enabled: false }\n');
+      expect(problems).toMatchObject([{ field: 'ruler.mode', message: expect.stringContaining('receive.enabled') }]);
+    });
+  });
+
+  describe('stateful', () => {
+    it('keeps its TSDB on a persistent volume and uploads blocks', () => {
+      const r = render(STATEFUL);
+      expect(r.problems).toEqual([]);
+      const sts = rulerOf(r);
+      const args = argsOf(sts);
+      expect(sts.spec.volumeClaimTemplates).toHaveLength(1);
+      const claim = sts.spec.volumeClaimTemplates[0];
+      expect(claim.metadata.name).toBe('data');
+      expect(claim.spec).toMatchObject({ storageClassName: 'gp3', resources: { requests: { storage: '20Gi' } } });
+      expect(sts.spec.template.spec.containers[0].volumeMounts).toContainEqual({
+        name: 'data',
+        mountPath: '/var/thanos',
+      });
+      expect(sts.spec.template.spec.volumes.some((v: { emptyDir?: unknown }) => v.emptyDir)).toBe(false);
+      expect(flagValues(args, 'data-dir')).toEqual(['/var/thanos/rule']);
+      expect(flagValues(args, 'objstore.config-file')).toEqual(['/etc/thanos/objstore/objstore.yml']);
+      // Kept as long as the ingestors keep theirs: older blocks are the store gateway's.
+      expect(flagValues(args, 'tsdb.retention')).toEqual([r.env.receive.retention]);
+      expect(args.some((a) => a.startsWith('--remote-write.config'))).toBe(false);
+      expect(r.objects.some((o) => o.kind === 'ConfigMap' && o.metadata.name === 'thanos-rule-remote-write')).toBe(
+        false,
+      );
+    });
+
+    it('serves StoreAPI through the headless Service Query discovers', () => {
+      const r = render(STATEFUL);
+      const svc = find(r, 'Service', 'thanos-rule');
+      expect(svc.spec.clusterIP).toBe('None');
+      expect(svc.spec.ports).toContainEqual(expect.objectContaining({ name: 'grpc', port: 10901, targetPort: 'grpc' }));
+      expect(svc.spec.selector).toEqual(rulerOf(r).spec.selector.matchLabels);
+      const endpoints = parse(find(r, 'ConfigMap', 'thanos-query-endpoints').data['endpoints.yaml']);
+      expect(endpoints.endpoints).toContainEqual({
+        address: 'dnssrv+_grpc._tcp.thanos-rule.thanos.svc.cluster.local',
+      });
+    });
+
+    it('reports a TSDB retention that leaves a gap before the store gateway', () => {
+      // The store gateway starts at the receive retention (15d) minus its overlap (6h).
+      const problems = problemsOf(`${STATEFUL}  retention: 2d\n`);
+      expect(problems).toMatchObject([{ field: 'ruler.retention', message: expect.stringContaining('14d18h') }]);
+      expect(problemsOf(`${STATEFUL}  retention: 14d18h\n`)).toEqual([]);
+    });
+  });
+});
