@@ -4,7 +4,7 @@
  * ServiceMonitors produce (Prometheus Operator names a target's job after its Service), so the rules see only
  * this deployment even when the same Prometheus scrapes several. Metric names are those Thanos v0.42 exposes.
  */
-import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { type Environment, type Manifest, names } from '@thanos-gitops/core-model';
 import { usedMemcached } from './caches.js';
 import type { RenderContext } from './context.js';

@@ -4,7 +4,7 @@
  * are disabled, since they would fail under a read-only identity and belong to the compactor anyway.
  */
 import { type Environment, type Manifest, names, PORTS, selectorLabels } from '@thanos-gitops/core-model';
-import { Deployment } from 'kubernetes-models/apps/v1';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { RenderContext } from './context.js';
 import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
 import { HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';

@@ -6,7 +6,7 @@
  * it, through a `hashmod` selector read from a generated ConfigMap.
  */
 import { type Environment, type Manifest, names, PORTS, selectorLabels } from '@thanos-gitops/core-model';
-import { StatefulSet } from 'kubernetes-models/apps/v1';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { ConfigMap } from 'kubernetes-models/v1';
 import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';

@@ -5,7 +5,7 @@
  * Nothing is generated when no cache uses memcached.
  */
 import { type LabelSpec, type Manifest, names, PORTS, selectorLabels, standardLabels } from '@thanos-gitops/core-model';
-import { StatefulSet } from 'kubernetes-models/apps/v1';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { ServiceAccount } from 'kubernetes-models/v1';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';

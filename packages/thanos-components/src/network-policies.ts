@@ -7,7 +7,7 @@
  * talks to whom on which port, so tests can check the policies against it.
  */
 import { type Environment, type Manifest, names, PORTS } from '@thanos-gitops/core-model';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
 import { usedMemcached } from './caches.js';

@@ -3,7 +3,7 @@
  * PodDisruptionBudget, built the same way for all.
  */
 
-import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import type { ComponentKind } from '@thanos-gitops/core-model';
 import {
   type Environment,
@@ -12,7 +12,7 @@ import {
   selectorLabels,
   standardLabels,
 } from '@thanos-gitops/core-model';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { Service, ServiceAccount } from 'kubernetes-models/v1';
 import type { RenderContext } from './context.js';
 

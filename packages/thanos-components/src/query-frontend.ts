@@ -13,7 +13,7 @@ import {
   selectorLabels,
   serviceHost,
 } from '@thanos-gitops/core-model';
-import { Deployment } from 'kubernetes-models/apps/v1';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { queryFrontendCacheFiles } from './caches.js';
 import type { RenderContext } from './context.js';
 import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';

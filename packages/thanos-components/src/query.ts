@@ -3,8 +3,8 @@
  * Deployment behind a Service; endpoints come from a generated SD file; optional HPA.
  */
 import { type Manifest, names, PORTS, selectorLabels, yamlText } from '@thanos-gitops/core-model';
-import { Deployment } from 'kubernetes-models/apps/v1';
-import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { ConfigMap } from 'kubernetes-models/v1';
 import type { RenderContext } from './context.js';
 import { endpointsConfig } from './endpoints.js';

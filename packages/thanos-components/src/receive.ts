@@ -16,7 +16,8 @@ import {
   selectorLabels,
   yamlText,
 } from '@thanos-gitops/core-model';
-import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { ConfigMap } from 'kubernetes-models/v1';
 import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';

@@ -16,7 +16,7 @@ import {
   serviceHost,
   yamlText,
 } from '@thanos-gitops/core-model';
-import { StatefulSet } from 'kubernetes-models/apps/v1';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { ConfigMap } from 'kubernetes-models/v1';
 import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';

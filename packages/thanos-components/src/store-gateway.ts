@@ -12,7 +12,7 @@ import {
   parseDuration,
   selectorLabels,
 } from '@thanos-gitops/core-model';
-import { StatefulSet } from 'kubernetes-models/apps/v1';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { storeCacheFiles } from './caches.js';
 import type { RenderContext } from './context.js';
 import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
