@@ -10,13 +10,14 @@ import {
   type LabelSpec,
   type Manifest,
   names,
+  parseQuantity,
   resourcesOf,
   serviceHost,
   type VolumeMountSpec,
   type VolumeSpec,
   yamlText,
 } from '@thanos-gitops/core-model';
-import { ConfigMap } from 'kubernetes-models/v1';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';
 import { metadata } from './objects.js';
@@ -60,26 +61,10 @@ export function usedMemcached(env: Environment): UsedMemcached[] {
   return used;
 }
 
-const QUANTITY_FACTORS: Record<string, number> = {
-  '': 1,
-  m: 0.001,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-};
-
 /** Bytes in a Kubernetes quantity (`512Mi`, `1G`, `1000`), or undefined when it does not parse. */
 export function quantityBytes(quantity: string): number | undefined {
-  const m = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$/.exec(quantity);
-  if (!m) return undefined;
-  return Math.floor(Number(m[1]) * (QUANTITY_FACTORS[m[2] ?? ''] ?? 1));
+  const value = parseQuantity(quantity);
+  return value === undefined ? undefined : Math.floor(value);
 }
 
 /** Bytes in the notation Thanos parses, in the largest binary unit that is exact (`512MiB`, `1GiB`, `1000B`). */

@@ -5,15 +5,14 @@
  * Deployment's surge). With sharding, each shard keeps the block streams whose external label hashes to
  * it, through a `hashmod` selector read from a generated ConfigMap.
  */
-import { type Environment, type Manifest, names, PORTS, selectorLabels } from '@thanos-gitops/core-model';
-import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
-import { ConfigMap } from 'kubernetes-models/v1';
+import { type Environment, type Manifest, names, PORTS } from '@thanos-gitops/core-model';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';
 import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
 import { DATA_DIR, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
 import { hashmodSelector } from './relabel.js';
-import { volumeClaim } from './storage.js';
+import { statefulSet } from './stateful-set.js';
 
 const FOLDER = 'compactor';
 const APP = 'thanos-compact';
@@ -109,22 +108,14 @@ function compactorShard(ctx: RenderContext, shard: number | undefined, selector:
     terminationGracePeriodSeconds: 300,
   });
   return [
-    {
-      component: FOLDER,
-      object: new StatefulSet({
-        metadata: metadata(env, name, labels),
-        spec: {
-          // Never more than one: see the top of this file.
-          replicas: 1,
-          serviceName: name,
-          selector: { matchLabels: selectorLabels(labels) },
-          template,
-          volumeClaimTemplates: [volumeClaim('data', c.storage, c.storageClass)],
-          // The volume is only a scratch copy of blocks being compacted; the bucket holds the data.
-          persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Delete' },
-        },
-      }),
-    },
+    // Never more than one pod: see the top of this file. The volume is only a scratch copy of blocks being
+    // compacted; the bucket holds the data.
+    statefulSet(ctx, FOLDER, name, labels, {
+      replicas: 1,
+      template,
+      ordered: true,
+      data: { size: c.storage, storageClass: c.storageClass, keep: false },
+    }),
     service(ctx, FOLDER, name, labels, [{ name: 'http', port: PORTS.http }], { headless: true }),
     // With a single pod, maxUnavailable 1 never blocks a node drain; it documents that the compactor may be
     // evicted (it resumes from the bucket) and keeps every workload covered by a budget.

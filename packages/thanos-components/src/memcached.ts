@@ -4,15 +4,15 @@
  * keeps its name (and its share of the keys) across restarts. A Prometheus exporter runs beside each memcached.
  * Nothing is generated when no cache uses memcached.
  */
-import { type LabelSpec, type Manifest, names, PORTS, selectorLabels, standardLabels } from '@thanos-gitops/core-model';
-import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
-import { ServiceAccount } from 'kubernetes-models/v1';
+import { type LabelSpec, type Manifest, names, PORTS, standardLabels } from '@thanos-gitops/core-model';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { type MemcachedOptions, memcachedItemBytes, type UsedMemcached, usedMemcached } from './caches.js';
 import type { RenderContext } from './context.js';
 import { disruptionBudget, metadata, service, serviceMonitor } from './objects.js';
 import { containerSecurityContext, podSecurityContext, spreading } from './pod.js';
+import { statefulSet } from './stateful-set.js';
 
 const FOLDER = 'memcached';
 export const MEMCACHED_VERSION = '1.6.39';
@@ -128,19 +128,10 @@ function memcachedObjects(ctx: RenderContext, used: UsedMemcached): Manifest[] {
       component: FOLDER,
       object: new ServiceAccount({ metadata: metadata(env, name, labels), automountServiceAccountToken: false }),
     },
-    {
-      component: FOLDER,
-      object: new StatefulSet({
-        metadata: metadata(env, name, labels),
-        spec: {
-          replicas: used.options.replicas,
-          serviceName: name,
-          podManagementPolicy: 'Parallel',
-          selector: { matchLabels: selectorLabels(labels) },
-          template: podTemplate(ctx, name, labels, used.options),
-        },
-      }),
-    },
+    statefulSet(ctx, FOLDER, name, labels, {
+      replicas: used.options.replicas,
+      template: podTemplate(ctx, name, labels, used.options),
+    }),
     service(
       ctx,
       FOLDER,

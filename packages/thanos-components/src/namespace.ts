@@ -1,6 +1,7 @@
 /** The namespace (Pod Security "restricted" enforced) and the object-storage configuration. */
 import { type Manifest, names } from '@thanos-gitops/core-model';
-import { Namespace, Secret } from 'kubernetes-models/v1';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { Secret } from 'kubernetes-models/v1/Secret';
 import type { RenderContext } from './context.js';
 import { metadata } from './objects.js';
 

@@ -9,11 +9,13 @@ import {
   type Environment,
   type LabelSpec,
   type Manifest,
+  PORTS,
   selectorLabels,
   standardLabels,
 } from '@thanos-gitops/core-model';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { Service, ServiceAccount } from 'kubernetes-models/v1';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { RenderContext } from './context.js';
 
 export function metadata(env: Environment, name: string, labels: LabelSpec, annotations?: Record<string, string>) {
@@ -49,13 +51,19 @@ export interface ServicePort {
   targetPort?: string | number;
 }
 
+/** The ports of a Thanos component that serves StoreAPI (or forwarded writes) and HTTP. */
+export const GRPC_AND_HTTP: readonly ServicePort[] = [
+  { name: 'grpc', port: PORTS.grpc },
+  { name: 'http', port: PORTS.http },
+];
+
 /** A ClusterIP Service, or a headless one (`headless: true`) giving StatefulSet pods stable names. */
 export function service(
   ctx: RenderContext,
   folder: string,
   name: string,
   labels: LabelSpec,
-  ports: ServicePort[],
+  ports: readonly ServicePort[],
   opts: { headless?: boolean; selector?: Record<string, string> } = {},
 ): Manifest {
   return {

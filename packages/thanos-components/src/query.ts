@@ -5,7 +5,7 @@
 import { type Manifest, names, PORTS, selectorLabels, yamlText } from '@thanos-gitops/core-model';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
-import { ConfigMap } from 'kubernetes-models/v1';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
 import { endpointsConfig } from './endpoints.js';
 import { contentHash } from './hash.js';

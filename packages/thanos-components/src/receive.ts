@@ -17,14 +17,13 @@ import {
   yamlText,
 } from '@thanos-gitops/core-model';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
-import { ConfigMap } from 'kubernetes-models/v1';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';
 import { hashringsJson } from './hashrings.js';
-import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
+import { disruptionBudget, GRPC_AND_HTTP, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
 import { DATA_DIR, flagName, GRPC_PORT, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
-import { volumeClaim } from './storage.js';
+import { statefulSet } from './stateful-set.js';
 
 const FOLDER = 'receive';
 const INGESTOR_APP = 'thanos-receive-ingestor';
@@ -204,33 +203,13 @@ function ingestors(ctx: RenderContext): Manifest[] {
       serviceAccountName: INGESTOR_APP,
     });
     out.push(
-      {
-        component: FOLDER,
-        object: new StatefulSet({
-          metadata: metadata(env, name, labels),
-          spec: {
-            replicas: h.replicas,
-            serviceName: name,
-            podManagementPolicy: 'Parallel',
-            selector: { matchLabels: selectorLabels(labels) },
-            template,
-            volumeClaimTemplates: [volumeClaim('data', h.storage, h.storageClass)],
-            // Keep volumes on scale-down and deletion: they may hold a WAL not yet uploaded as a block.
-            persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-          },
-        }),
-      },
-      service(
-        ctx,
-        FOLDER,
-        name,
-        labels,
-        [
-          { name: 'grpc', port: PORTS.grpc },
-          { name: 'http', port: PORTS.http },
-        ],
-        { headless: true },
-      ),
+      // Keep volumes on scale-down and deletion: they may hold a WAL not yet uploaded as a block.
+      statefulSet(ctx, FOLDER, name, labels, {
+        replicas: h.replicas,
+        template,
+        data: { size: h.storage, storageClass: h.storageClass, keep: true },
+      }),
+      service(ctx, FOLDER, name, labels, GRPC_AND_HTTP, { headless: true }),
       disruptionBudget(ctx, FOLDER, name, labels, ingestorDisruptionBudget(r.replicationFactor)),
     );
   });

@@ -7,22 +7,13 @@
  * - stateful: results go to a TSDB on a persistent volume, blocks are uploaded to the bucket, and the
  *   headless Service `thanos-rule` exposes StoreAPI to Query (see endpoints.ts).
  */
-import {
-  type Environment,
-  type Manifest,
-  names,
-  PORTS,
-  selectorLabels,
-  serviceHost,
-  yamlText,
-} from '@thanos-gitops/core-model';
-import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
-import { ConfigMap } from 'kubernetes-models/v1';
+import { type Environment, type Manifest, names, PORTS, serviceHost, yamlText } from '@thanos-gitops/core-model';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';
-import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
+import { disruptionBudget, GRPC_AND_HTTP, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
 import { DATA_DIR, GRPC_PORT, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
-import { volumeClaim } from './storage.js';
+import { statefulSet } from './stateful-set.js';
 
 const FOLDER = 'ruler';
 const COMPONENT = 'rule-evaluation-engine';
@@ -133,38 +124,15 @@ export function ruler(ctx: RenderContext): Manifest[] {
     });
   }
   out.push(
-    {
-      component: FOLDER,
-      object: new StatefulSet({
-        metadata: metadata(env, name, labels),
-        spec: {
-          replicas: r.replicas,
-          serviceName: name,
-          // Replicas are independent evaluators: no reason to start them one by one.
-          podManagementPolicy: 'Parallel',
-          selector: { matchLabels: selectorLabels(labels) },
-          template,
-          ...(stateful
-            ? {
-                volumeClaimTemplates: [volumeClaim('data', r.storage, r.storageClass)],
-                persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-              }
-            : {}),
-        },
-      }),
-    },
+    // Replicas are independent evaluators, started together. A stateful ruler keeps its volume on scale-down
+    // and deletion: it may hold blocks not yet uploaded.
+    statefulSet(ctx, FOLDER, name, labels, {
+      replicas: r.replicas,
+      template,
+      ...(stateful ? { data: { size: r.storage, storageClass: r.storageClass, keep: true } } : {}),
+    }),
     // Headless: Query discovers each stateful ruler's StoreAPI through its SRV records (`_grpc._tcp`).
-    service(
-      ctx,
-      FOLDER,
-      name,
-      labels,
-      [
-        { name: 'grpc', port: PORTS.grpc },
-        { name: 'http', port: PORTS.http },
-      ],
-      { headless: true },
-    ),
+    service(ctx, FOLDER, name, labels, GRPC_AND_HTTP, { headless: true }),
     ...serviceMonitor(ctx, FOLDER, name, labels),
   );
   if (r.replicas > 1) out.push(disruptionBudget(ctx, FOLDER, name, labels));

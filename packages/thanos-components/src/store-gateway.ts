@@ -10,15 +10,13 @@ import {
   names,
   PORTS,
   parseDuration,
-  selectorLabels,
 } from '@thanos-gitops/core-model';
-import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { storeCacheFiles } from './caches.js';
 import type { RenderContext } from './context.js';
-import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
+import { disruptionBudget, GRPC_AND_HTTP, service, serviceAccount, serviceMonitor } from './objects.js';
 import { DATA_DIR, GRPC_PORT, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
 import { hashmodSelector } from './relabel.js';
-import { volumeClaim } from './storage.js';
+import { statefulSet } from './stateful-set.js';
 
 const FOLDER = 'store-gateway';
 const APP = 'thanos-store';
@@ -83,32 +81,13 @@ export function storeGateway(ctx: RenderContext): Manifest[] {
         },
       };
       out.push(
-        {
-          component: FOLDER,
-          object: new StatefulSet({
-            metadata: metadata(env, name, labels),
-            spec: {
-              replicas: s.replicasPerShard,
-              serviceName: name,
-              podManagementPolicy: 'Parallel',
-              selector: { matchLabels: selectorLabels(labels) },
-              template,
-              volumeClaimTemplates: [volumeClaim('data', s.storage, s.storageClass)],
-              persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Delete' },
-            },
-          }),
-        },
-        service(
-          ctx,
-          FOLDER,
-          name,
-          labels,
-          [
-            { name: 'grpc', port: PORTS.grpc },
-            { name: 'http', port: PORTS.http },
-          ],
-          { headless: true },
-        ),
+        // The volume only caches index headers; the bucket holds the data.
+        statefulSet(ctx, FOLDER, name, labels, {
+          replicas: s.replicasPerShard,
+          template,
+          data: { size: s.storage, storageClass: s.storageClass, keep: false },
+        }),
+        service(ctx, FOLDER, name, labels, GRPC_AND_HTTP, { headless: true }),
         disruptionBudget(ctx, FOLDER, name, labels),
       );
     }
