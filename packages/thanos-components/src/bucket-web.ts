@@ -3,11 +3,11 @@
  * Deployment with read-only bucket access; admin operations (marking blocks for deletion or no-compaction)
  * are disabled, since they would fail under a read-only identity and belong to the compactor anyway.
  */
-import { type Environment, type Manifest, names, PORTS, selectorLabels } from '@thanos-gitops/core-model';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { type Environment, type Manifest, names, PORTS } from '@thanos-gitops/core-model';
 import type { RenderContext } from './context.js';
-import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
+import { disruptionBudget, service, serviceAccount, serviceMonitor } from './objects.js';
 import { HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
+import { deployment } from './workloads.js';
 
 const FOLDER = 'bucket-web';
 const COMPONENT = 'object-store-browser';
@@ -44,19 +44,7 @@ export function bucketWeb(ctx: RenderContext): Manifest[] {
   });
   const out: Manifest[] = [
     serviceAccount(ctx, FOLDER, 'bucket-web', name, labels),
-    {
-      component: FOLDER,
-      object: new Deployment({
-        metadata: metadata(env, name, labels),
-        spec: {
-          replicas: b.replicas,
-          revisionHistoryLimit: 5,
-          selector: { matchLabels: selectorLabels(labels) },
-          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-          template,
-        },
-      }),
-    },
+    deployment(ctx, FOLDER, name, labels, { replicas: b.replicas, template }),
     service(ctx, FOLDER, name, labels, [{ name: 'http', port: PORTS.http }]),
     ...serviceMonitor(ctx, FOLDER, name, labels),
   ];

@@ -12,7 +12,7 @@ import { contentHash } from './hash.js';
 import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
 import { DATA_DIR, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
 import { hashmodSelector } from './relabel.js';
-import { statefulSet } from './stateful-set.js';
+import { statefulSet } from './workloads.js';
 
 const FOLDER = 'compactor';
 const APP = 'thanos-compact';

@@ -12,7 +12,7 @@ import { type MemcachedOptions, memcachedItemBytes, type UsedMemcached, usedMemc
 import type { RenderContext } from './context.js';
 import { disruptionBudget, metadata, service, serviceMonitor } from './objects.js';
 import { containerSecurityContext, podSecurityContext, spreading } from './pod.js';
-import { statefulSet } from './stateful-set.js';
+import { statefulSet } from './workloads.js';
 
 const FOLDER = 'memcached';
 export const MEMCACHED_VERSION = '1.6.39';

@@ -4,20 +4,12 @@
  * generated results memcached. A stateless Deployment behind a Service on port 9090, the port Prometheus
  * clients expect.
  */
-import {
-  type Environment,
-  type Manifest,
-  names,
-  PORTS,
-  parseDuration,
-  selectorLabels,
-  serviceHost,
-} from '@thanos-gitops/core-model';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { type Environment, type Manifest, names, PORTS, parseDuration, serviceHost } from '@thanos-gitops/core-model';
 import { queryFrontendCacheFiles } from './caches.js';
 import type { RenderContext } from './context.js';
-import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
+import { disruptionBudget, service, serviceAccount, serviceMonitor } from './objects.js';
 import { thanosLabels, thanosPodTemplate } from './pod.js';
+import { deployment } from './workloads.js';
 
 const FOLDER = 'query-frontend';
 const HTTP = { name: 'http', containerPort: PORTS.queryFrontendHttp };
@@ -66,19 +58,7 @@ export function queryFrontend(ctx: RenderContext): Manifest[] {
   const out: Manifest[] = [
     serviceAccount(ctx, FOLDER, 'query-frontend', name, labels),
     cache.configMap,
-    {
-      component: FOLDER,
-      object: new Deployment({
-        metadata: metadata(env, name, labels),
-        spec: {
-          replicas: qf.replicas,
-          revisionHistoryLimit: 5,
-          selector: { matchLabels: selectorLabels(labels) },
-          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-          template,
-        },
-      }),
-    },
+    deployment(ctx, FOLDER, name, labels, { replicas: qf.replicas, template }),
     service(ctx, FOLDER, name, labels, [{ name: 'http', port: PORTS.queryFrontendHttp }]),
     ...serviceMonitor(ctx, FOLDER, name, labels),
   ];

@@ -2,8 +2,7 @@
  * Thanos Query: the PromQL engine over every StoreAPI (ingestors, store gateways, ruler). Stateless
  * Deployment behind a Service; endpoints come from a generated SD file; optional HPA.
  */
-import { type Manifest, names, PORTS, selectorLabels, yamlText } from '@thanos-gitops/core-model';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { type Manifest, names, PORTS, yamlText } from '@thanos-gitops/core-model';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
@@ -11,6 +10,7 @@ import { endpointsConfig } from './endpoints.js';
 import { contentHash } from './hash.js';
 import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
 import { GRPC_PORT, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
+import { deployment } from './workloads.js';
 
 const FOLDER = 'query';
 const ENDPOINTS_DIR = '/etc/thanos/endpoints';
@@ -54,19 +54,7 @@ export function query(ctx: RenderContext): Manifest[] {
         data: { 'endpoints.yaml': endpoints },
       }),
     },
-    {
-      component: FOLDER,
-      object: new Deployment({
-        metadata: metadata(env, name, labels),
-        spec: {
-          ...(q.autoscaling ? {} : { replicas: q.replicas }),
-          revisionHistoryLimit: 5,
-          selector: { matchLabels: selectorLabels(labels) },
-          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-          template,
-        },
-      }),
-    },
+    deployment(ctx, FOLDER, name, labels, { replicas: q.autoscaling ? undefined : q.replicas, template }),
     service(ctx, FOLDER, name, labels, [
       { name: 'grpc', port: PORTS.grpc },
       { name: 'http', port: PORTS.http },

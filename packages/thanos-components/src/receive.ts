@@ -7,23 +7,14 @@
  * RouterOnly receiver, neither makes an IngestorOnly one (both would make a router-ingestor, which forwards
  * too). Routers reach ingestors on gRPC at the stable names their headless Services give them.
  */
-import {
-  type EnvVarSpec,
-  type FieldPath,
-  type Manifest,
-  names,
-  PORTS,
-  selectorLabels,
-  yamlText,
-} from '@thanos-gitops/core-model';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { type EnvVarSpec, type FieldPath, type Manifest, names, PORTS, yamlText } from '@thanos-gitops/core-model';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';
 import { hashringsJson } from './hashrings.js';
 import { disruptionBudget, GRPC_AND_HTTP, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
 import { DATA_DIR, flagName, GRPC_PORT, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
-import { statefulSet } from './stateful-set.js';
+import { deployment, statefulSet } from './workloads.js';
 
 const FOLDER = 'receive';
 const INGESTOR_APP = 'thanos-receive-ingestor';
@@ -143,19 +134,7 @@ function router(ctx: RenderContext): Manifest[] {
     serviceAccount(ctx, FOLDER, 'receive-router', name, labels),
     configMap(ctx, names.hashringsConfig, labels, HASHRINGS_FILE, hashrings),
     ...(limits ? [configMap(ctx, names.limitsConfig, labels, LIMITS_FILE, limits)] : []),
-    {
-      component: FOLDER,
-      object: new Deployment({
-        metadata: metadata(env, name, labels),
-        spec: {
-          replicas: r.router.replicas,
-          revisionHistoryLimit: 5,
-          selector: { matchLabels: selectorLabels(labels) },
-          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-          template,
-        },
-      }),
-    },
+    deployment(ctx, FOLDER, name, labels, { replicas: r.router.replicas, template }),
     service(ctx, FOLDER, name, labels, [
       { name: 'grpc', port: PORTS.grpc },
       { name: 'http', port: PORTS.http },

@@ -13,7 +13,7 @@ import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';
 import { disruptionBudget, GRPC_AND_HTTP, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
 import { DATA_DIR, GRPC_PORT, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
-import { statefulSet } from './stateful-set.js';
+import { statefulSet } from './workloads.js';
 
 const FOLDER = 'ruler';
 const COMPONENT = 'rule-evaluation-engine';

@@ -16,7 +16,7 @@ import type { RenderContext } from './context.js';
 import { disruptionBudget, GRPC_AND_HTTP, service, serviceAccount, serviceMonitor } from './objects.js';
 import { DATA_DIR, GRPC_PORT, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
 import { hashmodSelector } from './relabel.js';
-import { statefulSet } from './stateful-set.js';
+import { statefulSet } from './workloads.js';
 
 const FOLDER = 'store-gateway';
 const APP = 'thanos-store';

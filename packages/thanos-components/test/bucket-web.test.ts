@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { argsOf, find, render } from './render.js';
-
-const flagValues = (args: string[], flag: string) =>
-  args.filter((a) => a.startsWith(`--${flag}=`)).map((a) => a.slice(flag.length + 3));
+import { argsOf, find, flagValues, render } from './render.js';
 
 describe('bucket web', () => {
   it('renders nothing unless enabled', () => {

@@ -1,23 +1,9 @@
-import { InvalidEnvironmentError, loadEnvironments, type Problem } from '@thanos-gitops/core-model';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { argsOf, find, MINIMAL, type Rendered, render } from './render.js';
+import { argsOf, find, flagValues, problemsOf, type Rendered, render } from './render.js';
 
 const statefulSets = (r: Rendered) =>
   r.objects.filter((o) => o.kind === 'StatefulSet' && o.metadata.name.startsWith('thanos-compact'));
-const flagValues = (args: string[], flag: string) =>
-  args.filter((a) => a.startsWith(`--${flag}=`)).map((a) => a.slice(flag.length + 3));
-
-/** The problems loading `MINIMAL` plus `extraYaml` reports (empty when it loads). */
-function problemsOf(extraYaml: string): Problem[] {
-  try {
-    loadEnvironments([{ path: 'environments/test.yaml', text: `${MINIMAL}${extraYaml}` }]);
-    return [];
-  } catch (e) {
-    if (e instanceof InvalidEnvironmentError) return e.problems;
-    throw e;
-  }
-}
 
 describe('compactor', () => {
   it('runs one pod continuously with the retention of each resolution', () => {

@@ -2,7 +2,15 @@
  * Test helpers: load an environment from YAML text and render this package's components, with a
  * stand-in identity (the real one lives in the irsa package, which this package must not import).
  */
-import { type Environment, loadEnvironments, type Manifest, NO_TLS, toPlain } from '@thanos-gitops/core-model';
+import {
+  type Environment,
+  InvalidEnvironmentError,
+  loadEnvironments,
+  type Manifest,
+  NO_TLS,
+  type Problem,
+  toPlain,
+} from '@thanos-gitops/core-model';
 import { renderComponents } from '../src/index.js';
 
 export const MINIMAL = `name: test
@@ -46,4 +54,19 @@ export function find(r: Rendered, kind: string, name: string): Record<string, an
 export function argsOf(workload: Record<string, any>): string[] {
   const c = workload.spec.template.spec.containers.find((x: { name: string }) => x.name === 'thanos');
   return c.args;
+}
+
+/** The values of every `--flag=value` in `args`, in order. */
+export const flagValues = (args: string[], flag: string) =>
+  args.filter((a) => a.startsWith(`--${flag}=`)).map((a) => a.slice(flag.length + 3));
+
+/** The problems loading `MINIMAL` plus `extraYaml` reports (empty when it loads). */
+export function problemsOf(extraYaml: string): Problem[] {
+  try {
+    loadEnvironments([{ path: 'environments/test.yaml', text: `${MINIMAL}${extraYaml}` }]);
+    return [];
+  } catch (e) {
+    if (e instanceof InvalidEnvironmentError) return e.problems;
+    throw e;
+  }
 }

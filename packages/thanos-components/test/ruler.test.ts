@@ -1,8 +1,7 @@
-import { InvalidEnvironmentError, loadEnvironments, type Problem } from '@thanos-gitops/core-model';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { endpointsConfig } from '../src/endpoints.js';
-import { argsOf, find, MINIMAL, type Rendered, render } from './render.js';
+import { argsOf, find, flagValues, problemsOf, type Rendered, render } from './render.js';
 
 const STATELESS = `ruler:
   enabled: true
@@ -22,19 +21,6 @@ const STATEFUL = `ruler:
 `;
 
 const rulerOf = (r: Rendered) => find(r, 'StatefulSet', 'thanos-rule');
-const flagValues = (args: string[], flag: string) =>
-  args.filter((a) => a.startsWith(`--${flag}=`)).map((a) => a.slice(flag.length + 3));
-
-/** The problems loading `MINIMAL` plus `extraYaml` reports (empty when it loads). */
-function problemsOf(extraYaml: string): Problem[] {
-  try {
-    loadEnvironments([{ path: 'environments/test.yaml', text: `${MINIMAL}${extraYaml}` }]);
-    return [];
-  } catch (e) {
-    if (e instanceof InvalidEnvironmentError) return e.problems;
-    throw e;
-  }
-}
 
 describe('ruler', () => {
   it('renders nothing unless enabled', () => {

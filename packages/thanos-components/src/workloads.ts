@@ -1,8 +1,10 @@
 /**
- * StatefulSets: stable pod names (through the headless Service of the same name) and, where a component keeps
- * data, one persistent volume per pod. Every stateful component builds its StatefulSet here.
+ * The workload objects: Deployments for stateless components (rolled one surge pod at a time, never below the
+ * desired count) and StatefulSets for components that need stable pod names (through the headless Service of
+ * the same name) and, where they keep data, one persistent volume per pod.
  */
 import { type LabelSpec, type Manifest, selectorLabels } from '@thanos-gitops/core-model';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { RenderContext } from './context.js';
@@ -60,6 +62,29 @@ export function statefulSet(
               persistentVolumeClaimRetentionPolicy: { whenDeleted: policy, whenScaled: policy },
             }
           : {}),
+      },
+    }),
+  };
+}
+
+/** A Deployment; `replicas` undefined leaves the count to a HorizontalPodAutoscaler. */
+export function deployment(
+  ctx: RenderContext,
+  folder: string,
+  name: string,
+  labels: LabelSpec,
+  options: { replicas: number | undefined; template: IPodTemplateSpec },
+): Manifest {
+  return {
+    component: folder,
+    object: new Deployment({
+      metadata: metadata(ctx.env, name, labels),
+      spec: {
+        ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selectorLabels(labels) },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        template: options.template,
       },
     }),
   };
