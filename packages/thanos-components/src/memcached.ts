@@ -11,7 +11,7 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { type MemcachedOptions, memcachedItemBytes, type UsedMemcached, usedMemcached } from './caches.js';
 import type { RenderContext } from './context.js';
 import { disruptionBudget, metadata, service, serviceMonitor } from './objects.js';
-import { containerSecurityContext, podSecurityContext, spreading } from './pod.js';
+import { containerSecurityContext, podSecurityContext, scheduling, spreading } from './pod.js';
 import { statefulSet } from './workloads.js';
 
 const FOLDER = 'memcached';
@@ -109,6 +109,7 @@ function podTemplate(ctx: RenderContext, name: string, labels: LabelSpec, option
       terminationGracePeriodSeconds: 30,
       containers: [memcachedContainer(options), exporterContainer()],
       ...spreading(labels),
+      ...scheduling(options),
     },
   };
 }

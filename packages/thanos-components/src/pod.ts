@@ -110,6 +110,15 @@ export function spreading(labels: LabelSpec): Pick<IPodSpec, 'affinity' | 'topol
   };
 }
 
+/** The environment's scheduling knobs (node selector, tolerations, priority class) as pod spec fields. */
+export function scheduling(options: Pick<WorkloadCommon, 'nodeSelector' | 'tolerations' | 'priorityClassName'>) {
+  return {
+    ...(Object.keys(options.nodeSelector ?? {}).length > 0 ? { nodeSelector: { ...options.nodeSelector } } : {}),
+    ...(options.tolerations?.length ? { tolerations: options.tolerations.map((t) => ({ ...t })) } : {}),
+    ...(options.priorityClassName ? { priorityClassName: options.priorityClassName } : {}),
+  };
+}
+
 export function resourceRequirements(options: WorkloadCommon) {
   const r = resourcesOf(options);
   return { requests: { ...r.requests }, limits: { ...r.limits } };
@@ -223,9 +232,7 @@ export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
       containers: [container],
       ...(volumes.length > 0 ? { volumes } : {}),
       ...spreading(p.labels),
-      ...(Object.keys(p.options.nodeSelector ?? {}).length > 0 ? { nodeSelector: { ...p.options.nodeSelector } } : {}),
-      ...(p.options.tolerations?.length ? { tolerations: p.options.tolerations.map((t) => ({ ...t })) } : {}),
-      ...(p.options.priorityClassName ? { priorityClassName: p.options.priorityClassName } : {}),
+      ...scheduling(p.options),
     },
   };
 }

@@ -63,6 +63,18 @@ function memcachedArg(sts: Record<string, any>, flag: string): string {
 }
 
 describe('memcached', () => {
+  it('takes the node selector, tolerations and priority class it is given', () => {
+    const r = render(
+      'storeGateway: { indexCache: { type: memcached, memcached: { nodeSelector: { pool: cache }, ' +
+        'tolerations: [{ key: dedicated, operator: Equal, value: cache, effect: NoSchedule }], ' +
+        'priorityClassName: thanos-cache } } }\n',
+    );
+    const spec = find(r, 'StatefulSet', 'thanos-memcached-index').spec.template.spec;
+    expect(spec.nodeSelector).toEqual({ pool: 'cache' });
+    expect(spec.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'cache', effect: 'NoSchedule' }]);
+    expect(spec.priorityClassName).toBe('thanos-cache');
+  });
+
   it('exists exactly when a cache uses it: none in dev, both in prod', () => {
     const dev = renderEnvironment('dev');
     expect(dev.problems).toEqual([]);

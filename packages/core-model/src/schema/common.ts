@@ -139,14 +139,19 @@ export const ExtraVolume = Obj(
   'An extra volume and its mount in the main container: exactly one of `configMap`, `secret`, `emptyDir`.',
 );
 
-/** Knobs every workload (Deployment or StatefulSet) accepts. */
-export const workloadOptions = {
-  resources: Type.Optional(Resources),
+/** Where pods may run: every workload, memcached included, accepts these. */
+export const schedulingOptions = {
   nodeSelector: Type.Optional(StringMap('Node labels the pods must run on.')),
   tolerations: Type.Optional(Type.Array(Toleration, { description: 'Tolerations of the pods.' })),
   priorityClassName: Type.Optional(
     Type.String({ pattern: DNS_LABEL, description: 'PriorityClass of the pods (the class is not generated).' }),
   ),
+};
+
+/** Knobs every Thanos workload (Deployment or StatefulSet) accepts. */
+export const workloadOptions = {
+  resources: Type.Optional(Resources),
+  ...schedulingOptions,
   podAnnotations: Type.Optional(StringMap('Extra annotations on the pods.')),
   logLevel: Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')], {
     default: 'info',

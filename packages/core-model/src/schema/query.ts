@@ -1,6 +1,6 @@
 /** The read path entry points: Query and Query Frontend. */
 import { Type } from '@sinclair/typebox';
-import { Duration, LABEL_NAME, Obj, Quantity, Replicas, workloadOptions } from './common.js';
+import { Duration, LABEL_NAME, Obj, Quantity, Replicas, schedulingOptions, workloadOptions } from './common.js';
 
 /** A memcached item size limit as memcached's `-I` takes it: kilobytes or megabytes (`512k`, `5m`). */
 export const MEMCACHED_ITEM_SIZE = '^[0-9]+[km]$';
@@ -42,6 +42,7 @@ export const Memcached = Obj(
         'connections to every memcached pod. Default 4096.',
     }),
     cpu: Quantity('CPU request of each memcached pod (no CPU limit is set). Default `500m`.', '500m'),
+    ...schedulingOptions,
   },
   'The memcached generated for this cache: a StatefulSet `thanos-memcached-<cache>` behind a headless Service, ' +
     'with a Prometheus exporter sidecar. Only generated when a cache uses it.',
