@@ -4,7 +4,7 @@
  * 3 internal error.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   compareTree,
@@ -162,17 +162,16 @@ function generate(io: Io, environmentsDir: string, clustersDir: string, only: re
   return 0;
 }
 
-function outOfDate(c: TreeChanges): string[] {
-  return [
-    ...c.added.map((f) => `missing  ${f}`),
-    ...c.changed.map((f) => `changed  ${f}`),
-    ...c.removed.map((f) => `stale    ${f}`),
-  ].map((line) => `${c.env}/${line.slice(9)} (${line.slice(0, 8).trim()})`);
+/** Each file `generate` would write or remove, as `<clusters>/<env>/<file> (why)`. */
+function outOfDate(clustersDir: string, c: TreeChanges): string[] {
+  const shown = relative(process.cwd(), clustersDir) || '.';
+  const line = (why: string) => (file: string) => `${shown}/${c.env}/${file} (${why})`;
+  return [...c.added.map(line('missing')), ...c.changed.map(line('changed')), ...c.removed.map(line('stale'))];
 }
 
 function check(io: Io, environmentsDir: string, clustersDir: string, only: readonly string[]): number {
   const { trees } = targetTrees(environmentsDir, clustersDir, only);
-  const stale = trees.flatMap((t) => outOfDate(compareTree(clustersDir, t)));
+  const stale = trees.flatMap((t) => outOfDate(clustersDir, compareTree(clustersDir, t)));
   if (stale.length === 0) {
     io.out(`clusters/ is up to date (${trees.length} environment(s)).\n`);
     return 0;
