@@ -98,10 +98,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } catch (err) {
     if (err instanceof InvalidEnvironmentError) {
       const red = paint(io, 31);
-      // A problem with a shared option is found once per pod that uses it (e.g. every store shard): print it once.
-      const lines = [...new Set(err.problems.map(formatProblem))];
-      for (const line of lines) io.err(`${red('error')} ${line}\n`);
-      io.err(`${lines.length} problem(s); nothing was written.\n`);
+      for (const p of err.problems) io.err(`${red('error')} ${formatProblem(p)}\n`);
+      io.err(`${err.problems.length} problem(s); nothing was written.\n`);
       return 1;
     }
     if (err instanceof UsageError) {

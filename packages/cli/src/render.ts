@@ -4,6 +4,7 @@
  */
 import {
   type EnvironmentTree,
+  formatProblem,
   InvalidEnvironmentError,
   loadEnvironments,
   type Manifest,
@@ -44,6 +45,10 @@ export function renderEnvironments(files: readonly SourceFile[]): RenderedEnviro
     }
     rendered.push({ env: l.env.name, file: l.file, manifests, tree: assembleTree(l.env, l.file, manifests) });
   }
-  if (problems.length > 0) throw new InvalidEnvironmentError(sortProblems(problems));
+  if (problems.length > 0) {
+    // A problem with a shared option is found once per pod that uses it (e.g. every store shard): keep one.
+    const unique = new Map(problems.map((p) => [formatProblem(p), p]));
+    throw new InvalidEnvironmentError(sortProblems([...unique.values()]));
+  }
   return rendered;
 }
