@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { argsOf, find, flagValues, render } from './render.js';
+
+describe('query', () => {
+  it('deduplicates by the replica labels and reads its endpoints from the generated SD file', () => {
+    const r = render('query: { replicaLabels: [prometheus_replica, replica] }\n');
+    const deployment = find(r, 'Deployment', 'thanos-query');
+    const args = argsOf(deployment);
+    expect(flagValues(args, 'query.replica-label')).toEqual(['prometheus_replica', 'replica']);
+    expect(flagValues(args, 'endpoint.sd-config-file')).toEqual(['/etc/thanos/endpoints/endpoints.yaml']);
+    expect(args.some((a) => a.startsWith('--endpoint='))).toBe(false);
+    const mounted = deployment.spec.template.spec.volumes.find((v: { name: string }) => v.name === 'endpoints');
+    expect(mounted.configMap.name).toBe('thanos-query-endpoints');
+  });
+
+  it('lists every ingestor hashring and store shard as an endpoint, and rolls when the list changes', () => {
+    const one = render();
+    const two = render('receive: { hashrings: [{ name: a, tenants: [x] }, { name: b }] }\n');
+    const addresses = parse(find(two, 'ConfigMap', 'thanos-query-endpoints').data['endpoints.yaml']).endpoints.map(
+      (e: { address: string }) => e.address,
+    );
+    expect(addresses).toEqual([
+      'dnssrv+_grpc._tcp.thanos-receive-ingestor-a.thanos.svc.cluster.local',
+      'dnssrv+_grpc._tcp.thanos-receive-ingestor-b.thanos.svc.cluster.local',
+      'dnssrv+_grpc._tcp.thanos-store-0.thanos.svc.cluster.local',
+    ]);
+    const hash = (r: ReturnType<typeof render>) =>
+      find(r, 'Deployment', 'thanos-query').spec.template.metadata.annotations['thanos-gitops/endpoints-hash'];
+    expect(hash(one)).not.toBe(hash(two));
+  });
+
+  it('hands the replica count to a HorizontalPodAutoscaler when autoscaling', () => {
+    const r = render('query: { replicas: 2, autoscaling: { maxReplicas: 6, targetCPUUtilization: 60 } }\n');
+    expect(find(r, 'Deployment', 'thanos-query').spec.replicas).toBeUndefined();
+    const hpa = find(r, 'HorizontalPodAutoscaler', 'thanos-query');
+    expect(hpa.spec).toMatchObject({
+      scaleTargetRef: { kind: 'Deployment', name: 'thanos-query' },
+      minReplicas: 2,
+      maxReplicas: 6,
+    });
+    expect(hpa.spec.metrics[0].resource.target.averageUtilization).toBe(60);
+    expect(find(r, 'PodDisruptionBudget', 'thanos-query').spec.maxUnavailable).toBe(1);
+  });
+
+  it('has no HPA and no disruption budget for a single fixed replica', () => {
+    const r = render();
+    expect(find(r, 'Deployment', 'thanos-query').spec.replicas).toBe(1);
+    expect(
+      r.objects
+        .filter((o) => o.kind === 'HorizontalPodAutoscaler' || o.kind === 'PodDisruptionBudget')
+        .map((o) => o.metadata.name),
+    ).not.toContain('thanos-query');
+  });
+});
