@@ -2,6 +2,7 @@
  * Defaults that depend on other fields. Static defaults live in the schema (`default` keywords, applied by
  * ajv while validating); this file fills in the rest, once, right after validation.
  */
+import { formatDuration, parseDuration } from './duration.js';
 import type { FieldPath } from './problems.js';
 import type { Environment } from './schema/environment.js';
 
@@ -114,6 +115,12 @@ export function applyDerivedDefaults(env: Environment): void {
   env.objectStorage.endpoint ??= `s3.${env.objectStorage.region}.amazonaws.com`;
   if (env.identity) env.identity.aws.roleNamePrefix ??= `thanos-${env.name}`;
   for (const [, kind, workload] of sizedWorkloads(env)) fill(workload, preset[kind]);
+  // The newest store partition serves what is older than the ingestors keep, reaching `overlap` into it.
+  const newest = env.storeGateway.partitions[0];
+  if (newest && newest.maxTime === undefined && env.receive.enabled) {
+    const reach = (parseDuration(env.receive.retention) ?? 0) - (parseDuration(env.storeGateway.overlap) ?? 0);
+    newest.maxTime = `-${formatDuration(Math.max(reach, 0))}`;
+  }
 }
 
 /** The resolved resources of a workload (always present once defaults are applied). */

@@ -325,11 +325,8 @@ function compactorRulerRules(env: Environment, sink: ProblemSink): void {
   if (r.enabled && r.mode === 'stateful' && r.retention !== undefined && env.storeGateway.enabled) {
     const newest = env.storeGateway.partitions[0]?.maxTime;
     const bound = newest === undefined ? undefined : parseTimeBound(newest);
-    let reachMs = 0;
-    if (bound && 'relativeMs' in bound) reachMs = -bound.relativeMs;
-    else if (newest === undefined && env.receive.enabled) {
-      reachMs = (parseDuration(env.receive.retention) ?? 0) - (parseDuration(env.storeGateway.overlap) ?? 0);
-    }
+    // Defaults have filled the newest partition's maxTime from the receive retention when it was unset.
+    const reachMs = bound && 'relativeMs' in bound ? -bound.relativeMs : 0;
     const keptMs = parseDuration(r.retention) ?? 0;
     if (keptMs !== 0 && keptMs < reachMs) {
       sink.report(

@@ -84,7 +84,8 @@ describe('static defaults', () => {
       extraArgs: [],
     });
     expect(env.storeGateway).toMatchObject({ enabled: true, shards: 1, replicasPerShard: 1, overlap: '6h' });
-    expect(env.storeGateway.partitions).toEqual([{}]);
+    // One partition by default, serving what is older than the receive retention (15d) less the overlap (6h).
+    expect(env.storeGateway.partitions).toEqual([{ maxTime: '-14d18h' }]);
     expect(env.query.replicaLabels).toEqual(['prometheus_replica', 'rule_replica', 'replica']);
     expect(env.queryFrontend.cache.type).toBe('in-memory');
     expect(env.storeGateway.indexCache.type).toBe('in-memory');

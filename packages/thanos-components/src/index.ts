@@ -37,4 +37,3 @@ export function renderComponents(ctx: RenderContext): Manifest[] {
 export type { ComponentRenderer, RenderContext } from './context.js';
 export { endpointsConfig, storeApiServices } from './endpoints.js';
 export { checkThanosArgs, isKnownFlag, type ThanosCommand } from './flags.js';
-export { partitionRanges } from './store-gateway.js';

@@ -3,14 +3,7 @@
  * One StatefulSet (with its headless Service) per time partition and hash shard; blocks are split between
  * shards by `__block_id`. The newest partition reaches `overlap` into the receive retention by default.
  */
-import {
-  type Environment,
-  formatDuration,
-  type Manifest,
-  names,
-  PORTS,
-  parseDuration,
-} from '@thanos-gitops/core-model';
+import { type Manifest, names, PORTS } from '@thanos-gitops/core-model';
 import { storeCacheFiles } from './caches.js';
 import type { RenderContext } from './context.js';
 import { disruptionBudget, GRPC_AND_HTTP, service, serviceAccount, serviceMonitor } from './objects.js';
@@ -21,20 +14,6 @@ import { statefulSet } from './workloads.js';
 const FOLDER = 'store-gateway';
 const APP = 'thanos-store';
 
-/** The time range each partition serves, with the newest one's default derived from the receive retention. */
-export function partitionRanges(env: Environment): { minTime?: string; maxTime?: string }[] {
-  const s = env.storeGateway;
-  return s.partitions.map((p, i) => {
-    if (i === 0 && p.maxTime === undefined && env.receive.enabled) {
-      const retention = parseDuration(env.receive.retention) ?? 0;
-      const overlap = parseDuration(s.overlap) ?? 0;
-      const reach = Math.max(retention - overlap, 0);
-      return { ...p, maxTime: `-${formatDuration(reach)}` };
-    }
-    return { ...p };
-  });
-}
-
 export function storeGateway(ctx: RenderContext): Manifest[] {
   const { env } = ctx;
   const s = env.storeGateway;
@@ -42,7 +21,7 @@ export function storeGateway(ctx: RenderContext): Manifest[] {
   const saLabels = thanosLabels(APP, APP, 'object-store-gateway', env);
   const cache = storeCacheFiles(ctx, FOLDER, saLabels);
   const out: Manifest[] = [serviceAccount(ctx, FOLDER, 'store-gateway', APP, saLabels), cache.configMap];
-  const ranges = partitionRanges(env);
+  const ranges = s.partitions;
   ranges.forEach((range, p) => {
     for (let shard = 0; shard < s.shards; shard++) {
       const name = names.store(p, shard, ranges.length);
