@@ -6,22 +6,14 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { USAGE } from '../src/main.js';
-import { cli, ENVIRONMENTS_DIR, REPO_ROOT, tempDir } from './helpers.js';
+import { cli, ENVIRONMENTS_DIR, REPO_ROOT, tempDir, VALID } from './helpers.js';
 
-const BAD = join(REPO_ROOT, 'packages/core-model/test/fixtures/bad');
+const BAD = fileURLToPath(new URL('./fixtures/bad/', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'packages/cli/package.json'), 'utf8')) as { version: string })
   .version;
-
-const VALID = `name: valid
-cluster:
-  name: test
-objectStorage:
-  provider: s3
-  bucket: acme-thanos-valid
-  region: eu-west-1
-`;
 
 /** A temporary folder with `environments/` holding a valid environment and the named bad fixtures. */
 function workspaceWith(...fixtures: string[]): { root: string; environments: string; clusters: string } {

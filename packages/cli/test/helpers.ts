@@ -18,6 +18,16 @@ export const ENVIRONMENTS_DIR = join(REPO_ROOT, 'environments');
 
 export type Plain = Record<string, any>;
 
+/** A valid environment to put next to a bad one, so a bad file cannot hide behind an empty folder. */
+export const VALID = `name: valid
+cluster:
+  name: test
+objectStorage:
+  provider: s3
+  bucket: acme-thanos-valid
+  region: eu-west-1
+`;
+
 /** The shipped environment files, named as the CLI names them when run from the repository root. */
 export function shippedSources(): SourceFile[] {
   return readdirSync(ENVIRONMENTS_DIR)

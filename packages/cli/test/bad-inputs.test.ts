@@ -6,7 +6,7 @@
  * Each case is checked twice: through `loadEnvironments`, and through the CLI's `generate` (run in-process),
  * which must exit 1, print exactly those problems and leave an existing `clusters/` folder untouched.
  *
- * After an intended change of wording, `UPDATE_BAD_FIXTURES=1 npx vitest run packages/core-model/test/bad-inputs.test.ts`
+ * After an intended change of wording, `UPDATE_BAD_FIXTURES=1 npx vitest run packages/cli/test/bad-inputs.test.ts`
  * rewrites the `.expected` files; review their diff like any other change.
  */
 import {
@@ -22,22 +22,13 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatProblem, InvalidEnvironmentError, loadEnvironments, type SourceFile } from '@thanos-gitops/core-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/src/main.js';
-import { formatProblem, InvalidEnvironmentError, loadEnvironments, type SourceFile } from '../src/index.js';
+import { main } from '../src/main.js';
+import { VALID } from './helpers.js';
 
 const BAD = fileURLToPath(new URL('./fixtures/bad/', import.meta.url));
 const UPDATE = process.env.UPDATE_BAD_FIXTURES === '1';
-
-/** A valid environment that sits next to each bad one, so a bad file cannot hide behind an empty folder. */
-const VALID = `name: valid
-cluster:
-  name: test
-objectStorage:
-  provider: s3
-  bucket: acme-thanos-valid
-  region: eu-west-1
-`;
 
 interface Case {
   name: string;
