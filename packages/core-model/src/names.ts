@@ -19,6 +19,13 @@ export const PORTS = {
 } as const;
 
 export const names = {
+  /**
+   * Application names (`app.kubernetes.io/name`, and the ServiceAccount) of components with several workloads:
+   * every hashring's ingestors, every store shard and partition, every compactor shard share one.
+   */
+  ingestorApp: 'thanos-receive-ingestor',
+  storeApp: 'thanos-store',
+  compactorApp: 'thanos-compact',
   query: 'thanos-query',
   queryFrontend: 'thanos-query-frontend',
   router: 'thanos-receive-router',

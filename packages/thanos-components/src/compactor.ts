@@ -15,7 +15,7 @@ import { hashmodSelector } from './relabel.js';
 import { statefulSet } from './workloads.js';
 
 const FOLDER = 'compactor';
-const APP = 'thanos-compact';
+const APP = names.compactorApp;
 const COMPONENT = 'database-compactor';
 /** The ConfigMap holding every shard's selector, one key per shard. */
 export const SHARDS_CONFIG = `${APP}-shards`;

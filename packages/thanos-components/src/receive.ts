@@ -17,7 +17,7 @@ import { DATA_DIR, flagName, GRPC_PORT, HTTP_PORT, thanosLabels, thanosPodTempla
 import { deployment, statefulSet } from './workloads.js';
 
 const FOLDER = 'receive';
-const INGESTOR_APP = 'thanos-receive-ingestor';
+const INGESTOR_APP = names.ingestorApp;
 const ROUTER_COMPONENT = 'receive-router';
 const INGESTOR_COMPONENT = 'database-write-hashring';
 const HASHRINGS_DIR = '/etc/thanos/hashrings';

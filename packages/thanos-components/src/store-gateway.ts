@@ -12,7 +12,7 @@ import { hashmodSelector } from './relabel.js';
 import { statefulSet } from './workloads.js';
 
 const FOLDER = 'store-gateway';
-const APP = 'thanos-store';
+const APP = names.storeApp;
 
 export function storeGateway(ctx: RenderContext): Manifest[] {
   const { env } = ctx;
