@@ -1,7 +1,51 @@
 /** `diff`: what `generate` would change, as a per-object summary and unified diffs. */
-import { objectId, type TreeChanges } from '@thanos-gitops/core-model';
+import { join } from 'node:path';
+import { compareTree, objectId, readTree, type TreeChanges } from '@thanos-gitops/core-model';
 import { createTwoFilesPatch } from 'diff';
 import { parseAllDocuments } from 'yaml';
+import type { CommandOptions } from './args.js';
+import { GREEN, type Io, paint, RED, YELLOW } from './io.js';
+import { targetTrees } from './targets.js';
+
+export function diff(io: Io, options: CommandOptions): number {
+  const { trees } = targetTrees(options);
+  const green = paint(io, GREEN);
+  const red = paint(io, RED);
+  const yellow = paint(io, YELLOW);
+  let any = false;
+  const patches: string[] = [];
+  for (const t of trees) {
+    const before = readTree(join(options.clustersDir, t.env));
+    const c = compareTree(options.clustersDir, t);
+    const s = objectSummary(c, before, t.files);
+    if (
+      s.added.length + s.changed.length + s.removed.length === 0 &&
+      c.added.length + c.changed.length + c.removed.length === 0
+    ) {
+      io.out(`${t.env}: no changes\n`);
+      continue;
+    }
+    any = true;
+    io.out(`${t.env}: ${s.added.length} added, ${s.changed.length} changed, ${s.removed.length} removed\n`);
+    for (const id of s.added) io.out(green(`  + ${id}\n`));
+    for (const id of s.changed) io.out(yellow(`  ~ ${id}\n`));
+    for (const id of s.removed) io.out(red(`  - ${id}\n`));
+    for (const f of [...c.added, ...c.changed, ...c.removed].sort()) {
+      patches.push(unifiedDiff(`clusters/${t.env}/${f}`, before.get(f), t.files.get(f)));
+    }
+  }
+  if (any) {
+    io.out('\n');
+    for (const p of patches) {
+      for (const line of p.split('\n')) {
+        io.out(
+          `${line.startsWith('+') && !line.startsWith('+++') ? green(line) : line.startsWith('-') && !line.startsWith('---') ? red(line) : line}\n`,
+        );
+      }
+    }
+  }
+  return 0;
+}
 
 function idsOf(text: string | undefined): string[] {
   if (text === undefined) return [];

@@ -1,0 +1,61 @@
+/** The command line: usage text, parsing, and the options every command receives. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export const USAGE = `Usage: thanos-gitops <command> [options]
+
+Commands:
+  generate    render environments/<env>.yaml into clusters/<env>/ (all or nothing)
+  check       exit 1 and list the files when clusters/ differs from a fresh render
+  diff        show what generate would change: objects added, changed, removed, then a unified diff
+  validate    check the environment files only
+  schema      print the JSON Schema of environment files
+
+Options:
+  --env NAME            only this environment (repeatable); default: every environments/*.yaml
+  --environments DIR    where environment files are (default: environments)
+  --clusters DIR        where output goes (default: clusters)
+  --no-color            never colour the output (colour is only used on a terminal anyway)
+  -h, --help            show this help
+  -v, --version         show the version
+`;
+
+/** What every command is given: where the environments are, where the output goes, which environments. */
+export interface CommandOptions {
+  environmentsDir: string;
+  clustersDir: string;
+  /** Only these environments; empty for every `environments/*.yaml`. */
+  only: readonly string[];
+}
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Parses argv; throws an Error whose message says what is wrong with it. */
+export function parseCommandLine(argv: readonly string[]) {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      env: { type: 'string', multiple: true },
+      environments: { type: 'string' },
+      clusters: { type: 'string' },
+      'no-color': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+  if (positionals.length > 1) throw new Error(`unexpected argument "${positionals[1]}"`);
+  const command = positionals[0] ?? (values.help || values.version ? 'help' : undefined);
+  if (!command) throw new Error('a command is required');
+  const options: CommandOptions = {
+    environmentsDir: resolve(values.environments ?? 'environments'),
+    clustersDir: resolve(values.clusters ?? 'clusters'),
+    only: values.env ?? [],
+  };
+  return { command, values, options };
+}
