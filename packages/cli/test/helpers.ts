@@ -14,7 +14,11 @@ import { main } from '../src/main.js';
 import { type RenderedEnvironment, renderEnvironments } from '../src/render.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const ENVIRONMENTS_DIR = join(REPO_ROOT, 'environments');
+/**
+ * The tests' own environments (copies of the examples as they were when the tests were written), so that a user
+ * adding, editing or removing files in `environments/` never changes what the tests see.
+ */
+export const ENVIRONMENTS_DIR = join(REPO_ROOT, 'test/fixtures/environments');
 
 export type Plain = Record<string, any>;
 
@@ -28,7 +32,7 @@ objectStorage:
   region: eu-west-1
 `;
 
-/** The shipped environment files, named as the CLI names them when run from the repository root. */
+/** The test environments (`test/fixtures/environments/`), named as the CLI names files in `environments/`. */
 export function shippedSources(): SourceFile[] {
   return readdirSync(ENVIRONMENTS_DIR)
     .filter((f) => /\.ya?ml$/.test(f))

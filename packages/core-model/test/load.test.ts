@@ -17,7 +17,8 @@ import {
 import { describeSchema } from '../src/schema/describe.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const ENVIRONMENTS = join(REPO_ROOT, 'environments');
+/** The tests' own environments (copies of the examples), never the user's `environments/`. */
+const ENVIRONMENTS = join(REPO_ROOT, 'test/fixtures/environments');
 
 const MINIMAL = `name: minimal
 cluster:
@@ -207,7 +208,7 @@ describe('the JSON Schema for editors', () => {
   it('is named by the first line of every shipped example', () => {
     for (const f of readdirSync(ENVIRONMENTS).filter((name) => /\.ya?ml$/.test(name))) {
       const first = readFileSync(join(ENVIRONMENTS, f), 'utf8').split('\n')[0];
-      expect(first, f).toBe('# yaml-language-server: $schema=../schema/environment.schema.json');
+      expect(first, f).toBe('# yaml-language-server: $schema=../../../schema/environment.schema.json');
     }
   });
 });

@@ -24,7 +24,7 @@ interface RuleObject {
 
 function renderExample(name: string) {
   const path = `environments/${name}.yaml`;
-  const text = readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
+  const text = readFileSync(new URL(`../../../test/fixtures/${path}`, import.meta.url), 'utf8');
   const [loaded] = loadEnvironments([{ path, text }]);
   if (!loaded) throw new Error(`no environment in ${path}`);
   const manifests = renderComponents({

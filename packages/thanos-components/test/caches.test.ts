@@ -9,7 +9,7 @@ import { argsOf, find, type Rendered, render } from './render.js';
 /** Renders a real environment file of the repository (with the same stand-ins as `render`). */
 function renderEnvironment(name: string): Rendered {
   const path = `environments/${name}.yaml`;
-  const text = readFileSync(fileURLToPath(new URL(`../../../${path}`, import.meta.url)), 'utf8');
+  const text = readFileSync(fileURLToPath(new URL(`../../../test/fixtures/${path}`, import.meta.url)), 'utf8');
   const [loaded] = loadEnvironments([{ path, text }]);
   const problems: Rendered['problems'] = [];
   const manifests = renderComponents({

@@ -164,7 +164,7 @@ function fromObjects(env: Environment, manifests: Manifest[]): Rendered {
 /** An example environment (`environments/<name>.yaml`), rendered by every component. */
 function renderExample(name: string): Rendered {
   const path = `environments/${name}.yaml`;
-  const text = readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
+  const text = readFileSync(new URL(`../../../test/fixtures/${path}`, import.meta.url), 'utf8');
   const [loaded] = loadEnvironments([{ path, text }]);
   if (!loaded) throw new Error(`no environment in ${path}`);
   const problems: string[] = [];
