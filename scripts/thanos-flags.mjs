@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-// Regenerates packages/thanos-components/src/data/thanos-flags.json: the flags each `thanos <command>` accepts.
+// Regenerates packages/thanos-components/src/data/thanos-flags/<version>.json: the flags each `thanos <command>`
+// of one Thanos release accepts. One file per release the generator supports.
 //
-// Usage: node scripts/thanos-flags.mjs [--check] [referenceDir]
+// Usage: node scripts/thanos-flags.mjs [--check] [--out=DIR] [referenceDir ...]
 //
 //   referenceDir  directory holding `<command>.help.txt` (verbatim `thanos <command> --help` output),
-//                 hidden-flags.json and SOURCE.md. Defaults to ../shared/reference/thanos/v0.42.4 relative to
-//                 the repository root (the parent of this script's directory).
-//   --check       do not write; exit 1 when the file on disk differs from a fresh generation.
+//                 hidden-flags.json and, optionally, SOURCE.md. The version is read from SOURCE.md or from the
+//                 directory name (`v0.42.4`). Without one, every release that has a data file is regenerated
+//                 from $THANOS_REFERENCE_ROOT/<version> (default ../shared/reference/thanos beside the repository).
+//                 `scripts/thanos-help.mjs` writes such a directory from a thanos binary or image.
+//   --check       do not write; exit 1 when a file on disk differs from a fresh generation.
+//   --out=DIR     write (or check) the data files in DIR instead of packages/thanos-components/src/data/thanos-flags.
 //
 // What is recorded per flag: { boolean, hidden, repeatable }.
 //   boolean     the listing shows `--[no-]name`, so `--name` and `--no-name` are both valid and take no value.
@@ -43,8 +47,8 @@ import { fileURLToPath } from 'node:url';
 
 const scriptDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(scriptDir, '..');
-const defaultReferenceDir = resolve(repoRoot, '../shared/reference/thanos/v0.42.4');
-const outFile = resolve(repoRoot, 'packages/thanos-components/src/data/thanos-flags.json');
+const referenceRoot = resolve(process.env.THANOS_REFERENCE_ROOT ?? resolve(repoRoot, '../shared/reference/thanos'));
+let outDir = resolve(repoRoot, 'packages/thanos-components/src/data/thanos-flags');
 
 /** '*' hidden flag -> visible flag whose presence in a listing shows that the command registers its group. */
 const SHARED_HIDDEN_ANCHORS = {
@@ -62,6 +66,7 @@ const HIDDEN_FLAG_KINDS = {
   'compact.enable-vertical-compaction': 'boolean',
   'compact.skip-block-with-out-of-order-chunks': 'boolean',
   'debug.accept-malformed-index': 'boolean',
+  'debug.advertise-compatibility-label': 'boolean',
   'debug.estimated-max-chunk-size': 'value',
   'debug.estimated-max-series-size': 'value',
   'debug.halt-on-error': 'boolean',
@@ -121,22 +126,32 @@ function fail(message) {
 
 function parseArgs(argv) {
   let check = false;
-  let referenceDir;
+  const referenceDirs = [];
   for (const arg of argv) {
     if (arg === '--check') {
       check = true;
+    } else if (arg.startsWith('--out=')) {
+      outDir = resolve(arg.slice('--out='.length));
     } else if (arg === '-h' || arg === '--help') {
-      process.stdout.write('usage: node scripts/thanos-flags.mjs [--check] [referenceDir]\n');
+      process.stdout.write('usage: node scripts/thanos-flags.mjs [--check] [--out=DIR] [referenceDir ...]\n');
       process.exit(0);
     } else if (arg.startsWith('-')) {
       fail(`unknown option ${arg}`);
-    } else if (referenceDir === undefined) {
-      referenceDir = resolve(arg);
     } else {
-      fail(`unexpected argument ${arg}`);
+      referenceDirs.push(resolve(arg));
     }
   }
-  return { check, referenceDir: referenceDir ?? defaultReferenceDir };
+  if (referenceDirs.length === 0) {
+    let known = [];
+    try {
+      known = readdirSync(outDir).filter((name) => /^v\d+\.\d+\.\d+.*\.json$/.test(name));
+    } catch {
+      // no data yet
+    }
+    if (known.length === 0) fail(`no release in ${outDir}: name a reference directory`);
+    for (const name of known.sort()) referenceDirs.push(resolve(referenceRoot, name.slice(0, -'.json'.length)));
+  }
+  return { check, referenceDirs };
 }
 
 /** Parses one `--help` listing into { command, isGroup, flags: Map<name, {boolean, repeatable}> }. */
@@ -190,15 +205,17 @@ function readVersionAndCommit(referenceDir) {
     ? referenceDir.split(/[\\/]/).pop()
     : undefined;
   let commit;
+  let listings;
   try {
     const sourceMd = readFileSync(resolve(referenceDir, 'SOURCE.md'), 'utf8');
+    listings = /^- Listings: (.+)$/m.exec(sourceMd)?.[1];
     version = /Version:\s*\*\*(v[0-9][^*\s]*)\*\*/.exec(sourceMd)?.[1] ?? version;
     commit = /Tag `v[^`]+` is commit `([0-9a-f]{40})`/.exec(sourceMd)?.[1];
   } catch {
     // SOURCE.md is optional; the directory name gives the version.
   }
   if (version === undefined) fail(`cannot tell the Thanos version of ${referenceDir}`);
-  return { version, commit };
+  return { version, commit, listings };
 }
 
 function sortKeys(value) {
@@ -266,56 +283,65 @@ function generate(referenceDir) {
     }
   }
 
-  const { version, commit } = readVersionAndCommit(referenceDir);
+  const { version, commit, listings } = readVersionAndCommit(referenceDir);
   const at = commit === undefined ? version : `${version} (${commit})`;
   const data = {
     version,
     source:
-      `thanos-io/thanos ${at}: \`thanos <command> --help\` listings from docs/components/*.md, plus hidden ` +
-      'flags registered in cmd/thanos/*.go. Generated by scripts/thanos-flags.mjs; do not edit.',
+      listings === undefined
+        ? `thanos-io/thanos ${at}: \`thanos <command> --help\` listings from docs/components/*.md, plus hidden ` +
+          'flags registered in cmd/thanos/*.go. Generated by scripts/thanos-flags.mjs; do not edit.'
+        : `thanos ${version}: ${listings} Hidden flags from hidden-flags.json. Generated by ` +
+          'scripts/thanos-flags.mjs; do not edit.',
     commands: {},
   };
   for (const command of commandNames) data.commands[command] = Object.fromEntries(commands.get(command));
-  return { json: `${JSON.stringify(sortKeys(data), null, 2)}\n`, commands, groups, sharedTargets };
+  return { json: `${JSON.stringify(sortKeys(data), null, 2)}\n`, version, commands, groups, sharedTargets };
 }
 
 function main() {
-  const { check, referenceDir } = parseArgs(process.argv.slice(2));
-  const { json, commands, groups, sharedTargets } = generate(referenceDir);
-  const shown = relative(process.cwd(), outFile) || outFile;
+  const { check, referenceDirs } = parseArgs(process.argv.slice(2));
+  let stale = 0;
+  for (const referenceDir of referenceDirs) {
+    const { json, version, commands, groups, sharedTargets } = generate(referenceDir);
+    const outFile = resolve(outDir, `${version}.json`);
+    const shown = relative(process.cwd(), outFile) || outFile;
 
-  if (check) {
-    let current = '';
-    try {
-      current = readFileSync(outFile, 'utf8');
-    } catch {
-      // missing file: differs
+    if (check) {
+      let current = '';
+      try {
+        current = readFileSync(outFile, 'utf8');
+      } catch {
+        // missing file: differs
+      }
+      if (current !== json) {
+        process.stderr.write(`${shown} is out of date; run: node scripts/thanos-flags.mjs ${referenceDir}\n`);
+        stale++;
+      } else {
+        process.stdout.write(`${shown} is up to date\n`);
+      }
+      continue;
     }
-    if (current !== json) {
-      process.stderr.write(`${shown} is out of date; run: node scripts/thanos-flags.mjs\n`);
-      process.exit(1);
-    }
-    process.stdout.write(`${shown} is up to date\n`);
-    return;
+
+    mkdirSync(dirname(outFile), { recursive: true });
+    writeFileSync(outFile, json);
+    const counts = [...commands].map(([command, flags]) => {
+      const hiddenCount = [...flags.values()].filter((flag) => flag.hidden).length;
+      return `  ${command}: ${flags.size} flags (${hiddenCount} hidden)`;
+    });
+    const shared = Object.entries(sharedTargets).map(([name, targets]) => `  --${name}: ${targets.join(', ')}`);
+    process.stdout.write(
+      [
+        `wrote ${shown}`,
+        ...counts.sort(),
+        `skipped command groups: ${groups.sort().join(', ') || 'none'}`,
+        "'*' hidden flags applied to:",
+        ...shared,
+        '',
+      ].join('\n'),
+    );
   }
-
-  mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(outFile, json);
-  const counts = [...commands].map(([command, flags]) => {
-    const hiddenCount = [...flags.values()].filter((flag) => flag.hidden).length;
-    return `  ${command}: ${flags.size} flags (${hiddenCount} hidden)`;
-  });
-  const shared = Object.entries(sharedTargets).map(([name, targets]) => `  --${name}: ${targets.join(', ')}`);
-  process.stdout.write(
-    [
-      `wrote ${shown}`,
-      ...counts.sort(),
-      `skipped command groups: ${groups.sort().join(', ') || 'none'}`,
-      "'*' hidden flags applied to:",
-      ...shared,
-      '',
-    ].join('\n'),
-  );
+  if (stale > 0) process.exit(1);
 }
 
 main();

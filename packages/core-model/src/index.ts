@@ -45,7 +45,13 @@ export {
   type ProblemSink,
 } from './problems.js';
 export { parseQuantity } from './quantity.js';
-export { type Environment, EnvironmentSchema, SUPPORTED_THANOS_VERSIONS } from './schema/environment.js';
+export {
+  DEFAULT_THANOS_VERSION,
+  type Environment,
+  EnvironmentSchema,
+  SUPPORTED_THANOS_VERSIONS,
+  type ThanosVersion,
+} from './schema/environment.js';
 export { editorSchema, editorSchemaText } from './schema/export.js';
 export { hasKnownFields, unknownFields } from './strict-fields.js';
 export {

@@ -152,18 +152,19 @@ export function flagName(arg: string): string {
   return arg.replace(/^--/, '').split('=')[0] ?? '';
 }
 
-/** Everything after the generated args: extra args, checked against the pinned Thanos release. */
+/** Everything after the generated args: extra args, checked against the environment's Thanos release. */
 function finalArgs(p: ThanosPod, generated: string[]): string[] {
-  const problems = checkThanosArgs(p.command, generated);
+  const version = p.ctx.env.thanos.version;
+  const problems = checkThanosArgs(p.command, generated, version);
   if (problems.length > 0) {
     throw new Error(`generated an invalid flag for thanos ${p.command}: ${problems.join('; ')}`);
   }
   const generatedNames = new Set(generated.map(flagName));
   p.options.extraArgs.forEach((arg, i) => {
     const at = [...p.optionsPath, 'extraArgs', i];
-    const own = checkThanosArgs(p.command, [arg]);
+    const own = checkThanosArgs(p.command, [arg], version);
     if (own.length > 0) p.ctx.report(at, own.join('; '));
-    else if (generatedNames.has(flagName(arg)) && checkThanosArgs(p.command, [...generated, arg]).length > 0) {
+    else if (generatedNames.has(flagName(arg)) && checkThanosArgs(p.command, [...generated, arg], version).length > 0) {
       p.ctx.report(at, `${flagName(arg)} is already set by the generator; change the modelled option instead`);
     }
   });

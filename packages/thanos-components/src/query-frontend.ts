@@ -9,6 +9,7 @@ import { queryFrontendCacheFiles } from './caches.js';
 import type { RenderContext } from './context.js';
 import { disruptionBudget, service, serviceAccount, serviceMonitor } from './objects.js';
 import { thanosLabels, thanosPodTemplate } from './pod.js';
+import { release } from './releases.js';
 import { deployment } from './workloads.js';
 
 const FOLDER = 'query-frontend';
@@ -34,7 +35,7 @@ export function queryFrontend(ctx: RenderContext): Manifest[] {
     `--query-frontend.downstream-url=${downstreamUrl(env)}`,
     `--query-range.split-interval=${qf.splitInterval}`,
     `--query-range.max-retries-per-request=${qf.maxRetries}`,
-    `--query.max-retries-per-request=${qf.maxRetries}`,
+    ...(release(env).instantQueryRetries ? [`--query.max-retries-per-request=${qf.maxRetries}`] : []),
     ...(qf.labelsCache
       ? [`--labels.split-interval=${qf.splitInterval}`, `--labels.max-retries-per-request=${qf.maxRetries}`]
       : []),

@@ -26,7 +26,15 @@ import { Query, QueryFrontend } from './query.js';
 import { Receive } from './receive.js';
 import { StoreGateway } from './store-gateway.js';
 
-export const SUPPORTED_THANOS_VERSIONS = ['v0.42.4'] as const;
+/**
+ * Thanos releases the generator knows, newest first: each has its flag data
+ * (`thanos-components/src/data/thanos-flags/<version>.json`) and a row in the release table
+ * (`thanos-components/src/releases.ts`).
+ */
+export const SUPPORTED_THANOS_VERSIONS = ['v0.42.4', 'v0.41.0'] as const;
+export type ThanosVersion = (typeof SUPPORTED_THANOS_VERSIONS)[number];
+/** The release an environment runs when `thanos.version` is not set. */
+export const DEFAULT_THANOS_VERSION: ThanosVersion = 'v0.42.4';
 
 export const Cluster = Obj(
   {
@@ -45,8 +53,11 @@ export const Thanos = Obj(
     version: Type.Union(
       SUPPORTED_THANOS_VERSIONS.map((v) => Type.Literal(v)),
       {
-        default: 'v0.42.4',
-        description: 'Thanos release. Only releases whose flags the generator knows are accepted. Default `v0.42.4`.',
+        default: DEFAULT_THANOS_VERSION,
+        description:
+          'Thanos release, one of those the generator knows (their flags and behaviour differences are checked in): ' +
+          `${SUPPORTED_THANOS_VERSIONS.map((v) => `\`${v}\``).join(', ')}. Upgrade one environment at a time: ` +
+          `bump staging, review \`pnpm diff\`, then prod. Default \`${DEFAULT_THANOS_VERSION}\`.`,
       },
     ),
     image: Type.String({
