@@ -15,6 +15,7 @@ import { queryFrontend } from './query-frontend.js';
 import { receive } from './receive.js';
 import { ruler } from './ruler.js';
 import { storeGateway } from './store-gateway.js';
+import { tracing } from './tracing.js';
 
 export const COMPONENTS: readonly ComponentRenderer[] = [
   namespace,
@@ -26,6 +27,7 @@ export const COMPONENTS: readonly ComponentRenderer[] = [
   compactor,
   ruler,
   bucketWeb,
+  tracing,
   networkPolicies,
   alerts,
 ];

@@ -77,7 +77,8 @@ export type Traffic =
   | 'memcached'
   | 'metrics'
   | 'object-storage'
-  | 'alertmanager';
+  | 'alertmanager'
+  | 'tracing';
 
 export interface Flow {
   from: Peer;
@@ -143,6 +144,12 @@ export function alertmanagerPeers(env: Environment): { peer: Peer; port: number 
   });
 }
 
+/** Where the OTLP receiver of `tracing.endpoint` is, by the same rules as the Alertmanagers. */
+export function tracingPeer(env: Environment): { peer: Peer; port: number } {
+  const [host = '', port = ''] = (env.tracing?.endpoint ?? '').toLowerCase().split(':');
+  return { peer: hostPeer(env, host.replace(/\.$/, '')), port: Number(port) };
+}
+
 function hostPeer(env: Environment, host: string): Peer {
   if (/^[0-9]+(\.[0-9]+){3}$/.test(host)) return { cidr: `${host}/32` };
   const labels = host.split('.');
@@ -206,6 +213,12 @@ export function flowGraph(env: Environment): Flow[] {
   for (const ns of unique(np.queryNamespaces)) {
     add(namespace(ns), role(entry), entry === 'query' ? PORTS.http : PORTS.queryFrontendHttp, 'http');
     add(namespace(ns), role('bucket-web'), PORTS.http, 'http');
+  }
+
+  // Traces, from every Thanos pod to the OTLP receiver.
+  if (env.tracing) {
+    const { peer, port } = tracingPeer(env);
+    for (const r of enabled) if (!r.startsWith('memcached-')) add(role(r), peer, port, 'tracing');
   }
 
   // Scraping.

@@ -25,6 +25,7 @@ import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 import type { RenderContext } from './context.js';
 import { checkThanosArgs, type ThanosCommand } from './flags.js';
+import { tracingPod } from './tracing.js';
 
 export const OBJSTORE_DIR = '/etc/thanos/objstore';
 export const OBJSTORE_FILE = `${OBJSTORE_DIR}/objstore.yml`;
@@ -184,6 +185,12 @@ export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
     mounts.push({ name: 'objstore', mountPath: OBJSTORE_DIR, readOnly: true });
     generated.push(`--objstore.config-file=${OBJSTORE_FILE}`);
   }
+  const traced = tracingPod(env, p.component);
+  if (traced) {
+    volumes.push(traced.volume);
+    mounts.push(traced.mount);
+    generated.push(traced.arg);
+  }
   generated.push(...tls.args);
   volumes.push(...tls.volumes);
   mounts.push(...tls.mounts);
@@ -219,7 +226,7 @@ export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
     ...(envVars.length > 0 ? { env: envVars } : {}),
     ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
   };
-  const annotations = { ...p.options.podAnnotations, ...(p.rolloutAnnotations ?? {}) };
+  const annotations = { ...p.options.podAnnotations, ...(p.rolloutAnnotations ?? {}), ...(traced?.annotation ?? {}) };
   return {
     metadata: {
       labels: { ...standardLabels(env, p.labels), ...identity.podLabels },

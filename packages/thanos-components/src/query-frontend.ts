@@ -41,6 +41,9 @@ export function queryFrontend(ctx: RenderContext): Manifest[] {
       : []),
     ...cache.args,
     '--query-frontend.compress-responses',
+    ...((parseDuration(qf.logQueriesLongerThan ?? '0') ?? 0) > 0
+      ? [`--query-frontend.log-queries-longer-than=${qf.logQueriesLongerThan}`]
+      : []),
   ];
   const template = thanosPodTemplate({
     ctx,

@@ -22,6 +22,7 @@ import {
   StringMap,
 } from './common.js';
 import { BucketWeb, Compactor, Ruler } from './compactor-ruler.js';
+import { Tracing } from './observability.js';
 import { Query, QueryFrontend } from './query.js';
 import { Receive } from './receive.js';
 import { StoreGateway } from './store-gateway.js';
@@ -230,6 +231,7 @@ export const EnvironmentSchema = Obj(
     compactor: Compactor,
     ruler: Ruler,
     bucketWeb: BucketWeb,
+    tracing: Type.Optional(Tracing),
     patches: Type.Array(Patch, { default: [], description: 'Kustomize patches applied to the generated objects.' }),
   },
   'One Thanos environment: everything `pnpm generate` needs to render `clusters/<name>/`.',

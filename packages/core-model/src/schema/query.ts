@@ -120,6 +120,12 @@ export const QueryFrontend = Obj(
         'instant queries (`--query.max-retries-per-request`) and label/series requests ' +
         '(`--labels.max-retries-per-request`). Default 5.',
     }),
+    logQueriesLongerThan: Type.Optional(
+      Duration(
+        'Log every query that takes longer than this (`--query-frontend.log-queries-longer-than`), with its ' +
+          'expression, range and time taken. Off when unset.',
+      ),
+    ),
     cache: Cache('results cache', '128Mi'),
     labelsCache: Type.Boolean({
       default: true,

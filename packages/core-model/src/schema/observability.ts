@@ -1,0 +1,148 @@
+/** Operability: tracing of every Thanos component, and the Grafana dashboards and datasource. */
+import { Type } from '@sinclair/typebox';
+import { DNS_LABEL, Obj, StringMap } from './common.js';
+
+/** `host:port` of an OTLP receiver (no scheme: Thanos' OTLP exporters take host and port). */
+export const OTLP_ENDPOINT = '^[A-Za-z0-9.-]+:[0-9]{1,5}$';
+/** A Kubernetes label key (optionally prefixed). */
+export const LABEL_KEY =
+  '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
+
+/** The components whose service name can be set, by the name they have in the environment file. */
+export const TRACED_COMPONENTS = [
+  'receive-router',
+  'receive-ingestor',
+  'query',
+  'query-frontend',
+  'store-gateway',
+  'compactor',
+  'ruler',
+  'bucket-web',
+] as const;
+
+export const Tracing = Obj(
+  {
+    endpoint: Type.String({
+      pattern: OTLP_ENDPOINT,
+      description:
+        'OTLP receiver as `host:port`, e.g. `otel-collector.observability.svc:4317` (gRPC) or `:4318` (HTTP). ' +
+        'In-cluster names (`<service>.<namespace>[.svc…]`) open egress to that namespace in the NetworkPolicies; ' +
+        'any other host opens egress to any address on that port.',
+    }),
+    protocol: Type.Union([Type.Literal('grpc'), Type.Literal('http')], {
+      default: 'grpc',
+      description: 'OTLP transport (`client_type`): `grpc` or `http`. Default `grpc`.',
+    }),
+    urlPath: Type.Optional(
+      Type.String({
+        pattern: '^/[A-Za-z0-9._/-]*$',
+        description: 'With `protocol: http`, the path traces are posted to. Default the exporter’s `/v1/traces`.',
+      }),
+    ),
+    insecure: Type.Boolean({
+      default: false,
+      description:
+        'Send in plain text instead of TLS (`insecure`). Most in-cluster collectors listen without TLS: set it ' +
+        'to true for them. Default false.',
+    }),
+    samplingRatio: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0.1,
+      description:
+        'Fraction of new traces recorded (`parentbasedtraceidratiobased` sampler: a request that arrives with a ' +
+        'sampled parent is always recorded). Default 0.1.',
+    }),
+    serviceNames: Type.Optional(
+      Obj(
+        Object.fromEntries(
+          TRACED_COMPONENTS.map((c) => [c, Type.Optional(Type.String({ minLength: 1, description: `For ${c}.` }))]),
+        ),
+        'Service name each component reports (`service_name`), by component. Default its application name ' +
+          '(`thanos-query`, `thanos-receive-router`, `thanos-store`, …).',
+      ),
+    ),
+    resourceAttributes: StringMap(
+      'Extra OTLP resource attributes on every span (`resource_attributes`); `environment` and `cluster` are ' +
+        'always set.',
+    ),
+  },
+  'Send traces of every Thanos component to an OTLP receiver. Renders one tracing config file per component ' +
+    '(ConfigMap `thanos-tracing`), mounted by each and passed with `--tracing.config-file`. No tracing when unset.',
+);
+
+export const Dashboards = Obj(
+  {
+    enabled: Type.Boolean({
+      default: true,
+      description:
+        'Emit Grafana dashboards (an overview and one per running component) as ConfigMaps the Grafana sidecar ' +
+        'loads. Default true.',
+    }),
+    sidecarLabel: Obj(
+      {
+        key: Type.String({ pattern: LABEL_KEY, default: 'grafana_dashboard', description: 'Label key.' }),
+        value: Type.String({
+          pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$',
+          default: '1',
+          description: 'Label value.',
+        }),
+      },
+      'The label the Grafana sidecar watches (`sidecar.dashboards.label` and `labelValue` of the Grafana chart). ' +
+        'Default `grafana_dashboard: "1"`.',
+      { default: {} },
+    ),
+    folder: Type.String({
+      minLength: 1,
+      default: 'Thanos',
+      description: 'Grafana folder the dashboards go into. Default `Thanos`.',
+    }),
+    folderAnnotation: Type.String({
+      pattern: LABEL_KEY,
+      default: 'grafana_folder',
+      description:
+        'Annotation carrying the folder (`sidecar.dashboards.folderAnnotation` of the Grafana chart). ' +
+        'Default `grafana_folder`.',
+    }),
+    namespace: Type.Optional(
+      Type.String({
+        pattern: DNS_LABEL,
+        maxLength: 63,
+        description:
+          'Namespace of the dashboard ConfigMaps, when your sidecar only watches its own. Default the ' +
+          'environment namespace.',
+      }),
+    ),
+    grafanaOperator: Type.Optional(
+      Obj(
+        {
+          instanceSelector: StringMap(
+            'Labels of the Grafana custom resources that get the dashboards (`spec.instanceSelector.matchLabels`).',
+          ),
+        },
+        'Also emit grafana-operator `GrafanaDashboard` objects (grafana.integreatly.org/v1beta1), one per dashboard.',
+      ),
+    ),
+  },
+  'Grafana dashboards built from the same component data as the manifests.',
+  { default: {} },
+);
+
+export const Datasource = Obj(
+  {
+    enabled: Type.Boolean({
+      default: false,
+      description:
+        'Emit a Grafana datasource (a ConfigMap the Grafana sidecar loads, label `grafana_datasource: "1"`) ' +
+        'pointing at the query frontend (Query when the frontend is disabled). Default false.',
+    }),
+    name: Type.String({ minLength: 1, default: 'Thanos', description: 'Datasource name. Default `Thanos`.' }),
+    uid: Type.String({
+      pattern: '^[A-Za-z0-9_-]{1,40}$',
+      default: 'thanos',
+      description: 'Datasource uid; the dashboards query the datasource picked in their variable. Default `thanos`.',
+    }),
+  },
+  'A Grafana datasource for this environment.',
+  { default: {} },
+);
