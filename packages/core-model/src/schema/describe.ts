@@ -24,6 +24,7 @@ import {
   TENANT_ID,
   THANOS_FLAG,
 } from './common.js';
+import { GRAFANA_UID, LABEL_KEY, LABEL_VALUE, OTLP_ENDPOINT, URL_PATH } from './observability.js';
 import { MEMCACHED_ITEM_SIZE } from './query.js';
 import { TIME_BOUND } from './store-gateway.js';
 
@@ -55,6 +56,12 @@ export const PATTERN_WORDS: Readonly<Record<string, string>> = {
   [ABSOLUTE_PATH]: "an absolute path (starting with '/')",
   [THANOS_FLAG]: 'a Thanos flag such as --flag=value',
   [MEMCACHED_ITEM_SIZE]: 'a memcached size such as 512k or 5m',
+  [OTLP_ENDPOINT]: 'a host and port without scheme, such as otel-collector.observability.svc:4317',
+  [URL_PATH]: "an HTTP path starting with '/', such as /v1/traces",
+  [LABEL_KEY]: 'a Kubernetes label or annotation key such as grafana_dashboard or example.com/folder',
+  [LABEL_VALUE]:
+    "a non-empty Kubernetes label value (letters, digits and '-_.', starting and ending with a letter or digit)",
+  [GRAFANA_UID]: "a Grafana uid (1 to 40 letters, digits, '_' and '-')",
   [ALERTMANAGER_URL]:
     'an Alertmanager URL such as http://alertmanager.monitoring.svc:9093, optionally prefixed with dns+ or dnssrv+',
 };

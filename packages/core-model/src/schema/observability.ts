@@ -8,6 +8,13 @@ export const OTLP_ENDPOINT = '^[A-Za-z0-9.-]+:[0-9]{1,5}$';
 export const LABEL_KEY =
   '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
 
+/** An HTTP path (`/v1/traces`). */
+export const URL_PATH = '^/[A-Za-z0-9._/-]*$';
+/** A Kubernetes label value that is not empty. */
+export const LABEL_VALUE = '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$';
+/** A Grafana uid (at most 40 letters, digits, '_' and '-'). */
+export const GRAFANA_UID = '^[A-Za-z0-9_-]{1,40}$';
+
 /** The components whose service name can be set, by the name they have in the environment file. */
 export const TRACED_COMPONENTS = [
   'receive-router',
@@ -35,7 +42,7 @@ export const Tracing = Obj(
     }),
     urlPath: Type.Optional(
       Type.String({
-        pattern: '^/[A-Za-z0-9._/-]*$',
+        pattern: URL_PATH,
         description: 'With `protocol: http`, the path traces are posted to. Default the exporter’s `/v1/traces`.',
       }),
     ),
@@ -83,7 +90,7 @@ export const Dashboards = Obj(
       {
         key: Type.String({ pattern: LABEL_KEY, default: 'grafana_dashboard', description: 'Label key.' }),
         value: Type.String({
-          pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$',
+          pattern: LABEL_VALUE,
           default: '1',
           description: 'Label value.',
         }),
@@ -138,7 +145,7 @@ export const Datasource = Obj(
     }),
     name: Type.String({ minLength: 1, default: 'Thanos', description: 'Datasource name. Default `Thanos`.' }),
     uid: Type.String({
-      pattern: '^[A-Za-z0-9_-]{1,40}$',
+      pattern: GRAFANA_UID,
       default: 'thanos',
       description: 'Datasource uid; the dashboards query the datasource picked in their variable. Default `thanos`.',
     }),
