@@ -1,8 +1,12 @@
 /**
  * The pipeline, in memory and free of side effects: environment files in, one file tree per environment
- * out. Identity and TLS are computed first and handed to the components; overlays assemble the tree.
+ * out. Identity and TLS are computed first and handed to the components; delivery annotates the objects for
+ * Argo CD or Flux; overlays assemble the tree. The Argo CD and Flux objects themselves come from every
+ * environment at once (`renderDelivery`).
  */
+
 import {
+  type Environment,
   type EnvironmentTree,
   formatProblem,
   InvalidEnvironmentError,
@@ -13,6 +17,7 @@ import {
   type SourceFile,
   sortProblems,
 } from '@thanos-gitops/core-model';
+import { annotateForDelivery, checkDelivery, type DeliveryEnvironment, deliveryTrees } from '@thanos-gitops/delivery';
 import { identity } from '@thanos-gitops/irsa';
 import { tls } from '@thanos-gitops/mtls';
 import { assembleTree } from '@thanos-gitops/overlays';
@@ -21,6 +26,8 @@ import { renderComponents } from '@thanos-gitops/thanos-components';
 export interface RenderedEnvironment {
   env: string;
   file: string;
+  /** The validated, defaulted environment. */
+  environment: Environment;
   manifests: Manifest[];
   tree: EnvironmentTree;
 }
@@ -30,8 +37,10 @@ export function renderEnvironments(files: readonly SourceFile[]): RenderedEnviro
   const loaded = loadEnvironments(files);
   const problems: Problem[] = [];
   const rendered: RenderedEnvironment[] = [];
+  const delivery: DeliveryEnvironment[] = [];
   for (const l of loaded) {
     const sink = l.sink(problems);
+    delivery.push({ env: l.env, file: l.file, report: (path, message) => sink.report(path, message) });
     const manifests = renderComponents({
       env: l.env,
       file: l.file,
@@ -39,16 +48,29 @@ export function renderEnvironments(files: readonly SourceFile[]): RenderedEnviro
       tls: tls(l.env),
       report: (path, message) => sink.report(path, message),
     });
+    annotateForDelivery(l.env, manifests);
     const invalid = manifests.flatMap((m) => objectProblems(m.object));
     if (invalid.length > 0) {
       throw new Error(`generated objects failed validation (a bug in thanos-gitops):\n  ${invalid.join('\n  ')}`);
     }
-    rendered.push({ env: l.env.name, file: l.file, manifests, tree: assembleTree(l.env, l.file, manifests) });
+    rendered.push({
+      env: l.env.name,
+      file: l.file,
+      environment: l.env,
+      manifests,
+      tree: assembleTree(l.env, l.file, manifests),
+    });
   }
+  checkDelivery(delivery);
   if (problems.length > 0) {
     // A problem with a shared option is found once per pod that uses it (e.g. every store shard): keep one.
     const unique = new Map(problems.map((p) => [formatProblem(p), p]));
     throw new InvalidEnvironmentError(sortProblems([...unique.values()]));
   }
   return rendered;
+}
+
+/** The trees of `clusters/argocd/` and `clusters/flux/` for these rendered environments (all of them). */
+export function renderDelivery(rendered: readonly RenderedEnvironment[]): EnvironmentTree[] {
+  return deliveryTrees(rendered.map((r) => ({ env: r.environment, file: r.file })));
 }

@@ -1,18 +1,24 @@
 /** The trees `generate`, `check` and `diff` compare clusters/ with. */
-import { type EnvironmentTree, existingEnvironments } from '@thanos-gitops/core-model';
+import { type EnvironmentTree, existingEnvironments, RESERVED_CLUSTERS_FOLDERS } from '@thanos-gitops/core-model';
 import type { CommandOptions } from './args.js';
 import { environmentFiles } from './files.js';
-import { renderEnvironments } from './render.js';
+import { renderDelivery, renderEnvironments } from './render.js';
 
-/** Trees to write: the rendered ones, plus empty ones for environments whose file is gone (prunes them). */
+/**
+ * Trees to write: the rendered ones, plus empty ones for environments whose file is gone (prunes them), plus the
+ * Argo CD and Flux folders. With `--env`, only those environments: the Argo CD and Flux folders, which depend on
+ * every environment, are left as they are.
+ */
 export function targetTrees({ environmentsDir, clustersDir, only }: CommandOptions) {
   const rendered = renderEnvironments(environmentFiles(environmentsDir, only));
   const trees: EnvironmentTree[] = rendered.map((r) => r.tree);
   if (only.length === 0) {
     const names = new Set(trees.map((t) => t.env));
+    const reserved: readonly string[] = RESERVED_CLUSTERS_FOLDERS;
     for (const env of existingEnvironments(clustersDir)) {
-      if (!names.has(env)) trees.push({ env, files: new Map() });
+      if (!names.has(env) && !reserved.includes(env)) trees.push({ env, files: new Map() });
     }
+    trees.push(...renderDelivery(rendered));
   }
   const objects = new Map(rendered.map((r) => [r.env, r.manifests.length]));
   return { trees, objects };

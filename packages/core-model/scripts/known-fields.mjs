@@ -48,13 +48,17 @@ const KINDS = [
     apiVersion: 'monitoring.coreos.com/v1',
     kinds: ['PodMonitor', 'PrometheusRule', 'ServiceMonitor'],
   },
+  {
+    module: '@kubernetes-models/argo-cd',
+    apiVersion: 'argoproj.io/v1alpha1',
+    kinds: ['Application', 'ApplicationSet'],
+  },
+  { module: '@kubernetes-models/flux-cd', apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kinds: ['Kustomization'] },
+  { module: '@kubernetes-models/flux-cd', apiVersion: 'source.toolkit.fluxcd.io/v1', kinds: ['GitRepository'] },
   // TO EXTEND: add the package to packages/core-model/package.json, uncomment, rerun this script. Not verified yet
   // (the packages are not installed); the paths follow the published layout, e.g.
   // '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate'.
   // { module: '@kubernetes-models/cert-manager', apiVersion: 'cert-manager.io/v1', kinds: ['Certificate', 'Issuer'] },
-  // { module: '@kubernetes-models/argo-cd', apiVersion: 'argoproj.io/v1alpha1', kinds: ['Application'] },
-  // { module: '@kubernetes-models/flux-cd', apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kinds: ['Kustomization'] },
-  // { module: '@kubernetes-models/flux-cd', apiVersion: 'source.toolkit.fluxcd.io/v1', kinds: ['GitRepository'] },
 ];
 
 /** Builds the description; returns { data, notes } where notes lists the fields treated as free-form. */

@@ -45,6 +45,7 @@ export {
   type ProblemSink,
 } from './problems.js';
 export { parseQuantity } from './quantity.js';
+export { RESERVED_CLUSTERS_FOLDERS } from './schema/delivery.js';
 export {
   DEFAULT_THANOS_VERSION,
   type Environment,

@@ -3,6 +3,10 @@
  * has plain data (e.g. the output of `kustomize build`) construct model instances and validate them.
  * Covers the same kinds as the unknown-field check (data/known-fields.json).
  */
+import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
+import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
+import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
 import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
@@ -28,6 +32,10 @@ type ModelClass = new (data: any) => KubeObject;
 
 const MODELS: ReadonlyMap<string, ModelClass> = new Map<string, ModelClass>(
   [
+    Application,
+    ApplicationSet,
+    Kustomization,
+    GitRepository,
     Deployment,
     StatefulSet,
     HorizontalPodAutoscaler,

@@ -22,6 +22,7 @@ import {
   StringMap,
 } from './common.js';
 import { BucketWeb, Compactor, Ruler } from './compactor-ruler.js';
+import { Delivery } from './delivery.js';
 import { Tracing } from './observability.js';
 import { Query, QueryFrontend } from './query.js';
 import { Receive } from './receive.js';
@@ -233,6 +234,7 @@ export const EnvironmentSchema = Obj(
     bucketWeb: BucketWeb,
     tracing: Type.Optional(Tracing),
     patches: Type.Array(Patch, { default: [], description: 'Kustomize patches applied to the generated objects.' }),
+    delivery: Delivery,
   },
   'One Thanos environment: everything `pnpm generate` needs to render `clusters/<name>/`.',
   { $id: 'https://thanos-gitops.dev/schema/environment.schema.json', title: 'thanos-gitops environment' },

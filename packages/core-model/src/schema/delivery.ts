@@ -1,0 +1,100 @@
+/** `delivery`: how the environment reaches its cluster (Argo CD, Flux, or neither). */
+import { Type } from '@sinclair/typebox';
+import { DNS_LABEL, DnsLabel, Duration, Obj } from './common.js';
+
+/**
+ * Folder names under `clusters/` that hold the Argo CD and Flux objects, outside every environment's base. No
+ * environment may be named after one of them.
+ */
+export const RESERVED_CLUSTERS_FOLDERS = ['argocd', 'flux'] as const;
+
+/** An https, ssh or scp-like (`git@host:org/repo.git`) git URL. */
+const GIT_URL = '^(https://|ssh://|git@)[^\\s]+$';
+/** A git branch name (no spaces, no `..`, no leading `-`). */
+const GIT_BRANCH = '^(?!-)(?!.*\\.\\.)[A-Za-z0-9._/-]+$';
+
+export const Delivery = Obj(
+  {
+    tool: Type.Union([Type.Literal('none'), Type.Literal('argocd'), Type.Literal('flux')], {
+      default: 'none',
+      description:
+        'Who applies `clusters/<env>/` to the cluster: `argocd` (objects under `clusters/argocd/`), `flux` ' +
+        '(objects under `clusters/flux/<cluster>/`) or `none` (you apply it yourself). Default `none`.',
+    }),
+    repoURL: Type.Optional(
+      Type.String({
+        pattern: GIT_URL,
+        description: 'URL of this git repository as Argo CD or Flux clones it. Required unless `tool` is `none`.',
+      }),
+    ),
+    revision: Type.String({
+      pattern: GIT_BRANCH,
+      default: 'main',
+      description: 'Branch of the repository to deploy from. Default `main`.',
+    }),
+    path: Type.String({
+      pattern: '^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$',
+      default: 'clusters',
+      description: 'Path of the `clusters/` folder inside the repository. Default `clusters`.',
+    }),
+    argocd: Obj(
+      {
+        mode: Type.Union([Type.Literal('applicationset'), Type.Literal('application')], {
+          default: 'applicationset',
+          description:
+            '`applicationset`: one ApplicationSet `thanos` (a git directory generator per environment) creates ' +
+            'the Applications; `application`: one Application per environment. Default `applicationset`.',
+        }),
+        namespace: Type.String({
+          pattern: DNS_LABEL,
+          maxLength: 63,
+          default: 'argocd',
+          description: 'Namespace Argo CD runs in. Default `argocd`.',
+        }),
+        project: Type.String({
+          pattern: DNS_LABEL,
+          maxLength: 63,
+          default: 'default',
+          description: 'Argo CD project of the Applications. Default `default`.',
+        }),
+        cluster: Type.Optional(
+          Type.String({
+            minLength: 1,
+            maxLength: 253,
+            description:
+              'Name of the destination cluster as registered in Argo CD (`argocd cluster add ... --name`). ' +
+              'Default `cluster.name`.',
+          }),
+        ),
+      },
+      'Argo CD settings (when `tool` is `argocd`).',
+      { default: {} },
+    ),
+    flux: Obj(
+      {
+        namespace: Type.String({
+          pattern: DNS_LABEL,
+          maxLength: 63,
+          default: 'flux-system',
+          description: 'Namespace Flux runs in. Default `flux-system`.',
+        }),
+        interval: Duration('How often Flux reconciles the environment. Default `10m`.', '10m'),
+        timeout: Duration(
+          'How long Flux waits for every object to become ready before it reports failure. Default `10m`.',
+          '10m',
+        ),
+        dependsOn: Type.Array(DnsLabel('Name of a Flux Kustomization in the same namespace.'), {
+          default: [],
+          description:
+            'Flux Kustomizations that must be ready first: those installing the cert-manager and ' +
+            'prometheus-operator CRDs (ServiceMonitor, PrometheusRule) this environment uses, e.g. ' +
+            '`[cert-manager, kube-prometheus-stack]`. Default none.',
+        }),
+      },
+      'Flux settings (when `tool` is `flux`).',
+      { default: {} },
+    ),
+  },
+  'How `clusters/<env>/` is deployed. Argo CD and Flux objects are generated outside every environment folder.',
+  { default: {} },
+);
