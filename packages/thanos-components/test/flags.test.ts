@@ -146,7 +146,8 @@ function listing(command: string, flags: Record<string, Spec>, group: boolean): 
   return `${lines.join('\n')}\n`;
 }
 
-describe('regenerating flag data from a thanos binary (scripts/thanos-help.mjs)', () => {
+// Starts a node process per captured command (about twenty): a generous timeout for a busy machine.
+describe('regenerating flag data from a thanos binary (scripts/thanos-help.mjs)', { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'thanos-help-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -9,9 +9,11 @@ import { DNS_LABEL, DnsLabel, Duration, Obj } from './common.js';
 export const RESERVED_CLUSTERS_FOLDERS = ['argocd', 'flux'] as const;
 
 /** An https, ssh or scp-like (`git@host:org/repo.git`) git URL. */
-const GIT_URL = '^(https://|ssh://|git@)[^\\s]+$';
+export const GIT_URL = '^(https://|ssh://|git@)[^\\s]+$';
 /** A git branch name (no spaces, no `..`, no leading `-`). */
-const GIT_BRANCH = '^(?!-)(?!.*\\.\\.)[A-Za-z0-9._/-]+$';
+/** A relative path inside a repository, without leading or trailing '/'. */
+export const REPO_PATH = '^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$';
+export const GIT_BRANCH = '^(?!-)(?!.*\\.\\.)[A-Za-z0-9._/-]+$';
 
 export const Delivery = Obj(
   {
@@ -33,7 +35,7 @@ export const Delivery = Obj(
       description: 'Branch of the repository to deploy from. Default `main`.',
     }),
     path: Type.String({
-      pattern: '^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$',
+      pattern: REPO_PATH,
       default: 'clusters',
       description: 'Path of the `clusters/` folder inside the repository. Default `clusters`.',
     }),

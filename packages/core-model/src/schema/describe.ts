@@ -24,6 +24,7 @@ import {
   TENANT_ID,
   THANOS_FLAG,
 } from './common.js';
+import { GIT_BRANCH, GIT_URL, REPO_PATH } from './delivery.js';
 import { GRAFANA_UID, LABEL_KEY, LABEL_VALUE, OTLP_ENDPOINT, URL_PATH } from './observability.js';
 import { MEMCACHED_ITEM_SIZE } from './query.js';
 import { TIME_BOUND } from './store-gateway.js';
@@ -43,6 +44,9 @@ export const PATTERN_WORDS: Readonly<Record<string, string>> = {
   [AWS_ACCOUNT_ID]: 'a 12-digit AWS account id such as "123456789012"',
   [OIDC_PROVIDER]: 'an OIDC provider without https://, such as oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE',
   [IAM_ROLE_PREFIX]: "an IAM role name prefix (1 to 40 letters, digits and '+=,.@_-')",
+  [GIT_URL]: 'a git URL starting with https://, ssh:// or git@, such as https://github.com/acme/gitops',
+  [GIT_BRANCH]: "a git branch name such as main (letters, digits, '.', '_', '-', '/')",
+  [REPO_PATH]: "a relative path inside the repository such as clusters (no leading or trailing '/')",
   [HOST_PORT]: 'a host name with an optional port, such as s3.eu-west-1.amazonaws.com',
   [OBJECT_PREFIX]: "a key prefix of letters, digits and '._/-'",
   [IMAGE_REPOSITORY]: 'an image repository in lower case without tag or digest, such as quay.io/thanos/thanos',
