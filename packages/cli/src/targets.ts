@@ -18,8 +18,14 @@ export function targetTrees({ environmentsDir, clustersDir, only }: CommandOptio
     for (const env of existingEnvironments(clustersDir)) {
       if (!names.has(env) && !reserved.includes(env)) trees.push({ env, files: new Map() });
     }
-    trees.push(...renderDelivery(rendered));
+    // An empty delivery tree only matters when its folder exists (it removes the generated files there).
+    const existing = new Set(existingEnvironments(clustersDir));
+    trees.push(...renderDelivery(rendered).filter((t) => t.files.size > 0 || existing.has(t.env)));
   }
   const objects = new Map(rendered.map((r) => [r.env, r.manifests.length]));
+  for (const t of trees) {
+    if (!objects.has(t.env))
+      objects.set(t.env, [...t.files.keys()].filter((f) => !f.endsWith('kustomization.yaml')).length);
+  }
   return { trees, objects };
 }
