@@ -1,51 +1,189 @@
-// Benchmark: wall time of rendering the shipped environments, in memory and through the CLI.
-// Prints figures; asserts nothing. Run with `pnpm bench` (builds first).
+// Benchmark of the `thanos-gitops` command, end to end (process start included), on synthetic environments.
+// Prints figures and writes nothing in the repository; it asserts nothing (tests never assert timings).
+//
+//   pnpm bench                         1, 10 and 100 environments, 5 runs each
+//   pnpm bench --full                  also 1000 environments (3 runs)
+//   pnpm bench --sizes 1,10 --runs 3   chosen sizes and runs
+//   pnpm bench --environments DIR      also your own environment files (copied; DIR is not touched)
+//   pnpm bench --json FILE             the results as JSON too ('-' for stdout, then the table goes to stderr)
+//
+// For every size it measures, in a temporary folder: `generate` into an empty clusters/, `generate` again with
+// nothing to change (no-op), `check`, and the floor: a Node process that writes the same bytes to the same files.
+// Each figure is the median of the runs with min and max: CPU time (user + sys) and wall time of the process, and
+// its peak resident memory; ratios are to the floor's CPU time. Environments come from bench/synthetic.mjs.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { syntheticEnvironments } from './synthetic.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const { renderEnvironments } = await import(join(root, 'packages/cli/dist/render.js'));
+const BIN = join(root, 'packages/cli/dist/bin.js');
+const FLOOR = join(root, 'bench/floor.mjs');
 
-const files = readdirSync(join(root, 'environments'))
-  .filter((f) => f.endsWith('.yaml'))
-  .sort()
-  .map((f) => ({ path: `environments/${f}`, text: readFileSync(join(root, 'environments', f), 'utf8') }));
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string' },
+    full: { type: 'boolean' },
+    runs: { type: 'string' },
+    environments: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
+const sizes = (values.sizes ?? (values.full ? '1,10,100,1000' : '1,10,100')).split(',').map(Number);
+const runsFor = (n) => Number(values.runs ?? (n >= 1000 ? 3 : 5));
+const log = values.json === '-' ? (s) => process.stderr.write(`${s}\n`) : (s) => process.stdout.write(`${s}\n`);
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fmt = (ms) => `${ms.toFixed(1)} ms`;
+// GNU time reports a child's CPU time and peak RSS; without it, a preloaded hook reports them at exit.
+const GNU_TIME = ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p));
+const HOOK = `data:text/javascript,${encodeURIComponent(
+  "process.on('exit',()=>{const u=process.resourceUsage();require('fs').writeFileSync(process.env.BENCH_USAGE," +
+    'JSON.stringify({cpu:(u.userCPUTime+u.systemCPUTime)/1e6,rss:u.maxRSS*1024}))})',
+)}`;
 
-// 1. In-memory render of all environments (load, validate, render, validate objects, assemble).
-renderEnvironments(files); // warm-up
-const inMemory = [];
-for (let i = 0; i < 20; i++) {
-  const t = performance.now();
-  renderEnvironments(files);
-  inMemory.push(performance.now() - t);
+/** Runs `node args…` in `cwd`; returns CPU seconds, wall seconds and peak RSS in bytes. */
+function measure(args, cwd, expectStatus = 0) {
+  const usage = join(cwd, '.usage');
+  const start = process.hrtime.bigint();
+  const r = GNU_TIME
+    ? spawnSync(GNU_TIME, ['-f', '%U %S %M', '-o', usage, process.execPath, ...args], { cwd, encoding: 'utf8' })
+    : spawnSync(process.execPath, ['--import', HOOK, ...args], {
+        cwd,
+        encoding: 'utf8',
+        env: { ...process.env, BENCH_USAGE: usage },
+      });
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  if (r.status !== expectStatus) {
+    throw new Error(`node ${args.join(' ')} exited ${r.status} (expected ${expectStatus}):\n${r.stderr}${r.stdout}`);
+  }
+  const text = readFileSync(usage, 'utf8');
+  rmSync(usage);
+  if (!GNU_TIME) return { ...JSON.parse(text), wall };
+  const [user, sys, maxKiB] = text.trim().split('\n').at(-1).split(' ').map(Number);
+  return { cpu: user + sys, wall, rss: maxKiB * 1024 };
 }
-const objects = renderEnvironments(files).map((r) => `${r.env}=${r.manifests.length}`);
 
-// 2. The CLI end to end (process start included), into a fresh copy of clusters/, then a no-op rerun.
-const work = mkdtempSync(join(tmpdir(), 'thanos-gitops-bench-'));
-cpSync(join(root, 'environments'), join(work, 'environments'), { recursive: true });
-const cli = (args) => {
-  const t = performance.now();
-  const r = spawnSync(process.execPath, [join(root, 'packages/cli/dist/bin.js'), ...args], { cwd: work });
-  if (r.status !== 0) throw new Error(r.stderr.toString());
-  return performance.now() - t;
+/** Median, min and max of each measured quantity. */
+function summary(samples) {
+  const stat = (k) => {
+    const xs = samples.map((s) => s[k]).sort((a, b) => a - b);
+    return { median: xs[Math.floor((xs.length - 1) / 2)], min: xs[0], max: xs.at(-1) };
+  };
+  return { runs: samples.length, cpu: stat('cpu'), wall: stat('wall'), rss: stat('rss') };
+}
+
+function repeat(n, before, args, cwd, expectStatus) {
+  const samples = [];
+  for (let i = 0; i < n; i++) {
+    before?.();
+    samples.push(measure(args, cwd, expectStatus));
+  }
+  return summary(samples);
+}
+
+/** Every file under `dir`, relative path → content. */
+function readTree(dir, rel = '', out = {}) {
+  for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+    const path = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) readTree(dir, path, out);
+    else out[path] = readFileSync(join(dir, path), 'utf8');
+  }
+  return out;
+}
+
+/** Benchmarks one folder of environment files. */
+function benchCase(label, environments, runs) {
+  const work = mkdtempSync(join(tmpdir(), 'thanos-gitops-bench-'));
+  try {
+    mkdirSync(join(work, 'environments'));
+    for (const e of environments) writeFileSync(join(work, 'environments', `${e.name}.yaml`), e.text);
+    const clusters = join(work, 'clusters');
+    const empty = () => rmSync(clusters, { recursive: true, force: true });
+    const generate = repeat(runs, empty, [BIN, 'generate'], work);
+    const noop = repeat(runs, undefined, [BIN, 'generate'], work);
+    const check = repeat(runs, undefined, [BIN, 'check'], work);
+    // The floor: the same bytes to the same files, from one pre-built file, by a process that does nothing else.
+    const tree = readTree(clusters);
+    const files = Object.keys(tree).length;
+    const bytes = Object.values(tree).reduce((n, t) => n + Buffer.byteLength(t), 0);
+    writeFileSync(join(work, 'tree.json'), JSON.stringify(tree));
+    const floor = repeat(runs, empty, [FLOOR, 'tree.json', 'clusters'], work);
+    const after = readTree(clusters);
+    if (JSON.stringify(after) !== JSON.stringify(tree)) throw new Error('the floor wrote different bytes');
+    const ratio = (s) => s.cpu.median / floor.cpu.median;
+    return {
+      label,
+      environments: environments.length,
+      files,
+      bytes,
+      generate,
+      noop,
+      check,
+      floor,
+      ratios: { generate: ratio(generate), noop: ratio(noop), check: ratio(check) },
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function ownEnvironments(dir) {
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => ({ name: f.replace(/\.ya?ml$/, ''), text: readFileSync(join(dir, f), 'utf8') }));
+}
+
+const s = (x) => `${x.toFixed(2)} s`;
+const mib = (x) => `${(x / 2 ** 20).toFixed(0)} MiB`;
+const cell = (m, f) => `${f(m.median)} (${f(m.min)}–${f(m.max)})`;
+
+const nodeOnly = (() => {
+  const work = mkdtempSync(join(tmpdir(), 'thanos-gitops-bench-'));
+  try {
+    return repeat(5, undefined, ['-e', ''], work);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+})();
+log(`node ${process.version}, ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}`);
+log(`node -e '' (start-up alone): CPU ${cell(nodeOnly.cpu, s)}, peak ${mib(nodeOnly.rss.median)}`);
+log("figures: median (min–max) of the runs; CPU = user + sys of the process; ×floor = CPU / the floor's CPU");
+
+const cases = [];
+const show = (c) => {
+  log(`\n${c.label}: ${c.environments} environment(s), ${c.files} files, ${(c.bytes / 2 ** 20).toFixed(1)} MiB`);
+  for (const [name, m, ratio] of [
+    ['generate, empty clusters/', c.generate, c.ratios.generate],
+    ['generate, nothing to change', c.noop, c.ratios.noop],
+    ['check', c.check, c.ratios.check],
+    ['floor: write the same files', c.floor, 1],
+  ]) {
+    log(
+      `  ${name.padEnd(28)} CPU ${cell(m.cpu, s).padEnd(24)} wall ${cell(m.wall, s).padEnd(24)} ` +
+        `peak ${mib(m.rss.max).padStart(8)}  ×floor ${ratio.toFixed(1)}`,
+    );
+  }
 };
-const cold = [];
-const noop = [];
-for (let i = 0; i < 5; i++) {
-  rmSync(join(work, 'clusters'), { recursive: true, force: true });
-  cold.push(cli(['generate']));
-  noop.push(cli(['generate']));
+for (const n of sizes) {
+  const c = benchCase(`${n} synthetic`, syntheticEnvironments(n), runsFor(n));
+  cases.push(c);
+  show(c);
 }
-rmSync(work, { recursive: true, force: true });
+if (values.environments) {
+  const c = benchCase(values.environments, ownEnvironments(values.environments), runsFor(1));
+  cases.push(c);
+  show(c);
+}
 
-console.log(`environments: ${files.length} (${objects.join(', ')} objects)`);
-console.log(`render in memory, all environments: median ${fmt(median(inMemory))} of 20`);
-console.log(`cli generate into an empty clusters/: median ${fmt(median(cold))} of 5`);
-console.log(`cli generate with nothing to change:  median ${fmt(median(noop))} of 5`);
+const result = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model,
+  nodeStartup: nodeOnly,
+  cases,
+};
+if (values.json === '-') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+else if (values.json) writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);
