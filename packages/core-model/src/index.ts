@@ -19,6 +19,7 @@ export {
   type WorkloadCommon,
 } from './defaults.js';
 export { formatDuration, parseDuration, parseTimeBound } from './duration.js';
+export { emitYaml, YAML_OPTIONS } from './emit.js';
 export { modelFor, modelKinds } from './kinds.js';
 export { closest, type LoadedEnvironment, loadEnvironments, type SourceFile, sortProblems } from './load.js';
 export {

@@ -3,8 +3,7 @@
  * with its file, line, column and field path.
  */
 import { basename } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
-import * as formatsModule from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { applyDerivedDefaults } from './defaults.js';
 import { type FieldPath, fieldName, InvalidEnvironmentError, type Problem, type ProblemSink } from './problems.js';
@@ -12,6 +11,7 @@ import { crossFieldRules, resourceRules } from './rules.js';
 import { describeSchema, schemaAt } from './schema/describe.js';
 import type { Environment } from './schema/environment.js';
 import { editorSchema } from './schema/export.js';
+import { environmentValidator } from './validator.js';
 
 export interface SourceFile {
   /** The path shown in messages, relative to the repository (`environments/prod.yaml`). */
@@ -29,25 +29,11 @@ export interface LoadedEnvironment {
   sink(into: Problem[]): ProblemSink;
 }
 
-type AddFormats = (ajv: Ajv) => Ajv;
-const addFormats = ((formatsModule as unknown as { default?: AddFormats }).default ??
-  (formatsModule as unknown as AddFormats)) as AddFormats;
-
 let root: Record<string, unknown> | undefined;
 /** The schema as ajv validates it: fields with defaults are not required. */
 function schemaRoot(): Record<string, unknown> {
   root ??= editorSchema();
   return root;
-}
-
-let compiled: ReturnType<Ajv['compile']> | undefined;
-function validator() {
-  if (!compiled) {
-    const ajv = new Ajv({ strict: true, allErrors: true, useDefaults: true, allowUnionTypes: true });
-    addFormats(ajv);
-    compiled = ajv.compile(editorSchema());
-  }
-  return compiled;
 }
 
 /** Loads and validates every file; throws InvalidEnvironmentError listing all problems of all files. */
@@ -113,7 +99,7 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
     here.report([], `must be ${describeSchema(schemaRoot())} (found ${what})`);
     return undefined;
   }
-  const validate = validator();
+  const validate = environmentValidator();
   const valid = validate(data);
   if (!valid) {
     for (const m of schemaMessages(validate.errors ?? [], data)) {
