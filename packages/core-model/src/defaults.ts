@@ -3,6 +3,7 @@
  * ajv while validating); this file fills in the rest, once, right after validation.
  */
 import { formatDuration, parseDuration } from './duration.js';
+import { EXTERNAL_LABELS } from './names.js';
 import type { FieldPath } from './problems.js';
 import type { Environment } from './schema/environment.js';
 
@@ -115,6 +116,12 @@ export function applyDerivedDefaults(env: Environment): void {
   env.objectStorage.endpoint ??= `s3.${env.objectStorage.region}.amazonaws.com`;
   if (env.identity) env.identity.aws.roleNamePrefix ??= `thanos-${env.name}`;
   for (const [, kind, workload] of sizedWorkloads(env)) fill(workload, preset[kind]);
+  // Receive replication uploads one copy of each block per replica; merge them on the ingestors' replica label.
+  const c = env.compactor;
+  const replicated = env.receive.enabled && env.receive.replicationFactor > 1;
+  c.deduplicationReplicaLabels ??= replicated ? [EXTERNAL_LABELS.ingestorReplica] : [];
+  const onlyReceiveReplicas = c.deduplicationReplicaLabels.every((l) => l === EXTERNAL_LABELS.ingestorReplica);
+  c.deduplicationFunc ??= onlyReceiveReplicas ? 'exact' : 'penalty';
   // The newest store partition serves what is older than the ingestors keep, reaching `overlap` into it.
   const newest = env.storeGateway.partitions[0];
   if (newest && newest.maxTime === undefined && env.receive.enabled) {

@@ -14,6 +14,7 @@ export {
   type ResourceSpec,
   resourcesOf,
   SIZE_PRESETS,
+  type Size,
   type SizedWorkload,
   sizedWorkloads,
   type WorkloadCommon,
@@ -36,7 +37,7 @@ export {
   standardLabels,
   toPlain,
 } from './manifest.js';
-export { DNS_LABEL_MAX, names, PORTS, podHost, STATEFULSET_NAME_MAX, serviceHost } from './names.js';
+export { DNS_LABEL_MAX, EXTERNAL_LABELS, names, PORTS, podHost, STATEFULSET_NAME_MAX, serviceHost } from './names.js';
 export {
   type FieldPath,
   fieldName,

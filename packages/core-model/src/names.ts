@@ -18,6 +18,19 @@ export const PORTS = {
   queryFrontendHttp: 9090,
 } as const;
 
+/**
+ * External labels the generated components put on what they produce. The ingestors' `replica` tells apart the
+ * `replicationFactor` copies of a series (and of each uploaded block); `receive` marks data that came through
+ * receive; the ruler's `rule_replica` tells its pods apart and `ruler_cluster` names the cluster (not `cluster`:
+ * the ruler's external labels replace the labels of the series it evaluates).
+ */
+export const EXTERNAL_LABELS = {
+  ingestorReplica: 'replica',
+  receive: 'receive',
+  rulerReplica: 'rule_replica',
+  rulerCluster: 'ruler_cluster',
+} as const;
+
 export const names = {
   /**
    * Application names (`app.kubernetes.io/name`, and the ServiceAccount) of components with several workloads:

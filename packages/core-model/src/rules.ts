@@ -314,7 +314,7 @@ function compactorRulerRules(env: Environment, sink: ProblemSink): void {
       }
     }
   }
-  if (c.enabled && c.sharding && c.deduplicationReplicaLabels.includes(c.sharding.label)) {
+  if (c.enabled && c.sharding && c.deduplicationReplicaLabels?.includes(c.sharding.label)) {
     sink.report(
       ['compactor', 'sharding', 'label'],
       `"${c.sharding.label}" is also a deduplication replica label: replicas would land on different shards ` +

@@ -9,6 +9,7 @@ import { type Environment, type Manifest, names } from '@thanos-gitops/core-mode
 import { usedMemcached } from './caches.js';
 import type { RenderContext } from './context.js';
 import { metadata } from './objects.js';
+import { writeQuorum } from './receive.js';
 
 const FOLDER = 'monitoring';
 export const PROMETHEUS_RULE_NAME = 'thanos-alerts';
@@ -88,6 +89,41 @@ const PERCENT = '{{ $value | humanizePercentage }}';
 const AT = '{{ $labels.namespace }}/{{ $labels.job }}';
 const POD = '{{ $labels.namespace }}/{{ $labels.pod }}';
 
+/**
+ * `thanos_receive_replications_total` counts each of the `replicationFactor` copies a router forwards, not
+ * writes: a write fails only when more than `RF - quorum` of its copies fail. So the alert compares the failed
+ * share of copies with `(RF - quorum) / RF` (1/3 for RF 3, 2/5 for RF 5), the share at which writes on average
+ * lose their quorum. With RF 1 every failed copy is a failed write, and the usual error ratio applies.
+ */
+export function replicationErrorThreshold(rf: number): number {
+  return rf > 1 ? (rf - writeQuorum(rf)) / rf : ERROR_RATIO;
+}
+
+function replicationAlert(env: Environment, router: string): Alert {
+  const rf = env.receive.replicationFactor;
+  const q = writeQuorum(rf);
+  const threshold = replicationErrorThreshold(rf);
+  return {
+    alert: 'ThanosReceiveReplicationErrorRateHigh',
+    expr: ratioAbove(
+      `thanos_receive_replications_total{${router}, result="error"}`,
+      `thanos_receive_replications_total{${router}}`,
+      Number(threshold.toFixed(4)),
+    ),
+    for: '5m',
+    severity: 'critical',
+    summary:
+      rf > 1
+        ? 'Receive routers fail so many replica writes that writes lose their quorum.'
+        : 'Receive routers fail to write samples to the ingestors.',
+    description:
+      rf > 1
+        ? `${AT} fails ${PERCENT} of replica writes to ingestors; a write needs ${q} of its ${rf} copies, so ` +
+          `above ${rf - q} in ${rf} failed copies writes are being refused.`
+        : `${AT} fails ${PERCENT} of writes to ingestors (replication factor 1: each failure loses the write).`,
+  };
+}
+
 function receiveGroup(env: Environment, jobs: Jobs): AlertGroup {
   const router = selector(env, jobs.router);
   const receiveHttp = (extra: string) =>
@@ -104,18 +140,7 @@ function receiveGroup(env: Environment, jobs: Jobs): AlertGroup {
         summary: 'Receive routers are failing remote-write requests.',
         description: `${AT} answers ${PERCENT} of remote-write requests with a server error: writers retry or lose samples.`,
       },
-      {
-        alert: 'ThanosReceiveReplicationErrorRateHigh',
-        expr: ratioAbove(
-          `thanos_receive_replications_total{${router}, result="error"}`,
-          `thanos_receive_replications_total{${router}}`,
-          ERROR_RATIO,
-        ),
-        for: '5m',
-        severity: 'critical',
-        summary: 'Receive routers cannot write a quorum of replicas.',
-        description: `${AT} fails ${PERCENT} of replications: writes did not reach a quorum of ingestors.`,
-      },
+      replicationAlert(env, router),
       {
         alert: 'ThanosReceiveForwardErrorRateHigh',
         expr: ratioAbove(

@@ -28,7 +28,8 @@ export function shardKey(shard: number): string {
 
 /** Retention, downsampling and deduplication flags, the same on every shard. */
 function policyArgs(c: Environment['compactor']): string[] {
-  const dedup = c.deduplicationReplicaLabels;
+  // Filled by the defaults: `[replica]` with receive replication, else none.
+  const dedup = c.deduplicationReplicaLabels ?? [];
   return [
     `--retention.resolution-raw=${c.retention.raw}`,
     `--retention.resolution-5m=${c.retention['5m']}`,

@@ -37,6 +37,6 @@ export function renderComponents(ctx: RenderContext): Manifest[] {
 }
 
 export type { ComponentRenderer, RenderContext } from './context.js';
-export { endpointsConfig, storeApiServices } from './endpoints.js';
+export { endpointsConfig, queryEndpointServices } from './endpoints.js';
 export { checkThanosArgs, isKnownFlag, type ThanosCommand } from './flags.js';
 export { RELEASES, type ReleaseBehaviour, release } from './releases.js';

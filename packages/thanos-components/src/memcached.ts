@@ -4,7 +4,7 @@
  * keeps its name (and its share of the keys) across restarts. A Prometheus exporter runs beside each memcached.
  * Nothing is generated when no cache uses memcached.
  */
-import { type LabelSpec, type Manifest, names, PORTS, standardLabels } from '@thanos-gitops/core-model';
+import { type LabelSpec, type Manifest, names, PORTS, type Size, standardLabels } from '@thanos-gitops/core-model';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
@@ -33,15 +33,19 @@ export function memcachedMemoryLimitMi(options: MemcachedOptions): number {
   return options.memoryLimitMb + Math.max(128, Math.ceil(options.memoryLimitMb / 5));
 }
 
-/** memcached's command line: item memory, item size limit, connections, threads, port; log errors. */
-export function memcachedArgs(options: MemcachedOptions): string[] {
+/**
+ * memcached's command line: item memory, item size limit, connections, threads, port. `-v` (errors and
+ * warnings, including one line per refused item) only for the `small` size of development environments: in
+ * production sizes it is log noise under load, and the exporter's metrics say the same.
+ */
+export function memcachedArgs(options: MemcachedOptions, size: Size = 'small'): string[] {
   return [
     ...['-m', String(options.memoryLimitMb)],
     ...['-I', options.maxItemSize],
     ...['-c', String(options.connectionLimit)],
     ...['-t', String(options.threads)],
     ...['-p', String(PORTS.memcached)],
-    '-v',
+    ...(size === 'small' ? ['-v'] : []),
   ];
 }
 
@@ -62,13 +66,13 @@ function checkOptions(ctx: RenderContext, used: UsedMemcached): void {
   }
 }
 
-function memcachedContainer(options: MemcachedOptions): IContainer {
+function memcachedContainer(options: MemcachedOptions, size: Size): IContainer {
   const memory = `${memcachedMemoryLimitMi(options)}Mi`;
   return {
     name: 'memcached',
     image: MEMCACHED_IMAGE,
     imagePullPolicy: 'IfNotPresent',
-    args: memcachedArgs(options),
+    args: memcachedArgs(options, size),
     ports: [{ name: 'memcached', containerPort: PORTS.memcached, protocol: 'TCP' }],
     livenessProbe: { tcpSocket: { port: 'memcached' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
     readinessProbe: { tcpSocket: { port: 'memcached' }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
@@ -107,7 +111,7 @@ function podTemplate(ctx: RenderContext, name: string, labels: LabelSpec, option
         fsGroup: MEMCACHED_UID,
       },
       terminationGracePeriodSeconds: 30,
-      containers: [memcachedContainer(options), exporterContainer()],
+      containers: [memcachedContainer(options, ctx.env.size), exporterContainer()],
       ...spreading(labels),
       ...scheduling(options),
     },

@@ -181,10 +181,11 @@ export function flowGraph(env: Environment): Flow[] {
   const np = env.networkPolicies;
   const monitoring = env.monitoring.namespace;
 
-  // Query fans out to every StoreAPI (the same set as endpoints.ts).
+  // Query fans out to every gRPC endpoint (the same set as endpoints.ts): StoreAPIs, and the ruler's Rules API
+  // (plus its StoreAPI when stateful).
   add(role('query'), role('receive-ingestor'), PORTS.grpc, 'grpc');
   add(role('query'), role('store'), PORTS.grpc, 'grpc');
-  if (env.ruler.mode === 'stateful') add(role('query'), role('rule'), PORTS.grpc, 'grpc');
+  add(role('query'), role('rule'), PORTS.grpc, 'grpc');
   add(role('query-frontend'), role('query'), PORTS.http, 'http');
   add(role('query-frontend'), role('memcached-results'), PORTS.memcached, 'memcached');
   add(role('store'), role('memcached-index'), PORTS.memcached, 'memcached');

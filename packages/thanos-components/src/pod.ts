@@ -24,7 +24,7 @@ import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 import type { RenderContext } from './context.js';
-import { checkThanosArgs, type ThanosCommand } from './flags.js';
+import { checkThanosArgs, isKnownFlag, type ThanosCommand } from './flags.js';
 import { tracingPod } from './tracing.js';
 
 export const OBJSTORE_DIR = '/etc/thanos/objstore';
@@ -148,6 +148,27 @@ export interface ThanosPod {
   serviceAccountName: string;
 }
 
+/** The kubelet's grace period of Thanos pods that do not say otherwise. */
+export const DEFAULT_TERMINATION_GRACE_SECONDS = 120;
+
+/**
+ * How long Thanos' HTTP and gRPC servers drain in-flight requests on shutdown (`--http-grace-period`,
+ * `--grpc-grace-period`, Thanos' default 2m). It must end before the kubelet's SIGKILL at the pod's
+ * `terminationGracePeriodSeconds`, leaving time for the rest of the shutdown (closing the TSDB, flushing the
+ * remote-write WAL): 30 s less than the pod's (at least half of it), and never more than Thanos' own 2m.
+ */
+export function serverGracePeriodSeconds(podGraceSeconds: number): number {
+  return Math.min(120, Math.max(podGraceSeconds - 30, Math.floor(podGraceSeconds / 2)));
+}
+
+/** The grace-period flags of a command, for a pod of this termination grace period. */
+export function gracePeriodArgs(command: ThanosCommand, podGraceSeconds: number): string[] {
+  const grace = `${serverGracePeriodSeconds(podGraceSeconds)}s`;
+  return ['http-grace-period', 'grpc-grace-period']
+    .filter((flag) => isKnownFlag(command, flag))
+    .map((flag) => `--${flag}=${grace}`);
+}
+
 /** The flag an argument sets (`--tsdb.retention=15d` → `tsdb.retention`). */
 export function flagName(arg: string): string {
   return arg.replace(/^--/, '').split('=')[0] ?? '';
@@ -179,7 +200,14 @@ export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
   const tls = p.ctx.tls.forComponent(p.component);
   const volumes: VolumeSpec[] = [...(p.volumes ?? [])];
   const mounts: VolumeMountSpec[] = [...(p.mounts ?? [])];
-  const generated = [`--log.level=${p.options.logLevel}`, '--log.format=logfmt', '--enable-auto-gomemlimit', ...p.args];
+  const graceSeconds = p.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_SECONDS;
+  const generated = [
+    `--log.level=${p.options.logLevel}`,
+    '--log.format=logfmt',
+    '--enable-auto-gomemlimit',
+    ...p.args,
+    ...gracePeriodArgs(p.command, graceSeconds),
+  ];
   if (p.objstore) {
     volumes.push({ name: 'objstore', secret: { secretName: names.objstoreSecret, defaultMode: 0o440 } });
     mounts.push({ name: 'objstore', mountPath: OBJSTORE_DIR, readOnly: true });
@@ -236,7 +264,7 @@ export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
       serviceAccountName: p.serviceAccountName,
       automountServiceAccountToken: false,
       securityContext: podSecurityContext(),
-      terminationGracePeriodSeconds: p.terminationGracePeriodSeconds ?? 120,
+      terminationGracePeriodSeconds: graceSeconds,
       containers: [container],
       ...(volumes.length > 0 ? { volumes } : {}),
       ...spreading(p.labels),

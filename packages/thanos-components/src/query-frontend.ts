@@ -36,9 +36,9 @@ export function queryFrontend(ctx: RenderContext): Manifest[] {
     `--query-range.split-interval=${qf.splitInterval}`,
     `--query-range.max-retries-per-request=${qf.maxRetries}`,
     ...(release(env).instantQueryRetries ? [`--query.max-retries-per-request=${qf.maxRetries}`] : []),
-    ...(qf.labelsCache
-      ? [`--labels.split-interval=${qf.splitInterval}`, `--labels.max-retries-per-request=${qf.maxRetries}`]
-      : []),
+    // Label and series requests go through their own middleware chain, which retries with or without a cache.
+    `--labels.max-retries-per-request=${qf.maxRetries}`,
+    ...(qf.labelsCache ? [`--labels.split-interval=${qf.splitInterval}`] : []),
     ...cache.args,
     '--query-frontend.compress-responses',
     ...((parseDuration(qf.logQueriesLongerThan ?? '0') ?? 0) > 0

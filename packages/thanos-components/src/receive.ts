@@ -7,7 +7,16 @@
  * RouterOnly receiver, neither makes an IngestorOnly one (both would make a router-ingestor, which forwards
  * too). Routers reach ingestors on gRPC at the stable names their headless Services give them.
  */
-import { type EnvVarSpec, type FieldPath, type Manifest, names, PORTS, yamlText } from '@thanos-gitops/core-model';
+import {
+  type Environment,
+  type EnvVarSpec,
+  EXTERNAL_LABELS,
+  type FieldPath,
+  type Manifest,
+  names,
+  PORTS,
+  yamlText,
+} from '@thanos-gitops/core-model';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';
@@ -44,6 +53,20 @@ export function writeQuorum(rf: number): number {
  */
 export function ingestorDisruptionBudget(rf: number): number {
   return Math.max(rf - writeQuorum(rf), 1);
+}
+
+/**
+ * The external labels (`--label`) of every ingestor: `replica` tells apart the RF copies of a series (query
+ * deduplicates on it, the compactor merges the copies' blocks on it); `receive` marks the source.
+ */
+export const INGESTOR_LABELS: Readonly<Record<string, string>> = {
+  [EXTERNAL_LABELS.ingestorReplica]: '$(POD_NAME)',
+  [EXTERNAL_LABELS.receive]: 'true',
+};
+
+/** Every label an ingestor adds to the series it serves: its external labels and the tenant label. */
+export function ingestorSeriesLabels(env: Environment): string[] {
+  return env.receive.enabled ? [...Object.keys(INGESTOR_LABELS), env.receive.tenantLabel] : [];
 }
 
 export function receive(ctx: RenderContext): Manifest[] {
@@ -98,7 +121,7 @@ function router(ctx: RenderContext): Manifest[] {
     `--http-address=0.0.0.0:${PORTS.http}`,
     `--remote-write.address=0.0.0.0:${PORTS.remoteWrite}`,
     // Thanos refuses to start without an external label; a router stores nothing, so one constant label does.
-    '--label=receive="true"',
+    `--label=${EXTERNAL_LABELS.receive}="true"`,
     `--receive.hashrings-file=${HASHRINGS_DIR}/${HASHRINGS_FILE}`,
     `--receive.hashrings-algorithm=${r.hashringAlgorithm}`,
     `--receive.replication-factor=${r.replicationFactor}`,
@@ -160,9 +183,7 @@ function ingestors(ctx: RenderContext): Manifest[] {
       `--http-address=0.0.0.0:${PORTS.http}`,
       `--tsdb.path=${DATA_DIR}/receive`,
       `--tsdb.retention=${r.retention}`,
-      // `replica` tells apart the RF copies of a series (query deduplicates on it); `receive` marks the source.
-      '--label=replica="$(POD_NAME)"',
-      '--label=receive="true"',
+      ...Object.entries(INGESTOR_LABELS).map(([label, value]) => `--label=${label}="${value}"`),
       ...tenancyArgs(ctx),
     ];
     const template = thanosPodTemplate({

@@ -7,12 +7,21 @@
  * - stateful: results go to a TSDB on a persistent volume, blocks are uploaded to the bucket, and the
  *   headless Service `thanos-rule` exposes StoreAPI to Query (see endpoints.ts).
  */
-import { type Environment, type Manifest, names, PORTS, serviceHost, yamlText } from '@thanos-gitops/core-model';
+import {
+  type Environment,
+  EXTERNAL_LABELS,
+  type Manifest,
+  names,
+  PORTS,
+  serviceHost,
+  yamlText,
+} from '@thanos-gitops/core-model';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';
 import { disruptionBudget, GRPC_AND_HTTP, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
 import { DATA_DIR, GRPC_PORT, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
+import { ingestorSeriesLabels } from './receive.js';
 import { statefulSet } from './workloads.js';
 
 const FOLDER = 'ruler';
@@ -21,7 +30,7 @@ export const REMOTE_WRITE_CONFIG = `${names.ruler}-remote-write`;
 const REMOTE_WRITE_DIR = '/etc/thanos/remote-write';
 export const RULES_DIR = '/etc/thanos/rules';
 /** The external label telling ruler replicas apart; one of query's default replica labels. */
-export const REPLICA_LABEL = 'rule_replica';
+export const REPLICA_LABEL = EXTERNAL_LABELS.rulerReplica;
 
 /** The receive router's remote-write endpoint. */
 export function routerRemoteWriteUrl(env: Environment): string {
@@ -53,6 +62,28 @@ function ruleVolumes(env: Environment) {
   }));
 }
 
+/**
+ * The ruler's external labels: `rule_replica` tells its pods apart, `ruler_cluster` names the cluster (not
+ * `cluster`: the ruler's external labels replace the labels of the series it evaluates).
+ */
+export function rulerLabels(env: Environment): Record<string, string> {
+  return { [REPLICA_LABEL]: '$(POD_NAME)', [EXTERNAL_LABELS.rulerCluster]: env.cluster.name };
+}
+
+/**
+ * `--restore-ignored-label` of a stateless ruler. After a restart it restores each pending alert's `for` timer
+ * from the `ALERTS_FOR_STATE` series it wrote, read back through Query (with deduplication). Those series carry
+ * labels the alert itself lacks: the ruler's external labels (attached on remote-write) and the labels the
+ * ingestors add (their external labels and the tenant label). Query strips its replica labels before the ruler
+ * sees them; every other such label must be ignored, or no series matches and every timer restarts.
+ * A stateful ruler restores from its own TSDB, whose series carry no external labels: no flag there.
+ */
+export function restoreIgnoredLabels(env: Environment): string[] {
+  const added = [...Object.keys(rulerLabels(env)), ...ingestorSeriesLabels(env)];
+  const stripped = new Set(env.query.replicaLabels);
+  return [...new Set(added.filter((l) => !stripped.has(l)))].sort();
+}
+
 function rulerArgs(env: Environment): string[] {
   const r = env.ruler;
   const stateful = r.mode === 'stateful';
@@ -62,9 +93,7 @@ function rulerArgs(env: Environment): string[] {
     `--data-dir=${DATA_DIR}/rule`,
     `--eval-interval=${r.evaluationInterval}`,
     `--query=${queryUrl(env)}`,
-    `--label=${REPLICA_LABEL}="$(POD_NAME)"`,
-    // Not `cluster`: the ruler's external labels replace the labels of the series it evaluates.
-    `--label=ruler_cluster="${env.cluster.name}"`,
+    ...Object.entries(rulerLabels(env)).map(([label, value]) => `--label=${label}="${value}"`),
     `--alert.label-drop=${REPLICA_LABEL}`,
     ...r.alertmanagers.map((url) => `--alertmanagers.url=${url}`),
     ...ruleVolumes(env).flatMap((v) => v.args),
@@ -72,9 +101,7 @@ function rulerArgs(env: Environment): string[] {
       ? [`--tsdb.retention=${rulerRetention(env)}`]
       : [
           `--remote-write.config-file=${REMOTE_WRITE_DIR}/remote-write.yaml`,
-          // Alert state is restored by querying ALERTS_FOR_STATE back through Query; receive has added its
-          // tenant label to those series, which the ruler's own alerts lack (as in Thanos' own e2e tests).
-          `--restore-ignored-label=${env.receive.tenantLabel}`,
+          ...restoreIgnoredLabels(env).map((l) => `--restore-ignored-label=${l}`),
         ]),
   ];
 }

@@ -63,6 +63,16 @@ function memcachedArg(sts: Record<string, any>, flag: string): string {
 }
 
 describe('memcached', () => {
+  it('logs errors (-v) only in the small development size', () => {
+    const verbose = (size: string) =>
+      find(render(`size: ${size}\n${MEMCACHED_INDEX}`), 'StatefulSet', 'thanos-memcached-index').spec.template.spec
+        .containers[0].args as string[];
+    expect(verbose('small')).toContain('-v');
+    expect(verbose('medium')).not.toContain('-v');
+    expect(verbose('large')).not.toContain('-v');
+    expect(verbose('large')).toContain('-m');
+  });
+
   it('takes the node selector, tolerations and priority class it is given', () => {
     const r = render(
       'storeGateway: { indexCache: { type: memcached, memcached: { nodeSelector: { pool: cache }, ' +

@@ -72,6 +72,36 @@ describe('compactor', () => {
     expect(none.some((a) => a.startsWith('--deduplication.'))).toBe(false);
   });
 
+  it('merges receive replicas one-to-one by default when receive replicates (the label the ingestors set)', () => {
+    const rf3 = 'receive: { replicationFactor: 3, hashrings: [{ name: default, replicas: 3 }] }\n';
+    const r = render(rf3);
+    expect(r.problems).toEqual([]);
+    // The label the compactor merges on is the external label that tells the ingestors' copies apart.
+    const ingestorLabels = flagValues(argsOf(find(r, 'StatefulSet', 'thanos-receive-ingestor-default')), 'label');
+    const replicaLabel = ingestorLabels.find((l) => l.endsWith('"$(POD_NAME)"'))?.split('=')[0];
+    const args = argsOf(find(r, 'StatefulSet', 'thanos-compact'));
+    expect(flagValues(args, 'deduplication.replica-label')).toEqual([replicaLabel]);
+    // Receive replicas hold identical samples: Thanos' default 1:1 merger (no --deduplication.func).
+    expect(flagValues(args, 'deduplication.func')).toEqual([]);
+    expect(r.env.compactor.deduplicationFunc).toBe('exact');
+    // No replication: nothing to merge. An explicit empty list keeps every copy.
+    const rf1 = argsOf(find(render(), 'StatefulSet', 'thanos-compact'));
+    expect(rf1.some((a) => a.startsWith('--deduplication.'))).toBe(false);
+    const kept = argsOf(
+      find(render(`${rf3}compactor: { deduplicationReplicaLabels: [] }\n`), 'StatefulSet', 'thanos-compact'),
+    );
+    expect(kept.some((a) => a.startsWith('--deduplication.'))).toBe(false);
+    // Any other replica label (Prometheus HA pairs, stateful rulers) gets the penalty algorithm.
+    const other = argsOf(
+      find(
+        render('compactor: { deduplicationReplicaLabels: [prometheus_replica] }\n'),
+        'StatefulSet',
+        'thanos-compact',
+      ),
+    );
+    expect(flagValues(other, 'deduplication.func')).toEqual(['penalty']);
+  });
+
   it('shards into N single-pod StatefulSets whose selectors split every label value exactly once', () => {
     const r = render('compactor: { sharding: { shards: 3, label: tenant_id } }\n');
     expect(r.problems).toEqual([]);

@@ -15,7 +15,7 @@ import {
   toPlain,
 } from '@thanos-gitops/core-model';
 import { describe, expect, it } from 'vitest';
-import { renderComponents, storeApiServices } from '../src/index.js';
+import { queryEndpointServices, renderComponents } from '../src/index.js';
 import {
   alertmanagerPeers,
   enabledRoles,
@@ -430,6 +430,8 @@ describe('prod: the flows', () => {
       ['receive-router', 'receive-ingestor', 10901],
       ['rule', 'query', 10902],
       ['rule', 'receive-router', 19291],
+      // The stateless ruler is no StoreAPI, but Query reads its Rules API (rules and alerts) over gRPC.
+      ['query', 'rule', 10901],
     ];
     for (const [from, to, port] of expected) {
       expect(hasFlow(flows, { role: from }, { role: to }, port), `${from} -> ${to}:${port}`).toBe(true);
@@ -442,7 +444,6 @@ describe('prod: the flows', () => {
     expect(can('store', 'receive-router', PORTS.remoteWrite)).toBe(false);
     expect(can('query', 'receive-router', PORTS.remoteWrite)).toBe(false);
     expect(can('receive-ingestor', 'receive-ingestor', PORTS.grpc)).toBe(false);
-    expect(can('query', 'rule', PORTS.grpc)).toBe(false); // the stateless ruler is no StoreAPI of query
     expect(can('bucket-web', 'store', PORTS.grpc)).toBe(false);
     expect(can('query-frontend', 'memcached-index', PORTS.memcached)).toBe(false);
     expect(can('store', 'memcached-results', PORTS.memcached)).toBe(false);
@@ -566,10 +567,11 @@ describe('options', () => {
     expect(hasFlow(flowGraph(capnp.env), router, ingestor, PORTS.capnp)).toBe(true);
   });
 
-  it('lets Query reach every StoreAPI endpoint of its endpoint file on gRPC', () => {
-    for (const r of [renderExample('prod'), renderYaml('ruler: { enabled: true, mode: stateful }\n')]) {
+  it('lets Query reach every endpoint of its endpoint file on gRPC', () => {
+    const rulers = ['stateful', 'stateless'].map((mode) => renderYaml(`ruler: { enabled: true, mode: ${mode} }\n`));
+    for (const r of [renderExample('prod'), ...rulers]) {
       const [query] = podsOf(r, 'query');
-      const services = storeApiServices(r.env);
+      const services = queryEndpointServices(r.env);
       expect(services.length).toBeGreaterThan(0);
       for (const svc of services) {
         const workload = renderedWorkload(r, svc);

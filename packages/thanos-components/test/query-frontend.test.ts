@@ -66,10 +66,12 @@ describe('query frontend', () => {
     expect(r.objects.some((o) => o.metadata?.name === 'thanos-memcached-results')).toBe(false);
   });
 
-  it('leaves labels uncached when labelsCache is off', () => {
-    const args = qfArgs(render('queryFrontend: { labelsCache: false }\n'));
+  it('leaves labels uncached when labelsCache is off, but still retries them maxRetries times', () => {
+    const args = qfArgs(render('queryFrontend: { labelsCache: false, maxRetries: 7 }\n'));
     expect(flag(args, 'labels.response-cache-config-file')).toBeUndefined();
     expect(flag(args, 'labels.split-interval')).toBeUndefined();
+    expect(flag(args, 'labels.max-retries-per-request')).toBe('7');
+    expect(flag(args, 'query-range.max-retries-per-request')).toBe('7');
   });
 
   it('caches in the generated results memcached, found by its SRV record', () => {

@@ -102,12 +102,50 @@ describe('ruler', () => {
       expect(args.some((a) => a.startsWith('--objstore.config'))).toBe(false);
       expect(args.some((a) => a.startsWith('--tsdb.retention'))).toBe(false);
       expect(sts.spec.template.spec.volumes.some((v: { name: string }) => v.name === 'objstore')).toBe(false);
-      expect(flagValues(args, 'restore-ignored-label')).toEqual([r.env.receive.tenantLabel]);
+      expect(flagValues(args, 'restore-ignored-label')).toContain(r.env.receive.tenantLabel);
     });
 
-    it('is not a Query endpoint', () => {
+    it('ignores, when restoring alert state, every label Query returns on ALERTS_FOR_STATE that the alert lacks', () => {
+      const variants = [
+        STATELESS,
+        `${STATELESS}receive: { tenantLabel: team }\n`,
+        `${STATELESS}query: { replicaLabels: [replica] }\n`,
+        `${STATELESS}query: { replicaLabels: [prometheus_replica] }\n`,
+      ];
+      for (const yaml of variants) {
+        const r = render(yaml);
+        expect(r.problems).toEqual([]);
+        const workloads = r.objects.filter((o) => o.kind === 'StatefulSet' || o.kind === 'Deployment');
+        const argsOfName = (prefix: string) =>
+          workloads.filter((w) => w.metadata.name.startsWith(prefix)).flatMap((w) => argsOf(w));
+        const labelNames = (args: string[]) => flagValues(args, 'label').map((l) => l.split('=')[0] ?? '');
+        // What the series carry: the ruler's external labels (attached on remote-write), then what the
+        // ingestors serving them add (their external labels and the tenant label).
+        const ruler = argsOf(rulerOf(r));
+        const ingestors = argsOfName('thanos-receive-ingestor-');
+        const carried = new Set([
+          ...labelNames(ruler),
+          ...labelNames(ingestors),
+          ...flagValues(ingestors, 'receive.tenant-label-name'),
+        ]);
+        // What Query strips with deduplication on (the ruler's restore query asks for it).
+        for (const l of flagValues(argsOf(find(r, 'Deployment', 'thanos-query')), 'query.replica-label')) {
+          carried.delete(l);
+        }
+        expect(new Set(flagValues(ruler, 'restore-ignored-label')), yaml).toEqual(carried);
+        expect(carried.size).toBeGreaterThanOrEqual(3);
+      }
+    });
+
+    it('is a Query endpoint, for its Rules API (rules and alerts in Query and Grafana)', () => {
       const r = render(STATELESS);
-      expect(JSON.stringify(endpointsConfig(r.env))).not.toContain('thanos-rule');
+      const file = parse(find(r, 'ConfigMap', 'thanos-query-endpoints').data['endpoints.yaml']);
+      expect(file).toEqual(endpointsConfig(r.env));
+      expect(file.endpoints).toContainEqual({ address: 'dnssrv+_grpc._tcp.thanos-rule.thanos.svc.cluster.local' });
+      // The headless Service publishes the gRPC port the SRV name asks for.
+      const svc = find(r, 'Service', 'thanos-rule');
+      expect(svc.spec.clusterIP).toBe('None');
+      expect(svc.spec.ports).toContainEqual(expect.objectContaining({ name: 'grpc', port: 10901 }));
     });
 
     it('has a disruption budget with more than one replica only', () => {
@@ -140,6 +178,8 @@ describe('ruler', () => {
       });
       expect(sts.spec.template.spec.volumes.some((v: { emptyDir?: unknown }) => v.emptyDir)).toBe(false);
       expect(flagValues(args, 'data-dir')).toEqual(['/var/thanos/rule']);
+      // Alert state comes back from its own TSDB, whose series carry no external labels.
+      expect(flagValues(args, 'restore-ignored-label')).toEqual([]);
       expect(flagValues(args, 'objstore.config-file')).toEqual(['/etc/thanos/objstore/objstore.yml']);
       // Kept as long as the ingestors keep theirs: older blocks are the store gateway's.
       expect(flagValues(args, 'tsdb.retention')).toEqual([r.env.receive.retention]);

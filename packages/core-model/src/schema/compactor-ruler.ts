@@ -38,20 +38,29 @@ export const Compactor = Obj(
         'that still use it are not cut off. Default `48h`.',
       '48h',
     ),
-    deduplicationReplicaLabels: Type.Array(Type.String({ pattern: LABEL_NAME }), {
-      default: [],
-      description:
-        'Replica labels to deduplicate at compaction (`--deduplication.replica-label`): blocks differing only ' +
-        'by them are merged into one, irreversibly. None by default, since query deduplicates at read time.',
-    }),
-    deduplicationFunc: Type.Union([Type.Literal('penalty'), Type.Literal('exact')], {
-      default: 'penalty',
-      description:
-        'How replicas are merged when `deduplicationReplicaLabels` is set (`--deduplication.func`). `penalty` ' +
-        '(the algorithm query uses) is correct for any replicas, including rulers and Prometheus pairs that ' +
-        'sample at different instants. `exact` (the Thanos default, 1:1 sample merge) is cheaper but only ' +
-        'correct for replicas holding precisely the same samples, such as receive replication. Default `penalty`.',
-    }),
+    deduplicationReplicaLabels: Type.Optional(
+      Type.Array(Type.String({ pattern: LABEL_NAME }), {
+        description:
+          'Replica labels to deduplicate at compaction (`--deduplication.replica-label`): blocks differing only ' +
+          'by them are merged into one, irreversibly (vertical compaction). Default: `[replica]` when receive ' +
+          'runs with `replicationFactor` > 1, else none. With replication every ingestor uploads its own copy of ' +
+          'each block, told apart only by its `replica` external label, so without this the bucket, the ' +
+          "compactor's work, the store gateways' index headers and the index cache all hold `replicationFactor` " +
+          "copies forever (Thanos' compactor docs name this case). Only block external labels count: series " +
+          'labels such as the stateless ruler\'s `rule_replica` travel inside the blocks and are never merged ' +
+          'here (query deduplicates them at read time). Set `[]` to keep every copy.',
+      }),
+    ),
+    deduplicationFunc: Type.Optional(
+      Type.Union([Type.Literal('penalty'), Type.Literal('exact')], {
+        description:
+          'How replicas are merged (`--deduplication.func`). `exact` (Thanos\' default merger, no flag) is a ' +
+          'one-to-one sample merge: right for receive replicas, which hold the very same samples at the very same ' +
+          'timestamps, and cheaper. `penalty` (the algorithm query uses at read time) is needed for replicas that ' +
+          'sample at different instants, such as Prometheus HA pairs or stateful rulers uploading blocks. Default: ' +
+          '`exact` when the labels are only the ingestors\' `replica`, else `penalty`.',
+      }),
+    ),
     sharding: Type.Optional(
       Obj(
         {
@@ -83,8 +92,13 @@ export const Ruler = Obj(
       default: 'stateless',
       description:
         '`stateless`: evaluates and remote-writes results to the receive router (`--remote-write.config-file`); ' +
-        'keeps only a WAL in an emptyDir and needs no bucket access. `stateful`: keeps a TSDB on a persistent ' +
-        'volume, uploads blocks to object storage and serves StoreAPI to query. Default `stateless`.',
+        'keeps only a WAL in an emptyDir and needs no bucket access. After a restart it restores pending alerts\' ' +
+        '`for` timers from `ALERTS_FOR_STATE` read back through Query, ignoring the labels those series gained on ' +
+        "the way (the ruler's and the ingestors' external labels and the tenant label, minus Query's replica " +
+        'labels: `--restore-ignored-label`). `stateful`: keeps a TSDB on a persistent volume, uploads blocks to ' +
+        'object storage, serves StoreAPI to query and restores alert state from its own TSDB. In both modes ' +
+        "Query lists the ruler as an endpoint for its Rules API (Query's rules and alerts pages, Grafana's alert " +
+        'views). Default `stateless`.',
     }),
     replicas: Replicas(
       'Number of ruler pods. Each evaluates every rule; results carry `rule_replica` (a query replica label) ' +

@@ -118,7 +118,7 @@ export const QueryFrontend = Obj(
       description:
         'Retries of a failed request to Query: range queries (`--query-range.max-retries-per-request`), ' +
         'instant queries (`--query.max-retries-per-request`) and label/series requests ' +
-        '(`--labels.max-retries-per-request`). Default 5.',
+        '(`--labels.max-retries-per-request`, set whether or not `labelsCache` is on). Default 5.',
     }),
     logQueriesLongerThan: Type.Optional(
       Duration(
