@@ -14,6 +14,7 @@ import {
   resourcesOf,
   selectorLabels,
   standardLabels,
+  type ThanosVersion,
   type VolumeMountSpec,
   type VolumeSpec,
   type WorkloadCommon,
@@ -162,10 +163,10 @@ export function serverGracePeriodSeconds(podGraceSeconds: number): number {
 }
 
 /** The grace-period flags of a command, for a pod of this termination grace period. */
-export function gracePeriodArgs(command: ThanosCommand, podGraceSeconds: number): string[] {
+export function gracePeriodArgs(command: ThanosCommand, podGraceSeconds: number, version?: ThanosVersion): string[] {
   const grace = `${serverGracePeriodSeconds(podGraceSeconds)}s`;
   return ['http-grace-period', 'grpc-grace-period']
-    .filter((flag) => isKnownFlag(command, flag))
+    .filter((flag) => isKnownFlag(command, flag, version))
     .map((flag) => `--${flag}=${grace}`);
 }
 
@@ -206,7 +207,7 @@ export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
     '--log.format=logfmt',
     '--enable-auto-gomemlimit',
     ...p.args,
-    ...gracePeriodArgs(p.command, graceSeconds),
+    ...gracePeriodArgs(p.command, graceSeconds, env.thanos.version),
   ];
   if (p.objstore) {
     volumes.push({ name: 'objstore', secret: { secretName: names.objstoreSecret, defaultMode: 0o440 } });

@@ -47,18 +47,18 @@ export const Compactor = Obj(
           'each block, told apart only by its `replica` external label, so without this the bucket, the ' +
           "compactor's work, the store gateways' index headers and the index cache all hold `replicationFactor` " +
           "copies forever (Thanos' compactor docs name this case). Only block external labels count: series " +
-          'labels such as the stateless ruler\'s `rule_replica` travel inside the blocks and are never merged ' +
+          "labels such as the stateless ruler's `rule_replica` travel inside the blocks and are never merged " +
           'here (query deduplicates them at read time). Set `[]` to keep every copy.',
       }),
     ),
     deduplicationFunc: Type.Optional(
       Type.Union([Type.Literal('penalty'), Type.Literal('exact')], {
         description:
-          'How replicas are merged (`--deduplication.func`). `exact` (Thanos\' default merger, no flag) is a ' +
+          "How replicas are merged (`--deduplication.func`). `exact` (Thanos' default merger, no flag) is a " +
           'one-to-one sample merge: right for receive replicas, which hold the very same samples at the very same ' +
           'timestamps, and cheaper. `penalty` (the algorithm query uses at read time) is needed for replicas that ' +
           'sample at different instants, such as Prometheus HA pairs or stateful rulers uploading blocks. Default: ' +
-          '`exact` when the labels are only the ingestors\' `replica`, else `penalty`.',
+          "`exact` when the labels are only the ingestors' `replica`, else `penalty`.",
       }),
     ),
     sharding: Type.Optional(
@@ -92,7 +92,7 @@ export const Ruler = Obj(
       default: 'stateless',
       description:
         '`stateless`: evaluates and remote-writes results to the receive router (`--remote-write.config-file`); ' +
-        'keeps only a WAL in an emptyDir and needs no bucket access. After a restart it restores pending alerts\' ' +
+        "keeps only a WAL in an emptyDir and needs no bucket access. After a restart it restores pending alerts' " +
         '`for` timers from `ALERTS_FOR_STATE` read back through Query, ignoring the labels those series gained on ' +
         "the way (the ruler's and the ingestors' external labels and the tenant label, minus Query's replica " +
         'labels: `--restore-ignored-label`). `stateful`: keeps a TSDB on a persistent volume, uploads blocks to ' +
