@@ -1,11 +1,12 @@
 /** `generate`: render every environment and write clusters/ (all or nothing). */
 import { writeTrees } from '@thanos-gitops/core-model';
 import type { CommandOptions } from './args.js';
-import { DIM, type Io, paint } from './io.js';
+import { DIM, type Io, paint, printWarnings } from './io.js';
 import { targetTrees } from './targets.js';
 
 export function generate(io: Io, options: CommandOptions): number {
-  const { trees, objects } = targetTrees(options);
+  const { trees, objects, warnings } = targetTrees(options);
+  printWarnings(io, warnings);
   const changes = writeTrees(options.clustersDir, trees);
   const dim = paint(io, DIM);
   for (const c of changes) {

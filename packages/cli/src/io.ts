@@ -1,3 +1,5 @@
+import { formatProblem, type Problem } from '@thanos-gitops/core-model';
+
 /** Where the command writes, and whether it may colour what it writes. */
 export interface Io {
   out: (text: string) => void;
@@ -13,3 +15,9 @@ export const RED = 31;
 export const GREEN = 32;
 export const YELLOW = 33;
 export const DIM = 2;
+
+/** Located warnings of rendered environments, on stderr: never fatal. */
+export function printWarnings(io: Io, rendered: readonly { warnings: readonly Problem[] }[]): void {
+  const yellow = paint(io, YELLOW);
+  for (const r of rendered) for (const w of r.warnings) io.err(`${yellow('warning')} ${formatProblem(w)}\n`);
+}

@@ -18,7 +18,7 @@ import {
   sortProblems,
 } from '@thanos-gitops/core-model';
 import { annotateForDelivery, checkDelivery, type DeliveryEnvironment, deliveryTrees } from '@thanos-gitops/delivery';
-import { identity } from '@thanos-gitops/irsa';
+import { documents, identity } from '@thanos-gitops/irsa';
 import { tls } from '@thanos-gitops/mtls';
 import { assembleTree } from '@thanos-gitops/overlays';
 import { renderComponents } from '@thanos-gitops/thanos-components';
@@ -30,6 +30,8 @@ export interface RenderedEnvironment {
   environment: Environment;
   manifests: Manifest[];
   tree: EnvironmentTree;
+  /** Located warnings: printed, never fatal. */
+  warnings: readonly Problem[];
 }
 
 /** Renders every environment, or throws InvalidEnvironmentError with every problem of every file. */
@@ -58,7 +60,8 @@ export function renderEnvironments(files: readonly SourceFile[]): RenderedEnviro
       file: l.file,
       environment: l.env,
       manifests,
-      tree: assembleTree(l.env, l.file, manifests),
+      tree: assembleTree(l.env, l.file, manifests, documents(l.env, l.file)),
+      warnings: l.warnings,
     });
   }
   checkDelivery(delivery);

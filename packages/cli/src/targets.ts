@@ -11,6 +11,7 @@ import { renderDelivery, renderEnvironments } from './render.js';
  */
 export function targetTrees({ environmentsDir, clustersDir, only }: CommandOptions) {
   const rendered = renderEnvironments(environmentFiles(environmentsDir, only));
+  const warnings = rendered.map((r) => ({ warnings: r.warnings }));
   const trees: EnvironmentTree[] = rendered.map((r) => r.tree);
   if (only.length === 0) {
     const names = new Set(trees.map((t) => t.env));
@@ -27,5 +28,5 @@ export function targetTrees({ environmentsDir, clustersDir, only }: CommandOptio
     if (!objects.has(t.env))
       objects.set(t.env, [...t.files.keys()].filter((f) => !f.endsWith('kustomization.yaml')).length);
   }
-  return { trees, objects };
+  return { trees, objects, warnings };
 }

@@ -7,7 +7,15 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type EnvironmentTree, modelFor, type SourceFile, toPlain, unknownFields } from '@thanos-gitops/core-model';
+import {
+  type EnvironmentTree,
+  modelFor,
+  OWNED_INDEX,
+  type SourceFile,
+  toPlain,
+  unknownFields,
+} from '@thanos-gitops/core-model';
+import { IAM_FOLDER } from '@thanos-gitops/irsa';
 import { afterAll } from 'vitest';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { main } from '../src/main.js';
@@ -113,7 +121,53 @@ export function variantSources(): SourceFile[] {
     ],
     [['identity'], ['receive', 'retention'], ['receive', 'router'], ['receive', 'hashrings']],
   );
-  return [everything, bare];
+  const guid = (n: number) => `${String(n).repeat(8)}-0000-4000-8000-000000000000`;
+  // Cloud identities beyond IRSA: GKE and Azure Workload Identity, EKS Pod Identity with one shared role, and a
+  // self-managed S3 (MinIO) whose keys come from a user-managed Secret.
+  const gke = derivedSource('staging', 'gke', [
+    [['objectStorage'], { provider: 'gcs', bucket: 'acme-thanos-gke', prefix: 'thanos' }],
+    [['identity'], { gcp: { projectId: 'acme-observability' } }],
+    [['bucketWeb', 'enabled'], true],
+  ]);
+  const azure = derivedSource('staging', 'azure', [
+    [['objectStorage'], { provider: 'azure', storageAccount: 'acmethanos', container: 'thanos-azure' }],
+    [
+      ['identity'],
+      {
+        azure: {
+          tenantId: guid(1),
+          subscriptionId: guid(2),
+          resourceGroup: 'rg-observability',
+          oidcIssuer: 'https://westeurope.oic.prod-aks.azure.com/tenant/issuer/',
+          clientIds: { writer: guid(3), reader: guid(4), compactor: guid(5) },
+        },
+      },
+    ],
+  ]);
+  const podIdentity = derivedSource('staging', 'podid', [
+    [['identity'], { aws: { accountId: '222222222222', mode: 'podIdentity', roles: 'shared', ackRoles: true } }],
+    [['ruler', 'mode'], 'stateful'],
+    [['bucketWeb', 'enabled'], true],
+  ]);
+  const minio = derivedSource(
+    'dev',
+    'minio',
+    [
+      [
+        ['objectStorage'],
+        {
+          provider: 's3',
+          bucket: 'thanos',
+          region: 'us-east-1',
+          endpoint: 'minio.minio.svc.cluster.local:9000',
+          insecure: true,
+          credentialsSecret: { name: 'thanos-minio-credentials' },
+        },
+      ],
+    ],
+    [['identity']],
+  );
+  return [everything, bare, gke, azure, podIdentity, minio];
 }
 
 /** The shipped environments and the variants, rendered in memory. */
@@ -290,5 +344,7 @@ export function allContainers(spec: Plain): Plain[] {
 
 /** The files of a tree that hold one object each (every file but kustomization.yaml). */
 export function objectFiles(tree: EnvironmentTree): string[] {
-  return [...tree.files.keys()].filter((f) => f !== 'kustomization.yaml');
+  return [...tree.files.keys()].filter(
+    (f) => f !== 'kustomization.yaml' && f !== OWNED_INDEX && !f.startsWith(`${IAM_FOLDER}/`),
+  );
 }

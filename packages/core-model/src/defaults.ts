@@ -110,11 +110,23 @@ export function sizedWorkloads(env: Environment): [FieldPath, SizedWorkload, Wor
   ];
 }
 
+/** The regional S3 endpoint of AWS: `.amazonaws.com.cn` in the China regions. */
+export function awsS3Endpoint(region: string): string {
+  return `s3.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+}
+
 /** Fills every default that is not a constant. Mutates the freshly validated document. */
 export function applyDerivedDefaults(env: Environment): void {
   const preset = SIZE_PRESETS[env.size];
-  env.objectStorage.endpoint ??= `s3.${env.objectStorage.region}.amazonaws.com`;
-  if (env.identity) env.identity.aws.roleNamePrefix ??= `thanos-${env.name}`;
+  const storage = env.objectStorage;
+  if (storage.provider === 's3' && storage.region) storage.endpoint ??= awsS3Endpoint(storage.region);
+  const id = env.identity;
+  if (id?.aws) {
+    id.aws.roleNamePrefix ??= `thanos-${env.name}`;
+    id.aws.eksClusterName ??= env.cluster.name;
+  }
+  if (id?.gcp) id.gcp.serviceAccountPrefix ??= `thanos-${env.name}`;
+  if (id?.azure) id.azure.identityPrefix ??= `thanos-${env.name}`;
   for (const [, kind, workload] of sizedWorkloads(env)) fill(workload, preset[kind]);
   // Receive replication uploads one copy of each block per replica; merge them on the ingestors' replica label.
   const c = env.compactor;

@@ -1,4 +1,13 @@
 export {
+  type AccessClass,
+  accessClass,
+  accessClassesInUse,
+  BUCKET_ACCESS,
+  type BucketAccess,
+  bucketComponents,
+  touchesBucket,
+} from './bucket-access.js';
+export {
   type ComponentKind,
   type EnvVarSpec,
   type IdentityContribution,
@@ -11,6 +20,7 @@ export {
 } from './contributions.js';
 export {
   applyDerivedDefaults,
+  awsS3Endpoint,
   type ResourceSpec,
   resourcesOf,
   SIZE_PRESETS,
@@ -21,6 +31,7 @@ export {
 } from './defaults.js';
 export { formatDuration, parseDuration, parseTimeBound } from './duration.js';
 export { emitYaml, YAML_OPTIONS } from './emit.js';
+export { isAwsEndpoint } from './identity-rules.js';
 export { modelFor, modelKinds } from './kinds.js';
 export { closest, type LoadedEnvironment, loadEnvironments, type SourceFile, sortProblems } from './load.js';
 export {
@@ -61,6 +72,9 @@ export {
   compareTree,
   type EnvironmentTree,
   existingEnvironments,
+  OWNED_INDEX,
+  ownedIndexText,
+  ownedPaths,
   readTree,
   recoverInterrupted,
   type TreeChanges,

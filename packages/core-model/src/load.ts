@@ -27,6 +27,8 @@ export interface LoadedEnvironment {
   locate(path: FieldPath): { line: number; column: number };
   /** A sink that records problems located in this file. */
   sink(into: Problem[]): ProblemSink;
+  /** Warnings found while loading: located like problems, but not fatal. */
+  warnings: readonly Problem[];
 }
 
 let root: Record<string, unknown> | undefined;
@@ -80,9 +82,13 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
   for (const [offset, path, message] of yamlMessages(doc, pos)) add(pos(offset), path, message);
   if (problems.length > before) return undefined;
   const locate = (path: FieldPath) => locateIn(doc, path, pos);
+  const warnings: Problem[] = [];
   const sink = (into: Problem[]): ProblemSink => ({
     report(path, message) {
       into.push({ file: file.path, ...locate(path), field: fieldName(path), message });
+    },
+    warn(path, message) {
+      warnings.push({ file: file.path, ...locate(path), field: fieldName(path), message });
     },
   });
   const here = sink(problems);
@@ -118,7 +124,7 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
   applyDerivedDefaults(env);
   crossFieldRules(env, here);
   if (problems.length > before) return undefined;
-  return { file: file.path, env: deepFreeze(env), locate, sink };
+  return { file: file.path, env: deepFreeze(env), locate, sink, warnings };
 }
 
 /** What an empty document holds, in words: nothing at all, or only comments. */
@@ -229,6 +235,8 @@ function schemaMessages(errors: ErrorObject[], data: unknown): SchemaMessage[] {
   const valueErrorsAt = new Set<string>();
   for (const e of errors) {
     const path = pointerToPath(e.instancePath);
+    // `if`/`then` only says that its `then` failed, which the `required` error of that branch already names.
+    if (e.keyword === 'if') continue;
     if (e.keyword === 'additionalProperties') {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
       out.push({ path: [...path, key], message: unknownFieldMessage(key, path), atKey: true });

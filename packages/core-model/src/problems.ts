@@ -38,4 +38,6 @@ export class InvalidEnvironmentError extends Error {
 /** Collects problems located in one environment file. */
 export interface ProblemSink {
   report(path: FieldPath, message: string): void;
+  /** Something that works but is probably not what the user wants: printed, never fatal. */
+  warn?(path: FieldPath, message: string): void;
 }

@@ -1,6 +1,9 @@
 /** Rules that span several fields, checked after the schema and reported at the field they concern. */
+
+import { accessClassesInUse } from './bucket-access.js';
 import { SIZE_PRESETS, sizedWorkloads } from './defaults.js';
 import { formatDuration, parseDuration, parseTimeBound } from './duration.js';
+import { identityRules } from './identity-rules.js';
 import { names, STATEFULSET_NAME_MAX } from './names.js';
 import type { FieldPath, ProblemSink } from './problems.js';
 import { parseQuantity } from './quantity.js';
@@ -11,6 +14,7 @@ export function crossFieldRules(env: Environment, sink: ProblemSink): void {
   storeRules(env, sink);
   escapeHatchRules(env, sink);
   compactorRulerRules(env, sink);
+  identityRules(env, sink, accessClassesInUse(env));
   if (env.query.autoscaling && env.query.autoscaling.maxReplicas < env.query.replicas) {
     sink.report(
       ['query', 'autoscaling', 'maxReplicas'],

@@ -10,8 +10,18 @@ import { editorSchema } from './schema/export.js';
 
 const require = createRequire(import.meta.url);
 
-/** The options of the one ajv instance: strict schema, every error, defaults filled in. */
-export const AJV_OPTIONS = { strict: true, allErrors: true, useDefaults: true, allowUnionTypes: true } as const;
+/**
+ * The options of the one ajv instance: strict schema, every error, defaults filled in. `strictRequired` is off
+ * because `objectStorage` and `identity.aws` require fields per provider or mode (`if`/`then`), where the
+ * required fields are declared in the enclosing object, not in the `then` branch.
+ */
+export const AJV_OPTIONS = {
+  strict: true,
+  strictRequired: false,
+  allErrors: true,
+  useDefaults: true,
+  allowUnionTypes: true,
+} as const;
 
 /** The name of the precompiled validator, next to the compiled load.js. */
 export const PRECOMPILED = './environment-validator.cjs';

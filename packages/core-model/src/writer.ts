@@ -37,6 +37,29 @@ export interface TreeChanges {
   foreign: string[];
 }
 
+/**
+ * Files that cannot carry the generated header (JSON documents such as IAM policies) are owned through this index:
+ * a generated file listing them, one path a line, in the environment's folder.
+ */
+export const OWNED_INDEX = '.thanos-gitops-files';
+
+/** The index text for the headerless files of a tree. */
+export function ownedIndexText(header: string, paths: readonly string[]): string {
+  return `${header}\n# Files without a header that the generator owns (kept, changed and removed by \`generate\`):\n${[
+    ...paths,
+  ]
+    .sort()
+    .map((p) => `${p}\n`)
+    .join('')}`;
+}
+
+/** The headerless files a tree on disk owns, from its index (none if the index is missing or hand-written). */
+export function ownedPaths(files: ReadonlyMap<string, string>): Set<string> {
+  const index = files.get(OWNED_INDEX);
+  if (index === undefined || !isGenerated(index)) return new Set();
+  return new Set(index.split('\n').filter((l) => l !== '' && !l.startsWith('#')));
+}
+
 /** Every file under a directory, by relative path with '/' separators, sorted. */
 export function readTree(dir: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -65,9 +88,10 @@ export function compareTree(clustersDir: string, tree: EnvironmentTree): TreeCha
     else if (isGenerated(old)) changes.changed.push(path);
     else changes.changed.push(path); // a hand-written file at a generated path is replaced: reported as changed
   }
+  const owned = ownedPaths(current);
   for (const [path, text] of current) {
     if (tree.files.has(path)) continue;
-    if (isGenerated(text)) changes.removed.push(path);
+    if (isGenerated(text) || owned.has(path)) changes.removed.push(path);
     else changes.foreign.push(path);
   }
   return changes;

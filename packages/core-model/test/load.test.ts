@@ -138,7 +138,7 @@ describe('derived defaults', () => {
     const derived = load(`${MINIMAL}${identity}`);
     expect(derived.identity?.aws).toMatchObject({ roleNamePrefix: 'thanos-minimal', mode: 'irsa' });
     const given = load(`${MINIMAL}${identity}    roleNamePrefix: acme-thanos\n`);
-    expect(given.identity?.aws.roleNamePrefix).toBe('acme-thanos');
+    expect(given.identity?.aws?.roleNamePrefix).toBe('acme-thanos');
   });
 });
 

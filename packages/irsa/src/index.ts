@@ -1,69 +1,96 @@
 /**
- * Cloud identity without static keys, AWS IRSA first: the pods that touch the bucket run under a
- * ServiceAccount annotated with an IAM role; the object-storage config carries no credentials and lets
- * the AWS SDK pick up the web identity token the EKS webhook injects.
+ * Cloud identity without static keys. The pods that touch the bucket run under ServiceAccounts tied to a cloud
+ * role per kind of access (AWS IRSA or EKS Pod Identity, GKE Workload Identity, Azure Workload Identity); the
+ * object-storage config carries no credentials; and the documents that create the roles are written under
+ * `clusters/<env>/iam/`, outside what Kustomize applies.
  */
 import type { ComponentKind, Environment, IdentityContribution, PodIdentity } from '@thanos-gitops/core-model';
-import { yamlText } from '@thanos-gitops/core-model';
+import { awsIdentity, roleArnOf } from './aws.js';
+import { azureIdentity, clientIdOf } from './azure.js';
+import { gcpIdentity, gsaEmail } from './gcp.js';
+import { objstoreConfig, selfManagedS3 } from './objstore.js';
+import { roleKeyOf } from './roles.js';
 
-/** Components that read or write the bucket, with what they need of it. */
-export const BUCKET_ACCESS: Partial<Record<ComponentKind, 'read' | 'write'>> = {
-  'receive-ingestor': 'write',
-  'store-gateway': 'read',
-  compactor: 'write',
-  ruler: 'write',
-  'bucket-web': 'read',
-};
+export * from './aws.js';
+export * from './azure.js';
+export { documents, IAM_FOLDER } from './documents.js';
+export * from './gcp.js';
+export { objstoreConfig, selfManagedS3 } from './objstore.js';
+export * from './roles.js';
 
-/** Whether the component touches the bucket in this environment: a stateless ruler only remote-writes. */
-export function needsBucket(env: Environment, component: ComponentKind): boolean {
-  if (component === 'ruler' && env.ruler.mode === 'stateless') return false;
-  return BUCKET_ACCESS[component] !== undefined;
-}
+const NO_IDENTITY: PodIdentity = Object.freeze({
+  serviceAccountAnnotations: {},
+  podLabels: {},
+  env: [],
+}) as PodIdentity;
 
-const NO_IDENTITY: PodIdentity = { serviceAccountAnnotations: {}, podLabels: {}, env: [] };
+/** ServiceAccount annotation of IRSA. */
+export const IRSA_ROLE_ANNOTATION = 'eks.amazonaws.com/role-arn';
+export const GKE_GSA_ANNOTATION = 'iam.gke.io/gcp-service-account';
+export const AZURE_CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
+export const AZURE_TENANT_ID_ANNOTATION = 'azure.workload.identity/tenant-id';
+export const AZURE_USE_LABEL = 'azure.workload.identity/use';
 
-/** The IAM role a component assumes: `<prefix>-<component>`, per component for least privilege. */
+/** The role ARN a component's ServiceAccount carries with IRSA (none with Pod Identity or without AWS identity). */
 export function roleArn(env: Environment, component: ComponentKind): string | undefined {
-  const aws = env.identity?.aws;
-  if (!aws) return undefined;
-  const partition = env.objectStorage.region.startsWith('cn-')
-    ? 'aws-cn'
-    : env.objectStorage.region.includes('-gov-')
-      ? 'aws-us-gov'
-      : 'aws';
-  return `arn:${partition}:iam::${aws.accountId}:role/${aws.roleNamePrefix}-${component}`;
+  const key = roleKeyOf(env, component);
+  if (!key || !awsIdentity(env)) return undefined;
+  return roleArnOf(env, key);
 }
 
-/** `objstore.yml`: bucket, endpoint and region; credentials come from the pod's identity, never from here. */
-export function objstoreConfig(env: Environment): string {
-  const s = env.objectStorage;
-  const config: Record<string, unknown> = {
-    bucket: s.bucket,
-    endpoint: s.endpoint,
-    region: s.region,
-    aws_sdk_auth: true,
-  };
-  if (s.kmsKeyId) config.sse_config = { type: 'SSE-KMS', kms_key_id: s.kmsKeyId };
-  const doc: Record<string, unknown> = { type: 'S3', config };
-  if (s.prefix) doc.prefix = s.prefix;
-  return yamlText(doc);
+/** What the pods of a component carry: annotations on its ServiceAccount, labels and environment variables. */
+export function podIdentity(env: Environment, component: ComponentKind): PodIdentity {
+  const key = roleKeyOf(env, component);
+  if (!key) return NO_IDENTITY;
+  const aws = awsIdentity(env);
+  if (aws) {
+    if (aws.mode === 'podIdentity') return NO_IDENTITY;
+    return {
+      serviceAccountAnnotations: {
+        [IRSA_ROLE_ANNOTATION]: roleArnOf(env, key),
+        'eks.amazonaws.com/sts-regional-endpoints': 'true',
+      },
+      podLabels: {},
+      env: [],
+    };
+  }
+  if (gcpIdentity(env)) {
+    return { serviceAccountAnnotations: { [GKE_GSA_ANNOTATION]: gsaEmail(env, key) }, podLabels: {}, env: [] };
+  }
+  const az = azureIdentity(env);
+  if (az) {
+    return {
+      serviceAccountAnnotations: {
+        [AZURE_CLIENT_ID_ANNOTATION]: clientIdOf(env, key) ?? '',
+        [AZURE_TENANT_ID_ANNOTATION]: az.tenantId,
+      },
+      podLabels: { [AZURE_USE_LABEL]: 'true' },
+      env: [],
+    };
+  }
+  const secret = env.objectStorage.credentialsSecret;
+  if (selfManagedS3(env) && secret) {
+    const from = (key: string) => ({ secretKeyRef: { name: secret.name, key } });
+    return {
+      serviceAccountAnnotations: {},
+      podLabels: {},
+      env: [
+        { name: 'AWS_ACCESS_KEY_ID', valueFrom: from(secret.accessKeyIdKey) },
+        { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: from(secret.secretAccessKeyKey) },
+      ],
+    };
+  }
+  return NO_IDENTITY;
+}
+
+/** Whether the component touches the bucket in this environment. */
+export function needsBucket(env: Environment, component: ComponentKind): boolean {
+  return roleKeyOf(env, component) !== undefined;
 }
 
 export function identity(env: Environment): IdentityContribution {
   return {
     objstoreConfig: objstoreConfig(env),
-    forComponent(component) {
-      const arn = needsBucket(env, component) ? roleArn(env, component) : undefined;
-      if (!arn) return NO_IDENTITY;
-      return {
-        serviceAccountAnnotations: {
-          'eks.amazonaws.com/role-arn': arn,
-          'eks.amazonaws.com/sts-regional-endpoints': 'true',
-        },
-        podLabels: {},
-        env: [],
-      };
-    },
+    forComponent: (component) => podIdentity(env, component),
   };
 }

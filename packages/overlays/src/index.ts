@@ -6,9 +6,12 @@ import {
   type Environment,
   type EnvironmentTree,
   generatedHeader,
+  isGenerated,
   type Manifest,
   manifestFile,
   manifestYaml,
+  OWNED_INDEX,
+  ownedIndexText,
   yamlText,
 } from '@thanos-gitops/core-model';
 
@@ -32,12 +35,15 @@ export function kustomization(env: Environment, resources: readonly string[]): R
 
 /**
  * The file tree of `clusters/<env>/`. Throws when two objects would land in the same file, which
- * would mean two objects with the same kind and name.
+ * would mean two objects with the same kind and name. `documents` are files outside what Kustomize applies
+ * (IAM documents under `iam/`, …): written as given, not listed in `kustomization.yaml`; those without the
+ * generated header (JSON) are listed in the ownership index so that `generate` keeps owning them.
  */
 export function assembleTree(
   env: Environment,
   environmentFile: string,
   manifests: readonly Manifest[],
+  documents: ReadonlyMap<string, string> = new Map(),
 ): EnvironmentTree {
   const files = new Map<string, string>();
   for (const m of manifests) {
@@ -47,5 +53,12 @@ export function assembleTree(
   }
   const k = kustomization(env, [...files.keys()]);
   files.set(KUSTOMIZATION, `${generatedHeader(environmentFile)}\n${yamlText(k)}`);
+  const headerless: string[] = [];
+  for (const [path, text] of documents) {
+    if (files.has(path) || path === OWNED_INDEX) throw new Error(`document ${path} collides with a generated file`);
+    files.set(path, text);
+    if (!isGenerated(text)) headerless.push(path);
+  }
+  if (headerless.length > 0) files.set(OWNED_INDEX, ownedIndexText(generatedHeader(environmentFile), headerless));
   return { env: env.name, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
 }

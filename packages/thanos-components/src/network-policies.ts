@@ -6,7 +6,15 @@
  * components label their pods; it never looks at their objects. The flow graph is a pure description of who
  * talks to whom on which port, so tests can check the policies against it.
  */
-import { type Environment, type Manifest, names, PORTS } from '@thanos-gitops/core-model';
+import {
+  bucketComponents,
+  type ComponentKind,
+  type Environment,
+  isAwsEndpoint,
+  type Manifest,
+  names,
+  PORTS,
+} from '@thanos-gitops/core-model';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
@@ -112,11 +120,53 @@ export function metricsPort(role: Role): number {
   return PORTS.http;
 }
 
-/** Roles whose pods read or write the bucket (and so call AWS STS for IRSA credentials). */
+/** The NetworkPolicy role of each component that can touch the bucket. */
+const BUCKET_ROLE: Partial<Record<ComponentKind, Role>> = {
+  'receive-ingestor': 'receive-ingestor',
+  'store-gateway': 'store',
+  compactor: 'compact',
+  ruler: 'rule',
+  'bucket-web': 'bucket-web',
+};
+
+/** Roles whose pods read or write the bucket (from core-model's bucket-access table), in table order. */
 export function bucketRoles(env: Environment): Role[] {
-  const roles: Role[] = ['receive-ingestor', 'store', 'compact', 'bucket-web'];
-  if (env.ruler.mode === 'stateful') roles.push('rule');
-  return roles;
+  return bucketComponents(env).flatMap((c) => (BUCKET_ROLE[c] ? [BUCKET_ROLE[c]] : []));
+}
+
+/**
+ * Link-local credential endpoints on every node: the EKS Pod Identity Agent (its IPv4 address; the NetworkPolicies
+ * here are IPv4 like `objectStorageCIDRs`), the GKE metadata server (port 80, and 988 on older GKE versions).
+ */
+export const EKS_POD_IDENTITY_AGENT = [{ cidr: '169.254.170.23/32' }] as const;
+export const GKE_METADATA_SERVER: readonly { cidr: string; port: number }[] = [
+  { cidr: '169.254.169.254/32', port: 80 },
+  { cidr: '169.254.169.252/32', port: 988 },
+];
+
+/**
+ * Where the pods that touch the bucket connect, and on which port: the object store itself (for AWS, GCS and
+ * Azure, `objectStorageCIDRs` on 443, which also covers STS and Entra ID token exchange; for a self-managed S3,
+ * the endpoint's own address and port), plus the node-local credential endpoint of EKS Pod Identity or GKE.
+ */
+export function objectStorageDestinations(env: Environment): { peer: Peer; port: number }[] {
+  const s = env.objectStorage;
+  const cidrs = (port: number) =>
+    unique(env.networkPolicies.objectStorageCIDRs).map((cidr) => ({ peer: { cidr }, port }));
+  const out: { peer: Peer; port: number }[] = [];
+  if (s.provider === 's3' && !isAwsEndpoint(s.endpoint ?? '')) {
+    const m = /^([^:]+)(?::([0-9]+))?$/.exec(s.endpoint ?? '');
+    const host = m?.[1] ?? '';
+    const port = m?.[2] ? Number(m[2]) : s.insecure ? 80 : HTTPS_PORT;
+    const peer = hostPeer(env, host);
+    if ('cidr' in peer && peer.cidr === '0.0.0.0/0') out.push(...cidrs(port));
+    else out.push({ peer, port });
+  } else out.push(...cidrs(HTTPS_PORT));
+  if (s.provider === 's3' && env.identity?.aws?.mode === 'podIdentity') {
+    for (const peer of EKS_POD_IDENTITY_AGENT) out.push({ peer: { cidr: peer.cidr }, port: 80 });
+  }
+  if (s.provider === 'gcs') for (const d of GKE_METADATA_SERVER) out.push({ peer: { cidr: d.cidr }, port: d.port });
+  return out;
 }
 
 /**
@@ -204,9 +254,9 @@ export function flowGraph(env: Environment): Flow[] {
   if (env.ruler.mode === 'stateless') add(role('rule'), role('receive-router'), PORTS.remoteWrite, 'remote-write');
   for (const { peer, port } of uniquePeers(alertmanagerPeers(env))) add(role('rule'), peer, port, 'alertmanager');
 
-  // Object storage (and STS, on the same addresses and port).
+  // Object storage (and the credential endpoints of the pods' cloud identity).
   for (const r of bucketRoles(env)) {
-    for (const cidr of unique(np.objectStorageCIDRs)) add(role(r), { cidr }, HTTPS_PORT, 'object-storage');
+    for (const d of objectStorageDestinations(env)) add(role(r), d.peer, d.port, 'object-storage');
   }
 
   // Users: the query entry point and the bucket UI.

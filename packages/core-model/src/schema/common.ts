@@ -25,6 +25,25 @@ export const OIDC_PROVIDER = '^[a-z0-9.-]+(/[A-Za-z0-9._-]+)*$';
 export const IAM_ROLE_PREFIX = '^[A-Za-z0-9+=,.@_-]{1,40}$';
 /** A host name with an optional port (`s3.eu-west-1.amazonaws.com:443`). */
 export const HOST_PORT = '^[a-z0-9.-]+(:[0-9]+)?$';
+/** A Google Cloud project id: 6-30 lower-case letters, digits and hyphens, starting with a letter. */
+export const GCP_PROJECT_ID = '^[a-z][a-z0-9-]{4,28}[a-z0-9]$';
+/** A prefix of Google service account ids (the whole id is 6-30 characters). */
+export const GCP_SA_PREFIX = '^[a-z][a-z0-9-]{0,18}[a-z0-9]$';
+/** A GUID, as Azure writes tenant, subscription and client ids. */
+export const AZURE_GUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+/** An Azure storage account name: 3-24 lower-case letters and digits. */
+export const AZURE_STORAGE_ACCOUNT = '^[a-z0-9]{3,24}$';
+/** An Azure blob container name: 3-63 lower-case letters, digits and single hyphens. */
+export const AZURE_CONTAINER = '^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$';
+/** An Azure resource group name. */
+export const AZURE_RESOURCE_GROUP = '^[-\\w._()]{1,89}[-\\w_()]$';
+/** A KMS key: key id (UUID or multi-Region `mrk-…`), key ARN, alias name (`alias/…`) or alias ARN. */
+export const KMS_KEY =
+  '^(arn:aws(-cn|-us-gov)?:kms:[a-z]{2}(-gov)?-[a-z]+-[0-9]:[0-9]{12}:(key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias/[A-Za-z0-9/_-]+)|alias/[A-Za-z0-9/_-]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$';
+/** A key of a Secret or ConfigMap. */
+export const DATA_KEY = '^[-._a-zA-Z0-9]+$';
+/** An https:// URL. */
+export const HTTPS_URL = '^https://[^\\s]+$';
 /** A key prefix inside a bucket. */
 export const OBJECT_PREFIX = '^[A-Za-z0-9._/-]+$';
 /** A container image repository without tag (`quay.io/thanos/thanos`). */

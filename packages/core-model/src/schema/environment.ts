@@ -4,21 +4,14 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import {
-  AWS_ACCOUNT_ID,
-  AWS_REGION,
   DNS_LABEL,
   DNS_SUBDOMAIN,
   DnsLabel,
-  HOST_PORT,
-  IAM_ROLE_PREFIX,
   IMAGE_DIGEST,
   IMAGE_REPOSITORY,
   IPV4_CIDR,
   KUBERNETES_KIND,
-  OBJECT_PREFIX,
   Obj,
-  OIDC_PROVIDER,
-  S3_BUCKET,
   StringMap,
 } from './common.js';
 import { BucketWeb, Compactor, Ruler } from './compactor-ruler.js';
@@ -26,6 +19,7 @@ import { Delivery } from './delivery.js';
 import { Tracing } from './observability.js';
 import { Query, QueryFrontend } from './query.js';
 import { Receive } from './receive.js';
+import { Identity, ObjectStorage } from './storage.js';
 import { StoreGateway } from './store-gateway.js';
 
 /**
@@ -37,6 +31,8 @@ export const SUPPORTED_THANOS_VERSIONS = ['v0.42.4', 'v0.41.0'] as const;
 export type ThanosVersion = (typeof SUPPORTED_THANOS_VERSIONS)[number];
 /** The release an environment runs when `thanos.version` is not set. */
 export const DEFAULT_THANOS_VERSION: ThanosVersion = 'v0.42.4';
+
+export { Identity, ObjectStorage };
 
 export const Cluster = Obj(
   {
@@ -75,56 +71,6 @@ export const Thanos = Obj(
     ),
   },
   'Which Thanos to run.',
-);
-
-export const ObjectStorage = Obj(
-  {
-    provider: Type.Literal('s3', { description: 'Object storage provider. Only `s3` for now.' }),
-    bucket: Type.String({
-      pattern: S3_BUCKET,
-      description: 'Bucket name (S3 naming rules: 3-63 lower-case letters, digits, dots and hyphens).',
-    }),
-    region: Type.String({ pattern: AWS_REGION, description: 'AWS region, e.g. `eu-west-1`.' }),
-    endpoint: Type.Optional(
-      Type.String({
-        pattern: HOST_PORT,
-        description: 'S3 endpoint host. Default `s3.<region>.amazonaws.com`.',
-      }),
-    ),
-    prefix: Type.Optional(
-      Type.String({ pattern: OBJECT_PREFIX, description: 'Key prefix inside the bucket; none by default.' }),
-    ),
-    kmsKeyId: Type.Optional(
-      Type.String({ minLength: 1, description: 'Encrypt objects with this KMS key (SSE-KMS); SSE-S3 otherwise.' }),
-    ),
-  },
-  'Where blocks are stored. No access keys: pods get credentials from their cloud identity (see `identity`).',
-);
-
-export const Identity = Obj(
-  {
-    aws: Obj(
-      {
-        accountId: Type.String({ pattern: AWS_ACCOUNT_ID, description: 'AWS account id (12 digits).' }),
-        oidcProvider: Type.String({
-          pattern: OIDC_PROVIDER,
-          description: 'OIDC provider of the EKS cluster, without `https://`.',
-        }),
-        mode: Type.Literal('irsa', {
-          default: 'irsa',
-          description: 'How pods get AWS credentials: `irsa` (IAM Roles for Service Accounts).',
-        }),
-        roleNamePrefix: Type.Optional(
-          Type.String({
-            pattern: IAM_ROLE_PREFIX,
-            description: 'Prefix of the IAM role names. Default `thanos-<env>`.',
-          }),
-        ),
-      },
-      'AWS identity of the pods that read or write the bucket.',
-    ),
-  },
-  'Cloud identity without static keys.',
 );
 
 export const Monitoring = Obj(

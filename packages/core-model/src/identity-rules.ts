@@ -1,0 +1,160 @@
+/**
+ * Rules of `objectStorage` and `identity`: the identity matches the provider, a self-managed S3 names its
+ * credentials Secret, and no static credential is written anywhere in an environment file.
+ */
+import type { AccessClass } from './bucket-access.js';
+import type { FieldPath, ProblemSink } from './problems.js';
+import type { Environment } from './schema/environment.js';
+
+/** True for the endpoints of Amazon S3 (regional, dual-stack, FIPS, VPC endpoints, China). */
+export function isAwsEndpoint(endpoint: string): boolean {
+  const host = endpoint.replace(/:[0-9]+$/, '');
+  return /(^|\.)amazonaws\.com(\.cn)?$/.test(host);
+}
+
+const S3_ONLY = ['region', 'endpoint', 'credentialsSecret', 'kmsKeyId'] as const;
+const AZURE_ONLY = ['storageAccount', 'container'] as const;
+
+export function identityRules(env: Environment, sink: ProblemSink, classesInUse: readonly AccessClass[]): void {
+  const s = env.objectStorage;
+  const id = env.identity ?? {};
+  const at = (...p: (string | number)[]): FieldPath => ['objectStorage', ...p];
+  const given = Object.keys(id).filter((k) => (id as Record<string, unknown>)[k] !== undefined);
+  if (given.length > 1) {
+    sink.report(['identity', given[1] ?? ''], `only one cloud identity may be given (found ${given.join(' and ')})`);
+  }
+  const onlyWith = (fields: readonly string[], provider: string) => {
+    for (const f of fields) {
+      if ((s as Record<string, unknown>)[f] !== undefined)
+        sink.report(at(f), `is only used with provider ${provider} (found provider ${s.provider})`);
+    }
+  };
+  const wrongIdentity = (kind: 'aws' | 'gcp' | 'azure', why: string) => {
+    if (id[kind]) sink.report(['identity', kind], why);
+  };
+  if (s.insecure && s.provider !== 's3')
+    sink.report(at('insecure'), `is only used with provider s3 (found provider ${s.provider})`);
+
+  if (s.provider === 's3') {
+    onlyWith(AZURE_ONLY, 'azure');
+    const endpoint = s.endpoint ?? '';
+    wrongIdentity('gcp', 'GKE Workload Identity gives access to Google Cloud Storage: use provider gcs');
+    wrongIdentity('azure', 'Azure Workload Identity gives access to Azure Blob Storage: use provider azure');
+    if (isAwsEndpoint(endpoint)) {
+      if (s.insecure) sink.report(at('insecure'), `must be false for an AWS endpoint (${endpoint}): AWS serves HTTPS`);
+      if (s.credentialsSecret) {
+        sink.report(
+          at('credentialsSecret'),
+          'is for self-managed S3 (MinIO, Ceph); on AWS give the pods an IAM role with identity.aws (IRSA or ' +
+            'EKS Pod Identity) instead of long-lived access keys',
+        );
+      }
+    } else {
+      if (id.aws) {
+        sink.report(
+          ['identity', 'aws'],
+          `IAM roles give access to Amazon S3, but objectStorage.endpoint (${endpoint}) is not an AWS endpoint: ` +
+            'for a self-managed store name its keys in objectStorage.credentialsSecret',
+        );
+      }
+      if (!s.credentialsSecret) {
+        sink.warn?.(
+          at('endpoint'),
+          `${endpoint} is not an AWS endpoint and no objectStorage.credentialsSecret is named: the pods will find ` +
+            'no credentials unless the store allows anonymous access',
+        );
+      }
+    }
+  } else if (s.provider === 'gcs') {
+    onlyWith([...S3_ONLY, ...AZURE_ONLY], 's3 or azure');
+    wrongIdentity('aws', 'IAM roles give access to Amazon S3: use provider s3');
+    wrongIdentity('azure', 'Azure Workload Identity gives access to Azure Blob Storage: use provider azure');
+    if (!id.gcp) {
+      sink.report(
+        ['objectStorage', 'provider'],
+        'gcs needs identity.gcp (GKE Workload Identity): the generator writes no service account key',
+      );
+    }
+  } else {
+    onlyWith(S3_ONLY, 's3');
+    if (s.bucket !== undefined) sink.report(at('bucket'), 'is not used with provider azure: name the container');
+    wrongIdentity('aws', 'IAM roles give access to Amazon S3: use provider s3');
+    wrongIdentity('gcp', 'GKE Workload Identity gives access to Google Cloud Storage: use provider gcs');
+    const az = id.azure;
+    if (!az) {
+      sink.report(
+        ['objectStorage', 'provider'],
+        'azure needs identity.azure (Azure Workload Identity): the generator writes no storage account key',
+      );
+    } else {
+      const ids = az.clientIds ?? {};
+      const needed: string[] = az.roles === 'shared' ? ['shared'] : [...classesInUse];
+      for (const key of needed) {
+        if (!(ids as Record<string, string | undefined>)[key]) {
+          sink.report(
+            ['identity', 'azure', 'clientIds', key],
+            `is required: the client id of the managed identity "${az.identityPrefix}-${key === 'shared' ? 'objstore' : key}" ` +
+              '(a GUID, from `az identity show --query clientId`; create the identity first, see clusters/<env>/iam/azure/)',
+          );
+        }
+      }
+      for (const key of Object.keys(ids)) {
+        if (!needed.includes(key))
+          sink.report(['identity', 'azure', 'clientIds', key], `is not used with roles ${az.roles}`);
+      }
+    }
+  }
+  staticCredentialRule(env, sink);
+}
+
+/** Shapes of static credentials. A match anywhere in an environment file is an error: the file is committed. */
+const CREDENTIAL_VALUES: readonly [RegExp, string][] = [
+  [/\b(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/, 'an AWS access key id'],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'],
+  [/(^|[^A-Za-z0-9+/])[A-Za-z0-9+/]{86}==/, 'an Azure storage account key'],
+  [/AccountKey=|SharedAccessSignature=|[?&]sig=[A-Za-z0-9%]{20,}/, 'an Azure connection string or SAS token'],
+];
+
+/** Field names that carry a static credential in objstore configs, SDK settings and env vars. */
+const CREDENTIAL_NAMES =
+  /(^|[^a-z])(access_?key(_id)?|secret_?(access_?)?key|session_?token|storage_?account_?key|client_?secret|private_?key(_id)?|aws_secret_access_key|aws_access_key_id|aws_session_token|storage_connection_string)\s*([:=]|$)/i;
+
+function staticCredentialRule(env: Environment, sink: ProblemSink): void {
+  const hint =
+    'keys never go into environment files, which are committed: use identity (IRSA, EKS Pod Identity, GKE or Azure ' +
+    'Workload Identity), or objectStorage.credentialsSecret naming a Secret you manage for a self-managed S3';
+  const walk = (value: unknown, path: FieldPath) => {
+    if (typeof value === 'string') {
+      for (const [re, what] of CREDENTIAL_VALUES) {
+        if (re.test(value)) {
+          sink.report(path, `holds what looks like ${what}: ${hint}`);
+          return;
+        }
+      }
+      // Keys written inside free text: a patch or a flag that embeds an objstore config.
+      for (const line of value.split('\n')) {
+        const m = CREDENTIAL_NAMES.exec(line.replace(/^[\s"'{,-]+/, ''));
+        if (m && /[:=]/.test(line) && !isReference(line)) {
+          sink.report(path, `sets ${m[2]}, a static credential: ${hint}`);
+          return;
+        }
+      }
+    } else if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) walk(v, [...path, i]);
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (CREDENTIAL_NAMES.test(k)) {
+          sink.report([...path, k], `is a static credential field: ${hint}`);
+          continue;
+        }
+        walk(v, [...path, k]);
+      }
+    }
+  };
+  walk(env, []);
+}
+
+/** A line that names where a credential comes from (`secretKeyRef`, `valueFrom`), not the credential itself. */
+function isReference(line: string): boolean {
+  return /secretKeyRef|valueFrom|secretName|_FILE\b|_file\b/.test(line);
+}

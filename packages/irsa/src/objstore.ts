@@ -1,0 +1,39 @@
+/**
+ * `objstore.yml` per provider, with only fields the pinned Thanos release documents and never a credential:
+ * the pods' identity (or, for a self-managed S3, environment variables from a Secret) supplies those.
+ */
+import { type Environment, isAwsEndpoint, yamlText } from '@thanos-gitops/core-model';
+
+/** Whether the bucket is on a self-managed S3 (MinIO, Ceph RGW) rather than on AWS. */
+export function selfManagedS3(env: Environment): boolean {
+  return env.objectStorage.provider === 's3' && !isAwsEndpoint(env.objectStorage.endpoint ?? '');
+}
+
+function s3Config(env: Environment): Record<string, unknown> {
+  const s = env.objectStorage;
+  const config: Record<string, unknown> = { bucket: s.bucket, endpoint: s.endpoint, region: s.region };
+  // IRSA: the AWS SDK chain reads the web identity token. EKS Pod Identity fails with `aws_sdk_auth` (see
+  // ../shared/reference/thanos/v0.42.4/storage-s3-auth-notes.md): left unset, the minio-go chain takes the
+  // container credentials the Pod Identity webhook injects. A self-managed store gets AWS_ACCESS_KEY_ID and
+  // AWS_SECRET_ACCESS_KEY from the user's Secret, which the same chain reads first.
+  if (!selfManagedS3(env) && env.identity?.aws?.mode !== 'podIdentity') config.aws_sdk_auth = true;
+  if (s.insecure) config.insecure = true;
+  if (s.kmsKeyId) config.sse_config = { type: 'SSE-KMS', kms_key_id: s.kmsKeyId };
+  return config;
+}
+
+/** `objstore.yml`: where the bucket is; credentials come from the pod's identity, never from here. */
+export function objstoreConfig(env: Environment): string {
+  const s = env.objectStorage;
+  let doc: Record<string, unknown>;
+  if (s.provider === 'gcs') doc = { type: 'GCS', config: { bucket: s.bucket } };
+  else if (s.provider === 'azure') {
+    // Container creation needs more than the data roles the identities get: the container is created beforehand.
+    doc = {
+      type: 'AZURE',
+      config: { storage_account: s.storageAccount, container: s.container, storage_create_container: false },
+    };
+  } else doc = { type: 'S3', config: s3Config(env) };
+  if (s.prefix) doc.prefix = s.prefix;
+  return yamlText(doc);
+}

@@ -1,0 +1,96 @@
+/**
+ * The cloud roles of an environment, from the bucket-access table of core-model: one role per kind of access
+ * (`writer`, `reader`, `compactor`), or one `shared` role, each with the ServiceAccounts that assume it.
+ */
+import {
+  type AccessClass,
+  BUCKET_ACCESS,
+  type BucketAccess,
+  bucketComponents,
+  type ComponentKind,
+  accessClass as classOf,
+  type Environment,
+  names,
+} from '@thanos-gitops/core-model';
+
+export type RoleKey = AccessClass | 'shared';
+
+export interface CloudRole {
+  /** `writer`, `reader`, `compactor`, or `shared` with `roles: shared`. */
+  key: RoleKey;
+  /** The components whose pods assume it, in table order. */
+  components: ComponentKind[];
+  /** The union of their access. */
+  access: BucketAccess;
+  /** Their ServiceAccounts (namespace is the environment's), sorted. */
+  serviceAccounts: string[];
+}
+
+/** The suffix of a role's name: `<prefix>-<suffix>`. */
+export function roleSuffix(key: RoleKey): string {
+  return key === 'shared' ? 'objstore' : key;
+}
+
+/** The ServiceAccount of a component that touches the bucket: every pod of the component runs under it. */
+export function serviceAccountOf(component: ComponentKind): string {
+  switch (component) {
+    case 'receive-ingestor':
+      return names.ingestorApp;
+    case 'store-gateway':
+      return names.storeApp;
+    case 'compactor':
+      return names.compactorApp;
+    case 'ruler':
+      return names.ruler;
+    case 'bucket-web':
+      return names.bucketWeb;
+    case 'receive-router':
+      return names.router;
+    case 'query':
+      return names.query;
+    case 'query-frontend':
+      return names.queryFrontend;
+  }
+}
+
+/** How the roles are split: per kind of access unless the environment's identity asks for one shared role. */
+export function roleSplit(env: Environment): 'perAccess' | 'shared' {
+  const id = env.identity;
+  return id?.aws?.roles ?? id?.gcp?.roles ?? id?.azure?.roles ?? 'perAccess';
+}
+
+/** The role a component assumes, or undefined when it does not touch the bucket in this environment. */
+export function roleKeyOf(env: Environment, component: ComponentKind): RoleKey | undefined {
+  if (!bucketComponents(env).includes(component)) return undefined;
+  if (roleSplit(env) === 'shared') return 'shared';
+  return classOf(BUCKET_ACCESS[component] as BucketAccess);
+}
+
+/** Every role the environment needs, in the order writer, reader, compactor (or the one shared role). */
+export function cloudRoles(env: Environment): CloudRole[] {
+  const byKey = new Map<RoleKey, CloudRole>();
+  for (const component of bucketComponents(env)) {
+    const key = roleKeyOf(env, component) as RoleKey;
+    const access = BUCKET_ACCESS[component] as BucketAccess;
+    const role = byKey.get(key) ?? {
+      key,
+      components: [],
+      access: { read: false, write: false, delete: false },
+      serviceAccounts: [],
+    };
+    role.components.push(component);
+    role.access = {
+      read: role.access.read || access.read,
+      write: role.access.write || access.write,
+      delete: role.access.delete || access.delete,
+    };
+    const sa = serviceAccountOf(component);
+    if (!role.serviceAccounts.includes(sa)) role.serviceAccounts = [...role.serviceAccounts, sa].sort();
+    byKey.set(key, role);
+  }
+  const order: RoleKey[] = ['writer', 'reader', 'compactor', 'shared'];
+  return order.flatMap((k) => {
+    const r = byKey.get(k);
+    return r ? [r] : [];
+  });
+}
