@@ -22,7 +22,8 @@ import { cliIn, objectFiles, type Workspace, workspace } from './helpers.js';
 
 /** Every file of every environment under a clusters folder, by `<env>/<path>`. */
 function snapshot(clusters: string): Map<string, string> {
-  return new Map([...readTree(clusters)].filter(([path]) => !path.startsWith('.')));
+  // Leaves out the writer's hidden working folders (`.<env>.next-<pid>`), not the generated ownership index.
+  return new Map([...readTree(clusters)].filter(([path]) => !/^\.[^/]*\.(next|prev)-[0-9]+\//.test(path)));
 }
 
 /** Edits environments/<env>.yaml of a workspace, keeping its comments and layout. */
