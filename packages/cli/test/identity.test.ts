@@ -254,7 +254,7 @@ describe.each(rendered.map((r) => [r.env, r] as const))('%s', (name, r) => {
         const identity = /azurerm_user_assigned_identity\.([^.]+)\.id/.exec(cred?.user_assigned_identity_id)?.[1] ?? '';
         const key = String(tf.azurerm_user_assigned_identity[identity].name).replace(/^.*-/, '');
         expect(sa.metadata.annotations[AZURE_CLIENT_ID_ANNOTATION]).toBe(
-          (az?.clientIds as Record<string, string>)[key === 'objstore' ? 'shared' : key],
+          ((az?.clientIds ?? {}) as Record<string, string>)[key === 'objstore' ? 'shared' : key],
         );
       }
       for (const c of credentials) {
