@@ -5,7 +5,7 @@
  * validate against the checked-in schema derived from the ACK CRD and build with kustomize; nothing under `iam/`
  * is part of the Kustomize base.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Environment, loadEnvironments } from '@thanos-gitops/core-model';
 import {
@@ -20,6 +20,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RenderedEnvironment } from '../src/render.js';
 import {
+  cli,
   findKustomize,
   kustomizeBuild,
   type Plain,
@@ -328,5 +329,43 @@ describe('ACK Role objects', () => {
     expect(validateAckRole({ ...good, spec: { ...good.spec, name: 'has space' } })).toBe(false);
     expect(validateAckRole({ ...good, spec: { ...good.spec, maxSessionDuration: 60 } })).toBe(false);
     expect(validateAckRole({ ...good, spec: { ...good.spec, inlinePolicy: '{}' } })).toBe(false);
+  });
+});
+
+describe('a self-managed S3 without a credentials Secret', () => {
+  it('is a warning at the endpoint, not an error', async () => {
+    const dir = tempDir('minio-warning-');
+    mkdirSync(join(dir, 'environments'));
+    const text = [
+      'name: lab',
+      'cluster: { name: kind }',
+      'objectStorage:',
+      '  provider: s3',
+      '  bucket: thanos',
+      '  region: us-east-1',
+      '  endpoint: minio.minio.svc:9000',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'environments', 'lab.yaml'), text);
+    const run = await cli([
+      'validate',
+      '--environments',
+      join(dir, 'environments'),
+      '--clusters',
+      join(dir, 'clusters'),
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.err).toMatch(
+      /^warning .*lab\.yaml:7:13 objectStorage\.endpoint: minio\.minio\.svc:9000 is not an AWS endpoint and no objectStorage\.credentialsSecret is named/m,
+    );
+    writeFileSync(
+      join(dir, 'environments', 'lab.yaml'),
+      text.replace(
+        'endpoint: minio.minio.svc:9000',
+        'endpoint: minio.minio.svc:9000\n  credentialsSecret: { name: creds }',
+      ),
+    );
+    const quiet = await cli(['validate', '--environments', join(dir, 'environments')]);
+    expect(quiet).toMatchObject({ code: 0, err: '' });
   });
 });

@@ -618,3 +618,60 @@ describe('alertmanagerPeers', () => {
     ]);
   });
 });
+
+describe('object-storage egress follows the store and the cloud identity', () => {
+  /** Renders an environment with its own objectStorage and identity (YAML flow mappings). */
+  function renderStorage(storage: string, identity = ''): Rendered {
+    const text = `name: test\ncluster: { name: c }\nobjectStorage: ${storage}\n${identity ? `identity: ${identity}\n` : ''}`;
+    const [loaded] = loadEnvironments([{ path: 'environments/test.yaml', text }]);
+    if (!loaded) throw new Error('no environment');
+    const manifests = renderComponents({
+      env: loaded.env,
+      file: 'environments/test.yaml',
+      ...STAND_IN,
+      report: () => {},
+    });
+    return fromObjects(loaded.env, manifests);
+  }
+  const MINIO = (endpoint: string, extra = '') =>
+    `{ provider: s3, bucket: thanos, region: us-east-1, endpoint: "${endpoint}", credentialsSecret: { name: creds }${extra} }`;
+
+  it('reaches an in-cluster MinIO on its port in its namespace, and nothing else on the way', () => {
+    const r = renderStorage(MINIO('minio.minio.svc.cluster.local:9000', ', insecure: true'));
+    const minio = { namespace: 'minio', labels: { app: 'minio' } };
+    for (const role of ['store', 'compact', 'receive-ingestor'] as const) {
+      const pod = podsOf(r, role)[0]!;
+      expect(allowed(r.policies, pod, minio, 9000), role).toBe(true);
+      expect(allowed(r.policies, pod, minio, 443), role).toBe(false);
+      expect(allowed(r.policies, pod, { ip: '52.218.1.10' }, 443), role).toBe(false);
+    }
+    expect(allowed(r.policies, podsOf(r, 'query')[0]!, minio, 9000)).toBe(false);
+  });
+
+  it('reaches a MinIO by address on its port, or on 80 when insecure without a port', () => {
+    const byIp = renderStorage(MINIO('10.1.2.3:9000'));
+    const store = podsOf(byIp, 'store')[0]!;
+    expect(allowed(byIp.policies, store, { ip: '10.1.2.3' }, 9000)).toBe(true);
+    expect(allowed(byIp.policies, store, { ip: '10.1.2.4' }, 9000)).toBe(false);
+    const plain = renderStorage(MINIO('minio.example.com', ', insecure: true'));
+    expect(allowed(plain.policies, podsOf(plain, 'store')[0]!, { ip: '198.51.100.7' }, 80)).toBe(true);
+    expect(allowed(plain.policies, podsOf(plain, 'store')[0]!, { ip: '198.51.100.7' }, 443)).toBe(false);
+  });
+
+  it('lets the pods reach the EKS Pod Identity Agent with Pod Identity only', () => {
+    const aws = '{ provider: s3, bucket: thanos-b, region: eu-west-1 }';
+    const pod = renderStorage(aws, '{ aws: { accountId: "123456789012", mode: podIdentity } }');
+    const irsa = renderStorage(aws, '{ aws: { accountId: "123456789012", oidcProvider: oidc.example.com/id/X } }');
+    const agent = { ip: '169.254.170.23' };
+    expect(allowed(pod.policies, podsOf(pod, 'compact')[0]!, agent, 80)).toBe(true);
+    expect(allowed(pod.policies, podsOf(pod, 'query')[0]!, agent, 80)).toBe(false);
+    expect(allowed(irsa.policies, podsOf(irsa, 'compact')[0]!, agent, 80)).toBe(false);
+  });
+
+  it('lets the pods that touch a GCS bucket reach the GKE metadata server', () => {
+    const r = renderStorage('{ provider: gcs, bucket: thanos-b }', '{ gcp: { projectId: acme-obs-1 } }');
+    expect(allowed(r.policies, podsOf(r, 'store')[0]!, { ip: '169.254.169.254' }, 80)).toBe(true);
+    expect(allowed(r.policies, podsOf(r, 'store')[0]!, { ip: '142.250.1.1' }, 443)).toBe(true);
+    expect(allowed(r.policies, podsOf(r, 'query')[0]!, { ip: '169.254.169.254' }, 80)).toBe(false);
+  });
+});
