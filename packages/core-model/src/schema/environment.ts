@@ -113,8 +113,12 @@ export const NetworkPolicies = Obj(
       description:
         'Destinations allowed for object-storage egress (HTTPS, port 443) of the pods that touch the bucket ' +
         '(ingestors, store gateway, compactor, stateful ruler, bucket web). The same rule lets them reach AWS STS, ' +
-        'which IRSA calls for credentials (also HTTPS). Default any address, since S3 has no fixed ranges; when you ' +
-        'narrow it to VPC endpoint ranges, include both the S3 and the STS endpoint.',
+        'which IRSA calls for credentials, and Google or Microsoft token endpoints (also HTTPS). Default any ' +
+        'address, since S3 has no fixed ranges; when you narrow it to VPC endpoint ranges, include both the S3 and ' +
+        'the STS endpoint. A self-managed S3 `endpoint` is reached on its own port: in its namespace when it is a ' +
+        'Service of the cluster, at its address when it is an IPv4 address, else at these ranges. With EKS Pod ' +
+        'Identity the pods may also reach the Pod Identity Agent (169.254.170.23:80), with GCS the GKE metadata ' +
+        'server (169.254.169.254:80, 169.254.169.252:988).',
     }),
     remoteWriteCIDRs: Type.Array(Type.String({ pattern: IPV4_CIDR }), {
       default: [],
