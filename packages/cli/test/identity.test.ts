@@ -135,6 +135,27 @@ describe.each(rendered.map((r) => [r.env, r] as const))('%s', (name, r) => {
     }
   });
 
+  it('writes Terraform JSON whose every reference names a resource or data source of the same file', () => {
+    const tfFiles = files.filter(([p]) => p.endsWith('.tf.json'));
+    expect(tfFiles.length).toBe(env.identity ? 1 : 0);
+    for (const [path, text] of tfFiles) {
+      const tf = JSON.parse(text);
+      const defined = new Set<string>();
+      for (const [type, byName] of Object.entries<Plain>(tf.resource ?? {}))
+        for (const name of Object.keys(byName)) defined.add(`${type}.${name}`);
+      for (const [type, byName] of Object.entries<Plain>(tf.data ?? {}))
+        for (const name of Object.keys(byName)) defined.add(`data.${type}.${name}`);
+      const refs = [...text.matchAll(/\$\{([a-z0-9_.]+)\}/g)].map((m) => (m[1] ?? '').split('.'));
+      expect(refs.length, path).toBeGreaterThan(0);
+      for (const ref of refs) {
+        const target = ref[0] === 'data' ? ref.slice(0, 3).join('.') : ref.slice(0, 2).join('.');
+        expect(defined, `${ref.join('.')} in ${path}`).toContain(target);
+      }
+      for (const name of [...defined].map((d) => d.split('.').at(-1) ?? ''))
+        expect(name, path).toMatch(/^[A-Za-z_][A-Za-z0-9_-]*$/);
+    }
+  });
+
   it.runIf(env.identity?.aws?.mode === 'irsa')(
     'IRSA: each annotated ServiceAccount is exactly one subject of its role, and each subject is a generated ServiceAccount of that role',
     () => {
