@@ -16,6 +16,7 @@ import {
   type Problem,
   type SourceFile,
   sortProblems,
+  toPlain,
 } from '@thanos-gitops/core-model';
 import { annotateForDelivery, checkDelivery, type DeliveryEnvironment, deliveryTrees } from '@thanos-gitops/delivery';
 import { documents, identity } from '@thanos-gitops/irsa';
@@ -51,7 +52,9 @@ export function renderEnvironments(files: readonly SourceFile[]): RenderedEnviro
       report: (path, message) => sink.report(path, message),
     });
     annotateForDelivery(l.env, manifests);
-    const invalid = manifests.flatMap((m) => objectProblems(m.object));
+    // Each object is converted to plain data once, for its checks and for its YAML.
+    const plain = manifests.map((m) => toPlain(m.object));
+    const invalid = manifests.flatMap((m, i) => objectProblems(m.object, plain[i]));
     if (invalid.length > 0) {
       throw new Error(`generated objects failed validation (a bug in thanos-gitops):\n  ${invalid.join('\n  ')}`);
     }
@@ -60,7 +63,7 @@ export function renderEnvironments(files: readonly SourceFile[]): RenderedEnviro
       file: l.file,
       environment: l.env,
       manifests,
-      tree: assembleTree(l.env, l.file, manifests, documents(l.env, l.file)),
+      tree: assembleTree(l.env, l.file, manifests, documents(l.env, l.file), plain),
       warnings: l.warnings,
     });
   }

@@ -54,6 +54,6 @@ export function yamlText(data: unknown): string {
 }
 
 /** A Kubernetes object as a generated YAML file. */
-export function manifestYaml(obj: unknown, environmentFile: string): string {
-  return `${generatedHeader(environmentFile)}\n${yamlText(conventionalOrder(toPlain(obj)))}`;
+export function manifestYaml(obj: unknown, environmentFile: string, plain = toPlain(obj)): string {
+  return `${generatedHeader(environmentFile)}\n${yamlText(conventionalOrder(plain))}`;
 }

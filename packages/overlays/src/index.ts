@@ -44,12 +44,14 @@ export function assembleTree(
   environmentFile: string,
   manifests: readonly Manifest[],
   documents: ReadonlyMap<string, string> = new Map(),
+  /** The objects as plain data (`toPlain`), when the caller has them already: each object is converted once. */
+  plain?: readonly Record<string, unknown>[],
 ): EnvironmentTree {
   const files = new Map<string, string>();
-  for (const m of manifests) {
+  for (const [i, m] of manifests.entries()) {
     const path = manifestFile(m);
     if (files.has(path)) throw new Error(`two objects render to ${path}: ${m.object.kind} ${m.object.metadata?.name}`);
-    files.set(path, manifestYaml(m.object, environmentFile));
+    files.set(path, manifestYaml(m.object, environmentFile, plain?.[i]));
   }
   const k = kustomization(env, [...files.keys()]);
   files.set(KUSTOMIZATION, `${generatedHeader(environmentFile)}\n${yamlText(k)}`);

@@ -1,0 +1,46 @@
+import fc from 'fast-check';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { describe, expect, it } from 'vitest';
+import { toPlain } from '../src/manifest.js';
+
+const viaJson = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
+
+class WithToJson {
+  constructor(private readonly inner: unknown) {}
+  toJSON() {
+    return { wrapped: this.inner, gone: undefined };
+  }
+}
+
+describe('toPlain', () => {
+  it('is exactly a JSON round trip, for any value', () => {
+    const value = fc.letrec((tie) => ({
+      any: fc.oneof(
+        { depthSize: 'small' },
+        fc.anything({ withBoxedValues: true, withNullPrototype: true, withSparseArray: true, withDate: true }),
+        fc.constantFrom(undefined, Number.NaN, Number.POSITIVE_INFINITY, -0, () => 1, Symbol('s')),
+        tie('any').map((v) => new WithToJson(v)),
+        fc.array(tie('any'), { maxLength: 3 }),
+        fc.dictionary(fc.string(), tie('any'), { maxKeys: 3 }),
+      ),
+    })).any;
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), value, { maxKeys: 4 }), (obj) => {
+        expect(toPlain(obj)).toStrictEqual(viaJson(obj));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('turns kubernetes-models objects into their JSON', () => {
+    const d = new Deployment({
+      metadata: { name: 'x', labels: { a: 'b' } },
+      spec: {
+        selector: { matchLabels: { a: 'b' } },
+        template: { spec: { containers: [{ name: 'c', image: 'i', args: undefined }] } },
+      },
+    });
+    expect(toPlain(d)).toStrictEqual(viaJson(d));
+    expect(toPlain(d).apiVersion).toBe('apps/v1');
+  });
+});
