@@ -6,3 +6,9 @@ const packages = ['core-model', 'thanos-components', 'irsa', 'mtls', 'overlays',
 export const workspaceAliases = Object.fromEntries(
   packages.map((p) => [`@thanos-gitops/${p}`, fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url))]),
 );
+
+/**
+ * Time limits far above what any test needs alone (the slowest, which spawn node or kustomize, take a few
+ * seconds on a loaded 2-core machine): a limit is there to end a hung test, never to fail a slow machine.
+ */
+export const testLimits = { testTimeout: 60_000, hookTimeout: 120_000 };

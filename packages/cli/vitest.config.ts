@@ -1,7 +1,7 @@
 import { defineProject } from 'vitest/config';
-import { workspaceAliases } from '../../vitest.shared.js';
+import { testLimits, workspaceAliases } from '../../vitest.shared.js';
 
 export default defineProject({
   resolve: { alias: workspaceAliases },
-  test: { name: 'cli', include: ['test/**/*.test.ts'] },
+  test: { ...testLimits, name: 'cli', include: ['test/**/*.test.ts'] },
 });

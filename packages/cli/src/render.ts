@@ -5,15 +5,19 @@
  * environment at once (`renderDelivery`).
  */
 
+import type { LoadedEnvironment, ProblemSink } from '@thanos-gitops/core-model';
 import {
   type Environment,
   type EnvironmentTree,
+  findCredentials,
   formatProblem,
   InvalidEnvironmentError,
-  loadEnvironments,
+  loadEach,
   type Manifest,
   objectProblems,
   type Problem,
+  pathOfString,
+  redact,
   type SourceFile,
   sortProblems,
   toPlain,
@@ -37,8 +41,7 @@ export interface RenderedEnvironment {
 
 /** Renders every environment, or throws InvalidEnvironmentError with every problem of every file. */
 export function renderEnvironments(files: readonly SourceFile[]): RenderedEnvironment[] {
-  const loaded = loadEnvironments(files);
-  const problems: Problem[] = [];
+  const { loaded, problems } = loadEach(files);
   const rendered: RenderedEnvironment[] = [];
   const delivery: DeliveryEnvironment[] = [];
   for (const l of loaded) {
@@ -58,14 +61,10 @@ export function renderEnvironments(files: readonly SourceFile[]): RenderedEnviro
     if (invalid.length > 0) {
       throw new Error(`generated objects failed validation (a bug in thanos-gitops):\n  ${invalid.join('\n  ')}`);
     }
-    rendered.push({
-      env: l.env.name,
-      file: l.file,
-      environment: l.env,
-      manifests,
-      tree: assembleTree(l.env, l.file, manifests, documents(l.env, l.file), plain),
-      warnings: l.warnings,
-    });
+    const tree = assembleTree(l.env, l.file, manifests, documents(l.env, l.file), plain);
+    patchTargetRules(l.env, manifests, sink);
+    credentialScan(l.env, tree, sink);
+    rendered.push({ env: l.env.name, file: l.file, environment: l.env, manifests, tree, warnings: l.warnings });
   }
   checkDelivery(delivery);
   if (problems.length > 0) {
@@ -79,4 +78,66 @@ export function renderEnvironments(files: readonly SourceFile[]): RenderedEnviro
 /** The trees of `clusters/argocd/` and `clusters/flux/` for these rendered environments (all of them). */
 export function renderDelivery(rendered: readonly RenderedEnvironment[]): EnvironmentTree[] {
   return deliveryTrees(rendered.map((r) => ({ env: r.environment, file: r.file })));
+}
+
+/**
+ * Before anything is written, every rendered file is scanned for credential shapes (access keys, private keys,
+ * bearer tokens). A hit is reported at the option of the environment file it came from; a hit that no option
+ * explains is a bug, and stops the run all the same.
+ */
+function credentialScan(env: LoadedEnvironment['env'], tree: EnvironmentTree, sink: ProblemSink): void {
+  const reported = new Set<string>();
+  for (const [file, text] of tree.files) {
+    for (const hit of findCredentials(text)) {
+      const path = pathOfString(env, hit.text);
+      const key = JSON.stringify(path);
+      if (reported.has(key)) continue;
+      reported.add(key);
+      if (!path) {
+        throw new Error(
+          `generated ${hit.kind} (${redact(hit.text)}) into ${env.name}/${file} (a bug in thanos-gitops)`,
+        );
+      }
+      sink.report(
+        path,
+        `holds what looks like ${hit.kind} (${redact(hit.text)}), which would be committed to Git in ` +
+          `clusters/${env.name}/${file}: keep credentials in a Secret created out of band, or use the pods' cloud identity`,
+      );
+    }
+  }
+}
+
+/** Every patch targets a kind the generator produces, and a name (Kustomize reads it as a regex) of that kind. */
+function patchTargetRules(env: LoadedEnvironment['env'], manifests: readonly Manifest[], sink: ProblemSink): void {
+  const byKind = new Map<string, string[]>();
+  for (const m of manifests) {
+    const o = m.object as { kind?: string; metadata?: { name?: string } };
+    if (!o.kind) continue;
+    byKind.set(o.kind, [...(byKind.get(o.kind) ?? []), o.metadata?.name ?? '']);
+  }
+  env.patches.forEach((p, i) => {
+    const names = byKind.get(p.target.kind);
+    if (!names) {
+      const kinds = [...byKind.keys()].sort().join(', ');
+      sink.report(
+        ['patches', i, 'target', 'kind'],
+        `no generated object is a ${p.target.kind}; generated kinds: ${kinds}`,
+      );
+      return;
+    }
+    if (p.target.name === undefined) return;
+    let re: RegExp;
+    try {
+      re = new RegExp(`^(?:${p.target.name})$`);
+    } catch (err) {
+      sink.report(['patches', i, 'target', 'name'], `is not a valid regular expression: ${(err as Error).message}`);
+      return;
+    }
+    if (!names.some((n) => re.test(n))) {
+      sink.report(
+        ['patches', i, 'target', 'name'],
+        `matches no generated ${p.target.kind} (found "${p.target.name}"; generated: ${[...names].sort().join(', ')})`,
+      );
+    }
+  });
 }

@@ -3,7 +3,8 @@
  * is wrong in the one way its name says, and `fixtures/bad/<name>.expected` holds the exact problems, one per
  * line, as `formatProblem` prints them for files loaded as `environments/<file>`.
  *
- * Each case is checked twice: through `loadEnvironments`, and through the CLI's `generate` (run in-process),
+ * Each case is checked twice: through the in-memory pipeline (`renderEnvironments`: load-time rules, then the
+ * rules found while rendering and the scan for credentials), and through the CLI's `generate` (run in-process),
  * which must exit 1, print exactly those problems and leave an existing `clusters/` folder untouched.
  *
  * After an intended change of wording, `UPDATE_BAD_FIXTURES=1 npx vitest run packages/cli/test/bad-inputs.test.ts`
@@ -22,9 +23,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatProblem, InvalidEnvironmentError, loadEnvironments, type SourceFile } from '@thanos-gitops/core-model';
+import { formatProblem, InvalidEnvironmentError, type SourceFile } from '@thanos-gitops/core-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/main.js';
+import { renderEnvironments } from '../src/render.js';
 import { VALID } from './helpers.js';
 
 const BAD = fileURLToPath(new URL('./fixtures/bad/', import.meta.url));
@@ -70,10 +72,10 @@ function expectedLines(name: string): string[] {
   }
 }
 
-/** The formatted problems of loading `files`, or a failure when they load. */
+/** The formatted problems of loading and rendering `files`, or a failure when they render. */
 function problemsOf(files: readonly SourceFile[]): string[] {
   try {
-    loadEnvironments(files);
+    renderEnvironments(files);
   } catch (err) {
     if (err instanceof InvalidEnvironmentError) return err.problems.map(formatProblem);
     throw err;
@@ -141,13 +143,13 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('the bad-input corpus', () => {
-  it('covers at least 25 kinds of mistakes, each with its expected problems', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(25);
+  it('covers at least 80 kinds of mistakes, each with its expected problems', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(80);
     if (UPDATE) return;
     for (const c of cases) expect(c.expected, `${c.name}.expected`).not.toEqual([]);
   });
 
-  it.each(cases)('$name: loadEnvironments reports exactly the expected problems', (c) => {
+  it.each(cases)('$name: validation reports exactly the expected problems', (c) => {
     const actual = problemsOf(c.files);
     if (UPDATE) writeFileSync(join(BAD, `${c.name}.expected`), `${actual.join('\n')}\n`);
     else expect(actual).toEqual(c.expected);

@@ -18,6 +18,7 @@ export {
   type VolumeMountSpec,
   type VolumeSpec,
 } from './contributions.js';
+export { CREDENTIAL_SHAPES, type CredentialHit, findCredentials, pathOfString, redact } from './credentials.js';
 export {
   applyDerivedDefaults,
   awsS3Endpoint,
@@ -32,8 +33,9 @@ export {
 export { formatDuration, parseDuration, parseTimeBound } from './duration.js';
 export { emitYaml, YAML_OPTIONS } from './emit.js';
 export { isAwsEndpoint } from './identity-rules.js';
+export { isCredentialName, MAX_ANNOTATIONS_BYTES, nested, normalPath } from './input-rules.js';
 export { modelFor, modelKinds } from './kinds.js';
-export { closest, type LoadedEnvironment, loadEnvironments, type SourceFile, sortProblems } from './load.js';
+export { closest, type LoadedEnvironment, loadEach, loadEnvironments, type SourceFile, sortProblems } from './load.js';
 export {
   type KubeObject,
   type LabelSpec,

@@ -6,8 +6,10 @@ import { basename } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { applyDerivedDefaults } from './defaults.js';
+import { inputRules } from './input-rules.js';
 import { type FieldPath, fieldName, InvalidEnvironmentError, type Problem, type ProblemSink } from './problems.js';
 import { crossFieldRules, resourceRules } from './rules.js';
+import { MAX_COLLECTION_SIZE, MAX_STRING_LENGTH } from './schema/common.js';
 import { describeSchema, schemaAt } from './schema/describe.js';
 import type { Environment } from './schema/environment.js';
 import { editorSchema } from './schema/export.js';
@@ -40,6 +42,16 @@ function schemaRoot(): Record<string, unknown> {
 
 /** Loads and validates every file; throws InvalidEnvironmentError listing all problems of all files. */
 export function loadEnvironments(files: readonly SourceFile[]): LoadedEnvironment[] {
+  const { loaded, problems } = loadEach(files);
+  if (problems.length > 0) throw new InvalidEnvironmentError(sortProblems(problems));
+  return loaded;
+}
+
+/**
+ * Loads and validates every file: the environments that passed and the problems of those that did not, so a
+ * caller can go on checking the good ones and report everything at once.
+ */
+export function loadEach(files: readonly SourceFile[]): { loaded: LoadedEnvironment[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const loaded: LoadedEnvironment[] = [];
   for (const file of files) {
@@ -59,8 +71,7 @@ export function loadEnvironments(files: readonly SourceFile[]): LoadedEnvironmen
       });
     } else seen.set(l.env.name, l);
   }
-  if (problems.length > 0) throw new InvalidEnvironmentError(sortProblems(problems));
-  return loaded;
+  return { loaded: loaded.filter((l) => seen.get(l.env.name) === l), problems };
 }
 
 export function sortProblems(problems: Problem[]): Problem[] {
@@ -69,7 +80,22 @@ export function sortProblems(problems: Problem[]): Problem[] {
   );
 }
 
+/** Largest environment file read: a real one is a few KiB; anything near this is a mistake or an attack. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+
 function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | undefined {
+  // Refused before parsing, so that a huge file costs neither time nor memory.
+  const bytes = Buffer.byteLength(file.text, 'utf8');
+  if (bytes > MAX_FILE_BYTES) {
+    problems.push({
+      file: file.path,
+      line: 1,
+      column: 1,
+      field: '',
+      message: `is ${bytes} bytes; environment files are limited to ${MAX_FILE_BYTES} bytes (1 MiB), so this one was not read`,
+    });
+    return undefined;
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(file.text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const pos = (offset: number) => {
@@ -80,6 +106,8 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
   const add = (at: { line: number; column: number }, path: FieldPath, message: string) =>
     problems.push({ file: file.path, ...at, field: fieldName(path), message });
   for (const [offset, path, message] of yamlMessages(doc, pos)) add(pos(offset), path, message);
+  if (problems.length > before) return undefined;
+  for (const [offset, path, message] of sizeMessages(doc.contents, [])) add(pos(offset), path, message);
   if (problems.length > before) return undefined;
   const locate = (path: FieldPath) => locateIn(doc, path, pos);
   const warnings: Problem[] = [];
@@ -120,11 +148,40 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
   }
   if (!valid) return undefined;
   const env = data as Environment;
+  inputRules(env, here);
   resourceRules(env, here);
   applyDerivedDefaults(env);
   crossFieldRules(env, here);
   if (problems.length > before) return undefined;
   return { file: file.path, env: deepFreeze(env), locate, sink, warnings };
+}
+
+/** Strings and collections beyond the limits, as [offset, field path, message], before anything is converted. */
+function sizeMessages(node: unknown, path: FieldPath): [number, FieldPath, string][] {
+  const out: [number, FieldPath, string][] = [];
+  const at = (n: unknown) => (n as Node | undefined)?.range?.[0] ?? 0;
+  if (isScalar(node)) {
+    if (typeof node.value === 'string' && node.value.length > MAX_STRING_LENGTH) {
+      out.push([
+        at(node),
+        path,
+        `is ${node.value.length} characters long; strings are limited to ${MAX_STRING_LENGTH}`,
+      ]);
+    }
+  } else if (isMap(node) || isSeq(node)) {
+    if (node.items.length > MAX_COLLECTION_SIZE) {
+      const what = isMap(node) ? 'entries' : 'items';
+      out.push([at(node), path, `has ${node.items.length} ${what}; at most ${MAX_COLLECTION_SIZE} are accepted`]);
+      return out;
+    }
+    node.items.forEach((item, i) => {
+      if (isPair(item)) {
+        const key = isScalar(item.key) ? String(item.key.value) : '?';
+        out.push(...sizeMessages(item.key, [...path, key]), ...sizeMessages(item.value, [...path, key]));
+      } else out.push(...sizeMessages(item, [...path, i]));
+    });
+  }
+  return out;
 }
 
 /** What an empty document holds, in words: nothing at all, or only comments. */
@@ -239,7 +296,12 @@ function schemaMessages(errors: ErrorObject[], data: unknown): SchemaMessage[] {
     if (e.keyword === 'if') continue;
     if (e.keyword === 'additionalProperties') {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
-      out.push({ path: [...path, key], message: unknownFieldMessage(key, path), atKey: true });
+      const keys = schemaAt(schemaRoot(), path)?.patternProperties as Record<string, unknown> | undefined;
+      const keyPattern = keys ? Object.keys(keys)[0] : undefined;
+      const message = keyPattern
+        ? `key must be ${describeSchema({ type: 'string', pattern: keyPattern })} (found ${found(key)})`
+        : unknownFieldMessage(key, path);
+      out.push({ path: [...path, key], message, atKey: true });
     } else if (e.keyword === 'required') {
       const key = String((e.params as { missingProperty: string }).missingProperty);
       const schema = schemaAt(schemaRoot(), [...path, key]);
@@ -289,6 +351,7 @@ function found(value: unknown): string {
   if (value === null || value === undefined) return 'no value';
   if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
   if (typeof value === 'object') return Object.keys(value).length === 0 ? 'an empty mapping' : 'a mapping';
+  if (typeof value === 'string' && value.length > 80) return `${JSON.stringify(value.slice(0, 60)).slice(0, -1)}…"`;
   return JSON.stringify(value);
 }
 

@@ -2,6 +2,7 @@
  * The resource model: a generated Kubernetes object together with the component folder it is written to,
  * standard labels, validation (types, required fields, unknown fields, names) and the file it lands in.
  */
+import { LABEL_KEY as LABEL_KEY_PATTERN, LABEL_VALUE as LABEL_VALUE_PATTERN } from './schema/common.js';
 import type { Environment } from './schema/environment.js';
 import { unknownFields } from './strict-fields.js';
 
@@ -64,9 +65,9 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Kinds whose names must be DNS-1123 labels (they become host names or label values). */
 const LABEL_NAMED = new Set(['Service', 'Namespace', 'StatefulSet', 'Deployment']);
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const LABEL_KEY =
-  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+/** The same label rules the schema applies to the environment file, applied again to what is generated. */
+const LABEL_VALUE = new RegExp(LABEL_VALUE_PATTERN);
+const LABEL_KEY = new RegExp(LABEL_KEY_PATTERN);
 
 /** Every reason the object is not valid; empty when it is. */
 export function objectProblems(obj: KubeObject, plain: Record<string, unknown> = toPlain(obj)): string[] {

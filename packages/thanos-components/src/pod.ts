@@ -10,6 +10,8 @@ import {
   type FieldPath,
   type LabelSpec,
   names,
+  nested,
+  normalPath,
   PORTS,
   resourcesOf,
   selectorLabels,
@@ -175,6 +177,16 @@ export function flagName(arg: string): string {
   return arg.replace(/^--/, '').split('=')[0] ?? '';
 }
 
+/**
+ * The generated flag that `name` is the inline or file twin of (`objstore.config` and `objstore.config-file`):
+ * Thanos takes either the file or the inline content, so setting the other one overrides or fights the generator.
+ */
+export function twinOf(name: string, generated: ReadonlySet<string>): string | undefined {
+  if (generated.has(`${name}-file`)) return `${name}-file`;
+  if (name.endsWith('-file') && generated.has(name.slice(0, -'-file'.length))) return name.slice(0, -'-file'.length);
+  return undefined;
+}
+
 /** Everything after the generated args: extra args, checked against the environment's Thanos release. */
 function finalArgs(p: ThanosPod, generated: string[]): string[] {
   const version = p.ctx.env.thanos.version;
@@ -186,9 +198,24 @@ function finalArgs(p: ThanosPod, generated: string[]): string[] {
   p.options.extraArgs.forEach((arg, i) => {
     const at = [...p.optionsPath, 'extraArgs', i];
     const own = checkThanosArgs(p.command, [arg], version);
+    const name = flagName(arg);
+    const twin = twinOf(name, generatedNames);
+    const earlier = p.options.extraArgs.slice(0, i).findIndex((a) => twinOf(name, new Set([flagName(a)])));
     if (own.length > 0) p.ctx.report(at, own.join('; '));
-    else if (generatedNames.has(flagName(arg)) && checkThanosArgs(p.command, [...generated, arg], version).length > 0) {
-      p.ctx.report(at, `${flagName(arg)} is already set by the generator; change the modelled option instead`);
+    else if (earlier >= 0) {
+      p.ctx.report(
+        at,
+        `${name} would compete with ${flagName(p.options.extraArgs[earlier] ?? '')} of extraArgs[${earlier}]: ` +
+          'Thanos reads only one of the two; keep one',
+      );
+    } else if (twin) {
+      p.ctx.report(
+        at,
+        `${name} would compete with --${twin}, which the generator sets: Thanos reads only one of the two. ` +
+          'Change the modelled option instead (credentials never go into flags: pods get them from their identity)',
+      );
+    } else if (generatedNames.has(name) && checkThanosArgs(p.command, [...generated, arg], version).length > 0) {
+      p.ctx.report(at, `${name} is already set by the generator; change the modelled option instead`);
     }
   });
   return [...generated, ...p.options.extraArgs];
@@ -223,6 +250,21 @@ export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
   generated.push(...tls.args);
   volumes.push(...tls.volumes);
   mounts.push(...tls.mounts);
+  p.options.extraVolumes.forEach((v, i) => {
+    const at = [...p.optionsPath, 'extraVolumes', i];
+    if (volumes.some((g) => g.name === v.name) || mounts.some((m) => m.name === v.name)) {
+      p.ctx.report([...at, 'name'], `"${v.name}" is a volume the generator creates in this pod; choose another name`);
+    }
+    const path = normalPath(v.mountPath);
+    const taken = mounts.find((m) => nested(path, normalPath(m.mountPath)));
+    if (taken) {
+      p.ctx.report(
+        [...at, 'mountPath'],
+        `"${path}" ${path === normalPath(taken.mountPath) ? 'is' : 'overlaps'} "${taken.mountPath}", where the ` +
+          `generator mounts volume "${taken.name}"; mount it elsewhere`,
+      );
+    }
+  });
   for (const v of p.options.extraVolumes) {
     const source = v.configMap
       ? { configMap: { name: v.configMap } }

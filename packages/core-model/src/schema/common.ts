@@ -13,8 +13,21 @@ export const DURATION = '^(0|([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?(
 export const QUANTITY = '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$';
 /** A DNS-1123 subdomain: dot-separated DNS labels (`cluster.local`). */
 export const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
-/** An S3 bucket name: 3-63 lower-case letters, digits, dots and hyphens. */
-export const S3_BUCKET = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
+/**
+ * An S3 bucket name, by AWS's general-purpose bucket rules: 3-63 lower-case letters, digits, dots and hyphens,
+ * starting and ending with a letter or digit; no `..`, `.-` or `-.`; not shaped like an IPv4 address; none of the
+ * reserved prefixes (`xn--`, `sthree-`, `amzn-s3-demo-`) or suffixes (`-s3alias`, `--ol-s3`, `.mrap`, `--x-s3`,
+ * `--table-s3`).
+ */
+export const S3_BUCKET =
+  '^(?!xn--|sthree-|amzn-s3-demo-)(?!.*(?:-s3alias|--ol-s3|\\.mrap|--x-s3|--table-s3)$)(?!.*(?:\\.\\.|\\.-|-\\.))' +
+  '(?![0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
+const KMS_KEY_ID = '(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})';
+const KMS_ALIAS = 'alias/[A-Za-z0-9/_-]{1,250}';
+/** A KMS key: key id (UUID or `mrk-…`), key ARN, alias name (`alias/…`) or alias ARN. */
+export const KMS_KEY =
+  `^(?:${KMS_KEY_ID}|${KMS_ALIAS}|arn:aws(?:-cn|-us-gov|-iso|-iso-b)?:kms:[a-z]{2}(?:-gov|-iso|-isob)?-[a-z]+-[0-9]:` +
+  `[0-9]{12}:(?:key/${KMS_KEY_ID}|${KMS_ALIAS}))$`;
 /** An AWS region such as `eu-west-1` or `us-gov-west-1`. */
 export const AWS_REGION = '^[a-z]{2}(-gov)?-[a-z]+-[0-9]$';
 /** An AWS account id: 12 digits. */
@@ -23,8 +36,14 @@ export const AWS_ACCOUNT_ID = '^[0-9]{12}$';
 export const OIDC_PROVIDER = '^[a-z0-9.-]+(/[A-Za-z0-9._-]+)*$';
 /** A prefix of IAM role names. */
 export const IAM_ROLE_PREFIX = '^[A-Za-z0-9+=,.@_-]{1,40}$';
-/** A host name with an optional port (`s3.eu-west-1.amazonaws.com:443`). */
-export const HOST_PORT = '^[a-z0-9.-]+(:[0-9]+)?$';
+/** A TCP port, 1-65535, as digits without leading zeros. */
+const PORT = '(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])';
+/** A host name with an optional port 1-65535 (`s3.eu-west-1.amazonaws.com:443`). */
+export const HOST_PORT = `^[a-z0-9.-]+(:${PORT})?$`;
+/** An http(s) URL whose port, when given, is 1-65535. */
+export const HTTP_URL = `^https?://[^\\s/:?#@]+(:${PORT})?([/?#][^\\s]*)?$`;
+/** An http(s) URL without a fragment (something is appended after `#`). */
+export const HTTP_URL_NO_FRAGMENT = `^https?://[^\\s/:?#@]+(:${PORT})?([/?][^\\s#]*)?$`;
 /** A Google Cloud project id: 6-30 lower-case letters, digits and hyphens, starting with a letter. */
 export const GCP_PROJECT_ID = '^[a-z][a-z0-9-]{4,28}[a-z0-9]$';
 /** A prefix of Google service account ids (the whole id is 6-30 characters). */
@@ -37,9 +56,6 @@ export const AZURE_STORAGE_ACCOUNT = '^[a-z0-9]{3,24}$';
 export const AZURE_CONTAINER = '^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$';
 /** An Azure resource group name. */
 export const AZURE_RESOURCE_GROUP = '^[-\\w._()]{1,89}[-\\w_()]$';
-/** A KMS key: key id (UUID or multi-Region `mrk-…`), key ARN, alias name (`alias/…`) or alias ARN. */
-export const KMS_KEY =
-  '^(arn:aws(-cn|-us-gov)?:kms:[a-z]{2}(-gov)?-[a-z]+-[0-9]:[0-9]{12}:(key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias/[A-Za-z0-9/_-]+)|alias/[A-Za-z0-9/_-]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$';
 /** A key of a Secret or ConfigMap. */
 export const DATA_KEY = '^[-._a-zA-Z0-9]+$';
 /** An https:// URL. */
@@ -50,8 +66,17 @@ export const OBJECT_PREFIX = '^[A-Za-z0-9._/-]+$';
 export const IMAGE_REPOSITORY = '^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$';
 /** A sha256 image digest. */
 export const IMAGE_DIGEST = '^sha256:[a-f0-9]{64}$';
-/** An IPv4 CIDR range (`10.0.0.0/16`). */
-export const IPV4_CIDR = '^[0-9.]+/[0-9]{1,2}$';
+const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
+const H16 = '[0-9a-fA-F]{1,4}';
+const IPV6 =
+  `(?:(?:${H16}:){7}${H16}|(?:${H16}:){1,7}:|(?:${H16}:){1,6}:${H16}|(?:${H16}:){1,5}(?::${H16}){1,2}|` +
+  `(?:${H16}:){1,4}(?::${H16}){1,3}|(?:${H16}:){1,3}(?::${H16}){1,4}|(?:${H16}:){1,2}(?::${H16}){1,5}|` +
+  `${H16}:(?::${H16}){1,6}|:(?:(?::${H16}){1,7}|:))`;
+/**
+ * A CIDR range: an IPv4 address (four decimal octets 0-255, no leading zeros) with a prefix length 0-32, or an
+ * IPv6 address with a prefix length 0-128 (`10.0.0.0/16`, `fd00::/8`).
+ */
+export const CIDR = `^(?:${OCTET}(?:\\.${OCTET}){3}/(?:3[0-2]|[12]?[0-9])|${IPV6}/(?:12[0-8]|1[01][0-9]|[1-9]?[0-9]))$`;
 /** A Kubernetes kind (`Deployment`). */
 export const KUBERNETES_KIND = '^[A-Z][A-Za-z]+$';
 /** An HTTP header name. */
@@ -66,8 +91,21 @@ export const ENV_VAR_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
 export const ABSOLUTE_PATH = '^/';
 /** A Thanos command-line flag, with its value (`--flag=value`). */
 export const THANOS_FLAG = '^--[a-z0-9][a-z0-9.\\-_]*(=.*)?$';
-/** An Alertmanager URL, optionally with a `dns+` or `dnssrv+` prefix. */
-export const ALERTMANAGER_URL = '^(dnssrv\\+|dns\\+)?https?://[^\\s]+$';
+/** An Alertmanager URL, optionally with a `dns+` or `dnssrv+` prefix; a port, when given, is 1-65535. */
+export const ALERTMANAGER_URL = `^(dnssrv\\+|dns\\+)?https?://[^\\s/:?#@]+(:${PORT})?([/?#][^\\s]*)?$`;
+/** The name part of a label key: at most 63 letters, digits and `-_.`, starting and ending alphanumeric. */
+const QUALIFIED_NAME = '[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?';
+/**
+ * A Kubernetes label or annotation key: an optional DNS-subdomain prefix of at most 253 characters and `/`,
+ * then a name of at most 63 letters, digits and `-_.`, starting and ending with a letter or digit.
+ */
+export const LABEL_KEY = `^(?:(?=[a-z0-9.-]{1,253}/)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*/)?${QUALIFIED_NAME}$`;
+/** A Kubernetes label value: empty, or at most 63 letters, digits and `-_.`, starting and ending alphanumeric. */
+export const LABEL_VALUE = `^(?:${QUALIFIED_NAME})?$`;
+/** Longest string accepted anywhere in an environment file (a Kustomize patch is the longest legitimate one). */
+export const MAX_STRING_LENGTH = 65_536;
+/** Most entries in one mapping or list of an environment file. */
+export const MAX_COLLECTION_SIZE = 1_000;
 
 export const DnsLabel = (description: string, maxLength = 63) =>
   Type.String({ pattern: DNS_LABEL, minLength: 1, maxLength, description });
@@ -97,6 +135,22 @@ export const Obj = <T extends Record<string, TSchema>>(
 export const StringMap = (description: string) =>
   Type.Record(Type.String({ minLength: 1 }), Type.String(), { description, default: {} });
 
+/** Kubernetes labels (or a node selector): keys and values follow Kubernetes' label rules. */
+export const LabelMap = (description: string) =>
+  Type.Record(Type.String({ pattern: LABEL_KEY }), Type.String({ pattern: LABEL_VALUE }), {
+    description,
+    default: {},
+    additionalProperties: false,
+  });
+
+/** Kubernetes annotations: keys follow the label-key rules; all of an object's annotations fit in 256 KiB. */
+export const AnnotationMap = (description: string) =>
+  Type.Record(Type.String({ pattern: LABEL_KEY }), Type.String(), {
+    description,
+    default: {},
+    additionalProperties: false,
+  });
+
 export const ResourceList = Obj(
   {
     cpu: Type.Optional(Quantity('CPU, in cores or millicores (`500m`).')),
@@ -117,17 +171,26 @@ export const Resources = Obj(
 
 export const Toleration = Obj(
   {
-    key: Type.Optional(Type.String({ description: 'Taint key the toleration applies to.' })),
-    operator: Type.Optional(
-      Type.Union([Type.Literal('Exists'), Type.Literal('Equal')], { description: 'Exists or Equal.' }),
+    key: Type.Optional(
+      Type.String({
+        pattern: LABEL_KEY,
+        description: 'Taint key the toleration applies to; empty (with operator Exists) tolerates every taint.',
+      }),
     ),
-    value: Type.Optional(Type.String({ description: 'Taint value, with operator Equal.' })),
+    operator: Type.Optional(
+      Type.Union([Type.Literal('Exists'), Type.Literal('Equal')], {
+        description: 'Exists (any value; takes no `value`) or Equal (needs a `key`). Kubernetes defaults to Equal.',
+      }),
+    ),
+    value: Type.Optional(Type.String({ pattern: LABEL_VALUE, description: 'Taint value, with operator Equal only.' })),
     effect: Type.Optional(
       Type.Union([Type.Literal('NoSchedule'), Type.Literal('PreferNoSchedule'), Type.Literal('NoExecute')], {
         description: 'Taint effect to match; empty matches all.',
       }),
     ),
-    tolerationSeconds: Type.Optional(Type.Integer({ minimum: 0, description: 'For NoExecute: how long to stay.' })),
+    tolerationSeconds: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'With effect NoExecute only: how long the pod stays after the taint.' }),
+    ),
   },
   'A Kubernetes toleration.',
 );
@@ -135,7 +198,13 @@ export const Toleration = Obj(
 export const EnvVar = Obj(
   {
     name: Type.String({ pattern: ENV_VAR_NAME, description: 'Variable name.' }),
-    value: Type.Optional(Type.String({ description: 'Literal value.' })),
+    value: Type.Optional(
+      Type.String({
+        description:
+          'Literal value, written into Git. Refused for names that carry credentials (`*_PASSWORD`, `*_TOKEN`, ' +
+          '`*_SECRET*`, `*_KEY`, `AWS_ACCESS_KEY_ID`, …): use `secretKeyRef` for those.',
+      }),
+    ),
     secretKeyRef: Type.Optional(
       Obj(
         { name: DnsLabel('Secret name.', 253), key: Type.String({ minLength: 1, description: 'Key in the Secret.' }) },
@@ -148,8 +217,13 @@ export const EnvVar = Obj(
 
 export const ExtraVolume = Obj(
   {
-    name: DnsLabel('Volume name, unique in the pod.'),
-    mountPath: Type.String({ pattern: ABSOLUTE_PATH, description: 'Absolute path the volume is mounted at.' }),
+    name: DnsLabel(
+      'Volume name, unique in the pod: not one of the volumes the generator creates (such as `objstore` or `data`).',
+    ),
+    mountPath: Type.String({
+      pattern: ABSOLUTE_PATH,
+      description: 'Absolute path the volume is mounted at; not at, inside or above a path the generator mounts.',
+    }),
     readOnly: Type.Boolean({ default: true, description: 'Mount read-only. Default true.' }),
     configMap: Type.Optional(DnsLabel('Mount this ConfigMap.', 253)),
     secret: Type.Optional(DnsLabel('Mount this Secret.', 253)),
@@ -160,7 +234,7 @@ export const ExtraVolume = Obj(
 
 /** Where pods may run: every workload, memcached included, accepts these. */
 export const schedulingOptions = {
-  nodeSelector: Type.Optional(StringMap('Node labels the pods must run on.')),
+  nodeSelector: Type.Optional(LabelMap('Node labels the pods must run on (Kubernetes label keys and values).')),
   tolerations: Type.Optional(Type.Array(Toleration, { description: 'Tolerations of the pods.' })),
   priorityClassName: Type.Optional(
     Type.String({ pattern: DNS_LABEL, description: 'PriorityClass of the pods (the class is not generated).' }),
@@ -171,7 +245,7 @@ export const schedulingOptions = {
 export const workloadOptions = {
   resources: Type.Optional(Resources),
   ...schedulingOptions,
-  podAnnotations: Type.Optional(StringMap('Extra annotations on the pods.')),
+  podAnnotations: Type.Optional(AnnotationMap('Extra annotations on the pods (Kubernetes annotation keys).')),
   logLevel: Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')], {
     default: 'info',
     description: 'Thanos log level (`--log.level`). Default `info`.',
@@ -180,7 +254,8 @@ export const workloadOptions = {
     default: [],
     description:
       'Escape hatch: extra Thanos flags (`--flag=value`), appended after the generated ones. Each flag is ' +
-      'checked against the pinned Thanos release; a flag the generator already sets is an error.',
+      'checked against the pinned Thanos release; a flag the generator already sets is an error, and so is its ' +
+      'inline or `-file` twin (`--objstore.config` next to `--objstore.config-file`).',
   }),
   extraEnv: Type.Array(EnvVar, { default: [], description: 'Escape hatch: extra environment variables.' }),
   extraVolumes: Type.Array(ExtraVolume, {

@@ -9,6 +9,7 @@ import {
   AZURE_GUID,
   AZURE_RESOURCE_GROUP,
   AZURE_STORAGE_ACCOUNT,
+  CIDR,
   DATA_KEY,
   DNS_LABEL,
   DNS_SUBDOMAIN,
@@ -18,14 +19,17 @@ import {
   GCP_SA_PREFIX,
   HOST_PORT,
   HTTP_HEADER,
+  HTTP_URL,
+  HTTP_URL_NO_FRAGMENT,
   HTTPS_URL,
   IAM_ROLE_PREFIX,
   IMAGE_DIGEST,
   IMAGE_REPOSITORY,
-  IPV4_CIDR,
   KMS_KEY,
   KUBERNETES_KIND,
+  LABEL_KEY,
   LABEL_NAME,
+  LABEL_VALUE,
   OBJECT_PREFIX,
   OIDC_PROVIDER,
   QUANTITY,
@@ -34,7 +38,7 @@ import {
   THANOS_FLAG,
 } from './common.js';
 import { GIT_BRANCH, GIT_URL, REPO_PATH } from './delivery.js';
-import { GRAFANA_UID, LABEL_KEY, LABEL_VALUE, OTLP_ENDPOINT, URL_PATH } from './observability.js';
+import { GRAFANA_UID, LABEL_VALUE as NON_EMPTY_LABEL_VALUE, OTLP_ENDPOINT, URL_PATH } from './observability.js';
 import { MEMCACHED_ITEM_SIZE } from './query.js';
 import { TIME_BOUND } from './store-gateway.js';
 
@@ -48,7 +52,19 @@ export const PATTERN_WORDS: Readonly<Record<string, string>> = {
   [QUANTITY]: 'a quantity such as 500m, 2, 512Mi or 50Gi',
   [TIME_BOUND]: 'an RFC 3339 time such as 2024-01-31T00:00:00Z, or a duration relative to now such as -14d',
   [S3_BUCKET]:
-    "an S3 bucket name (3 to 63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit)",
+    "an S3 bucket name (3 to 63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit; " +
+    "no '..', '.-' or '-.'; not an IP address; no reserved prefix xn--, sthree-, amzn-s3-demo- or suffix -s3alias, " +
+    '--ol-s3, .mrap, --x-s3, --table-s3)',
+  [KMS_KEY]:
+    'a KMS key: a key id such as 1234abcd-12ab-34cd-56ef-1234567890ab or mrk-…, an alias such as alias/thanos, ' +
+    'or the ARN of either (arn:aws:kms:<region>:<account>:key/… or :alias/…)',
+  [LABEL_KEY]:
+    "a Kubernetes label key: an optional DNS prefix and '/' (such as example.com/), then a name of at most 63 " +
+    "letters, digits and '-_.', starting and ending with a letter or digit",
+  [LABEL_VALUE]:
+    "a Kubernetes label value: empty, or at most 63 letters, digits and '-_.', starting and ending with a letter or digit",
+  [HTTP_URL]: 'an http:// or https:// URL, with a port between 1 and 65535 when one is given',
+  [HTTP_URL_NO_FRAGMENT]: "an http:// or https:// URL without '#', with a port between 1 and 65535 when one is given",
   [AWS_REGION]: 'an AWS region such as eu-west-1 or us-gov-west-1',
   [AWS_ACCOUNT_ID]: 'a 12-digit AWS account id such as "123456789012"',
   [OIDC_PROVIDER]: 'an OIDC provider without https://, such as oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE',
@@ -65,15 +81,14 @@ export const PATTERN_WORDS: Readonly<Record<string, string>> = {
     "an Azure container name (3 to 63 lower-case letters, digits and single '-', starting and ending with a letter or digit)",
   [AZURE_RESOURCE_GROUP]: "an Azure resource group name (letters, digits and '-_.()', not ending with '.')",
   [HTTPS_URL]: 'an https:// URL',
-  [KMS_KEY]:
-    'a KMS key id (a UUID or mrk-…), a key ARN (arn:aws:kms:<region>:<12-digit account>:key/<id>), an alias name ' +
-    '(alias/…) or an alias ARN',
   [DATA_KEY]: "a Secret key (letters, digits and '-._')",
-  [HOST_PORT]: 'a host name with an optional port, such as s3.eu-west-1.amazonaws.com',
+  [HOST_PORT]: 'a host name with an optional port between 1 and 65535, such as s3.eu-west-1.amazonaws.com:443',
   [OBJECT_PREFIX]: "a key prefix of letters, digits and '._/-'",
   [IMAGE_REPOSITORY]: 'an image repository in lower case without tag or digest, such as quay.io/thanos/thanos',
   [IMAGE_DIGEST]: "an image digest: 'sha256:' followed by 64 lower-case hexadecimal digits",
-  [IPV4_CIDR]: 'an IPv4 CIDR range such as 10.0.0.0/16',
+  [CIDR]:
+    'a CIDR range: an IPv4 address (octets 0-255, no leading zeros) with a prefix length 0-32 such as 10.0.0.0/16, ' +
+    'or an IPv6 address with a prefix length 0-128 such as fd00::/8',
   [KUBERNETES_KIND]: 'a Kubernetes kind such as Deployment',
   [HTTP_HEADER]: "an HTTP header name (letters, digits and '-')",
   [TENANT_ID]: "a tenant id (letters, digits and '_.-')",
@@ -84,12 +99,12 @@ export const PATTERN_WORDS: Readonly<Record<string, string>> = {
   [MEMCACHED_ITEM_SIZE]: 'a memcached size such as 512k or 5m',
   [OTLP_ENDPOINT]: 'a host and port without scheme, such as otel-collector.observability.svc:4317',
   [URL_PATH]: "an HTTP path starting with '/', such as /v1/traces",
-  [LABEL_KEY]: 'a Kubernetes label or annotation key such as grafana_dashboard or example.com/folder',
-  [LABEL_VALUE]:
+  [NON_EMPTY_LABEL_VALUE]:
     "a non-empty Kubernetes label value (letters, digits and '-_.', starting and ending with a letter or digit)",
   [GRAFANA_UID]: "a Grafana uid (1 to 40 letters, digits, '_' and '-')",
   [ALERTMANAGER_URL]:
-    'an Alertmanager URL such as http://alertmanager.monitoring.svc:9093, optionally prefixed with dns+ or dnssrv+',
+    'an Alertmanager URL such as http://alertmanager.monitoring.svc:9093 (port 1-65535), optionally prefixed with ' +
+    'dns+ or dnssrv+',
 };
 
 /** Words for families of patterns that have no entry of their own. */

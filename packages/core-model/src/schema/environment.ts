@@ -4,15 +4,17 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import {
+  CIDR,
   DNS_LABEL,
   DNS_SUBDOMAIN,
   DnsLabel,
+  HTTP_URL_NO_FRAGMENT,
   IMAGE_DIGEST,
   IMAGE_REPOSITORY,
-  IPV4_CIDR,
+  KMS_KEY,
   KUBERNETES_KIND,
+  LabelMap,
   Obj,
-  StringMap,
 } from './common.js';
 import { BucketWeb, Compactor, Ruler } from './compactor-ruler.js';
 import { Delivery } from './delivery.js';
@@ -84,10 +86,10 @@ export const Monitoring = Obj(
     }),
     serviceMonitors: Type.Boolean({ default: true, description: 'Emit a ServiceMonitor per component. Default true.' }),
     prometheusRule: Type.Boolean({ default: true, description: 'Emit the PrometheusRule with alerts. Default true.' }),
-    labels: StringMap('Labels your Prometheus selects ServiceMonitors and PrometheusRules by (e.g. `release: kps`).'),
+    labels: LabelMap('Labels your Prometheus selects ServiceMonitors and PrometheusRules by (e.g. `release: kps`).'),
     runbookBaseUrl: Type.Optional(
       Type.String({
-        pattern: '^https?://[^\\s#]+$',
+        pattern: HTTP_URL_NO_FRAGMENT,
         description:
           'Where your runbooks live: each alert gets the annotation `runbook_url: <runbookBaseUrl>#<alertname in ' +
           'lower case>`. No `runbook_url` when unset.',
@@ -108,7 +110,7 @@ export const NetworkPolicies = Obj(
         '`queryNamespaces`, object storage, and the Alertmanagers of the ruler (their namespace and port taken ' +
         'from `ruler.alertmanagers`). Default true.',
     }),
-    objectStorageCIDRs: Type.Array(Type.String({ pattern: IPV4_CIDR }), {
+    objectStorageCIDRs: Type.Array(Type.String({ pattern: CIDR }), {
       default: ['0.0.0.0/0'],
       description:
         'Destinations allowed for object-storage egress (HTTPS, port 443) of the pods that touch the bucket ' +
@@ -120,7 +122,7 @@ export const NetworkPolicies = Obj(
         'Identity the pods may also reach the Pod Identity Agent (169.254.170.23:80), with GCS the GKE metadata ' +
         'server (169.254.169.254:80, 169.254.169.252:988).',
     }),
-    remoteWriteCIDRs: Type.Array(Type.String({ pattern: IPV4_CIDR }), {
+    remoteWriteCIDRs: Type.Array(Type.String({ pattern: CIDR }), {
       default: [],
       description: 'Addresses outside the cluster allowed to remote-write into the receive router.',
     }),
@@ -148,7 +150,12 @@ export const Patch = Obj(
       },
       'Which generated objects the patch applies to.',
     ),
-    patch: Type.String({ minLength: 1, description: 'A strategic-merge or JSON6902 patch, as YAML text.' }),
+    patch: Type.String({
+      minLength: 1,
+      description:
+        'A strategic-merge patch (a YAML mapping) or a JSON6902 patch (a YAML or JSON list of operations), as ' +
+        'text. It must parse, and `target` must name a kind (and name) the generator produces.',
+    }),
   },
   'A Kustomize patch applied on top of the generated objects: the escape hatch for anything not modelled.',
 );
@@ -169,7 +176,7 @@ export const EnvironmentSchema = Obj(
         'Preset for default requests and limits of every component: `small` (dev), `medium`, `large` (prod). ' +
         'Per-component `resources` override it.',
     }),
-    labels: StringMap('Extra labels put on every object (never in selectors).'),
+    labels: LabelMap('Extra labels put on every object (never in selectors); Kubernetes label keys and values.'),
     thanos: Obj(Thanos.properties, Thanos.description ?? '', { default: {} }),
     objectStorage: ObjectStorage,
     identity: Type.Optional(Identity),

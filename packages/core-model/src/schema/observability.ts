@@ -1,12 +1,12 @@
 /** Operability: tracing of every Thanos component, and the Grafana dashboards and datasource. */
 import { Type } from '@sinclair/typebox';
-import { DNS_LABEL, Obj, StringMap } from './common.js';
+import { DNS_LABEL, LABEL_KEY, Obj, StringMap } from './common.js';
+
+/** A Kubernetes label key: the one rule, from common.ts. */
+export { LABEL_KEY };
 
 /** `host:port` of an OTLP receiver (no scheme: Thanos' OTLP exporters take host and port). */
 export const OTLP_ENDPOINT = '^[A-Za-z0-9.-]+:[0-9]{1,5}$';
-/** A Kubernetes label key (optionally prefixed). */
-export const LABEL_KEY =
-  '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
 
 /** An HTTP path (`/v1/traces`). */
 export const URL_PATH = '^/[A-Za-z0-9._/-]*$';

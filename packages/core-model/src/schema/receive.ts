@@ -4,6 +4,7 @@ import {
   DnsLabel,
   Duration,
   HTTP_HEADER,
+  HTTP_URL,
   LABEL_NAME,
   Obj,
   Replicas,
@@ -70,7 +71,7 @@ export const Limits = Obj(
               ),
               meta_monitoring_url: Type.Optional(
                 Type.String({
-                  pattern: '^https?://[^/]+',
+                  pattern: HTTP_URL,
                   description:
                     'Prometheus-compatible query API that knows the head series of every tenant (such as ' +
                     'Thanos Query); needed by `head_series_limit`.',

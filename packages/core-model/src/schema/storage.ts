@@ -61,8 +61,10 @@ export const ObjectStorage = Obj(
       Type.String({
         pattern: S3_BUCKET,
         description:
-          'Bucket name (3-63 lower-case letters, digits, dots and hyphens). Required with `s3` and `gcs`; with ' +
-          '`azure` use `container`.',
+          'Bucket name, by the S3 naming rules: 3-63 lower-case letters, digits, dots and hyphens, starting and ' +
+          'ending with a letter or digit; no `..`, `.-` or `-.`; not an IP address; not starting with `xn--`, ' +
+          '`sthree-` or `amzn-s3-demo-`; not ending with `-s3alias`, `--ol-s3`, `.mrap`, `--x-s3` or `--table-s3`. ' +
+          'Required with `s3` and `gcs`; with `azure` use `container`.',
       }),
     ),
     region: Type.Optional(
