@@ -3,16 +3,7 @@
  * these interfaces only, never on the packages that implement them.
  */
 
-/** The Thanos components that run pods. */
-export type ComponentKind =
-  | 'receive-router'
-  | 'receive-ingestor'
-  | 'query'
-  | 'query-frontend'
-  | 'store-gateway'
-  | 'compactor'
-  | 'ruler'
-  | 'bucket-web';
+import type { ComponentKind } from './components.js';
 
 export interface EnvVarSpec {
   name: string;

@@ -2,6 +2,7 @@
  * Defaults that depend on other fields. Static defaults live in the schema (`default` keywords, applied by
  * ajv while validating); this file fills in the rest, once, right after validation.
  */
+import type { SizedWorkload } from './components.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { EXTERNAL_LABELS } from './names.js';
 import type { FieldPath } from './problems.js';
@@ -9,17 +10,6 @@ import type { Environment } from './schema/environment.js';
 
 export type Size = Environment['size'];
 export type ResourceSpec = { requests: { cpu: string; memory: string }; limits: { cpu?: string; memory: string } };
-
-/** The workloads whose resources come from the size preset. */
-export type SizedWorkload =
-  | 'router'
-  | 'ingestor'
-  | 'query'
-  | 'queryFrontend'
-  | 'storeGateway'
-  | 'compactor'
-  | 'ruler'
-  | 'bucketWeb';
 
 const r = (cpu: string, memory: string, limit: string): ResourceSpec => ({
   requests: { cpu, memory },
@@ -29,34 +19,34 @@ const r = (cpu: string, memory: string, limit: string): ResourceSpec => ({
 /** Requests and memory limits per size. Sized for Thanos' own guidance: ingestors and store gateways need memory. */
 export const SIZE_PRESETS: Record<Size, Record<SizedWorkload, ResourceSpec>> = {
   small: {
-    router: r('100m', '128Mi', '512Mi'),
-    ingestor: r('250m', '512Mi', '2Gi'),
+    'receive-router': r('100m', '128Mi', '512Mi'),
+    'receive-ingestor': r('250m', '512Mi', '2Gi'),
     query: r('100m', '256Mi', '1Gi'),
-    queryFrontend: r('50m', '128Mi', '512Mi'),
-    storeGateway: r('100m', '512Mi', '2Gi'),
+    'query-frontend': r('50m', '128Mi', '512Mi'),
+    'store-gateway': r('100m', '512Mi', '2Gi'),
     compactor: r('250m', '512Mi', '2Gi'),
     ruler: r('100m', '256Mi', '1Gi'),
-    bucketWeb: r('50m', '64Mi', '256Mi'),
+    'bucket-web': r('50m', '64Mi', '256Mi'),
   },
   medium: {
-    router: r('500m', '512Mi', '2Gi'),
-    ingestor: r('1', '4Gi', '8Gi'),
+    'receive-router': r('500m', '512Mi', '2Gi'),
+    'receive-ingestor': r('1', '4Gi', '8Gi'),
     query: r('500m', '1Gi', '4Gi'),
-    queryFrontend: r('250m', '512Mi', '2Gi'),
-    storeGateway: r('500m', '2Gi', '8Gi'),
+    'query-frontend': r('250m', '512Mi', '2Gi'),
+    'store-gateway': r('500m', '2Gi', '8Gi'),
     compactor: r('1', '2Gi', '8Gi'),
     ruler: r('500m', '1Gi', '4Gi'),
-    bucketWeb: r('100m', '128Mi', '512Mi'),
+    'bucket-web': r('100m', '128Mi', '512Mi'),
   },
   large: {
-    router: r('1', '1Gi', '4Gi'),
-    ingestor: r('2', '16Gi', '32Gi'),
+    'receive-router': r('1', '1Gi', '4Gi'),
+    'receive-ingestor': r('2', '16Gi', '32Gi'),
     query: r('2', '4Gi', '16Gi'),
-    queryFrontend: r('500m', '1Gi', '4Gi'),
-    storeGateway: r('2', '8Gi', '32Gi'),
+    'query-frontend': r('500m', '1Gi', '4Gi'),
+    'store-gateway': r('2', '8Gi', '32Gi'),
     compactor: r('2', '8Gi', '16Gi'),
     ruler: r('1', '2Gi', '8Gi'),
-    bucketWeb: r('100m', '128Mi', '512Mi'),
+    'bucket-web': r('100m', '128Mi', '512Mi'),
   },
 };
 
@@ -92,21 +82,21 @@ export type WorkloadCommon = Pick<
   | 'extraVolumes'
 >;
 
-/** Every workload with size-preset resources: where it sits in the file, its preset, its options. */
+/** Every workload with size-preset resources: where it sits in the file, its component (the preset key), its options. */
 export function sizedWorkloads(env: Environment): [FieldPath, SizedWorkload, WorkloadCommon][] {
   return [
-    [['receive', 'router'], 'router', env.receive.router],
+    [['receive', 'router'], 'receive-router', env.receive.router],
     ...env.receive.hashrings.map((h, i): [FieldPath, SizedWorkload, WorkloadCommon] => [
       ['receive', 'hashrings', i],
-      'ingestor',
+      'receive-ingestor',
       h,
     ]),
     [['query'], 'query', env.query],
-    [['queryFrontend'], 'queryFrontend', env.queryFrontend],
-    [['storeGateway'], 'storeGateway', env.storeGateway],
+    [['queryFrontend'], 'query-frontend', env.queryFrontend],
+    [['storeGateway'], 'store-gateway', env.storeGateway],
     [['compactor'], 'compactor', env.compactor],
     [['ruler'], 'ruler', env.ruler],
-    [['bucketWeb'], 'bucketWeb', env.bucketWeb],
+    [['bucketWeb'], 'bucket-web', env.bucketWeb],
   ];
 }
 

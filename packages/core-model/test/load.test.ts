@@ -109,12 +109,12 @@ describe('derived defaults', () => {
   it('takes resources from the size preset', () => {
     const small = load(MINIMAL);
     expect(small.query.resources).toEqual(SIZE_PRESETS.small.query);
-    expect(small.receive.router.resources).toEqual(SIZE_PRESETS.small.router);
-    expect(small.receive.hashrings[0]?.resources).toEqual(SIZE_PRESETS.small.ingestor);
-    expect(small.storeGateway.resources).toEqual(SIZE_PRESETS.small.storeGateway);
+    expect(small.receive.router.resources).toEqual(SIZE_PRESETS.small['receive-router']);
+    expect(small.receive.hashrings[0]?.resources).toEqual(SIZE_PRESETS.small['receive-ingestor']);
+    expect(small.storeGateway.resources).toEqual(SIZE_PRESETS.small['store-gateway']);
 
     const large = load(`${MINIMAL}size: large\n`);
-    expect(large.receive.hashrings[0]?.resources).toEqual(SIZE_PRESETS.large.ingestor);
+    expect(large.receive.hashrings[0]?.resources).toEqual(SIZE_PRESETS.large['receive-ingestor']);
     expect(large.compactor.resources).toEqual(SIZE_PRESETS.large.compactor);
   });
 

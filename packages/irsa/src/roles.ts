@@ -1,16 +1,16 @@
 /**
- * The cloud roles of an environment, from the bucket-access table of core-model: one role per kind of access
+ * The cloud roles of an environment, from the bucket access of each component's record (core-model): one role per kind of access
  * (`writer`, `reader`, `compactor`), or one `shared` role, each with the ServiceAccounts that assume it.
  */
 import {
   type AccessClass,
-  BUCKET_ACCESS,
   type BucketAccess,
+  bucketAccessOf,
   bucketComponents,
   type ComponentKind,
   accessClass as classOf,
+  componentRecord,
   type Environment,
-  names,
 } from '@thanos-gitops/core-model';
 
 export type RoleKey = AccessClass | 'shared';
@@ -31,26 +31,9 @@ export function roleSuffix(key: RoleKey): string {
   return key === 'shared' ? 'objstore' : key;
 }
 
-/** The ServiceAccount of a component that touches the bucket: every pod of the component runs under it. */
+/** The ServiceAccount of a component (its record's application name): every pod of the component runs under it. */
 export function serviceAccountOf(component: ComponentKind): string {
-  switch (component) {
-    case 'receive-ingestor':
-      return names.ingestorApp;
-    case 'store-gateway':
-      return names.storeApp;
-    case 'compactor':
-      return names.compactorApp;
-    case 'ruler':
-      return names.ruler;
-    case 'bucket-web':
-      return names.bucketWeb;
-    case 'receive-router':
-      return names.router;
-    case 'query':
-      return names.query;
-    case 'query-frontend':
-      return names.queryFrontend;
-  }
+  return componentRecord(component).app;
 }
 
 /** How the roles are split: per kind of access unless the environment's identity asks for one shared role. */
@@ -63,7 +46,7 @@ export function roleSplit(env: Environment): 'perAccess' | 'shared' {
 export function roleKeyOf(env: Environment, component: ComponentKind): RoleKey | undefined {
   if (!bucketComponents(env).includes(component)) return undefined;
   if (roleSplit(env) === 'shared') return 'shared';
-  return classOf(BUCKET_ACCESS[component] as BucketAccess);
+  return classOf(bucketAccessOf(env, component));
 }
 
 /** Every role the environment needs, in the order writer, reader, compactor (or the one shared role). */
@@ -71,7 +54,7 @@ export function cloudRoles(env: Environment): CloudRole[] {
   const byKey = new Map<RoleKey, CloudRole>();
   for (const component of bucketComponents(env)) {
     const key = roleKeyOf(env, component) as RoleKey;
-    const access = BUCKET_ACCESS[component] as BucketAccess;
+    const access = bucketAccessOf(env, component);
     const role = byKey.get(key) ?? {
       key,
       components: [],

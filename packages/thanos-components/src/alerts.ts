@@ -5,8 +5,7 @@
  * this deployment even when the same Prometheus scrapes several. Metric names are those Thanos v0.42 exposes.
  */
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
-import { type Environment, type Manifest, names } from '@thanos-gitops/core-model';
-import { usedMemcached } from './caches.js';
+import { COMPONENT_RECORDS, type ComponentKind, type Environment, type Manifest } from '@thanos-gitops/core-model';
 import type { RenderContext } from './context.js';
 import { metadata } from './objects.js';
 import { writeQuorum } from './receive.js';
@@ -32,37 +31,13 @@ export interface AlertGroup {
   alerts: Alert[];
 }
 
-/** The scrape jobs (Service names) of every running component of the environment. */
-export interface Jobs {
-  router: string[];
-  ingestors: string[];
-  query: string[];
-  queryFrontend: string[];
-  store: string[];
-  compact: string[];
-  rule: string[];
-  bucketWeb: string[];
-  memcached: string[];
-}
+/** The scrape jobs of every component, by component: its workloads' Service names (none when it does not run). */
+export type Jobs = Record<ComponentKind, string[]>;
 
 export function scrapeJobs(env: Environment): Jobs {
-  const s = env.storeGateway;
-  const c = env.compactor;
-  const storeJobs = s.partitions.flatMap((_, p) =>
-    [...Array(s.shards).keys()].map((shard) => names.store(p, shard, s.partitions.length)),
-  );
-  const compactShards = c.sharding ? [...Array(c.sharding.shards).keys()] : [undefined];
-  return {
-    router: env.receive.enabled ? [names.router] : [],
-    ingestors: env.receive.enabled ? env.receive.hashrings.map((h) => names.ingestor(h.name)) : [],
-    query: [names.query],
-    queryFrontend: env.queryFrontend.enabled ? [names.queryFrontend] : [],
-    store: s.enabled ? storeJobs : [],
-    compact: c.enabled ? compactShards.map((shard) => names.compactor(shard)) : [],
-    rule: env.ruler.enabled ? [names.ruler] : [],
-    bucketWeb: env.bucketWeb.enabled ? [names.bucketWeb] : [],
-    memcached: usedMemcached(env).map((u) => names.memcached(u.cache)),
-  };
+  const jobs = {} as Jobs;
+  for (const record of Object.values(COMPONENT_RECORDS)) jobs[record.kind] = record.workloads(env);
+  return jobs;
 }
 
 /** A label matcher list selecting these jobs in the namespace (`namespace="thanos", job=~"a|b"`). */
@@ -125,10 +100,10 @@ function replicationAlert(env: Environment, router: string): Alert {
 }
 
 function receiveGroup(env: Environment, jobs: Jobs): AlertGroup {
-  const router = selector(env, jobs.router);
+  const router = selector(env, jobs['receive-router']);
   const receiveHttp = (extra: string) =>
-    `http_requests_total{${selector(env, jobs.router, `handler="receive"${extra}`)}}`;
-  const ingestors = selector(env, jobs.ingestors);
+    `http_requests_total{${selector(env, jobs['receive-router'], `handler="receive"${extra}`)}}`;
+  const ingestors = selector(env, jobs['receive-ingestor']);
   return {
     name: 'thanos-receive',
     alerts: [
@@ -217,8 +192,8 @@ function queryGroup(env: Environment, jobs: Jobs): AlertGroup {
       description: `${PERCENT} of the StoreAPI calls of ${AT} fail: results may be partial.`,
     },
   ];
-  if (jobs.queryFrontend.length > 0) {
-    const frontend = selector(env, jobs.queryFrontend, 'handler="query-frontend"');
+  if (jobs['query-frontend'].length > 0) {
+    const frontend = selector(env, jobs['query-frontend'], 'handler="query-frontend"');
     alerts.push({
       alert: 'ThanosQueryFrontendErrorRateHigh',
       expr: ratioAbove(
@@ -251,11 +226,11 @@ function bucketFailures(alert: string, who: string, env: Environment, jobs: stri
 }
 
 function storeGroup(env: Environment, jobs: Jobs): AlertGroup {
-  const store = selector(env, jobs.store);
+  const store = selector(env, jobs['store-gateway']);
   return {
     name: 'thanos-store',
     alerts: [
-      bucketFailures('ThanosStoreBucketOperationFailures', 'store gateway', env, jobs.store),
+      bucketFailures('ThanosStoreBucketOperationFailures', 'store gateway', env, jobs['store-gateway']),
       {
         alert: 'ThanosStoreGrpcErrorRateHigh',
         expr: ratioAbove(
@@ -273,7 +248,7 @@ function storeGroup(env: Environment, jobs: Jobs): AlertGroup {
 }
 
 function compactGroup(env: Environment, jobs: Jobs): AlertGroup {
-  const compact = selector(env, jobs.compact);
+  const compact = selector(env, jobs.compactor);
   return {
     name: 'thanos-compact',
     alerts: [
@@ -319,13 +294,13 @@ function compactGroup(env: Environment, jobs: Jobs): AlertGroup {
         summary: 'The compactor fails compactions.',
         description: `${AT} fails ${PERCENT} of its compactions.`,
       },
-      bucketFailures('ThanosCompactBucketOperationFailures', 'compactor', env, jobs.compact),
+      bucketFailures('ThanosCompactBucketOperationFailures', 'compactor', env, jobs.compactor),
     ],
   };
 }
 
 function ruleGroup(env: Environment, jobs: Jobs): AlertGroup {
-  const rule = selector(env, jobs.rule);
+  const rule = selector(env, jobs.ruler);
   const alerts: Alert[] = [
     {
       alert: 'ThanosRuleEvaluationFailures',
@@ -390,15 +365,20 @@ function availabilityGroup(env: Environment, jobs: Jobs): AlertGroup {
   return {
     name: 'thanos-availability',
     alerts: [
-      ...down('ThanosReceiveRouterDown', 'The receive router', jobs.router, 'critical'),
-      ...down('ThanosReceiveIngestorDown', 'A receive hashring', jobs.ingestors, 'critical'),
+      ...down('ThanosReceiveRouterDown', 'The receive router', jobs['receive-router'], 'critical'),
+      ...down('ThanosReceiveIngestorDown', 'A receive hashring', jobs['receive-ingestor'], 'critical'),
       ...down('ThanosQueryDown', 'Query', jobs.query, 'critical'),
-      ...down('ThanosQueryFrontendDown', 'The query frontend', jobs.queryFrontend, 'critical'),
-      ...down('ThanosStoreDown', 'A store gateway shard', jobs.store, 'critical'),
-      ...down('ThanosCompactDown', 'The compactor', jobs.compact, 'warning'),
-      ...down('ThanosRuleDown', 'The ruler', jobs.rule, 'critical'),
-      ...down('ThanosBucketWebDown', 'The bucket web UI', jobs.bucketWeb, 'warning'),
-      ...down('ThanosMemcachedDown', 'A memcached cache', jobs.memcached, 'warning'),
+      ...down('ThanosQueryFrontendDown', 'The query frontend', jobs['query-frontend'], 'critical'),
+      ...down('ThanosStoreDown', 'A store gateway shard', jobs['store-gateway'], 'critical'),
+      ...down('ThanosCompactDown', 'The compactor', jobs.compactor, 'warning'),
+      ...down('ThanosRuleDown', 'The ruler', jobs.ruler, 'critical'),
+      ...down('ThanosBucketWebDown', 'The bucket web UI', jobs['bucket-web'], 'warning'),
+      ...down(
+        'ThanosMemcachedDown',
+        'A memcached cache',
+        [...jobs['memcached-index'], ...jobs['memcached-results']],
+        'warning',
+      ),
       {
         alert: 'ThanosTargetDown',
         expr: `up{${selector(env, all)}} == 0`,

@@ -3,14 +3,14 @@
  * Deployment with read-only bucket access; admin operations (marking blocks for deletion or no-compaction)
  * are disabled, since they would fail under a read-only identity and belong to the compactor anyway.
  */
-import { type Environment, type Manifest, names, PORTS } from '@thanos-gitops/core-model';
+import { componentRecord, type Environment, type Manifest, PORTS } from '@thanos-gitops/core-model';
 import type { RenderContext } from './context.js';
 import { disruptionBudget, service, serviceAccount, serviceMonitor } from './objects.js';
-import { HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
+import { componentLabels, HTTP_PORT, thanosPodTemplate } from './pod.js';
 import { deployment } from './workloads.js';
 
-const FOLDER = 'bucket-web';
-const COMPONENT = 'object-store-browser';
+const BUCKET_WEB = componentRecord('bucket-web');
+const FOLDER = BUCKET_WEB.folder;
 
 /** The external label titling block groups: the tenant, when receive writes the blocks. */
 export function groupLabel(env: Environment): string | undefined {
@@ -21,12 +21,12 @@ export function bucketWeb(ctx: RenderContext): Manifest[] {
   const { env } = ctx;
   const b = env.bucketWeb;
   if (!b.enabled) return [];
-  const name = names.bucketWeb;
-  const labels = thanosLabels(name, name, COMPONENT, env);
+  const name = BUCKET_WEB.app;
+  const labels = componentLabels(BUCKET_WEB, name, env);
   const label = groupLabel(env);
   const template = thanosPodTemplate({
     ctx,
-    component: 'bucket-web',
+    component: BUCKET_WEB.kind,
     labels,
     options: b,
     optionsPath: ['bucketWeb'],
@@ -43,7 +43,7 @@ export function bucketWeb(ctx: RenderContext): Manifest[] {
     serviceAccountName: name,
   });
   const out: Manifest[] = [
-    serviceAccount(ctx, FOLDER, 'bucket-web', name, labels),
+    serviceAccount(ctx, FOLDER, BUCKET_WEB.kind, name, labels),
     deployment(ctx, FOLDER, name, labels, { replicas: b.replicas, template }),
     service(ctx, FOLDER, name, labels, [{ name: 'http', port: PORTS.http }]),
     ...serviceMonitor(ctx, FOLDER, name, labels),

@@ -5,6 +5,7 @@
  * passed with `--…config-file` flags; a hash of them rolls the pods when they change.
  */
 import {
+  componentRecord,
   type Environment,
   type FieldPath,
   type LabelSpec,
@@ -50,13 +51,13 @@ export interface UsedMemcached {
  */
 export function usedMemcached(env: Environment): UsedMemcached[] {
   const used: UsedMemcached[] = [];
-  const s = env.storeGateway;
-  if (s.enabled && (s.indexCache.type === 'memcached' || s.bucketCache.enabled)) {
-    used.push({ cache: 'index', options: s.indexCache.memcached, path: ['storeGateway', 'indexCache', 'memcached'] });
+  if (componentRecord('memcached-index').enabled(env)) {
+    const options = env.storeGateway.indexCache.memcached;
+    used.push({ cache: 'index', options, path: ['storeGateway', 'indexCache', 'memcached'] });
   }
-  const qf = env.queryFrontend;
-  if (qf.enabled && qf.cache.type === 'memcached') {
-    used.push({ cache: 'results', options: qf.cache.memcached, path: ['queryFrontend', 'cache', 'memcached'] });
+  if (componentRecord('memcached-results').enabled(env)) {
+    const options = env.queryFrontend.cache.memcached;
+    used.push({ cache: 'results', options, path: ['queryFrontend', 'cache', 'memcached'] });
   }
   return used;
 }

@@ -5,18 +5,18 @@
  * Deployment's surge). With sharding, each shard keeps the block streams whose external label hashes to
  * it, through a `hashmod` selector read from a generated ConfigMap.
  */
-import { type Environment, type Manifest, names, PORTS } from '@thanos-gitops/core-model';
+import { componentRecord, type Environment, type Manifest, names, PORTS } from '@thanos-gitops/core-model';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';
 import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
-import { DATA_DIR, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
+import { componentLabels, DATA_DIR, HTTP_PORT, thanosPodTemplate } from './pod.js';
 import { hashmodSelector } from './relabel.js';
 import { statefulSet } from './workloads.js';
 
-const FOLDER = 'compactor';
-const APP = names.compactorApp;
-const COMPONENT = 'database-compactor';
+const COMPACTOR = componentRecord('compactor');
+const FOLDER = COMPACTOR.folder;
+const APP = COMPACTOR.app;
 /** The ConfigMap holding every shard's selector, one key per shard. */
 export const SHARDS_CONFIG = `${APP}-shards`;
 const SHARDS_DIR = '/etc/thanos/compact-shards';
@@ -52,8 +52,8 @@ export function compactor(ctx: RenderContext): Manifest[] {
   const { env } = ctx;
   const c = env.compactor;
   if (!c.enabled) return [];
-  const saLabels = thanosLabels(APP, APP, COMPONENT, env);
-  const out: Manifest[] = [serviceAccount(ctx, FOLDER, 'compactor', APP, saLabels)];
+  const saLabels = componentLabels(COMPACTOR, APP, env);
+  const out: Manifest[] = [serviceAccount(ctx, FOLDER, COMPACTOR.kind, APP, saLabels)];
   const selectors = shardSelectors(c);
   if (selectors.length > 0) {
     out.push({
@@ -67,7 +67,7 @@ export function compactor(ctx: RenderContext): Manifest[] {
   const shards: (number | undefined)[] = selectors.length > 0 ? [...selectors.keys()] : [undefined];
   for (const shard of shards)
     out.push(...compactorShard(ctx, shard, shard === undefined ? undefined : selectors[shard]));
-  out.push(...serviceMonitor(ctx, FOLDER, APP, saLabels, { selector: { 'app.kubernetes.io/name': APP } }));
+  out.push(...serviceMonitor(ctx, FOLDER, APP, saLabels, { selector: COMPACTOR.selector }));
   return out;
 }
 
@@ -76,7 +76,7 @@ function compactorShard(ctx: RenderContext, shard: number | undefined, selector:
   const { env } = ctx;
   const c = env.compactor;
   const name = names.compactor(shard);
-  const labels = thanosLabels(APP, name, COMPONENT, env);
+  const labels = componentLabels(COMPACTOR, name, env);
   const sharded = shard !== undefined && selector !== undefined;
   const args = [
     '--wait',
@@ -90,7 +90,7 @@ function compactorShard(ctx: RenderContext, shard: number | undefined, selector:
   ];
   const template = thanosPodTemplate({
     ctx,
-    component: 'compactor',
+    component: COMPACTOR.kind,
     labels,
     options: c,
     optionsPath: ['compactor'],

@@ -4,7 +4,15 @@
  * keeps its name (and its share of the keys) across restarts. A Prometheus exporter runs beside each memcached.
  * Nothing is generated when no cache uses memcached.
  */
-import { type LabelSpec, type Manifest, names, PORTS, type Size, standardLabels } from '@thanos-gitops/core-model';
+import {
+  componentRecord,
+  type LabelSpec,
+  type Manifest,
+  MEMCACHED_EXPORTER_PORT,
+  PORTS,
+  type Size,
+  standardLabels,
+} from '@thanos-gitops/core-model';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
@@ -14,11 +22,9 @@ import { disruptionBudget, metadata, service, serviceMonitor } from './objects.j
 import { containerSecurityContext, podSecurityContext, scheduling, spreading } from './pod.js';
 import { statefulSet } from './workloads.js';
 
-const FOLDER = 'memcached';
 export const MEMCACHED_VERSION = '1.6.39';
 export const MEMCACHED_IMAGE = `memcached:${MEMCACHED_VERSION}-alpine`;
 export const MEMCACHED_EXPORTER_IMAGE = 'prom/memcached-exporter:v0.15.3';
-export const EXPORTER_PORT = 9150;
 /** The `memcache` user of the official memcached image. */
 const MEMCACHED_UID = 11211;
 /** memcached refuses items larger than this whatever `-m` is. */
@@ -88,8 +94,8 @@ function exporterContainer(): IContainer {
     name: 'exporter',
     image: MEMCACHED_EXPORTER_IMAGE,
     imagePullPolicy: 'IfNotPresent',
-    args: [`--memcached.address=localhost:${PORTS.memcached}`, `--web.listen-address=:${EXPORTER_PORT}`],
-    ports: [{ name: 'metrics', containerPort: EXPORTER_PORT, protocol: 'TCP' }],
+    args: [`--memcached.address=localhost:${PORTS.memcached}`, `--web.listen-address=:${MEMCACHED_EXPORTER_PORT}`],
+    ports: [{ name: 'metrics', containerPort: MEMCACHED_EXPORTER_PORT, protocol: 'TCP' }],
     livenessProbe: { tcpSocket: { port: 'metrics' }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
     readinessProbe: { tcpSocket: { port: 'metrics' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
     resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
@@ -121,34 +127,31 @@ function podTemplate(ctx: RenderContext, name: string, labels: LabelSpec, option
 function memcachedObjects(ctx: RenderContext, used: UsedMemcached): Manifest[] {
   checkOptions(ctx, used);
   const { env } = ctx;
-  const name = names.memcached(used.cache);
-  const labels: LabelSpec = {
-    name: 'memcached',
-    instance: name,
-    component: `${used.cache}-cache`,
-    version: MEMCACHED_VERSION,
-  };
+  const record = componentRecord(`memcached-${used.cache}`);
+  const folder = record.folder;
+  const name = record.policy;
+  const labels: LabelSpec = { name: record.app, instance: name, component: record.role, version: MEMCACHED_VERSION };
   return [
     {
-      component: FOLDER,
+      component: folder,
       object: new ServiceAccount({ metadata: metadata(env, name, labels), automountServiceAccountToken: false }),
     },
-    statefulSet(ctx, FOLDER, name, labels, {
+    statefulSet(ctx, folder, name, labels, {
       replicas: used.options.replicas,
       template: podTemplate(ctx, name, labels, used.options),
     }),
     service(
       ctx,
-      FOLDER,
+      folder,
       name,
       labels,
       [
         { name: 'memcached', port: PORTS.memcached },
-        { name: 'metrics', port: EXPORTER_PORT },
+        { name: 'metrics', port: MEMCACHED_EXPORTER_PORT },
       ],
       { headless: true },
     ),
-    ...serviceMonitor(ctx, FOLDER, name, labels, { port: 'metrics' }),
-    disruptionBudget(ctx, FOLDER, name, labels),
+    ...serviceMonitor(ctx, folder, name, labels, { port: 'metrics' }),
+    disruptionBudget(ctx, folder, name, labels),
   ];
 }

@@ -1,78 +1,41 @@
 /**
  * NetworkPolicies: the namespace is default-deny (ingress and egress), DNS is allowed for every pod, and one
- * policy per component role (`thanos-<role>`) allows exactly the flows of `flowGraph(env)`, in and out.
+ * policy per component (named by its record) allows exactly the flows of `flowGraph(env)`, in and out.
  *
- * The policies select pods by the labels in ROLE_SELECTORS, the one place this file depends on how the other
- * components label their pods; it never looks at their objects. The flow graph is a pure description of who
+ * The policies select pods by their component record's `selector` and are named by its `policy`: this file
+ * never looks at the other components' objects. The flow graph is a pure description of who
  * talks to whom on which port, so tests can check the policies against it.
  */
 import {
   bucketComponents,
   type ComponentKind,
+  type ComponentRecord,
+  componentRecord,
   type Environment,
+  enabledComponents,
   isAwsEndpoint,
+  isThanosComponent,
   type Manifest,
-  names,
   PORTS,
+  portOf,
 } from '@thanos-gitops/core-model';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
-import { usedMemcached } from './caches.js';
 import type { RenderContext } from './context.js';
 import { metadata } from './objects.js';
 
 const FOLDER = 'network-policies';
-const NAME_LABEL = 'app.kubernetes.io/name';
-const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 /** Set by Kubernetes on every namespace (1.21+): selects a namespace by name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
-/** Port of the memcached Prometheus exporter sidecar. */
-export const MEMCACHED_EXPORTER_PORT = 9150;
 export const HTTPS_PORT = 443;
 /** Port assumed for an Alertmanager discovered by `dnssrv+` (the SRV record decides; this is Alertmanager's). */
 export const ALERTMANAGER_DEFAULT_PORT = 9093;
 
-/** The pod roles that get a policy of their own, named `thanos-<role>`. */
-export type Role =
-  | 'query'
-  | 'query-frontend'
-  | 'receive-router'
-  | 'receive-ingestor'
-  | 'store'
-  | 'compact'
-  | 'rule'
-  | 'bucket-web'
-  | 'memcached-index'
-  | 'memcached-results';
-
-/**
- * The labels that identify the pods of each role. Thanos components are told apart by `app.kubernetes.io/name`
- * (shared by all hashrings, shards and partitions of a component); the two memcached deployments share their
- * application name, so they are told apart by `app.kubernetes.io/instance`, which is their Deployment name.
- */
-export const ROLE_SELECTORS: Readonly<Record<Role, Readonly<Record<string, string>>>> = {
-  query: { [NAME_LABEL]: names.query },
-  'query-frontend': { [NAME_LABEL]: names.queryFrontend },
-  'receive-router': { [NAME_LABEL]: names.router },
-  'receive-ingestor': { [NAME_LABEL]: names.ingestorApp },
-  store: { [NAME_LABEL]: names.storeApp },
-  compact: { [NAME_LABEL]: names.compactorApp },
-  rule: { [NAME_LABEL]: names.ruler },
-  'bucket-web': { [NAME_LABEL]: names.bucketWeb },
-  'memcached-index': { [INSTANCE_LABEL]: names.memcached('index') },
-  'memcached-results': { [INSTANCE_LABEL]: names.memcached('results') },
-};
-
-/** Name of the NetworkPolicy of a role. */
-export function policyName(role: Role): string {
-  return `thanos-${role}`;
-}
-
-/** One end of a flow: pods of a role in this namespace, pods of another namespace, or addresses. */
+/** One end of a flow: pods of a component in this namespace, pods of another namespace, or addresses. */
 export type Peer =
-  | { role: Role }
+  | { component: ComponentKind }
   | { namespace: string; podLabels?: Readonly<Record<string, string>> }
   | { cidr: string };
 
@@ -98,41 +61,6 @@ export interface Flow {
 
 /** kube-dns, which every pod may reach on port 53 (policy `allow-dns`). */
 export const DNS_PEER: Peer = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } };
-
-/** The roles whose pods this environment runs. */
-export function enabledRoles(env: Environment): Role[] {
-  const roles: Role[] = [];
-  if (env.receive.enabled) roles.push('receive-router', 'receive-ingestor');
-  roles.push('query');
-  if (env.queryFrontend.enabled) roles.push('query-frontend');
-  if (env.storeGateway.enabled) roles.push('store');
-  if (env.compactor.enabled) roles.push('compact');
-  if (env.ruler.enabled) roles.push('rule');
-  if (env.bucketWeb.enabled) roles.push('bucket-web');
-  for (const used of usedMemcached(env)) roles.push(used.cache === 'index' ? 'memcached-index' : 'memcached-results');
-  return roles;
-}
-
-/** The port Prometheus scrapes on the pods of a role. */
-export function metricsPort(role: Role): number {
-  if (role === 'memcached-index' || role === 'memcached-results') return MEMCACHED_EXPORTER_PORT;
-  if (role === 'query-frontend') return PORTS.queryFrontendHttp;
-  return PORTS.http;
-}
-
-/** The NetworkPolicy role of each component that can touch the bucket. */
-const BUCKET_ROLE: Partial<Record<ComponentKind, Role>> = {
-  'receive-ingestor': 'receive-ingestor',
-  'store-gateway': 'store',
-  compactor: 'compact',
-  ruler: 'rule',
-  'bucket-web': 'bucket-web',
-};
-
-/** Roles whose pods read or write the bucket (from core-model's bucket-access table), in table order. */
-export function bucketRoles(env: Environment): Role[] {
-  return bucketComponents(env).flatMap((c) => (BUCKET_ROLE[c] ? [BUCKET_ROLE[c]] : []));
-}
 
 /**
  * Link-local credential endpoints on every node: the EKS Pod Identity Agent (its IPv4 address; the NetworkPolicies
@@ -220,60 +148,61 @@ export function capnpReplication(env: Environment): boolean {
 
 /** Every flow the deployment needs, besides DNS (allowed to every pod by `allow-dns`). */
 export function flowGraph(env: Environment): Flow[] {
-  const enabled = new Set(enabledRoles(env));
+  const running = enabledComponents(env);
+  const enabled = new Set(running.map((c) => c.kind));
   const flows: Flow[] = [];
   const add = (from: Peer, to: Peer, port: number, traffic: Traffic) => {
-    const off = [from, to].some((p) => 'role' in p && !enabled.has(p.role));
+    const off = [from, to].some((p) => 'component' in p && !enabled.has(p.component));
     if (!off) flows.push({ from, to, port, protocol: 'TCP', traffic });
   };
-  const role = (r: Role): Peer => ({ role: r });
+  const pods = (component: ComponentKind): Peer => ({ component });
   const namespace = (ns: string): Peer => ({ namespace: ns });
   const np = env.networkPolicies;
   const monitoring = env.monitoring.namespace;
 
   // Query fans out to every gRPC endpoint (the same set as endpoints.ts): StoreAPIs, and the ruler's Rules API
   // (plus its StoreAPI when stateful).
-  add(role('query'), role('receive-ingestor'), PORTS.grpc, 'grpc');
-  add(role('query'), role('store'), PORTS.grpc, 'grpc');
-  add(role('query'), role('rule'), PORTS.grpc, 'grpc');
-  add(role('query-frontend'), role('query'), PORTS.http, 'http');
-  add(role('query-frontend'), role('memcached-results'), PORTS.memcached, 'memcached');
-  add(role('store'), role('memcached-index'), PORTS.memcached, 'memcached');
+  add(pods('query'), pods('receive-ingestor'), PORTS.grpc, 'grpc');
+  add(pods('query'), pods('store-gateway'), PORTS.grpc, 'grpc');
+  add(pods('query'), pods('ruler'), PORTS.grpc, 'grpc');
+  add(pods('query-frontend'), pods('query'), PORTS.http, 'http');
+  add(pods('query-frontend'), pods('memcached-results'), PORTS.memcached, 'memcached');
+  add(pods('store-gateway'), pods('memcached-index'), PORTS.memcached, 'memcached');
 
   // Write path.
-  add(role('receive-router'), role('receive-ingestor'), PORTS.grpc, 'grpc');
-  if (capnpReplication(env)) add(role('receive-router'), role('receive-ingestor'), PORTS.capnp, 'capnp-replication');
+  add(pods('receive-router'), pods('receive-ingestor'), PORTS.grpc, 'grpc');
+  if (capnpReplication(env)) add(pods('receive-router'), pods('receive-ingestor'), PORTS.capnp, 'capnp-replication');
   for (const source of unique([monitoring, ...np.remoteWriteNamespaces])) {
-    add(namespace(source), role('receive-router'), PORTS.remoteWrite, 'remote-write');
+    add(namespace(source), pods('receive-router'), PORTS.remoteWrite, 'remote-write');
   }
   for (const cidr of unique(np.remoteWriteCIDRs))
-    add({ cidr }, role('receive-router'), PORTS.remoteWrite, 'remote-write');
+    add({ cidr }, pods('receive-router'), PORTS.remoteWrite, 'remote-write');
 
   // Ruler.
-  add(role('rule'), role('query'), PORTS.http, 'http');
-  if (env.ruler.mode === 'stateless') add(role('rule'), role('receive-router'), PORTS.remoteWrite, 'remote-write');
-  for (const { peer, port } of uniquePeers(alertmanagerPeers(env))) add(role('rule'), peer, port, 'alertmanager');
+  add(pods('ruler'), pods('query'), PORTS.http, 'http');
+  if (env.ruler.mode === 'stateless') add(pods('ruler'), pods('receive-router'), PORTS.remoteWrite, 'remote-write');
+  for (const { peer, port } of uniquePeers(alertmanagerPeers(env))) add(pods('ruler'), peer, port, 'alertmanager');
 
   // Object storage (and the credential endpoints of the pods' cloud identity).
-  for (const r of bucketRoles(env)) {
-    for (const d of objectStorageDestinations(env)) add(role(r), d.peer, d.port, 'object-storage');
+  for (const c of bucketComponents(env)) {
+    for (const d of objectStorageDestinations(env)) add(pods(c), d.peer, d.port, 'object-storage');
   }
 
   // Users: the query entry point and the bucket UI.
-  const entry: Role = env.queryFrontend.enabled ? 'query-frontend' : 'query';
+  const entry: ComponentKind = env.queryFrontend.enabled ? 'query-frontend' : 'query';
   for (const ns of unique(np.queryNamespaces)) {
-    add(namespace(ns), role(entry), entry === 'query' ? PORTS.http : PORTS.queryFrontendHttp, 'http');
-    add(namespace(ns), role('bucket-web'), PORTS.http, 'http');
+    add(namespace(ns), pods(entry), portOf(componentRecord(entry), 'http'), 'http');
+    add(namespace(ns), pods('bucket-web'), PORTS.http, 'http');
   }
 
   // Traces, from every Thanos pod to the OTLP receiver.
   if (env.tracing) {
     const { peer, port } = tracingPeer(env);
-    for (const r of enabled) if (!r.startsWith('memcached-')) add(role(r), peer, port, 'tracing');
+    for (const c of running) if (isThanosComponent(c.kind)) add(pods(c.kind), peer, port, 'tracing');
   }
 
   // Scraping.
-  for (const r of enabled) add(namespace(monitoring), role(r), metricsPort(r), 'metrics');
+  for (const c of running) add(namespace(monitoring), pods(c.kind), portOf(c, c.metricsPort), 'metrics');
   return flows;
 }
 
@@ -293,7 +222,7 @@ function uniquePeers(values: { peer: Peer; port: number }[]): { peer: Peer; port
 
 /** A flow end as a NetworkPolicy peer. */
 export function policyPeer(peer: Peer): INetworkPolicyPeer {
-  if ('role' in peer) return { podSelector: { matchLabels: { ...ROLE_SELECTORS[peer.role] } } };
+  if ('component' in peer) return { podSelector: { matchLabels: { ...componentRecord(peer.component).selector } } };
   if ('cidr' in peer) return { ipBlock: { cidr: peer.cidr } };
   return {
     namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: peer.namespace } },
@@ -319,21 +248,21 @@ function rulesByPeer(
   return [...groups.values()];
 }
 
-const isRole = (peer: Peer, role: Role) => 'role' in peer && peer.role === role;
+const isComponent = (peer: Peer, kind: ComponentKind) => 'component' in peer && peer.component === kind;
 
-function rolePolicy(env: Environment, role: Role, flows: Flow[]): NetworkPolicy {
+function componentPolicy(env: Environment, record: ComponentRecord, flows: Flow[]): NetworkPolicy {
   const ingress = rulesByPeer(
-    flows.filter((f) => isRole(f.to, role)),
+    flows.filter((f) => isComponent(f.to, record.kind)),
     (f) => f.from,
   );
   const egress = rulesByPeer(
-    flows.filter((f) => isRole(f.from, role)),
+    flows.filter((f) => isComponent(f.from, record.kind)),
     (f) => f.to,
   );
   return new NetworkPolicy({
-    metadata: metadata(env, policyName(role), policyLabels(env)),
+    metadata: metadata(env, record.policy, policyLabels(env)),
     spec: {
-      podSelector: { matchLabels: { ...ROLE_SELECTORS[role] } },
+      podSelector: { matchLabels: { ...record.selector } },
       policyTypes: ['Ingress', 'Egress'],
       ingress: ingress.map((r) => ({ from: [r.peer], ports: r.ports })),
       egress: egress.map((r) => ({ to: [r.peer], ports: r.ports })),
@@ -370,8 +299,10 @@ export function networkPolicies(ctx: RenderContext): Manifest[] {
       ],
     },
   });
-  return [defaultDeny, allowDns, ...enabledRoles(env).map((r) => rolePolicy(env, r, flows))].map((object) => ({
-    component: FOLDER,
-    object,
-  }));
+  return [defaultDeny, allowDns, ...enabledComponents(env).map((c) => componentPolicy(env, c, flows))].map(
+    (object) => ({
+      component: FOLDER,
+      object,
+    }),
+  );
 }

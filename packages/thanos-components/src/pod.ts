@@ -5,6 +5,7 @@
  */
 import {
   type ComponentKind,
+  type ComponentRecord,
   type Environment,
   type EnvVarSpec,
   type FieldPath,
@@ -41,8 +42,9 @@ export function thanosImage(env: Environment): string {
   return `${t.image}:${t.version}${t.digest ? `@${t.digest}` : ''}`;
 }
 
-export function thanosLabels(name: string, instance: string, component: string, env: Environment): LabelSpec {
-  return { name, instance, component, version: env.thanos.version };
+/** The labels of a Thanos component's object: its record's application and role, the workload `instance`. */
+export function componentLabels(record: ComponentRecord, instance: string, env: Environment): LabelSpec {
+  return { name: record.app, instance, component: record.role, version: env.thanos.version };
 }
 
 /** Pod-level security context satisfying Pod Security Standards "restricted". */

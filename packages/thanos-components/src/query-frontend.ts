@@ -4,15 +4,24 @@
  * generated results memcached. A stateless Deployment behind a Service on port 9090, the port Prometheus
  * clients expect.
  */
-import { type Environment, type Manifest, names, PORTS, parseDuration, serviceHost } from '@thanos-gitops/core-model';
+import {
+  componentRecord,
+  type Environment,
+  type Manifest,
+  names,
+  PORTS,
+  parseDuration,
+  serviceHost,
+} from '@thanos-gitops/core-model';
 import { queryFrontendCacheFiles } from './caches.js';
 import type { RenderContext } from './context.js';
 import { disruptionBudget, service, serviceAccount, serviceMonitor } from './objects.js';
-import { thanosLabels, thanosPodTemplate } from './pod.js';
+import { componentLabels, thanosPodTemplate } from './pod.js';
 import { release } from './releases.js';
 import { deployment } from './workloads.js';
 
-const FOLDER = 'query-frontend';
+const FRONTEND = componentRecord('query-frontend');
+const FOLDER = FRONTEND.folder;
 const HTTP = { name: 'http', containerPort: PORTS.queryFrontendHttp };
 
 /** The Query Service's HTTP API, where every request ends up. */
@@ -24,8 +33,8 @@ export function queryFrontend(ctx: RenderContext): Manifest[] {
   const { env } = ctx;
   const qf = env.queryFrontend;
   if (!qf.enabled) return [];
-  const name = names.queryFrontend;
-  const labels = thanosLabels(name, name, 'query-cache', env);
+  const name = FRONTEND.app;
+  const labels = componentLabels(FRONTEND, name, env);
   if ((parseDuration(qf.splitInterval) ?? 0) === 0) {
     ctx.report(['queryFrontend', 'splitInterval'], 'must be longer than 0: Thanos only caches split requests');
   }
@@ -47,7 +56,7 @@ export function queryFrontend(ctx: RenderContext): Manifest[] {
   ];
   const template = thanosPodTemplate({
     ctx,
-    component: 'query-frontend',
+    component: FRONTEND.kind,
     labels,
     options: qf,
     optionsPath: ['queryFrontend'],
@@ -60,7 +69,7 @@ export function queryFrontend(ctx: RenderContext): Manifest[] {
     serviceAccountName: name,
   });
   const out: Manifest[] = [
-    serviceAccount(ctx, FOLDER, 'query-frontend', name, labels),
+    serviceAccount(ctx, FOLDER, FRONTEND.kind, name, labels),
     cache.configMap,
     deployment(ctx, FOLDER, name, labels, { replicas: qf.replicas, template }),
     service(ctx, FOLDER, name, labels, [{ name: 'http', port: PORTS.queryFrontendHttp }]),

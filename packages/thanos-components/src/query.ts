@@ -2,24 +2,25 @@
  * Thanos Query: the PromQL engine over every StoreAPI (ingestors, store gateways, ruler). Stateless
  * Deployment behind a Service; endpoints come from a generated SD file; optional HPA.
  */
-import { type Manifest, names, PORTS, yamlText } from '@thanos-gitops/core-model';
+import { componentRecord, type Manifest, names, PORTS, yamlText } from '@thanos-gitops/core-model';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
 import { endpointsConfig } from './endpoints.js';
 import { contentHash } from './hash.js';
 import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
-import { GRPC_PORT, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
+import { componentLabels, GRPC_PORT, HTTP_PORT, thanosPodTemplate } from './pod.js';
 import { deployment } from './workloads.js';
 
-const FOLDER = 'query';
+const QUERY = componentRecord('query');
+const FOLDER = QUERY.folder;
 const ENDPOINTS_DIR = '/etc/thanos/endpoints';
 
 export function query(ctx: RenderContext): Manifest[] {
   const { env } = ctx;
   const q = env.query;
-  const name = names.query;
-  const labels = thanosLabels(name, name, 'query-layer', env);
+  const name = QUERY.app;
+  const labels = componentLabels(QUERY, name, env);
   const endpoints = yamlText(endpointsConfig(env));
   const args = [
     `--grpc-address=0.0.0.0:${PORTS.grpc}`,
@@ -33,7 +34,7 @@ export function query(ctx: RenderContext): Manifest[] {
   ];
   const template = thanosPodTemplate({
     ctx,
-    component: 'query',
+    component: QUERY.kind,
     labels,
     options: q,
     optionsPath: ['query'],
@@ -46,7 +47,7 @@ export function query(ctx: RenderContext): Manifest[] {
     serviceAccountName: name,
   });
   const out: Manifest[] = [
-    serviceAccount(ctx, FOLDER, 'query', name, labels),
+    serviceAccount(ctx, FOLDER, QUERY.kind, name, labels),
     {
       component: FOLDER,
       object: new ConfigMap({

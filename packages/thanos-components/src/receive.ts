@@ -8,10 +8,12 @@
  * too). Routers reach ingestors on gRPC at the stable names their headless Services give them.
  */
 import {
+  componentRecord,
   type Environment,
   type EnvVarSpec,
   EXTERNAL_LABELS,
   type FieldPath,
+  type LabelSpec,
   type Manifest,
   names,
   PORTS,
@@ -22,13 +24,13 @@ import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';
 import { hashringsJson } from './hashrings.js';
 import { disruptionBudget, GRPC_AND_HTTP, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
-import { DATA_DIR, flagName, GRPC_PORT, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
+import { componentLabels, DATA_DIR, flagName, GRPC_PORT, HTTP_PORT, thanosPodTemplate } from './pod.js';
 import { deployment, statefulSet } from './workloads.js';
 
-const FOLDER = 'receive';
-const INGESTOR_APP = names.ingestorApp;
-const ROUTER_COMPONENT = 'receive-router';
-const INGESTOR_COMPONENT = 'database-write-hashring';
+const ROUTER = componentRecord('receive-router');
+const INGESTOR = componentRecord('receive-ingestor');
+const FOLDER = ROUTER.folder;
+const INGESTOR_APP = INGESTOR.app;
 const HASHRINGS_DIR = '/etc/thanos/hashrings';
 const HASHRINGS_FILE = 'hashrings.json';
 const LIMITS_DIR = '/etc/thanos/limits';
@@ -111,8 +113,8 @@ function tenancyArgs(ctx: RenderContext): string[] {
 function router(ctx: RenderContext): Manifest[] {
   const { env } = ctx;
   const r = env.receive;
-  const name = names.router;
-  const labels = thanosLabels(name, name, ROUTER_COMPONENT, env);
+  const name = ROUTER.app;
+  const labels = componentLabels(ROUTER, name, env);
   modeGuard(ctx, r.router.extraArgs, ['receive', 'router'], 'router');
   const hashrings = hashringsJson(env);
   const limits = r.limits ? yamlText(r.limits) : undefined;
@@ -131,7 +133,7 @@ function router(ctx: RenderContext): Manifest[] {
   ];
   const template = thanosPodTemplate({
     ctx,
-    component: 'receive-router',
+    component: ROUTER.kind,
     labels,
     options: r.router,
     optionsPath: ['receive', 'router'],
@@ -154,7 +156,7 @@ function router(ctx: RenderContext): Manifest[] {
     serviceAccountName: name,
   });
   const out: Manifest[] = [
-    serviceAccount(ctx, FOLDER, 'receive-router', name, labels),
+    serviceAccount(ctx, FOLDER, ROUTER.kind, name, labels),
     configMap(ctx, names.hashringsConfig, labels, HASHRINGS_FILE, hashrings),
     ...(limits ? [configMap(ctx, names.limitsConfig, labels, LIMITS_FILE, limits)] : []),
     deployment(ctx, FOLDER, name, labels, { replicas: r.router.replicas, template }),
@@ -172,11 +174,11 @@ function router(ctx: RenderContext): Manifest[] {
 function ingestors(ctx: RenderContext): Manifest[] {
   const { env } = ctx;
   const r = env.receive;
-  const appLabels = thanosLabels(INGESTOR_APP, INGESTOR_APP, INGESTOR_COMPONENT, env);
-  const out: Manifest[] = [serviceAccount(ctx, FOLDER, 'receive-ingestor', INGESTOR_APP, appLabels)];
+  const appLabels = componentLabels(INGESTOR, INGESTOR_APP, env);
+  const out: Manifest[] = [serviceAccount(ctx, INGESTOR.folder, INGESTOR.kind, INGESTOR_APP, appLabels)];
   r.hashrings.forEach((h, i) => {
     const name = names.ingestor(h.name);
-    const labels = thanosLabels(INGESTOR_APP, name, INGESTOR_COMPONENT, env);
+    const labels = componentLabels(INGESTOR, name, env);
     modeGuard(ctx, h.extraArgs, ['receive', 'hashrings', i], 'ingestor');
     const args = [
       `--grpc-address=0.0.0.0:${PORTS.grpc}`,
@@ -188,7 +190,7 @@ function ingestors(ctx: RenderContext): Manifest[] {
     ];
     const template = thanosPodTemplate({
       ctx,
-      component: 'receive-ingestor',
+      component: INGESTOR.kind,
       labels,
       options: h,
       optionsPath: ['receive', 'hashrings', i],
@@ -213,19 +215,11 @@ function ingestors(ctx: RenderContext): Manifest[] {
       disruptionBudget(ctx, FOLDER, name, labels, ingestorDisruptionBudget(r.replicationFactor)),
     );
   });
-  out.push(
-    ...serviceMonitor(ctx, FOLDER, INGESTOR_APP, appLabels, { selector: { 'app.kubernetes.io/name': INGESTOR_APP } }),
-  );
+  out.push(...serviceMonitor(ctx, FOLDER, INGESTOR_APP, appLabels, { selector: INGESTOR.selector }));
   return out;
 }
 
-function configMap(
-  ctx: RenderContext,
-  name: string,
-  labels: ReturnType<typeof thanosLabels>,
-  file: string,
-  text: string,
-): Manifest {
+function configMap(ctx: RenderContext, name: string, labels: LabelSpec, file: string, text: string): Manifest {
   return {
     component: FOLDER,
     object: new ConfigMap({ metadata: metadata(ctx.env, name, labels), data: { [file]: text } }),

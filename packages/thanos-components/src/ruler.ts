@@ -8,6 +8,7 @@
  *   headless Service `thanos-rule` exposes StoreAPI to Query (see endpoints.ts).
  */
 import {
+  componentRecord,
   type Environment,
   EXTERNAL_LABELS,
   type Manifest,
@@ -20,12 +21,12 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';
 import { disruptionBudget, GRPC_AND_HTTP, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
-import { DATA_DIR, GRPC_PORT, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
+import { componentLabels, DATA_DIR, GRPC_PORT, HTTP_PORT, thanosPodTemplate } from './pod.js';
 import { ingestorSeriesLabels } from './receive.js';
 import { statefulSet } from './workloads.js';
 
-const FOLDER = 'ruler';
-const COMPONENT = 'rule-evaluation-engine';
+const RULER = componentRecord('ruler');
+const FOLDER = RULER.folder;
 export const REMOTE_WRITE_CONFIG = `${names.ruler}-remote-write`;
 const REMOTE_WRITE_DIR = '/etc/thanos/remote-write';
 export const RULES_DIR = '/etc/thanos/rules';
@@ -110,14 +111,14 @@ export function ruler(ctx: RenderContext): Manifest[] {
   const { env } = ctx;
   const r = env.ruler;
   if (!r.enabled) return [];
-  const name = names.ruler;
+  const name = RULER.app;
   const stateful = r.mode === 'stateful';
-  const labels = thanosLabels(name, name, COMPONENT, env);
+  const labels = componentLabels(RULER, name, env);
   const rules = ruleVolumes(env);
   const remoteWrite = stateful ? undefined : remoteWriteConfig(env);
   const template = thanosPodTemplate({
     ctx,
-    component: 'ruler',
+    component: RULER.kind,
     labels,
     options: r,
     optionsPath: ['ruler'],
@@ -140,7 +141,7 @@ export function ruler(ctx: RenderContext): Manifest[] {
     ...(remoteWrite ? { rolloutAnnotations: { 'thanos-gitops/remote-write-hash': contentHash(remoteWrite) } } : {}),
     serviceAccountName: name,
   });
-  const out: Manifest[] = [serviceAccount(ctx, FOLDER, 'ruler', name, labels)];
+  const out: Manifest[] = [serviceAccount(ctx, FOLDER, RULER.kind, name, labels)];
   if (remoteWrite) {
     out.push({
       component: FOLDER,

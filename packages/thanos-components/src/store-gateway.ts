@@ -3,29 +3,30 @@
  * One StatefulSet (with its headless Service) per time partition and hash shard; blocks are split between
  * shards by `__block_id`. The newest partition reaches `overlap` into the receive retention by default.
  */
-import { type Manifest, names, PORTS } from '@thanos-gitops/core-model';
+import { componentRecord, type Manifest, names, PORTS } from '@thanos-gitops/core-model';
 import { storeCacheFiles } from './caches.js';
 import type { RenderContext } from './context.js';
 import { disruptionBudget, GRPC_AND_HTTP, service, serviceAccount, serviceMonitor } from './objects.js';
-import { DATA_DIR, GRPC_PORT, HTTP_PORT, thanosLabels, thanosPodTemplate } from './pod.js';
+import { componentLabels, DATA_DIR, GRPC_PORT, HTTP_PORT, thanosPodTemplate } from './pod.js';
 import { hashmodSelector } from './relabel.js';
 import { statefulSet } from './workloads.js';
 
-const FOLDER = 'store-gateway';
-const APP = names.storeApp;
+const STORE = componentRecord('store-gateway');
+const FOLDER = STORE.folder;
+const APP = STORE.app;
 
 export function storeGateway(ctx: RenderContext): Manifest[] {
   const { env } = ctx;
   const s = env.storeGateway;
   if (!s.enabled) return [];
-  const saLabels = thanosLabels(APP, APP, 'object-store-gateway', env);
+  const saLabels = componentLabels(STORE, APP, env);
   const cache = storeCacheFiles(ctx, FOLDER, saLabels);
-  const out: Manifest[] = [serviceAccount(ctx, FOLDER, 'store-gateway', APP, saLabels), cache.configMap];
+  const out: Manifest[] = [serviceAccount(ctx, FOLDER, STORE.kind, APP, saLabels), cache.configMap];
   const ranges = s.partitions;
   ranges.forEach((range, p) => {
     for (let shard = 0; shard < s.shards; shard++) {
       const name = names.store(p, shard, ranges.length);
-      const labels = thanosLabels(APP, name, 'object-store-gateway', env);
+      const labels = componentLabels(STORE, name, env);
       const args = [
         `--data-dir=${DATA_DIR}/store`,
         `--grpc-address=0.0.0.0:${PORTS.grpc}`,
@@ -38,7 +39,7 @@ export function storeGateway(ctx: RenderContext): Manifest[] {
       ];
       const template = thanosPodTemplate({
         ctx,
-        component: 'store-gateway',
+        component: STORE.kind,
         labels,
         options: s,
         optionsPath: ['storeGateway'],
@@ -71,6 +72,6 @@ export function storeGateway(ctx: RenderContext): Manifest[] {
       );
     }
   });
-  out.push(...serviceMonitor(ctx, FOLDER, APP, saLabels, { selector: { 'app.kubernetes.io/name': APP } }));
+  out.push(...serviceMonitor(ctx, FOLDER, APP, saLabels, { selector: STORE.selector }));
   return out;
 }

@@ -3,7 +3,16 @@
  * all in the ConfigMap `thanos-tracing`. Every Thanos pod mounts it and passes its own file with
  * `--tracing.config-file`, so each component reports its own service name.
  */
-import { type ComponentKind, type Environment, type Manifest, names, yamlText } from '@thanos-gitops/core-model';
+import {
+  type ComponentKind,
+  componentRecord,
+  type Environment,
+  enabledComponents,
+  isThanosComponent,
+  type Manifest,
+  type ThanosComponent,
+  yamlText,
+} from '@thanos-gitops/core-model';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';
@@ -14,33 +23,15 @@ export const TRACING_CONFIG_MAP = 'thanos-tracing';
 export const TRACING_DIR = '/etc/thanos/tracing';
 export const TRACING_HASH_ANNOTATION = 'thanos-gitops/tracing-config-hash';
 
-/** The application name of each component: its default service name. */
-const APP: Record<ComponentKind, string> = {
-  'receive-router': names.router,
-  'receive-ingestor': names.ingestorApp,
-  query: names.query,
-  'query-frontend': names.queryFrontend,
-  'store-gateway': names.storeApp,
-  compactor: names.compactorApp,
-  ruler: names.ruler,
-  'bucket-web': names.bucketWeb,
-};
-
-/** The components whose pods run in this environment. */
-export function runningComponents(env: Environment): ComponentKind[] {
-  const out: ComponentKind[] = [];
-  if (env.receive.enabled) out.push('receive-router', 'receive-ingestor');
-  out.push('query');
-  if (env.queryFrontend.enabled) out.push('query-frontend');
-  if (env.storeGateway.enabled) out.push('store-gateway');
-  if (env.compactor.enabled) out.push('compactor');
-  if (env.ruler.enabled) out.push('ruler');
-  if (env.bucketWeb.enabled) out.push('bucket-web');
-  return out;
+/** The Thanos components whose pods run in this environment. */
+export function runningComponents(env: Environment): ThanosComponent[] {
+  return enabledComponents(env)
+    .map((c) => c.kind)
+    .filter(isThanosComponent);
 }
 
 export function tracingServiceName(env: Environment, component: ComponentKind): string {
-  return env.tracing?.serviceNames?.[component] ?? APP[component];
+  return env.tracing?.serviceNames?.[component] ?? componentRecord(component).app;
 }
 
 /** The tracing config of a component as plain data, or undefined without `tracing`. */

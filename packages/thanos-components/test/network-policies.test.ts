@@ -1,141 +1,32 @@
 /**
- * NetworkPolicies, checked with a small evaluator of Kubernetes NetworkPolicy semantics: a connection is allowed
- * when the destination's ingress side and the source's egress side both allow it. Pods are the rendered pod
- * templates where their component renders them, and pods labelled by the agreed convention where it does not yet.
+ * NetworkPolicies, checked with the NetworkPolicy evaluator of `support/` against the rendered pod templates of
+ * every component (a component whose workloads are not rendered fails the test), on this file's own fixtures.
  */
-import { readFileSync } from 'node:fs';
 import {
+  type ComponentKind,
+  componentRecord,
   type Environment,
-  loadEnvironments,
+  enabledComponents,
   type Manifest,
-  NO_TLS,
-  names,
+  MEMCACHED_EXPORTER_PORT,
   objectProblems,
   PORTS,
-  toPlain,
 } from '@thanos-gitops/core-model';
 import { describe, expect, it } from 'vitest';
-import { queryEndpointServices, renderComponents } from '../src/index.js';
-import {
-  alertmanagerPeers,
-  enabledRoles,
-  type Flow,
-  flowGraph,
-  MEMCACHED_EXPORTER_PORT,
-  type Peer,
-  policyName,
-  ROLE_SELECTORS,
-  type Role,
-} from '../src/network-policies.js';
+import { queryEndpointServices } from '../src/index.js';
+import { alertmanagerPeers, type Flow, flowGraph, type Peer } from '../src/network-policies.js';
 import { render } from './render.js';
+import {
+  allowed,
+  type Endpoint,
+  ipNumber,
+  type Labels,
+  type Policy,
+  selects,
+} from './support/network-policy-evaluator.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The evaluator.
-
-type Labels = Record<string, string>;
-interface Selector {
-  matchLabels?: Labels;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
-interface PolicyPeer {
-  podSelector?: Selector;
-  namespaceSelector?: Selector;
-  ipBlock?: { cidr: string; except?: string[] };
-}
-interface PolicyPort {
-  port?: number;
-  protocol?: string;
-}
-interface Policy {
-  metadata: { name: string; namespace: string };
-  spec: {
-    podSelector: Selector;
-    policyTypes: string[];
-    ingress?: { from?: PolicyPeer[]; ports?: PolicyPort[] }[];
-    egress?: { to?: PolicyPeer[]; ports?: PolicyPort[] }[];
-  };
-}
-/** A pod (namespace and labels) or an address outside the cluster. */
-type Endpoint = { namespace: string; labels: Labels } | { ip: string };
-type Protocol = 'TCP' | 'UDP';
-
-function selects(selector: Selector, labels: Labels): boolean {
-  const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-  const byExpressions = (selector.matchExpressions ?? []).every((e) => {
-    const has = e.key in labels;
-    const value = labels[e.key] ?? '';
-    if (e.operator === 'In') return has && (e.values ?? []).includes(value);
-    if (e.operator === 'NotIn') return !has || !(e.values ?? []).includes(value);
-    if (e.operator === 'Exists') return has;
-    if (e.operator === 'DoesNotExist') return !has;
-    throw new Error(`unknown operator ${e.operator}`);
-  });
-  return byLabels && byExpressions;
-}
-
-function ipNumber(ip: string): number {
-  return ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
-}
-
-function inCidr(ip: string, cidr: string): boolean {
-  const [base = '', bits = '32'] = cidr.split('/');
-  const size = 2 ** (32 - Number(bits));
-  return Math.floor(ipNumber(ip) / size) === Math.floor(ipNumber(base) / size);
-}
-
-function peerMatches(peer: PolicyPeer, policyNamespace: string, other: Endpoint): boolean {
-  if (peer.ipBlock) {
-    const block = peer.ipBlock;
-    return 'ip' in other && inCidr(other.ip, block.cidr) && !(block.except ?? []).some((c) => inCidr(other.ip, c));
-  }
-  if ('ip' in other) return false;
-  const namespaceOk = peer.namespaceSelector
-    ? selects(peer.namespaceSelector, { 'kubernetes.io/metadata.name': other.namespace })
-    : other.namespace === policyNamespace;
-  return namespaceOk && (peer.podSelector ? selects(peer.podSelector, other.labels) : true);
-}
-
-function portMatches(ports: PolicyPort[] | undefined, port: number, protocol: Protocol): boolean {
-  if (!ports || ports.length === 0) return true;
-  return ports.some((p) => (p.protocol ?? 'TCP') === protocol && (p.port === undefined || p.port === port));
-}
-
-/** Whether one side (the pod's ingress or egress) lets the connection through. */
-function sideAllows(
-  policies: Policy[],
-  pod: Endpoint,
-  direction: 'Ingress' | 'Egress',
-  other: Endpoint,
-  port: number,
-  protocol: Protocol,
-): boolean {
-  if ('ip' in pod) return true;
-  const applicable = policies.filter(
-    (p) =>
-      p.metadata.namespace === pod.namespace &&
-      p.spec.policyTypes.includes(direction) &&
-      selects(p.spec.podSelector, pod.labels),
-  );
-  if (applicable.length === 0) return true;
-  return applicable.some((p) => {
-    const rules =
-      direction === 'Ingress'
-        ? (p.spec.ingress ?? []).map((r) => ({ peers: r.from, ports: r.ports }))
-        : (p.spec.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports }));
-    return rules.some(
-      (r) =>
-        portMatches(r.ports, port, protocol) &&
-        (!r.peers || r.peers.length === 0 || r.peers.some((peer) => peerMatches(peer, p.metadata.namespace, other))),
-    );
-  });
-}
-
-function allowed(policies: Policy[], src: Endpoint, dst: Endpoint, port: number, protocol: Protocol = 'TCP') {
-  return (
-    sideAllows(policies, src, 'Egress', dst, port, protocol) &&
-    sideAllows(policies, dst, 'Ingress', src, port, protocol)
-  );
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Rendering and pods.
@@ -147,91 +38,41 @@ interface Rendered {
   policies: Policy[];
 }
 
-const STAND_IN = {
-  identity: {
-    objstoreConfig: 'type: S3\nconfig: {bucket: test-bucket}\n',
-    forComponent: () => ({ serviceAccountAnnotations: {}, podLabels: {}, env: [] }),
-  },
-  tls: { forComponent: () => NO_TLS },
+/** Environments exercising every component and every kind of flow (this file's own, not the shipped examples). */
+const FIXTURES: Record<string, string> = {
+  defaults: '',
+  'everything, stateless ruler': `networkPolicies:
+  remoteWriteCIDRs: [203.0.113.0/24]
+receive:
+  hashrings:
+    - { name: tenants-a, tenants: [team-a, team-b] }
+    - { name: default }
+queryFrontend: { cache: { type: memcached } }
+storeGateway:
+  shards: 2
+  partitions: [{ minTime: -90d }, { maxTime: -89d }]
+  indexCache: { type: memcached }
+  bucketCache: { enabled: true }
+ruler:
+  enabled: true
+  mode: stateless
+  alertmanagers: [http://alertmanager-operated.monitoring.svc:9093]
+bucketWeb: { enabled: true }
+`,
+  'stateful ruler, sharded compactor, no frontend': `queryFrontend: { enabled: false }
+compactor: { sharding: { shards: 2, label: tenant_id } }
+ruler: { enabled: true, mode: stateful }
+networkPolicies: { queryNamespaces: [grafana, monitoring] }
+`,
 };
-
-function fromObjects(env: Environment, manifests: Manifest[]): Rendered {
-  const objects = manifests.map((m) => toPlain(m.object));
-  const policies = objects.filter((o) => o.kind === 'NetworkPolicy') as unknown as Policy[];
-  return { env, manifests, objects, policies };
-}
-
-/** An example environment (`environments/<name>.yaml`), rendered by every component. */
-function renderExample(name: string): Rendered {
-  const path = `environments/${name}.yaml`;
-  const text = readFileSync(new URL(`../../../test/fixtures/${path}`, import.meta.url), 'utf8');
-  const [loaded] = loadEnvironments([{ path, text }]);
-  if (!loaded) throw new Error(`no environment in ${path}`);
-  const problems: string[] = [];
-  const manifests = renderComponents({
-    env: loaded.env,
-    file: path,
-    ...STAND_IN,
-    report: (at, message) => problems.push(`${at.join('.')}: ${message}`),
-  });
-  if (problems.length > 0) throw new Error(problems.join('\n'));
-  return fromObjects(loaded.env, manifests);
-}
+const EVERYTHING = FIXTURES['everything, stateless ruler'] ?? '';
 
 function renderYaml(extra: string): Rendered {
   const r = render(extra);
   expect(r.problems).toEqual([]);
-  return fromObjects(r.env, r.manifests);
+  const policies = r.objects.filter((o) => o.kind === 'NetworkPolicy') as unknown as Policy[];
+  return { env: r.env, manifests: r.manifests, objects: r.objects, policies };
 }
-
-/** Names of the workloads (Deployments, StatefulSets) that run each role's pods, from core-model's names. */
-function workloadNames(env: Environment, role: Role): string[] {
-  const s = env.storeGateway;
-  switch (role) {
-    case 'query':
-      return [names.query];
-    case 'query-frontend':
-      return [names.queryFrontend];
-    case 'receive-router':
-      return [names.router];
-    case 'receive-ingestor':
-      return env.receive.hashrings.map((h) => names.ingestor(h.name));
-    case 'store':
-      return s.partitions.flatMap((_, p) =>
-        [...Array(s.shards).keys()].map((i) => names.store(p, i, s.partitions.length)),
-      );
-    case 'compact':
-      return env.compactor.sharding
-        ? [...Array(env.compactor.sharding.shards).keys()].map((i) => names.compactor(i))
-        : [names.compactor(undefined)];
-    case 'rule':
-      return [names.ruler];
-    case 'bucket-web':
-      return [names.bucketWeb];
-    case 'memcached-index':
-      return [names.memcached('index')];
-    case 'memcached-results':
-      return [names.memcached('results')];
-  }
-}
-
-/**
- * Labels a role's pods carry by the project's convention (`app.kubernetes.io/name` is the application,
- * `app.kubernetes.io/instance` the workload): written out here, independently of the policies' selectors, and
- * only used for components that render no pods yet.
- */
-const CONVENTIONAL_APP: Record<Role, string> = {
-  query: 'thanos-query',
-  'query-frontend': 'thanos-query-frontend',
-  'receive-router': 'thanos-receive-router',
-  'receive-ingestor': 'thanos-receive-ingestor',
-  store: 'thanos-store',
-  compact: 'thanos-compact',
-  rule: 'thanos-rule',
-  'bucket-web': 'thanos-bucket-web',
-  'memcached-index': 'memcached',
-  'memcached-results': 'memcached',
-};
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet']);
 
@@ -239,20 +80,20 @@ function renderedWorkload(r: Rendered, name: string): Record<string, any> | unde
   return r.objects.find((o) => WORKLOAD_KINDS.has(o.kind) && o.metadata?.name === name);
 }
 
-/** The pods of a role: its rendered pod templates, or conventionally labelled stand-ins. */
-function podsOf(r: Rendered, role: Role): Endpoint[] {
-  return workloadNames(r.env, role).map((name) => {
+/** The pods of a component: its rendered pod templates. Fails when a workload of its record is not rendered. */
+function podsOf(r: Rendered, kind: ComponentKind): Endpoint[] {
+  const names = componentRecord(kind).workloads(r.env);
+  if (names.length === 0) throw new Error(`${kind} has no workloads in this environment`);
+  return names.map((name) => {
     const workload = renderedWorkload(r, name);
-    const labels: Labels = workload
-      ? workload.spec.template.metadata.labels
-      : { 'app.kubernetes.io/name': CONVENTIONAL_APP[role], 'app.kubernetes.io/instance': name };
-    return { namespace: r.env.namespace, labels };
+    if (!workload) throw new Error(`${kind}: workload ${name} is not rendered`);
+    return { namespace: r.env.namespace, labels: workload.spec.template.metadata.labels as Labels };
   });
 }
 
 /** A concrete endpoint for each flow end; a CIDR becomes one address inside it. */
 function endpointsOf(r: Rendered, peer: Peer): Endpoint[] {
-  if ('role' in peer) return podsOf(r, peer.role);
+  if ('component' in peer) return podsOf(r, peer.component);
   if ('cidr' in peer) return [{ ip: addressIn(peer.cidr) }];
   return [{ namespace: peer.namespace, labels: { ...(peer.podLabels ?? {}), app: 'some-client' } }];
 }
@@ -285,51 +126,13 @@ const hasFlow = (flows: Flow[], from: Peer, to: Peer, port: number) =>
 
 // ---------------------------------------------------------------------------------------------------------------
 
-describe('evaluator', () => {
-  const policies: Policy[] = [
-    {
-      metadata: { name: 'deny', namespace: 'a' },
-      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-    },
-    {
-      metadata: { name: 'web', namespace: 'a' },
-      spec: {
-        podSelector: { matchLabels: { app: 'web' } },
-        policyTypes: ['Ingress'],
-        ingress: [
-          {
-            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'b' } } }],
-            ports: [{ port: 80 }],
-          },
-        ],
-      },
-    },
-  ];
-  const web = { namespace: 'a', labels: { app: 'web' } };
-  it('allows what ingress allows from a non-isolated source, denies the rest', () => {
-    expect(allowed(policies, { namespace: 'b', labels: {} }, web, 80)).toBe(true);
-    expect(allowed(policies, { namespace: 'b', labels: {} }, web, 81)).toBe(false);
-    expect(allowed(policies, { namespace: 'c', labels: {} }, web, 80)).toBe(false);
-    expect(allowed(policies, { namespace: 'a', labels: {} }, web, 80)).toBe(false);
-  });
-  it('needs the egress side too', () => {
-    expect(allowed(policies, { namespace: 'a', labels: { app: 'web' } }, { namespace: 'b', labels: {} }, 80)).toBe(
-      false,
-    );
-  });
-  it('matches addresses by CIDR', () => {
-    expect(inCidr('203.0.113.7', '203.0.113.0/24')).toBe(true);
-    expect(inCidr('203.0.114.7', '203.0.113.0/24')).toBe(false);
-    expect(inCidr('1.2.3.4', '0.0.0.0/0')).toBe(true);
-  });
-});
-
-for (const example of ['dev', 'staging', 'prod']) {
-  describe(`${example}: every flow of the graph is allowed, nothing else`, () => {
-    const r = renderExample(example);
+for (const [fixture, yaml] of Object.entries(FIXTURES)) {
+  describe(`${fixture}: every flow of the graph is allowed, nothing else`, () => {
+    const r = renderYaml(yaml);
     const flows = flowGraph(r.env);
-    const roles = enabledRoles(r.env);
-    const policyFor = (role: Role) => r.policies.find((p) => p.metadata.name === policyName(role));
+    const roles = enabledComponents(r.env).map((c) => c.kind);
+    const policyName = (kind: ComponentKind) => componentRecord(kind).policy;
+    const policyFor = (kind: ComponentKind) => r.policies.find((p) => p.metadata.name === policyName(kind));
 
     it('renders default-deny, allow-dns and one valid policy per role', () => {
       const policyNames = r.policies.map((p) => p.metadata.name).sort();
@@ -370,7 +173,7 @@ for (const example of ['dev', 'staging', 'prod']) {
       for (const from of roles) {
         for (const to of roles) {
           for (const port of ALL_PORTS) {
-            const expected = hasFlow(flows, { role: from }, { role: to }, port);
+            const expected = hasFlow(flows, { component: from }, { component: to }, port);
             for (const src of podsOf(r, from)) {
               for (const dst of podsOf(r, to)) {
                 expect(allowed(r.policies, src, dst, port), `${from} -> ${to}:${port}`).toBe(expected);
@@ -387,7 +190,7 @@ for (const example of ['dev', 'staging', 'prod']) {
         const client = { namespace: ns, labels: { app: 'client' } };
         for (const to of roles) {
           for (const port of ALL_PORTS) {
-            const expected = hasFlow(flows, { namespace: ns }, { role: to }, port);
+            const expected = hasFlow(flows, { namespace: ns }, { component: to }, port);
             for (const dst of podsOf(r, to)) {
               expect(allowed(r.policies, client, dst, port), `${ns} -> ${to}:${port}`).toBe(expected);
             }
@@ -399,7 +202,7 @@ for (const example of ['dev', 'staging', 'prod']) {
     it('lets no component out to the internet but the bucket users on 443', () => {
       const s3 = { ip: '52.218.1.10' };
       for (const role of roles) {
-        const bucket = hasFlow(flows, { role }, { cidr: '0.0.0.0/0' }, 443);
+        const bucket = hasFlow(flows, { component: role }, { cidr: '0.0.0.0/0' }, 443);
         for (const pod of podsOf(r, role)) {
           expect(allowed(r.policies, pod, s3, 443), role).toBe(bucket);
           expect(allowed(r.policies, pod, s3, 80), role).toBe(false);
@@ -409,54 +212,54 @@ for (const example of ['dev', 'staging', 'prod']) {
   });
 }
 
-describe('prod: the flows', () => {
-  const r = renderExample('prod');
+describe('everything: the flows', () => {
+  const r = renderYaml(EVERYTHING);
   const flows = flowGraph(r.env);
-  const pod = (role: Role) => {
+  const pod = (role: ComponentKind) => {
     const [first] = podsOf(r, role);
     if (!first) throw new Error(`no pod for ${role}`);
     return first;
   };
-  const can = (from: Role | Endpoint, to: Role | Endpoint, port: number) =>
+  const can = (from: ComponentKind | Endpoint, to: ComponentKind | Endpoint, port: number) =>
     allowed(r.policies, typeof from === 'string' ? pod(from) : from, typeof to === 'string' ? pod(to) : to, port);
 
   it('has the edges the components use', () => {
-    const expected: [Role, Role, number][] = [
+    const expected: [ComponentKind, ComponentKind, number][] = [
       ['query', 'receive-ingestor', 10901],
-      ['query', 'store', 10901],
+      ['query', 'store-gateway', 10901],
       ['query-frontend', 'query', 10902],
       ['query-frontend', 'memcached-results', 11211],
-      ['store', 'memcached-index', 11211],
+      ['store-gateway', 'memcached-index', 11211],
       ['receive-router', 'receive-ingestor', 10901],
-      ['rule', 'query', 10902],
-      ['rule', 'receive-router', 19291],
+      ['ruler', 'query', 10902],
+      ['ruler', 'receive-router', 19291],
       // The stateless ruler is no StoreAPI, but Query reads its Rules API (rules and alerts) over gRPC.
-      ['query', 'rule', 10901],
+      ['query', 'ruler', 10901],
     ];
     for (const [from, to, port] of expected) {
-      expect(hasFlow(flows, { role: from }, { role: to }, port), `${from} -> ${to}:${port}`).toBe(true);
+      expect(hasFlow(flows, { component: from }, { component: to }, port), `${from} -> ${to}:${port}`).toBe(true);
       expect(can(from, to, port), `${from} -> ${to}:${port}`).toBe(true);
     }
   });
 
   it('denies what no component needs', () => {
-    expect(can('compact', 'receive-ingestor', PORTS.grpc)).toBe(false);
-    expect(can('store', 'receive-router', PORTS.remoteWrite)).toBe(false);
+    expect(can('compactor', 'receive-ingestor', PORTS.grpc)).toBe(false);
+    expect(can('store-gateway', 'receive-router', PORTS.remoteWrite)).toBe(false);
     expect(can('query', 'receive-router', PORTS.remoteWrite)).toBe(false);
     expect(can('receive-ingestor', 'receive-ingestor', PORTS.grpc)).toBe(false);
-    expect(can('bucket-web', 'store', PORTS.grpc)).toBe(false);
+    expect(can('bucket-web', 'store-gateway', PORTS.grpc)).toBe(false);
     expect(can('query-frontend', 'memcached-index', PORTS.memcached)).toBe(false);
-    expect(can('store', 'memcached-results', PORTS.memcached)).toBe(false);
+    expect(can('store-gateway', 'memcached-results', PORTS.memcached)).toBe(false);
     expect(can('receive-router', { ip: '52.218.1.10' }, 443)).toBe(false);
     expect(can('query', { ip: '52.218.1.10' }, 443)).toBe(false);
-    expect(can('rule', { ip: '52.218.1.10' }, 443)).toBe(false); // stateless: no bucket
+    expect(can('ruler', { ip: '52.218.1.10' }, 443)).toBe(false); // stateless: no bucket
   });
 
   it('fences the store gateway from every other namespace but scraping', () => {
     for (const ns of ['monitoring', 'default', 'kube-system', 'grafana']) {
       const other = { namespace: ns, labels: { app: 'prometheus' } };
-      expect(can(other, 'store', PORTS.grpc), ns).toBe(false);
-      expect(can(other, 'store', PORTS.http), ns).toBe(ns === 'monitoring');
+      expect(can(other, 'store-gateway', PORTS.grpc), ns).toBe(false);
+      expect(can(other, 'store-gateway', PORTS.http), ns).toBe(ns === 'monitoring');
     }
   });
 
@@ -470,9 +273,9 @@ describe('prod: the flows', () => {
 
   it('lets the ruler reach the Alertmanagers in monitoring on their port only', () => {
     const alertmanager = { namespace: 'monitoring', labels: { app: 'alertmanager' } };
-    expect(can('rule', alertmanager, 9093)).toBe(true);
-    expect(can('rule', alertmanager, 9094)).toBe(false);
-    expect(can('rule', { namespace: 'default', labels: {} }, 9093)).toBe(false);
+    expect(can('ruler', alertmanager, 9093)).toBe(true);
+    expect(can('ruler', alertmanager, 9094)).toBe(false);
+    expect(can('ruler', { namespace: 'default', labels: {} }, 9093)).toBe(false);
     expect(can('query', alertmanager, 9093)).toBe(false);
   });
 
@@ -484,8 +287,8 @@ describe('prod: the flows', () => {
   });
 });
 
-describe('prod: the policies select the rendered pods', () => {
-  const r = renderExample('prod');
+describe('everything: the policies select the rendered pods', () => {
+  const r = renderYaml(EVERYTHING);
   const rolePolicies = r.policies.filter((p) => p.metadata.name !== 'default-deny' && p.metadata.name !== 'allow-dns');
   const templates = r.objects
     .filter((o) => WORKLOAD_KINDS.has(o.kind))
@@ -499,17 +302,17 @@ describe('prod: the policies select the rendered pods', () => {
     }
   });
 
-  for (const role of enabledRoles(r.env)) {
-    const expectedNames = workloadNames(r.env, role);
-    const landed = expectedNames.some((n) => renderedWorkload(r, n));
-    it.skipIf(!landed)(`${role}: ${expectedNames.join(', ')} run pods selected by ${policyName(role)}`, () => {
+  for (const record of enabledComponents(r.env)) {
+    const expectedNames = record.workloads(r.env);
+    it(`${record.kind}: ${expectedNames.join(', ')} run pods selected by ${record.policy}`, () => {
+      expect(expectedNames.length).toBeGreaterThan(0);
       for (const name of expectedNames) {
         const workload = renderedWorkload(r, name);
         expect(workload, `${name} is not rendered`).toBeDefined();
         const labels = workload?.spec.template.metadata.labels as Labels;
         const selecting = rolePolicies.filter((p) => selects(p.spec.podSelector, labels)).map((p) => p.metadata.name);
-        expect(selecting, name).toEqual([policyName(role)]);
-        expect(selects({ matchLabels: { ...ROLE_SELECTORS[role] } }, labels)).toBe(true);
+        expect(selecting, name).toEqual([record.policy]);
+        expect(selects({ matchLabels: { ...record.selector } }, labels)).toBe(true);
       }
     });
   }
@@ -546,7 +349,7 @@ describe('options', () => {
 
   it('narrows object storage to the listed CIDRs', () => {
     const r = renderYaml('networkPolicies: { objectStorageCIDRs: [10.20.0.0/16] }\n');
-    const store = podsOf(r, 'store')[0]!;
+    const store = podsOf(r, 'store-gateway')[0]!;
     expect(allowed(r.policies, store, { ip: '10.20.3.4' }, 443)).toBe(true);
     expect(allowed(r.policies, store, { ip: '52.218.1.10' }, 443)).toBe(false);
   });
@@ -554,14 +357,14 @@ describe('options', () => {
   it('gives a stateful ruler the bucket and query the ruler StoreAPI, and no remote-write', () => {
     const r = renderYaml('ruler: { enabled: true, mode: stateful }\n');
     const flows = flowGraph(r.env);
-    expect(hasFlow(flows, { role: 'query' }, { role: 'rule' }, PORTS.grpc)).toBe(true);
-    expect(hasFlow(flows, { role: 'rule' }, { cidr: '0.0.0.0/0' }, 443)).toBe(true);
-    expect(hasFlow(flows, { role: 'rule' }, { role: 'receive-router' }, PORTS.remoteWrite)).toBe(false);
+    expect(hasFlow(flows, { component: 'query' }, { component: 'ruler' }, PORTS.grpc)).toBe(true);
+    expect(hasFlow(flows, { component: 'ruler' }, { cidr: '0.0.0.0/0' }, 443)).toBe(true);
+    expect(hasFlow(flows, { component: 'ruler' }, { component: 'receive-router' }, PORTS.remoteWrite)).toBe(false);
   });
 
   it("allows Cap'n Proto replication only when the receive pods are switched to it", () => {
-    const router: Peer = { role: 'receive-router' };
-    const ingestor: Peer = { role: 'receive-ingestor' };
+    const router: Peer = { component: 'receive-router' };
+    const ingestor: Peer = { component: 'receive-ingestor' };
     expect(hasFlow(flowGraph(renderYaml('').env), router, ingestor, PORTS.capnp)).toBe(false);
     const capnp = render("receive: { router: { extraArgs: ['--receive.replication-protocol=capnproto'] } }\n");
     expect(hasFlow(flowGraph(capnp.env), router, ingestor, PORTS.capnp)).toBe(true);
@@ -569,7 +372,7 @@ describe('options', () => {
 
   it('lets Query reach every endpoint of its endpoint file on gRPC', () => {
     const rulers = ['stateful', 'stateless'].map((mode) => renderYaml(`ruler: { enabled: true, mode: ${mode} }\n`));
-    for (const r of [renderExample('prod'), ...rulers]) {
+    for (const r of [renderYaml(EVERYTHING), ...rulers]) {
       const [query] = podsOf(r, 'query');
       const services = queryEndpointServices(r.env);
       expect(services.length).toBeGreaterThan(0);
@@ -585,7 +388,7 @@ describe('options', () => {
   it('has no receive flows without receive', () => {
     const r = renderYaml('receive: { enabled: false }\n');
     const flows = flowGraph(r.env);
-    const touchesReceive = (p: Peer) => 'role' in p && p.role.startsWith('receive');
+    const touchesReceive = (p: Peer) => 'component' in p && p.component.startsWith('receive');
     expect(flows.filter((f) => touchesReceive(f.from) || touchesReceive(f.to))).toEqual([]);
     expect(r.policies.map((p) => p.metadata.name)).not.toContain('thanos-receive-router');
   });

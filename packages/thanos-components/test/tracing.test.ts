@@ -98,16 +98,16 @@ describe('tracing', () => {
   it('opens egress from every Thanos role to the collector, and nothing else', () => {
     const r = render(TRACING);
     const flows = flowGraph(r.env).filter((f) => f.traffic === 'tracing');
-    const roles = new Set(flows.map((f) => ('role' in f.from ? f.from.role : '')));
-    expect(roles).toEqual(
+    const components = new Set(flows.map((f) => ('component' in f.from ? f.from.component : '')));
+    expect(components).toEqual(
       new Set([
         'receive-router',
         'receive-ingestor',
         'query',
         'query-frontend',
-        'store',
-        'compact',
-        'rule',
+        'store-gateway',
+        'compactor',
+        'ruler',
         'bucket-web',
       ]),
     );

@@ -1,5 +1,6 @@
 /** Operability: tracing of every Thanos component, and the Grafana dashboards and datasource. */
 import { Type } from '@sinclair/typebox';
+import { THANOS_COMPONENTS } from '../components.js';
 import { DNS_LABEL, LABEL_KEY, Obj, StringMap } from './common.js';
 
 /** A Kubernetes label key: the one rule, from common.ts. */
@@ -16,16 +17,7 @@ export const LABEL_VALUE = '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$';
 export const GRAFANA_UID = '^[A-Za-z0-9_-]{1,40}$';
 
 /** The components whose service name can be set, by the name they have in the environment file. */
-export const TRACED_COMPONENTS = [
-  'receive-router',
-  'receive-ingestor',
-  'query',
-  'query-frontend',
-  'store-gateway',
-  'compactor',
-  'ruler',
-  'bucket-web',
-] as const;
+export const TRACED_COMPONENTS = THANOS_COMPONENTS;
 
 export const Tracing = Obj(
   {
