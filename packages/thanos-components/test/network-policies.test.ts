@@ -7,13 +7,16 @@ import {
   componentRecord,
   type Environment,
   enabledComponents,
+  loadEnvironments,
   type Manifest,
   MEMCACHED_EXPORTER_PORT,
+  NO_TLS,
   objectProblems,
   PORTS,
+  toPlain,
 } from '@thanos-gitops/core-model';
 import { describe, expect, it } from 'vitest';
-import { queryEndpointServices } from '../src/index.js';
+import { queryEndpointServices, renderComponents } from '../src/index.js';
 import { alertmanagerPeers, type Flow, flowGraph, type Peer } from '../src/network-policies.js';
 import { render } from './render.js';
 import {
@@ -431,10 +434,16 @@ describe('object-storage egress follows the store and the cloud identity', () =>
     const manifests = renderComponents({
       env: loaded.env,
       file: 'environments/test.yaml',
-      ...STAND_IN,
+      identity: {
+        objstoreConfig: 'type: S3\nconfig: {bucket: test-bucket}\n',
+        forComponent: () => ({ serviceAccountAnnotations: {}, podLabels: {}, env: [] }),
+      },
+      tls: { forComponent: () => NO_TLS },
       report: () => {},
     });
-    return fromObjects(loaded.env, manifests);
+    const objects = manifests.map((m) => toPlain(m.object));
+    const policies = objects.filter((o) => o.kind === 'NetworkPolicy') as unknown as Policy[];
+    return { env: loaded.env, manifests, objects, policies };
   }
   const MINIO = (endpoint: string, extra = '') =>
     `{ provider: s3, bucket: thanos, region: us-east-1, endpoint: "${endpoint}", credentialsSecret: { name: creds }${extra} }`;
@@ -442,7 +451,7 @@ describe('object-storage egress follows the store and the cloud identity', () =>
   it('reaches an in-cluster MinIO on its port in its namespace, and nothing else on the way', () => {
     const r = renderStorage(MINIO('minio.minio.svc.cluster.local:9000', ', insecure: true'));
     const minio = { namespace: 'minio', labels: { app: 'minio' } };
-    for (const role of ['store', 'compact', 'receive-ingestor'] as const) {
+    for (const role of ['store-gateway', 'compactor', 'receive-ingestor'] as const) {
       const pod = podsOf(r, role)[0]!;
       expect(allowed(r.policies, pod, minio, 9000), role).toBe(true);
       expect(allowed(r.policies, pod, minio, 443), role).toBe(false);
@@ -453,12 +462,12 @@ describe('object-storage egress follows the store and the cloud identity', () =>
 
   it('reaches a MinIO by address on its port, or on 80 when insecure without a port', () => {
     const byIp = renderStorage(MINIO('10.1.2.3:9000'));
-    const store = podsOf(byIp, 'store')[0]!;
+    const store = podsOf(byIp, 'store-gateway')[0]!;
     expect(allowed(byIp.policies, store, { ip: '10.1.2.3' }, 9000)).toBe(true);
     expect(allowed(byIp.policies, store, { ip: '10.1.2.4' }, 9000)).toBe(false);
     const plain = renderStorage(MINIO('minio.example.com', ', insecure: true'));
-    expect(allowed(plain.policies, podsOf(plain, 'store')[0]!, { ip: '198.51.100.7' }, 80)).toBe(true);
-    expect(allowed(plain.policies, podsOf(plain, 'store')[0]!, { ip: '198.51.100.7' }, 443)).toBe(false);
+    expect(allowed(plain.policies, podsOf(plain, 'store-gateway')[0]!, { ip: '198.51.100.7' }, 80)).toBe(true);
+    expect(allowed(plain.policies, podsOf(plain, 'store-gateway')[0]!, { ip: '198.51.100.7' }, 443)).toBe(false);
   });
 
   it('lets the pods reach the EKS Pod Identity Agent with Pod Identity only', () => {
@@ -466,15 +475,15 @@ describe('object-storage egress follows the store and the cloud identity', () =>
     const pod = renderStorage(aws, '{ aws: { accountId: "123456789012", mode: podIdentity } }');
     const irsa = renderStorage(aws, '{ aws: { accountId: "123456789012", oidcProvider: oidc.example.com/id/X } }');
     const agent = { ip: '169.254.170.23' };
-    expect(allowed(pod.policies, podsOf(pod, 'compact')[0]!, agent, 80)).toBe(true);
+    expect(allowed(pod.policies, podsOf(pod, 'compactor')[0]!, agent, 80)).toBe(true);
     expect(allowed(pod.policies, podsOf(pod, 'query')[0]!, agent, 80)).toBe(false);
-    expect(allowed(irsa.policies, podsOf(irsa, 'compact')[0]!, agent, 80)).toBe(false);
+    expect(allowed(irsa.policies, podsOf(irsa, 'compactor')[0]!, agent, 80)).toBe(false);
   });
 
   it('lets the pods that touch a GCS bucket reach the GKE metadata server', () => {
     const r = renderStorage('{ provider: gcs, bucket: thanos-b }', '{ gcp: { projectId: acme-obs-1 } }');
-    expect(allowed(r.policies, podsOf(r, 'store')[0]!, { ip: '169.254.169.254' }, 80)).toBe(true);
-    expect(allowed(r.policies, podsOf(r, 'store')[0]!, { ip: '142.250.1.1' }, 443)).toBe(true);
+    expect(allowed(r.policies, podsOf(r, 'store-gateway')[0]!, { ip: '169.254.169.254' }, 80)).toBe(true);
+    expect(allowed(r.policies, podsOf(r, 'store-gateway')[0]!, { ip: '142.250.1.1' }, 443)).toBe(true);
     expect(allowed(r.policies, podsOf(r, 'query')[0]!, { ip: '169.254.169.254' }, 80)).toBe(false);
   });
 });
