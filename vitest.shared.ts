@@ -3,9 +3,16 @@ import { fileURLToPath } from 'node:url';
 
 const packages = ['core-model', 'thanos-components', 'irsa', 'mtls', 'overlays', 'delivery', 'cli'];
 
-export const workspaceAliases = Object.fromEntries(
-  packages.map((p) => [`@thanos-gitops/${p}`, fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url))]),
-);
+/** Subpath entry points, listed before the packages: an alias also matches what starts with it and a '/'. */
+const subpaths = { '@thanos-gitops/core-model/output': './packages/core-model/src/output.ts' };
+
+export const workspaceAliases = Object.fromEntries([
+  ...Object.entries(subpaths).map(([name, path]) => [name, fileURLToPath(new URL(path, import.meta.url))]),
+  ...packages.map((p) => [
+    `@thanos-gitops/${p}`,
+    fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url)),
+  ]),
+]);
 
 /**
  * Time limits far above what any test needs alone (the slowest, which spawn node or kustomize, take a few

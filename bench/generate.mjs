@@ -8,7 +8,8 @@
 //   pnpm bench --json FILE             the results as JSON too ('-' for stdout, then the table goes to stderr)
 //
 // For every size it measures, in a temporary folder: `generate` into an empty clusters/, `generate` again with
-// nothing to change (no-op), `check`, and the floor: a Node process that writes the same bytes to the same files.
+// nothing to change (no-op), `check`, `check --no-cache` (a fresh clone, as in CI), and the floor: a Node process
+// that writes the same bytes to the same files.
 // Each figure is the median of the runs with min and max: CPU time (user + sys) and wall time of the process, and
 // its peak resident memory; ratios are to the floor's CPU time. Environments come from bench/synthetic.mjs.
 import { spawnSync } from 'node:child_process';
@@ -97,12 +98,16 @@ function benchCase(label, environments, runs) {
   const work = mkdtempSync(join(tmpdir(), 'thanos-gitops-bench-'));
   try {
     mkdirSync(join(work, 'environments'));
+    // Like a repository with its dependencies installed: node_modules/ is where the render cache lives.
+    mkdirSync(join(work, 'node_modules'));
     for (const e of environments) writeFileSync(join(work, 'environments', `${e.name}.yaml`), e.text);
     const clusters = join(work, 'clusters');
     const empty = () => rmSync(clusters, { recursive: true, force: true });
     const generate = repeat(runs, empty, [BIN, 'generate'], work);
     const noop = repeat(runs, undefined, [BIN, 'generate'], work);
     const check = repeat(runs, undefined, [BIN, 'check'], work);
+    // A fresh clone (CI): nothing cached, every environment rendered and compared.
+    const checkCold = repeat(runs, undefined, [BIN, 'check', '--no-cache'], work);
     // The floor: the same bytes to the same files, from one pre-built file, by a process that does nothing else.
     const tree = readTree(clusters);
     const files = Object.keys(tree).length;
@@ -120,8 +125,9 @@ function benchCase(label, environments, runs) {
       generate,
       noop,
       check,
+      checkCold,
       floor,
-      ratios: { generate: ratio(generate), noop: ratio(noop), check: ratio(check) },
+      ratios: { generate: ratio(generate), noop: ratio(noop), check: ratio(check), checkCold: ratio(checkCold) },
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -158,6 +164,7 @@ const show = (c) => {
     ['generate, empty clusters/', c.generate, c.ratios.generate],
     ['generate, nothing to change', c.noop, c.ratios.noop],
     ['check', c.check, c.ratios.check],
+    ['check --no-cache (CI)', c.checkCold, c.ratios.checkCold],
     ['floor: write the same files', c.floor, 1],
   ]) {
     log(

@@ -17,6 +17,7 @@ Options:
   --environments DIR    where environment files are (default: environments)
   --clusters DIR        where output goes (default: clusters)
   --no-color            never colour the output (colour is only used on a terminal anyway)
+  --no-cache            render every environment, even those unchanged since their last render
   -h, --help            show this help
   -v, --version         show the version
 `;
@@ -27,6 +28,11 @@ export interface CommandOptions {
   clustersDir: string;
   /** Only these environments; empty for every `environments/*.yaml`. */
   only: readonly string[];
+  /**
+   * Whether `generate` and `check` may skip environments the render cache shows up to date (`--no-cache` turns it
+   * off). The cache is only ever used by the built command (see cache.ts).
+   */
+  cache: boolean;
 }
 
 export function version(): string {
@@ -45,6 +51,7 @@ export function parseCommandLine(argv: readonly string[]) {
       environments: { type: 'string' },
       clusters: { type: 'string' },
       'no-color': { type: 'boolean' },
+      'no-cache': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -56,6 +63,7 @@ export function parseCommandLine(argv: readonly string[]) {
     environmentsDir: resolve(values.environments ?? 'environments'),
     clustersDir: resolve(values.clusters ?? 'clusters'),
     only: values.env ?? [],
+    cache: !values['no-cache'],
   };
   return { command, values, options };
 }

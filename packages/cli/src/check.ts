@@ -1,9 +1,9 @@
 /** `check`: exit 1 and list the files when clusters/ differs from a fresh render. */
 import { relative } from 'node:path';
-import { compareTree, type TreeChanges } from '@thanos-gitops/core-model';
+import { compareTree, type TreeChanges } from '@thanos-gitops/core-model/output';
 import type { CommandOptions } from './args.js';
 import type { Io } from './io.js';
-import { targetTrees } from './targets.js';
+import { plan } from './plan.js';
 
 /** Each file `generate` would write or remove, as `<clusters>/<env>/<file> (why)`. */
 function outOfDate(clustersDir: string, c: TreeChanges): string[] {
@@ -12,11 +12,15 @@ function outOfDate(clustersDir: string, c: TreeChanges): string[] {
   return [...c.added.map(line('missing')), ...c.changed.map(line('changed')), ...c.removed.map(line('stale'))];
 }
 
-export function check(io: Io, options: CommandOptions): number {
-  const { trees } = targetTrees(options);
-  const stale = trees.flatMap((t) => outOfDate(options.clustersDir, compareTree(options.clustersDir, t)));
+export async function check(io: Io, options: CommandOptions): Promise<number> {
+  const { entries, remember } = await plan(options);
+  // Folders the render cache shows up to date were compared with what their last render produced (hashes).
+  const stale = entries.flatMap((e) =>
+    e.tree ? outOfDate(options.clustersDir, compareTree(options.clustersDir, e.tree)) : [],
+  );
+  remember();
   if (stale.length === 0) {
-    io.out(`clusters/ is up to date (${trees.length} environment(s)).\n`);
+    io.out(`clusters/ is up to date (${entries.length} environment(s)).\n`);
     return 0;
   }
   io.err(`clusters/ is out of date; run \`pnpm generate\` and commit the result:\n`);

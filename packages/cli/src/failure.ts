@@ -1,5 +1,5 @@
 /** What a command's failure prints, and its exit code. */
-import { formatProblem, InvalidEnvironmentError } from '@thanos-gitops/core-model';
+import { formatProblem, InvalidEnvironmentError } from '@thanos-gitops/core-model/output';
 import { UsageError } from './files.js';
 import { type Io, paint, RED } from './io.js';
 

@@ -4,23 +4,21 @@
  * environment or out-of-date output, 2 wrong command line, 3 internal error.
  */
 import { type CommandOptions, parseCommandLine, USAGE, version } from './args.js';
-import { check } from './check.js';
-import { diff } from './diff.js';
 import { failed } from './failure.js';
-import { generate } from './generate.js';
 import type { Io } from './io.js';
-import { schema } from './schema.js';
-import { validate } from './validate.js';
 
 export { USAGE } from './args.js';
 export type { Io } from './io.js';
 
-const COMMANDS: Record<string, (io: Io, options: CommandOptions) => number> = {
-  generate,
-  check,
-  diff,
-  validate,
-  schema,
+type Command = (io: Io, options: CommandOptions) => number | Promise<number>;
+
+/** Each command's module is loaded when it runs, so a command loads only what it uses. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  generate: async () => (await import('./generate.js')).generate,
+  check: async () => (await import('./check.js')).check,
+  diff: async () => (await import('./diff.js')).diff,
+  validate: async () => (await import('./validate.js')).validate,
+  schema: async () => (await import('./schema.js')).schema,
 };
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -41,13 +39,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   if (values['no-color']) io.color = false;
-  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (!run) {
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!load) {
     io.err(`thanos-gitops: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
   try {
-    return run(io, options);
+    const run = await load();
+    return await run(io, options);
   } catch (err) {
     return failed(io, err);
   }

@@ -41,12 +41,63 @@ export interface RenderedEnvironment {
 
 /** Renders every environment, or throws InvalidEnvironmentError with every problem of every file. */
 export function renderEnvironments(files: readonly SourceFile[]): RenderedEnvironment[] {
-  const { loaded, problems } = loadEach(files);
   const rendered: RenderedEnvironment[] = [];
+  renderEach(
+    files,
+    () => true,
+    (r) => rendered.push(r),
+  );
+  return rendered;
+}
+
+/** An environment rendered by renderSelected: its objects are dropped once written as text. */
+export interface RenderedTree {
+  env: string;
+  file: string;
+  environment: Environment;
+  objects: number;
+  tree: EnvironmentTree;
+  warnings: readonly Problem[];
+}
+
+/**
+ * Loads and validates every file, renders those `render` selects (the others' output is known to be up to date),
+ * and, with `delivery`, the Argo CD and Flux trees from all of them. Keeps only the text of what it rendered, so
+ * memory does not grow with the objects. Throws InvalidEnvironmentError with every problem of every file.
+ */
+export function renderSelected(
+  files: readonly SourceFile[],
+  render: (file: SourceFile) => boolean,
+  delivery: boolean,
+): { rendered: RenderedTree[]; delivery: EnvironmentTree[] } {
+  const rendered: RenderedTree[] = [];
+  const all = renderEach(files, render, (r) =>
+    rendered.push({
+      env: r.env,
+      file: r.file,
+      environment: r.environment,
+      objects: r.manifests.length,
+      tree: r.tree,
+      warnings: r.warnings,
+    }),
+  );
+  return { rendered, delivery: delivery ? renderDelivery(all) : [] };
+}
+
+/** The pipeline: load and check every file, render the selected ones one at a time, check what spans them. */
+function renderEach(
+  files: readonly SourceFile[],
+  select: (file: SourceFile) => boolean,
+  onRendered: (r: RenderedEnvironment) => void,
+): { environment: Environment; file: string }[] {
+  const { loaded, problems } = loadEach(files);
   const delivery: DeliveryEnvironment[] = [];
+  const byPath = new Map(files.map((f) => [f.path, f]));
   for (const l of loaded) {
     const sink = l.sink(problems);
     delivery.push({ env: l.env, file: l.file, report: (path, message) => sink.report(path, message) });
+    const source = byPath.get(l.file);
+    if (source && !select(source)) continue;
     const manifests = renderComponents({
       env: l.env,
       file: l.file,
@@ -64,7 +115,7 @@ export function renderEnvironments(files: readonly SourceFile[]): RenderedEnviro
     const tree = assembleTree(l.env, l.file, manifests, documents(l.env, l.file), plain);
     patchTargetRules(l.env, manifests, sink);
     credentialScan(l.env, tree, sink);
-    rendered.push({ env: l.env.name, file: l.file, environment: l.env, manifests, tree, warnings: l.warnings });
+    onRendered({ env: l.env.name, file: l.file, environment: l.env, manifests, tree, warnings: l.warnings });
   }
   checkDelivery(delivery);
   if (problems.length > 0) {
@@ -72,11 +123,11 @@ export function renderEnvironments(files: readonly SourceFile[]): RenderedEnviro
     const unique = new Map(problems.map((p) => [formatProblem(p), p]));
     throw new InvalidEnvironmentError(sortProblems([...unique.values()]));
   }
-  return rendered;
+  return loaded.map((l) => ({ environment: l.env, file: l.file }));
 }
 
 /** The trees of `clusters/argocd/` and `clusters/flux/` for these rendered environments (all of them). */
-export function renderDelivery(rendered: readonly RenderedEnvironment[]): EnvironmentTree[] {
+export function renderDelivery(rendered: readonly { environment: Environment; file: string }[]): EnvironmentTree[] {
   return deliveryTrees(rendered.map((r) => ({ env: r.environment, file: r.file })));
 }
 

@@ -18,7 +18,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { isGenerated } from './yaml.js';
+import { isGenerated } from './header.js';
 
 /** A rendered environment: file path (relative to `clusters/<env>/`) to content. */
 export interface EnvironmentTree {

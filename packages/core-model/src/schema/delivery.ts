@@ -2,11 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { DNS_LABEL, DnsLabel, Duration, Obj } from './common.js';
 
-/**
- * Folder names under `clusters/` that hold the Argo CD and Flux objects, outside every environment's base. No
- * environment may be named after one of them.
- */
-export const RESERVED_CLUSTERS_FOLDERS = ['argocd', 'flux'] as const;
+export { RESERVED_CLUSTERS_FOLDERS } from '../layout.js';
 
 /** An https, ssh or scp-like (`git@host:org/repo.git`) git URL. */
 export const GIT_URL = '^(https://|ssh://|git@)[^\\s]+$';

@@ -1,0 +1,134 @@
+/**
+ * What `generate` and `check` work on, one entry per folder of `clusters/`: every environment (rendered, or shown
+ * up to date by the render cache), environments whose file is gone (an empty tree prunes them), and the Argo CD and
+ * Flux folders. `diff` always renders everything (`targets.ts`).
+ *
+ * Only what is needed is loaded: when the cache shows everything up to date, the render pipeline (schema,
+ * validators, Kubernetes models, components) is never imported, so the command costs little more than starting
+ * Node. When anything must be rendered, every selected environment is loaded and validated again (checks that span
+ * environments, and the Argo CD and Flux folders, need all of them), and only the changed ones are rendered.
+ */
+import { basename } from 'node:path';
+import {
+  type EnvironmentTree,
+  existingEnvironments,
+  type Problem,
+  RESERVED_CLUSTERS_FOLDERS,
+} from '@thanos-gitops/core-model/output';
+import type { CommandOptions } from './args.js';
+import { RenderCache } from './cache.js';
+import { environmentFiles } from './files.js';
+
+/** A folder of `clusters/` the cache shows up to date: what it holds. */
+export interface UpToDate {
+  unchanged: string[];
+  foreign: string[];
+}
+
+export interface PlanEntry {
+  env: string;
+  /** The environment's located warnings (also when the cache skipped its render). */
+  warnings: readonly Problem[];
+  /** Objects in the folder's files. */
+  objects: number;
+  /** The tree to compare with or write; absent when the folder is up to date. */
+  tree?: EnvironmentTree;
+  upToDate?: UpToDate;
+}
+
+export interface Plan {
+  /** In order: the environments (by file), those whose file is gone, the Argo CD and Flux folders. */
+  entries: PlanEntry[];
+  /** Records what was rendered in the cache; call once the run succeeded. */
+  remember(): void;
+}
+
+/** The entry of a folder the cache shows up to date. */
+type Hit = UpToDate & { objects: number; warnings: Problem[] };
+const cached = (env: string, hit: Hit): PlanEntry => ({
+  env,
+  warnings: hit.warnings,
+  objects: hit.objects,
+  upToDate: { unchanged: hit.unchanged, foreign: hit.foreign },
+});
+
+const envName = (path: string) => basename(path).replace(/\.ya?ml$/, '');
+const countObjects = (t: EnvironmentTree) =>
+  [...t.files.keys()].filter((f) => !f.endsWith('kustomization.yaml')).length;
+
+export async function plan(options: CommandOptions): Promise<Plan> {
+  const { environmentsDir, clustersDir, only } = options;
+  const files = environmentFiles(environmentsDir, only);
+  const cache = options.cache ? RenderCache.open(clustersDir) : undefined;
+  const whole = only.length === 0;
+  const names = files.map((f) => envName(f.path));
+  const clash = new Set(names.filter((n, i) => names.indexOf(n) !== i)); // x.yaml and x.yml: the loader reports it
+  const inputs = new Map<string, string>();
+  const upToDate = new Map<string, Hit>();
+  for (const f of files) {
+    const name = envName(f.path);
+    if (!cache || clash.has(name)) continue;
+    const input = cache.inputHash(f.path, f.text);
+    inputs.set(name, input);
+    const hit = cache.verify(clustersDir, name, input);
+    if (hit) upToDate.set(name, hit);
+  }
+  const existing = existingEnvironments(clustersDir);
+  const reserved: readonly string[] = RESERVED_CLUSTERS_FOLDERS;
+  const shared = cache && whole ? cache.sharedHash(names.map((n) => inputs.get(n) ?? '')) : undefined;
+  const sharedHits = new Map(
+    reserved.map((folder) => [folder, shared ? cache?.verify(clustersDir, folder, shared, 'shared') : undefined]),
+  );
+
+  const entries: PlanEntry[] = [];
+  const rendered: EnvironmentTree[] = [];
+  let sharedTrees: EnvironmentTree[] = [];
+  const everythingUpToDate =
+    upToDate.size === files.length && (!whole || reserved.every((folder) => sharedHits.get(folder)));
+  if (everythingUpToDate) {
+    for (const name of names) entries.push(cached(name, upToDate.get(name) as Hit));
+  } else {
+    const { renderSelected } = await import('./render.js');
+    const result = renderSelected(files, (file) => !upToDate.has(envName(file.path)), whole);
+    const trees = new Map(result.rendered.map((r) => [r.env, r]));
+    for (const name of new Set(names)) {
+      const r = trees.get(name);
+      if (r) {
+        entries.push({ env: name, warnings: r.warnings, objects: r.objects, tree: r.tree });
+        rendered.push(r.tree);
+      } else entries.push(cached(name, upToDate.get(name) as Hit));
+    }
+    sharedTrees = result.delivery;
+  }
+  if (whole) {
+    const known = new Set(names);
+    for (const env of existing) {
+      if (!known.has(env) && !reserved.includes(env))
+        entries.push({ env, warnings: [], objects: 0, tree: { env, files: new Map() } });
+    }
+    // An empty Argo CD or Flux tree only matters when its folder exists (it removes the generated files there).
+    for (const folder of reserved) {
+      const tree = sharedTrees.find((t) => t.env === folder);
+      const hit = sharedHits.get(folder);
+      if (tree) {
+        if (tree.files.size > 0 || existing.includes(folder))
+          entries.push({ env: folder, warnings: [], objects: countObjects(tree), tree });
+      } else if (hit && (hit.files > 0 || existing.includes(folder))) entries.push(cached(folder, hit));
+    }
+  }
+  return {
+    entries,
+    remember() {
+      if (!cache) return;
+      const byEnv = new Map(entries.map((e) => [e.env, e]));
+      for (const tree of rendered) {
+        const input = inputs.get(tree.env);
+        const e = byEnv.get(tree.env);
+        if (input && e) cache.record(tree.env, input, e.objects, tree.files, e.warnings);
+      }
+      if (shared) for (const t of sharedTrees) cache.record(t.env, shared, countObjects(t), t.files, [], 'shared');
+      if (whole) cache.keepOnly(new Set(names));
+      cache.save();
+    },
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * The light entry point of core-model, `@thanos-gitops/core-model/output`: comparing and writing `clusters/` and the
+ * generated-file header, without loading the schema, the validators or the Kubernetes models. The command uses it
+ * to find out, at little more than the cost of starting Node, that nothing needs rendering.
+ */
+export { GENERATED_MARK, generatedHeader, isGenerated } from './header.js';
+export { RESERVED_CLUSTERS_FOLDERS } from './layout.js';
+export { formatProblem, InvalidEnvironmentError, type Problem } from './problems.js';
+export {
+  compareTree,
+  type EnvironmentTree,
+  existingEnvironments,
+  readTree,
+  recoverInterrupted,
+  type TreeChanges,
+  writeTrees,
+} from './writer.js';
