@@ -180,7 +180,11 @@ export function emitYaml(data: unknown): string | undefined {
   // A scalar at the top is written differently (no indentation for block scalars); collections only.
   if (data === null || typeof data !== 'object') return undefined;
   try {
-    return `${node(data, '')}\n`;
+    const text = `${node(data, '')}\n`;
+    // Built by concatenation, the text is a tree of small pieces (a "rope") that takes about five times its size in
+    // memory until something reads it; reading one character makes the engine lay it out flat, now.
+    text.charCodeAt(0);
+    return text;
   } catch (err) {
     if (err === UNSUPPORTED) return undefined;
     throw err;

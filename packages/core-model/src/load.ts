@@ -83,6 +83,19 @@ export function sortProblems(problems: Problem[]): Problem[] {
 /** Largest environment file read: a real one is a few KiB; anything near this is a mistake or an attack. */
 export const MAX_FILE_BYTES = 1024 * 1024;
 
+type Positions = (offset: number) => { line: number; column: number };
+
+/** The file parsed with source positions. */
+function parseWithPositions(text: string): { doc: Document; pos: Positions } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const pos = (offset: number) => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  return { doc, pos };
+}
+
 function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | undefined {
   // Refused before parsing, so that a huge file costs neither time nor memory.
   const bytes = Buffer.byteLength(file.text, 'utf8');
@@ -96,11 +109,13 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
     });
     return undefined;
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(file.text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
-  const pos = (offset: number) => {
-    const p = lineCounter.linePos(offset);
-    return { line: p.line, column: p.col };
+  const { doc, pos } = parseWithPositions(file.text);
+  // The parsed document is dropped once the file is loaded (a thousand of them hold hundreds of MiB): a position
+  // asked for later, for a problem found while rendering, parses the text again.
+  let parsed: { doc: Document; pos: Positions } | undefined = { doc, pos };
+  const positions = () => {
+    parsed ??= parseWithPositions(file.text);
+    return parsed;
   };
   const before = problems.length;
   const add = (at: { line: number; column: number }, path: FieldPath, message: string) =>
@@ -109,7 +124,10 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
   if (problems.length > before) return undefined;
   for (const [offset, path, message] of sizeMessages(doc.contents, [])) add(pos(offset), path, message);
   if (problems.length > before) return undefined;
-  const locate = (path: FieldPath) => locateIn(doc, path, pos);
+  const locate = (path: FieldPath) => {
+    const p = positions();
+    return locateIn(p.doc, path, p.pos);
+  };
   const warnings: Problem[] = [];
   const sink = (into: Problem[]): ProblemSink => ({
     report(path, message) {
@@ -153,6 +171,7 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
   applyDerivedDefaults(env);
   crossFieldRules(env, here);
   if (problems.length > before) return undefined;
+  parsed = undefined;
   return { file: file.path, env: deepFreeze(env), locate, sink, warnings };
 }
 
