@@ -8,7 +8,7 @@ import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, 
 import { applyDerivedDefaults } from './defaults.js';
 import { inputRules } from './input-rules.js';
 import { type FieldPath, fieldName, InvalidEnvironmentError, type Problem, type ProblemSink } from './problems.js';
-import { crossFieldRules, resourceRules } from './rules.js';
+import { crossFieldRules, resourceRules } from './rules/index.js';
 import { MAX_COLLECTION_SIZE, MAX_STRING_LENGTH } from './schema/common.js';
 import { describeSchema, schemaAt } from './schema/describe.js';
 import type { Environment } from './schema/environment.js';

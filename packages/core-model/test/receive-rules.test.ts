@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidEnvironmentError, loadEnvironments, type Problem } from '../src/index.js';
-import { globRegExp } from '../src/rules.js';
+import { globRegExp } from '../src/rules/index.js';
 
 const FILE = 'environments/test.yaml';
 const BASE = `name: test

@@ -1,5 +1,6 @@
 /** Plain-words descriptions of schema fragments, for error messages ("an integer >= 1"). */
 import type { FieldPath } from '../problems.js';
+import { MEMCACHED_ITEM_SIZE } from './caches.js';
 import {
   ABSOLUTE_PATH,
   ALERTMANAGER_URL,
@@ -39,7 +40,6 @@ import {
 } from './common.js';
 import { GIT_BRANCH, GIT_URL, REPO_PATH } from './delivery.js';
 import { GRAFANA_UID, LABEL_VALUE as NON_EMPTY_LABEL_VALUE, OTLP_ENDPOINT, URL_PATH } from './observability.js';
-import { MEMCACHED_ITEM_SIZE } from './query.js';
 import { TIME_BOUND } from './store-gateway.js';
 
 type Schema = Record<string, unknown>;

@@ -3,6 +3,7 @@
  * (exported to `schema/environment.schema.json`) and for its TypeScript type.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { BucketWeb } from './bucket-web.js';
 import {
   CIDR,
   DNS_LABEL,
@@ -16,11 +17,12 @@ import {
   LabelMap,
   Obj,
 } from './common.js';
-import { BucketWeb, Compactor, Ruler } from './compactor-ruler.js';
+import { Compactor } from './compactor.js';
 import { Delivery } from './delivery.js';
 import { Tracing } from './observability.js';
 import { Query, QueryFrontend } from './query.js';
 import { Receive } from './receive.js';
+import { Ruler } from './ruler.js';
 import { Identity, ObjectStorage } from './storage.js';
 import { StoreGateway } from './store-gateway.js';
 

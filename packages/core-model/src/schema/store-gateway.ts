@@ -1,7 +1,7 @@
 /** The store gateway: historical blocks from object storage. */
 import { Type } from '@sinclair/typebox';
+import { Cache } from './caches.js';
 import { Duration, Obj, Replicas, Storage, workloadOptions } from './common.js';
-import { Cache } from './query.js';
 
 /** A Thanos time bound: RFC 3339, or a duration relative to now (`-14d`). */
 export const TIME_BOUND =

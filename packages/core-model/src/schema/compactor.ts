@@ -1,8 +1,6 @@
-/** Background and optional components: compactor, ruler, bucket web. */
+/** The `compactor` section: compaction, downsampling, retention, deduplication, sharding. */
 import { Type } from '@sinclair/typebox';
-import { ALERTMANAGER_URL, DnsLabel, Duration, Obj, Quantity, Replicas, Storage, workloadOptions } from './common.js';
-
-const LABEL_NAME = '^[a-zA-Z_][a-zA-Z0-9_]*$';
+import { Duration, LABEL_NAME, Obj, Storage, workloadOptions } from './common.js';
 
 export const Compactor = Obj(
   {
@@ -82,83 +80,5 @@ export const Compactor = Obj(
   },
   'Thanos Compactor: compaction, downsampling and retention of the bucket. Exactly one pod per shard: two ' +
     'compactors working on the same blocks corrupt the bucket.',
-  { default: {} },
-);
-
-export const Ruler = Obj(
-  {
-    enabled: Type.Boolean({ default: false, description: 'Deploy the ruler. Default false.' }),
-    mode: Type.Union([Type.Literal('stateless'), Type.Literal('stateful')], {
-      default: 'stateless',
-      description:
-        '`stateless`: evaluates and remote-writes results to the receive router (`--remote-write.config-file`); ' +
-        "keeps only a WAL in an emptyDir and needs no bucket access. After a restart it restores pending alerts' " +
-        '`for` timers from `ALERTS_FOR_STATE` read back through Query, ignoring the labels those series gained on ' +
-        "the way (the ruler's and the ingestors' external labels and the tenant label, minus Query's replica " +
-        'labels: `--restore-ignored-label`). `stateful`: keeps a TSDB on a persistent volume, uploads blocks to ' +
-        'object storage, serves StoreAPI to query and restores alert state from its own TSDB. In both modes ' +
-        "Query lists the ruler as an endpoint for its Rules API (Query's rules and alerts pages, Grafana's alert " +
-        'views). Default `stateless`.',
-    }),
-    replicas: Replicas(
-      'Number of ruler pods. Each evaluates every rule; results carry `rule_replica` (a query replica label) ' +
-        'and alerts drop it, so Alertmanager deduplicates them. Default 1.',
-      1,
-    ),
-    evaluationInterval: Duration('Default rule evaluation interval (`--eval-interval`). Default `1m`.', '1m'),
-    alertmanagers: Type.Array(Type.String({ pattern: ALERTMANAGER_URL }), {
-      default: [],
-      description:
-        'Alertmanager URLs (`--alertmanagers.url`), e.g. `http://alertmanager-operated.monitoring.svc:9093` or ' +
-        '`dnssrv+http://_web._tcp.alertmanager-operated.monitoring.svc`. Alerts go to all of them.',
-    }),
-    ruleConfigMaps: Type.Array(DnsLabel('ConfigMap name.', 253), {
-      default: [],
-      description:
-        'ConfigMaps (in the namespace, not generated) holding rule files: each is mounted at ' +
-        '`/etc/thanos/rules/<name>/` and its keys ending in `.yaml` or `.yml` are loaded. The ruler does not ' +
-        'watch them: restart it (or POST `/-/reload`) after changing one.',
-    }),
-    retention: Type.Optional(
-      Duration(
-        'Stateful mode: how long the ruler keeps its TSDB (`--tsdb.retention`). The store gateway only serves ' +
-          'what is older than the receive retention, so this must reach that far. Default: `receive.retention` ' +
-          'when receive is enabled, else `48h`.',
-      ),
-    ),
-    storage: Quantity(
-      'Stateful mode: size of the TSDB volume of each pod. Stateless mode: size limit of the WAL emptyDir. ' +
-        'Default `10Gi`.',
-      '10Gi',
-    ),
-    storageClass: Storage.storageClass,
-    ...workloadOptions,
-  },
-  'Thanos Ruler: recording and alerting rules over the whole of Thanos, evaluated through Query.',
-  { default: {} },
-);
-
-export const BucketWeb = Obj(
-  {
-    enabled: Type.Boolean({ default: false, description: 'Deploy the bucket web UI. Default false.' }),
-    replicas: Replicas('Number of pods.', 1),
-    refresh: Duration(
-      'How often block metadata is downloaded from the bucket (`--refresh`); at least twice `timeout`. ' +
-        'Default `30m`.',
-      '30m',
-    ),
-    timeout: Duration('Timeout of one metadata download (`--timeout`). Default `5m`.', '5m'),
-    label: Type.Optional(
-      Type.String({
-        pattern: LABEL_NAME,
-        description:
-          'External block label whose value titles the block groups in the UI (`--label`). Default: ' +
-          '`receive.tenantLabel` when receive is enabled, else none.',
-      }),
-    ),
-    ...workloadOptions,
-  },
-  'Thanos bucket web (`thanos tools bucket web`): browse the blocks in the bucket, read-only (admin ' +
-    'operations such as marking blocks for deletion are disabled).',
   { default: {} },
 );

@@ -1,0 +1,42 @@
+/** Rules of the `compactor` section (schema/compactor.ts). */
+import { parseDuration } from '../duration.js';
+import { names } from '../names.js';
+import type { ProblemSink } from '../problems.js';
+import type { Environment } from '../schema/environment.js';
+import { checkLength } from './lengths.js';
+
+const HOUR_MS = 3_600_000;
+
+/** The compactor refuses to start with retentions shorter than downsampling needs; sharding must not split replicas. */
+export function compactorRules(env: Environment, sink: ProblemSink): void {
+  const c = env.compactor;
+  if (c.enabled && c.downsampling) {
+    // Thanos downsamples raw blocks of 40h to 5m, and 5m blocks of 10d to 1h (cmd/thanos/compact.go).
+    const minimums = [
+      ['raw', 40 * HOUR_MS, '40h', '5m downsampling only happens to raw blocks 40h long'],
+      ['5m', 240 * HOUR_MS, '10d', '1h downsampling only happens to 5m blocks 10d long'],
+    ] as const;
+    for (const [resolution, minMs, min, why] of minimums) {
+      const v = c.retention[resolution];
+      const ms = parseDuration(v) ?? 0;
+      if (ms !== 0 && ms < minMs) {
+        sink.report(
+          ['compactor', 'retention', resolution],
+          `must be 0d or at least ${min} while compactor.downsampling is on: ${why}, and the compactor ` +
+            `refuses to start otherwise (found "${v}")`,
+        );
+      }
+    }
+  }
+  if (c.enabled && c.sharding && c.deduplicationReplicaLabels?.includes(c.sharding.label)) {
+    sink.report(
+      ['compactor', 'sharding', 'label'],
+      `"${c.sharding.label}" is also a deduplication replica label: replicas would land on different shards ` +
+        'and never be merged; shard by a label the replicas share',
+    );
+  }
+  if (c.sharding) {
+    const longest = names.compactor(c.sharding.shards - 1);
+    checkLength(sink, ['compactor', 'sharding', 'shards'], longest);
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Rules that span several fields, checked after the schema and reported at the field they concern: one file per
+ * schema section, as the schema is (`receive.ts` for schema/receive.ts, …); `workloads.ts` holds the rules of the
+ * options every workload shares, checked once per section that defines them.
+ */
+import { accessClassesInUse } from '../bucket-access.js';
+import { identityRules } from '../identity-rules.js';
+import type { ProblemSink } from '../problems.js';
+import type { Environment } from '../schema/environment.js';
+import { compactorRules } from './compactor.js';
+import { queryRules } from './query.js';
+import { receiveRules } from './receive.js';
+import { rulerRules } from './ruler.js';
+import { storeRules } from './store-gateway.js';
+import { escapeHatchRules } from './workloads.js';
+
+export { globRegExp } from './tenant-glob.js';
+export { resourceRules } from './workloads.js';
+
+export function crossFieldRules(env: Environment, sink: ProblemSink): void {
+  receiveRules(env, sink);
+  storeRules(env, sink);
+  escapeHatchRules(env, sink);
+  compactorRules(env, sink);
+  rulerRules(env, sink);
+  identityRules(env, sink, accessClassesInUse(env));
+  queryRules(env, sink);
+}
