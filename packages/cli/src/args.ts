@@ -18,6 +18,7 @@ Options:
   --clusters DIR        where output goes (default: clusters)
   --no-color            never colour the output (colour is only used on a terminal anyway)
   --no-cache            render every environment, even those unchanged since their last render
+  --debug               print the stack trace of an internal error
   -h, --help            show this help
   -v, --version         show the version
 `;
@@ -33,6 +34,8 @@ export interface CommandOptions {
    * off). The cache is only ever used by the built command (see cache.ts).
    */
   cache: boolean;
+  /** Where notes about skipped files go (editor leftovers in the environments folder). */
+  note?: (text: string) => void;
 }
 
 export function version(): string {
@@ -52,6 +55,7 @@ export function parseCommandLine(argv: readonly string[]) {
       clusters: { type: 'string' },
       'no-color': { type: 'boolean' },
       'no-cache': { type: 'boolean' },
+      debug: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

@@ -1,6 +1,6 @@
 /** `check`: exit 1 and list the files when clusters/ differs from a fresh render. */
 import { relative } from 'node:path';
-import { compareTree, type TreeChanges } from '@thanos-gitops/core-model/output';
+import { compareTree, leftovers, type TreeChanges } from '@thanos-gitops/core-model/output';
 import type { CommandOptions } from './args.js';
 import type { Io } from './io.js';
 import { plan } from './plan.js';
@@ -19,6 +19,9 @@ export async function check(io: Io, options: CommandOptions): Promise<number> {
     e.tree ? outOfDate(options.clustersDir, compareTree(options.clustersDir, e.tree)) : [],
   );
   remember();
+  // Working folders of an interrupted or failed generate: clusters/ is not what a finished run leaves.
+  const shown = relative(process.cwd(), options.clustersDir) || '.';
+  stale.push(...leftovers(options.clustersDir).map((e) => `${shown}/${e} (left over from an interrupted generate)`));
   if (stale.length === 0) {
     io.out(`clusters/ is up to date (${entries.length} environment(s)).\n`);
     return 0;

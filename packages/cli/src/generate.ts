@@ -1,5 +1,5 @@
 /** `generate`: render every environment and write clusters/ (all or nothing). */
-import { type TreeChanges, writeTrees } from '@thanos-gitops/core-model/output';
+import { type TreeChanges, writeTreesAsync } from '@thanos-gitops/core-model/output';
 import type { CommandOptions } from './args.js';
 import { DIM, type Io, paint, printWarnings } from './io.js';
 import { plan } from './plan.js';
@@ -8,7 +8,8 @@ export async function generate(io: Io, options: CommandOptions): Promise<number>
   const { entries, remember } = await plan(options);
   printWarnings(io, entries);
   const trees = entries.flatMap((e) => (e.tree ? [e.tree] : []));
-  const changes = new Map(writeTrees(options.clustersDir, trees).map((c) => [c.env, c]));
+  const written = await writeTreesAsync(options.clustersDir, trees);
+  const changes = new Map(written.changes.map((c) => [c.env, c]));
   remember();
   const dim = paint(io, DIM);
   for (const e of entries) {
@@ -20,12 +21,21 @@ export async function generate(io: Io, options: CommandOptions): Promise<number>
       removed: [],
       foreign: e.upToDate?.foreign ?? [],
     };
-    const written = c.added.length + c.changed.length;
+    const count = c.added.length + c.changed.length;
+    if (e.tree && e.tree.files.size === 0 && c.removed.length > 0) {
+      io.err(
+        `${c.env}: REMOVED: its environment file is gone, so ${c.removed.length} generated file(s) of clusters/${c.env} ` +
+          'were deleted. Restore the file and run generate again to undo.\n',
+      );
+    }
     io.out(
-      `${c.env}: ${e.objects} objects, ${written} files written, ${c.unchanged.length} unchanged, ` +
+      `${c.env}: ${e.objects} objects, ${count} files written, ${c.unchanged.length} unchanged, ` +
         `${c.removed.length} removed\n`,
     );
     if (c.foreign.length > 0) io.out(dim(`${c.env}: not generated, left alone: ${c.foreign.join(', ')}\n`));
+  }
+  if (written.interrupted) {
+    io.err(`thanos-gitops: ${written.interrupted} arrived while swapping in the new trees: the write finished.\n`);
   }
   return 0;
 }

@@ -1,7 +1,9 @@
 /**
  * The `thanos-gitops` command: parses the command line and dispatches to the command's own file
  * (`generate.ts`, `check.ts`, `diff.ts`, `validate.ts`, `schema.ts`). Exit codes: 0 ok, 1 invalid
- * environment or out-of-date output, 2 wrong command line, 3 internal error.
+ * environment (or none at all) or out-of-date output, 2 wrong command line, 3 internal error, 4 the file system
+ * refused (permissions, space, a hand-written file or symlink in the way, another generate running), 130/143
+ * interrupted by SIGINT/SIGTERM and rolled back.
  */
 import { type CommandOptions, parseCommandLine, USAGE, version } from './args.js';
 import { failed } from './failure.js';
@@ -46,8 +48,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   try {
     const run = await load();
+    options.note ??= (text) => io.err(`note: ${text}\n`);
     return await run(io, options);
   } catch (err) {
-    return failed(io, err);
+    return failed(io, err, values.debug === true);
   }
 }

@@ -58,7 +58,7 @@ const countObjects = (t: EnvironmentTree) =>
 
 export async function plan(options: CommandOptions): Promise<Plan> {
   const { environmentsDir, clustersDir, only } = options;
-  const files = environmentFiles(environmentsDir, only);
+  const files = environmentFiles(environmentsDir, only, options.note);
   const cache = options.cache ? RenderCache.open(clustersDir) : undefined;
   const whole = only.length === 0;
   const names = files.map((f) => envName(f.path));

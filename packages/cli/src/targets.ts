@@ -9,8 +9,8 @@ import { renderDelivery, renderEnvironments } from './render.js';
  * Argo CD and Flux folders. With `--env`, only those environments: the Argo CD and Flux folders, which depend on
  * every environment, are left as they are.
  */
-export function targetTrees({ environmentsDir, clustersDir, only }: CommandOptions) {
-  const rendered = renderEnvironments(environmentFiles(environmentsDir, only));
+export function targetTrees({ environmentsDir, clustersDir, only, note }: CommandOptions) {
+  const rendered = renderEnvironments(environmentFiles(environmentsDir, only, note));
   const warnings = rendered.map((r) => ({ warnings: r.warnings }));
   const trees: EnvironmentTree[] = rendered.map((r) => r.tree);
   if (only.length === 0) {

@@ -86,15 +86,22 @@ export {
 export { editorSchema, editorSchemaText } from './schema/export.js';
 export { hasKnownFields, unknownFields } from './strict-fields.js';
 export {
+  acquireLock,
   compareTree,
   type EnvironmentTree,
   existingEnvironments,
+  handWrittenExtras,
+  InterruptedError,
+  LOCK_FILE,
+  leftovers,
   OWNED_INDEX,
   ownedIndexText,
   ownedPaths,
   readTree,
   recoverInterrupted,
   type TreeChanges,
+  WriteRefusedError,
   writeTrees,
+  writeTreesAsync,
 } from './writer.js';
 export { conventionalOrder, GENERATED_MARK, generatedHeader, isGenerated, manifestYaml, yamlText } from './yaml.js';

@@ -10,8 +10,13 @@ export {
   compareTree,
   type EnvironmentTree,
   existingEnvironments,
+  InterruptedError,
+  LOCK_FILE,
+  leftovers,
   readTree,
   recoverInterrupted,
   type TreeChanges,
+  WriteRefusedError,
   writeTrees,
+  writeTreesAsync,
 } from './writer.js';

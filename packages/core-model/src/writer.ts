@@ -9,14 +9,18 @@ import {
   copyFileSync,
   existsSync,
   linkSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   renameSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isGenerated } from './header.js';
 
@@ -33,8 +37,10 @@ export interface TreeChanges {
   unchanged: string[];
   /** Generated files that are no longer produced. */
   removed: string[];
-  /** Files without the generated header: left alone. */
+  /** Files without the generated header, hand-written symlinks and empty folders (`dir/`): left alone. */
   foreign: string[];
+  /** Hand-written files at paths the generator wants to write: `writeTrees` refuses to overwrite them. */
+  collisions?: string[];
 }
 
 /**
@@ -85,10 +91,17 @@ export function compareTree(clustersDir: string, tree: EnvironmentTree): TreeCha
     const old = current.get(path);
     if (old === undefined) changes.added.push(path);
     else if (old === text) changes.unchanged.push(path);
-    else if (isGenerated(old)) changes.changed.push(path);
-    else changes.changed.push(path); // a hand-written file at a generated path is replaced: reported as changed
+    else changes.changed.push(path);
   }
   const owned = ownedPaths(current);
+  // A hand-written file where the generator wants to write: never overwritten (writeTrees refuses).
+  const collisions = changes.changed.filter((path) => {
+    const old = current.get(path) ?? '';
+    return !isGenerated(old) && !owned.has(path);
+  });
+  if (collisions.length > 0) changes.collisions = collisions;
+  const extras = handWrittenExtras(join(clustersDir, tree.env));
+  changes.foreign.push(...extras.symlinks.map(([path]) => path), ...extras.emptyDirs.map((d) => `${d}/`));
   for (const [path, text] of current) {
     if (tree.files.has(path)) continue;
     if (isGenerated(text) || owned.has(path)) changes.removed.push(path);
@@ -106,16 +119,126 @@ export function existingEnvironments(clustersDir: string): string[] {
     .sort();
 }
 
-/** Undo what an interrupted earlier run may have left: restore swapped-out trees, drop half-built ones. */
+/** Hand-written symlinks (path and target) and empty folders of a tree on disk: `readTree` sees neither. */
+export function handWrittenExtras(dir: string): { symlinks: [string, string][]; emptyDirs: string[] } {
+  const out = { symlinks: [] as [string, string][], emptyDirs: [] as string[] };
+  if (!existsSync(dir)) return out;
+  const walk = (rel: string) => {
+    const entries = readdirSync(join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    if (entries.length === 0 && rel !== '') out.emptyDirs.push(rel);
+    for (const entry of entries) {
+      const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isSymbolicLink()) out.symlinks.push([path, readlinkSync(join(dir, path))]);
+      else if (entry.isDirectory()) walk(path);
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** Why `generate` did not write: an ordinary state of the file system, told in one line (exit code 4). */
+export class WriteRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WriteRefusedError';
+  }
+}
+
+/** A signal arrived before the new trees were swapped in; everything was rolled back. */
+export class InterruptedError extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}: nothing was changed`);
+    this.name = 'InterruptedError';
+  }
+}
+
+/** The lock of a clusters folder: one `generate` at a time. */
+export const LOCK_FILE = '.thanos-gitops.lock';
+
+interface LockOwner {
+  pid: number;
+  host: string;
+  started: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Takes the lock of `clustersDir` (a file holding pid and host), waiting up to `waitMs` for another run to
+ * finish. A lock whose process is gone (same host, pid not running) is stale and taken over; a lock held by
+ * another host is never broken. Returns the release function.
+ */
+export function acquireLock(clustersDir: string, waitMs = 5_000): () => void {
+  const path = join(clustersDir, LOCK_FILE);
+  const me: LockOwner = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      writeFileSync(path, `${JSON.stringify(me)}\n`, { flag: 'wx' });
+      return () => rmSync(path, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let owner: LockOwner | undefined;
+    try {
+      owner = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
+    } catch {
+      owner = undefined; // being written right now, or garbage: look again shortly
+    }
+    if (owner && owner.host === me.host && !alive(owner.pid)) {
+      rmSync(path, { force: true }); // stale: its process is gone
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      const who = owner ? `process ${owner.pid} on ${owner.host}, since ${owner.started}` : 'another process';
+      throw new WriteRefusedError(
+        `${path} is held by ${who}: another generate is writing this clusters folder. Wait for it, or remove the ` +
+          'lock file if you are sure that process is gone',
+      );
+    }
+    sleep(50);
+  }
+}
+
+const WORKING = /^\.(.+)\.(next|prev)-([0-9]+)$/;
+
+/** Working folders an interrupted or failed run left in `clusters/` (`.<env>.next-<pid>`, `.<env>.prev-<pid>`). */
+export function leftovers(clustersDir: string): string[] {
+  if (!existsSync(clustersDir)) return [];
+  return readdirSync(clustersDir)
+    .filter((e) => WORKING.test(e))
+    .sort();
+}
+
+/**
+ * Undo what an interrupted earlier run may have left: restore swapped-out trees, drop half-built ones. Called
+ * with the lock held, so no other run is writing: every working folder found belongs to a run that is gone.
+ */
 export function recoverInterrupted(clustersDir: string): void {
-  if (!existsSync(clustersDir)) return;
-  for (const e of readdirSync(clustersDir)) {
-    const m = /^\.(.+)\.(next|prev)-[0-9]+$/.exec(e);
-    if (!m) continue;
-    const [, env, kind] = m;
+  for (const e of leftovers(clustersDir)) {
+    const [, env, kind] = WORKING.exec(e) ?? [];
     const full = join(clustersDir, e);
-    if (kind === 'prev' && env && !existsSync(join(clustersDir, env))) renameSync(full, join(clustersDir, env));
-    else rmSync(full, { recursive: true, force: true });
+    try {
+      if (kind === 'prev' && env && !existsSync(join(clustersDir, env))) renameSync(full, join(clustersDir, env));
+      else rmSync(full, { recursive: true, force: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      throw new WriteRefusedError(
+        `cannot clean up ${full}, left by an earlier run (${code}): fix its permissions (or remove it by hand, ` +
+          `after checking clusters/${env} is complete), then run generate again`,
+      );
+    }
   }
 }
 
@@ -128,28 +251,51 @@ function linkOrCopy(from: string, to: string): void {
   }
 }
 
+/** Signals seen while writing; the async writer checks it between files. */
+interface WriteState {
+  interrupted?: NodeJS.Signals;
+}
+
 /**
- * Writes every tree that differs from disk. Returns the changes per environment. `clusters/` is left
- * exactly as it was if anything fails before the swap, and restored if something fails during it.
+ * The steps of a write, as a generator that yields between files, so the async writer can let signal handlers
+ * run. A signal before the swap rolls everything back (InterruptedError); once swapping, the write finishes.
  */
-export function writeTrees(clustersDir: string, trees: readonly EnvironmentTree[]): TreeChanges[] {
+function* writeSteps(
+  clustersDir: string,
+  trees: readonly EnvironmentTree[],
+  state: WriteState,
+): Generator<void, TreeChanges[]> {
   mkdirSync(clustersDir, { recursive: true });
+  for (const t of trees) {
+    const current = join(clustersDir, t.env);
+    if (existsSync(current) && lstatSync(current).isSymbolicLink()) {
+      throw new WriteRefusedError(
+        `${current} is a symlink (to ${readlinkSync(current)}): generate swaps whole folders and will not replace ` +
+          'a symlink; make it a real folder or remove it',
+      );
+    }
+  }
   recoverInterrupted(clustersDir);
   const all = trees.map((t) => ({ tree: t, changes: compareTree(clustersDir, t) }));
+  const collisions = all.flatMap(({ tree, changes }) =>
+    (changes.collisions ?? []).map(
+      (p) => `${join(clustersDir, tree.env, p)} (hand-written; the generator renders it from ${tree.env})`,
+    ),
+  );
+  if (collisions.length > 0) {
+    throw new WriteRefusedError(
+      `refusing to overwrite hand-written files at paths the generator writes: ${collisions.join(', ')}. ` +
+        'Move or rename them (files the generator owns start with its header line)',
+    );
+  }
   const todo = all.filter(({ changes: c }) => c.added.length + c.changed.length + c.removed.length > 0);
   const staged: { env: string; next: string; prev: string; hasCurrent: boolean; empty: boolean }[] = [];
-  let interrupted: NodeJS.Signals | undefined;
-  const defer = (signal: NodeJS.Signals) => {
-    interrupted = signal;
-  };
-  process.on('SIGINT', defer);
-  process.on('SIGTERM', defer);
   try {
     // 1. Build every next tree beside the current one.
     for (const { tree, changes } of todo) {
       const current = join(clustersDir, tree.env);
       const next = join(clustersDir, `.${tree.env}.next-${process.pid}`);
-      // Staged before building, so that a failure half-way through still removes this half-built tree.
+      const extras = handWrittenExtras(current);
       staged.push({
         env: tree.env,
         next,
@@ -162,11 +308,22 @@ export function writeTrees(clustersDir: string, trees: readonly EnvironmentTree[
       for (const [path, text] of tree.files) {
         mkdirSync(dirname(join(next, path)), { recursive: true });
         writeFileSync(join(next, path), text);
+        yield;
+        if (state.interrupted) throw new InterruptedError(state.interrupted);
       }
-      for (const path of changes.foreign) linkOrCopy(join(current, path), join(next, path));
-      if (interrupted) throw new Error(`interrupted by ${interrupted}`);
+      for (const path of changes.foreign) {
+        if (path.endsWith('/') || extras.symlinks.some(([p]) => p === path)) continue;
+        linkOrCopy(join(current, path), join(next, path));
+      }
+      for (const [path, target] of extras.symlinks) {
+        mkdirSync(dirname(join(next, path)), { recursive: true });
+        symlinkSync(target, join(next, path));
+      }
+      for (const dir of extras.emptyDirs) mkdirSync(join(next, dir), { recursive: true });
     }
-    // 2. Swap them in. On failure, put back what was swapped out.
+    yield;
+    if (state.interrupted) throw new InterruptedError(state.interrupted);
+    // 2. Swap them in. On failure, put back what was swapped out. Signals no longer stop the write.
     const swapped: typeof staged = [];
     try {
       for (const s of staged) {
@@ -187,7 +344,17 @@ export function writeTrees(clustersDir: string, trees: readonly EnvironmentTree[
       }
       throw err;
     }
-    // 3. Drop the old trees.
+    // 3. Keep hand-written files added to the old tree while this run was building, then drop the old trees.
+    for (const s of staged) {
+      if (!s.hasCurrent || s.empty) continue;
+      const current = join(clustersDir, s.env);
+      const owned = ownedPaths(readTree(s.prev));
+      for (const [path, text] of readTree(s.prev)) {
+        if (!existsSync(join(current, path)) && !isGenerated(text) && !owned.has(path)) {
+          linkOrCopy(join(s.prev, path), join(current, path));
+        }
+      }
+    }
     for (const s of staged) {
       rmSync(s.prev, { recursive: true, force: true });
       rmSync(s.next, { recursive: true, force: true });
@@ -195,10 +362,55 @@ export function writeTrees(clustersDir: string, trees: readonly EnvironmentTree[
   } catch (err) {
     for (const s of staged) rmSync(s.next, { recursive: true, force: true });
     throw err;
-  } finally {
-    process.off('SIGINT', defer);
-    process.off('SIGTERM', defer);
   }
-  if (interrupted) process.kill(process.pid, interrupted);
   return all.map((a) => a.changes);
+}
+
+/**
+ * Writes every tree that differs from disk, holding the lock of `clustersDir`. Returns the changes per
+ * environment. `clusters/` is left exactly as it was if anything fails before the swap, and restored if
+ * something fails during it. Synchronous: signals are only seen by `writeTreesAsync`.
+ */
+export function writeTrees(clustersDir: string, trees: readonly EnvironmentTree[]): TreeChanges[] {
+  mkdirSync(clustersDir, { recursive: true });
+  const release = acquireLock(clustersDir);
+  try {
+    const steps = writeSteps(clustersDir, trees, {});
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  } finally {
+    release();
+  }
+}
+
+/**
+ * `writeTrees` that lets SIGINT and SIGTERM in between files: a signal before the swap rolls everything back and
+ * rejects with InterruptedError; a signal during or after the swap lets the write finish, and `interrupted` says so.
+ */
+export async function writeTreesAsync(
+  clustersDir: string,
+  trees: readonly EnvironmentTree[],
+): Promise<{ changes: TreeChanges[]; interrupted?: NodeJS.Signals }> {
+  mkdirSync(clustersDir, { recursive: true });
+  const state: WriteState = {};
+  const onSignal = (signal: NodeJS.Signals) => {
+    state.interrupted ??= signal;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const release = acquireLock(clustersDir);
+  try {
+    const steps = writeSteps(clustersDir, trees, state);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return { changes: r.value, ...(state.interrupted ? { interrupted: state.interrupted } : {}) };
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    release();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
