@@ -135,6 +135,16 @@ describe.each(rendered.map((r) => [r.env, r] as const))('%s', (name, r) => {
     }
   });
 
+  it('writes every IAM policy anywhere in the tree (not only under iam/) in the IAM grammar', () => {
+    for (const [path, text] of r.tree.files) {
+      if (!path.endsWith('.json')) continue;
+      const doc = JSON.parse(text);
+      if (doc?.Version === undefined || doc?.Statement === undefined) continue;
+      const kind = [doc.Statement].flat().some((st: Plain) => st.Principal) ? 'trust' : 'identity';
+      expect(policyProblems(kind, doc), path).toEqual([]);
+    }
+  });
+
   it('writes Terraform JSON whose every reference names a resource or data source of the same file', () => {
     const tfFiles = files.filter(([p]) => p.endsWith('.tf.json'));
     expect(tfFiles.length).toBe(env.identity ? 1 : 0);
