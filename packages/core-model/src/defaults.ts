@@ -124,9 +124,10 @@ export function applyDerivedDefaults(env: Environment): void {
   c.deduplicationReplicaLabels ??= replicated ? [EXTERNAL_LABELS.ingestorReplica] : [];
   const onlyReceiveReplicas = c.deduplicationReplicaLabels.every((l) => l === EXTERNAL_LABELS.ingestorReplica);
   c.deduplicationFunc ??= onlyReceiveReplicas ? 'exact' : 'penalty';
-  // The newest store partition serves what is older than the ingestors keep, reaching `overlap` into it.
+  // With `recentBlocks: skip` the newest store partition serves what is older than the ingestors keep, reaching
+  // `overlap` into it; with `serve` it has no upper bound and serves up to now.
   const newest = env.storeGateway.partitions[0];
-  if (newest && newest.maxTime === undefined && env.receive.enabled) {
+  if (newest && newest.maxTime === undefined && env.receive.enabled && env.storeGateway.recentBlocks === 'skip') {
     const reach = (parseDuration(env.receive.retention) ?? 0) - (parseDuration(env.storeGateway.overlap) ?? 0);
     newest.maxTime = `-${formatDuration(Math.max(reach, 0))}`;
   }

@@ -85,8 +85,9 @@ describe('static defaults', () => {
       extraArgs: [],
     });
     expect(env.storeGateway).toMatchObject({ enabled: true, shards: 1, replicasPerShard: 1, overlap: '6h' });
-    // One partition by default, serving what is older than the receive retention (15d) less the overlap (6h).
-    expect(env.storeGateway.partitions).toEqual([{ maxTime: '-14d18h' }]);
+    // One partition by default, serving everything up to now (recentBlocks: serve).
+    expect(env.storeGateway.partitions).toEqual([{}]);
+    expect(env.storeGateway.recentBlocks).toBe('serve');
     expect(env.query.replicaLabels).toEqual(['prometheus_replica', 'rule_replica', 'replica']);
     expect(env.queryFrontend.cache.type).toBe('in-memory');
     expect(env.storeGateway.indexCache.type).toBe('in-memory');

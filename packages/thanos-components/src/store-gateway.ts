@@ -1,7 +1,8 @@
 /**
  * Thanos Store Gateway: serves the blocks in object storage that are older than what the ingestors keep.
  * One StatefulSet (with its headless Service) per time partition and hash shard; blocks are split between
- * shards by `__block_id`. The newest partition reaches `overlap` into the receive retention by default.
+ * shards by `__block_id`. The newest partition serves up to now by default (`recentBlocks`), overlapping the
+ * ingestors, so that recent history does not depend on their disks alone.
  */
 import { componentRecord, type Manifest, names, PORTS } from '@thanos-gitops/core-model';
 import { storeCacheFiles } from './caches.js';

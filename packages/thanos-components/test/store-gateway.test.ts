@@ -6,8 +6,23 @@ const stores = (r: ReturnType<typeof render>) =>
   r.objects.filter((o) => o.kind === 'StatefulSet' && o.metadata.name.startsWith('thanos-store'));
 
 describe('store gateway', () => {
-  it('serves what is older than the receive retention, reaching `overlap` into it', () => {
-    const r = render('receive: { retention: 15d }\nstoreGateway: { overlap: 6h }\n');
+  it('serves up to now by default, overlapping the ingestors, so recent history survives an ingestor volume', () => {
+    const r = render('receive: { retention: 15d }\n');
+    const args = argsOf(find(r, 'StatefulSet', 'thanos-store-0'));
+    expect(flagValues(args, 'max-time')).toEqual([]);
+    expect(flagValues(args, 'min-time')).toEqual([]);
+    // Query reaches both, and deduplicates on the ingestors' replica label.
+    const endpoints = parse(find(r, 'ConfigMap', 'thanos-query-endpoints').data['endpoints.yaml']).endpoints;
+    expect(JSON.stringify(endpoints)).toContain('thanos-store-0');
+    expect(JSON.stringify(endpoints)).toContain('thanos-receive-ingestor-default');
+    const replica = flagValues(argsOf(find(r, 'StatefulSet', 'thanos-receive-ingestor-default')), 'label')
+      .find((l) => l.endsWith('"$(POD_NAME)"'))
+      ?.split('=')[0];
+    expect(flagValues(argsOf(find(r, 'Deployment', 'thanos-query')), 'query.replica-label')).toContain(replica);
+  });
+
+  it('with recentBlocks: skip, serves only what is older than the receive retention, reaching `overlap` into it', () => {
+    const r = render('receive: { retention: 15d }\nstoreGateway: { recentBlocks: skip, overlap: 6h }\n');
     const args = argsOf(find(r, 'StatefulSet', 'thanos-store-0'));
     expect(flagValues(args, 'max-time')).toEqual(['-14d18h']);
     expect(flagValues(args, 'min-time')).toEqual([]);
@@ -41,7 +56,7 @@ describe('store gateway', () => {
       'thanos-store-p1-1',
     ]);
     expect(flagValues(byName['thanos-store-p0-0']!, 'min-time')).toEqual(['-90d']);
-    expect(flagValues(byName['thanos-store-p0-0']!, 'max-time')).toEqual(['-14d18h']);
+    expect(flagValues(byName['thanos-store-p0-0']!, 'max-time')).toEqual([]);
     expect(flagValues(byName['thanos-store-p1-1']!, 'max-time')).toEqual(['-89d']);
     expect(flagValues(byName['thanos-store-p1-1']!, 'min-time')).toEqual([]);
   });

@@ -21,7 +21,8 @@ export const Partition = Obj(
         pattern: TIME_BOUND,
         description:
           'Newest data this partition serves (`--max-time`): RFC 3339 or relative (`-14d`). Unset on the newest ' +
-          'partition means: the receive retention minus `overlap`.',
+          'partition: up to now with `recentBlocks: serve` (the default), the receive retention minus `overlap` ' +
+          'with `recentBlocks: skip`.',
       }),
     ),
   },
@@ -40,13 +41,23 @@ export const StoreGateway = Obj(
     replicasPerShard: Replicas('Pods per shard, for availability. Default 1.', 1),
     partitions: Type.Array(Partition, {
       default: [{}],
+      description: 'Time partitions, newest first. Default one partition serving everything (see `recentBlocks`).',
+    }),
+    recentBlocks: Type.Union([Type.Literal('serve'), Type.Literal('skip')], {
+      default: 'serve',
       description:
-        'Time partitions, newest first. Default one partition serving everything older than the receive ' +
-        'retention (with `overlap`).',
+        'What the newest partition does with blocks younger than `receive.retention`, which the ingestors also ' +
+        'answer from their disks. `serve` (default): it serves them too, up to now, and Query deduplicates the ' +
+        "overlap (the series are the same once the ingestors' `replica` label is dropped): losing an ingestor " +
+        'volume, or scaling a hashring down, leaves no hole in recent history, since the bucket has every block ' +
+        "uploaded. The cost: the store gateways' index headers, disk and index cache also cover those recent " +
+        '(mostly not yet compacted) blocks, and recent queries read both. `skip`: the older-only split, ' +
+        'cheaper: the newest partition ends at `-(receive.retention - overlap)`, and recent history exists ' +
+        "only on the ingestors' volumes. Only applies when the newest partition sets no `maxTime`.",
     }),
     overlap: Duration(
-      'How far the store gateway reaches into the receive retention, so a query never falls into a gap ' +
-        'while blocks upload and sync; query deduplicates the overlap. Default `6h`.',
+      'With `recentBlocks: skip`: how far the store gateway reaches into the receive retention, so a query never ' +
+        'falls into a gap while blocks upload and sync; query deduplicates the overlap. Default `6h`.',
       '6h',
     ),
     indexCache: Cache('index cache'),
@@ -72,6 +83,7 @@ export const StoreGateway = Obj(
     ...Storage,
     ...workloadOptions,
   },
-  'Thanos Store Gateway: serves blocks from object storage older than the receive retention.',
+  'Thanos Store Gateway: serves the blocks in object storage; the ingestors answer the recent days too (see ' +
+    '`recentBlocks`).',
   { default: {} },
 );
