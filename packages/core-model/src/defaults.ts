@@ -50,6 +50,40 @@ export const SIZE_PRESETS: Record<Size, Record<SizedWorkload, ResourceSpec>> = {
   },
 };
 
+/** What the size presets are called in tables, in the order of `SizedWorkload`. */
+const WORKLOAD_TITLES: Record<SizedWorkload, string> = {
+  router: 'receive router (`receive.router`)',
+  ingestor: 'receive ingestor (`receive.hashrings[]`)',
+  query: 'query',
+  queryFrontend: 'query frontend',
+  storeGateway: 'store gateway',
+  compactor: 'compactor',
+  ruler: 'ruler',
+  bucketWeb: 'bucket web',
+};
+
+/**
+ * The size presets as table rows: per workload, for each size, `cpu request / memory request / memory limit`.
+ * The schema's `size` description and the README show this table.
+ */
+export function sizePresetRows(): string[][] {
+  const sizes = Object.keys(SIZE_PRESETS) as Size[];
+  return (Object.keys(WORKLOAD_TITLES) as SizedWorkload[]).map((w) => [
+    WORKLOAD_TITLES[w],
+    ...sizes.map((size) => {
+      const p = SIZE_PRESETS[size][w];
+      return `${p.requests.cpu} / ${p.requests.memory} / ${p.limits.memory}`;
+    }),
+  ]);
+}
+
+/** The size presets as a Markdown table. */
+export function sizePresetTable(): string {
+  const header = ['workload', ...Object.keys(SIZE_PRESETS)];
+  const rows = [header, header.map(() => '---'), ...sizePresetRows()];
+  return rows.map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
 type WithResources = {
   resources?: { requests?: { cpu?: string; memory?: string }; limits?: { cpu?: string; memory?: string } };
 };

@@ -43,6 +43,8 @@ export {
   SIZE_PRESETS,
   type Size,
   sizedWorkloads,
+  sizePresetRows,
+  sizePresetTable,
   type WorkloadCommon,
 } from './defaults.js';
 export { formatDuration, parseDuration, parseTimeBound } from './duration.js';

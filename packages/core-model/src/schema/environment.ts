@@ -3,6 +3,7 @@
  * (exported to `schema/environment.schema.json`) and for its TypeScript type.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { sizePresetTable } from '../defaults.js';
 import { BucketWeb } from './bucket-web.js';
 import {
   CIDR,
@@ -176,7 +177,9 @@ export const EnvironmentSchema = Obj(
       default: 'small',
       description:
         'Preset for default requests and limits of every component: `small` (dev), `medium`, `large` (prod). ' +
-        'Per-component `resources` override it.',
+        'Per-component `resources` override it, value by value. Each cell is CPU request / memory request / ' +
+        'memory limit; no CPU limit is set unless you give one (memcached is sized by its own options):\n\n' +
+        `${sizePresetTable()}\n\nDefault \`small\`.`,
     }),
     labels: LabelMap('Extra labels put on every object (never in selectors); Kubernetes label keys and values.'),
     thanos: Obj(Thanos.properties, Thanos.description ?? '', { default: {} }),

@@ -1,0 +1,51 @@
+/** The size presets are visible: the README table and the schema's `size` description show what pods get. */
+import { readFileSync } from 'node:fs';
+import { EnvironmentSchema, sizePresetRows } from '@thanos-gitops/core-model';
+import { describe, expect, it } from 'vitest';
+import { find, render } from './render.js';
+
+const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+
+/** The cells of the README's size table (without header and separator). */
+function readmeRows(): string[][] {
+  const section = README.split('### Size presets')[1]?.split('\n## ')[0] ?? '';
+  const lines = section.split('\n').filter((l) => l.startsWith('|'));
+  return lines.slice(2).map((l) =>
+    l
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim()),
+  );
+}
+
+/** The main container's resources of a workload as a table cell. */
+function cell(workload: Record<string, any>): string {
+  const c = workload.spec.template.spec.containers.find((x: { name: string }) => x.name === 'thanos');
+  return `${c.resources.requests.cpu} / ${c.resources.requests.memory} / ${c.resources.limits.memory}`;
+}
+
+describe('size presets', () => {
+  it('are listed in the README and in the schema description, as the pods get them', () => {
+    const rows = sizePresetRows();
+    expect(readmeRows()).toEqual(rows);
+    const description = EnvironmentSchema.properties.size.description ?? '';
+    for (const row of rows) expect(description).toContain(`| ${row.join(' | ')} |`);
+    const sizes = ['small', 'medium', 'large'];
+    const byWorkload = new Map(rows.map((r) => [r[0], r.slice(1)]));
+    sizes.forEach((size, i) => {
+      const r = render(`size: ${size}\nruler: { enabled: true }\nbucketWeb: { enabled: true }\n`);
+      const rendered: [string, Record<string, any>][] = [
+        ['receive router (`receive.router`)', find(r, 'Deployment', 'thanos-receive-router')],
+        ['receive ingestor (`receive.hashrings[]`)', find(r, 'StatefulSet', 'thanos-receive-ingestor-default')],
+        ['query', find(r, 'Deployment', 'thanos-query')],
+        ['query frontend', find(r, 'Deployment', 'thanos-query-frontend')],
+        ['store gateway', find(r, 'StatefulSet', 'thanos-store-0')],
+        ['compactor', find(r, 'StatefulSet', 'thanos-compact')],
+        ['ruler', find(r, 'StatefulSet', 'thanos-rule')],
+        ['bucket web', find(r, 'Deployment', 'thanos-bucket-web')],
+      ];
+      expect(rendered.map(([w]) => w).sort()).toEqual([...byWorkload.keys()].sort());
+      for (const [w, workload] of rendered) expect(cell(workload), `${size} ${w}`).toBe(byWorkload.get(w)?.[i]);
+    });
+  });
+});
