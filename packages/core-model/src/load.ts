@@ -71,7 +71,45 @@ export function loadEach(files: readonly SourceFile[]): { loaded: LoadedEnvironm
       });
     } else seen.set(l.env.name, l);
   }
+  // A duplicate of another environment's name is reported above; its bucket would only repeat that.
+  sharedBucketRule([...seen.values()], problems);
   return { loaded: loaded.filter((l) => seen.get(l.env.name) === l), problems };
+}
+
+/** Where an environment keeps its blocks: the bucket and the key prefix, as Thanos joins them. */
+function bucketLocation(env: Environment): string {
+  const prefix = (env.objectStorage.prefix ?? '').replace(/^\/+|\/+$/g, '');
+  return `${env.objectStorage.bucket}/${prefix}`;
+}
+
+/**
+ * Two environments on the same bucket and prefix would each run a compactor over the same blocks, which
+ * corrupts the bucket (Thanos requires one compactor per block stream), and each would serve the other's data.
+ * Reported on every environment involved, at its bucket.
+ */
+function sharedBucketRule(loaded: readonly LoadedEnvironment[], problems: Problem[]): void {
+  const byLocation = new Map<string, LoadedEnvironment[]>();
+  for (const l of loaded) {
+    const key = bucketLocation(l.env);
+    byLocation.set(key, [...(byLocation.get(key) ?? []), l]);
+  }
+  for (const group of byLocation.values()) {
+    if (group.length < 2) continue;
+    for (const l of group) {
+      const others = group.filter((o) => o !== l).map((o) => o.file);
+      const prefix = l.env.objectStorage.prefix;
+      const where = `bucket "${l.env.objectStorage.bucket}"${prefix ? ` with prefix "${prefix}"` : ' with no prefix'}`;
+      problems.push({
+        file: l.file,
+        ...l.locate(['objectStorage', 'bucket']),
+        field: 'objectStorage.bucket',
+        message:
+          `${where} is also used by ${others.join(', ')}: two environments on one bucket and prefix run two ` +
+          "compactors over the same blocks, which corrupts them, and read each other's data; give each " +
+          'environment its own bucket or `objectStorage.prefix`',
+      });
+    }
+  }
 }
 
 export function sortProblems(problems: Problem[]): Problem[] {

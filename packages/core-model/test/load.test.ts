@@ -11,6 +11,7 @@ import {
   type Environment,
   editorSchema,
   editorSchemaText,
+  InvalidEnvironmentError,
   loadEnvironments,
   SIZE_PRESETS,
 } from '../src/index.js';
@@ -211,5 +212,42 @@ describe('the JSON Schema for editors', () => {
       const first = readFileSync(join(ENVIRONMENTS, f), 'utf8').split('\n')[0];
       expect(first, f).toBe('# yaml-language-server: $schema=../../../schema/environment.schema.json');
     }
+  });
+});
+
+describe('environments sharing a bucket', () => {
+  const env = (name: string, objectStorage: string) => ({
+    path: `environments/${name}.yaml`,
+    text: `name: ${name}\ncluster: { name: c }\nobjectStorage: { provider: s3, region: eu-west-1, ${objectStorage} }\n`,
+  });
+  const problems = (files: { path: string; text: string }[]) => {
+    try {
+      loadEnvironments(files);
+      return [];
+    } catch (e) {
+      if (e instanceof InvalidEnvironmentError) return e.problems;
+      throw e;
+    }
+  };
+
+  it('reports both files, at their bucket, when bucket and prefix are the same', () => {
+    const found = problems([
+      env('one', 'bucket: shared-b'),
+      env('two', 'bucket: shared-b'),
+      env('three', 'bucket: x-b'),
+    ]);
+    expect(found.map((p) => `${p.file}:${p.line} ${p.field}`)).toEqual([
+      'environments/one.yaml:3 objectStorage.bucket',
+      'environments/two.yaml:3 objectStorage.bucket',
+    ]);
+    expect(found[0]?.message).toContain('environments/two.yaml');
+    expect(found[0]?.message).toContain('compactors');
+  });
+
+  it('accepts one bucket split by prefixes', () => {
+    expect(
+      problems([env('one', 'bucket: shared-b, prefix: one'), env('two', 'bucket: shared-b, prefix: two')]),
+    ).toEqual([]);
+    expect(problems([env('one', 'bucket: shared-b, prefix: one'), env('two', 'bucket: shared-b')])).toEqual([]);
   });
 });
