@@ -1,3 +1,4 @@
+export { alertmanagerUrl, looksHeadless } from './alertmanagers.js';
 export {
   type AccessClass,
   accessClass,

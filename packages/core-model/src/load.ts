@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { alertmanagerRules } from './alertmanagers.js';
 import { applyDerivedDefaults } from './defaults.js';
 import { inputRules } from './input-rules.js';
 import { type FieldPath, fieldName, InvalidEnvironmentError, type Problem, type ProblemSink } from './problems.js';
@@ -76,10 +77,21 @@ export function loadEach(files: readonly SourceFile[]): { loaded: LoadedEnvironm
   return { loaded: loaded.filter((l) => seen.get(l.env.name) === l), problems };
 }
 
-/** Where an environment keeps its blocks: the bucket and the key prefix, as Thanos joins them. */
-function bucketLocation(env: Environment): string {
-  const prefix = (env.objectStorage.prefix ?? '').replace(/^\/+|\/+$/g, '');
-  return `${env.objectStorage.bucket}/${prefix}`;
+/**
+ * Where an environment keeps its blocks, as one comparable key, and the field naming the bucket. AWS bucket
+ * names are global, so the endpoint only counts for self-managed S3 stores.
+ */
+function bucketLocation(env: Environment): { key: string; field: 'bucket' | 'container'; name: string } {
+  const o = env.objectStorage;
+  const prefix = (o.prefix ?? '').replace(/^\/+|\/+$/g, '');
+  if (o.provider === 'azure') {
+    const name = o.container ?? '';
+    return { key: `azure:${o.storageAccount ?? ''}:${name}/${prefix}`, field: 'container', name };
+  }
+  const name = o.bucket ?? '';
+  const selfManaged =
+    o.provider === 's3' && o.endpoint !== undefined && !/amazonaws\.com(\.cn)?(:[0-9]+)?$/.test(o.endpoint);
+  return { key: `${o.provider}:${selfManaged ? o.endpoint : ''}:${name}/${prefix}`, field: 'bucket', name };
 }
 
 /**
@@ -90,19 +102,20 @@ function bucketLocation(env: Environment): string {
 function sharedBucketRule(loaded: readonly LoadedEnvironment[], problems: Problem[]): void {
   const byLocation = new Map<string, LoadedEnvironment[]>();
   for (const l of loaded) {
-    const key = bucketLocation(l.env);
+    const { key } = bucketLocation(l.env);
     byLocation.set(key, [...(byLocation.get(key) ?? []), l]);
   }
   for (const group of byLocation.values()) {
     if (group.length < 2) continue;
     for (const l of group) {
       const others = group.filter((o) => o !== l).map((o) => o.file);
+      const { field, name } = bucketLocation(l.env);
       const prefix = l.env.objectStorage.prefix;
-      const where = `bucket "${l.env.objectStorage.bucket}"${prefix ? ` with prefix "${prefix}"` : ' with no prefix'}`;
+      const where = `${field} "${name}"${prefix ? ` with prefix "${prefix}"` : ' with no prefix'}`;
       problems.push({
         file: l.file,
-        ...l.locate(['objectStorage', 'bucket']),
-        field: 'objectStorage.bucket',
+        ...l.locate(['objectStorage', field]),
+        field: `objectStorage.${field}`,
         message:
           `${where} is also used by ${others.join(', ')}: two environments on one bucket and prefix run two ` +
           "compactors over the same blocks, which corrupts them, and read each other's data; give each " +
@@ -208,6 +221,7 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
   resourceRules(env, here);
   applyDerivedDefaults(env);
   crossFieldRules(env, here);
+  alertmanagerRules(env, here);
   if (problems.length > before) return undefined;
   parsed = undefined;
   return { file: file.path, env: deepFreeze(env), locate, sink, warnings };

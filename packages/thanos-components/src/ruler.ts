@@ -8,6 +8,7 @@
  *   headless Service `thanos-rule` exposes StoreAPI to Query (see endpoints.ts).
  */
 import {
+  alertmanagerUrl,
   componentRecord,
   type Environment,
   EXTERNAL_LABELS,
@@ -96,7 +97,7 @@ function rulerArgs(env: Environment): string[] {
     `--query=${queryUrl(env)}`,
     ...Object.entries(rulerLabels(env)).map(([label, value]) => `--label=${label}="${value}"`),
     `--alert.label-drop=${REPLICA_LABEL}`,
-    ...r.alertmanagers.map((url) => `--alertmanagers.url=${url}`),
+    ...r.alertmanagers.map((url) => `--alertmanagers.url=${alertmanagerUrl(url)}`),
     ...ruleVolumes(env).flatMap((v) => v.args),
     ...(stateful
       ? [`--tsdb.retention=${rulerRetention(env)}`]

@@ -45,8 +45,9 @@ describe('ruler', () => {
 
   it('sends alerts to every Alertmanager', () => {
     const args = argsOf(rulerOf(render(STATELESS)));
+    // The headless `alertmanager-operated` Service is resolved with dns+ (every pod), not one static address.
     expect(flagValues(args, 'alertmanagers.url')).toEqual([
-      'http://alertmanager-operated.monitoring.svc:9093',
+      'dns+http://alertmanager-operated.monitoring.svc:9093',
       'dnssrv+http://_web._tcp.alertmanager-operated.monitoring.svc',
     ]);
   });

@@ -26,8 +26,12 @@ export const Ruler = Obj(
     alertmanagers: Type.Array(Type.String({ pattern: ALERTMANAGER_URL }), {
       default: [],
       description:
-        'Alertmanager URLs (`--alertmanagers.url`), e.g. `http://alertmanager-operated.monitoring.svc:9093` or ' +
-        '`dnssrv+http://_web._tcp.alertmanager-operated.monitoring.svc`. Alerts go to all of them.',
+        'Alertmanager URLs (`--alertmanagers.url`). Alerts go to every address a URL resolves to, so name a ' +
+        'replicated Alertmanager through DNS discovery: `dnssrv+http://_web._tcp.alertmanager-operated.monitoring.svc` ' +
+        '(SRV records of its headless Service: every pod and its port) or ' +
+        '`dns+http://alertmanager-operated.monitoring.svc:9093` (every A record, on that port). A plain ' +
+        '`http://…` URL is one static address: behind a headless Service only one pod would get alerts, so a URL ' +
+        'that looks headless (`…-operated`, or `headless` in the name) is generated with `dns+` and warned about.',
     }),
     ruleConfigMaps: Type.Array(DnsLabel('ConfigMap name.', 253), {
       default: [],
