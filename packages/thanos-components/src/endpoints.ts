@@ -24,6 +24,9 @@ export function queryEndpointServices(env: Environment): string[] {
 /** The endpoint SD document (YAML-ready data). */
 export function endpointsConfig(env: Environment): { endpoints: { address: string }[] } {
   return {
-    endpoints: queryEndpointServices(env).map((svc) => ({ address: `dnssrv+_grpc._tcp.${serviceHost(env, svc)}` })),
+    endpoints: [
+      ...queryEndpointServices(env).map((svc) => ({ address: `dnssrv+_grpc._tcp.${serviceHost(env, svc)}` })),
+      ...env.query.extraEndpoints.map((address) => ({ address })),
+    ],
   };
 }

@@ -122,6 +122,22 @@ export function alertmanagerPeers(env: Environment): { peer: Peer; port: number 
   });
 }
 
+/**
+ * Where Query's extra endpoints are (`query.extraEndpoints`), by the same host rules as the Alertmanagers:
+ * `host:port` and `dns+host:port` on their port, `dnssrv+` on Thanos' gRPC port (the SRV records decide).
+ */
+export function extraEndpointPeers(env: Environment): { peer: Peer; port: number }[] {
+  return env.query.extraEndpoints.map((address) => {
+    const srv = address.startsWith('dnssrv+');
+    const [rawHost = '', port = ''] = address
+      .replace(/^(dnssrv\+|dns\+)/, '')
+      .toLowerCase()
+      .split(':');
+    const host = rawHost.replace(/^(_[^.]+\.)+/, '').replace(/\.$/, '');
+    return { peer: hostPeer(env, host), port: srv ? PORTS.grpc : Number(port) };
+  });
+}
+
 /** Where the OTLP receiver of `tracing.endpoint` is, by the same rules as the Alertmanagers. */
 export function tracingPeer(env: Environment): { peer: Peer; port: number } {
   const [host = '', port = ''] = (env.tracing?.endpoint ?? '').toLowerCase().split(':');
@@ -165,6 +181,7 @@ export function flowGraph(env: Environment): Flow[] {
   add(pods('query'), pods('receive-ingestor'), PORTS.grpc, 'grpc');
   add(pods('query'), pods('store-gateway'), PORTS.grpc, 'grpc');
   add(pods('query'), pods('ruler'), PORTS.grpc, 'grpc');
+  for (const { peer, port } of uniquePeers(extraEndpointPeers(env))) add(pods('query'), peer, port, 'grpc');
   add(pods('query-frontend'), pods('query'), PORTS.http, 'http');
   add(pods('query-frontend'), pods('memcached-results'), PORTS.memcached, 'memcached');
   add(pods('store-gateway'), pods('memcached-index'), PORTS.memcached, 'memcached');

@@ -9,12 +9,32 @@ import type { RenderContext } from './context.js';
 import { endpointsConfig } from './endpoints.js';
 import { contentHash } from './hash.js';
 import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
-import { componentLabels, GRPC_PORT, HTTP_PORT, thanosPodTemplate } from './pod.js';
+import { componentLabels, flagName, GRPC_PORT, HTTP_PORT, thanosPodTemplate } from './pod.js';
 import { deployment } from './workloads.js';
 
 const QUERY = componentRecord('query');
 const FOLDER = QUERY.folder;
 const ENDPOINTS_DIR = '/etc/thanos/endpoints';
+
+/** Flags that add endpoints behind the endpoint file's back, where the NetworkPolicies cannot see them. */
+const ENDPOINT_FLAGS = ['endpoint', 'endpoint-strict', 'endpoint-group', 'endpoint-group-strict'];
+
+/**
+ * An endpoint given in `extraArgs` would be silently blocked by the generated NetworkPolicies: refused while
+ * they are on, pointing at `query.extraEndpoints`, which allows the flow.
+ */
+function refuseEndpointArgs(ctx: RenderContext): void {
+  if (!ctx.env.networkPolicies.enabled) return;
+  ctx.env.query.extraArgs.forEach((arg, i) => {
+    const flag = flagName(arg);
+    if (!ENDPOINT_FLAGS.includes(flag)) return;
+    ctx.report(
+      ['query', 'extraArgs', i],
+      `--${flag} would be blocked by the generated NetworkPolicies (Query may only reach the endpoints they ` +
+        'allow); list it in query.extraEndpoints instead, which adds it to the endpoint file and allows the flow',
+    );
+  });
+}
 
 export function query(ctx: RenderContext): Manifest[] {
   const { env } = ctx;
@@ -22,6 +42,7 @@ export function query(ctx: RenderContext): Manifest[] {
   const name = QUERY.app;
   const labels = componentLabels(QUERY, name, env);
   const endpoints = yamlText(endpointsConfig(env));
+  refuseEndpointArgs(ctx);
   const args = [
     `--grpc-address=0.0.0.0:${PORTS.grpc}`,
     `--http-address=0.0.0.0:${PORTS.http}`,

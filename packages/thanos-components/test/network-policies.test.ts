@@ -16,6 +16,7 @@ import {
   toPlain,
 } from '@thanos-gitops/core-model';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { queryEndpointServices, renderComponents } from '../src/index.js';
 import { alertmanagerPeers, type Flow, flowGraph, type Peer } from '../src/network-policies.js';
 import { render } from './render.js';
@@ -485,5 +486,44 @@ describe('object-storage egress follows the store and the cloud identity', () =>
     expect(allowed(r.policies, podsOf(r, 'store-gateway')[0]!, { ip: '169.254.169.254' }, 80)).toBe(true);
     expect(allowed(r.policies, podsOf(r, 'store-gateway')[0]!, { ip: '142.250.1.1' }, 443)).toBe(true);
     expect(allowed(r.policies, podsOf(r, 'query')[0]!, { ip: '169.254.169.254' }, 80)).toBe(false);
+  });
+});
+
+describe("Query's extra endpoints outside the namespace", () => {
+  const EXTRA = `query:
+  extraEndpoints:
+    - thanos-sidecar.team-a.svc.cluster.local:10901
+    - dnssrv+_grpc._tcp.thanos-sidecar.team-b.svc
+    - 10.1.2.3:19090
+    - dns+thanos.example.com:10905
+`;
+
+  it('are in the endpoint file and allowed by the NetworkPolicies, each on its port only', () => {
+    const r = renderYaml(EXTRA);
+    const file = parse(r.objects.find((o) => o.metadata?.name === 'thanos-query-endpoints')?.data['endpoints.yaml']);
+    const addresses = file.endpoints.map((e: { address: string }) => e.address);
+    for (const a of parse(EXTRA).query.extraEndpoints) expect(addresses).toContain(a);
+    const [query] = podsOf(r, 'query');
+    const sidecar = (ns: string) => ({ namespace: ns, labels: { app: 'thanos-sidecar' } });
+    expect(allowed(r.policies, query!, sidecar('team-a'), 10901)).toBe(true);
+    expect(allowed(r.policies, query!, sidecar('team-a'), 10902)).toBe(false);
+    expect(allowed(r.policies, query!, sidecar('team-b'), 10901)).toBe(true);
+    expect(allowed(r.policies, query!, sidecar('team-c'), 10901)).toBe(false);
+    expect(allowed(r.policies, query!, { ip: '10.1.2.3' }, 19090)).toBe(true);
+    expect(allowed(r.policies, query!, { ip: '10.1.2.4' }, 19090)).toBe(false);
+    expect(allowed(r.policies, query!, { ip: '203.0.113.7' }, 10905)).toBe(true);
+    // Without the option, nothing outside the namespace is reachable.
+    const plain = renderYaml('');
+    const [q] = podsOf(plain, 'query');
+    expect(allowed(plain.policies, q!, sidecar('team-a'), 10901)).toBe(false);
+  });
+
+  it('refuses --endpoint in extraArgs while NetworkPolicies are on, pointing at extraEndpoints', () => {
+    const args = "query: { extraArgs: ['--endpoint=thanos-sidecar.team-a.svc:10901'] }\n";
+    const r = render(args);
+    expect(r.problems).toEqual([
+      { path: ['query', 'extraArgs', 0], message: expect.stringContaining('query.extraEndpoints') },
+    ]);
+    expect(render(`${args}networkPolicies: { enabled: false }\n`).problems).toEqual([]);
   });
 });

@@ -15,6 +15,26 @@ export const Query = Obj(
     }),
     timeout: Duration('Maximum time to process a query (`--query.timeout`). Default `2m`.', '2m'),
     lookbackDelta: Type.Optional(Duration('Lookback for instant vectors (`--query.lookback-delta`).')),
+    extraEndpoints: Type.Array(
+      Type.String({
+        pattern:
+          '^((dns\\+)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?:[0-9]{1,5}|dnssrv\\+(_[a-z0-9-]+\\.)+[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$',
+        description:
+          'A gRPC endpoint: `host:port` (one address), `dns+host:port` (every A record) or ' +
+          '`dnssrv+_grpc._tcp.host` (SRV records).',
+      }),
+      {
+        default: [],
+        description:
+          'StoreAPI (or Rules, Exemplars… API) endpoints outside this deployment that Query fans out to, such as a ' +
+          'sidecar or another Query in another namespace or cluster; added to its endpoint file. The ' +
+          'NetworkPolicies allow Query to reach each on its port: `<service>.<namespace>.svc…` is that ' +
+          'namespace, an IPv4 address is itself, any other host any address on that port. `dnssrv+` endpoints ' +
+          "are allowed on Thanos' gRPC port 10901 (SRV records choose the port: use `dns+host:port` for " +
+          'another). Do not pass `--endpoint` in `extraArgs`: the NetworkPolicies would block it, and it is ' +
+          'refused while they are on.',
+      },
+    ),
     autoscaling: Type.Optional(
       Obj(
         {
