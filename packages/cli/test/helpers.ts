@@ -64,6 +64,12 @@ export function derivedSource(
   doc.set('name', name);
   for (const path of remove) doc.deleteIn(path);
   for (const [path, value] of set) doc.setIn(path, value);
+  // A derived environment is another environment: it gets its own bucket, as two environments on one bucket
+  // and prefix are refused (their compactors would corrupt each other's blocks).
+  const bucket = doc.getIn(['objectStorage', 'bucket']);
+  if (name !== from && typeof bucket === 'string' && !set.some(([path]) => path[0] === 'objectStorage')) {
+    doc.setIn(['objectStorage', 'bucket'], `${bucket}-${name}`);
+  }
   return { path: `environments/${name}.yaml`, text: doc.toString() };
 }
 

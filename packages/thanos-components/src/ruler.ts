@@ -16,13 +16,15 @@ import {
   names,
   PORTS,
   serviceHost,
+  type VolumeMountSpec,
   yamlText,
 } from '@thanos-gitops/core-model';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';
 import { disruptionBudget, GRPC_AND_HTTP, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
-import { componentLabels, DATA_DIR, GRPC_PORT, HTTP_PORT, thanosPodTemplate } from './pod.js';
+import { componentLabels, containerSecurityContext, DATA_DIR, GRPC_PORT, HTTP_PORT, thanosPodTemplate } from './pod.js';
 import { ingestorSeriesLabels } from './receive.js';
 import { statefulSet } from './workloads.js';
 
@@ -54,10 +56,15 @@ export function rulerRetention(env: Environment): string {
   return env.ruler.retention ?? (env.receive.enabled ? env.receive.retention : '48h');
 }
 
-/** Every rule ConfigMap as a volume (named by index: ConfigMap names may be too long for a volume name). */
+/**
+ * Every rule ConfigMap as a volume (named by index: ConfigMap names may be too long for a volume name).
+ * `optional`: a ConfigMap that does not exist (yet) leaves its directory empty instead of keeping the pod from
+ * starting, so one missing team's rules do not stop every other rule and alert; once it is created the kubelet
+ * fills the directory and the config reloader makes the ruler load it.
+ */
 function ruleVolumes(env: Environment) {
   return env.ruler.ruleConfigMaps.map((cm, i) => ({
-    volume: { name: `rules-${i}`, configMap: { name: cm } },
+    volume: { name: `rules-${i}`, configMap: { name: cm, optional: true } },
     mount: { name: `rules-${i}`, mountPath: `${RULES_DIR}/${cm}`, readOnly: true },
     // Only real keys: a ConfigMap volume also holds `..data` and timestamped directories, which `*` would match.
     args: [`--rule-file=${RULES_DIR}/${cm}/*.yaml`, `--rule-file=${RULES_DIR}/${cm}/*.yml`],
@@ -84,6 +91,47 @@ export function restoreIgnoredLabels(env: Environment): string[] {
   const added = [...Object.keys(rulerLabels(env)), ...ingestorSeriesLabels(env)];
   const stripped = new Set(env.query.replicaLabels);
   return [...new Set(added.filter((l) => !stripped.has(l)))].sort();
+}
+
+/** The config reloader, pinned: the Prometheus Operator's, which is built on Thanos' own reloader package. */
+export const CONFIG_RELOADER_IMAGE = 'quay.io/prometheus-operator/prometheus-config-reloader:v0.81.0';
+const RELOADER_PORT = 8080;
+
+/**
+ * The sidecar that makes rule changes take effect: the ruler reads its rule files only at start and on
+ * `POST /-/reload`, and the kubelet updates a mounted ConfigMap in place (no `subPath`), so the reloader watches
+ * every rules directory and POSTs the ruler's reload endpoint, over localhost, when one changes.
+ */
+function configReloader(mounts: VolumeMountSpec[]): IContainer {
+  return {
+    name: 'config-reloader',
+    image: CONFIG_RELOADER_IMAGE,
+    imagePullPolicy: 'IfNotPresent',
+    args: [
+      `--reload-url=http://127.0.0.1:${PORTS.http}/-/reload`,
+      ...mounts.map((m) => `--watched-dir=${m.mountPath}`),
+      '--log-format=logfmt',
+      // Serves /healthz for the probes (and the reloader's own metrics).
+      `--listen-address=:${RELOADER_PORT}`,
+    ],
+    ports: [{ name: 'reloader-web', containerPort: RELOADER_PORT, protocol: 'TCP' }],
+    livenessProbe: {
+      httpGet: { path: '/healthz', port: 'reloader-web', scheme: 'HTTP' },
+      periodSeconds: 30,
+      timeoutSeconds: 5,
+      failureThreshold: 4,
+    },
+    readinessProbe: {
+      httpGet: { path: '/healthz', port: 'reloader-web', scheme: 'HTTP' },
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    },
+    resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
+    securityContext: containerSecurityContext(),
+    terminationMessagePolicy: 'FallbackToLogsOnError',
+    volumeMounts: mounts.map((m) => ({ ...m, readOnly: true })),
+  };
 }
 
 function rulerArgs(env: Environment): string[] {
@@ -142,6 +190,7 @@ export function ruler(ctx: RenderContext): Manifest[] {
     ...(remoteWrite ? { rolloutAnnotations: { 'thanos-gitops/remote-write-hash': contentHash(remoteWrite) } } : {}),
     serviceAccountName: name,
   });
+  if (rules.length > 0) template.spec?.containers.push(configReloader(rules.map((v) => v.mount)));
   const out: Manifest[] = [serviceAccount(ctx, FOLDER, RULER.kind, name, labels)];
   if (remoteWrite) {
     out.push({

@@ -52,6 +52,42 @@ describe('ruler', () => {
     ]);
   });
 
+  it('reloads rules when a ConfigMap changes, through a pinned, restricted config-reloader sidecar', () => {
+    const pod = rulerOf(render(STATELESS)).spec.template.spec;
+    const [thanos, reloader, ...more] = pod.containers;
+    expect(more).toEqual([]);
+    expect(reloader.name).toBe('config-reloader');
+    expect(reloader.image).toMatch(
+      /^quay\.io\/prometheus-operator\/prometheus-config-reloader:v[0-9]+\.[0-9]+\.[0-9]+$/,
+    );
+    const ruleMounts = thanos.volumeMounts.filter((m: { name: string }) => m.name.startsWith('rules-'));
+    expect(ruleMounts).toHaveLength(2);
+    // It watches exactly the directories the ruler loads rules from, and sees the same volumes.
+    expect(flagValues(reloader.args, 'watched-dir')).toEqual(ruleMounts.map((m: { mountPath: string }) => m.mountPath));
+    expect(reloader.volumeMounts).toEqual(ruleMounts);
+    for (const m of ruleMounts) {
+      expect(flagValues(thanos.args, 'rule-file')).toContain(`${m.mountPath}/*.yaml`);
+    }
+    // It reloads the ruler on its own HTTP port.
+    const http = thanos.ports.find((p: { name: string }) => p.name === 'http').containerPort;
+    expect(flagValues(reloader.args, 'reload-url')).toEqual([`http://127.0.0.1:${http}/-/reload`]);
+    expect(reloader.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(reloader.resources.limits.memory).toBeDefined();
+    // A missing ConfigMap leaves its directory empty instead of keeping the pods from starting.
+    const ruleVolumes = pod.volumes.filter((v: { name: string }) => v.name.startsWith('rules-'));
+    expect(ruleVolumes.map((v: { configMap: { optional: boolean } }) => v.configMap.optional)).toEqual([true, true]);
+  });
+
+  it('has no reloader without rule ConfigMaps', () => {
+    const pod = rulerOf(render('ruler: { enabled: true }\n')).spec.template.spec;
+    expect(pod.containers.map((c: { name: string }) => c.name)).toEqual(['thanos']);
+  });
+
   it('mounts each rule ConfigMap in its own directory and loads its YAML files', () => {
     const sts = rulerOf(render(STATELESS));
     const pod = sts.spec.template.spec;

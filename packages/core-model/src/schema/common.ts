@@ -106,6 +106,9 @@ export const LABEL_VALUE = `^(?:${QUALIFIED_NAME})?$`;
 export const MAX_STRING_LENGTH = 65_536;
 /** Most entries in one mapping or list of an environment file. */
 export const MAX_COLLECTION_SIZE = 1_000;
+/** A gRPC endpoint of Query: `host:port`, `dns+host:port` or `dnssrv+_grpc._tcp.host`. */
+export const GRPC_ENDPOINT =
+  '^((dns\\+)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?:[0-9]{1,5}|dnssrv\\+(_[a-z0-9-]+\\.)+[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$';
 
 export const DnsLabel = (description: string, maxLength = 63) =>
   Type.String({ pattern: DNS_LABEL, minLength: 1, maxLength, description });

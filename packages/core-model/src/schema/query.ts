@@ -1,7 +1,7 @@
 /** The read path entry points: Query and Query Frontend. */
 import { Type } from '@sinclair/typebox';
 import { Cache } from './caches.js';
-import { Duration, LABEL_NAME, Obj, Replicas, workloadOptions } from './common.js';
+import { Duration, GRPC_ENDPOINT, LABEL_NAME, Obj, Replicas, workloadOptions } from './common.js';
 
 export const Query = Obj(
   {
@@ -17,8 +17,7 @@ export const Query = Obj(
     lookbackDelta: Type.Optional(Duration('Lookback for instant vectors (`--query.lookback-delta`).')),
     extraEndpoints: Type.Array(
       Type.String({
-        pattern:
-          '^((dns\\+)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?:[0-9]{1,5}|dnssrv\\+(_[a-z0-9-]+\\.)+[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$',
+        pattern: GRPC_ENDPOINT,
         description:
           'A gRPC endpoint: `host:port` (one address), `dns+host:port` (every A record) or ' +
           '`dnssrv+_grpc._tcp.host` (SRV records).',

@@ -37,8 +37,12 @@ export const Ruler = Obj(
       default: [],
       description:
         'ConfigMaps (in the namespace, not generated) holding rule files: each is mounted at ' +
-        '`/etc/thanos/rules/<name>/` and its keys ending in `.yaml` or `.yml` are loaded. The ruler does not ' +
-        'watch them: restart it (or POST `/-/reload`) after changing one.',
+        '`/etc/thanos/rules/<name>/` and its keys ending in `.yaml` or `.yml` are loaded. A config-reloader ' +
+        'sidecar (pinned prometheus-config-reloader, restricted security context) watches them and POSTs the ' +
+        "ruler's `/-/reload` when one changes, so edits apply within about a minute without a restart. The " +
+        'volumes are `optional`: a ConfigMap that does not exist yet leaves its directory empty rather than ' +
+        'keeping every ruler pod from starting (and every other rule from being evaluated); it is loaded once ' +
+        'created. Watch `thanos_rule_loaded_rules` for rules you expect.',
     }),
     retention: Type.Optional(
       Duration(
