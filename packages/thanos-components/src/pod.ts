@@ -88,22 +88,28 @@ export function thanosProbes(port = 'http'): Pick<IContainer, 'livenessProbe' | 
   };
 }
 
-/** Prefer one pod per node, and spread evenly across zones and nodes. */
-export function spreading(labels: LabelSpec): Pick<IPodSpec, 'affinity' | 'topologySpreadConstraints'> {
+/**
+ * Spread pods evenly across zones and nodes. By default a preference (one pod per node, even zones), so a
+ * small cluster still schedules everything. `strict` (receive ingestors) makes it a rule: never two pods of the
+ * set on one node (losing a node then costs at most one replica of any series, within what the write quorum
+ * tolerates), and never a pod into a zone that already has more than its share (`DoNotSchedule`, skew 1): the
+ * pod waits for room instead of piling replicas into one zone. This relies on the `topology.kubernetes.io/zone`
+ * label, which every managed cloud (EKS, GKE, AKS) sets on its nodes.
+ */
+export function spreading(labels: LabelSpec, strict = false): Pick<IPodSpec, 'affinity' | 'topologySpreadConstraints'> {
   const selector = { matchLabels: selectorLabels(labels) };
+  const perNode = { labelSelector: selector, topologyKey: 'kubernetes.io/hostname' };
   return {
     affinity: {
-      podAntiAffinity: {
-        preferredDuringSchedulingIgnoredDuringExecution: [
-          { weight: 100, podAffinityTerm: { labelSelector: selector, topologyKey: 'kubernetes.io/hostname' } },
-        ],
-      },
+      podAntiAffinity: strict
+        ? { requiredDuringSchedulingIgnoredDuringExecution: [perNode] }
+        : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: perNode }] },
     },
     topologySpreadConstraints: [
       {
         maxSkew: 1,
         topologyKey: 'topology.kubernetes.io/zone',
-        whenUnsatisfiable: 'ScheduleAnyway',
+        whenUnsatisfiable: strict ? 'DoNotSchedule' : 'ScheduleAnyway',
         labelSelector: selector,
       },
       {
@@ -150,6 +156,8 @@ export interface ThanosPod {
   /** A pod annotation whose change rolls the pods (e.g. the hash of a mounted config). */
   rolloutAnnotations?: Record<string, string>;
   terminationGracePeriodSeconds?: number;
+  /** Required (not preferred) spreading over nodes and zones: see `spreading`. */
+  strictSpreading?: boolean;
   serviceAccountName: string;
 }
 
@@ -312,7 +320,7 @@ export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
       terminationGracePeriodSeconds: graceSeconds,
       containers: [container],
       ...(volumes.length > 0 ? { volumes } : {}),
-      ...spreading(p.labels),
+      ...spreading(p.labels, p.strictSpreading),
       ...scheduling(p.options),
     },
   };

@@ -202,6 +202,8 @@ function ingestors(ctx: RenderContext): Manifest[] {
       mounts: [{ name: 'data', mountPath: DATA_DIR }],
       // On shutdown an ingestor cuts its head block and uploads it; cutting that short loses the upload.
       terminationGracePeriodSeconds: r.terminationGracePeriodSeconds,
+      // One node or one zone must not hold more replicas of a series than the write quorum can lose.
+      strictSpreading: true,
       serviceAccountName: INGESTOR_APP,
     });
     out.push(

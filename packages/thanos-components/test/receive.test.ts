@@ -406,3 +406,31 @@ describe('receive as a whole', () => {
     expect(receiveObjects(render('receive:\n  enabled: false\n'))).toEqual([]);
   });
 });
+
+describe('ingestor spreading', () => {
+  it('never puts two ingestors of a hashring on one node, nor one into an over-full zone', () => {
+    const r = render('receive: { replicationFactor: 3, hashrings: [{ name: default, replicas: 3 }] }\n');
+    const sts = find(r, 'StatefulSet', 'thanos-receive-ingestor-default');
+    const spec = sts.spec.template.spec;
+    const selector = { matchLabels: sts.spec.selector.matchLabels };
+    expect(spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
+      { labelSelector: selector, topologyKey: 'kubernetes.io/hostname' },
+    ]);
+    expect(spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).toBeUndefined();
+    const zone = spec.topologySpreadConstraints.find(
+      (c: { topologyKey: string }) => c.topologyKey === 'topology.kubernetes.io/zone',
+    );
+    expect(zone).toEqual({
+      maxSkew: 1,
+      topologyKey: 'topology.kubernetes.io/zone',
+      whenUnsatisfiable: 'DoNotSchedule',
+      labelSelector: selector,
+    });
+    // The selector is the pods' own: the rule counts this hashring's ingestors.
+    for (const [k, v] of Object.entries(selector.matchLabels)) expect(sts.spec.template.metadata.labels[k]).toBe(v);
+    // Stateless components keep a preference, so a small cluster still schedules them.
+    const query = find(r, 'Deployment', 'thanos-query').spec.template.spec;
+    expect(query.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toBeUndefined();
+    expect(query.topologySpreadConstraints[0].whenUnsatisfiable).toBe('ScheduleAnyway');
+  });
+});
