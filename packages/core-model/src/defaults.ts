@@ -52,14 +52,14 @@ export const SIZE_PRESETS: Record<Size, Record<SizedWorkload, ResourceSpec>> = {
 
 /** What the size presets are called in tables, in the order of `SizedWorkload`. */
 const WORKLOAD_TITLES: Record<SizedWorkload, string> = {
-  router: 'receive router (`receive.router`)',
-  ingestor: 'receive ingestor (`receive.hashrings[]`)',
+  'receive-router': 'receive router (`receive.router`)',
+  'receive-ingestor': 'receive ingestor (`receive.hashrings[]`)',
   query: 'query',
-  queryFrontend: 'query frontend',
-  storeGateway: 'store gateway',
+  'query-frontend': 'query frontend',
+  'store-gateway': 'store gateway',
   compactor: 'compactor',
   ruler: 'ruler',
-  bucketWeb: 'bucket web',
+  'bucket-web': 'bucket web',
 };
 
 /**
