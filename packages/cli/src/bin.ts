@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 import { main } from './main.js';
 
+// `thanos-gitops diff | head`: the reader went away, which is not an error. Stop quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 process.exitCode = await main(process.argv.slice(2), {
   out: (t) => process.stdout.write(t),
