@@ -54,6 +54,22 @@ function listFiles(dir: string, rel = '', out: string[] = []): string[] {
   return out;
 }
 
+/** Whether a symlink or an empty folder is anywhere under `dir` (files only is the usual case). */
+function hasSymlinkOrEmptyFolder(dir: string, rel = ''): boolean {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = readdirSync(rel ? join(dir, rel) : dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  if (entries.length === 0 && rel !== '') return true;
+  for (const e of entries) {
+    if (e.isSymbolicLink()) return true;
+    if (e.isDirectory() && hasSymlinkOrEmptyFolder(dir, rel ? `${rel}/${e.name}` : e.name)) return true;
+  }
+  return false;
+}
+
 /** Walks up from `dir` to the first folder that holds `name`. */
 function findUp(dir: string, name: string): string | undefined {
   for (let d = dir; ; d = dirname(d)) {
@@ -162,6 +178,8 @@ export class RenderCache {
     const entry = Object.hasOwn(entries, env) ? entries[env] : undefined;
     if (!entry || entry.input !== input) return undefined;
     const dir = join(clustersDir, env);
+    // Hand-written symlinks and empty folders are reported by the writer's own walk: leave such folders to it.
+    if (hasSymlinkOrEmptyFolder(dir)) return undefined;
     const unchanged: string[] = [];
     const foreign: string[] = [];
     for (const path of listFiles(dir)) {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RenderCache } from '../src/cache.js';
@@ -48,6 +48,17 @@ describe('the render cache', () => {
     ]) {
       const { clusters, file, input } = setup();
       breakIt(clusters);
+      expect(RenderCache.at(file, 'f1').verify(clusters, 'a', input)).toBeUndefined();
+    }
+  });
+
+  it('leaves folders with hand-written symlinks or empty folders to the writer, which reports them', () => {
+    for (const add of [
+      (c: string) => symlinkSync('x/a.yaml', join(c, 'a', 'link.yaml')),
+      (c: string) => mkdirSync(join(c, 'a', 'empty')),
+    ]) {
+      const { clusters, file, input } = setup();
+      add(clusters);
       expect(RenderCache.at(file, 'f1').verify(clusters, 'a', input)).toBeUndefined();
     }
   });
