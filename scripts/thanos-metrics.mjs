@@ -15,6 +15,8 @@
 //     wrappers): its `Name`, joined to `Namespace` and `Subsystem` when they are set (string literals or string
 //     constants of the same Go package);
 //   - every `NewDesc("name", …)`, `NewDesc(prefix + "name", …)` and `NewDesc(BuildFQName(ns, sub, "name"), …)`;
+//   - client_golang's `memstatNamespace("x")` (`go_memstats_x`), and the series Prometheus' scrape loop adds to
+//     every target (`up`, `scrape_duration_seconds`, …: `name: []byte("up" + …)` in scrape/scrape.go);
 //   - histograms add `_bucket`, `_sum` and `_count`; summaries add `_sum` and `_count`.
 // Thanos registers many metrics through `extprom.WrapRegistererWithPrefix("<prefix>", reg)`. Which registerer a
 // metric ends up on is not visible syntactically, so a Thanos metric whose name does not already start with a
@@ -131,6 +133,10 @@ function metricsOf(text, packageConsts) {
     if (name && ns !== null && sub !== null) add(fq(ns, sub, name), m[1]);
   }
   for (const m of text.matchAll(/NewDesc\(\s*(?:[A-Za-z_.]+\s*\+\s*)?"([^"]+)"/g)) add(m[1]);
+  // client_golang's Go collector: NewDesc(memstatNamespace("alloc_bytes"), …) is go_memstats_alloc_bytes.
+  for (const m of text.matchAll(/memstatNamespace\(\s*"([^"]+)"\s*\)/g)) add(`go_memstats_${m[1]}`);
+  // Prometheus' scrape loop: the series it adds to every target (`up`, `scrape_duration_seconds`, …).
+  for (const m of text.matchAll(/name:\s*\[\]byte\("([a-zA-Z_:][a-zA-Z0-9_:]*)"\s*\+/g)) add(m[1]);
   for (const m of text.matchAll(
     /BuildFQName\(\s*("[^"]*"|[A-Za-z_.]+)\s*,\s*("[^"]*"|[A-Za-z_.]+)\s*,\s*("[^"]*"|[A-Za-z_.]+)\s*\)/g,
   )) {

@@ -1,6 +1,7 @@
 /** `diff`: what `generate` would change, as a per-object summary and unified diffs. */
 import { join } from 'node:path';
 import { compareTree, objectId, readTree, type TreeChanges } from '@thanos-gitops/core-model';
+import { README, topologyChange } from '@thanos-gitops/operability';
 import { createTwoFilesPatch } from 'diff';
 import { parseAllDocuments } from 'yaml';
 import type { CommandOptions } from './args.js';
@@ -30,6 +31,9 @@ export function diff(io: Io, options: CommandOptions): number {
     for (const id of s.added) io.out(green(`  + ${id}\n`));
     for (const id of s.changed) io.out(yellow(`  ~ ${id}\n`));
     for (const id of s.removed) io.out(red(`  - ${id}\n`));
+    // The README's topology diagram, when it changed: a reviewer sees the new shape, not only its YAML.
+    const topology = topologyChange(before.get(README), t.files.get(README));
+    if (topology) io.out(`\n${topology}`);
     for (const f of [...c.added, ...c.changed, ...c.removed].sort()) {
       patches.push(unifiedDiff(`clusters/${t.env}/${f}`, before.get(f), t.files.get(f)));
     }
@@ -48,7 +52,7 @@ export function diff(io: Io, options: CommandOptions): number {
 }
 
 function idsOf(text: string | undefined): string[] {
-  if (text === undefined) return [];
+  if (text === undefined || !text.startsWith('#')) return []; // objects are YAML with the generated header
   return parseAllDocuments(text)
     .map((d) => d.toJS() as { kind?: string; metadata?: { name: string; namespace?: string } } | null)
     .filter((o): o is { kind: string; metadata: { name: string; namespace?: string } } =>

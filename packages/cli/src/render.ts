@@ -25,6 +25,7 @@ import {
 import { annotateForDelivery, checkDelivery, type DeliveryEnvironment, deliveryTrees } from '@thanos-gitops/delivery';
 import { documents, identity } from '@thanos-gitops/irsa';
 import { tls } from '@thanos-gitops/mtls';
+import { dashboards, environmentReadme, README } from '@thanos-gitops/operability';
 import { assembleTree } from '@thanos-gitops/overlays';
 import { renderComponents } from '@thanos-gitops/thanos-components';
 
@@ -98,13 +99,16 @@ function renderEach(
     delivery.push({ env: l.env, file: l.file, report: (path, message) => sink.report(path, message) });
     const source = byPath.get(l.file);
     if (source && !select(source)) continue;
-    const manifests = renderComponents({
-      env: l.env,
-      file: l.file,
-      identity: identity(l.env),
-      tls: tls(l.env),
-      report: (path, message) => sink.report(path, message),
-    });
+    const manifests = [
+      ...renderComponents({
+        env: l.env,
+        file: l.file,
+        identity: identity(l.env),
+        tls: tls(l.env),
+        report: (path, message) => sink.report(path, message),
+      }),
+      ...dashboards(l.env),
+    ];
     annotateForDelivery(l.env, manifests);
     // Each object is converted to plain data once, for its checks and for its YAML.
     const plain = manifests.map((m) => toPlain(m.object));
@@ -112,7 +116,14 @@ function renderEach(
     if (invalid.length > 0) {
       throw new Error(`generated objects failed validation (a bug in thanos-gitops):\n  ${invalid.join('\n  ')}`);
     }
-    const tree = assembleTree(l.env, l.file, manifests, documents(l.env, l.file), plain);
+    const readme = environmentReadme(l.env, l.file, manifests);
+    const tree = assembleTree(
+      l.env,
+      l.file,
+      manifests,
+      new Map([...documents(l.env, l.file), [README, readme]]),
+      plain,
+    );
     patchTargetRules(l.env, manifests, sink);
     credentialScan(l.env, tree, sink);
     onRendered({ env: l.env.name, file: l.file, environment: l.env, manifests, tree, warnings: l.warnings });

@@ -193,7 +193,7 @@ describe('pruning', () => {
 
 describe('hand-written files', () => {
   const HAND_WRITTEN: Record<string, string> = {
-    'README.md': '# dev\nNotes kept next to the generated base.\n',
+    'NOTES.md': '# dev\nNotes kept next to the generated base.\n',
     'extra/configmap-notes.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\n',
     'query/local-notes.txt': 'kept in a generated folder\n',
   };
@@ -227,7 +227,7 @@ describe('hand-written files', () => {
     const run = await cliIn(ws, 'generate');
     expect(run.code).toBe(0);
     expect(run.out).toContain(
-      'dev: not generated, left alone: README.md, extra/configmap-notes.yaml, query/local-notes.txt',
+      'dev: not generated, left alone: NOTES.md, extra/configmap-notes.yaml, query/local-notes.txt',
     );
     expectUntouched(ws);
   });
@@ -242,7 +242,7 @@ describe('hand-written files', () => {
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/dev: [0-9]+ objects, [1-9][0-9]* files written, [0-9]+ unchanged, [1-9][0-9]* removed/);
     expect(run.out).toContain(
-      'dev: not generated, left alone: README.md, extra/configmap-notes.yaml, query/local-notes.txt',
+      'dev: not generated, left alone: NOTES.md, extra/configmap-notes.yaml, query/local-notes.txt',
     );
     expectUntouched(ws);
     expect(existsSync(join(ws.clusters, 'dev', 'store-gateway'))).toBe(false);

@@ -351,6 +351,6 @@ export function allContainers(spec: Plain): Plain[] {
 /** The files of a tree that hold one object each (every file but kustomization.yaml). */
 export function objectFiles(tree: EnvironmentTree): string[] {
   return [...tree.files.keys()].filter(
-    (f) => f !== 'kustomization.yaml' && f !== OWNED_INDEX && !f.startsWith(`${IAM_FOLDER}/`),
+    (f) => f.endsWith('.yaml') && f !== 'kustomization.yaml' && f !== OWNED_INDEX && !f.startsWith(`${IAM_FOLDER}/`),
   );
 }

@@ -7,7 +7,9 @@
  */
 import { join } from 'node:path';
 import { InvalidEnvironmentError, loadEnvironments, type SourceFile } from '@thanos-gitops/core-model';
+import { mermaidBlocks, README, timeline } from '@thanos-gitops/operability';
 import fc from 'fast-check';
+import { Window } from 'happy-dom';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type RenderedEnvironment, renderEnvironments } from '../src/render.js';
@@ -350,6 +352,18 @@ function limitsBelowRequests(r: RenderedEnvironment): string[] {
 
 const kustomize = findKustomize();
 
+/** Mermaid's own parser, headless: Mermaid sanitises labels with DOMPurify, which needs a DOM (happy-dom). */
+async function mermaidParse(): Promise<(text: string) => Promise<unknown>> {
+  const g = globalThis as Record<string, unknown>;
+  if (!g.window) {
+    const w = new Window();
+    g.window = w;
+    g.document = w.document;
+  }
+  const { default: mermaid } = await import('mermaid');
+  return (text) => mermaid.parse(text);
+}
+
 describe('any environment the loader accepts', () => {
   it('generates documents of every shape (the arbitrary is not degenerate)', () => {
     const docs = fc.sample(environment, { numRuns: 200, seed: 42 });
@@ -379,6 +393,24 @@ describe('any environment the loader accepts', () => {
       { numRuns: 40 },
     );
   }, 60_000);
+
+  it('writes a README whose timeline has no gap and whose diagrams Mermaid parses', async () => {
+    const parse = await mermaidParse();
+    await fc.assert(
+      fc.asyncProperty(environment, async (doc) => {
+        const source = sourceOf(doc);
+        const r = loadAndRender(source);
+        const [loaded] = loadEnvironments([source]);
+        expect(timeline(loaded!.env).gaps).toEqual([]);
+        const readme = r.tree.files.get(README)!;
+        expect(readme).toMatch(/No gap/);
+        const blocks = mermaidBlocks(readme);
+        expect(blocks).toHaveLength(2);
+        for (const b of blocks) await parse(b);
+      }),
+      { numRuns: 30 },
+    );
+  }, 120_000);
 
   it.skipIf(!kustomize)(
     'builds with kustomize into valid objects, one per file',

@@ -55,6 +55,11 @@ const KINDS = [
   },
   { module: '@kubernetes-models/flux-cd', apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kinds: ['Kustomization'] },
   { module: '@kubernetes-models/flux-cd', apiVersion: 'source.toolkit.fluxcd.io/v1', kinds: ['GitRepository'] },
+  {
+    module: '@kubernetes-models/grafana-operator',
+    apiVersion: 'grafana.integreatly.org/v1beta1',
+    kinds: ['GrafanaDashboard'],
+  },
   // TO EXTEND: add the package to packages/core-model/package.json, uncomment, rerun this script. Not verified yet
   // (the packages are not installed); the paths follow the published layout, e.g.
   // '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate'.

@@ -107,4 +107,13 @@ export {
   writeTrees,
   writeTreesAsync,
 } from './writer.js';
-export { conventionalOrder, GENERATED_MARK, generatedHeader, isGenerated, manifestYaml, yamlText } from './yaml.js';
+export {
+  conventionalOrder,
+  GENERATED_MARK,
+  GENERATED_MARKDOWN_MARK,
+  generatedHeader,
+  generatedMarkdownHeader,
+  isGenerated,
+  manifestYaml,
+  yamlText,
+} from './yaml.js';

@@ -4,7 +4,13 @@ import { emitYaml, YAML_OPTIONS } from './emit.js';
 import { generatedHeader } from './header.js';
 import { toPlain } from './manifest.js';
 
-export { GENERATED_MARK, generatedHeader, isGenerated } from './header.js';
+export {
+  GENERATED_MARK,
+  GENERATED_MARKDOWN_MARK,
+  generatedHeader,
+  generatedMarkdownHeader,
+  isGenerated,
+} from './header.js';
 
 const TOP_ORDER = ['apiVersion', 'kind', 'metadata'];
 const META_ORDER = ['name', 'generateName', 'namespace', 'labels', 'annotations'];

@@ -9,6 +9,7 @@ import { COMPONENT_RECORDS, type ComponentKind, type Environment, type Manifest 
 import type { RenderContext } from './context.js';
 import { metadata } from './objects.js';
 import { writeQuorum } from './receive.js';
+import { recordingGroups } from './recording-rules.js';
 
 const FOLDER = 'monitoring';
 export const PROMETHEUS_RULE_NAME = 'thanos-alerts';
@@ -41,7 +42,7 @@ export function scrapeJobs(env: Environment): Jobs {
 }
 
 /** A label matcher list selecting these jobs in the namespace (`namespace="thanos", job=~"a|b"`). */
-function selector(env: Environment, jobs: string[], extra = ''): string {
+export function jobSelector(env: Environment, jobs: string[], extra = ''): string {
   const job = jobs.length === 1 ? `job="${jobs[0]}"` : `job=~"${jobs.join('|')}"`;
   return `namespace="${env.namespace}", ${job}${extra ? `, ${extra}` : ''}`;
 }
@@ -100,10 +101,10 @@ function replicationAlert(env: Environment, router: string): Alert {
 }
 
 function receiveGroup(env: Environment, jobs: Jobs): AlertGroup {
-  const router = selector(env, jobs['receive-router']);
+  const router = jobSelector(env, jobs['receive-router']);
   const receiveHttp = (extra: string) =>
-    `http_requests_total{${selector(env, jobs['receive-router'], `handler="receive"${extra}`)}}`;
-  const ingestors = selector(env, jobs['receive-ingestor']);
+    `http_requests_total{${jobSelector(env, jobs['receive-router'], `handler="receive"${extra}`)}}`;
+  const ingestors = jobSelector(env, jobs['receive-ingestor']);
   return {
     name: 'thanos-receive',
     alerts: [
@@ -162,8 +163,8 @@ function receiveGroup(env: Environment, jobs: Jobs): AlertGroup {
 }
 
 function queryGroup(env: Environment, jobs: Jobs): AlertGroup {
-  const query = selector(env, jobs.query);
-  const queryHttp = selector(env, jobs.query, 'handler=~"query|query_range"');
+  const query = jobSelector(env, jobs.query);
+  const queryHttp = jobSelector(env, jobs.query, 'handler=~"query|query_range"');
   const alerts: Alert[] = [
     {
       alert: 'ThanosQueryHttpRequestErrorRateHigh',
@@ -193,7 +194,7 @@ function queryGroup(env: Environment, jobs: Jobs): AlertGroup {
     },
   ];
   if (jobs['query-frontend'].length > 0) {
-    const frontend = selector(env, jobs['query-frontend'], 'handler="query-frontend"');
+    const frontend = jobSelector(env, jobs['query-frontend'], 'handler="query-frontend"');
     alerts.push({
       alert: 'ThanosQueryFrontendErrorRateHigh',
       expr: ratioAbove(
@@ -214,8 +215,8 @@ function bucketFailures(alert: string, who: string, env: Environment, jobs: stri
   return {
     alert,
     expr: ratioAbove(
-      `thanos_objstore_bucket_operation_failures_total{${selector(env, jobs)}}`,
-      `thanos_objstore_bucket_operations_total{${selector(env, jobs)}}`,
+      `thanos_objstore_bucket_operation_failures_total{${jobSelector(env, jobs)}}`,
+      `thanos_objstore_bucket_operations_total{${jobSelector(env, jobs)}}`,
       ERROR_RATIO,
     ),
     for: '15m',
@@ -226,7 +227,7 @@ function bucketFailures(alert: string, who: string, env: Environment, jobs: stri
 }
 
 function storeGroup(env: Environment, jobs: Jobs): AlertGroup {
-  const store = selector(env, jobs['store-gateway']);
+  const store = jobSelector(env, jobs['store-gateway']);
   return {
     name: 'thanos-store',
     alerts: [
@@ -248,7 +249,7 @@ function storeGroup(env: Environment, jobs: Jobs): AlertGroup {
 }
 
 function compactGroup(env: Environment, jobs: Jobs): AlertGroup {
-  const compact = selector(env, jobs.compactor);
+  const compact = jobSelector(env, jobs.compactor);
   return {
     name: 'thanos-compact',
     alerts: [
@@ -300,7 +301,7 @@ function compactGroup(env: Environment, jobs: Jobs): AlertGroup {
 }
 
 function ruleGroup(env: Environment, jobs: Jobs): AlertGroup {
-  const rule = selector(env, jobs.ruler);
+  const rule = jobSelector(env, jobs.ruler);
   const alerts: Alert[] = [
     {
       alert: 'ThanosRuleEvaluationFailures',
@@ -381,7 +382,7 @@ function availabilityGroup(env: Environment, jobs: Jobs): AlertGroup {
       ),
       {
         alert: 'ThanosTargetDown',
-        expr: `up{${selector(env, all)}} == 0`,
+        expr: `up{${jobSelector(env, all)}} == 0`,
         for: '10m',
         severity: 'warning',
         summary: 'A Thanos pod cannot be scraped.',
@@ -431,7 +432,10 @@ export function alerts(ctx: RenderContext): Manifest[] {
       object: new PrometheusRule({
         metadata: { ...meta, labels: { ...meta.labels, ...env.monitoring.labels } },
         spec: {
-          groups: alertGroups(env).map((g) => ({ name: g.name, rules: g.alerts.map((a) => ruleOf(env, a)) })),
+          groups: [
+            ...recordingGroups(env, scrapeJobs(env)),
+            ...alertGroups(env).map((g) => ({ name: g.name, rules: g.alerts.map((a) => ruleOf(env, a)) })),
+          ],
         },
       }),
     },

@@ -36,7 +36,11 @@ export function renderComponents(ctx: RenderContext): Manifest[] {
   return COMPONENTS.flatMap((render) => render(ctx));
 }
 
+export { type Alert, type AlertGroup, alertGroups, type Jobs, jobSelector, scrapeJobs } from './alerts.js';
+export { type UsedMemcached, usedMemcached } from './caches.js';
 export type { ComponentRenderer, RenderContext } from './context.js';
 export { endpointsConfig, queryEndpointServices } from './endpoints.js';
 export { checkThanosArgs, isKnownFlag, type ThanosCommand } from './flags.js';
+export { RECORDS, type RecordingGroup, type RecordingRule, recordingGroups } from './recording-rules.js';
 export { RELEASES, type ReleaseBehaviour, release } from './releases.js';
+export { rulerRetention } from './ruler.js';

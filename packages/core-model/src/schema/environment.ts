@@ -20,7 +20,7 @@ import {
 } from './common.js';
 import { Compactor } from './compactor.js';
 import { Delivery } from './delivery.js';
-import { Tracing } from './observability.js';
+import { Dashboards, Datasource, Tracing } from './observability.js';
 import { Query, QueryFrontend } from './query.js';
 import { Receive } from './receive.js';
 import { Ruler } from './ruler.js';
@@ -90,6 +90,8 @@ export const Monitoring = Obj(
     serviceMonitors: Type.Boolean({ default: true, description: 'Emit a ServiceMonitor per component. Default true.' }),
     prometheusRule: Type.Boolean({ default: true, description: 'Emit the PrometheusRule with alerts. Default true.' }),
     labels: LabelMap('Labels your Prometheus selects ServiceMonitors and PrometheusRules by (e.g. `release: kps`).'),
+    dashboards: Dashboards,
+    datasource: Datasource,
     runbookBaseUrl: Type.Optional(
       Type.String({
         pattern: HTTP_URL_NO_FRAGMENT,

@@ -1,0 +1,110 @@
+/**
+ * Grafana dashboards and datasource of an environment, as Kubernetes objects: a ConfigMap per dashboard for the
+ * Grafana sidecar (its label and folder annotation configurable), optionally a grafana-operator
+ * `GrafanaDashboard` per dashboard, and optionally a datasource ConfigMap pointing at the read entry point.
+ */
+import { GrafanaDashboard } from '@kubernetes-models/grafana-operator/grafana.integreatly.org/v1beta1/GrafanaDashboard';
+import {
+  type Environment,
+  type Manifest,
+  names,
+  PORTS,
+  serviceHost,
+  standardLabels,
+  yamlText,
+} from '@thanos-gitops/core-model';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { dashboardSpecs } from './definitions.js';
+import { dashboardJson } from './grafana.js';
+
+const FOLDER = 'dashboards';
+/** The label Grafana's sidecar (kube-prometheus-stack's default) loads datasources by. */
+export const DATASOURCE_LABEL = 'grafana_datasource';
+
+function labels(env: Environment, component: string) {
+  return standardLabels(env, {
+    name: 'thanos',
+    instance: `thanos-${env.name}`,
+    component,
+    version: env.thanos.version,
+  });
+}
+
+/** The read entry point Grafana queries: the query frontend, or Query when the frontend is disabled. */
+export function queryUrl(env: Environment): string {
+  return env.queryFrontend.enabled
+    ? `http://${serviceHost(env, names.queryFrontend)}:${PORTS.queryFrontendHttp}`
+    : `http://${serviceHost(env, names.query)}:${PORTS.http}`;
+}
+
+/** The Grafana provisioning file of the datasource. */
+export function datasourceProvisioning(env: Environment): Record<string, unknown> {
+  const ds = env.monitoring.datasource;
+  return {
+    apiVersion: 1,
+    datasources: [
+      {
+        name: ds.name,
+        uid: ds.uid,
+        type: 'prometheus',
+        access: 'proxy',
+        url: queryUrl(env),
+        isDefault: false,
+        editable: false,
+        jsonData: { prometheusType: 'Thanos', httpMethod: 'POST', timeInterval: '30s' },
+      },
+    ],
+  };
+}
+
+export function dashboards(env: Environment): Manifest[] {
+  const d = env.monitoring.dashboards;
+  const out: Manifest[] = [];
+  const namespace = d.namespace ?? env.namespace;
+  const datasourceName = env.monitoring.datasource.enabled ? env.monitoring.datasource.name : 'Prometheus';
+  if (d.enabled) {
+    for (const spec of dashboardSpecs(env)) {
+      const name = `thanos-dashboard-${spec.id}`;
+      const json = dashboardJson(env, spec, datasourceName);
+      out.push({
+        component: FOLDER,
+        object: new ConfigMap({
+          metadata: {
+            name,
+            namespace,
+            labels: { ...labels(env, 'dashboard'), [d.sidecarLabel.key]: d.sidecarLabel.value },
+            annotations: { [d.folderAnnotation]: d.folder },
+          },
+          data: { [`thanos-${env.name}-${spec.id}.json`]: json },
+        }),
+      });
+      if (d.grafanaOperator) {
+        out.push({
+          component: FOLDER,
+          object: new GrafanaDashboard({
+            metadata: { name, namespace, labels: labels(env, 'dashboard') },
+            spec: {
+              instanceSelector: { matchLabels: { ...d.grafanaOperator.instanceSelector } },
+              folder: d.folder,
+              json,
+            },
+          }),
+        });
+      }
+    }
+  }
+  if (env.monitoring.datasource.enabled) {
+    out.push({
+      component: FOLDER,
+      object: new ConfigMap({
+        metadata: {
+          name: 'thanos-datasource',
+          namespace,
+          labels: { ...labels(env, 'datasource'), [DATASOURCE_LABEL]: '1' },
+        },
+        data: { [`thanos-${env.name}-datasource.yaml`]: yamlText(datasourceProvisioning(env)) },
+      }),
+    });
+  }
+  return out;
+}
