@@ -23,7 +23,7 @@ import {
   toPlain,
 } from '@thanos-gitops/core-model';
 import { annotateForDelivery, checkDelivery, type DeliveryEnvironment, deliveryTrees } from '@thanos-gitops/delivery';
-import { documents, identity } from '@thanos-gitops/irsa';
+import { awsIdentity, cloudRoles, documents, gcpIdentity, gsaEmail, identity, roleArnOf } from '@thanos-gitops/irsa';
 import { tls } from '@thanos-gitops/mtls';
 import { dashboards, environmentReadme, README } from '@thanos-gitops/operability';
 import { assembleTree } from '@thanos-gitops/overlays';
@@ -116,14 +116,17 @@ function renderEach(
     if (invalid.length > 0) {
       throw new Error(`generated objects failed validation (a bug in thanos-gitops):\n  ${invalid.join('\n  ')}`);
     }
-    const readme = environmentReadme(l.env, l.file, manifests);
-    const tree = assembleTree(
-      l.env,
-      l.file,
-      manifests,
-      new Map([...documents(l.env, l.file), [README, readme]]),
-      plain,
-    );
+    const docs = documents(l.env, l.file);
+    const readme = environmentReadme(l.env, l.file, manifests, {
+      roles: cloudRoles(l.env).map((r) => ({
+        role: r.key,
+        identity: awsIdentity(l.env) ? roleArnOf(l.env, r) : gcpIdentity(l.env) ? gsaEmail(l.env, r) : undefined,
+        serviceAccounts: r.serviceAccounts,
+        access: (['read', 'write', 'delete'] as const).filter((a) => r.access[a]).join(', '),
+      })),
+      documents: [...docs.keys()],
+    });
+    const tree = assembleTree(l.env, l.file, manifests, new Map([...docs, [README, readme]]), plain);
     patchTargetRules(l.env, manifests, sink);
     credentialScan(l.env, tree, sink);
     onRendered({ env: l.env.name, file: l.file, environment: l.env, manifests, tree, warnings: l.warnings });

@@ -101,3 +101,36 @@ describe('topology change in a diff', () => {
     expect(loadFixture('prod').storeGateway.shards).toBe(2);
   });
 });
+
+describe('README details', () => {
+  it('lists the cloud roles given, reading an identity from the ServiceAccounts when none is given', () => {
+    const { env, manifests } = renderFixture('prod');
+    const readme = environmentReadme(env, 'environments/prod.yaml', manifests, {
+      roles: [
+        {
+          role: 'writer',
+          identity: 'arn:aws:iam::1:role/w',
+          serviceAccounts: ['thanos-receive-ingestor'],
+          access: 'read, write',
+        },
+        { role: 'reader', serviceAccounts: ['thanos-store'], access: 'read' },
+      ],
+      documents: ['iam/README.md', 'iam/aws/x.json'],
+    });
+    expect(readme).toContain('| writer | `arn:aws:iam::1:role/w` | `thanos-receive-ingestor` | read, write |');
+    expect(readme).toContain(
+      '| reader | `arn:aws:iam::123456789012:role/test-store-gateway` | `thanos-store` | read |',
+    );
+    expect(readme).toContain('[`iam/README.md`](iam/README.md) (2 files)');
+  });
+
+  it('draws the edges into Query from its endpoint list', () => {
+    const [stateless] = mermaidBlocks(environmentReadme(loadFixture('prod'), 'p', renderFixture('prod').manifests));
+    expect(stateless).toContain('ruler -->|"Rules API"| query');
+    const [stateful] = mermaidBlocks(
+      environmentReadme(loadFixture('variant'), 'v', renderFixture('variant').manifests),
+    );
+    expect(stateful).toContain('ruler -->|"StoreAPI, Rules API"| query');
+    expect(stateful).toContain('hr2 -->|"StoreAPI"| query');
+  });
+});

@@ -3,8 +3,8 @@
  * store partitions → Query → Query Frontend → Grafana, with the ruler, compactor and caches) and the data-age
  * timeline. Built from the environment and the same component data the manifests use.
  */
-import { type Environment, formatDuration } from '@thanos-gitops/core-model';
-import { usedMemcached } from '@thanos-gitops/thanos-components';
+import { type Environment, formatDuration, names } from '@thanos-gitops/core-model';
+import { queryEndpointServices, usedMemcached } from '@thanos-gitops/thanos-components';
 import { ageText, type Timeline } from './timeline.js';
 
 /** A Mermaid label: quoted, with quotes and angle brackets escaped, lines joined by `<br/>`. */
@@ -32,6 +32,8 @@ export function topologyMermaid(env: Environment, timelineData: Timeline): strin
   const s = env.storeGateway;
   const q = env.query;
   const caches = usedMemcached(env);
+  // What Query fans out to, as its endpoint file lists it: the edges into Query follow the component data.
+  const endpoints = new Set(queryEndpointServices(env));
 
   if (r.enabled) {
     node('writers', label('Writers', `remote-write with header ${r.tenantHeader}`), 'round');
@@ -87,18 +89,23 @@ export function topologyMermaid(env: Environment, timelineData: Timeline): strin
     out.push('  end');
     lanes.forEach((_, i) => {
       edge('bucket', `sp${i}`);
-      edge(`sp${i}`, 'query', 'StoreAPI');
+      const shards = [...Array(s.shards).keys()].map((shard) => names.store(i, shard, s.partitions.length));
+      if (shards.some((svc) => endpoints.has(svc))) edge(`sp${i}`, 'query', 'StoreAPI');
     });
   }
   if (r.enabled) {
-    for (let i = 0; i < r.hashrings.length; i++) edge(`hr${i}`, 'query', 'StoreAPI');
+    r.hashrings.forEach((h, i) => {
+      if (endpoints.has(names.ingestor(h.name))) edge(`hr${i}`, 'query', 'StoreAPI');
+    });
   }
   if (env.ruler.enabled) {
     const ru = env.ruler;
     node('ruler', label('Ruler', `${times(ru.replicas, 'pod')}, ${ru.mode}`, `every ${ru.evaluationInterval}`));
     edge('query', 'ruler', 'rule queries');
     if (ru.mode === 'stateless' && r.enabled) edge('ruler', 'router', 'remote-write results');
-    else edge('ruler', 'query', 'StoreAPI');
+    if (endpoints.has(names.ruler)) {
+      edge('ruler', 'query', ru.mode === 'stateful' ? 'StoreAPI, Rules API' : 'Rules API');
+    }
   }
   let entry = 'query';
   if (env.queryFrontend.enabled) {

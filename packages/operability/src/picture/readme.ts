@@ -18,6 +18,25 @@ import { ageText, timeline } from './timeline.js';
 
 export const README = 'README.md';
 
+/** A cloud role of the environment, as the identity package describes it. */
+export interface ReadmeRole {
+  role: string;
+  /** The role's identifier (ARN, service-account e-mail, client id); else read from the ServiceAccounts. */
+  identity?: string;
+  serviceAccounts: string[];
+  /** What it may do with the bucket (`read, write, delete`). */
+  access: string;
+}
+
+export interface ReadmeExtras {
+  roles?: readonly ReadmeRole[];
+  /** Files beside the objects for other tools (IAM policies, Terraform), relative to `clusters/<env>/`. */
+  documents?: readonly string[];
+}
+
+/** Annotations that name a pod's cloud identity on its ServiceAccount (IRSA, GKE, Azure). */
+const IDENTITY_ANNOTATION = /role-arn$|iam\.gke\.io\/gcp-service-account$|azure\.workload\.identity\/client-id$/;
+
 /** The fenced Mermaid blocks of a README (topology first, then timeline). */
 export function mermaidBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
@@ -33,7 +52,12 @@ function table(head: string[], rows: string[][]): string[] {
 
 const code = (s: string) => `\`${s}\``;
 
-export function environmentReadme(env: Environment, environmentFile: string, manifests: readonly Manifest[]): string {
+export function environmentReadme(
+  env: Environment,
+  environmentFile: string,
+  manifests: readonly Manifest[],
+  extras: ReadmeExtras = {},
+): string {
   const t = timeline(env);
   // biome-ignore lint/suspicious/noExplicitAny: plain object data of many kinds, read field by field.
   const objects = manifests.map((m) => toPlain(m.object) as Record<string, any>);
@@ -87,16 +111,48 @@ export function environmentReadme(env: Environment, environmentFile: string, man
     endpoints.push(['bucket web UI', code(`http://${serviceHost(env, names.bucketWeb)}:${PORTS.http}`)]);
   lines.push(...table(['what', 'where'], endpoints), '');
 
-  const roles = objects
-    .filter((o) => o.kind === 'ServiceAccount')
-    .flatMap((o) =>
-      Object.entries((o.metadata.annotations ?? {}) as Record<string, string>)
-        .filter(([k]) => /role-arn$|iam\.gke\.io\/gcp-service-account$|azure\.workload\.identity\/client-id$/.test(k))
-        .map(([, v]) => [code(o.metadata.name), code(v)]),
-    );
+  const annotated = new Map(
+    objects
+      .filter((o) => o.kind === 'ServiceAccount')
+      .flatMap((o) =>
+        Object.entries((o.metadata.annotations ?? {}) as Record<string, string>)
+          .filter(([k]) => IDENTITY_ANNOTATION.test(k))
+          .map(([, v]) => [o.metadata.name as string, v] as const),
+      ),
+  );
   lines.push('## Cloud roles', '');
-  if (roles.length > 0) lines.push(...table(['ServiceAccount', 'role'], roles));
-  else lines.push('No pod assumes a cloud role.');
+  if (extras.roles && extras.roles.length > 0) {
+    lines.push(
+      ...table(
+        ['role', 'identity', 'ServiceAccounts', 'bucket access'],
+        extras.roles.map((r) => [
+          r.role,
+          code(r.identity ?? r.serviceAccounts.map((sa) => annotated.get(sa)).find(Boolean) ?? '(none)'),
+          r.serviceAccounts.map(code).join(', '),
+          r.access,
+        ]),
+      ),
+    );
+  } else if (annotated.size > 0) {
+    lines.push(
+      ...table(
+        ['ServiceAccount', 'identity'],
+        [...annotated].map(([sa, id]) => [code(sa), code(id)]),
+      ),
+    );
+  } else {
+    lines.push('No pod assumes a cloud role.');
+  }
+  const docs = [...(extras.documents ?? [])].sort();
+  if (docs.length > 0) {
+    const index = docs.find((d) => /(^|\/)README\.md$/.test(d));
+    lines.push(
+      '',
+      index
+        ? `The policies and bindings that create them are beside this file: see [\`${index}\`](${index}) (${docs.length} files).`
+        : `The policies and bindings that create them are beside this file: ${docs.map((d) => `[\`${d}\`](${d})`).join(', ')}.`,
+    );
+  }
   lines.push('');
 
   const images = new Map<string, Set<string>>();
