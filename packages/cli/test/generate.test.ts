@@ -262,6 +262,17 @@ describe('diff', () => {
     expect(run.out).toBe('dev: no changes\nprod: no changes\nstaging: no changes\n');
   });
 
+  it('shows the new topology diagram when a change alters it, and none otherwise', async () => {
+    const ws = await generated();
+    editEnvironment(ws, 'prod', [[['storeGateway', 'shards'], 1]]);
+    const run = await cliIn(ws, 'diff');
+    expect(run.code).toBe(0);
+    const section = run.out.slice(run.out.indexOf('Topology changed; the new diagram:'));
+    expect(section).toMatch(/^Topology changed; the new diagram:\n\n```mermaid\nflowchart LR\n/);
+    expect(section).toContain('1 shard × 2 replicas');
+    expect(run.out.match(/Topology changed/g)).toHaveLength(1); // dev and staging are unchanged
+  });
+
   it('summarises added, changed and removed objects and prints a unified diff, writing nothing', async () => {
     const ws = await generated();
     editEnvironment(ws, 'dev', [[['query', 'replicas'], 2]]);

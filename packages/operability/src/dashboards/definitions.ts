@@ -157,6 +157,17 @@ function receive(env: Environment, jobs: Jobs): DashboardSpec | undefined {
             legend: '{{pod}}',
           },
         ]),
+        timeseries(
+          'Write latency p99 per ingestor',
+          's',
+          '99th percentile of the time each ingestor takes to append a remote-write request.',
+          [
+            {
+              expr: p99('grpc_server_handling_seconds_bucket', `${sel}, grpc_method="RemoteWrite"`, 'pod'),
+              legend: '{{pod}}',
+            },
+          ],
+        ),
         timeseries('Head series per ingestor', 'short', 'Series in the in-memory head of each ingestor.', [
           { expr: `max by (pod) (${RECORDS.ingestorHeadSeries}{${sel}})`, legend: '{{pod}}' },
         ]),
