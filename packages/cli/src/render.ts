@@ -24,7 +24,7 @@ import {
 } from '@thanos-gitops/core-model';
 import { annotateForDelivery, checkDelivery, type DeliveryEnvironment, deliveryTrees } from '@thanos-gitops/delivery';
 import { awsIdentity, cloudRoles, documents, gcpIdentity, gsaEmail, identity, roleArnOf } from '@thanos-gitops/irsa';
-import { tls } from '@thanos-gitops/mtls';
+import { remoteWriteManifests, tls, writerFiles } from '@thanos-gitops/mtls';
 import { dashboards, environmentReadme, README } from '@thanos-gitops/operability';
 import { assembleTree } from '@thanos-gitops/overlays';
 import { renderComponents } from '@thanos-gitops/thanos-components';
@@ -108,11 +108,17 @@ function renderEach(
         report: (path, message) => sink.report(path, message),
       }),
       ...dashboards(l.env),
+      ...remoteWriteManifests(l.env),
     ];
     annotateForDelivery(l.env, manifests);
     // Each object is converted to plain data once, for its checks and for its YAML.
     const plain = manifests.map((m) => toPlain(m.object));
-    const invalid = manifests.flatMap((m, i) => objectProblems(m.object, plain[i]));
+    // Files for the writers' clusters: in the tree, but not in kustomization.yaml.
+    const writers = writerFiles(l.env, l.file);
+    const invalid = [
+      ...manifests.flatMap((m, i) => objectProblems(m.object, plain[i])),
+      ...writers.objects.flatMap((o) => objectProblems(o)),
+    ];
     if (invalid.length > 0) {
       throw new Error(`generated objects failed validation (a bug in thanos-gitops):\n  ${invalid.join('\n  ')}`);
     }
@@ -126,7 +132,7 @@ function renderEach(
       })),
       documents: [...docs.keys()],
     });
-    const tree = assembleTree(l.env, l.file, manifests, new Map([...docs, [README, readme]]), plain);
+    const tree = assembleTree(l.env, l.file, manifests, new Map([...docs, ...writers.files, [README, readme]]), plain);
     patchTargetRules(l.env, manifests, sink);
     credentialScan(l.env, tree, sink);
     onRendered({ env: l.env.name, file: l.file, environment: l.env, manifests, tree, warnings: l.warnings });

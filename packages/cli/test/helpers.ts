@@ -101,6 +101,32 @@ export function variantSources(): SourceFile[] {
     [['receive', 'hashrings', 0, 'tenants'], ['team-*']],
     [['monitoring', 'namespace'], 'observability'],
     [
+      ['remoteWrite'],
+      {
+        hostname: 'remote-write.everything.example.com',
+        mtls: {
+          enabled: true,
+          issuer: { kind: 'ClusterIssuer', name: 'vault', group: 'cert-manager.io' },
+          tenancy: 'header',
+          keys: { algorithm: 'RSA', size: 4096 },
+          internal: true,
+        },
+        exposure: { type: 'gateway', gateway: { name: 'edge', namespace: 'gateway-system', port: 8443 } },
+        amp: { workspaceId: 'ws-11111111-2222-3333-4444-555555555555', region: 'us-east-1', accountId: '210987654321' },
+        writers: [
+          { name: 'alpha', tenant: 'team-a', cluster: 'alpha' },
+          {
+            name: 'edge-amp',
+            tenant: 'team-z',
+            cluster: 'edge',
+            target: 'amp',
+            roleArn: 'arn:aws:iam::123456789012:role/edge',
+          },
+        ],
+        externalSecrets: { enabled: true, storeKind: 'SecretStore', storeName: 'pki' },
+      },
+    ],
+    [
       ['patches'],
       [
         {
@@ -348,9 +374,14 @@ export function allContainers(spec: Plain): Plain[] {
   return [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])];
 }
 
-/** The files of a tree that hold one object each (every file but kustomization.yaml). */
+/** The files of a tree that hold one object each (not kustomization.yaml, the IAM documents or the writers' files). */
 export function objectFiles(tree: EnvironmentTree): string[] {
   return [...tree.files.keys()].filter(
-    (f) => f.endsWith('.yaml') && f !== 'kustomization.yaml' && f !== OWNED_INDEX && !f.startsWith(`${IAM_FOLDER}/`),
+    (f) =>
+      f.endsWith('.yaml') &&
+      f !== 'kustomization.yaml' &&
+      f !== OWNED_INDEX &&
+      !f.startsWith(`${IAM_FOLDER}/`) &&
+      !f.startsWith('writers/'),
   );
 }

@@ -60,10 +60,15 @@ const KINDS = [
     apiVersion: 'grafana.integreatly.org/v1beta1',
     kinds: ['GrafanaDashboard'],
   },
-  // TO EXTEND: add the package to packages/core-model/package.json, uncomment, rerun this script. Not verified yet
-  // (the packages are not installed); the paths follow the published layout, e.g.
-  // '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate'.
-  // { module: '@kubernetes-models/cert-manager', apiVersion: 'cert-manager.io/v1', kinds: ['Certificate', 'Issuer'] },
+  {
+    module: '@kubernetes-models/prometheus-operator',
+    apiVersion: 'monitoring.coreos.com/v1',
+    kinds: ['Prometheus'],
+  },
+  { module: '@kubernetes-models/cert-manager', apiVersion: 'cert-manager.io/v1', kinds: ['Certificate', 'Issuer'] },
+  { module: '@kubernetes-models/gateway-api', apiVersion: 'gateway.networking.k8s.io/v1', kinds: ['TLSRoute'] },
+  { module: '@kubernetes-models/external-secrets', apiVersion: 'external-secrets.io/v1', kinds: ['ExternalSecret'] },
+  // TO EXTEND: add the package to packages/core-model/package.json, add its kinds here, rerun this script.
 ];
 
 /** Builds the description; returns { data, notes } where notes lists the fields treated as free-form. */

@@ -46,8 +46,19 @@ export interface PodTls {
   mounts: VolumeMountSpec[];
 }
 
+/**
+ * How an in-namespace client (the stateless ruler) remote-writes to the routers when they require mTLS: the
+ * URL scheme and the Prometheus `tls_config` (file paths inside the pod; the files come from `forComponent`).
+ */
+export interface RemoteWriteClientTls {
+  scheme: 'https';
+  tlsConfig: Record<string, string>;
+}
+
 export interface TlsContribution {
   forComponent(component: ComponentKind): PodTls;
+  /** The ruler's remote-write TLS; undefined when the routers take plain HTTP. */
+  remoteWriteClient?: RemoteWriteClientTls;
 }
 
 export const NO_TLS: PodTls = Object.freeze({ args: [], volumes: [], mounts: [] }) as PodTls;

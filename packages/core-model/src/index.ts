@@ -31,6 +31,7 @@ export {
   NO_TLS,
   type PodIdentity,
   type PodTls,
+  type RemoteWriteClientTls,
   type TlsContribution,
   type VolumeMountSpec,
   type VolumeSpec,
@@ -78,6 +79,7 @@ export {
   type ProblemSink,
 } from './problems.js';
 export { parseQuantity } from './quantity.js';
+export { tenantIsKnown, writerTarget } from './rules/remote-write.js';
 export { RESERVED_CLUSTERS_FOLDERS } from './schema/delivery.js';
 export {
   DEFAULT_THANOS_VERSION,

@@ -1,9 +1,39 @@
 /**
- * TLS for Thanos components. Until receive mTLS is configured in the environment, components talk plain
- * gRPC inside the namespace (fenced by the NetworkPolicies) and this contributes nothing.
+ * Remote-write security: the cert-manager PKI, TLS flags and volumes for the components, the exposure of the
+ * routers, and the per-writer files (Prometheus fragments, prometheus-operator entries, ExternalSecrets, the
+ * AMP IAM policy). With mTLS off this contributes nothing to the pods.
  */
-import { type Environment, NO_TLS, type TlsContribution } from '@thanos-gitops/core-model';
+import type { Environment, Manifest } from '@thanos-gitops/core-model';
+import { exposureManifests } from './exposure.js';
+import { pkiManifests } from './pki.js';
 
-export function tls(_env: Environment): TlsContribution {
-  return { forComponent: () => NO_TLS };
+export { ampRemoteWriteUrl, ampWorkspaceArn, apsRemoteWritePolicy, awsPartition } from './amp.js';
+export { exposureManifests, nlbAnnotations, remoteWriteUrl } from './exposure.js';
+export { FOLDER, MOUNTS, pkiNames, WRITERS_FOLDER } from './names.js';
+export {
+  internalDnsNames,
+  issuerRef,
+  pkiManifests,
+  routerServiceNames,
+  rulerNeedsClientCert,
+  serverDnsNames,
+  thanosWriters,
+  usages,
+  writerCertificate,
+} from './pki.js';
+export { mtlsOn, tls } from './tls.js';
+export {
+  externalLabels,
+  operatorPrometheus,
+  prometheusFragment,
+  remoteWriteEntry,
+  secretDir,
+  type WriterFiles,
+  writerExternalSecret,
+  writerFiles,
+} from './writers.js';
+
+/** The objects of `clusters/<env>/remote-write/`: PKI and exposure. */
+export function remoteWriteManifests(env: Environment): Manifest[] {
+  return [...pkiManifests(env), ...exposureManifests(env)];
 }

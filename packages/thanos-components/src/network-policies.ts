@@ -192,8 +192,8 @@ export function flowGraph(env: Environment): Flow[] {
   for (const source of unique([monitoring, ...np.remoteWriteNamespaces])) {
     add(namespace(source), pods('receive-router'), PORTS.remoteWrite, 'remote-write');
   }
-  for (const cidr of unique(np.remoteWriteCIDRs))
-    add({ cidr }, pods('receive-router'), PORTS.remoteWrite, 'remote-write');
+  for (const peer of remoteWriteExposurePeers(env))
+    add(peer, pods('receive-router'), PORTS.remoteWrite, 'remote-write');
 
   // Ruler.
   add(pods('ruler'), pods('query'), PORTS.http, 'http');
@@ -221,6 +221,21 @@ export function flowGraph(env: Environment): Flow[] {
   // Scraping.
   for (const c of running) add(namespace(monitoring), pods(c.kind), portOf(c, c.metricsPort), 'metrics');
   return flows;
+}
+
+/**
+ * Who reaches the routers' remote-write port from outside the namespace besides the in-cluster writer
+ * namespaces, following `remoteWrite.exposure`: the writers' addresses (`remoteWriteCIDRs`; the NLB preserves
+ * client addresses) and, for an NLB, its own subnets for health checks; for a Gateway, the Gateway's namespace,
+ * whose proxies pass the TLS connections through.
+ */
+export function remoteWriteExposurePeers(env: Environment): Peer[] {
+  const e = env.remoteWrite.exposure;
+  const cidrs = [...env.networkPolicies.remoteWriteCIDRs];
+  if (e.type === 'loadBalancer') cidrs.push(...e.loadBalancer.healthCheckCIDRs);
+  const peers: Peer[] = unique(cidrs).map((cidr) => ({ cidr }));
+  if (e.type === 'gateway' && e.gateway) peers.push({ namespace: e.gateway.namespace });
+  return peers;
 }
 
 function unique<T>(values: readonly T[]): T[] {

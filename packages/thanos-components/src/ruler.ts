@@ -15,6 +15,7 @@ import {
   type Manifest,
   names,
   PORTS,
+  type RemoteWriteClientTls,
   serviceHost,
   type VolumeMountSpec,
   yamlText,
@@ -36,9 +37,10 @@ export const RULES_DIR = '/etc/thanos/rules';
 /** The external label telling ruler replicas apart; one of query's default replica labels. */
 export const REPLICA_LABEL = EXTERNAL_LABELS.rulerReplica;
 
-/** The receive router's remote-write endpoint. */
-export function routerRemoteWriteUrl(env: Environment): string {
-  return `http://${serviceHost(env, names.router)}:${PORTS.remoteWrite}/api/v1/receive`;
+/** The receive router's remote-write endpoint (`https` when the routers require mTLS). */
+export function routerRemoteWriteUrl(env: Environment, client?: RemoteWriteClientTls): string {
+  const scheme = client?.scheme ?? 'http';
+  return `${scheme}://${serviceHost(env, names.router)}:${PORTS.remoteWrite}/api/v1/receive`;
 }
 
 /** The Query HTTP API the ruler evaluates against. */
@@ -46,9 +48,17 @@ export function queryUrl(env: Environment): string {
   return `http://${serviceHost(env, names.query)}:${PORTS.http}`;
 }
 
-/** `--remote-write.config-file` of a stateless ruler: everything goes to the receive router. */
-export function remoteWriteConfig(env: Environment): string {
-  return yamlText({ remote_write: [{ name: names.router, url: routerRemoteWriteUrl(env) }] });
+/**
+ * `--remote-write.config-file` of a stateless ruler: everything goes to the receive router, with the ruler's
+ * client certificate when the routers require mTLS.
+ */
+export function remoteWriteConfig(env: Environment, client?: RemoteWriteClientTls): string {
+  const target = {
+    name: names.router,
+    url: routerRemoteWriteUrl(env, client),
+    ...(client ? { tls_config: { ...client.tlsConfig } } : {}),
+  };
+  return yamlText({ remote_write: [target] });
 }
 
 /** How long a stateful ruler keeps its TSDB: until the store gateway serves the uploaded blocks. */
@@ -164,7 +174,7 @@ export function ruler(ctx: RenderContext): Manifest[] {
   const stateful = r.mode === 'stateful';
   const labels = componentLabels(RULER, name, env);
   const rules = ruleVolumes(env);
-  const remoteWrite = stateful ? undefined : remoteWriteConfig(env);
+  const remoteWrite = stateful ? undefined : remoteWriteConfig(env, ctx.tls.remoteWriteClient);
   const template = thanosPodTemplate({
     ctx,
     component: RULER.kind,

@@ -10,6 +10,7 @@ import type { Environment } from '../schema/environment.js';
 import { compactorRules } from './compactor.js';
 import { queryRules } from './query.js';
 import { receiveRules } from './receive.js';
+import { remoteWriteRules } from './remote-write.js';
 import { rulerRules } from './ruler.js';
 import { storeRules } from './store-gateway.js';
 import { escapeHatchRules } from './workloads.js';
@@ -25,4 +26,5 @@ export function crossFieldRules(env: Environment, sink: ProblemSink): void {
   rulerRules(env, sink);
   identityRules(env, sink, accessClassesInUse(env));
   queryRules(env, sink);
+  remoteWriteRules(env, sink);
 }

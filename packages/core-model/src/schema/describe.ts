@@ -41,6 +41,7 @@ import {
 } from './common.js';
 import { GIT_BRANCH, GIT_URL, REPO_PATH } from './delivery.js';
 import { GRAFANA_UID, LABEL_VALUE as NON_EMPTY_LABEL_VALUE, OTLP_ENDPOINT, URL_PATH } from './observability.js';
+import { AMP_WORKSPACE_ID, DNS_NAME, GO_DURATION, IAM_ROLE_ARN, ISSUER_GROUP, K8S_NAME } from './remote-write.js';
 import { TIME_BOUND } from './store-gateway.js';
 
 type Schema = Record<string, unknown>;
@@ -104,6 +105,12 @@ export const PATTERN_WORDS: Readonly<Record<string, string>> = {
   [NON_EMPTY_LABEL_VALUE]:
     "a non-empty Kubernetes label value (letters, digits and '-_.', starting and ending with a letter or digit)",
   [GRAFANA_UID]: "a Grafana uid (1 to 40 letters, digits, '_' and '-')",
+  [DNS_NAME]: 'a fully qualified DNS name such as remote-write.example.com (lower case, at least two labels)',
+  [AMP_WORKSPACE_ID]: "an AMP workspace id: 'ws-' followed by a lower-case UUID",
+  [IAM_ROLE_ARN]: 'an IAM role ARN such as arn:aws:iam::123456789012:role/prometheus',
+  [GO_DURATION]: 'a duration in hours, minutes and seconds such as 2160h or 90m',
+  [K8S_NAME]: "a Kubernetes object name (lower-case letters, digits, '-' and '.')",
+  [ISSUER_GROUP]: 'an API group such as cert-manager.io',
   [ALERTMANAGER_URL]:
     'an Alertmanager URL such as http://alertmanager.monitoring.svc:9093 (port 1-65535), optionally prefixed with ' +
     'dns+ or dnssrv+',

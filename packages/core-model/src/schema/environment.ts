@@ -23,6 +23,7 @@ import { Delivery } from './delivery.js';
 import { Dashboards, Datasource, Tracing } from './observability.js';
 import { Query, QueryFrontend } from './query.js';
 import { Receive } from './receive.js';
+import { RemoteWrite } from './remote-write.js';
 import { Ruler } from './ruler.js';
 import { Identity, ObjectStorage } from './storage.js';
 import { StoreGateway } from './store-gateway.js';
@@ -129,7 +130,9 @@ export const NetworkPolicies = Obj(
     }),
     remoteWriteCIDRs: Type.Array(Type.String({ pattern: CIDR }), {
       default: [],
-      description: 'Addresses outside the cluster allowed to remote-write into the receive router.',
+      description:
+        'Addresses outside the cluster allowed to remote-write into the receive router; with ' +
+        '`remoteWrite.exposure.type: loadBalancer` also the source ranges of the NLB.',
     }),
     remoteWriteNamespaces: Type.Array(DnsLabel('Namespace.'), {
       default: [],
@@ -190,6 +193,7 @@ export const EnvironmentSchema = Obj(
     monitoring: Monitoring,
     networkPolicies: NetworkPolicies,
     receive: Receive,
+    remoteWrite: RemoteWrite,
     query: Query,
     queryFrontend: QueryFrontend,
     storeGateway: StoreGateway,

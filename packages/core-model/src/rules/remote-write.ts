@@ -1,0 +1,139 @@
+/**
+ * Rules of the `remoteWrite` section: an issuer when mTLS is on, an exposure that can work (a name to put in
+ * the certificate, a Gateway, source ranges), writers with unique names and tenants the hashrings route, and
+ * targets the generator can really configure.
+ */
+import type { ProblemSink } from '../problems.js';
+import type { Environment } from '../schema/environment.js';
+import { globRegExp } from './tenant-glob.js';
+
+/** The target a writer sends to: its own, else the environment's. */
+export function writerTarget(env: Environment, index: number): 'thanos' | 'amp' | 'gmp' {
+  return env.remoteWrite.writers[index]?.target ?? env.remoteWrite.target;
+}
+
+/** Whether the hashrings route `tenant` to a hashring that names it (exactly or by glob), or it is the default. */
+export function tenantIsKnown(env: Environment, tenant: string): boolean {
+  if (tenant === env.receive.defaultTenant) return true;
+  return env.receive.hashrings.some((h) =>
+    h.tenants.some((t) => {
+      if (h.tenantMatcher === 'exact') return t === tenant;
+      const re = globRegExp(t);
+      return typeof re !== 'string' && re.test(tenant);
+    }),
+  );
+}
+
+export function remoteWriteRules(env: Environment, sink: ProblemSink): void {
+  const rw = env.remoteWrite;
+  const mtls = rw.mtls;
+  if (mtls.enabled && !mtls.issuer) {
+    sink.report(
+      ['remoteWrite', 'mtls'],
+      'mTLS needs an issuer: set remoteWrite.mtls.issuer to {kind: bootstrap} for a CA that cert-manager creates, ' +
+        'or to {kind: ClusterIssuer, name: …} (or Issuer) to use an existing one',
+    );
+  }
+  if (mtls.issuer && mtls.issuer.kind !== 'bootstrap' && mtls.issuer.name === undefined) {
+    sink.report(['remoteWrite', 'mtls', 'issuer', 'kind'], `an existing ${mtls.issuer.kind} needs its name`);
+  }
+  if (mtls.issuer?.kind === 'bootstrap' && mtls.issuer.name !== undefined) {
+    sink.report(
+      ['remoteWrite', 'mtls', 'issuer', 'name'],
+      'a bootstrapped CA is named thanos-ca by the generator: remove name, or set kind to Issuer or ClusterIssuer',
+    );
+  }
+  const size = mtls.keys.size;
+  if (size !== undefined) {
+    const ok = mtls.keys.algorithm === 'ECDSA' ? [256, 384, 521].includes(size) : size >= 2048;
+    if (!ok) {
+      sink.report(
+        ['remoteWrite', 'mtls', 'keys', 'size'],
+        `must be ${mtls.keys.algorithm === 'ECDSA' ? '256, 384 or 521 for ECDSA' : 'at least 2048 for RSA'} ` +
+          `(found ${size})`,
+      );
+    }
+  }
+  const exposure = rw.exposure;
+  if (exposure.type !== 'none') {
+    if (!mtls.enabled) {
+      sink.report(
+        ['remoteWrite', 'exposure', 'type'],
+        `exposing remote-write (${exposure.type}) passes TLS through to the routers, so it needs ` +
+          'remoteWrite.mtls.enabled: true; otherwise anyone who reaches the endpoint could write',
+      );
+    }
+    if (rw.hostname === undefined) {
+      sink.report(
+        ['remoteWrite', 'exposure', 'type'],
+        `an exposed endpoint (${exposure.type}) needs remoteWrite.hostname: the DNS name writers connect to, ` +
+          'which the server certificate must carry',
+      );
+    }
+  }
+  if (exposure.type === 'gateway' && exposure.gateway === undefined) {
+    sink.report(
+      ['remoteWrite', 'exposure', 'type'],
+      'a gateway exposure needs remoteWrite.exposure.gateway with the name and namespace of the Gateway the ' +
+        'TLSRoute attaches to',
+    );
+  }
+  if (exposure.type === 'loadBalancer' && env.networkPolicies.remoteWriteCIDRs.length === 0) {
+    sink.report(
+      ['remoteWrite', 'exposure', 'type'],
+      'a loadBalancer exposure needs networkPolicies.remoteWriteCIDRs: they are the source ranges of the NLB and ' +
+        'the addresses the NetworkPolicy lets in (the load balancer preserves client addresses)',
+    );
+  }
+  if (mtls.internal && !mtls.enabled) {
+    sink.report(['remoteWrite', 'mtls', 'internal'], 'internal mTLS uses the environment CA: set mtls.enabled: true');
+  }
+  if (rw.amp && rw.amp.accountId === undefined && env.identity?.aws === undefined) {
+    sink.report(['remoteWrite', 'amp'], 'needs accountId (or identity.aws.accountId) to name the workspace ARN');
+  }
+
+  const seen = new Map<string, number>();
+  rw.writers.forEach((w, i) => {
+    const at = (field: string) => ['remoteWrite', 'writers', i, field];
+    const first = seen.get(w.name);
+    if (first !== undefined) {
+      sink.report(at('name'), `writer "${w.name}" is already declared at remoteWrite.writers[${first}]`);
+    } else seen.set(w.name, i);
+    const target = writerTarget(env, i);
+    if (target === 'gmp') {
+      sink.report(
+        w.target === 'gmp' ? at('target') : ['remoteWrite', 'target'],
+        'Google Cloud Managed Service for Prometheus is not a remote-write target: it ingests through its own ' +
+          'collectors (managed collection or its Prometheus fork), not through a documented remote_write ' +
+          'endpoint, and thanos-gitops does not guess one. Use target thanos or amp, and run the GMP collectors ' +
+          'in that cluster if you want Google to store the data',
+      );
+      return;
+    }
+    if (target === 'amp') {
+      if (!rw.amp) {
+        sink.report(
+          w.target === 'amp' ? at('target') : ['remoteWrite', 'target'],
+          'target amp needs remoteWrite.amp (workspaceId and region of the workspace)',
+        );
+      }
+      return;
+    }
+    if (w.roleArn !== undefined) {
+      sink.report(at('roleArn'), 'only used with target amp (SigV4); this writer sends to Thanos with its certificate');
+    }
+    if (!env.receive.enabled) {
+      sink.report(at('name'), 'writes to Thanos, but receive.enabled is false');
+      return;
+    }
+    if (!tenantIsKnown(env, w.tenant)) {
+      const named = env.receive.hashrings.flatMap((h) => h.tenants);
+      sink.report(
+        at('tenant'),
+        `tenant "${w.tenant}" is unknown: no hashring names it and it is not receive.defaultTenant ` +
+          `("${env.receive.defaultTenant}"); known tenants: ${[...named, env.receive.defaultTenant].join(', ')}. ` +
+          'Add it to the tenants of a hashring',
+      );
+    }
+  });
+}

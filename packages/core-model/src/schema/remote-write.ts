@@ -1,0 +1,286 @@
+/**
+ * Remote-write from Prometheus servers into the receive routers: the PKI (cert-manager), mutual TLS on the
+ * routers, how the endpoint is exposed outside the cluster, and the list of Prometheus servers (writers)
+ * allowed to push, each of which may instead be pointed at Amazon Managed Service for Prometheus.
+ */
+import { Type } from '@sinclair/typebox';
+import {
+  AWS_ACCOUNT_ID,
+  AWS_REGION,
+  CIDR,
+  DNS_LABEL,
+  DnsLabel,
+  Duration,
+  Obj,
+  StringMap,
+  TENANT_ID,
+} from './common.js';
+
+/** A fully qualified DNS name (lower case, at least two labels). */
+export const DNS_NAME = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)+[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/** An AMP workspace id (`ws-` and a UUID). */
+export const AMP_WORKSPACE_ID = '^ws-[a-f0-9-]{36}$';
+/** An IAM role ARN. */
+export const IAM_ROLE_ARN = '^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$';
+/** A Kubernetes object name (DNS-1123 subdomain). */
+export const K8S_NAME = '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$';
+/** An API group. */
+export const ISSUER_GROUP = '^[a-z0-9.-]+$';
+/** A cert-manager Go duration (`2160h`, `90m`). */
+export const GO_DURATION = '^([0-9]+h)?([0-9]+m)?([0-9]+s)?$';
+
+const GoDuration = (description: string, defaultValue: string) =>
+  Type.String({ pattern: GO_DURATION, minLength: 2, default: defaultValue, description });
+
+export const Issuer = Obj(
+  {
+    kind: Type.Union([Type.Literal('bootstrap'), Type.Literal('Issuer'), Type.Literal('ClusterIssuer')], {
+      description:
+        '`bootstrap`: cert-manager creates a private CA for this environment (a self-signed Issuer signs the CA ' +
+        'Certificate `thanos-ca`, whose Secret backs the CA Issuer `thanos-ca`). `Issuer` or `ClusterIssuer`: ' +
+        'certificates are signed by an existing issuer you name (Vault, AWS Private CA, your own CA); it must put ' +
+        'the issuing CA in `ca.crt` of the Secrets it fills, since the routers trust that CA for client certificates.',
+    }),
+    name: Type.Optional(
+      Type.String({
+        pattern: K8S_NAME,
+        maxLength: 253,
+        description: 'Name of the existing Issuer (in the environment namespace) or ClusterIssuer.',
+      }),
+    ),
+    group: Type.String({
+      pattern: ISSUER_GROUP,
+      default: 'cert-manager.io',
+      description:
+        'API group of the existing issuer (e.g. `awspca.cert-manager.io` for AWS Private CA). Default `cert-manager.io`.',
+    }),
+    caDuration: GoDuration('Lifetime of the bootstrapped CA certificate. Default `87600h` (10 years).', '87600h'),
+  },
+  'Who signs the certificates.',
+);
+
+export const Mtls = Obj(
+  {
+    enabled: Type.Boolean({
+      default: false,
+      description:
+        'Serve remote-write over TLS and require a client certificate signed by the environment CA: only writers ' +
+        'listed under `remoteWrite.writers` (and the stateless ruler) can push. Needs `issuer`. Default false.',
+    }),
+    issuer: Type.Optional(Issuer),
+    tenancy: Type.Union([Type.Literal('certificate'), Type.Literal('header')], {
+      default: 'certificate',
+      description:
+        '`certificate`: the routers take the tenant from the Organization (O) of the client certificate ' +
+        '(`--receive.tenant-certificate-field=organization`) and ignore the tenant header, so a writer cannot ' +
+        'claim another tenant. `header`: the tenant comes from `receive.tenantHeader`, which the writer fragments ' +
+        'set. Default `certificate`.',
+    }),
+    keys: Obj(
+      {
+        algorithm: Type.Union([Type.Literal('ECDSA'), Type.Literal('RSA')], {
+          default: 'ECDSA',
+          description: 'Key algorithm of every certificate. Default `ECDSA`.',
+        }),
+        size: Type.Optional(
+          Type.Integer({
+            minimum: 256,
+            maximum: 8192,
+            description: 'Key size: 256 or 384 for ECDSA (default 256), 2048 to 8192 for RSA (default 3072).',
+          }),
+        ),
+      },
+      'Private keys. cert-manager generates them in the cluster and makes a new one at every renewal ' +
+        '(`rotationPolicy: Always`); none is ever written to this repository.',
+      { default: {} },
+    ),
+    duration: GoDuration('Lifetime of the server and client certificates. Default `2160h` (90 days).', '2160h'),
+    renewBefore: GoDuration('Renew this long before expiry. Default `720h` (30 days).', '720h'),
+    minVersion: Type.Union([Type.Literal('1.2'), Type.Literal('1.3')], {
+      default: '1.3',
+      description: 'Lowest TLS version the routers accept (`--remote-write.server-tls-min-version`). Default `1.3`.',
+    }),
+    internal: Type.Boolean({
+      default: false,
+      description:
+        'Also encrypt and authenticate traffic inside the namespace: routers to ingestors ' +
+        '(`--remote-write.client-tls-*`), and Query to ingestors, store gateways and a stateful ruler ' +
+        '(`--grpc-server-tls-*` on the servers, `--grpc-client-tls-*` on Query), with the certificate ' +
+        '`thanos-internal`. Default false.',
+    }),
+  },
+  'Mutual TLS on the remote-write endpoint, with certificates from cert-manager.',
+  { default: {} },
+);
+
+export const Exposure = Obj(
+  {
+    type: Type.Union([Type.Literal('none'), Type.Literal('loadBalancer'), Type.Literal('gateway')], {
+      default: 'none',
+      description:
+        'How writers outside the cluster reach the routers. TLS is always passed through to the routers, which ' +
+        'check client certificates themselves. `none`: in-cluster writers only. `loadBalancer`: a Service ' +
+        '`thanos-receive-router-external` of type LoadBalancer for the AWS Load Balancer Controller (an NLB with a ' +
+        'TCP listener and IP targets; source ranges from `networkPolicies.remoteWriteCIDRs`). `gateway`: a Gateway ' +
+        'API TLSRoute in passthrough mode attached to `gateway.name`. Default `none`.',
+    }),
+    loadBalancer: Obj(
+      {
+        scheme: Type.Union([Type.Literal('internal'), Type.Literal('internet-facing')], {
+          default: 'internal',
+          description: 'NLB scheme. Default `internal`.',
+        }),
+        port: Type.Integer({ minimum: 1, maximum: 65535, default: 443, description: 'Listener port. Default 443.' }),
+        healthCheckCIDRs: Type.Array(Type.String({ pattern: CIDR }), {
+          default: [],
+          description:
+            "Subnets of the NLB (usually the VPC CIDR): its health checks come from the NLB's own addresses and " +
+            'must pass the NetworkPolicy. Client addresses are preserved, so writers are allowed by ' +
+            '`networkPolicies.remoteWriteCIDRs`.',
+        }),
+      },
+      'The NLB, with `exposure.type: loadBalancer`.',
+      { default: {} },
+    ),
+    gateway: Type.Optional(
+      Obj(
+        {
+          name: DnsLabel('Name of the Gateway the TLSRoute attaches to.'),
+          namespace: DnsLabel('Namespace of the Gateway (its pods are allowed in by the NetworkPolicy).'),
+          sectionName: Type.Optional(
+            DnsLabel('Listener of the Gateway (a TLS listener in `Passthrough` mode); any listener when unset.'),
+          ),
+          port: Type.Integer({
+            minimum: 1,
+            maximum: 65535,
+            default: 443,
+            description: 'Port of that listener, used in the writers URL. Default 443.',
+          }),
+        },
+        'The Gateway, with `exposure.type: gateway`.',
+      ),
+    ),
+  },
+  'Exposure of the remote-write endpoint outside the cluster.',
+  { default: {} },
+);
+
+export const Amp = Obj(
+  {
+    workspaceId: Type.String({ pattern: AMP_WORKSPACE_ID, description: 'AMP workspace id (`ws-…`).' }),
+    region: Type.String({ pattern: AWS_REGION, description: 'Region of the workspace.' }),
+    accountId: Type.Optional(
+      Type.String({
+        pattern: AWS_ACCOUNT_ID,
+        description: 'Account of the workspace, for the IAM policy. Default `identity.aws.accountId`.',
+      }),
+    ),
+  },
+  'An Amazon Managed Service for Prometheus workspace.',
+);
+
+export const Writer = Obj(
+  {
+    name: DnsLabel('Writer name: its client certificate is `thanos-writer-<name>`, its files `writers/<name>/`.', 40),
+    tenant: Type.String({
+      pattern: TENANT_ID,
+      maxLength: 64,
+      description:
+        'Tenant the writer writes as: a tenant a hashring names (exactly or by glob), or `receive.defaultTenant`. ' +
+        'With certificate tenancy it is the Organization of its certificate.',
+    }),
+    cluster: DnsLabel('Cluster the Prometheus runs in (documentation, and the `cluster` external label by default).'),
+    namespace: Type.String({
+      pattern: DNS_LABEL,
+      maxLength: 63,
+      default: 'monitoring',
+      description: 'Namespace of the Prometheus in its cluster, where its client Secret must be. Default `monitoring`.',
+    }),
+    prometheus: Type.String({
+      pattern: DNS_LABEL,
+      maxLength: 63,
+      default: 'k8s',
+      description: 'Name of the prometheus-operator `Prometheus` object the remoteWrite entry is for. Default `k8s`.',
+    }),
+    externalLabels: StringMap(
+      'External labels the writer adds to everything it sends. Default `{cluster: <cluster>}` when empty.',
+    ),
+    target: Type.Optional(
+      Type.Union([Type.Literal('thanos'), Type.Literal('amp'), Type.Literal('gmp')], {
+        description:
+          'Where this writer sends: `thanos` (the receive routers, with its client certificate) or `amp` (the ' +
+          'workspace in `remoteWrite.amp`, signed with SigV4). Default `remoteWrite.target`. `gmp` is refused: ' +
+          'Google Cloud Managed Service for Prometheus ingests through its own collectors, not a documented ' +
+          'remote-write endpoint.',
+      }),
+    ),
+    roleArn: Type.Optional(
+      Type.String({
+        pattern: IAM_ROLE_ARN,
+        description:
+          'With `target: amp`: the IAM role the writer assumes for SigV4 (`sigv4.role_arn`); the role the ' +
+          'emitted `aps:RemoteWrite` policy is for. Without it, the default AWS credentials of the Prometheus pod.',
+      }),
+    ),
+  },
+  'A Prometheus server allowed to remote-write.',
+);
+
+export const ExternalSecrets = Obj(
+  {
+    enabled: Type.Boolean({
+      default: false,
+      description:
+        "Also write, for each writer, an External Secrets `ExternalSecret` for the writer's cluster that copies " +
+        'its client certificate Secret there. Default false.',
+    }),
+    storeKind: Type.Union([Type.Literal('ClusterSecretStore'), Type.Literal('SecretStore')], {
+      default: 'ClusterSecretStore',
+      description: 'Kind of the secret store in the writer cluster. Default `ClusterSecretStore`.',
+    }),
+    storeName: Type.String({
+      pattern: K8S_NAME,
+      default: 'thanos-pki',
+      description:
+        'Name of that store: for example a `kubernetes` provider store pointing at this environment namespace, ' +
+        'where the client Secrets live under their own names. Default `thanos-pki`.',
+    }),
+    refreshInterval: Duration(
+      'How often the Secret is refreshed (rotation reaches writers this fast). Default `1h`.',
+      '1h',
+    ),
+  },
+  'Getting client Secrets to the writer clusters with External Secrets.',
+  { default: {} },
+);
+
+export const RemoteWrite = Obj(
+  {
+    hostname: Type.Optional(
+      Type.String({
+        pattern: DNS_NAME,
+        maxLength: 253,
+        description:
+          'Public DNS name of the remote-write endpoint (`remote-write.example.com`): in the server certificate and ' +
+          'the writers URL. Point it at the NLB or the Gateway. Needed with an exposure.',
+      }),
+    ),
+    mtls: Mtls,
+    exposure: Exposure,
+    target: Type.Union([Type.Literal('thanos'), Type.Literal('amp')], {
+      default: 'thanos',
+      description: 'Where writers send unless they say otherwise: `thanos` or `amp`. Default `thanos`.',
+    }),
+    amp: Type.Optional(Amp),
+    writers: Type.Array(Writer, {
+      default: [],
+      description:
+        'Prometheus servers allowed to remote-write. Each gets a client certificate and, under ' +
+        '`clusters/<env>/writers/<name>/` (not applied by Kustomize), its `prometheus.yml` remote_write fragment and ' +
+        'its prometheus-operator remoteWrite entry.',
+    }),
+    externalSecrets: ExternalSecrets,
+  },
+  'Remote-write into Thanos Receive: mTLS, exposure and the authorized writers.',
+  { default: {} },
+);

@@ -1,0 +1,100 @@
+/**
+ * Exposure of the remote-write endpoint outside the cluster, always as TLS passthrough: the routers terminate
+ * mTLS themselves, so no load balancer or gateway ever sees a client certificate it could forge or drop.
+ *
+ * - `loadBalancer`: a Service of type LoadBalancer claimed by the AWS Load Balancer Controller
+ *   (`loadBalancerClass: service.k8s.aws/nlb`): an NLB with a TCP listener, IP targets (the router pods), client
+ *   addresses preserved, source ranges from `networkPolicies.remoteWriteCIDRs`.
+ * - `gateway`: a Gateway API `TLSRoute` (v1) attached to an existing Gateway whose listener is TLS in
+ *   `Passthrough` mode, routing the hostname by SNI to the routers' remote-write port.
+ */
+import { TLSRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/TLSRoute';
+import { type Environment, type Manifest, names, PORTS, selectorLabels } from '@thanos-gitops/core-model';
+import { Service } from 'kubernetes-models/v1/Service';
+import { FOLDER, pkiNames } from './names.js';
+import { pkiLabels } from './pki.js';
+import { mtlsOn } from './tls.js';
+
+const AWS = 'service.beta.kubernetes.io/aws-load-balancer';
+
+/** The AWS Load Balancer Controller annotations of the NLB. */
+export function nlbAnnotations(env: Environment): Record<string, string> {
+  const lb = env.remoteWrite.exposure.loadBalancer;
+  return {
+    [`${AWS}-nlb-target-type`]: 'ip',
+    [`${AWS}-scheme`]: lb.scheme,
+    [`${AWS}-backend-protocol`]: 'tcp',
+    [`${AWS}-healthcheck-protocol`]: 'tcp',
+    [`${AWS}-healthcheck-port`]: 'traffic-port',
+    [`${AWS}-target-group-attributes`]: 'preserve_client_ip.enabled=true',
+    [`${AWS}-attributes`]: 'load_balancing.cross_zone.enabled=true',
+  };
+}
+
+/** The router pods' selector (the same labels receive.ts gives them). */
+function routerSelector(env: Environment): Record<string, string> {
+  return selectorLabels({ name: names.router, instance: names.router, component: '', version: env.thanos.version });
+}
+
+/** The URL writers push to: the public hostname when exposed, else the in-cluster Service. */
+export function remoteWriteUrl(env: Environment): string {
+  const e = env.remoteWrite.exposure;
+  const scheme = mtlsOn(env) ? 'https' : 'http';
+  if (e.type === 'none' || !env.remoteWrite.hostname) {
+    return `${scheme}://${names.router}.${env.namespace}.svc.${env.cluster.domain}:${PORTS.remoteWrite}/api/v1/receive`;
+  }
+  const port = e.type === 'loadBalancer' ? e.loadBalancer.port : (e.gateway?.port ?? 443);
+  return `${scheme}://${env.remoteWrite.hostname}${port === 443 ? '' : `:${port}`}/api/v1/receive`;
+}
+
+export function exposureManifests(env: Environment): Manifest[] {
+  const e = env.remoteWrite.exposure;
+  if (!mtlsOn(env) || e.type === 'none' || !env.remoteWrite.hostname) return [];
+  const labels = pkiLabels(env, 'remote-write-exposure');
+  if (e.type === 'loadBalancer') {
+    return [
+      {
+        component: FOLDER,
+        object: new Service({
+          metadata: {
+            name: pkiNames.routerExternal,
+            namespace: env.namespace,
+            labels,
+            annotations: nlbAnnotations(env),
+          },
+          spec: {
+            type: 'LoadBalancer',
+            loadBalancerClass: 'service.k8s.aws/nlb',
+            allocateLoadBalancerNodePorts: false,
+            loadBalancerSourceRanges: [...env.networkPolicies.remoteWriteCIDRs],
+            selector: routerSelector(env),
+            ports: [{ name: 'remote-write', port: e.loadBalancer.port, targetPort: 'remote-write', protocol: 'TCP' }],
+          },
+        }),
+      },
+    ];
+  }
+  const g = e.gateway;
+  if (!g) return [];
+  return [
+    {
+      component: FOLDER,
+      object: new TLSRoute({
+        metadata: { name: names.router, namespace: env.namespace, labels },
+        spec: {
+          parentRefs: [
+            {
+              group: 'gateway.networking.k8s.io',
+              kind: 'Gateway',
+              name: g.name,
+              namespace: g.namespace,
+              ...(g.sectionName ? { sectionName: g.sectionName } : {}),
+            },
+          ],
+          hostnames: [env.remoteWrite.hostname],
+          rules: [{ backendRefs: [{ group: '', kind: 'Service', name: names.router, port: PORTS.remoteWrite }] }],
+        },
+      }),
+    },
+  ];
+}

@@ -1,0 +1,32 @@
+/** Names of the PKI objects and where their Secrets are mounted. */
+import type { Environment } from '@thanos-gitops/core-model';
+
+/** Folder of `clusters/<env>/` holding the PKI and the exposure objects. */
+export const FOLDER = 'remote-write';
+/** Folder of `clusters/<env>/` holding one folder per writer; Kustomize does not apply it. */
+export const WRITERS_FOLDER = 'writers';
+
+export const pkiNames = {
+  selfSigned: 'thanos-selfsigned',
+  ca: 'thanos-ca',
+  caSecret: 'thanos-ca',
+  caIssuer: 'thanos-ca',
+  server: 'thanos-remote-write',
+  serverSecret: 'thanos-remote-write-tls',
+  writer: (name: string) => `thanos-writer-${name}`,
+  writerSecret: (name: string) => `thanos-writer-${name}-tls`,
+  ruler: 'thanos-rule-remote-write',
+  rulerSecret: 'thanos-rule-remote-write-tls',
+  internal: 'thanos-internal',
+  internalSecret: 'thanos-internal-tls',
+  /** The name every internal client verifies the servers against (in the internal certificate). */
+  internalServerName: (env: Environment) => `thanos-internal.${env.namespace}.svc`,
+  routerExternal: 'thanos-receive-router-external',
+} as const;
+
+/** Mount points: whole Secrets, read-only, never subPath (so renewals reach the files). */
+export const MOUNTS = {
+  server: '/etc/thanos/tls/remote-write',
+  client: '/etc/thanos/tls/remote-write-client',
+  internal: '/etc/thanos/tls/internal',
+} as const;

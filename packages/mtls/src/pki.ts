@@ -1,0 +1,181 @@
+/**
+ * The environment PKI, as cert-manager objects: the issuer (a bootstrapped private CA, or a reference to an
+ * existing Issuer/ClusterIssuer), the routers' remote-write server certificate, one client certificate per
+ * writer (its tenant in the subject's Organization), one for the stateless ruler, and the internal one.
+ *
+ * cert-manager generates every private key in the cluster; nothing here carries key material. Keys are
+ * regenerated at every renewal (`rotationPolicy: Always`), and the pods mount whole Secrets (no subPath), so
+ * the kubelet updates the files in place and Thanos picks up renewed certificates without a restart.
+ */
+import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
+import type { ICertificateSpec } from '@kubernetes-models/cert-manager/cert-manager.io/v1/CertificateSpec';
+import { Issuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Issuer';
+import {
+  type Environment,
+  type Manifest,
+  names,
+  serviceHost,
+  standardLabels,
+  writerTarget,
+} from '@thanos-gitops/core-model';
+import { FOLDER, pkiNames } from './names.js';
+
+type Writer = Environment['remoteWrite']['writers'][number];
+
+export function pkiLabels(env: Environment, component: string) {
+  return standardLabels(env, {
+    name: 'thanos-pki',
+    instance: `thanos-${env.name}`,
+    component,
+    version: env.thanos.version,
+  });
+}
+
+function meta(env: Environment, name: string, component: string) {
+  return { name, namespace: env.namespace, labels: pkiLabels(env, component) };
+}
+
+/** The issuerRef every leaf certificate uses. */
+export function issuerRef(env: Environment): { name: string; kind: string; group: string } {
+  const issuer = env.remoteWrite.mtls.issuer;
+  if (!issuer || issuer.kind === 'bootstrap') {
+    return { name: pkiNames.caIssuer, kind: 'Issuer', group: 'cert-manager.io' };
+  }
+  return { name: issuer.name ?? '', kind: issuer.kind, group: issuer.group };
+}
+
+function privateKey(env: Environment, rotation: 'Always' | 'Never' = 'Always') {
+  const k = env.remoteWrite.mtls.keys;
+  const size = k.size ?? (k.algorithm === 'ECDSA' ? 256 : 3072);
+  return { algorithm: k.algorithm, size, encoding: 'PKCS8' as const, rotationPolicy: rotation };
+}
+
+/** Key usages of a leaf certificate: ECDSA keys sign only, RSA keys also encipher (TLS 1.2 key exchange). */
+export function usages(env: Environment, auth: ('server auth' | 'client auth')[]): string[] {
+  const base = env.remoteWrite.mtls.keys.algorithm === 'RSA' ? ['digital signature', 'key encipherment'] : [];
+  return [...(base.length > 0 ? base : ['digital signature']), ...auth];
+}
+
+function leaf(env: Environment, name: string, secretName: string, component: string, spec: Partial<ICertificateSpec>) {
+  const m = env.remoteWrite.mtls;
+  return new Certificate({
+    metadata: meta(env, name, component),
+    spec: {
+      secretName,
+      secretTemplate: { labels: pkiLabels(env, component) },
+      issuerRef: issuerRef(env),
+      duration: m.duration,
+      renewBefore: m.renewBefore,
+      privateKey: privateKey(env),
+      ...spec,
+    } as ICertificateSpec,
+  });
+}
+
+/** The DNS names of the receive router inside the cluster: short, namespaced and fully qualified. */
+export function routerServiceNames(env: Environment): string[] {
+  const svc = names.router;
+  return [svc, `${svc}.${env.namespace}`, `${svc}.${env.namespace}.svc`, serviceHost(env, svc)];
+}
+
+/** Names in the routers' server certificate: the public hostname first, then the in-cluster Service names. */
+export function serverDnsNames(env: Environment): string[] {
+  return [...(env.remoteWrite.hostname ? [env.remoteWrite.hostname] : []), ...routerServiceNames(env)];
+}
+
+/**
+ * Names in the internal certificate: the one fixed name every internal client verifies (Query and the routers
+ * reach servers by pod address but check this name), so no wildcard is needed.
+ */
+export function internalDnsNames(env: Environment): string[] {
+  return [pkiNames.internalServerName(env)];
+}
+
+/** Writers that send to Thanos (and so get a client certificate). */
+export function thanosWriters(env: Environment): Writer[] {
+  return env.remoteWrite.writers.filter((_, i) => writerTarget(env, i) === 'thanos');
+}
+
+/** Whether the stateless ruler writes to the routers and so needs a client certificate of its own. */
+export function rulerNeedsClientCert(env: Environment): boolean {
+  return env.remoteWrite.mtls.enabled && env.ruler.enabled && env.ruler.mode === 'stateless' && env.receive.enabled;
+}
+
+export function pkiManifests(env: Environment): Manifest[] {
+  const m = env.remoteWrite.mtls;
+  if (!m.enabled || !m.issuer || !env.receive.enabled) return [];
+  const out: Manifest[] = [];
+  if (m.issuer.kind === 'bootstrap') {
+    out.push(
+      {
+        component: FOLDER,
+        object: new Issuer({ metadata: meta(env, pkiNames.selfSigned, 'pki'), spec: { selfSigned: {} } }),
+      },
+      {
+        component: FOLDER,
+        object: new Certificate({
+          metadata: meta(env, pkiNames.ca, 'pki'),
+          spec: {
+            isCA: true,
+            commonName: `thanos-${env.name} remote-write CA`,
+            subject: { organizations: ['thanos-gitops'] },
+            secretName: pkiNames.caSecret,
+            secretTemplate: { labels: pkiLabels(env, 'pki') },
+            duration: m.issuer.caDuration,
+            // Keep the CA key across renewals: a new key would invalidate every client certificate in the
+            // writer clusters at once, until each is reissued and copied over.
+            privateKey: privateKey(env, 'Never'),
+            usages: ['cert sign', 'crl sign', 'digital signature'],
+            issuerRef: { name: pkiNames.selfSigned, kind: 'Issuer', group: 'cert-manager.io' },
+          },
+        }),
+      },
+      {
+        component: FOLDER,
+        object: new Issuer({
+          metadata: meta(env, pkiNames.caIssuer, 'pki'),
+          spec: { ca: { secretName: pkiNames.caSecret } },
+        }),
+      },
+    );
+  }
+  out.push({
+    component: FOLDER,
+    object: leaf(env, pkiNames.server, pkiNames.serverSecret, 'remote-write-server', {
+      commonName: env.remoteWrite.hostname ?? serviceHost(env, names.router),
+      dnsNames: serverDnsNames(env),
+      usages: usages(env, ['server auth']),
+    } as Partial<ICertificateSpec>),
+  });
+  for (const w of thanosWriters(env)) out.push({ component: FOLDER, object: writerCertificate(env, w) });
+  if (rulerNeedsClientCert(env)) {
+    out.push({
+      component: FOLDER,
+      object: leaf(env, pkiNames.ruler, pkiNames.rulerSecret, 'remote-write-client', {
+        commonName: names.ruler,
+        subject: { organizations: [env.receive.defaultTenant] },
+        usages: usages(env, ['client auth']),
+      } as Partial<ICertificateSpec>),
+    });
+  }
+  if (m.internal) {
+    out.push({
+      component: FOLDER,
+      object: leaf(env, pkiNames.internal, pkiNames.internalSecret, 'internal', {
+        commonName: pkiNames.internalServerName(env),
+        dnsNames: internalDnsNames(env),
+        usages: usages(env, ['server auth', 'client auth']),
+      } as Partial<ICertificateSpec>),
+    });
+  }
+  return out;
+}
+
+/** A writer's client certificate: its name as Common Name, its tenant as Organization. */
+export function writerCertificate(env: Environment, w: Writer): Certificate {
+  return leaf(env, pkiNames.writer(w.name), pkiNames.writerSecret(w.name), 'remote-write-client', {
+    commonName: w.name,
+    subject: { organizations: [w.tenant] },
+    usages: usages(env, ['client auth']),
+  } as Partial<ICertificateSpec>);
+}

@@ -1,0 +1,152 @@
+/**
+ * What mTLS gives each component's pod: flags, and the certificate Secrets mounted read-only as whole
+ * directories (never subPath, so the kubelet's updates after a renewal reach the files Thanos re-reads).
+ *
+ * - Routers: `--remote-write.server-tls-*` with the environment CA as client CA, which makes Thanos require and
+ *   verify a client certificate; the tenant comes from the certificate's Organization when tenancy is by
+ *   certificate. With internal mTLS also `--remote-write.client-tls-*` towards the ingestors.
+ * - Internal mTLS: `--grpc-server-tls-*` on the StoreAPI servers Query reaches (ingestors, store gateways, a
+ *   stateful ruler), `--grpc-client-tls-*` on Query; everyone verifies the fixed internal server name. The
+ *   minimum TLS version is enforced by the servers (clients' `*-tls-min-version` flags are not in every
+ *   supported release).
+ * - Stateless ruler: a client certificate for its remote-write to the routers (see `remoteWriteClient`).
+ */
+import {
+  type ComponentKind,
+  type Environment,
+  NO_TLS,
+  type PodTls,
+  type RemoteWriteClientTls,
+  type TlsContribution,
+} from '@thanos-gitops/core-model';
+import { MOUNTS, pkiNames } from './names.js';
+import { rulerNeedsClientCert } from './pki.js';
+
+/** Whether the routers serve remote-write with mTLS. */
+export function mtlsOn(env: Environment): boolean {
+  return env.remoteWrite.mtls.enabled && env.remoteWrite.mtls.issuer !== undefined && env.receive.enabled;
+}
+
+function secretVolume(volume: string, secretName: string, mountPath: string): Pick<PodTls, 'volumes' | 'mounts'> {
+  return {
+    volumes: [{ name: volume, secret: { secretName, defaultMode: 0o440 } }],
+    mounts: [{ name: volume, mountPath, readOnly: true }],
+  };
+}
+
+const file = (dir: string, name: 'tls.crt' | 'tls.key' | 'ca.crt') => `${dir}/${name}`;
+
+function combine(...parts: PodTls[]): PodTls {
+  return {
+    args: parts.flatMap((p) => p.args),
+    volumes: parts.flatMap((p) => p.volumes),
+    mounts: parts.flatMap((p) => p.mounts),
+  };
+}
+
+/** The routers' remote-write server TLS and tenancy flags. */
+export function routerServerTls(env: Environment): PodTls {
+  const m = env.remoteWrite.mtls;
+  const dir = MOUNTS.server;
+  return {
+    args: [
+      `--remote-write.server-tls-cert=${file(dir, 'tls.crt')}`,
+      `--remote-write.server-tls-key=${file(dir, 'tls.key')}`,
+      `--remote-write.server-tls-client-ca=${file(dir, 'ca.crt')}`,
+      `--remote-write.server-tls-min-version=${m.minVersion}`,
+      ...(m.tenancy === 'certificate' ? ['--receive.tenant-certificate-field=organization'] : []),
+    ],
+    ...secretVolume('remote-write-tls', pkiNames.serverSecret, dir),
+  };
+}
+
+function internalVolume(): Pick<PodTls, 'volumes' | 'mounts'> {
+  return secretVolume('internal-tls', pkiNames.internalSecret, MOUNTS.internal);
+}
+
+/** `--grpc-server-tls-*`: a StoreAPI server that requires Query's internal client certificate. */
+export function internalGrpcServer(env: Environment): PodTls {
+  const dir = MOUNTS.internal;
+  return {
+    args: [
+      `--grpc-server-tls-cert=${file(dir, 'tls.crt')}`,
+      `--grpc-server-tls-key=${file(dir, 'tls.key')}`,
+      `--grpc-server-tls-client-ca=${file(dir, 'ca.crt')}`,
+      `--grpc-server-tls-min-version=${env.remoteWrite.mtls.minVersion}`,
+    ],
+    ...internalVolume(),
+  };
+}
+
+/** The routers' client TLS towards the ingestors. */
+export function routerClientTls(env: Environment): PodTls {
+  const dir = MOUNTS.internal;
+  return {
+    args: [
+      '--remote-write.client-tls-secure',
+      `--remote-write.client-tls-cert=${file(dir, 'tls.crt')}`,
+      `--remote-write.client-tls-key=${file(dir, 'tls.key')}`,
+      `--remote-write.client-tls-ca=${file(dir, 'ca.crt')}`,
+      `--remote-write.client-server-name=${pkiNames.internalServerName(env)}`,
+    ],
+    ...internalVolume(),
+  };
+}
+
+/** Query's client TLS towards every StoreAPI. */
+export function queryClientTls(env: Environment): PodTls {
+  const dir = MOUNTS.internal;
+  return {
+    args: [
+      '--grpc-client-tls-secure',
+      `--grpc-client-tls-cert=${file(dir, 'tls.crt')}`,
+      `--grpc-client-tls-key=${file(dir, 'tls.key')}`,
+      `--grpc-client-tls-ca=${file(dir, 'ca.crt')}`,
+      `--grpc-client-server-name=${pkiNames.internalServerName(env)}`,
+    ],
+    ...internalVolume(),
+  };
+}
+
+/** The stateless ruler's remote-write client: https to the routers with its own certificate. */
+export function rulerRemoteWriteClient(): RemoteWriteClientTls {
+  const dir = MOUNTS.client;
+  return {
+    scheme: 'https',
+    tlsConfig: {
+      ca_file: file(dir, 'ca.crt'),
+      cert_file: file(dir, 'tls.crt'),
+      key_file: file(dir, 'tls.key'),
+    },
+  };
+}
+
+export function tls(env: Environment): TlsContribution {
+  if (!mtlsOn(env)) return { forComponent: () => NO_TLS };
+  const internal = env.remoteWrite.mtls.internal;
+  const forComponent = (component: ComponentKind): PodTls => {
+    switch (component) {
+      case 'receive-router':
+        return internal ? combine(routerServerTls(env), routerClientTls(env)) : routerServerTls(env);
+      case 'receive-ingestor':
+      case 'store-gateway':
+        return internal ? internalGrpcServer(env) : NO_TLS;
+      case 'query':
+        return internal ? queryClientTls(env) : NO_TLS;
+      case 'ruler': {
+        const parts: PodTls[] = [];
+        if (internal && env.ruler.mode === 'stateful') parts.push(internalGrpcServer(env));
+        if (rulerNeedsClientCert(env)) {
+          parts.push({ args: [], ...secretVolume('remote-write-tls', pkiNames.rulerSecret, MOUNTS.client) });
+        }
+        return parts.length > 0 ? combine(...parts) : NO_TLS;
+      }
+      default:
+        return NO_TLS;
+    }
+  };
+  return {
+    forComponent,
+    ...(rulerNeedsClientCert(env) ? { remoteWriteClient: rulerRemoteWriteClient() } : {}),
+  };
+}
