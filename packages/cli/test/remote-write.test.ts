@@ -14,7 +14,7 @@ import { type Plain, plainObjects, tempDir } from './helpers.js';
 
 const BASE = (name: string) => `name: ${name}
 cluster: { name: c }
-objectStorage: { provider: s3, bucket: acme-b, region: eu-west-1 }
+objectStorage: { provider: s3, bucket: acme-b, region: eu-west-1, prefix: ${name} }
 identity:
   aws: { accountId: "123456789012", oidcProvider: oidc.example.com/id/X }
 ruler:
