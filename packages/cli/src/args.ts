@@ -14,6 +14,9 @@ Commands:
 
 Options:
   --env NAME            only this environment (repeatable); default: every environments/*.yaml
+  --format FORMAT       validate, check, generate: text (default), github (GitHub Actions annotations) or json;
+                        diff: text (default) or markdown (one GitHub comment)
+  --base REF            diff: compare with the clusters/ of this git revision (e.g. main) instead of the disk
   --environments DIR    where environment files are (default: environments)
   --clusters DIR        where output goes (default: clusters)
   --no-color            never colour the output (colour is only used on a terminal anyway)
@@ -36,6 +39,10 @@ export interface CommandOptions {
   cache: boolean;
   /** Where notes about skipped files go (editor leftovers in the environments folder). */
   note?: (text: string) => void;
+  /** `--format`, checked by each command. */
+  format?: string;
+  /** `diff --base`: the git revision to compare with. */
+  base?: string;
 }
 
 export function version(): string {
@@ -51,6 +58,8 @@ export function parseCommandLine(argv: readonly string[]) {
     strict: true,
     options: {
       env: { type: 'string', multiple: true },
+      format: { type: 'string' },
+      base: { type: 'string' },
       environments: { type: 'string' },
       clusters: { type: 'string' },
       'no-color': { type: 'boolean' },
@@ -68,6 +77,8 @@ export function parseCommandLine(argv: readonly string[]) {
     clustersDir: resolve(values.clusters ?? 'clusters'),
     only: values.env ?? [],
     cache: !values['no-cache'],
+    ...(values.format === undefined ? {} : { format: values.format }),
+    ...(values.base === undefined ? {} : { base: values.base }),
   };
   return { command, values, options };
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { colorFor } from './io.js';
 import { main } from './main.js';
 
 // `thanos-gitops diff | head`: the reader went away, which is not an error. Stop quietly, as Unix tools do.
@@ -9,9 +10,9 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 process.exitCode = await main(process.argv.slice(2), {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
-  color,
+  color: colorFor(process.stdout),
+  errColor: colorFor(process.stderr),
 });

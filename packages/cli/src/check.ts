@@ -2,7 +2,8 @@
 import { relative } from 'node:path';
 import { compareTree, leftovers, type TreeChanges } from '@thanos-gitops/core-model/output';
 import type { CommandOptions } from './args.js';
-import type { Io } from './io.js';
+import { githubAnnotation, jsonLine, problemFormat } from './format.js';
+import { type Io, plural } from './io.js';
 import { plan } from './plan.js';
 
 /** Each file `generate` would write or remove, as `<clusters>/<env>/<file> (why)`. */
@@ -13,6 +14,7 @@ function outOfDate(clustersDir: string, c: TreeChanges): string[] {
 }
 
 export async function check(io: Io, options: CommandOptions): Promise<number> {
+  const format = problemFormat('check', options.format);
   const { entries, remember } = await plan(options);
   // Folders the render cache shows up to date were compared with what their last render produced (hashes).
   const stale = entries.flatMap((e) =>
@@ -22,8 +24,28 @@ export async function check(io: Io, options: CommandOptions): Promise<number> {
   // Working folders of an interrupted or failed generate: clusters/ is not what a finished run leaves.
   const shown = relative(process.cwd(), options.clustersDir) || '.';
   stale.push(...leftovers(options.clustersDir).map((e) => `${shown}/${e} (left over from an interrupted generate)`));
+  if (format === 'json') {
+    const files = stale.map((s) => {
+      const [, file, why] = /^(.*) \(([^)]*)\)$/.exec(s) ?? [];
+      return { file, why };
+    });
+    io.out(jsonLine({ ok: stale.length === 0, outOfDate: files }));
+    return stale.length === 0 ? 0 : 1;
+  }
+  if (format === 'github') {
+    for (const s of stale) {
+      const [, file, why] = /^(.*) \(([^)]*)\)$/.exec(s) ?? [];
+      io.out(
+        githubAnnotation(
+          'error',
+          { file, title: 'clusters/ out of date' },
+          `${file} is ${why === 'changed' ? 'not what generate renders' : why === 'missing' ? 'missing' : 'no longer generated'}: run \`pnpm generate\` and commit the result`,
+        ),
+      );
+    }
+  }
   if (stale.length === 0) {
-    io.out(`clusters/ is up to date (${entries.length} environment(s)).\n`);
+    io.out(`clusters/ is up to date (${plural(entries.length, 'folder')}).\n`);
     return 0;
   }
   io.err(`clusters/ is out of date; run \`pnpm generate\` and commit the result:\n`);

@@ -1,99 +1,150 @@
-/** `diff`: what `generate` would change, as a per-object summary and unified diffs. */
-import { join } from 'node:path';
-import { compareTree, objectId, readTree, type TreeChanges } from '@thanos-gitops/core-model';
+/**
+ * `diff`: what a change does to the rendered objects. Without `--base`, the working tree's render against
+ * clusters/ on disk; with `--base <ref>`, against the clusters/ of that git revision (checked out in a temporary
+ * worktree; CI's `check` keeps each revision's clusters/ equal to its own render). Objects are compared after
+ * `kustomize build`, so kustomization.yaml patches show by their effect. Exit codes as `git diff --exit-code`:
+ * 0 no changes, 1 changes, 2 wrong command line, 3 error.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import {
+  type EnvironmentTree,
+  existingEnvironments,
+  RESERVED_CLUSTERS_FOLDERS,
+  readTree,
+} from '@thanos-gitops/core-model';
 import { README, topologyChange } from '@thanos-gitops/operability';
-import { createTwoFilesPatch } from 'diff';
-import { parseAllDocuments } from 'yaml';
 import type { CommandOptions } from './args.js';
-import { GREEN, type Io, paint, RED, YELLOW } from './io.js';
+import { UsageError } from './files.js';
+import { BOLD, GREEN, type Io, paint, RED, YELLOW } from './io.js';
+import { findKustomize, type Kustomize, kustomizeBuild, treeObjects } from './kustomize.js';
+import {
+  type EnvironmentReview,
+  hasChanges,
+  markdownReport,
+  type Plain,
+  reviewEnvironment,
+  textReport,
+} from './review.js';
 import { targetTrees } from './targets.js';
 
-export function diff(io: Io, options: CommandOptions): number {
-  const { trees } = targetTrees(options);
-  const green = paint(io, GREEN);
-  const red = paint(io, RED);
-  const yellow = paint(io, YELLOW);
-  let any = false;
-  const patches: string[] = [];
-  for (const t of trees) {
-    const before = readTree(join(options.clustersDir, t.env));
-    const c = compareTree(options.clustersDir, t);
-    const s = objectSummary(c, before, t.files);
-    if (
-      s.added.length + s.changed.length + s.removed.length === 0 &&
-      c.added.length + c.changed.length + c.removed.length === 0
-    ) {
-      io.out(`${t.env}: no changes\n`);
-      continue;
-    }
-    any = true;
-    io.out(`${t.env}: ${s.added.length} added, ${s.changed.length} changed, ${s.removed.length} removed\n`);
-    for (const id of s.added) io.out(green(`  + ${id}\n`));
-    for (const id of s.changed) io.out(yellow(`  ~ ${id}\n`));
-    for (const id of s.removed) io.out(red(`  - ${id}\n`));
-    // The README's topology diagram, when it changed: a reviewer sees the new shape, not only its YAML.
-    const topology = topologyChange(before.get(README), t.files.get(README));
-    if (topology) io.out(`\n${topology}`);
-    for (const f of [...c.added, ...c.changed, ...c.removed].sort()) {
-      patches.push(unifiedDiff(`clusters/${t.env}/${f}`, before.get(f), t.files.get(f)));
-    }
+export const DIFF_FORMATS = ['text', 'markdown'] as const;
+
+function git(cwd: string, args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+/** Checks out `ref` in a temporary worktree; returns its clusters/ folder and how to remove the worktree. */
+function checkoutBase(ref: string, clustersDir: string): { dir: string; cleanup: () => void } {
+  let top: string;
+  const probe = existsSync(clustersDir) ? clustersDir : dirname(clustersDir);
+  try {
+    top = git(probe, ['rev-parse', '--show-toplevel']);
+  } catch {
+    throw new UsageError(`--base needs a git repository, and ${probe} is not in one`);
   }
-  if (any) {
-    io.out('\n');
-    for (const p of patches) {
-      for (const line of p.split('\n')) {
-        io.out(
-          `${line.startsWith('+') && !line.startsWith('+++') ? green(line) : line.startsWith('-') && !line.startsWith('---') ? red(line) : line}\n`,
-        );
+  try {
+    git(top, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  } catch {
+    throw new UsageError(`--base: unknown git revision "${ref}"`);
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'thanos-gitops-base-'));
+  const worktree = join(tmp, 'base');
+  git(top, ['worktree', 'add', '--detach', '--quiet', worktree, ref]);
+  return {
+    dir: join(worktree, relative(top, clustersDir)),
+    cleanup: () => {
+      try {
+        git(top, ['worktree', 'remove', '--force', worktree]);
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
       }
-    }
+    },
+  };
+}
+
+function writeTreeTo(dir: string, files: ReadonlyMap<string, string>): void {
+  for (const [path, text] of files) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
   }
-  return 0;
 }
 
-function idsOf(text: string | undefined): string[] {
-  if (text === undefined || !text.startsWith('#')) return []; // objects are YAML with the generated header
-  return parseAllDocuments(text)
-    .map((d) => d.toJS() as { kind?: string; metadata?: { name: string; namespace?: string } } | null)
-    .filter((o): o is { kind: string; metadata: { name: string; namespace?: string } } =>
-      Boolean(o?.kind && o.metadata?.name),
-    )
-    .map((o) => objectId(o));
+const sameFiles = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>) =>
+  a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+
+/** The objects of a folder: built by kustomize when it has a kustomization.yaml and kustomize is found. */
+function objectsOf(dir: string, files: ReadonlyMap<string, string>, k: Kustomize | undefined, env: string): Plain[] {
+  if (files.size === 0) return [];
+  const reserved: readonly string[] = RESERVED_CLUSTERS_FOLDERS;
+  if (k === undefined || reserved.includes(env) || !files.has('kustomization.yaml')) return treeObjects(files);
+  return kustomizeBuild(k, dir);
 }
 
-export interface ObjectSummary {
-  added: string[];
-  changed: string[];
-  removed: string[];
-}
-
-/** Objects added, changed and removed, by kind/namespace/name. */
-export function objectSummary(
-  changes: TreeChanges,
-  before: Map<string, string>,
-  after: ReadonlyMap<string, string>,
-): ObjectSummary {
-  const s: ObjectSummary = { added: [], changed: [], removed: [] };
-  for (const f of changes.added) s.added.push(...idsOf(after.get(f)));
-  for (const f of changes.removed) s.removed.push(...idsOf(before.get(f)));
-  for (const f of changes.changed) {
-    const old = new Set(idsOf(before.get(f)));
-    for (const id of idsOf(after.get(f))) (old.has(id) ? s.changed : s.added).push(id);
-    const now = new Set(idsOf(after.get(f)));
-    for (const id of old) if (!now.has(id)) s.removed.push(id);
+/** Compares every environment folder (and the Argo CD and Flux folders) before and after. */
+export function reviewTrees(
+  beforeDir: string,
+  trees: readonly EnvironmentTree[],
+  only: readonly string[],
+): EnvironmentReview[] {
+  const k = findKustomize();
+  const after = new Map(trees.map((t) => [t.env, t.files]));
+  const names = new Set([...after.keys()]);
+  if (only.length === 0) for (const env of existingEnvironments(beforeDir)) names.add(env);
+  const scratch = mkdtempSync(join(tmpdir(), 'thanos-gitops-diff-'));
+  try {
+    return [...names].sort().map((env) => {
+      const old = readTree(join(beforeDir, env));
+      const now = after.get(env) ?? new Map<string, string>();
+      if (sameFiles(old, now)) return reviewEnvironment(env, [], []);
+      const newDir = join(scratch, env);
+      writeTreeTo(newDir, now);
+      const review = reviewEnvironment(env, objectsOf(join(beforeDir, env), old, k, env), objectsOf(newDir, now, k, env));
+      // The README's topology diagram, when it changed: a reviewer sees the new shape, not only its YAML.
+      const topology = topologyChange(old.get(README), now.get(README));
+      return topology ? { ...review, topology } : review;
+    });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
-  for (const k of ['added', 'changed', 'removed'] as const) s[k].sort();
-  return s;
 }
 
-export function unifiedDiff(path: string, before: string | undefined, after: string | undefined): string {
-  return createTwoFilesPatch(
-    before === undefined ? '/dev/null' : `a/${path}`,
-    after === undefined ? '/dev/null' : `b/${path}`,
-    before ?? '',
-    after ?? '',
-    undefined,
-    undefined,
-    { context: 3 },
-  ).replace(/^=+\n/m, '');
+/** Where the full diff is when the markdown one is cut: the artifact of this workflow run on GitHub Actions. */
+function fullDiffHint(options: CommandOptions): string {
+  const local = `run \`pnpm diff${options.base === undefined ? '' : ` --base ${options.base}`}\``;
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = process.env;
+  if (server && repo && run) {
+    return `see the \`thanos-gitops-diff\` artifact of [this workflow run](${server}/${repo}/actions/runs/${run}), or ${local}`;
+  }
+  return local;
+}
+
+export function diff(io: Io, options: CommandOptions): number {
+  const format = options.format ?? 'text';
+  if (!(DIFF_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`diff --format must be one of ${DIFF_FORMATS.join(', ')} (found "${format}")`);
+  }
+  const { trees } = targetTrees(options);
+  const base = options.base === undefined ? undefined : checkoutBase(options.base, options.clustersDir);
+  let reviews: EnvironmentReview[];
+  try {
+    reviews = reviewTrees(base?.dir ?? options.clustersDir, trees, options.only);
+  } finally {
+    base?.cleanup();
+  }
+  if (format === 'markdown') {
+    io.out(markdownReport(reviews, { base: options.base ?? 'clusters/ on disk', fullDiffHint: fullDiffHint(options) }));
+  } else {
+    io.out(
+      textReport(reviews, {
+        red: paint(io, RED),
+        green: paint(io, GREEN),
+        yellow: paint(io, YELLOW),
+        bold: paint(io, BOLD),
+      }),
+    );
+  }
+  return reviews.some(hasChanges) ? 1 : 0;
 }

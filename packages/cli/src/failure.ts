@@ -6,14 +6,26 @@ import {
   WriteRefusedError,
 } from '@thanos-gitops/core-model/output';
 import { NoEnvironmentsError, UsageError } from './files.js';
-import { type Io, paint, RED } from './io.js';
+import { githubAnnotation, jsonLine, problemJson } from './format.js';
+import { type Io, paint, paintErr, plural, RED } from './io.js';
 
-/** Reports what stopped a command and returns its exit code. */
-export function failed(io: Io, err: unknown, debug = false): number {
+/**
+ * Reports what stopped a command and returns its exit code. Problems with the environment files go where the
+ * format says: `github` prints one annotation per problem on stdout (the runner turns them into inline comments
+ * at the file, line and column), `json` one JSON document on stdout, `text` coloured lines on stderr.
+ */
+export function failed(io: Io, err: unknown, debug = false, format = 'text'): number {
   if (err instanceof InvalidEnvironmentError) {
-    const red = paint(io, RED);
+    if (format === 'json') {
+      io.out(jsonLine({ ok: false, problems: err.problems.map(problemJson) }));
+    } else if (format === 'github') {
+      for (const p of err.problems) {
+        io.out(githubAnnotation('error', { file: p.file, line: p.line, column: p.column, title: p.field }, p.message));
+      }
+    }
+    const red = paintErr(io, RED);
     for (const p of err.problems) io.err(`${red('error')} ${formatProblem(p)}\n`);
-    io.err(`${err.problems.length} problem(s); nothing was written.\n`);
+    io.err(`${plural(err.problems.length, 'problem')}; nothing was written.\n`);
     return 1;
   }
   if (err instanceof UsageError) {

@@ -1,16 +1,34 @@
 /** `generate`: render every environment and write clusters/ (all or nothing). */
 import { type TreeChanges, writeTreesAsync } from '@thanos-gitops/core-model/output';
 import type { CommandOptions } from './args.js';
-import { DIM, type Io, paint, printWarnings } from './io.js';
+import { githubWarnings, jsonLine, problemFormat } from './format.js';
+import { DIM, type Io, paint, plural, printWarnings } from './io.js';
 import { plan } from './plan.js';
 
 export async function generate(io: Io, options: CommandOptions): Promise<number> {
+  const format = problemFormat('generate', options.format);
   const { entries, remember } = await plan(options);
   printWarnings(io, entries);
+  if (format === 'github') githubWarnings(io, entries);
   const trees = entries.flatMap((e) => (e.tree ? [e.tree] : []));
   const written = await writeTreesAsync(options.clustersDir, trees);
   const changes = new Map(written.changes.map((c) => [c.env, c]));
   remember();
+  if (format === 'json') {
+    const folders = entries.map((e) => {
+      const c = changes.get(e.env);
+      return {
+        folder: e.env,
+        objects: e.objects,
+        written: c ? [...c.added, ...c.changed] : [],
+        unchanged: c ? c.unchanged.length : (e.upToDate?.unchanged.length ?? 0),
+        removed: c ? c.removed : [],
+        foreign: c ? c.foreign : (e.upToDate?.foreign ?? []),
+      };
+    });
+    io.out(jsonLine({ ok: true, folders, problems: [] }));
+    return 0;
+  }
   const dim = paint(io, DIM);
   for (const e of entries) {
     const c: TreeChanges = changes.get(e.env) ?? {
@@ -29,8 +47,8 @@ export async function generate(io: Io, options: CommandOptions): Promise<number>
       );
     }
     io.out(
-      `${c.env}: ${e.objects} objects, ${count} files written, ${c.unchanged.length} unchanged, ` +
-        `${c.removed.length} removed\n`,
+      `${c.env}: ${plural(e.objects, 'object')}, ${plural(count, 'file')} written, ` +
+        `${c.unchanged.length} unchanged, ${c.removed.length} removed\n`,
     );
     if (c.foreign.length > 0) io.out(dim(`${c.env}: not generated, left alone: ${c.foreign.join(', ')}\n`));
   }

@@ -4,11 +4,34 @@ import { formatProblem, type Problem } from '@thanos-gitops/core-model/output';
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Colour what goes to `out`. */
   color: boolean;
+  /** Colour what goes to `err` (its own terminal check); `color` when not given. */
+  errColor?: boolean;
+}
+
+/**
+ * Whether to colour a stream: `FORCE_COLOR` (any value but `0` or `false`) forces it, `NO_COLOR` (any non-empty
+ * value) turns it off, else only a terminal gets colour.
+ */
+export function colorFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return Boolean(stream.isTTY);
 }
 
 /** Wraps text in an ANSI colour code when the output is coloured, else returns it as is. */
 export const paint = (io: Io, code: number) => (s: string) => (io.color ? `\u001b[${code}m${s}\u001b[0m` : s);
+
+/** `paint` for what goes to stderr. */
+export const paintErr = (io: Io, code: number) => (s: string) =>
+  (io.errColor ?? io.color) ? `\u001b[${code}m${s}\u001b[0m` : s;
+
+/** `n things`, with the plural only when n is not 1. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
 
 /** ANSI codes used by the commands. */
 export const RED = 31;
@@ -21,3 +44,4 @@ export function printWarnings(io: Io, rendered: readonly { warnings: readonly Pr
   const yellow = paint(io, YELLOW);
   for (const r of rendered) for (const w of r.warnings) io.err(`${yellow('warning')} ${formatProblem(w)}\n`);
 }
+export const BOLD = 1;

@@ -4,6 +4,7 @@
  * environment (or none at all) or out-of-date output, 2 wrong command line, 3 internal error, 4 the file system
  * refused (permissions, space, a hand-written file or symlink in the way, another generate running), 130/143
  * interrupted by SIGINT/SIGTERM and rolled back.
+ * `diff`: 0 no changes, 1 changes, 2 wrong command line, 3 error (invalid environment included).
  */
 import { type CommandOptions, parseCommandLine, USAGE, version } from './args.js';
 import { failed } from './failure.js';
@@ -51,6 +52,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     options.note ??= (text) => io.err(`note: ${text}\n`);
     return await run(io, options);
   } catch (err) {
-    return failed(io, err, values.debug === true);
+    const code = failed(io, err, values.debug === true, command === 'diff' ? 'text' : options.format);
+    // diff exits like `git diff --exit-code`: 1 means "changes", so a failure to compute the diff is 3.
+    return command === 'diff' && code === 1 ? 3 : code;
   }
 }

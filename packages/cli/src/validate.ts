@@ -1,13 +1,20 @@
 /** `validate`: check the environment files only; nothing is written. */
 import type { CommandOptions } from './args.js';
 import { environmentFiles } from './files.js';
-import { type Io, printWarnings } from './io.js';
+import { githubWarnings, jsonLine, problemFormat, problemJson } from './format.js';
+import { type Io, plural, printWarnings } from './io.js';
 import { renderEnvironments } from './render.js';
 
-export function validate(io: Io, { environmentsDir, only, note }: CommandOptions): number {
+export function validate(io: Io, { environmentsDir, only, note, format }: CommandOptions): number {
+  const f = problemFormat('validate', format);
   const files = environmentFiles(environmentsDir, only, note);
   // Rendered (in memory, nothing written), since some problems, e.g. unknown extraArgs, are found there.
-  printWarnings(io, renderEnvironments(files));
-  io.out(`${files.length} environment file(s) valid: ${files.map((f) => f.path).join(', ')}\n`);
+  const rendered = renderEnvironments(files);
+  printWarnings(io, rendered);
+  if (f === 'github') githubWarnings(io, rendered);
+  if (f === 'json') {
+    const warnings = rendered.flatMap((r) => r.warnings.map(problemJson)).map((w) => ({ ...w, severity: 'warning' }));
+    io.out(jsonLine({ ok: true, files: files.map((x) => x.path), problems: [], warnings }));
+  } else io.out(`${plural(files.length, 'environment file')} valid: ${files.map((x) => x.path).join(', ')}\n`);
   return 0;
 }

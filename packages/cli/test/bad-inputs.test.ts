@@ -170,7 +170,7 @@ describe('the bad-input corpus', () => {
     const expected = lines.map((line) => `error ${line.replace(/(^| )environments\//g, `$1${shown}/`)}`);
     expect(run.err.split('\n').filter(Boolean)).toEqual([
       ...expected,
-      `${expected.length} problem(s); nothing was written.`,
+      `${expected.length} problem${expected.length === 1 ? '' : 's'}; nothing was written.`,
     ]);
     expect(run.out).toBe('');
     expect(run.code).toBe(1);

@@ -86,7 +86,7 @@ describe('a wrong command line exits 2', () => {
   });
 });
 
-describe('invalid input exits 1 and reports every problem of every file in one run', () => {
+describe('invalid input exits 1 (diff: 3, since 1 means "changes") and reports every problem of every file in one run', () => {
   for (const command of ['validate', 'generate', 'check', 'diff']) {
     it(command, async () => {
       const ws = workspaceWith('wrong-type-string-for-integer', 'unknown-top-level-key');
@@ -96,10 +96,10 @@ describe('invalid input exits 1 and reports every problem of every file in one r
         ...expectedErrors('unknown-top-level-key', shown),
         ...expectedErrors('wrong-type-string-for-integer', shown),
       ];
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(command === 'diff' ? 3 : 1);
       expect(run.err.split('\n').filter(Boolean)).toEqual([
         ...expected,
-        `${expected.length} problem(s); nothing was written.`,
+        `${expected.length} problem${expected.length === 1 ? '' : 's'}; nothing was written.`,
       ]);
       expect(run.out).toBe('');
       expect(() => readdirSync(ws.clusters)).toThrow();
@@ -129,7 +129,7 @@ describe('success exits 0', () => {
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
     const shipped = readdirSync(ENVIRONMENTS_DIR).filter((f) => f.endsWith('.yaml'));
-    expect(run.out).toContain(`${shipped.length} environment file(s) valid`);
+    expect(run.out).toContain(`${shipped.length} environment files valid`);
   });
 });
 
@@ -159,7 +159,7 @@ describe('the built binary', { timeout: 30_000 }, () => {
     ];
     expect(result.stderr.split('\n').filter(Boolean)).toEqual([
       ...expected,
-      `${expected.length} problem(s); nothing was written.`,
+      `${expected.length} problem${expected.length === 1 ? '' : 's'}; nothing was written.`,
     ]);
     expect(result.status).toBe(1);
     expect(() => readdirSync(ws.clusters)).toThrow();
@@ -179,7 +179,7 @@ describe('the built binary', { timeout: 30_000 }, () => {
     expect(run(ws.root, '--version')).toMatchObject({ status: 0, stdout: `thanos-gitops ${VERSION}\n` });
     expect(run(ws.root, 'validate')).toMatchObject({
       status: 0,
-      stdout: '1 environment file(s) valid: environments/valid.yaml\n',
+      stdout: '1 environment file valid: environments/valid.yaml\n',
     });
   });
 });

@@ -112,7 +112,7 @@ describe('an unknown extra flag', () => {
     const errors = gen.err.split('\n').filter((l) => l.startsWith('error '));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/prod\.yaml:[0-9]+:[0-9]+ storeGateway\.extraArgs\[0\]: unknown flag --query\.timeout/);
-    expect(gen.err).toContain('1 problem(s); nothing was written.');
+    expect(gen.err).toContain('1 problem; nothing was written.');
     expect(existsSync(ws.clusters)).toBe(false);
   });
 });

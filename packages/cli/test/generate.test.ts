@@ -266,20 +266,20 @@ describe('diff', () => {
     const ws = await generated();
     editEnvironment(ws, 'prod', [[['storeGateway', 'shards'], 1]]);
     const run = await cliIn(ws, 'diff');
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(1); // changes, as git diff --exit-code
     const section = run.out.slice(run.out.indexOf('Topology changed; the new diagram:'));
     expect(section).toMatch(/^Topology changed; the new diagram:\n\n```mermaid\nflowchart LR\n/);
     expect(section).toContain('1 shard × 2 replicas');
     expect(run.out.match(/Topology changed/g)).toHaveLength(1); // dev and staging are unchanged
   });
 
-  it('summarises added, changed and removed objects and prints a unified diff, writing nothing', async () => {
+  it('summarises added, changed and removed objects and prints a diff per object, writing nothing', async () => {
     const ws = await generated();
     editEnvironment(ws, 'dev', [[['query', 'replicas'], 2]]);
     editEnvironment(ws, 'prod', [[['storeGateway', 'shards'], 1]]);
     const before = snapshot(ws.clusters);
     const run = await cliIn(ws, 'diff');
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(1);
     expect(snapshot(ws.clusters)).toEqual(before);
 
     expect(run.out).toMatch(/^dev: [0-9]+ added, [0-9]+ changed, [0-9]+ removed$/m);
@@ -293,11 +293,10 @@ describe('diff', () => {
     }
     expect(run.out).toContain('staging: no changes\n');
 
-    expect(run.out).toContain('--- a/clusters/dev/query/deployment-thanos-query.yaml\n');
-    expect(run.out).toContain('+++ b/clusters/dev/query/deployment-thanos-query.yaml\n');
+    expect(run.out).toContain('\n~ dev: Deployment/thanos/thanos-query\n');
     expect(run.out).toContain('\n-  replicas: 1\n+  replicas: 2\n');
-    expect(run.out).toContain('--- /dev/null\n+++ b/clusters/dev/query/pod-disruption-budget-thanos-query.yaml\n');
-    expect(run.out).toContain('--- a/clusters/prod/store-gateway/stateful-set-thanos-store-p0-1.yaml\n+++ /dev/null\n');
+    expect(run.out).toContain('\n+ dev: PodDisruptionBudget/thanos/thanos-query\n');
+    expect(run.out).toContain('\n- prod: StatefulSet/thanos/thanos-store-p0-1\n');
     expect(run.out).toMatch(/^@@ -[0-9,]+ \+[0-9,]+ @@$/m);
   });
 });

@@ -1,0 +1,59 @@
+/**
+ * Output formats of `validate`, `check` and `generate` for where the reviewer looks: `text` for people,
+ * `github` (each problem as a GitHub Actions annotation at its file, line and column, so it shows inline on the
+ * pull request) and `json` for other CI systems.
+ */
+import type { Problem } from '@thanos-gitops/core-model';
+import { UsageError } from './files.js';
+import type { Io } from './io.js';
+
+export const PROBLEM_FORMATS = ['text', 'github', 'json'] as const;
+export type ProblemFormat = (typeof PROBLEM_FORMATS)[number];
+
+/** The format option of `command`, checked; `text` when not given. */
+export function problemFormat(command: string, format: string | undefined): ProblemFormat {
+  const f = format ?? 'text';
+  if (!(PROBLEM_FORMATS as readonly string[]).includes(f)) {
+    throw new UsageError(`${command} --format must be one of ${PROBLEM_FORMATS.join(', ')} (found "${f}")`);
+  }
+  return f as ProblemFormat;
+}
+
+/** Escapes data (`property` false) or a property value of a workflow command, as the Actions runner expects. */
+export function escapeGithub(text: string, property = false): string {
+  let s = text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  if (property) s = s.replace(/:/g, '%3A').replace(/,/g, '%2C');
+  return s;
+}
+
+/** One GitHub Actions annotation: `::error file=…,line=…,col=…,title=…::message`. */
+export function githubAnnotation(
+  level: 'error' | 'warning' | 'notice',
+  where: { file?: string; line?: number; column?: number; title?: string },
+  message: string,
+): string {
+  const props = [
+    where.file === undefined ? undefined : `file=${escapeGithub(where.file, true)}`,
+    where.line === undefined ? undefined : `line=${where.line}`,
+    where.column === undefined ? undefined : `col=${where.column}`,
+    where.title === undefined || where.title === '' ? undefined : `title=${escapeGithub(where.title, true)}`,
+  ].filter((p) => p !== undefined);
+  return `::${level}${props.length > 0 ? ` ${props.join(',')}` : ''}::${escapeGithub(message)}\n`;
+}
+
+/** A problem as JSON for other CI systems. */
+export function problemJson(p: Problem) {
+  return { severity: 'error', file: p.file, line: p.line, column: p.column, field: p.field, message: p.message };
+}
+
+/** One JSON document on one line, for `--format json`. */
+export const jsonLine = (value: unknown) => `${JSON.stringify(value)}\n`;
+
+/** Located warnings as `::warning` annotations on stdout (they are on stderr as text too). */
+export function githubWarnings(io: Io, rendered: readonly { warnings: readonly Problem[] }[]): void {
+  for (const r of rendered) {
+    for (const w of r.warnings) {
+      io.out(githubAnnotation('warning', { file: w.file, line: w.line, column: w.column, title: w.field }, w.message));
+    }
+  }
+}

@@ -1,0 +1,332 @@
+/**
+ * The review of a change: two sets of built objects per environment folder (before and after) compared object by
+ * object, with what each change does to the running system (restarts, recreations, destruction), rendered as text
+ * for a terminal or as markdown that fits one GitHub comment.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { objectId, yamlText } from '@thanos-gitops/core-model';
+import { createTwoFilesPatch } from 'diff';
+import { plural } from './io.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: objects parsed from YAML, any shape
+export type Plain = Record<string, any>;
+
+/** The largest body GitHub accepts for an issue or pull-request comment. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+/** Pod-template annotations whose value is a content hash: a change is shown as "config changed". */
+const HASH_ANNOTATION = /^thanos-gitops\/[a-z0-9-]*hash$/;
+const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+/** Fields Kubernetes refuses to update: changing one means deleting and creating the object again. */
+const IMMUTABLE: Readonly<Record<string, readonly string[]>> = {
+  StatefulSet: ['selector', 'serviceName', 'volumeClaimTemplates', 'podManagementPolicy'],
+  Deployment: ['selector'],
+  DaemonSet: ['selector'],
+};
+
+export interface ObjectChange {
+  change: 'added' | 'changed' | 'removed';
+  /** `Kind/namespace/name` */
+  id: string;
+  kind: string;
+  before?: Plain;
+  after?: Plain;
+}
+
+export interface EnvironmentReview {
+  env: string;
+  added: ObjectChange[];
+  changed: ObjectChange[];
+  removed: ObjectChange[];
+  /** Workloads whose pods are replaced, with why (`pod template`, `config changed`). */
+  restarts: { id: string; why: string }[];
+  /** Objects that must be deleted and created again, with the immutable fields that changed. */
+  recreates: { id: string; fields: string[] }[];
+  /** What is destroyed, with what that means. */
+  destroys: { id: string; why: string }[];
+  /** The environment README's new topology diagram (a Mermaid block with its title) when the topology changed. */
+  topology?: string;
+}
+
+export const objectKey = (o: Plain) =>
+  `${
+    String(o.apiVersion ?? '')
+      .split('/')
+      .slice(0, -1)
+      .join('/') || 'core'
+  }|${o.kind}|${o.metadata?.namespace ?? ''}|${o.metadata?.name}`;
+/** `Kind/namespace/name`, as everywhere else in the CLI. */
+export const objectLabel = (o: Plain) =>
+  objectId(o as { kind: string; metadata?: { name?: string; namespace?: string } });
+
+function hashAnnotations(o: Plain | undefined): Record<string, string> {
+  const a = o?.spec?.template?.metadata?.annotations ?? {};
+  return Object.fromEntries(Object.entries(a).filter(([k]) => HASH_ANNOTATION.test(k))) as Record<string, string>;
+}
+
+function withoutHashes(template: Plain | undefined): Plain | undefined {
+  if (template === undefined) return undefined;
+  const copy = structuredClone(template);
+  const a = copy.metadata?.annotations;
+  if (a) for (const k of Object.keys(a)) if (HASH_ANNOTATION.test(k)) delete a[k];
+  return copy;
+}
+
+function pvcTemplates(o: Plain | undefined): Map<string, Plain> {
+  return new Map(((o?.spec?.volumeClaimTemplates ?? []) as Plain[]).map((t) => [String(t.metadata?.name), t]));
+}
+
+/** Compares the objects of one environment folder. */
+export function reviewEnvironment(env: string, before: readonly Plain[], after: readonly Plain[]): EnvironmentReview {
+  const r: EnvironmentReview = { env, added: [], changed: [], removed: [], restarts: [], recreates: [], destroys: [] };
+  const old = new Map(before.map((o) => [objectKey(o), o]));
+  const now = new Map(after.map((o) => [objectKey(o), o]));
+  for (const [key, o] of now) {
+    const was = old.get(key);
+    if (was === undefined) r.added.push({ change: 'added', id: objectLabel(o), kind: o.kind, after: o });
+    else if (!isDeepStrictEqual(was, o))
+      r.changed.push({ change: 'changed', id: objectLabel(o), kind: o.kind, before: was, after: o });
+  }
+  for (const [key, o] of old)
+    if (!now.has(key)) r.removed.push({ change: 'removed', id: objectLabel(o), kind: o.kind, before: o });
+  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  for (const list of [r.added, r.changed, r.removed]) list.sort(byId);
+
+  for (const c of r.changed) {
+    const { before: b, after: a } = c as Required<ObjectChange>;
+    if (WORKLOADS.has(c.kind) && !isDeepStrictEqual(b.spec?.template, a.spec?.template)) {
+      const configOnly = isDeepStrictEqual(withoutHashes(b.spec?.template), withoutHashes(a.spec?.template));
+      r.restarts.push({ id: c.id, why: configOnly ? 'config changed' : 'pod template changed' });
+    }
+    const fields = (IMMUTABLE[c.kind] ?? []).filter((f) => !isDeepStrictEqual(b.spec?.[f], a.spec?.[f]));
+    if (fields.length > 0) r.recreates.push({ id: c.id, fields });
+    if (c.kind === 'StatefulSet') {
+      const [was, is] = [pvcTemplates(b), pvcTemplates(a)];
+      for (const name of was.keys()) {
+        if (!is.has(name)) {
+          r.destroys.push({ id: c.id, why: `volume claim template "${name}" removed: its volumes are no longer used` });
+        }
+      }
+    }
+  }
+  for (const c of r.removed) {
+    const o = c.before as Plain;
+    if (c.kind === 'Namespace')
+      r.destroys.push({ id: c.id, why: 'deleting a Namespace deletes every object and volume in it' });
+    else if (c.kind === 'PersistentVolumeClaim') r.destroys.push({ id: c.id, why: 'its volume and data are deleted' });
+    else if (c.kind === 'StatefulSet' && pvcTemplates(o).size > 0) {
+      r.destroys.push({
+        id: c.id,
+        why: `a StatefulSet with volumes (${[...pvcTemplates(o).keys()].join(', ')}): its pods and their data go`,
+      });
+    }
+  }
+  for (const list of [r.restarts, r.recreates, r.destroys]) list.sort(byId);
+  return r;
+}
+
+export const hasChanges = (r: EnvironmentReview) => r.added.length + r.changed.length + r.removed.length > 0;
+
+/** Stable YAML of an object, with content-hash annotation values replaced so they never make diff noise. */
+function objectText(o: Plain | undefined): string {
+  if (o === undefined) return '';
+  const copy = structuredClone(o);
+  const a = copy.spec?.template?.metadata?.annotations;
+  if (a) for (const k of Object.keys(a)) if (HASH_ANNOTATION.test(k)) a[k] = '(content hash)';
+  return yamlText(copy);
+}
+
+/** The unified diff of one object change, without file headers; `config changed` noted when only a hash moved. */
+export function objectDiff(c: ObjectChange): string {
+  const patch = createTwoFilesPatch('before', 'after', objectText(c.before), objectText(c.after), '', '', {
+    context: 3,
+  });
+  const body = patch.split('\n').slice(4).join('\n').replace(/\n+$/, '');
+  const hashChanged = !isDeepStrictEqual(hashAnnotations(c.before), hashAnnotations(c.after));
+  if (c.change === 'changed' && hashChanged) {
+    return `${body === '' ? '' : `${body}\n`}# config changed (content hash of a mounted configuration)`;
+  }
+  return body;
+}
+
+/** The summary line of an environment: counts of objects added, changed and removed. */
+export function countsLine(r: EnvironmentReview): string {
+  return `${r.added.length} added, ${r.changed.length} changed, ${r.removed.length} removed`;
+}
+
+const SIGN = { added: '+', changed: '~', removed: '-' } as const;
+
+// ---------------------------------------------------------------------------------------------------- text
+
+export interface Paint {
+  red: (s: string) => string;
+  green: (s: string) => string;
+  yellow: (s: string) => string;
+  bold: (s: string) => string;
+}
+
+/** The review for a terminal: the summary of every environment first, then the per-object diffs. */
+export function textReport(reviews: readonly EnvironmentReview[], p: Paint): string {
+  const out: string[] = [];
+  for (const r of reviews) {
+    if (!hasChanges(r)) {
+      out.push(`${r.env}: no changes`);
+      continue;
+    }
+    out.push(p.bold(`${r.env}: ${countsLine(r)}`));
+    for (const d of r.destroys) out.push(p.red(`  DESTROYED  ${d.id}: ${d.why}`));
+    for (const d of r.recreates) out.push(p.red(`  RECREATED  ${d.id}: immutable ${d.fields.join(', ')} changed`));
+    for (const d of r.restarts) out.push(p.yellow(`  RESTARTS   ${d.id} (${d.why})`));
+    for (const c of [...r.added, ...r.changed, ...r.removed]) {
+      const line = `  ${SIGN[c.change]} ${c.id}`;
+      out.push(c.change === 'added' ? p.green(line) : c.change === 'removed' ? p.red(line) : p.yellow(line));
+    }
+    if (r.topology) out.push('', r.topology);
+  }
+  const changed = reviews.filter(hasChanges);
+  if (changed.length > 0) out.push('');
+  for (const r of changed) {
+    for (const c of [...r.added, ...r.changed, ...r.removed]) {
+      out.push(p.bold(`${SIGN[c.change]} ${r.env}: ${c.id}`));
+      for (const line of objectDiff(c).split('\n')) {
+        out.push(line.startsWith('+') ? p.green(line) : line.startsWith('-') ? p.red(line) : line);
+      }
+      out.push('');
+    }
+  }
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+// ------------------------------------------------------------------------------------------------ markdown
+
+export interface MarkdownOptions {
+  /** What the change is compared with, e.g. `main`. */
+  base: string;
+  /** Size limit of the whole comment, in characters (UTF-16 code units, as GitHub counts). */
+  limit?: number;
+  /** Where the full diff is, for the note when diffs are cut. */
+  fullDiffHint?: string;
+}
+
+/** The marker that lets the workflow find and update its own comment. */
+export const COMMENT_MARKER = '<!-- thanos-gitops-diff -->';
+
+function fence(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  return '`'.repeat(longest + 1);
+}
+
+function summaryMarkdown(reviews: readonly EnvironmentReview[], base: string, compact: boolean): string {
+  const changed = reviews.filter(hasChanges);
+  const out: string[] = [COMMENT_MARKER, `### thanos-gitops: what this change does (compared with \`${base}\`)`, ''];
+  if (changed.length === 0) {
+    out.push(`No changes to the rendered objects of ${plural(reviews.length, 'environment folder')}.`);
+    return `${out.join('\n')}\n`;
+  }
+  out.push('| folder | added | changed | removed | restarts | recreated | destroyed |');
+  out.push('| --- | --: | --: | --: | --: | --: | --: |');
+  for (const r of reviews) {
+    const loud = (n: number) => (n > 0 ? `**${n}**` : '0');
+    out.push(
+      `| \`${r.env}\` | ${r.added.length} | ${r.changed.length} | ${r.removed.length} | ${r.restarts.length} | ` +
+        `${loud(r.recreates.length)} | ${loud(r.destroys.length)} |`,
+    );
+  }
+  for (const r of changed) {
+    out.push('', `#### \`${r.env}\`: ${countsLine(r)}`);
+    if (r.destroys.length > 0) {
+      out.push('', '> [!CAUTION]', `> **Destroyed** in \`${r.env}\`:`);
+      for (const d of r.destroys) out.push(`> - \`${d.id}\`: ${d.why}`);
+    }
+    if (r.recreates.length > 0) {
+      out.push(
+        '',
+        '> [!WARNING]',
+        `> **Must be recreated** (immutable fields changed; deleted and created again, its pods go down):`,
+      );
+      for (const d of r.recreates) out.push(`> - \`${d.id}\`: ${d.fields.map((f) => `\`spec.${f}\``).join(', ')}`);
+    }
+    if (r.restarts.length > 0) {
+      out.push('', `**Restarts** (${plural(r.restarts.length, 'workload')}, rolling):`);
+      for (const d of r.restarts) out.push(`- \`${d.id}\` (${d.why})`);
+    }
+    if (r.topology && !compact) out.push('', r.topology);
+    const all = [...r.added, ...r.changed, ...r.removed];
+    if (compact) {
+      const byKind = new Map<string, Record<ObjectChange['change'], number>>();
+      for (const c of all) {
+        const k = byKind.get(c.kind) ?? { added: 0, changed: 0, removed: 0 };
+        k[c.change]++;
+        byKind.set(c.kind, k);
+      }
+      out.push('', 'Objects by kind (too many to name them all here):');
+      for (const [kind, n] of [...byKind].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        out.push(`- ${kind}: ${n.added} added, ${n.changed} changed, ${n.removed} removed`);
+      }
+    } else {
+      out.push('', `<details><summary>${plural(all.length, 'object')}</summary>`, '');
+      for (const c of all) out.push(`- \`${SIGN[c.change]}\` ${c.id}`);
+      out.push('', '</details>');
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function diffBlock(env: string, c: ObjectChange, maxChars?: number): { text: string; cut: boolean } {
+  let body = objectDiff(c);
+  let cut = false;
+  const f = fence(body);
+  const head = `<details><summary><code>${SIGN[c.change]} ${env}: ${c.id}</code></summary>\n\n${f}diff\n`;
+  const tail = `\n${f}\n\n</details>\n`;
+  if (maxChars !== undefined && head.length + body.length + tail.length > maxChars) {
+    const room = maxChars - head.length - tail.length - 40;
+    if (room < 200) return { text: '', cut: true };
+    body = `${body.slice(0, body.lastIndexOf('\n', room))}\n# … cut to fit the comment`;
+    cut = true;
+  }
+  return { text: `${head}${body}${tail}`, cut };
+}
+
+/**
+ * The review as one GitHub comment: the summary of every environment (always whole), then a collapsible diff per
+ * object, cut with a note once the comment would exceed `limit`.
+ */
+export function markdownReport(reviews: readonly EnvironmentReview[], options: MarkdownOptions): string {
+  const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
+  const hint = options.fullDiffHint ?? `run \`pnpm diff --base ${options.base}\` for the full diff`;
+  const noteRoom = 600;
+  let summary = summaryMarkdown(reviews, options.base, false);
+  if (summary.length > limit - noteRoom) summary = summaryMarkdown(reviews, options.base, true);
+  const changes = reviews.flatMap((r) => [...r.added, ...r.changed, ...r.removed].map((c) => ({ env: r.env, c })));
+  if (changes.length === 0) return summary;
+  const parts: string[] = [summary, '\n### Diffs\n\n'];
+  let size = parts.join('').length;
+  let shown = 0;
+  let cut = false;
+  for (const { env, c } of changes) {
+    const room = limit - noteRoom - size;
+    const block = diffBlock(env, c, room);
+    if (block.text === '') {
+      cut = true;
+      break;
+    }
+    parts.push(block.text);
+    size += block.text.length;
+    if (block.cut) {
+      cut = true;
+      shown++;
+      break;
+    }
+    shown++;
+  }
+  if (cut) {
+    parts.push(
+      `\n> [!NOTE]\n> The diffs were cut to fit one GitHub comment (${GITHUB_COMMENT_LIMIT.toLocaleString('en-US')} ` +
+        `characters): ${shown} of ${plural(changes.length, 'object diff')} shown, the summary above is complete. ` +
+        `For the full diff, ${hint}.\n`,
+    );
+  }
+  const text = parts.join('');
+  if (text.length > limit) throw new Error(`markdown report of ${text.length} characters exceeds ${limit}`);
+  return text;
+}

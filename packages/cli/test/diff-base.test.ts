@@ -1,0 +1,165 @@
+/**
+ * `diff --base <ref>` in a temporary git repository: the summary per environment (counts, restarts, recreations,
+ * destruction), exit codes like `git diff --exit-code`, markdown that fits one GitHub comment, and kustomization
+ * patches shown by their effect.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import { GITHUB_COMMENT_LIMIT } from '../src/review.js';
+import { cliIn, findKustomize, KUSTOMIZE_REQUIRED, type Workspace, workspace } from './helpers.js';
+
+const git = (ws: Workspace, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], {
+    cwd: ws.root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+/** A git repository with the fixture environments rendered and committed. */
+async function repository(): Promise<Workspace> {
+  const ws = workspace();
+  const generated = await cliIn(ws, 'generate');
+  expect(generated.code, generated.err).toBe(0);
+  git(ws, 'init', '--quiet', '--initial-branch=main');
+  git(ws, 'add', '-A');
+  git(ws, 'commit', '--quiet', '-m', 'base');
+  return ws;
+}
+
+function edit(ws: Workspace, env: string, set: [path: (string | number)[], value: unknown][]): void {
+  const file = join(ws.environments, `${env}.yaml`);
+  const doc = parseDocument(readFileSync(file, 'utf8'));
+  for (const [path, value] of set) doc.setIn(path, value);
+  writeFileSync(file, doc.toString());
+}
+
+/** The summary line of `env` in the text output. */
+const summaryOf = (out: string, env: string) => out.split('\n').find((l) => l.startsWith(`${env}: `));
+
+const k = findKustomize();
+const needsKustomize = !k && !KUSTOMIZE_REQUIRED;
+
+describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
+  it('exits 0 and says so when nothing changed', async () => {
+    const ws = await repository();
+    const r = await cliIn(ws, 'diff', '--base', 'main');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^dev: no changes$/m);
+    expect(r.out).toMatch(/^prod: no changes$/m);
+  });
+
+  it('raises store shards: objects added, workloads restarted, exit 1', async () => {
+    const ws = await repository();
+    edit(ws, 'prod', [[['storeGateway', 'shards'], 3]]);
+    const r = await cliIn(ws, 'diff', '--base', 'main');
+    expect(r.code, r.err).toBe(1);
+    expect(summaryOf(r.out, 'prod')).toMatch(/^prod: [1-9]\d* added, [1-9]\d* changed, 0 removed$/);
+    expect(r.out).toMatch(/^ {2}\+ StatefulSet\/thanos\/thanos-store-p0-2$/m);
+    expect(r.out).toMatch(/^ {2}RESTARTS {3}StatefulSet\/thanos\/thanos-store-p0-0 \(pod template changed\)$/m);
+    expect(r.out).not.toMatch(/DESTROYED|RECREATED/);
+    expect(r.out).toMatch(/^staging: no changes$/m);
+  });
+
+  it('adds and removes environments: counts, and a removed StatefulSet with volumes is destroyed', async () => {
+    const ws = await repository();
+    writeFileSync(
+      join(ws.environments, 'qa.yaml'),
+      readFileSync(join(ws.environments, 'staging.yaml'), 'utf8').replace(/^name: staging$/m, 'name: qa'),
+    );
+    rmSync(join(ws.environments, 'dev.yaml'));
+    const r = await cliIn(ws, 'diff', '--base', 'main');
+    expect(r.code, r.err).toBe(1);
+    const qa = summaryOf(r.out, 'qa') ?? '';
+    const [, added] = /^qa: (\d+) added, 0 changed, 0 removed$/.exec(qa) ?? [];
+    expect(Number(added)).toBeGreaterThan(20);
+    expect(summaryOf(r.out, 'dev')).toMatch(/^dev: 0 added, 0 changed, [1-9]\d* removed$/);
+    expect(r.out).toMatch(
+      /^ {2}DESTROYED {2}Namespace\/-\/thanos: deleting a Namespace deletes every object and volume/m,
+    );
+    expect(r.out).toMatch(
+      /^ {2}DESTROYED {2}StatefulSet\/thanos\/thanos-receive-ingestor-default: a StatefulSet with volumes/m,
+    );
+  });
+
+  it('renames a namespace: the old Namespace destroyed, every object removed and added', async () => {
+    const ws = await repository();
+    edit(ws, 'staging', [[['namespace'], 'thanos-next']]);
+    const r = await cliIn(ws, 'diff', '--base', 'main', '--env', 'staging');
+    expect(r.code, r.err).toBe(1);
+    const [, added, changed, removed] = /^staging: (\d+) added, (\d+) changed, (\d+) removed$/m.exec(r.out) ?? [];
+    expect(Number(changed)).toBe(0);
+    expect(Number(added)).toBe(Number(removed));
+    expect(Number(added)).toBeGreaterThan(20);
+    expect(r.out).toMatch(/^ {2}DESTROYED {2}Namespace\/-\/thanos: /m);
+    expect(r.out).toMatch(/^ {2}\+ Namespace\/-\/thanos-next$/m);
+  });
+
+  it('changes a StatefulSet volume size: must be recreated', async () => {
+    const ws = await repository();
+    edit(ws, 'staging', [[['storeGateway', 'storage'], '40Gi']]);
+    const r = await cliIn(ws, 'diff', '--base', 'main', '--format', 'markdown');
+    expect(r.code, r.err).toBe(1);
+    expect(r.out).toContain('> [!WARNING]');
+    expect(r.out).toMatch(/> - `StatefulSet\/thanos\/thanos-store-0`: `spec\.volumeClaimTemplates`/);
+    expect(r.out).not.toContain('[!CAUTION]');
+    expect(r.out).toMatch(/^\| `staging` \| 0 \| \d+ \| 0 \| \d+ \| \*\*\d+\*\* \| 0 \|$/m);
+  });
+
+  it('shows a kustomization patch by its effect on the built object', async () => {
+    const ws = await repository();
+    edit(ws, 'staging', [
+      [
+        ['patches'],
+        [
+          {
+            target: { kind: 'Deployment', name: 'thanos-query' },
+            patch:
+              'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: thanos-query\n  annotations:\n    team: obs\n',
+          },
+        ],
+      ],
+    ]);
+    const r = await cliIn(ws, 'diff', '--base', 'main', '--env', 'staging');
+    expect(r.code, r.err).toBe(1);
+    expect(r.out).toMatch(/^staging: 0 added, 1 changed, 0 removed$/m);
+    expect(r.out).toMatch(/^ {2}~ Deployment\/thanos\/thanos-query$/m);
+    expect(r.out).toMatch(/^\+ {4}team: obs$/m);
+    expect(r.out).not.toMatch(/Kustomization/);
+  });
+
+  it('exits 2 for an unknown revision or format, 3 for an invalid environment', async () => {
+    const ws = await repository();
+    expect((await cliIn(ws, 'diff', '--base', 'no-such-ref')).code).toBe(2);
+    expect((await cliIn(ws, 'diff', '--format', 'html')).code).toBe(2);
+    edit(ws, 'prod', [[['storeGateway', 'shards'], 'two']]);
+    const r = await cliIn(ws, 'diff', '--base', 'main');
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/prod\.yaml:\d+:\d+ storeGateway\.shards/);
+    expect(r.out).toBe('');
+  });
+
+  it('keeps a huge change in one GitHub comment, with the whole summary', async () => {
+    const ws = await repository();
+    for (const env of ['dev', 'staging', 'prod']) edit(ws, env, [[['labels'], { 'cost-center': 'observability-42' }]]);
+    for (const name of ['qa', 'perf']) {
+      writeFileSync(
+        join(ws.environments, `${name}.yaml`),
+        readFileSync(join(ws.environments, 'prod.yaml'), 'utf8').replace(/^name: prod$/m, `name: ${name}`),
+      );
+    }
+    const text = await cliIn(ws, 'diff', '--base', 'main');
+    const r = await cliIn(ws, 'diff', '--base', 'main', '--format', 'markdown');
+    expect(r.code, r.err).toBe(1);
+    expect(text.out.length).toBeGreaterThan(2 * GITHUB_COMMENT_LIMIT);
+    expect(r.out.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    for (const env of ['dev', 'perf', 'prod', 'qa', 'staging'])
+      expect(r.out).toMatch(new RegExp(`^\\| \`${env}\` \\|`, 'm'));
+    expect(r.out).toMatch(/The diffs were cut to fit one GitHub comment/);
+    // every object of the summary is named, even though most diffs were cut
+    expect(r.out).toContain('`+` StatefulSet/thanos/thanos-store-p1-1');
+  });
+});
