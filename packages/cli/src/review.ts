@@ -141,7 +141,9 @@ export function objectDiff(c: ObjectChange): string {
   const patch = createTwoFilesPatch('before', 'after', objectText(c.before), objectText(c.after), '', '', {
     context: 3,
   });
-  const body = patch.split('\n').slice(4).join('\n').replace(/\n+$/, '');
+  const lines = patch.split('\n');
+  const first = lines.findIndex((l) => l.startsWith('@@'));
+  const body = (first === -1 ? [] : lines.slice(first)).join('\n').replace(/\n+$/, '');
   const hashChanged = !isDeepStrictEqual(hashAnnotations(c.before), hashAnnotations(c.after));
   if (c.change === 'changed' && hashChanged) {
     return `${body === '' ? '' : `${body}\n`}# config changed (content hash of a mounted configuration)`;
@@ -225,13 +227,15 @@ function summaryMarkdown(reviews: readonly EnvironmentReview[], base: string, co
   }
   out.push('| folder | added | changed | removed | restarts | recreated | destroyed |');
   out.push('| --- | --: | --: | --: | --: | --: | --: |');
-  for (const r of reviews) {
+  for (const r of changed) {
     const loud = (n: number) => (n > 0 ? `**${n}**` : '0');
     out.push(
       `| \`${r.env}\` | ${r.added.length} | ${r.changed.length} | ${r.removed.length} | ${r.restarts.length} | ` +
         `${loud(r.recreates.length)} | ${loud(r.destroys.length)} |`,
     );
   }
+  const unchanged = reviews.filter((r) => !hasChanges(r)).map((r) => `\`${r.env}\``);
+  if (unchanged.length > 0) out.push('', `No changes: ${unchanged.join(', ')}.`);
   for (const r of changed) {
     out.push('', `#### \`${r.env}\`: ${countsLine(r)}`);
     if (r.destroys.length > 0) {
@@ -297,7 +301,8 @@ export function markdownReport(reviews: readonly EnvironmentReview[], options: M
   const noteRoom = 600;
   let summary = summaryMarkdown(reviews, options.base, false);
   if (summary.length > limit - noteRoom) summary = summaryMarkdown(reviews, options.base, true);
-  const changes = reviews.flatMap((r) => [...r.added, ...r.changed, ...r.removed].map((c) => ({ env: r.env, c })));
+  // What changes in place is the most telling, then what goes, then what is new.
+  const changes = reviews.flatMap((r) => [...r.changed, ...r.removed, ...r.added].map((c) => ({ env: r.env, c })));
   if (changes.length === 0) return summary;
   const parts: string[] = [summary, '\n### Diffs\n\n'];
   let size = parts.join('').length;
