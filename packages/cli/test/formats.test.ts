@@ -58,6 +58,7 @@ describe('--format json', () => {
       ok: true,
       files: [expect.stringMatching(/environments\/valid\.yaml$/)],
       problems: [],
+      warnings: [],
     });
     const bad = await cliIn(withFiles(true), 'generate', '--format', 'json');
     expect(bad.code).toBe(1);
