@@ -57,7 +57,8 @@ export function kustomizeBuild(k: Kustomize, dir: string): Plain[] {
 
 /** The objects of the YAML files of a tree, without building it (when no kustomize is found). */
 export function treeObjects(files: ReadonlyMap<string, string>): Plain[] {
-  return [...files.values()].flatMap((text) =>
+  const yamlFiles = [...files].filter(([path]) => /\.ya?ml$/.test(path)).map(([, text]) => text);
+  return yamlFiles.flatMap((text) =>
     parseAllDocuments(text)
       .map((d) => d.toJS() as Plain | null)
       .filter((o): o is Plain => o !== null && typeof o === 'object' && typeof o.kind === 'string'),

@@ -302,32 +302,45 @@ export function markdownReport(reviews: readonly EnvironmentReview[], options: M
   let summary = summaryMarkdown(reviews, options.base, false);
   if (summary.length > limit - noteRoom) summary = summaryMarkdown(reviews, options.base, true);
   // What changes in place is the most telling, then what goes, then what is new.
-  const changes = reviews.flatMap((r) => [...r.changed, ...r.removed, ...r.added].map((c) => ({ env: r.env, c })));
-  if (changes.length === 0) return summary;
+  const changed = reviews.filter(hasChanges);
+  const total = changed.reduce((n, r) => n + r.added.length + r.changed.length + r.removed.length, 0);
+  if (total === 0) return summary;
   const parts: string[] = [summary, '\n### Diffs\n\n'];
   let size = parts.join('').length;
   let shown = 0;
   let cut = false;
-  for (const { env, c } of changes) {
-    const room = limit - noteRoom - size;
-    const block = diffBlock(env, c, room);
-    if (block.text === '') {
+  for (const r of changed) {
+    // What changes in place is the most telling, then what goes, then what is new.
+    const list = [...r.changed, ...r.removed, ...r.added];
+    const open = `<details><summary><b>${r.env}</b>: ${plural(list.length, 'object diff')}</summary>\n\n`;
+    const close = '</details>\n';
+    if (size + open.length + close.length + noteRoom > limit) {
       cut = true;
       break;
     }
-    parts.push(block.text);
-    size += block.text.length;
-    if (block.cut) {
-      cut = true;
+    parts.push(open);
+    size += open.length + close.length;
+    for (const c of list) {
+      const block = diffBlock(r.env, c, limit - noteRoom - size);
+      if (block.text === '') {
+        cut = true;
+        break;
+      }
+      parts.push(block.text);
+      size += block.text.length;
       shown++;
-      break;
+      if (block.cut) {
+        cut = true;
+        break;
+      }
     }
-    shown++;
+    parts.push(close);
+    if (cut) break;
   }
   if (cut) {
     parts.push(
       `\n> [!NOTE]\n> The diffs were cut to fit one GitHub comment (${GITHUB_COMMENT_LIMIT.toLocaleString('en-US')} ` +
-        `characters): ${shown} of ${plural(changes.length, 'object diff')} shown, the summary above is complete. ` +
+        `characters): ${shown} of ${plural(total, 'object diff')} shown, the summary above is complete. ` +
         `For the full diff, ${hint}.\n`,
     );
   }
