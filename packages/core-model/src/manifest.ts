@@ -134,7 +134,10 @@ function plainValue(value: unknown, key: string): unknown {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v as object)) {
     const x = plainValue((v as Record<string, unknown>)[k], k);
-    if (x !== undefined) out[k] = x;
+    // defineProperty, not assignment: a key "__proto__" must become an own property (as JSON.parse makes it), not
+    // replace the prototype of the result.
+    if (x !== undefined)
+      Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

@@ -35,6 +35,12 @@ describe('toPlain', () => {
     );
   });
 
+  it('keeps a "__proto__" key as data, as JSON.parse does (the property test finds it only sometimes)', () => {
+    const obj = JSON.parse('{"a":{"__proto__":{"b":1}}}');
+    expect(toPlain(obj)).toStrictEqual(viaJson(obj));
+    expect(Object.getPrototypeOf(toPlain(obj).a)).toBe(Object.prototype);
+  });
+
   it('turns kubernetes-models objects into their JSON', () => {
     const d = new Deployment({
       metadata: { name: 'x', labels: { a: 'b' } },
