@@ -101,7 +101,11 @@ export function reviewTrees(
       if (sameFiles(old, now)) return reviewEnvironment(env, [], []);
       const newDir = join(scratch, env);
       writeTreeTo(newDir, now);
-      const review = reviewEnvironment(env, objectsOf(join(beforeDir, env), old, k, env), objectsOf(newDir, now, k, env));
+      const review = reviewEnvironment(
+        env,
+        objectsOf(join(beforeDir, env), old, k, env),
+        objectsOf(newDir, now, k, env),
+      );
       // The README's topology diagram, when it changed: a reviewer sees the new shape, not only its YAML.
       const topology = topologyChange(old.get(README), now.get(README));
       return topology ? { ...review, topology } : review;

@@ -7,7 +7,7 @@ import {
 } from '@thanos-gitops/core-model/output';
 import { NoEnvironmentsError, UsageError } from './files.js';
 import { githubAnnotation, jsonLine, problemJson } from './format.js';
-import { type Io, paint, paintErr, plural, RED } from './io.js';
+import { type Io, paintErr, plural, RED } from './io.js';
 
 /**
  * Reports what stopped a command and returns its exit code. Problems with the environment files go where the

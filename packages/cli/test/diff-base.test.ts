@@ -68,7 +68,9 @@ describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
     const ws = await repository();
     writeFileSync(
       join(ws.environments, 'qa.yaml'),
-      readFileSync(join(ws.environments, 'staging.yaml'), 'utf8').replace(/^name: staging$/m, 'name: qa'),
+      readFileSync(join(ws.environments, 'staging.yaml'), 'utf8')
+        .replace(/^name: staging$/m, 'name: qa')
+        .replace(/^(\s+bucket: )(\S+)$/m, '$1$2-qa'), // its own bucket: two environments may not share one
     );
     rmSync(join(ws.environments, 'dev.yaml'));
     const r = await cliIn(ws, 'diff', '--base', 'main');
@@ -148,7 +150,9 @@ describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
     for (const name of ['qa', 'perf']) {
       writeFileSync(
         join(ws.environments, `${name}.yaml`),
-        readFileSync(join(ws.environments, 'prod.yaml'), 'utf8').replace(/^name: prod$/m, `name: ${name}`),
+        readFileSync(join(ws.environments, 'prod.yaml'), 'utf8')
+          .replace(/^name: prod$/m, `name: ${name}`)
+          .replace(/^(\s+bucket: )(\S+)$/m, `$1$2-${name}`),
       );
     }
     const text = await cliIn(ws, 'diff', '--base', 'main');
