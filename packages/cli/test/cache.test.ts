@@ -130,7 +130,7 @@ describe('the built command with its render cache', { timeout: 300_000 }, () => 
     const again = run(root, 'generate');
     expect(again).toMatchObject({ status: 0, stdout: run(root, 'generate', '--no-cache').stdout });
     expect(again.stdout).toMatch(/^other: [0-9]+ objects, 0 files written, [0-9]+ unchanged, 0 removed$/m);
-    expect(run(root, 'check')).toMatchObject({ status: 0, stdout: 'clusters/ is up to date (2 environment(s)).\n' });
+    expect(run(root, 'check')).toMatchObject({ status: 0, stdout: 'clusters/ is up to date (2 folders).\n' });
 
     const file = join(root, 'clusters', 'valid', 'kustomization.yaml');
     const good = readFileSync(file, 'utf8');
