@@ -138,7 +138,7 @@ describe('the built command with its render cache', { timeout: 300_000 }, () => 
     const stale = run(root, 'check');
     expect(stale.status).toBe(1);
     expect(stale.stderr).toContain('clusters/valid/kustomization.yaml (changed)');
-    expect(run(root, 'generate').stdout).toMatch(/^valid: [0-9]+ objects, 1 files written/m);
+    expect(run(root, 'generate').stdout).toMatch(/^valid: [0-9]+ objects, 1 file written/m);
     expect(readFileSync(file, 'utf8')).toBe(good);
 
     rmSync(join(root, 'clusters', 'other'), { recursive: true });
