@@ -69,7 +69,17 @@ export {
   standardLabels,
   toPlain,
 } from './manifest.js';
-export { DNS_LABEL_MAX, EXTERNAL_LABELS, names, PORTS, podHost, STATEFULSET_NAME_MAX, serviceHost } from './names.js';
+export {
+  DNS_LABEL_MAX,
+  EXTERNAL_LABELS,
+  names,
+  PORTS,
+  podHost,
+  remoteWriteMtls,
+  remoteWriteUrl,
+  STATEFULSET_NAME_MAX,
+  serviceHost,
+} from './names.js';
 export {
   type FieldPath,
   fieldName,

@@ -64,3 +64,19 @@ export function serviceHost(env: Environment, service: string): string {
 export function podHost(env: Environment, statefulSet: string, ordinal: number): string {
   return `${statefulSet}-${ordinal}.${statefulSet}.${env.namespace}.svc.${env.cluster.domain}`;
 }
+
+/** Whether the remote-write endpoint requires client certificates (mTLS on, with an issuer, and receive enabled). */
+export function remoteWriteMtls(env: Environment): boolean {
+  return env.remoteWrite.mtls.enabled && env.remoteWrite.mtls.issuer !== undefined && env.receive.enabled;
+}
+
+/** The URL writers push to: the public hostname when exposed, else the in-cluster router Service. */
+export function remoteWriteUrl(env: Environment): string {
+  const e = env.remoteWrite.exposure;
+  const scheme = remoteWriteMtls(env) ? 'https' : 'http';
+  if (e.type === 'none' || !env.remoteWrite.hostname) {
+    return `${scheme}://${names.router}.${env.namespace}.svc.${env.cluster.domain}:${PORTS.remoteWrite}/api/v1/receive`;
+  }
+  const port = e.type === 'loadBalancer' ? e.loadBalancer.port : (e.gateway?.port ?? 443);
+  return `${scheme}://${env.remoteWrite.hostname}${port === 443 ? '' : `:${port}`}/api/v1/receive`;
+}

@@ -36,17 +36,6 @@ function routerSelector(env: Environment): Record<string, string> {
   return selectorLabels({ name: names.router, instance: names.router, component: '', version: env.thanos.version });
 }
 
-/** The URL writers push to: the public hostname when exposed, else the in-cluster Service. */
-export function remoteWriteUrl(env: Environment): string {
-  const e = env.remoteWrite.exposure;
-  const scheme = mtlsOn(env) ? 'https' : 'http';
-  if (e.type === 'none' || !env.remoteWrite.hostname) {
-    return `${scheme}://${names.router}.${env.namespace}.svc.${env.cluster.domain}:${PORTS.remoteWrite}/api/v1/receive`;
-  }
-  const port = e.type === 'loadBalancer' ? e.loadBalancer.port : (e.gateway?.port ?? 443);
-  return `${scheme}://${env.remoteWrite.hostname}${port === 443 ? '' : `:${port}`}/api/v1/receive`;
-}
-
 export function exposureManifests(env: Environment): Manifest[] {
   const e = env.remoteWrite.exposure;
   if (!mtlsOn(env) || e.type === 'none' || !env.remoteWrite.hostname) return [];

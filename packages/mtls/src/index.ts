@@ -7,8 +7,9 @@ import type { Environment, Manifest } from '@thanos-gitops/core-model';
 import { exposureManifests } from './exposure.js';
 import { pkiManifests } from './pki.js';
 
+export { remoteWriteUrl } from '@thanos-gitops/core-model';
 export { ampRemoteWriteUrl, ampWorkspaceArn, apsRemoteWritePolicy, awsPartition } from './amp.js';
-export { exposureManifests, nlbAnnotations, remoteWriteUrl } from './exposure.js';
+export { exposureManifests, nlbAnnotations } from './exposure.js';
 export { FOLDER, MOUNTS, pkiNames, WRITERS_FOLDER } from './names.js';
 export {
   internalDnsNames,

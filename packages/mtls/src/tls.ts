@@ -17,6 +17,7 @@ import {
   NO_TLS,
   type PodTls,
   type RemoteWriteClientTls,
+  remoteWriteMtls,
   type TlsContribution,
 } from '@thanos-gitops/core-model';
 import { MOUNTS, pkiNames } from './names.js';
@@ -24,7 +25,7 @@ import { rulerNeedsClientCert } from './pki.js';
 
 /** Whether the routers serve remote-write with mTLS. */
 export function mtlsOn(env: Environment): boolean {
-  return env.remoteWrite.mtls.enabled && env.remoteWrite.mtls.issuer !== undefined && env.receive.enabled;
+  return remoteWriteMtls(env);
 }
 
 function secretVolume(volume: string, secretName: string, mountPath: string): Pick<PodTls, 'volumes' | 'mounts'> {

@@ -18,11 +18,11 @@ import {
   generatedHeader,
   type KubeObject,
   manifestYaml,
+  remoteWriteUrl,
   writerTarget,
   yamlText,
 } from '@thanos-gitops/core-model';
 import { ampRemoteWriteUrl, apsRemoteWritePolicy } from './amp.js';
-import { remoteWriteUrl } from './exposure.js';
 import { pkiNames, WRITERS_FOLDER } from './names.js';
 import { pkiLabels } from './pki.js';
 import { mtlsOn } from './tls.js';

@@ -134,3 +134,26 @@ describe('README details', () => {
     expect(stateful).toContain('hr2 -->|"StoreAPI"| query');
   });
 });
+
+describe('README endpoints', () => {
+  const endpoints = (name: string) => {
+    const { env, manifests } = renderFixture(name);
+    const readme = environmentReadme(env, `environments/${name}.yaml`, manifests);
+    return readme.slice(readme.indexOf('## Endpoints'));
+  };
+
+  it('gives the exposed https URL and certificate tenancy where remote-write is behind mTLS', () => {
+    const text = endpoints('prod');
+    expect(text).toContain('| remote-write URL | `https://remote-write.prod.example.com/api/v1/receive` (mTLS');
+    expect(text).toContain('| tenant | the Organization of the writer’s client certificate');
+    expect(text).not.toContain('tenant header');
+  });
+
+  it('gives the in-cluster http URL and the tenant header without mTLS', () => {
+    const text = endpoints('variant');
+    expect(text).toContain(
+      '| remote-write URL | `http://thanos-receive-router.observability.svc.cluster.local:19291/api/v1/receive` |',
+    );
+    expect(text).toContain('| tenant header |');
+  });
+});

@@ -9,6 +9,8 @@ import {
   type Manifest,
   names,
   PORTS,
+  remoteWriteMtls,
+  remoteWriteUrl,
   serviceHost,
   toPlain,
 } from '@thanos-gitops/core-model';
@@ -97,14 +99,19 @@ export function environmentReadme(
   ];
   const endpoints: string[][] = [];
   if (env.receive.enabled) {
+    const mtls = remoteWriteMtls(env);
     endpoints.push([
       'remote-write URL',
-      code(`http://${serviceHost(env, names.router)}:${PORTS.remoteWrite}/api/v1/receive`),
+      `${code(remoteWriteUrl(env))}${mtls ? ' (mTLS: a client certificate from this environment’s CA is required)' : ''}`,
     ]);
-    endpoints.push([
-      'tenant header',
-      `${code(env.receive.tenantHeader)} (without it: tenant ${code(env.receive.defaultTenant)})`,
-    ]);
+    endpoints.push(
+      mtls && env.remoteWrite.mtls.tenancy === 'certificate'
+        ? ['tenant', 'the Organization of the writer’s client certificate (see `writers/`)']
+        : [
+            'tenant header',
+            `${code(env.receive.tenantHeader)} (without it: tenant ${code(env.receive.defaultTenant)})`,
+          ],
+    );
   }
   endpoints.push(['query URL (Grafana datasource)', code(queryUrl(env))]);
   if (env.bucketWeb.enabled)
