@@ -73,7 +73,10 @@ function keyString(k: string): string {
 
 /** A multi-line string value as a literal block scalar, its lines indented by `indent`. */
 function blockString(value: string, indent: string): string {
-  if (CONTROL.test(value) || DOCUMENT_MARKER.test(value) || /\n[\t ]+$/.test(value)) throw UNSUPPORTED;
+  // A first line starting with a space or tab needs an explicit indentation indicator: left to the library.
+  if (CONTROL.test(value) || DOCUMENT_MARKER.test(value) || /\n[\t ]+$/.test(value) || /^[\t ]/.test(value)) {
+    throw UNSUPPORTED;
+  }
   let endStart = value.length;
   while (endStart > 0) {
     const ch = value[endStart - 1];

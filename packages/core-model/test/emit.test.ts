@@ -181,7 +181,8 @@ describe('emitYaml', () => {
       /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(s) || // control characters: escapes
       /^(%|---|\.\.\.)/m.test(s) || // document markers
       (asKey && (s.includes('\n') || s.length > 1024)) || // multi-line and long keys
-      /\n[\t ]+$/.test(s); // a last line of only spaces: double-quoted over several lines
+      /\n[\t ]+$/.test(s) || // a last line of only spaces: double-quoted over several lines
+      (/^[\t ]/.test(s) && s.includes('\n')); // a block scalar whose first line starts with a space (found by the property test: [[" \n"]])
     let covered = 0;
     for (const s of TRICKY) {
       for (const [data, asKey] of [
