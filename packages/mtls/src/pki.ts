@@ -31,7 +31,13 @@ export function pkiLabels(env: Environment, component: string) {
   });
 }
 
-function meta(env: Environment, name: string, component: string) {
+/** A PKI object's name and the `component` label it carries. */
+interface PkiObjectProps {
+  readonly name: string;
+  readonly component: string;
+}
+
+function meta(env: Environment, { name, component }: PkiObjectProps) {
   return { name, namespace: env.namespace, labels: pkiLabels(env, component) };
 }
 
@@ -56,10 +62,18 @@ export function usages(env: Environment, auth: ('server auth' | 'client auth')[]
   return [...(base.length > 0 ? base : ['digital signature']), ...auth];
 }
 
-function leaf(env: Environment, name: string, secretName: string, component: string, spec: Partial<ICertificateSpec>) {
+interface LeafProps extends PkiObjectProps {
+  /** The Secret cert-manager writes the key pair into. */
+  readonly secretName: string;
+  /** What differs from the environment's issuer, lifetime and key: usages, names, subject. */
+  readonly spec: Partial<ICertificateSpec>;
+}
+
+/** A certificate issued by the environment's issuer, with its key settings and lifetime. */
+function leaf(env: Environment, { name, secretName, component, spec }: LeafProps) {
   const m = env.remoteWrite.mtls;
   return new Certificate({
-    metadata: meta(env, name, component),
+    metadata: meta(env, { name, component }),
     spec: {
       secretName,
       secretTemplate: { labels: pkiLabels(env, component) },
@@ -109,12 +123,15 @@ export function pkiManifests(env: Environment): Manifest[] {
     out.push(
       {
         component: FOLDER,
-        object: new Issuer({ metadata: meta(env, pkiNames.selfSigned, 'pki'), spec: { selfSigned: {} } }),
+        object: new Issuer({
+          metadata: meta(env, { name: pkiNames.selfSigned, component: 'pki' }),
+          spec: { selfSigned: {} },
+        }),
       },
       {
         component: FOLDER,
         object: new Certificate({
-          metadata: meta(env, pkiNames.ca, 'pki'),
+          metadata: meta(env, { name: pkiNames.ca, component: 'pki' }),
           spec: {
             isCA: true,
             commonName: `thanos-${env.name} remote-write CA`,
@@ -133,7 +150,7 @@ export function pkiManifests(env: Environment): Manifest[] {
       {
         component: FOLDER,
         object: new Issuer({
-          metadata: meta(env, pkiNames.caIssuer, 'pki'),
+          metadata: meta(env, { name: pkiNames.caIssuer, component: 'pki' }),
           spec: { ca: { secretName: pkiNames.caSecret } },
         }),
       },
@@ -141,31 +158,46 @@ export function pkiManifests(env: Environment): Manifest[] {
   }
   out.push({
     component: FOLDER,
-    object: leaf(env, pkiNames.server, pkiNames.serverSecret, 'remote-write-server', {
-      commonName: env.remoteWrite.hostname ?? serviceHost(env, names.router),
-      dnsNames: serverDnsNames(env),
-      usages: usages(env, ['server auth']),
-    } as Partial<ICertificateSpec>),
+    object: leaf(env, {
+      name: pkiNames.server,
+      secretName: pkiNames.serverSecret,
+      component: 'remote-write-server',
+      spec: {
+        commonName: env.remoteWrite.hostname ?? serviceHost(env, names.router),
+        dnsNames: serverDnsNames(env),
+        usages: usages(env, ['server auth']),
+      } as Partial<ICertificateSpec>,
+    }),
   });
   for (const w of thanosWriters(env)) out.push({ component: FOLDER, object: writerCertificate(env, w) });
   if (rulerNeedsClientCert(env)) {
     out.push({
       component: FOLDER,
-      object: leaf(env, pkiNames.ruler, pkiNames.rulerSecret, 'remote-write-client', {
-        commonName: names.ruler,
-        subject: { organizations: [env.receive.defaultTenant] },
-        usages: usages(env, ['client auth']),
-      } as Partial<ICertificateSpec>),
+      object: leaf(env, {
+        name: pkiNames.ruler,
+        secretName: pkiNames.rulerSecret,
+        component: 'remote-write-client',
+        spec: {
+          commonName: names.ruler,
+          subject: { organizations: [env.receive.defaultTenant] },
+          usages: usages(env, ['client auth']),
+        } as Partial<ICertificateSpec>,
+      }),
     });
   }
   if (m.internal) {
     out.push({
       component: FOLDER,
-      object: leaf(env, pkiNames.internal, pkiNames.internalSecret, 'internal', {
-        commonName: pkiNames.internalServerName(env),
-        dnsNames: internalDnsNames(env),
-        usages: usages(env, ['server auth', 'client auth']),
-      } as Partial<ICertificateSpec>),
+      object: leaf(env, {
+        name: pkiNames.internal,
+        secretName: pkiNames.internalSecret,
+        component: 'internal',
+        spec: {
+          commonName: pkiNames.internalServerName(env),
+          dnsNames: internalDnsNames(env),
+          usages: usages(env, ['server auth', 'client auth']),
+        } as Partial<ICertificateSpec>,
+      }),
     });
   }
   return out;
@@ -173,9 +205,14 @@ export function pkiManifests(env: Environment): Manifest[] {
 
 /** A writer's client certificate: its name as Common Name, its tenant as Organization. */
 export function writerCertificate(env: Environment, w: Writer): Certificate {
-  return leaf(env, pkiNames.writer(w.name), pkiNames.writerSecret(w.name), 'remote-write-client', {
-    commonName: w.name,
-    subject: { organizations: [w.tenant] },
-    usages: usages(env, ['client auth']),
-  } as Partial<ICertificateSpec>);
+  return leaf(env, {
+    name: pkiNames.writer(w.name),
+    secretName: pkiNames.writerSecret(w.name),
+    component: 'remote-write-client',
+    spec: {
+      commonName: w.name,
+      subject: { organizations: [w.tenant] },
+      usages: usages(env, ['client auth']),
+    } as Partial<ICertificateSpec>,
+  });
 }

@@ -28,7 +28,16 @@ export function mtlsOn(env: Environment): boolean {
   return remoteWriteMtls(env);
 }
 
-function secretVolume(volume: string, secretName: string, mountPath: string): Pick<PodTls, 'volumes' | 'mounts'> {
+/** A TLS Secret mounted read-only: the volume's name, the Secret and where it is mounted. */
+function secretVolume({
+  volume,
+  secretName,
+  mountPath,
+}: {
+  volume: string;
+  secretName: string;
+  mountPath: string;
+}): Pick<PodTls, 'volumes' | 'mounts'> {
   return {
     volumes: [{ name: volume, secret: { secretName, defaultMode: 0o440 } }],
     mounts: [{ name: volume, mountPath, readOnly: true }],
@@ -57,12 +66,12 @@ export function routerServerTls(env: Environment): PodTls {
       `--remote-write.server-tls-min-version=${m.minVersion}`,
       ...(m.tenancy === 'certificate' ? ['--receive.tenant-certificate-field=organization'] : []),
     ],
-    ...secretVolume('remote-write-tls', pkiNames.serverSecret, dir),
+    ...secretVolume({ volume: 'remote-write-tls', secretName: pkiNames.serverSecret, mountPath: dir }),
   };
 }
 
 function internalVolume(): Pick<PodTls, 'volumes' | 'mounts'> {
-  return secretVolume('internal-tls', pkiNames.internalSecret, MOUNTS.internal);
+  return secretVolume({ volume: 'internal-tls', secretName: pkiNames.internalSecret, mountPath: MOUNTS.internal });
 }
 
 /** `--grpc-server-tls-*`: a StoreAPI server that requires Query's internal client certificate. */
@@ -138,7 +147,10 @@ export function tls(env: Environment): TlsContribution {
         const parts: PodTls[] = [];
         if (internal && env.ruler.mode === 'stateful') parts.push(internalGrpcServer(env));
         if (rulerNeedsClientCert(env)) {
-          parts.push({ args: [], ...secretVolume('remote-write-tls', pkiNames.rulerSecret, MOUNTS.client) });
+          parts.push({
+            args: [],
+            ...secretVolume({ volume: 'remote-write-tls', secretName: pkiNames.rulerSecret, mountPath: MOUNTS.client }),
+          });
         }
         return parts.length > 0 ? combine(...parts) : NO_TLS;
       }

@@ -43,11 +43,11 @@ export function bucketWeb(ctx: RenderContext): Manifest[] {
     serviceAccountName: name,
   });
   const out: Manifest[] = [
-    serviceAccount(ctx, FOLDER, BUCKET_WEB.kind, name, labels),
-    deployment(ctx, FOLDER, name, labels, { replicas: b.replicas, template }),
-    service(ctx, FOLDER, name, labels, [{ name: 'http', port: PORTS.http }]),
-    ...serviceMonitor(ctx, FOLDER, name, labels),
+    serviceAccount(ctx, { folder: FOLDER, component: BUCKET_WEB.kind, name, labels }),
+    deployment(ctx, { folder: FOLDER, name, labels, replicas: b.replicas, template }),
+    service(ctx, { folder: FOLDER, name, labels, ports: [{ name: 'http', port: PORTS.http }] }),
+    ...serviceMonitor(ctx, { folder: FOLDER, name, labels }),
   ];
-  if (b.replicas > 1) out.push(disruptionBudget(ctx, FOLDER, name, labels));
+  if (b.replicas > 1) out.push(disruptionBudget(ctx, { folder: FOLDER, name, labels }));
   return out;
 }

@@ -21,7 +21,7 @@ import {
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';
-import { metadata } from './objects.js';
+import { metadata, type ObjectProps } from './objects.js';
 
 export type MemcachedCache = 'index' | 'results';
 /** The `memcached` block of a cache in the environment file. */
@@ -178,12 +178,10 @@ interface CacheFile {
   flags: string[];
 }
 
+/** The ConfigMap `name` holding `files`, and what a pod needs to read them. */
 function cacheFiles(
   ctx: RenderContext,
-  folder: string,
-  name: string,
-  labels: LabelSpec,
-  files: CacheFile[],
+  { folder, name, labels, files }: ObjectProps & { files: CacheFile[] },
 ): CacheFiles {
   const data = Object.fromEntries(files.map((f) => [f.key, f.content]));
   return {
@@ -217,10 +215,15 @@ export function storeCacheFiles(ctx: RenderContext, folder: string, labels: Labe
     checkInMemoryBudget(ctx, ['storeGateway', 'indexCache', 'size'], size, resourcesOf(s).limits.memory);
   }
   const bucket = storeCachingBucketConfig(ctx.env);
-  return cacheFiles(ctx, folder, STORE_CACHE_CONFIG, labels, [
-    { key: 'index-cache.yaml', content: indexCacheConfig(ctx.env), flags: ['index-cache.config-file'] },
-    ...(bucket ? [{ key: 'caching-bucket.yaml', content: bucket, flags: ['store.caching-bucket.config-file'] }] : []),
-  ]);
+  return cacheFiles(ctx, {
+    folder,
+    name: STORE_CACHE_CONFIG,
+    labels,
+    files: [
+      { key: 'index-cache.yaml', content: indexCacheConfig(ctx.env), flags: ['index-cache.config-file'] },
+      ...(bucket ? [{ key: 'caching-bucket.yaml', content: bucket, flags: ['store.caching-bucket.config-file'] }] : []),
+    ],
+  });
 }
 
 /** The query frontend's response cache configuration, read by the range (and labels) flags. */
@@ -232,7 +235,10 @@ export function queryFrontendCacheFiles(ctx: RenderContext, folder: string, labe
   }
   const flags = ['query-range.response-cache-config-file'];
   if (qf.labelsCache) flags.push('labels.response-cache-config-file');
-  return cacheFiles(ctx, folder, QUERY_FRONTEND_CACHE_CONFIG, labels, [
-    { key: 'response-cache.yaml', content: resultsCacheConfig(ctx.env), flags },
-  ]);
+  return cacheFiles(ctx, {
+    folder,
+    name: QUERY_FRONTEND_CACHE_CONFIG,
+    labels,
+    files: [{ key: 'response-cache.yaml', content: resultsCacheConfig(ctx.env), flags }],
+  });
 }

@@ -53,7 +53,9 @@ export function compactor(ctx: RenderContext): Manifest[] {
   const c = env.compactor;
   if (!c.enabled) return [];
   const saLabels = componentLabels(COMPACTOR, APP, env);
-  const out: Manifest[] = [serviceAccount(ctx, FOLDER, COMPACTOR.kind, APP, saLabels)];
+  const out: Manifest[] = [
+    serviceAccount(ctx, { folder: FOLDER, component: COMPACTOR.kind, name: APP, labels: saLabels }),
+  ];
   const selectors = shardSelectors(c);
   if (selectors.length > 0) {
     out.push({
@@ -67,7 +69,7 @@ export function compactor(ctx: RenderContext): Manifest[] {
   const shards: (number | undefined)[] = selectors.length > 0 ? [...selectors.keys()] : [undefined];
   for (const shard of shards)
     out.push(...compactorShard(ctx, shard, shard === undefined ? undefined : selectors[shard]));
-  out.push(...serviceMonitor(ctx, FOLDER, APP, saLabels, { selector: COMPACTOR.selector }));
+  out.push(...serviceMonitor(ctx, { folder: FOLDER, name: APP, labels: saLabels, selector: COMPACTOR.selector }));
   return out;
 }
 
@@ -111,15 +113,18 @@ function compactorShard(ctx: RenderContext, shard: number | undefined, selector:
   return [
     // Never more than one pod: see the top of this file. The volume is only a scratch copy of blocks being
     // compacted; the bucket holds the data.
-    statefulSet(ctx, FOLDER, name, labels, {
+    statefulSet(ctx, {
+      folder: FOLDER,
+      name,
+      labels,
       replicas: 1,
       template,
       ordered: true,
       data: { size: c.storage, storageClass: c.storageClass, keep: false },
     }),
-    service(ctx, FOLDER, name, labels, [{ name: 'http', port: PORTS.http }], { headless: true }),
+    service(ctx, { folder: FOLDER, name, labels, ports: [{ name: 'http', port: PORTS.http }], headless: true }),
     // With a single pod, maxUnavailable 1 never blocks a node drain; it documents that the compactor may be
     // evicted (it resumes from the bucket) and keeps every workload covered by a budget.
-    disruptionBudget(ctx, FOLDER, name, labels),
+    disruptionBudget(ctx, { folder: FOLDER, name, labels }),
   ];
 }

@@ -104,7 +104,11 @@ function exporterContainer(): IContainer {
   };
 }
 
-function podTemplate(ctx: RenderContext, name: string, labels: LabelSpec, options: MemcachedOptions): IPodTemplateSpec {
+/** The pod of a memcached StatefulSet `name`: memcached and its exporter. */
+function podTemplate(
+  ctx: RenderContext,
+  { name, labels, options }: { name: string; labels: LabelSpec; options: MemcachedOptions },
+): IPodTemplateSpec {
   return {
     metadata: { labels: standardLabels(ctx.env, labels) },
     spec: {
@@ -136,22 +140,24 @@ function memcachedObjects(ctx: RenderContext, used: UsedMemcached): Manifest[] {
       component: folder,
       object: new ServiceAccount({ metadata: metadata(env, name, labels), automountServiceAccountToken: false }),
     },
-    statefulSet(ctx, folder, name, labels, {
-      replicas: used.options.replicas,
-      template: podTemplate(ctx, name, labels, used.options),
-    }),
-    service(
-      ctx,
+    statefulSet(ctx, {
       folder,
       name,
       labels,
-      [
+      replicas: used.options.replicas,
+      template: podTemplate(ctx, { name, labels, options: used.options }),
+    }),
+    service(ctx, {
+      folder,
+      name,
+      labels,
+      ports: [
         { name: 'memcached', port: PORTS.memcached },
         { name: 'metrics', port: MEMCACHED_EXPORTER_PORT },
       ],
-      { headless: true },
-    ),
-    ...serviceMonitor(ctx, folder, name, labels, { port: 'metrics' }),
-    disruptionBudget(ctx, folder, name, labels),
+      headless: true,
+    }),
+    ...serviceMonitor(ctx, { folder, name, labels, port: 'metrics' }),
+    disruptionBudget(ctx, { folder, name, labels }),
   ];
 }

@@ -18,6 +18,16 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { RenderContext } from './context.js';
 
+/** What every object of a component says about itself: its folder under `clusters/<env>/`, name and labels. */
+export interface ObjectProps {
+  /** The component's folder (`Manifest.component`), from its record. */
+  readonly folder: string;
+  /** The object's name. */
+  readonly name: string;
+  /** Its standard labels; the selector labels of Services, monitors and budgets derive from them. */
+  readonly labels: LabelSpec;
+}
+
 export function metadata(env: Environment, name: string, labels: LabelSpec, annotations?: Record<string, string>) {
   return {
     name,
@@ -27,14 +37,13 @@ export function metadata(env: Environment, name: string, labels: LabelSpec, anno
   };
 }
 
+export interface ServiceAccountProps extends ObjectProps {
+  /** The component whose cloud identity annotates the account. */
+  readonly component: ComponentKind;
+}
+
 /** A ServiceAccount with no API token (no Thanos component here talks to the Kubernetes API). */
-export function serviceAccount(
-  ctx: RenderContext,
-  folder: string,
-  component: ComponentKind,
-  name: string,
-  labels: LabelSpec,
-): Manifest {
+export function serviceAccount(ctx: RenderContext, { folder, component, name, labels }: ServiceAccountProps): Manifest {
   const annotations = ctx.identity.forComponent(component).serviceAccountAnnotations;
   return {
     component: folder,
@@ -57,22 +66,29 @@ export const GRPC_AND_HTTP: readonly ServicePort[] = [
   { name: 'http', port: PORTS.http },
 ];
 
+export interface ServiceProps extends ObjectProps {
+  readonly ports: readonly ServicePort[];
+  /**
+   * A headless Service (no cluster IP, not-ready pods published) giving StatefulSet pods stable names.
+   * @default false: a ClusterIP Service
+   */
+  readonly headless?: boolean;
+  /** @default the selector labels of `labels` */
+  readonly selector?: Record<string, string>;
+}
+
 /** A ClusterIP Service, or a headless one (`headless: true`) giving StatefulSet pods stable names. */
 export function service(
   ctx: RenderContext,
-  folder: string,
-  name: string,
-  labels: LabelSpec,
-  ports: readonly ServicePort[],
-  opts: { headless?: boolean; selector?: Record<string, string> } = {},
+  { folder, name, labels, ports, headless, selector }: ServiceProps,
 ): Manifest {
   return {
     component: folder,
     object: new Service({
       metadata: metadata(ctx.env, name, labels),
       spec: {
-        ...(opts.headless ? { clusterIP: 'None', publishNotReadyAddresses: true } : {}),
-        selector: opts.selector ?? selectorLabels(labels),
+        ...(headless ? { clusterIP: 'None', publishNotReadyAddresses: true } : {}),
+        selector: selector ?? selectorLabels(labels),
         ports: ports.map((p) => ({
           name: p.name,
           port: p.port,
@@ -85,15 +101,18 @@ export function service(
   };
 }
 
-/** Scrapes the `http` port of the pods behind the Service with the same labels. */
+export interface ServiceMonitorProps extends ObjectProps {
+  /** @default 'http' */
+  readonly port?: string;
+  /** The Services to scrape. @default the selector labels of `labels` */
+  readonly selector?: Record<string, string>;
+}
+
+/** Scrapes the `http` port of the pods behind the Service with the same labels (none without monitoring). */
 export function serviceMonitor(
   ctx: RenderContext,
-  folder: string,
-  name: string,
-  labels: LabelSpec,
-  opts: { port?: string; selector?: Record<string, string> } = {},
+  { folder, name, labels, port = 'http', selector }: ServiceMonitorProps,
 ): Manifest[] {
-  const port = opts.port ?? 'http';
   if (!ctx.env.monitoring.serviceMonitors) return [];
   const meta = metadata(ctx.env, name, labels);
   return [
@@ -102,7 +121,7 @@ export function serviceMonitor(
       object: new ServiceMonitor({
         metadata: { ...meta, labels: { ...meta.labels, ...ctx.env.monitoring.labels } },
         spec: {
-          selector: { matchLabels: opts.selector ?? selectorLabels(labels) },
+          selector: { matchLabels: selector ?? selectorLabels(labels) },
           namespaceSelector: { matchNames: [ctx.env.namespace] },
           endpoints: [
             {
@@ -120,13 +139,15 @@ export function serviceMonitor(
   ];
 }
 
-/** A PodDisruptionBudget; `maxUnavailable` of the pods matching `labels` may be evicted at once. */
+export interface DisruptionBudgetProps extends ObjectProps {
+  /** How many of the pods matching `labels` may be evicted at once. @default 1 */
+  readonly maxUnavailable?: number;
+}
+
+/** A PodDisruptionBudget over the pods matching `labels`. */
 export function disruptionBudget(
   ctx: RenderContext,
-  folder: string,
-  name: string,
-  labels: LabelSpec,
-  maxUnavailable = 1,
+  { folder, name, labels, maxUnavailable = 1 }: DisruptionBudgetProps,
 ): Manifest {
   return {
     component: folder,

@@ -159,6 +159,13 @@ export interface ThanosPod {
   /** Required (not preferred) spreading over nodes and zones: see `spreading`. */
   strictSpreading?: boolean;
   serviceAccountName: string;
+  /**
+   * Labels of the pods only, after the standard and identity labels: not on the workload, not in its selector
+   * (e.g. the store gateway's shard and partition, for dashboards and queries).
+   */
+  podLabels?: Record<string, string>;
+  /** Containers beside `thanos` (e.g. the ruler's config reloader). @default none */
+  sidecars?: IContainer[];
 }
 
 /** The kubelet's grace period of Thanos pods that do not say otherwise. */
@@ -310,7 +317,7 @@ export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
   const annotations = { ...p.options.podAnnotations, ...(p.rolloutAnnotations ?? {}), ...(traced?.annotation ?? {}) };
   return {
     metadata: {
-      labels: { ...standardLabels(env, p.labels), ...identity.podLabels },
+      labels: { ...standardLabels(env, p.labels), ...identity.podLabels, ...p.podLabels },
       ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
     },
     spec: {
@@ -318,7 +325,7 @@ export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
       automountServiceAccountToken: false,
       securityContext: podSecurityContext(),
       terminationGracePeriodSeconds: graceSeconds,
-      containers: [container],
+      containers: [container, ...(p.sidecars ?? [])],
       ...(volumes.length > 0 ? { volumes } : {}),
       ...spreading(p.labels, p.strictSpreading),
       ...scheduling(p.options),

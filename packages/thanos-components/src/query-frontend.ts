@@ -69,12 +69,12 @@ export function queryFrontend(ctx: RenderContext): Manifest[] {
     serviceAccountName: name,
   });
   const out: Manifest[] = [
-    serviceAccount(ctx, FOLDER, FRONTEND.kind, name, labels),
+    serviceAccount(ctx, { folder: FOLDER, component: FRONTEND.kind, name, labels }),
     cache.configMap,
-    deployment(ctx, FOLDER, name, labels, { replicas: qf.replicas, template }),
-    service(ctx, FOLDER, name, labels, [{ name: 'http', port: PORTS.queryFrontendHttp }]),
-    ...serviceMonitor(ctx, FOLDER, name, labels),
+    deployment(ctx, { folder: FOLDER, name, labels, replicas: qf.replicas, template }),
+    service(ctx, { folder: FOLDER, name, labels, ports: [{ name: 'http', port: PORTS.queryFrontendHttp }] }),
+    ...serviceMonitor(ctx, { folder: FOLDER, name, labels }),
   ];
-  if (qf.replicas > 1) out.push(disruptionBudget(ctx, FOLDER, name, labels));
+  if (qf.replicas > 1) out.push(disruptionBudget(ctx, { folder: FOLDER, name, labels }));
   return out;
 }

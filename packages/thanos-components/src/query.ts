@@ -68,7 +68,7 @@ export function query(ctx: RenderContext): Manifest[] {
     serviceAccountName: name,
   });
   const out: Manifest[] = [
-    serviceAccount(ctx, FOLDER, QUERY.kind, name, labels),
+    serviceAccount(ctx, { folder: FOLDER, component: QUERY.kind, name, labels }),
     {
       component: FOLDER,
       object: new ConfigMap({
@@ -76,14 +76,19 @@ export function query(ctx: RenderContext): Manifest[] {
         data: { 'endpoints.yaml': endpoints },
       }),
     },
-    deployment(ctx, FOLDER, name, labels, { replicas: q.autoscaling ? undefined : q.replicas, template }),
-    service(ctx, FOLDER, name, labels, [
-      { name: 'grpc', port: PORTS.grpc },
-      { name: 'http', port: PORTS.http },
-    ]),
-    ...serviceMonitor(ctx, FOLDER, name, labels),
+    deployment(ctx, { folder: FOLDER, name, labels, replicas: q.autoscaling ? undefined : q.replicas, template }),
+    service(ctx, {
+      folder: FOLDER,
+      name,
+      labels,
+      ports: [
+        { name: 'grpc', port: PORTS.grpc },
+        { name: 'http', port: PORTS.http },
+      ],
+    }),
+    ...serviceMonitor(ctx, { folder: FOLDER, name, labels }),
   ];
-  if (q.replicas > 1 || q.autoscaling) out.push(disruptionBudget(ctx, FOLDER, name, labels));
+  if (q.replicas > 1 || q.autoscaling) out.push(disruptionBudget(ctx, { folder: FOLDER, name, labels }));
   if (q.autoscaling) {
     out.push({
       component: FOLDER,

@@ -156,18 +156,23 @@ function router(ctx: RenderContext): Manifest[] {
     serviceAccountName: name,
   });
   const out: Manifest[] = [
-    serviceAccount(ctx, FOLDER, ROUTER.kind, name, labels),
-    configMap(ctx, names.hashringsConfig, labels, HASHRINGS_FILE, hashrings),
-    ...(limits ? [configMap(ctx, names.limitsConfig, labels, LIMITS_FILE, limits)] : []),
-    deployment(ctx, FOLDER, name, labels, { replicas: r.router.replicas, template }),
-    service(ctx, FOLDER, name, labels, [
-      { name: 'grpc', port: PORTS.grpc },
-      { name: 'http', port: PORTS.http },
-      { name: REMOTE_WRITE_PORT.name, port: PORTS.remoteWrite },
-    ]),
-    ...serviceMonitor(ctx, FOLDER, name, labels),
+    serviceAccount(ctx, { folder: FOLDER, component: ROUTER.kind, name, labels }),
+    configMap(ctx, { name: names.hashringsConfig, labels, file: HASHRINGS_FILE, text: hashrings }),
+    ...(limits ? [configMap(ctx, { name: names.limitsConfig, labels, file: LIMITS_FILE, text: limits })] : []),
+    deployment(ctx, { folder: FOLDER, name, labels, replicas: r.router.replicas, template }),
+    service(ctx, {
+      folder: FOLDER,
+      name,
+      labels,
+      ports: [
+        { name: 'grpc', port: PORTS.grpc },
+        { name: 'http', port: PORTS.http },
+        { name: REMOTE_WRITE_PORT.name, port: PORTS.remoteWrite },
+      ],
+    }),
+    ...serviceMonitor(ctx, { folder: FOLDER, name, labels }),
   ];
-  if (r.router.replicas > 1) out.push(disruptionBudget(ctx, FOLDER, name, labels, 1));
+  if (r.router.replicas > 1) out.push(disruptionBudget(ctx, { folder: FOLDER, name, labels, maxUnavailable: 1 }));
   return out;
 }
 
@@ -175,7 +180,9 @@ function ingestors(ctx: RenderContext): Manifest[] {
   const { env } = ctx;
   const r = env.receive;
   const appLabels = componentLabels(INGESTOR, INGESTOR_APP, env);
-  const out: Manifest[] = [serviceAccount(ctx, INGESTOR.folder, INGESTOR.kind, INGESTOR_APP, appLabels)];
+  const out: Manifest[] = [
+    serviceAccount(ctx, { folder: INGESTOR.folder, component: INGESTOR.kind, name: INGESTOR_APP, labels: appLabels }),
+  ];
   r.hashrings.forEach((h, i) => {
     const name = names.ingestor(h.name);
     const labels = componentLabels(INGESTOR, name, env);
@@ -208,20 +215,34 @@ function ingestors(ctx: RenderContext): Manifest[] {
     });
     out.push(
       // Keep volumes on scale-down and deletion: they may hold a WAL not yet uploaded as a block.
-      statefulSet(ctx, FOLDER, name, labels, {
+      statefulSet(ctx, {
+        folder: FOLDER,
+        name,
+        labels,
         replicas: h.replicas,
         template,
         data: { size: h.storage, storageClass: h.storageClass, keep: true },
       }),
-      service(ctx, FOLDER, name, labels, GRPC_AND_HTTP, { headless: true }),
-      disruptionBudget(ctx, FOLDER, name, labels, ingestorDisruptionBudget(r.replicationFactor)),
+      service(ctx, { folder: FOLDER, name, labels, ports: GRPC_AND_HTTP, headless: true }),
+      disruptionBudget(ctx, {
+        folder: FOLDER,
+        name,
+        labels,
+        maxUnavailable: ingestorDisruptionBudget(r.replicationFactor),
+      }),
     );
   });
-  out.push(...serviceMonitor(ctx, FOLDER, INGESTOR_APP, appLabels, { selector: INGESTOR.selector }));
+  out.push(
+    ...serviceMonitor(ctx, { folder: FOLDER, name: INGESTOR_APP, labels: appLabels, selector: INGESTOR.selector }),
+  );
   return out;
 }
 
-function configMap(ctx: RenderContext, name: string, labels: LabelSpec, file: string, text: string): Manifest {
+/** A ConfigMap `name` of the router holding one file. */
+function configMap(
+  ctx: RenderContext,
+  { name, labels, file, text }: { name: string; labels: LabelSpec; file: string; text: string },
+): Manifest {
   return {
     component: FOLDER,
     object: new ConfigMap({ metadata: metadata(ctx.env, name, labels), data: { [file]: text } }),

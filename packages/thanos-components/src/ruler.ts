@@ -199,9 +199,9 @@ export function ruler(ctx: RenderContext): Manifest[] {
     ],
     ...(remoteWrite ? { rolloutAnnotations: { 'thanos-gitops/remote-write-hash': contentHash(remoteWrite) } } : {}),
     serviceAccountName: name,
+    sidecars: rules.length > 0 ? [configReloader(rules.map((v) => v.mount))] : [],
   });
-  if (rules.length > 0) template.spec?.containers.push(configReloader(rules.map((v) => v.mount)));
-  const out: Manifest[] = [serviceAccount(ctx, FOLDER, RULER.kind, name, labels)];
+  const out: Manifest[] = [serviceAccount(ctx, { folder: FOLDER, component: RULER.kind, name, labels })];
   if (remoteWrite) {
     out.push({
       component: FOLDER,
@@ -214,15 +214,18 @@ export function ruler(ctx: RenderContext): Manifest[] {
   out.push(
     // Replicas are independent evaluators, started together. A stateful ruler keeps its volume on scale-down
     // and deletion: it may hold blocks not yet uploaded.
-    statefulSet(ctx, FOLDER, name, labels, {
+    statefulSet(ctx, {
+      folder: FOLDER,
+      name,
+      labels,
       replicas: r.replicas,
       template,
       ...(stateful ? { data: { size: r.storage, storageClass: r.storageClass, keep: true } } : {}),
     }),
     // Headless: Query discovers each stateful ruler's StoreAPI through its SRV records (`_grpc._tcp`).
-    service(ctx, FOLDER, name, labels, GRPC_AND_HTTP, { headless: true }),
-    ...serviceMonitor(ctx, FOLDER, name, labels),
+    service(ctx, { folder: FOLDER, name, labels, ports: GRPC_AND_HTTP, headless: true }),
+    ...serviceMonitor(ctx, { folder: FOLDER, name, labels }),
   );
-  if (r.replicas > 1) out.push(disruptionBudget(ctx, FOLDER, name, labels));
+  if (r.replicas > 1) out.push(disruptionBudget(ctx, { folder: FOLDER, name, labels }));
   return out;
 }

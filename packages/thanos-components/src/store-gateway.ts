@@ -22,7 +22,10 @@ export function storeGateway(ctx: RenderContext): Manifest[] {
   if (!s.enabled) return [];
   const saLabels = componentLabels(STORE, APP, env);
   const cache = storeCacheFiles(ctx, FOLDER, saLabels);
-  const out: Manifest[] = [serviceAccount(ctx, FOLDER, STORE.kind, APP, saLabels), cache.configMap];
+  const out: Manifest[] = [
+    serviceAccount(ctx, { folder: FOLDER, component: STORE.kind, name: APP, labels: saLabels }),
+    cache.configMap,
+  ];
   const ranges = s.partitions;
   ranges.forEach((range, p) => {
     for (let shard = 0; shard < s.shards; shard++) {
@@ -52,27 +55,23 @@ export function storeGateway(ctx: RenderContext): Manifest[] {
         mounts: [{ name: 'data', mountPath: DATA_DIR }, ...cache.mounts],
         rolloutAnnotations: cache.rolloutAnnotations,
         serviceAccountName: APP,
+        podLabels: { 'thanos-gitops/store-shard': String(shard), 'thanos-gitops/store-partition': String(p) },
       });
-      template.metadata = {
-        ...template.metadata,
-        labels: {
-          ...template.metadata?.labels,
-          'thanos-gitops/store-shard': String(shard),
-          'thanos-gitops/store-partition': String(p),
-        },
-      };
       out.push(
         // The volume only caches index headers; the bucket holds the data.
-        statefulSet(ctx, FOLDER, name, labels, {
+        statefulSet(ctx, {
+          folder: FOLDER,
+          name,
+          labels,
           replicas: s.replicasPerShard,
           template,
           data: { size: s.storage, storageClass: s.storageClass, keep: false },
         }),
-        service(ctx, FOLDER, name, labels, GRPC_AND_HTTP, { headless: true }),
-        disruptionBudget(ctx, FOLDER, name, labels),
+        service(ctx, { folder: FOLDER, name, labels, ports: GRPC_AND_HTTP, headless: true }),
+        disruptionBudget(ctx, { folder: FOLDER, name, labels }),
       );
     }
   });
-  out.push(...serviceMonitor(ctx, FOLDER, APP, saLabels, { selector: STORE.selector }));
+  out.push(...serviceMonitor(ctx, { folder: FOLDER, name: APP, labels: saLabels, selector: STORE.selector }));
   return out;
 }

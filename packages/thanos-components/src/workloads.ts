@@ -3,23 +3,27 @@
  * desired count) and StatefulSets for components that need stable pod names (through the headless Service of
  * the same name) and, where they keep data, one persistent volume per pod.
  */
-import { type LabelSpec, type Manifest, selectorLabels } from '@thanos-gitops/core-model';
+import { type Manifest, selectorLabels } from '@thanos-gitops/core-model';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { RenderContext } from './context.js';
-import { metadata } from './objects.js';
+import { metadata, type ObjectProps } from './objects.js';
 
-export interface StatefulSetOptions {
-  replicas: number;
-  template: IPodTemplateSpec;
-  /** Start and stop pods one by one (Kubernetes' default) instead of all at once. */
-  ordered?: boolean;
+export interface StatefulSetProps extends ObjectProps {
+  readonly replicas: number;
+  readonly template: IPodTemplateSpec;
+  /**
+   * Start and stop pods one by one (Kubernetes' `OrderedReady`) instead of all at once.
+   * @default false: `Parallel`
+   */
+  readonly ordered?: boolean;
   /**
    * The `data` volume of each pod. `keep` retains it when the StatefulSet is scaled down or deleted, for
    * volumes that may hold data not yet uploaded to the bucket; otherwise it goes with its pod.
+   * @default no volume claim
    */
-  data?: { size: string; storageClass?: string; keep: boolean };
+  readonly data?: { size: string; storageClass?: string; keep: boolean };
 }
 
 /** The claim template of the `data` volume. */
@@ -37,25 +41,22 @@ function dataClaim(size: string, storageClass?: string) {
   };
 }
 
+/** A StatefulSet whose pods get stable names through the headless Service of the same `name`. */
 export function statefulSet(
   ctx: RenderContext,
-  folder: string,
-  name: string,
-  labels: LabelSpec,
-  options: StatefulSetOptions,
+  { folder, name, labels, replicas, template, ordered, data }: StatefulSetProps,
 ): Manifest {
-  const { data } = options;
   const policy = data?.keep ? 'Retain' : 'Delete';
   return {
     component: folder,
     object: new StatefulSet({
       metadata: metadata(ctx.env, name, labels),
       spec: {
-        replicas: options.replicas,
+        replicas,
         serviceName: name,
-        ...(options.ordered ? {} : { podManagementPolicy: 'Parallel' as const }),
+        ...(ordered ? {} : { podManagementPolicy: 'Parallel' as const }),
         selector: { matchLabels: selectorLabels(labels) },
-        template: options.template,
+        template,
         ...(data
           ? {
               volumeClaimTemplates: [dataClaim(data.size, data.storageClass)],
@@ -67,24 +68,27 @@ export function statefulSet(
   };
 }
 
-/** A Deployment; `replicas` undefined leaves the count to a HorizontalPodAutoscaler. */
+export interface DeploymentProps extends ObjectProps {
+  /** The pod count; `undefined` leaves it to a HorizontalPodAutoscaler. */
+  readonly replicas: number | undefined;
+  readonly template: IPodTemplateSpec;
+}
+
+/** A Deployment, rolled one surge pod at a time. */
 export function deployment(
   ctx: RenderContext,
-  folder: string,
-  name: string,
-  labels: LabelSpec,
-  options: { replicas: number | undefined; template: IPodTemplateSpec },
+  { folder, name, labels, replicas, template }: DeploymentProps,
 ): Manifest {
   return {
     component: folder,
     object: new Deployment({
       metadata: metadata(ctx.env, name, labels),
       spec: {
-        ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
+        ...(replicas === undefined ? {} : { replicas }),
         revisionHistoryLimit: 5,
         selector: { matchLabels: selectorLabels(labels) },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-        template: options.template,
+        template,
       },
     }),
   };
