@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { syntheticEnvironments } from './synthetic.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const BIN = join(root, 'packages/cli/dist/bin.js');
+const BIN = join(root, 'packages/cli/dist/thanos-gitops.mjs');
 const FLOOR = join(root, 'bench/floor.mjs');
 
 const { values } = parseArgs({

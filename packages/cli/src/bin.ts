@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-import { colorFor } from './io.js';
-import { main } from './main.js';
+// `--debug` prints stack traces: with source maps on (set before the command's code loads), they name the lines of
+// the built modules rather than of the bundle (dist/thanos-gitops.mjs).
+if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
+
+const { colorFor } = await import('./io.js');
+const { main } = await import('./main.js');
 
 // `thanos-gitops diff | head`: the reader went away, which is not an error. Stop quietly, as Unix tools do.
 for (const stream of [process.stdout, process.stderr]) {

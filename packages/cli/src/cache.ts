@@ -78,11 +78,24 @@ function findUp(dir: string, name: string): string | undefined {
   }
 }
 
+/** Written by `scripts/bundle.mjs` beside the bundle: a hash of all its files (code, data, dependencies included). */
+const BUILD_ID = 'thanos-gitops.build-id';
+
 /**
- * A hash of the generator itself: the built code and data of every workspace package, the package.json of every
- * dependency they use (its version), the lockfile, and Node's version. Any change renders everything again.
+ * A hash of the generator itself, and Node's version: any change renders everything again. Run from the bundle
+ * (`dist/thanos-gitops.mjs`), the bundle's build id (it holds every package and dependency) and the lockfile; run
+ * from the modules (`dist/bin.js`), the built code and data of every workspace package, the package.json of every
+ * dependency they use (its version), and the lockfile.
  */
-function generatorFingerprint(packagesDir: string): string {
+function generatorFingerprint(distDir: string): string {
+  const packagesDir = resolve(distDir, '..', '..');
+  const lock = findUp(packagesDir, 'pnpm-lock.yaml') ?? findUp(packagesDir, 'package-lock.json');
+  const id = join(distDir, BUILD_ID);
+  if (import.meta.url.endsWith('.mjs') && existsSync(id)) {
+    const h = createHash('sha256').update(`${process.version}\0bundle\0`).update(readFileSync(id));
+    if (lock) h.update('\0lock\0').update(readFileSync(lock));
+    return h.digest('base64url');
+  }
   const h = createHash('sha256').update(process.version);
   for (const pkg of readdirSync(packagesDir).sort()) {
     const dir = join(packagesDir, pkg);
@@ -100,7 +113,6 @@ function generatorFingerprint(packagesDir: string): string {
       h.update(`\0${dep}\0`).update(found ? `${realpathSync(found)}\0${readFileSync(found, 'utf8')}` : 'missing');
     }
   }
-  const lock = findUp(packagesDir, 'pnpm-lock.yaml') ?? findUp(packagesDir, 'package-lock.json');
   if (lock) h.update('\0lock\0').update(readFileSync(lock));
   return h.digest('base64url');
 }
@@ -141,12 +153,11 @@ export class RenderCache {
    */
   static open(clustersDir: string, cwd = process.cwd()): RenderCache | undefined {
     const here = fileURLToPath(import.meta.url);
-    if (!/[/\\]dist[/\\][^/\\]+\.js$/.test(here)) return undefined;
+    if (!/[/\\]dist[/\\][^/\\]+\.m?js$/.test(here)) return undefined;
     const modules = join(cwd, 'node_modules');
     if (!existsSync(modules)) return undefined;
-    const packagesDir = resolve(dirname(here), '..', '..');
     const name = `render-${contentHash(resolve(clustersDir)).slice(0, 16)}.json`;
-    return RenderCache.at(join(modules, '.cache', 'thanos-gitops', name), generatorFingerprint(packagesDir));
+    return RenderCache.at(join(modules, '.cache', 'thanos-gitops', name), generatorFingerprint(dirname(here)));
   }
 
   /** The cache kept in `file`, for the generator whose fingerprint is `fingerprint` (open() computes it). */

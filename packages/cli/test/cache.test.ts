@@ -99,7 +99,7 @@ describe('the render cache', () => {
 
 // A dozen spawns, most of which render: about 15 s alone, several times that on a busy machine.
 describe('the built command with its render cache', { timeout: 300_000 }, () => {
-  const BIN = join(REPO_ROOT, 'packages/cli/dist/bin.js');
+  const BIN = join(REPO_ROOT, 'packages/cli/dist/thanos-gitops.mjs');
   beforeAll(() => {
     const build = spawnSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], {
       cwd: REPO_ROOT,

@@ -135,7 +135,7 @@ describe('success exits 0', () => {
 
 // Each spawn starts a fresh node and loads the whole generator: allow for a busy machine.
 describe('the built binary', { timeout: 30_000 }, () => {
-  const BIN = join(REPO_ROOT, 'packages/cli/dist/bin.js');
+  const BIN = join(REPO_ROOT, 'packages/cli/dist/thanos-gitops.mjs');
 
   beforeAll(() => {
     const build = spawnSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], {

@@ -114,7 +114,7 @@ describe('script entry points', () => {
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    const withCli = Object.entries(pkg.scripts).filter(([, s]) => s.includes('packages/cli/dist/bin.js'));
+    const withCli = Object.entries(pkg.scripts).filter(([, s]) => s.includes('packages/cli/dist/thanos-gitops.mjs'));
     expect(withCli.map(([n]) => n)).toEqual(expect.arrayContaining(['generate', 'check', 'diff', 'validate']));
     for (const [name, script] of withCli) {
       for (const part of script.split('&&').filter((p) => p.includes('turbo '))) {

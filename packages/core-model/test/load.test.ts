@@ -183,7 +183,7 @@ describe('did you mean', () => {
 
 describe('the JSON Schema for editors', () => {
   it('is exported to schema/environment.schema.json, up to date', () => {
-    // When this fails: pnpm schema (node packages/cli/dist/bin.js schema > schema/environment.schema.json).
+    // When this fails: pnpm schema (node packages/cli/dist/thanos-gitops.mjs schema > schema/environment.schema.json).
     expect(readFileSync(join(REPO_ROOT, 'schema/environment.schema.json'), 'utf8')).toBe(editorSchemaText());
   });
 

@@ -1,0 +1,95 @@
+// Bundles the built command (dist/bin.js and everything it imports, workspace packages and npm dependencies) into
+// dist/thanos-gitops.mjs and its lazily loaded chunks, so starting the command reads a few files instead of ~500
+// modules. Run by `pnpm build` after tsc. Each command's module (and the render pipeline, which only a render
+// needs) stays a chunk of its own, loaded when used, as `main.ts` and `plan.ts` import them. Source maps sit
+// beside the chunks; `--debug` turns them on for stack traces (bin.ts).
+import { createHash } from 'node:crypto';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, 'dist');
+/** A hash of the bundle's files: the render cache's fingerprint of the generator (cache.ts), read at every start. */
+const BUILD_ID = 'thanos-gitops.build-id';
+
+// The chunks of the previous bundle: their names carry a content hash, so old ones would pile up.
+for (const f of readdirSync(dist)) {
+  if (/^(thanos-gitops|chunk-).*\.mjs(\.map)?$/.test(f) || f === BUILD_ID || f === 're2.wasm') rmSync(join(dist, f));
+}
+
+/**
+ * core-model loads its precompiled environment validator (ajv standalone code, a CommonJS file beside validator.js)
+ * with a runtime `require`, which a bundle cannot follow. Here it becomes an import of that file, so the validator
+ * is part of the bundle. Fails the build if validator.js no longer has the expected shape.
+ */
+const precompiledValidator = {
+  name: 'precompiled-validator',
+  setup(b) {
+    b.onLoad({ filter: /[/\\]core-model[/\\]dist[/\\]validator\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const call = 'require(PRECOMPILED)';
+      if (!source.includes(call)) {
+        throw new Error(`${args.path} no longer loads its precompiled validator with ${call}: update bundle.mjs`);
+      }
+      const cjs = join(dirname(args.path), 'environment-validator.cjs');
+      return {
+        contents: `import __precompiledValidator from ${JSON.stringify(cjs)};\n${source.replace(call, '__precompiledValidator')}`,
+        loader: 'js',
+        resolveDir: dirname(args.path),
+      };
+    });
+  },
+};
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: { 'thanos-gitops': join(dist, 'bin.js') },
+  outdir: dist,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunk-[hash]',
+  sourcemap: 'linked',
+  // Names stay as written: error messages and `--debug` stack traces read as in the sources.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+  // CommonJS dependencies bundled into ESM call `require` for Node's built-ins, and re2-wasm (kubernetes-models'
+  // pattern checks) finds its re2.wasm through `__dirname`: copied beside the chunks below.
+  banner: {
+    js: [
+      "import { createRequire as __thanosGitopsCreateRequire } from 'node:module';",
+      "import { dirname as __thanosGitopsDirnameOf } from 'node:path';",
+      "import { fileURLToPath as __thanosGitopsFileUrlToPath } from 'node:url';",
+      'const require = __thanosGitopsCreateRequire(import.meta.url);',
+      'const __thanosGitopsDirname = __thanosGitopsDirnameOf(__thanosGitopsFileUrlToPath(import.meta.url));',
+    ].join('\n'),
+  },
+  define: { __dirname: '__thanosGitopsDirname' },
+  plugins: [precompiledValidator],
+});
+
+// re2-wasm's binary, where its loader looks for it (`__dirname` of the chunk).
+const re2 = Object.keys(result.metafile.inputs).find((f) => /re2-wasm[/\\]build[/\\]wasm[/\\]re2\.js$/.test(f));
+if (re2) copyFileSync(join(root, dirname(re2), 're2.wasm'), join(dist, 're2.wasm'));
+
+const id = createHash('sha256');
+for (const f of readdirSync(dist).sort()) {
+  if (/\.mjs$|\.wasm$/.test(f)) id.update(`\0${f}\0`).update(readFileSync(join(dist, f)));
+}
+writeFileSync(join(dist, BUILD_ID), `${id.digest('base64url')}\n`);
+
+const inputs = Object.keys(result.metafile.inputs).length;
+const outputs = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.mjs'));
+const bytes = outputs.reduce((n, [, o]) => n + o.bytes, 0);
+process.stderr.write(
+  `bundle: ${inputs} modules into ${outputs.length} files (${(bytes / 1048576).toFixed(1)} MiB), dist/thanos-gitops.mjs\n`,
+);
