@@ -21,7 +21,7 @@ export const THANOS_COMPONENTS = [
 export type ThanosComponent = (typeof THANOS_COMPONENTS)[number];
 
 /** The components that run pods: the Thanos components and the memcached caches. The one name of each. */
-export type ComponentKind = ThanosComponent | 'memcached-index' | 'memcached-results';
+export type ComponentKind = ThanosComponent | 'memcached-index' | 'memcached-chunks' | 'memcached-results';
 
 /** The components whose resources come from the environment's size preset (see `SIZE_PRESETS`): Thanos'. */
 export type SizedWorkload = ThanosComponent;
@@ -106,14 +106,14 @@ function thanos(
   };
 }
 
-function memcached(cache: 'index' | 'results', enabled: (env: Environment) => boolean): ComponentRecord {
+function memcached(cache: 'index' | 'chunks' | 'results', enabled: (env: Environment) => boolean): ComponentRecord {
   const name = names.memcached(cache);
   return {
     kind: `memcached-${cache}`,
     folder: 'memcached',
     app: 'memcached',
     role: `${cache}-cache`,
-    // Both caches run the memcached application: their instance (the StatefulSet's name) tells them apart.
+    // Every cache runs the memcached application: their instance (the StatefulSet's name) tells them apart.
     selector: { [INSTANCE_LABEL]: name },
     policy: name,
     ports: { memcached: PORTS.memcached, metrics: MEMCACHED_EXPORTER_PORT },
@@ -122,6 +122,12 @@ function memcached(cache: 'index' | 'results', enabled: (env: Environment) => bo
     enabled,
     workloads: (env) => when(enabled(env), () => [name]),
   };
+}
+
+/** Whether the store gateway's caching bucket is on and runs in a memcached of its own. */
+export function chunkCacheDedicated(env: Environment): boolean {
+  const b = env.storeGateway.bucketCache;
+  return b.enabled && b.memcached.dedicated;
 }
 
 /** Every component, in the order their objects and policies are generated. */
@@ -214,10 +220,13 @@ export const COMPONENT_RECORDS: Readonly<Record<ComponentKind, ComponentRecord>>
     enabled: (env) => env.bucketWeb.enabled,
     workloads: (env) => when(env.bucketWeb.enabled, () => [names.bucketWeb]),
   }),
+  // The index cache's memcached also holds the caching bucket when that shares it (`dedicated: false`).
   'memcached-index': memcached('index', (env) => {
     const s = env.storeGateway;
-    return s.enabled && (s.indexCache.type === 'memcached' || s.bucketCache.enabled);
+    return s.enabled && (s.indexCache.type === 'memcached' || (s.bucketCache.enabled && !chunkCacheDedicated(env)));
   }),
+  // The caching bucket's own memcached (chunks and object metadata), by default whenever the caching bucket is on.
+  'memcached-chunks': memcached('chunks', (env) => env.storeGateway.enabled && chunkCacheDedicated(env)),
   'memcached-results': memcached(
     'results',
     (env) => env.queryFrontend.enabled && env.queryFrontend.cache.type === 'memcached',

@@ -50,6 +50,33 @@ export const SIZE_PRESETS: Record<Size, Record<SizedWorkload, ResourceSpec>> = {
   },
 };
 
+/** How a generated memcached is sized: pods, item memory per pod (`-m`, MiB), CPU request per pod. */
+export interface MemcachedPreset {
+  replicas: number;
+  memoryLimitMb: number;
+  cpu: string;
+}
+
+/**
+ * The caching bucket's own memcached per size (`storeGateway.bucketCache.memcached`, when its options leave them
+ * out). Chunks are the largest thing the store gateways read from the bucket, so this cache gets more room than
+ * the index cache's 1 GiB default: 512 MiB to try it in development, 4 and 24 GiB across pods in production sizes.
+ */
+// Keyed by the sizes spelled out: the schema reads this table, so it cannot be typed by the schema's `Size`.
+export const CHUNK_CACHE_PRESETS: Record<'small' | 'medium' | 'large', MemcachedPreset> = {
+  small: { replicas: 1, memoryLimitMb: 512, cpu: '100m' },
+  medium: { replicas: 2, memoryLimitMb: 2048, cpu: '500m' },
+  large: { replicas: 3, memoryLimitMb: 8192, cpu: '1' },
+};
+
+/** The memory limit of a memcached container, in MiB: its item memory plus room for connections and the hash table. */
+export function memcachedMemoryLimitMi(memoryLimitMb: number): number {
+  return memoryLimitMb + Math.max(128, Math.ceil(memoryLimitMb / 5));
+}
+
+/** The title of the caching bucket's memcached in the size-preset table. */
+export const CHUNK_CACHE_TITLE = 'chunk cache memcached (`storeGateway.bucketCache.memcached`), pods ×';
+
 /** What the size presets are called in tables, in the order of `SizedWorkload`. */
 const WORKLOAD_TITLES: Record<SizedWorkload, string> = {
   'receive-router': 'receive router (`receive.router`)',
@@ -68,13 +95,24 @@ const WORKLOAD_TITLES: Record<SizedWorkload, string> = {
  */
 export function sizePresetRows(): string[][] {
   const sizes = Object.keys(SIZE_PRESETS) as Size[];
-  return (Object.keys(WORKLOAD_TITLES) as SizedWorkload[]).map((w) => [
-    WORKLOAD_TITLES[w],
-    ...sizes.map((size) => {
-      const p = SIZE_PRESETS[size][w];
-      return `${p.requests.cpu} / ${p.requests.memory} / ${p.limits.memory}`;
-    }),
-  ]);
+  return (Object.keys(WORKLOAD_TITLES) as SizedWorkload[])
+    .map((w) => [
+      WORKLOAD_TITLES[w],
+      ...sizes.map((size) => {
+        const p = SIZE_PRESETS[size][w];
+        return `${p.requests.cpu} / ${p.requests.memory} / ${p.limits.memory}`;
+      }),
+    ])
+    .concat([
+      [
+        CHUNK_CACHE_TITLE,
+        ...sizes.map((size) => {
+          const p = CHUNK_CACHE_PRESETS[size];
+          const memory = `${memcachedMemoryLimitMi(p.memoryLimitMb)}Mi`;
+          return `${p.replicas} × ${p.cpu} / ${memory} / ${memory}`;
+        }),
+      ],
+    ]);
 }
 
 /** The size presets as a Markdown table. */
@@ -152,6 +190,11 @@ export function applyDerivedDefaults(env: Environment): void {
   if (id?.gcp) id.gcp.serviceAccountPrefix ??= `thanos-${env.name}`;
   if (id?.azure) id.azure.identityPrefix ??= `thanos-${env.name}`;
   for (const [, kind, workload] of sizedWorkloads(env)) fill(workload, preset[kind]);
+  const chunks = env.storeGateway.bucketCache.memcached;
+  const chunkPreset = CHUNK_CACHE_PRESETS[env.size];
+  chunks.replicas ??= chunkPreset.replicas;
+  chunks.memoryLimitMb ??= chunkPreset.memoryLimitMb;
+  chunks.cpu ??= chunkPreset.cpu;
   // Receive replication uploads one copy of each block per replica; merge them on the ingestors' replica label.
   const c = env.compactor;
   const replicated = env.receive.enabled && env.receive.replicationFactor > 1;

@@ -12,6 +12,7 @@ export {
   COMPONENT_RECORDS,
   type ComponentKind,
   type ComponentRecord,
+  chunkCacheDedicated,
   componentRecord,
   enabledComponents,
   hasBucketAccess,
@@ -40,6 +41,10 @@ export { CREDENTIAL_SHAPES, type CredentialHit, findCredentials, pathOfString, r
 export {
   applyDerivedDefaults,
   awsS3Endpoint,
+  CHUNK_CACHE_PRESETS,
+  CHUNK_CACHE_TITLE,
+  type MemcachedPreset,
+  memcachedMemoryLimitMi,
   type ResourceSpec,
   resourcesOf,
   SIZE_PRESETS,

@@ -50,7 +50,7 @@ export const names = {
   compactor: (shard: number | undefined) => (shard === undefined ? 'thanos-compact' : `thanos-compact-${shard}`),
   ruler: 'thanos-rule',
   bucketWeb: 'thanos-bucket-web',
-  memcached: (cache: 'index' | 'results') => `thanos-memcached-${cache}`,
+  memcached: (cache: 'index' | 'chunks' | 'results') => `thanos-memcached-${cache}`,
   objstoreSecret: 'thanos-objstore',
   endpointsConfig: 'thanos-query-endpoints',
 } as const;

@@ -377,7 +377,7 @@ function availabilityGroup(env: Environment, jobs: Jobs): AlertGroup {
       ...down(
         'ThanosMemcachedDown',
         'A memcached cache',
-        [...jobs['memcached-index'], ...jobs['memcached-results']],
+        [...jobs['memcached-index'], ...jobs['memcached-chunks'], ...jobs['memcached-results']],
         'warning',
       ),
       {

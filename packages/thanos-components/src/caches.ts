@@ -5,6 +5,7 @@
  * passed with `--…config-file` flags; a hash of them rolls the pods when they change.
  */
 import {
+  chunkCacheDedicated,
   componentRecord,
   type Environment,
   type FieldPath,
@@ -23,7 +24,7 @@ import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';
 import { metadata, type ObjectProps } from './objects.js';
 
-export type MemcachedCache = 'index' | 'results';
+export type MemcachedCache = 'index' | 'chunks' | 'results';
 /** The `memcached` block of a cache in the environment file. */
 export type MemcachedOptions = Environment['queryFrontend']['cache']['memcached'];
 
@@ -45,15 +46,33 @@ export interface UsedMemcached {
 }
 
 /**
+ * The options of the caching bucket's memcached, with replicas, memory and CPU filled from the size preset
+ * (`applyDerivedDefaults`).
+ */
+export function chunkMemcachedOptions(env: Environment): MemcachedOptions {
+  const { dedicated: _, ...m } = env.storeGateway.bucketCache.memcached;
+  if (m.replicas === undefined || m.memoryLimitMb === undefined || m.cpu === undefined) {
+    throw new Error(
+      'the chunk cache is sized by applyDerivedDefaults; was the environment loaded with loadEnvironments?',
+    );
+  }
+  return { ...m, replicas: m.replicas, memoryLimitMb: m.memoryLimitMb, cpu: m.cpu };
+}
+
+/**
  * The memcached deployments the environment needs: the index one when the store gateway's index cache uses
- * memcached or its caching bucket is on (which always uses it); the results one when the query frontend's
- * cache uses memcached.
+ * memcached or its caching bucket shares it (`dedicated: false`); the chunks one when the caching bucket is on
+ * with its own memcached (the default); the results one when the query frontend's cache uses memcached.
  */
 export function usedMemcached(env: Environment): UsedMemcached[] {
   const used: UsedMemcached[] = [];
   if (componentRecord('memcached-index').enabled(env)) {
     const options = env.storeGateway.indexCache.memcached;
     used.push({ cache: 'index', options, path: ['storeGateway', 'indexCache', 'memcached'] });
+  }
+  if (componentRecord('memcached-chunks').enabled(env)) {
+    const options = chunkMemcachedOptions(env);
+    used.push({ cache: 'chunks', options, path: ['storeGateway', 'bucketCache', 'memcached'] });
   }
   if (componentRecord('memcached-results').enabled(env)) {
     const options = env.queryFrontend.cache.memcached;
@@ -129,13 +148,19 @@ export function indexCacheConfig(env: Environment): string {
   return yamlText({ type: 'IN-MEMORY', config: { max_size: thanosBytes(size), max_item_size: thanosBytes(maxItem) } });
 }
 
-/** The caching bucket configuration of the store gateway, when enabled: chunks and metadata in the index memcached. */
+/**
+ * The caching bucket configuration of the store gateway, when enabled: chunks and metadata in its own memcached
+ * (`thanos-memcached-chunks`), or in the index cache's when it shares that one (`dedicated: false`).
+ */
 export function storeCachingBucketConfig(env: Environment): string | undefined {
   const s = env.storeGateway;
   if (!s.bucketCache.enabled) return undefined;
+  const client = chunkCacheDedicated(env)
+    ? memcachedClient(env, 'chunks', chunkMemcachedOptions(env))
+    : memcachedClient(env, 'index', s.indexCache.memcached);
   return yamlText({
     type: 'MEMCACHED',
-    config: memcachedClient(env, 'index', s.indexCache.memcached),
+    config: client,
     chunk_subrange_size: 16000,
     max_chunks_get_range_requests: 3,
     chunk_object_attrs_ttl: '24h',

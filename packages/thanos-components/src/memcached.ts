@@ -1,5 +1,6 @@
 /**
- * memcached for the caches that use it (`thanos-memcached-index`, `thanos-memcached-results`): a StatefulSet
+ * memcached for the caches that use it (`thanos-memcached-index`, `thanos-memcached-chunks` for the store
+ * gateway's caching bucket, `thanos-memcached-results`): a StatefulSet
  * behind a headless Service, so Thanos finds every pod by the SRV record of the `memcached` port and each pod
  * keeps its name (and its share of the keys) across restarts. A Prometheus exporter runs beside each memcached.
  * Nothing is generated when no cache uses memcached.
@@ -9,6 +10,7 @@ import {
   type LabelSpec,
   type Manifest,
   MEMCACHED_EXPORTER_PORT,
+  memcachedMemoryLimitMi as memoryLimitMi,
   PORTS,
   type Size,
   standardLabels,
@@ -36,7 +38,7 @@ export function memcached(ctx: RenderContext): Manifest[] {
 
 /** Container memory limit in MiB: the item memory plus room for connections, buffers and the hash table. */
 export function memcachedMemoryLimitMi(options: MemcachedOptions): number {
-  return options.memoryLimitMb + Math.max(128, Math.ceil(options.memoryLimitMb / 5));
+  return memoryLimitMi(options.memoryLimitMb);
 }
 
 /**

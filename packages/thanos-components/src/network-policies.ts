@@ -185,6 +185,7 @@ export function flowGraph(env: Environment): Flow[] {
   add(pods('query-frontend'), pods('query'), PORTS.http, 'http');
   add(pods('query-frontend'), pods('memcached-results'), PORTS.memcached, 'memcached');
   add(pods('store-gateway'), pods('memcached-index'), PORTS.memcached, 'memcached');
+  add(pods('store-gateway'), pods('memcached-chunks'), PORTS.memcached, 'memcached');
 
   // Write path.
   add(pods('receive-router'), pods('receive-ingestor'), PORTS.grpc, 'grpc');

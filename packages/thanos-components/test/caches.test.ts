@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadEnvironments, NO_TLS, objectProblems, toPlain } from '@thanos-gitops/core-model';
+import {
+  CHUNK_CACHE_PRESETS,
+  CHUNK_CACHE_TITLE,
+  loadEnvironments,
+  memcachedMemoryLimitMi,
+  NO_TLS,
+  objectProblems,
+  sizePresetRows,
+  toPlain,
+} from '@thanos-gitops/core-model';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderComponents } from '../src/index.js';
@@ -85,13 +94,13 @@ describe('memcached', () => {
     expect(spec.priorityClassName).toBe('thanos-cache');
   });
 
-  it('exists exactly when a cache uses it: none in dev, both in prod', () => {
+  it('exists exactly when a cache uses it: none in dev, all three in prod', () => {
     const dev = renderEnvironment('dev');
     expect(dev.problems).toEqual([]);
     expect(memcachedObjects(dev)).toEqual([]);
     const prod = renderEnvironment('prod');
     expect(prod.problems).toEqual([]);
-    for (const name of ['thanos-memcached-index', 'thanos-memcached-results']) {
+    for (const name of ['thanos-memcached-index', 'thanos-memcached-chunks', 'thanos-memcached-results']) {
       for (const kind of MEMCACHED_KINDS) expect(memcachedObjects(prod)).toContain(`${kind}/${name}`);
     }
     expect(find(prod, 'StatefulSet', 'thanos-memcached-index').spec.replicas).toBe(3);
@@ -99,15 +108,6 @@ describe('memcached', () => {
     for (const m of prod.manifests.filter((x) => x.component === 'memcached')) {
       expect(objectProblems(m.object)).toEqual([]);
     }
-  });
-
-  it('runs the index memcached for the caching bucket even with an in-memory index cache', () => {
-    const r = render('storeGateway: { bucketCache: { enabled: true } }\n');
-    expect(memcachedObjects(r)).toContain('StatefulSet/thanos-memcached-index');
-    expect(storeCacheFile(r, 'index-cache.config-file')?.type).toBe('IN-MEMORY');
-    expect(storeCacheFile(r, 'store.caching-bucket.config-file')?.config.addresses).toEqual([
-      'dnssrv+_memcached._tcp.thanos-memcached-index.thanos.svc.cluster.local',
-    ]);
   });
 
   it('runs restricted pods', () => {
@@ -202,5 +202,125 @@ describe('store gateway cache files', () => {
     expect(hash(render('storeGateway: { indexCache: { size: 256Mi } }\n'))).not.toBe(a);
     expect(hash(render('storeGateway: { bucketCache: { enabled: true } }\n'))).not.toBe(a);
     expect(hash(render(MEMCACHED_INDEX))).not.toBe(a);
+  });
+});
+
+const CHUNKS = 'thanos-memcached-chunks';
+const INDEX = 'thanos-memcached-index';
+
+describe('chunk cache memcached (the caching bucket)', () => {
+  const both = render(`size: medium\n${MEMCACHED_INDEX.replace('} } }', '} }, bucketCache: { enabled: true } }')}`);
+
+  it('runs its own memcached, with every object the index memcached has, all valid', () => {
+    expect(both.problems).toEqual([]);
+    for (const name of [INDEX, CHUNKS]) {
+      for (const kind of MEMCACHED_KINDS) expect(memcachedObjects(both)).toContain(`${kind}/${name}`);
+    }
+    for (const m of both.manifests.filter((x) => x.object.metadata?.name === CHUNKS)) {
+      expect(objectProblems(m.object), `${m.object.kind}`).toEqual([]);
+    }
+    const svc = find(both, 'Service', CHUNKS);
+    expect(svc.spec.clusterIP).toBe('None');
+    expect(svc.spec.ports.map((p: { name: string }) => p.name)).toEqual(['memcached', 'metrics']);
+    const sts = find(both, 'StatefulSet', CHUNKS);
+    expect(sts.spec.serviceName).toBe(CHUNKS);
+    expect(sts.spec.template.metadata.labels).toMatchObject({
+      'app.kubernetes.io/name': 'memcached',
+      'app.kubernetes.io/instance': CHUNKS,
+      'app.kubernetes.io/component': 'chunks-cache',
+    });
+    expect(find(both, 'ServiceMonitor', CHUNKS).spec.endpoints[0].port).toBe('metrics');
+    expect(find(both, 'PodDisruptionBudget', CHUNKS).spec.selector.matchLabels).toMatchObject({
+      'app.kubernetes.io/instance': CHUNKS,
+    });
+  });
+
+  it('names the chunk cache in the caching-bucket file and the index memcached only in the index-cache file', () => {
+    const bucket = storeCacheFile(both, 'store.caching-bucket.config-file')!;
+    expect(bucket.type).toBe('MEMCACHED');
+    expect(bucket.config.addresses).toEqual([`dnssrv+_memcached._tcp.${CHUNKS}.thanos.svc.cluster.local`]);
+    expect(JSON.stringify(bucket)).not.toContain(INDEX);
+    const index = storeCacheFile(both, 'index-cache.config-file')!;
+    expect(index.config.addresses).toEqual([`dnssrv+_memcached._tcp.${INDEX}.thanos.svc.cluster.local`]);
+    expect(JSON.stringify(index)).not.toContain(CHUNKS);
+    // The item size Thanos sends is the one the chunk memcached accepts.
+    expect(bytes(bucket.config.max_item_size)).toBe(bytes(memcachedArg(find(both, 'StatefulSet', CHUNKS), '-I')));
+  });
+
+  it('is sized by the size preset, apart from the index memcached, unless its options say otherwise', () => {
+    for (const size of ['small', 'medium', 'large'] as const) {
+      const r = render(`size: ${size}\nstoreGateway: { bucketCache: { enabled: true } }\n`);
+      const preset = CHUNK_CACHE_PRESETS[size];
+      const sts = find(r, 'StatefulSet', CHUNKS);
+      const memory = `${memcachedMemoryLimitMi(preset.memoryLimitMb)}Mi`;
+      expect(sts.spec.replicas, size).toBe(preset.replicas);
+      expect(memcachedArg(sts, '-m'), size).toBe(String(preset.memoryLimitMb));
+      expect(sts.spec.template.spec.containers[0].resources, size).toEqual({
+        requests: { cpu: preset.cpu, memory },
+        limits: { memory },
+      });
+      // The row of the size-preset table says the same.
+      const row = sizePresetRows().find((x) => x[0] === CHUNK_CACHE_TITLE)!;
+      expect(row[1 + ['small', 'medium', 'large'].indexOf(size)]).toBe(
+        `${preset.replicas} × ${preset.cpu} / ${memory} / ${memory}`,
+      );
+    }
+    const given = render(
+      'size: large\nstoreGateway: { bucketCache: { enabled: true, memcached: { replicas: 5, memoryLimitMb: 1024, ' +
+        'cpu: 250m, nodeSelector: { pool: cache } } } }\n',
+    );
+    const sts = find(given, 'StatefulSet', CHUNKS);
+    expect(sts.spec.replicas).toBe(5);
+    expect(memcachedArg(sts, '-m')).toBe('1024');
+    expect(sts.spec.template.spec.containers[0].resources.requests.cpu).toBe('250m');
+    expect(sts.spec.template.spec.nodeSelector).toEqual({ pool: 'cache' });
+    // The index memcached keeps its own options.
+    expect(memcachedArg(find(both, 'StatefulSet', INDEX), '-m')).toBe('2048');
+  });
+
+  it('runs restricted, with the exporter sidecar', () => {
+    const pod = find(both, 'StatefulSet', CHUNKS).spec.template.spec;
+    expect(pod.containers.map((c: { name: string }) => c.name)).toEqual(['memcached', 'exporter']);
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    for (const c of pod.containers) {
+      expect(c.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
+    }
+  });
+
+  it('with an in-memory index cache, runs only the chunk memcached', () => {
+    const r = render('storeGateway: { bucketCache: { enabled: true } }\n');
+    expect(memcachedObjects(r).filter((o) => o.startsWith('StatefulSet/'))).toEqual([`StatefulSet/${CHUNKS}`]);
+    expect(storeCacheFile(r, 'index-cache.config-file')?.type).toBe('IN-MEMORY');
+  });
+
+  it('dedicated: false shares the index memcached as before, and runs no chunk memcached', () => {
+    const r = render('storeGateway: { bucketCache: { enabled: true, memcached: { dedicated: false } } }\n');
+    expect(r.problems).toEqual([]);
+    expect(memcachedObjects(r).filter((o) => o.startsWith('StatefulSet/'))).toEqual([`StatefulSet/${INDEX}`]);
+    expect(storeCacheFile(r, 'store.caching-bucket.config-file')?.config.addresses).toEqual([
+      `dnssrv+_memcached._tcp.${INDEX}.thanos.svc.cluster.local`,
+    ]);
+    expect(storeCacheFile(r, 'index-cache.config-file')?.type).toBe('IN-MEMORY');
+  });
+
+  it('is not generated without the caching bucket or without store gateways', () => {
+    expect(memcachedObjects(render())).toEqual([]);
+    expect(memcachedObjects(render('storeGateway: { enabled: false, bucketCache: { enabled: true } }\n'))).toEqual([]);
+  });
+
+  it('reports an item size the chunk memcached would refuse at its own option', () => {
+    const r = render(
+      'storeGateway: { bucketCache: { enabled: true, memcached: { memoryLimitMb: 64, maxItemSize: 40m } } }\n',
+    );
+    expect(r.problems).toEqual([
+      {
+        path: ['storeGateway', 'bucketCache', 'memcached', 'maxItemSize'],
+        message: expect.stringContaining('half of memoryLimitMb'),
+      },
+    ]);
   });
 });

@@ -234,6 +234,7 @@ describe('everything: the flows', () => {
       ['query-frontend', 'query', 10902],
       ['query-frontend', 'memcached-results', 11211],
       ['store-gateway', 'memcached-index', 11211],
+      ['store-gateway', 'memcached-chunks', 11211],
       ['receive-router', 'receive-ingestor', 10901],
       ['ruler', 'query', 10902],
       ['ruler', 'receive-router', 19291],
@@ -257,6 +258,19 @@ describe('everything: the flows', () => {
     expect(can('receive-router', { ip: '52.218.1.10' }, 443)).toBe(false);
     expect(can('query', { ip: '52.218.1.10' }, 443)).toBe(false);
     expect(can('ruler', { ip: '52.218.1.10' }, 443)).toBe(false); // stateless: no bucket
+  });
+
+  it('lets only the store gateways reach the chunk memcached, and the chunk memcached reach nothing', () => {
+    const kinds = enabledComponents(r.env).map((c) => c.kind);
+    expect(kinds).toContain('memcached-chunks');
+    for (const from of kinds) {
+      expect(can(from, 'memcached-chunks', PORTS.memcached), from).toBe(from === 'store-gateway');
+      if (from !== 'memcached-chunks') expect(can('memcached-chunks', from, PORTS.memcached), from).toBe(false);
+    }
+    for (const ns of ['default', 'monitoring', 'grafana']) {
+      expect(can({ namespace: ns, labels: { app: 'x' } }, 'memcached-chunks', PORTS.memcached), ns).toBe(false);
+    }
+    expect(can('memcached-chunks', { ip: '52.218.1.10' }, 443)).toBe(false);
   });
 
   it('fences the store gateway from every other namespace but scraping', () => {
@@ -285,8 +299,10 @@ describe('everything: the flows', () => {
 
   it('scrapes memcached on its exporter port, not on memcached itself', () => {
     const prometheus = { namespace: 'monitoring', labels: { app: 'prometheus' } };
-    expect(can(prometheus, 'memcached-index', MEMCACHED_EXPORTER_PORT)).toBe(true);
-    expect(can(prometheus, 'memcached-index', PORTS.memcached)).toBe(false);
+    for (const cache of ['memcached-index', 'memcached-chunks', 'memcached-results'] as const) {
+      expect(can(prometheus, cache, MEMCACHED_EXPORTER_PORT), cache).toBe(true);
+      expect(can(prometheus, cache, PORTS.memcached), cache).toBe(false);
+    }
     expect(can(prometheus, 'query-frontend', PORTS.queryFrontendHttp)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 /** The size presets are visible: the README table and the schema's `size` description show what pods get. */
 import { readFileSync } from 'node:fs';
-import { EnvironmentSchema, sizePresetRows } from '@thanos-gitops/core-model';
+import { CHUNK_CACHE_TITLE, EnvironmentSchema, sizePresetRows } from '@thanos-gitops/core-model';
 import { describe, expect, it } from 'vitest';
 import { find, render } from './render.js';
 
@@ -33,7 +33,9 @@ describe('size presets', () => {
     const sizes = ['small', 'medium', 'large'];
     const byWorkload = new Map(rows.map((r) => [r[0], r.slice(1)]));
     sizes.forEach((size, i) => {
-      const r = render(`size: ${size}\nruler: { enabled: true }\nbucketWeb: { enabled: true }\n`);
+      const r = render(
+        `size: ${size}\nruler: { enabled: true }\nbucketWeb: { enabled: true }\nstoreGateway: { bucketCache: { enabled: true } }\n`,
+      );
       const rendered: [string, Record<string, any>][] = [
         ['receive router (`receive.router`)', find(r, 'Deployment', 'thanos-receive-router')],
         ['receive ingestor (`receive.hashrings[]`)', find(r, 'StatefulSet', 'thanos-receive-ingestor-default')],
@@ -44,8 +46,14 @@ describe('size presets', () => {
         ['ruler', find(r, 'StatefulSet', 'thanos-rule')],
         ['bucket web', find(r, 'Deployment', 'thanos-bucket-web')],
       ];
-      expect(rendered.map(([w]) => w).sort()).toEqual([...byWorkload.keys()].sort());
+      expect([...rendered.map(([w]) => w), CHUNK_CACHE_TITLE].sort()).toEqual([...byWorkload.keys()].sort());
       for (const [w, workload] of rendered) expect(cell(workload), `${size} ${w}`).toBe(byWorkload.get(w)?.[i]);
+      // The caching bucket's memcached: pods × CPU request / memory request / memory limit of each.
+      const chunks = find(r, 'StatefulSet', 'thanos-memcached-chunks');
+      const m = chunks.spec.template.spec.containers.find((x: { name: string }) => x.name === 'memcached');
+      expect(
+        `${chunks.spec.replicas} × ${m.resources.requests.cpu} / ${m.resources.requests.memory} / ${m.resources.limits.memory}`,
+      ).toBe(byWorkload.get(CHUNK_CACHE_TITLE)?.[i]);
     });
   });
 });

@@ -182,7 +182,8 @@ export const EnvironmentSchema = Obj(
       description:
         'Preset for default requests and limits of every component: `small` (dev), `medium`, `large` (prod). ' +
         'Per-component `resources` override it, value by value. Each cell is CPU request / memory request / ' +
-        'memory limit; no CPU limit is set unless you give one (memcached is sized by its own options):\n\n' +
+        'memory limit; no CPU limit is set unless you give one (the index and results memcached are sized by their ' +
+        "own options; the last row, the caching bucket's memcached, is its pods × each pod's):\n\n" +
         `${sizePresetTable()}\n\nDefault \`small\`.`,
     }),
     labels: LabelMap('Extra labels put on every object (never in selectors); Kubernetes label keys and values.'),

@@ -1,6 +1,6 @@
 /** The store gateway: historical blocks from object storage. */
 import { Type } from '@sinclair/typebox';
-import { Cache } from './caches.js';
+import { Cache, ChunkMemcached } from './caches.js';
 import { Duration, Obj, Replicas, Storage, workloadOptions } from './common.js';
 
 /** A Thanos time bound: RFC 3339, or a duration relative to now (`-14d`). */
@@ -66,18 +66,13 @@ export const StoreGateway = Obj(
         enabled: Type.Boolean({
           default: false,
           description:
-            'Cache chunks and object metadata in memcached (`--store.caching-bucket.config`). Default false.',
+            'Cache chunks and object metadata (meta files, block lists) in memcached ' +
+            '(`--store.caching-bucket.config-file`): fewer object-storage reads for queries over the store ' +
+            'gateways. Default false.',
         }),
-        memcached: Type.Object(
-          {},
-          {
-            additionalProperties: false,
-            default: {},
-            description: 'No options yet: the caching bucket uses the memcached of `indexCache`.',
-          },
-        ),
+        memcached: ChunkMemcached,
       },
-      'The caching bucket (chunks and metadata) in front of object storage; uses the index cache memcached.',
+      'The caching bucket (chunks and metadata) in front of object storage, in its own memcached by default.',
       { default: {} },
     ),
     ...Storage,
