@@ -15,11 +15,10 @@ function outOfDate(clustersDir: string, c: TreeChanges): string[] {
 
 export async function check(io: Io, options: CommandOptions): Promise<number> {
   const format = problemFormat('check', options.format);
-  const { entries, remember } = await plan(options);
-  // Folders the render cache shows up to date were compared with what their last render produced (hashes).
-  const stale = entries.flatMap((e) =>
-    e.tree ? outOfDate(options.clustersDir, compareTree(options.clustersDir, e.tree)) : [],
-  );
+  // Each rendered tree is compared as soon as it is rendered, then dropped. Folders the render cache shows up to
+  // date were compared with what their last render produced (hashes).
+  const { entries, remember } = await plan(options, (tree) => compareTree(options.clustersDir, tree));
+  const stale = entries.flatMap((e) => (e.changes ? outOfDate(options.clustersDir, e.changes) : []));
   remember();
   // Working folders of an interrupted or failed generate: clusters/ is not what a finished run leaves.
   const shown = relative(process.cwd(), options.clustersDir) || '.';

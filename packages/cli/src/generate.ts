@@ -1,5 +1,5 @@
 /** `generate`: render every environment and write clusters/ (all or nothing). */
-import { type TreeChanges, writeTreesAsync } from '@thanos-gitops/core-model/output';
+import { type TreeChanges, TreeWriter } from '@thanos-gitops/core-model/output';
 import type { CommandOptions } from './args.js';
 import { githubWarnings, jsonLine, problemFormat } from './format.js';
 import { DIM, type Io, paint, plural, printWarnings } from './io.js';
@@ -7,12 +7,21 @@ import { plan } from './plan.js';
 
 export async function generate(io: Io, options: CommandOptions): Promise<number> {
   const format = problemFormat('generate', options.format);
-  const { entries, remember } = await plan(options);
+  // Each rendered environment is staged beside clusters/ at once (one in memory at a time); nothing is swapped in
+  // unless every environment rendered and was staged, and any failure removes what was staged (TreeWriter).
+  const writer = new TreeWriter(options.clustersDir, { signals: true });
+  let planned: Awaited<ReturnType<typeof plan>>;
+  try {
+    planned = await plan(options, (tree) => writer.stageAsync(tree));
+  } catch (err) {
+    writer.abort();
+    throw err;
+  }
+  const { entries, remember } = planned;
   printWarnings(io, entries);
   if (format === 'github') githubWarnings(io, entries);
-  const trees = entries.flatMap((e) => (e.tree ? [e.tree] : []));
-  const written = await writeTreesAsync(options.clustersDir, trees);
-  const changes = new Map(written.changes.map((c) => [c.env, c]));
+  await writer.commitAsync();
+  const changes = new Map(entries.flatMap((e) => (e.changes ? [[e.env, e.changes] as const] : [])));
   remember();
   if (format === 'json') {
     const folders = entries.map((e) => {
@@ -40,7 +49,7 @@ export async function generate(io: Io, options: CommandOptions): Promise<number>
       foreign: e.upToDate?.foreign ?? [],
     };
     const count = c.added.length + c.changed.length;
-    if (e.tree && e.tree.files.size === 0 && c.removed.length > 0) {
+    if (e.gone && c.removed.length > 0) {
       io.err(
         `${c.env}: REMOVED: its environment file is gone, so ${c.removed.length} generated file(s) of clusters/${c.env} ` +
           'were deleted. Restore the file and run generate again to undo.\n',
@@ -52,8 +61,8 @@ export async function generate(io: Io, options: CommandOptions): Promise<number>
     );
     if (c.foreign.length > 0) io.out(dim(`${c.env}: not generated, left alone: ${c.foreign.join(', ')}\n`));
   }
-  if (written.interrupted) {
-    io.err(`thanos-gitops: ${written.interrupted} arrived while swapping in the new trees: the write finished.\n`);
+  if (writer.interrupted) {
+    io.err(`thanos-gitops: ${writer.interrupted} arrived while swapping in the new trees: the write finished.\n`);
   }
   return 0;
 }

@@ -14,6 +14,7 @@ import {
   existingEnvironments,
   type Problem,
   RESERVED_CLUSTERS_FOLDERS,
+  type TreeChanges,
 } from '@thanos-gitops/core-model/output';
 import type { CommandOptions } from './args.js';
 import { RenderCache } from './cache.js';
@@ -31,15 +32,17 @@ export interface PlanEntry {
   warnings: readonly Problem[];
   /** Objects in the folder's files. */
   objects: number;
-  /** The tree to compare with or write; absent when the folder is up to date. */
-  tree?: EnvironmentTree;
+  /** What the command's handler found comparing the folder's new tree with disk; absent when it is up to date. */
+  changes?: TreeChanges;
+  /** The folder's new tree is empty (its environment file is gone): its generated files are removed. */
+  gone?: boolean;
   upToDate?: UpToDate;
 }
 
 export interface Plan {
   /** In order: the environments (by file), those whose file is gone, the Argo CD and Flux folders. */
   entries: PlanEntry[];
-  /** Records what was rendered in the cache; call once the run succeeded. */
+  /** Saves the cache, with what was rendered; call once the run succeeded. */
   remember(): void;
 }
 
@@ -56,7 +59,15 @@ const envName = (path: string) => basename(path).replace(/\.ya?ml$/, '');
 const countObjects = (t: EnvironmentTree) =>
   [...t.files.keys()].filter((f) => !f.endsWith('kustomization.yaml')).length;
 
-export async function plan(options: CommandOptions): Promise<Plan> {
+/**
+ * Plans the run and hands every tree that must be compared or written to `handle` as soon as it is rendered
+ * (`check` compares it, `generate` stages it beside clusters/), so memory holds one environment at a time. A tree
+ * rendered after a problem was found is not handed over: the run fails with every problem once all are tried.
+ */
+export async function plan(
+  options: CommandOptions,
+  handle: (tree: EnvironmentTree) => TreeChanges | Promise<TreeChanges>,
+): Promise<Plan> {
   const { environmentsDir, clustersDir, only } = options;
   const files = environmentFiles(environmentsDir, only, options.note);
   const cache = options.cache ? RenderCache.open(clustersDir) : undefined;
@@ -81,30 +92,36 @@ export async function plan(options: CommandOptions): Promise<Plan> {
   );
 
   const entries: PlanEntry[] = [];
-  const rendered: EnvironmentTree[] = [];
+  const results = new Map<string, PlanEntry>();
+  /** Hands a tree to the command (compared or staged, then dropped) and records its hashes in the cache. */
+  const take = async (tree: EnvironmentTree, objects: number, warnings: readonly Problem[], input?: string) => {
+    const entry: PlanEntry = { env: tree.env, warnings, objects, changes: await handle(tree) };
+    if (tree.files.size === 0) entry.gone = true;
+    if (cache && input) {
+      cache.record(tree.env, input, objects, tree.files, warnings, reserved.includes(tree.env) ? 'shared' : 'envs');
+    }
+    return entry;
+  };
   let sharedTrees: EnvironmentTree[] = [];
   const everythingUpToDate =
     upToDate.size === files.length && (!whole || reserved.every((folder) => sharedHits.get(folder)));
-  if (everythingUpToDate) {
-    for (const name of names) entries.push(cached(name, upToDate.get(name) as Hit));
-  } else {
+  if (!everythingUpToDate) {
     const { renderSelected } = await import('./render.js');
-    const result = renderSelected(files, (file) => !upToDate.has(envName(file.path)), whole);
-    const trees = new Map(result.rendered.map((r) => [r.env, r]));
-    for (const name of new Set(names)) {
-      const r = trees.get(name);
-      if (r) {
-        entries.push({ env: name, warnings: r.warnings, objects: r.objects, tree: r.tree });
-        rendered.push(r.tree);
-      } else entries.push(cached(name, upToDate.get(name) as Hit));
+    const steps = renderSelected(files, (file) => !upToDate.has(envName(file.path)), whole);
+    for (let r = steps.next(); ; r = steps.next()) {
+      if (r.done) {
+        sharedTrees = r.value;
+        break;
+      }
+      const { tree, objects, warnings, clean } = r.value;
+      if (clean) results.set(tree.env, await take(tree, objects, warnings, inputs.get(tree.env)));
     }
-    sharedTrees = result.delivery;
   }
+  for (const name of new Set(names)) entries.push(results.get(name) ?? cached(name, upToDate.get(name) as Hit));
   if (whole) {
     const known = new Set(names);
     for (const env of existing) {
-      if (!known.has(env) && !reserved.includes(env))
-        entries.push({ env, warnings: [], objects: 0, tree: { env, files: new Map() } });
+      if (!known.has(env) && !reserved.includes(env)) entries.push(await take({ env, files: new Map() }, 0, []));
     }
     // An empty Argo CD or Flux tree only matters when its folder exists (it removes the generated files there).
     for (const folder of reserved) {
@@ -112,7 +129,8 @@ export async function plan(options: CommandOptions): Promise<Plan> {
       const hit = sharedHits.get(folder);
       if (tree) {
         if (tree.files.size > 0 || existing.includes(folder))
-          entries.push({ env: folder, warnings: [], objects: countObjects(tree), tree });
+          entries.push(await take(tree, countObjects(tree), [], shared));
+        else if (cache && shared) cache.record(folder, shared, 0, tree.files, [], 'shared');
       } else if (hit && (hit.files > 0 || existing.includes(folder))) entries.push(cached(folder, hit));
     }
   }
@@ -120,13 +138,6 @@ export async function plan(options: CommandOptions): Promise<Plan> {
     entries,
     remember() {
       if (!cache) return;
-      const byEnv = new Map(entries.map((e) => [e.env, e]));
-      for (const tree of rendered) {
-        const input = inputs.get(tree.env);
-        const e = byEnv.get(tree.env);
-        if (input && e) cache.record(tree.env, input, e.objects, tree.files, e.warnings);
-      }
-      if (shared) for (const t of sharedTrees) cache.record(t.env, shared, countObjects(t), t.files, [], 'shared');
       if (whole) cache.keepOnly(new Set(names));
       cache.save();
     },

@@ -43,11 +43,8 @@ export interface RenderedEnvironment {
 /** Renders every environment, or throws InvalidEnvironmentError with every problem of every file. */
 export function renderEnvironments(files: readonly SourceFile[]): RenderedEnvironment[] {
   const rendered: RenderedEnvironment[] = [];
-  renderEach(
-    files,
-    () => true,
-    (r) => rendered.push(r),
-  );
+  const steps = renderEach(files, () => true);
+  for (let r = steps.next(); !r.done; r = steps.next()) rendered.push(r.value.rendered);
   return rendered;
 }
 
@@ -59,38 +56,49 @@ export interface RenderedTree {
   objects: number;
   tree: EnvironmentTree;
   warnings: readonly Problem[];
+  /**
+   * Whether no file had a problem so far. When false the run fails at the end (with every problem of every file),
+   * so the tree need not be written or compared.
+   */
+  clean: boolean;
 }
 
 /**
- * Loads and validates every file, renders those `render` selects (the others' output is known to be up to date),
- * and, with `delivery`, the Argo CD and Flux trees from all of them. Keeps only the text of what it rendered, so
- * memory does not grow with the objects. Throws InvalidEnvironmentError with every problem of every file.
+ * Loads and validates every file, then renders those `render` selects (the others' output is known to be up to
+ * date) one at a time: a generator that yields each rendered tree as soon as it is made, so the caller compares or
+ * stages it and lets it go before the next one (memory holds one environment's objects and text). When done, it
+ * returns, with `delivery`, the Argo CD and Flux trees of all of them; it throws InvalidEnvironmentError with every
+ * problem of every file, after all of them were tried.
  */
-export function renderSelected(
+export function* renderSelected(
   files: readonly SourceFile[],
   render: (file: SourceFile) => boolean,
   delivery: boolean,
-): { rendered: RenderedTree[]; delivery: EnvironmentTree[] } {
-  const rendered: RenderedTree[] = [];
-  const all = renderEach(files, render, (r) =>
-    rendered.push({
-      env: r.env,
-      file: r.file,
-      environment: r.environment,
-      objects: r.manifests.length,
-      tree: r.tree,
-      warnings: r.warnings,
-    }),
-  );
-  return { rendered, delivery: delivery ? renderDelivery(all) : [] };
+): Generator<RenderedTree, EnvironmentTree[]> {
+  const steps = renderEach(files, render);
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return delivery ? renderDelivery(r.value) : [];
+    const { rendered: e, clean } = r.value;
+    yield {
+      env: e.env,
+      file: e.file,
+      environment: e.environment,
+      objects: e.manifests.length,
+      tree: e.tree,
+      warnings: e.warnings,
+      clean,
+    };
+  }
 }
 
-/** The pipeline: load and check every file, render the selected ones one at a time, check what spans them. */
-function renderEach(
+/**
+ * The pipeline: load and check every file, render the selected ones one at a time (yielding each, and whether no
+ * problem was found so far), check what spans them; returns every loaded environment.
+ */
+function* renderEach(
   files: readonly SourceFile[],
   select: (file: SourceFile) => boolean,
-  onRendered: (r: RenderedEnvironment) => void,
-): { environment: Environment; file: string }[] {
+): Generator<{ rendered: RenderedEnvironment; clean: boolean }, { environment: Environment; file: string }[]> {
   const { loaded, problems } = loadEach(files);
   const delivery: DeliveryEnvironment[] = [];
   const byPath = new Map(files.map((f) => [f.path, f]));
@@ -135,7 +143,10 @@ function renderEach(
     const tree = assembleTree(l.env, l.file, manifests, new Map([...docs, ...writers.files, [README, readme]]), plain);
     patchTargetRules(l.env, manifests, sink);
     credentialScan(l.env, tree, sink);
-    onRendered({ env: l.env.name, file: l.file, environment: l.env, manifests, tree, warnings: l.warnings });
+    yield {
+      rendered: { env: l.env.name, file: l.file, environment: l.env, manifests, tree, warnings: l.warnings },
+      clean: problems.length === 0,
+    };
   }
   checkDelivery(delivery);
   if (problems.length > 0) {

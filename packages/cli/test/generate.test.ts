@@ -72,6 +72,25 @@ describe('generate', () => {
     expect(snapshot(ws.clusters)).toEqual(before);
   });
 
+  it('writes nothing when an environment rendered after others proves invalid (their staged trees are dropped)', async () => {
+    const ws = await generated();
+    // dev and prod change (staged one at a time, in file order); staging, rendered last, targets a kind never
+    // generated, which only its render finds.
+    editEnvironment(ws, 'dev', [[['storeGateway', 'replicasPerShard'], 2]]);
+    editEnvironment(ws, 'prod', [[['storeGateway', 'replicasPerShard'], 3]]);
+    editEnvironment(ws, 'staging', [
+      [['patches'], [{ target: { kind: 'CronJob' }, patch: '- op: remove\n  path: /x\n' }]],
+    ]);
+    const clusters = readdirSync(ws.clusters).sort();
+    const before = readTree(ws.clusters);
+    const run = await cliIn(ws, 'generate');
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('patches[0].target.kind');
+    expect(run.err).toContain('1 problem;'); // dev and prod are valid: they were rendered and staged
+    expect(readTree(ws.clusters)).toEqual(before);
+    expect(readdirSync(ws.clusters).sort()).toEqual(clusters); // no working folders, no lock left
+  });
+
   it('reports the objects and files per environment', async () => {
     const ws = workspace();
     const run = await cliIn(ws, 'generate');

@@ -120,6 +120,7 @@ export {
   readTree,
   recoverInterrupted,
   type TreeChanges,
+  TreeWriter,
   WriteRefusedError,
   writeTrees,
   writeTreesAsync,

@@ -16,6 +16,7 @@ export {
   readTree,
   recoverInterrupted,
   type TreeChanges,
+  TreeWriter,
   WriteRefusedError,
   writeTrees,
   writeTreesAsync,

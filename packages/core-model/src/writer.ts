@@ -15,6 +15,7 @@ import {
   readFileSync,
   readlinkSync,
   renameSync,
+  rmdirSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -251,80 +252,211 @@ function linkOrCopy(from: string, to: string): void {
   }
 }
 
-/** Signals seen while writing; the async writer checks it between files. */
-interface WriteState {
-  interrupted?: NodeJS.Signals;
+/** A tree built beside the current one, waiting for the swap. */
+interface Staged {
+  env: string;
+  next: string;
+  prev: string;
+  hasCurrent: boolean;
+  empty: boolean;
 }
 
 /**
- * The steps of a write, as a generator that yields between files, so the async writer can let signal handlers
- * run. A signal before the swap rolls everything back (InterruptedError); once swapping, the write finishes.
+ * Writes trees to `clusters/` one environment at a time, all or nothing, so the caller holds one rendered tree in
+ * memory, not all of them. `stage(tree)` compares a tree with disk and, when it differs, builds it beside the current
+ * one (`clusters/.<env>.next-<pid>`, hand-written files, symlinks and empty folders carried over); `commit()` swaps
+ * every staged tree in by rename (putting back what was swapped out if that fails half-way), keeps hand-written files
+ * added meanwhile and drops the old trees; `abort()` removes what was staged, leaving `clusters/` as it was.
+ *
+ * The first `stage` (or `commit`) takes the lock and recovers what an interrupted earlier run left; nothing is
+ * touched before. With `signals`, SIGINT and SIGTERM are deferred from then on: the async methods look at them
+ * between files, and one seen before the swap aborts and throws InterruptedError; once swapping, the write finishes
+ * and `interrupted` says which signal arrived. A hand-written file at a path the generator writes is never
+ * overwritten: `commit` refuses (WriteRefusedError, naming every such file) and nothing changes. Any failure aborts.
  */
-function* writeSteps(
-  clustersDir: string,
-  trees: readonly EnvironmentTree[],
-  state: WriteState,
-): Generator<void, TreeChanges[]> {
-  mkdirSync(clustersDir, { recursive: true });
-  for (const t of trees) {
-    const current = join(clustersDir, t.env);
+export class TreeWriter {
+  private readonly staged: Staged[] = [];
+  private readonly changes: TreeChanges[] = [];
+  private readonly collisions: string[] = [];
+  private readonly state: { interrupted?: NodeJS.Signals } = {};
+  private release: (() => void) | undefined;
+  private started = false;
+  private finished = false;
+  /** Whether this writer made `clusters/` itself (an abort then removes it again, when empty). */
+  private madeClusters = false;
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    this.state.interrupted ??= signal;
+  };
+
+  constructor(
+    private readonly clustersDir: string,
+    private readonly options: { signals?: boolean } = {},
+  ) {}
+
+  /** The signal that arrived while writing, if any (set after a commit that finished anyway). */
+  get interrupted(): NodeJS.Signals | undefined {
+    return this.state.interrupted;
+  }
+
+  /** Compares `tree` with disk and, when it differs, builds it beside the current one. */
+  stage(tree: EnvironmentTree): TreeChanges {
+    return this.run(this.stageSteps(tree));
+  }
+
+  /** `stage`, letting signal handlers run between files. */
+  stageAsync(tree: EnvironmentTree): Promise<TreeChanges> {
+    return this.runAsync(this.stageSteps(tree));
+  }
+
+  /** Swaps every staged tree in; returns the changes of every tree staged, in order. */
+  commit(): TreeChanges[] {
+    return this.run(this.commitSteps());
+  }
+
+  /** `commit`, letting signal handlers run before the swap. */
+  commitAsync(): Promise<TreeChanges[]> {
+    return this.runAsync(this.commitSteps());
+  }
+
+  /** Removes every staged tree and releases the lock: `clusters/` is as it was. Safe to call more than once. */
+  abort(): void {
+    if (this.finished) return;
+    this.finished = true;
+    for (const s of this.staged) rmSync(s.next, { recursive: true, force: true });
+    this.end();
+    if (this.madeClusters) {
+      try {
+        rmdirSync(this.clustersDir); // only when empty again
+      } catch {
+        // Something else is in there now: leave it.
+      }
+    }
+  }
+
+  private run<T>(steps: Generator<void, T>): T {
+    try {
+      for (;;) {
+        const r = steps.next();
+        if (r.done) return r.value;
+      }
+    } catch (err) {
+      this.abort();
+      throw err;
+    }
+  }
+
+  private async runAsync<T>(steps: Generator<void, T>): Promise<T> {
+    try {
+      for (;;) {
+        const r = steps.next();
+        if (r.done) return r.value;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } catch (err) {
+      this.abort();
+      throw err;
+    }
+  }
+
+  /** On first use: make `clusters/`, take its lock, listen for signals, undo an interrupted earlier run. */
+  private start(): void {
+    if (this.finished) throw new Error('this TreeWriter has already committed or aborted');
+    if (this.started) return;
+    this.started = true;
+    this.madeClusters = !existsSync(this.clustersDir);
+    mkdirSync(this.clustersDir, { recursive: true });
+    this.release = acquireLock(this.clustersDir);
+    if (this.options.signals) {
+      process.on('SIGINT', this.onSignal);
+      process.on('SIGTERM', this.onSignal);
+    }
+    recoverInterrupted(this.clustersDir);
+  }
+
+  /** Releases the lock and stops listening for signals. */
+  private end(): void {
+    this.release?.();
+    this.release = undefined;
+    if (this.options.signals) {
+      process.off('SIGINT', this.onSignal);
+      process.off('SIGTERM', this.onSignal);
+    }
+  }
+
+  private checkInterrupted(): void {
+    if (this.state.interrupted) throw new InterruptedError(this.state.interrupted);
+  }
+
+  private *stageSteps(tree: EnvironmentTree): Generator<void, TreeChanges> {
+    this.start();
+    this.checkInterrupted();
+    const { clustersDir } = this;
+    const current = join(clustersDir, tree.env);
     if (existsSync(current) && lstatSync(current).isSymbolicLink()) {
       throw new WriteRefusedError(
         `${current} is a symlink (to ${readlinkSync(current)}): generate swaps whole folders and will not replace ` +
           'a symlink; make it a real folder or remove it',
       );
     }
+    const changes = compareTree(clustersDir, tree);
+    this.changes.push(changes);
+    for (const p of changes.collisions ?? []) {
+      this.collisions.push(
+        `${join(clustersDir, tree.env, p)} (hand-written; the generator renders it from ${tree.env})`,
+      );
+    }
+    // After a collision the write is refused at commit: the remaining trees are only compared, to name every one.
+    if (this.collisions.length > 0) return changes;
+    if (changes.added.length + changes.changed.length + changes.removed.length === 0) return changes;
+    const next = join(clustersDir, `.${tree.env}.next-${process.pid}`);
+    const extras = handWrittenExtras(current);
+    // Staged before building, so that a failure half-way through still removes this half-built tree.
+    this.staged.push({
+      env: tree.env,
+      next,
+      prev: join(clustersDir, `.${tree.env}.prev-${process.pid}`),
+      hasCurrent: existsSync(current),
+      empty: tree.files.size === 0 && changes.foreign.length === 0,
+    });
+    rmSync(next, { recursive: true, force: true });
+    mkdirSync(next, { recursive: true });
+    const made = new Set<string>([next]);
+    for (const [path, text] of tree.files) {
+      const file = join(next, path);
+      const dir = dirname(file);
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      writeFileSync(file, text);
+      yield;
+      this.checkInterrupted();
+    }
+    for (const path of changes.foreign) {
+      if (path.endsWith('/') || extras.symlinks.some(([p]) => p === path)) continue;
+      linkOrCopy(join(current, path), join(next, path));
+    }
+    for (const [path, target] of extras.symlinks) {
+      mkdirSync(dirname(join(next, path)), { recursive: true });
+      symlinkSync(target, join(next, path));
+    }
+    for (const dir of extras.emptyDirs) mkdirSync(join(next, dir), { recursive: true });
+    return changes;
   }
-  recoverInterrupted(clustersDir);
-  const all = trees.map((t) => ({ tree: t, changes: compareTree(clustersDir, t) }));
-  const collisions = all.flatMap(({ tree, changes }) =>
-    (changes.collisions ?? []).map(
-      (p) => `${join(clustersDir, tree.env, p)} (hand-written; the generator renders it from ${tree.env})`,
-    ),
-  );
-  if (collisions.length > 0) {
-    throw new WriteRefusedError(
-      `refusing to overwrite hand-written files at paths the generator writes: ${collisions.join(', ')}. ` +
-        'Move or rename them (files the generator owns start with its header line)',
-    );
-  }
-  const todo = all.filter(({ changes: c }) => c.added.length + c.changed.length + c.removed.length > 0);
-  const staged: { env: string; next: string; prev: string; hasCurrent: boolean; empty: boolean }[] = [];
-  try {
-    // 1. Build every next tree beside the current one.
-    for (const { tree, changes } of todo) {
-      const current = join(clustersDir, tree.env);
-      const next = join(clustersDir, `.${tree.env}.next-${process.pid}`);
-      const extras = handWrittenExtras(current);
-      staged.push({
-        env: tree.env,
-        next,
-        prev: join(clustersDir, `.${tree.env}.prev-${process.pid}`),
-        hasCurrent: existsSync(current),
-        empty: tree.files.size === 0 && changes.foreign.length === 0,
-      });
-      rmSync(next, { recursive: true, force: true });
-      mkdirSync(next, { recursive: true });
-      for (const [path, text] of tree.files) {
-        mkdirSync(dirname(join(next, path)), { recursive: true });
-        writeFileSync(join(next, path), text);
-        yield;
-        if (state.interrupted) throw new InterruptedError(state.interrupted);
-      }
-      for (const path of changes.foreign) {
-        if (path.endsWith('/') || extras.symlinks.some(([p]) => p === path)) continue;
-        linkOrCopy(join(current, path), join(next, path));
-      }
-      for (const [path, target] of extras.symlinks) {
-        mkdirSync(dirname(join(next, path)), { recursive: true });
-        symlinkSync(target, join(next, path));
-      }
-      for (const dir of extras.emptyDirs) mkdirSync(join(next, dir), { recursive: true });
+
+  private *commitSteps(): Generator<void, TreeChanges[]> {
+    this.start();
+    const { clustersDir, staged } = this;
+    if (this.collisions.length > 0) {
+      throw new WriteRefusedError(
+        `refusing to overwrite hand-written files at paths the generator writes: ${this.collisions.join(', ')}. ` +
+          'Move or rename them (files the generator owns start with its header line)',
+      );
     }
     yield;
-    if (state.interrupted) throw new InterruptedError(state.interrupted);
-    // 2. Swap them in. On failure, put back what was swapped out. Signals no longer stop the write.
-    const swapped: typeof staged = [];
+    this.checkInterrupted();
+    // Swap them in. On failure, put back what was swapped out. Signals no longer stop the write.
+    const swapped: Staged[] = [];
     try {
       for (const s of staged) {
         const current = join(clustersDir, s.env);
@@ -344,12 +476,13 @@ function* writeSteps(
       }
       throw err;
     }
-    // 3. Keep hand-written files added to the old tree while this run was building, then drop the old trees.
+    // Keep hand-written files added to the old trees while this run was building, then drop the old trees.
     for (const s of staged) {
       if (!s.hasCurrent || s.empty) continue;
       const current = join(clustersDir, s.env);
-      const owned = ownedPaths(readTree(s.prev));
-      for (const [path, text] of readTree(s.prev)) {
+      const old = readTree(s.prev);
+      const owned = ownedPaths(old);
+      for (const [path, text] of old) {
         if (!existsSync(join(current, path)) && !isGenerated(text) && !owned.has(path)) {
           linkOrCopy(join(s.prev, path), join(current, path));
         }
@@ -359,11 +492,10 @@ function* writeSteps(
       rmSync(s.prev, { recursive: true, force: true });
       rmSync(s.next, { recursive: true, force: true });
     }
-  } catch (err) {
-    for (const s of staged) rmSync(s.next, { recursive: true, force: true });
-    throw err;
+    this.finished = true;
+    this.end();
+    return this.changes;
   }
-  return all.map((a) => a.changes);
 }
 
 /**
@@ -372,17 +504,9 @@ function* writeSteps(
  * something fails during it. Synchronous: signals are only seen by `writeTreesAsync`.
  */
 export function writeTrees(clustersDir: string, trees: readonly EnvironmentTree[]): TreeChanges[] {
-  mkdirSync(clustersDir, { recursive: true });
-  const release = acquireLock(clustersDir);
-  try {
-    const steps = writeSteps(clustersDir, trees, {});
-    for (;;) {
-      const r = steps.next();
-      if (r.done) return r.value;
-    }
-  } finally {
-    release();
-  }
+  const writer = new TreeWriter(clustersDir);
+  for (const t of trees) writer.stage(t); // a failing stage aborts
+  return writer.commit();
 }
 
 /**
@@ -393,24 +517,8 @@ export async function writeTreesAsync(
   clustersDir: string,
   trees: readonly EnvironmentTree[],
 ): Promise<{ changes: TreeChanges[]; interrupted?: NodeJS.Signals }> {
-  mkdirSync(clustersDir, { recursive: true });
-  const state: WriteState = {};
-  const onSignal = (signal: NodeJS.Signals) => {
-    state.interrupted ??= signal;
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const release = acquireLock(clustersDir);
-  try {
-    const steps = writeSteps(clustersDir, trees, state);
-    for (;;) {
-      const r = steps.next();
-      if (r.done) return { changes: r.value, ...(state.interrupted ? { interrupted: state.interrupted } : {}) };
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  } finally {
-    release();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  const writer = new TreeWriter(clustersDir, { signals: true });
+  for (const t of trees) await writer.stageAsync(t);
+  const changes = await writer.commitAsync();
+  return { changes, ...(writer.interrupted ? { interrupted: writer.interrupted } : {}) };
 }

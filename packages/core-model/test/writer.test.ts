@@ -8,7 +8,16 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { compareTree, type EnvironmentTree, readTree, recoverInterrupted, writeTrees } from '../src/writer.js';
+import {
+  compareTree,
+  type EnvironmentTree,
+  LOCK_FILE,
+  readTree,
+  recoverInterrupted,
+  TreeWriter,
+  WriteRefusedError,
+  writeTrees,
+} from '../src/writer.js';
 import { generatedHeader, generatedMarkdownHeader, isGenerated } from '../src/yaml.js';
 
 // Lets one test make a rename fail, to exercise the swap's rollback; every other call goes to the real fs.
@@ -56,6 +65,63 @@ function populated(): { dir: string; before: Map<string, string>; list: string[]
   writeFileSync(join(dir, 'a', 'NOTES.md'), 'hand-written\n');
   return { dir, before: readTree(dir), list: listing(dir) };
 }
+
+describe('TreeWriter (one environment at a time)', () => {
+  it('builds each staged tree beside clusters/ at once, and swaps them all in only on commit', () => {
+    const { dir, before } = populated();
+    const writer = new TreeWriter(dir);
+    writer.stage(tree('a', { 'kustomization.yaml': gen('a: 2') }));
+    // Staged, not swapped: the old tree is still in place, the new one is on disk beside it, the lock is held.
+    expect(readTree(join(dir, 'a'))).toEqual(
+      new Map([...before].flatMap(([p, t]) => (p.startsWith('a/') ? [[p.slice(2), t]] : []))),
+    );
+    expect(leftovers(dir)).toEqual([`.a.next-${process.pid}`]);
+    expect(readdirSync(dir)).toContain(LOCK_FILE);
+    writer.stage(tree('b', { 'kustomization.yaml': gen('b: 1'), 'store/y.yaml': gen('y: 1') })); // unchanged
+    const [a, b] = writer.commit();
+    expect(a?.changed).toEqual(['kustomization.yaml']);
+    expect(b?.unchanged).toHaveLength(2);
+    expect(readTree(join(dir, 'a'))).toEqual(
+      new Map([
+        ['NOTES.md', 'hand-written\n'],
+        ['kustomization.yaml', gen('a: 2')],
+      ]),
+    );
+    expect(leftovers(dir)).toEqual([]);
+    expect(readdirSync(dir)).not.toContain(LOCK_FILE);
+  });
+
+  it('abort drops every staged tree and the lock: clusters/ is as it was', () => {
+    const { dir, before, list } = populated();
+    const writer = new TreeWriter(dir);
+    writer.stage(tree('a', { 'kustomization.yaml': gen('a: 2') }));
+    writer.stage(tree('c', { 'kustomization.yaml': gen('c: 1') }));
+    writer.abort();
+    writer.abort(); // twice is harmless
+    expect(readTree(dir)).toEqual(before);
+    expect(listing(dir)).toEqual(list);
+  });
+
+  it('leaves no clusters/ behind when it made it and then aborted', () => {
+    const dir = clustersDir();
+    const writer = new TreeWriter(dir);
+    writer.stage(tree('a', { 'kustomization.yaml': gen('a: 1') }));
+    writer.abort();
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  it('refuses at commit when a later tree would overwrite hand-written files, naming them, and changes nothing', () => {
+    const { dir, before, list } = populated();
+    writeFileSync(join(dir, 'b', 'mine.yaml'), 'hand-written: true\n');
+    const writer = new TreeWriter(dir);
+    writer.stage(tree('a', { 'kustomization.yaml': gen('a: 2') }));
+    writer.stage(tree('b', { 'kustomization.yaml': gen('b: 2'), 'mine.yaml': gen('m: 1') }));
+    expect(() => writer.commit()).toThrow(WriteRefusedError);
+    expect(() => new TreeWriter(dir).commit()).not.toThrow(); // the refused writer released the lock
+    expect(readTree(dir)).toEqual(new Map([...before, ['b/mine.yaml', 'hand-written: true\n']]));
+    expect(listing(dir)).toEqual([...list, join('b', 'mine.yaml')].sort());
+  });
+});
 
 describe('writeTrees', () => {
   it('writes new trees and reports what it did', () => {
