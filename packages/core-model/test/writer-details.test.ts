@@ -1,0 +1,250 @@
+/**
+ * The writer's smaller promises, on real temporary folders, in-process: the index of headerless files it owns,
+ * what it reads and lists, the lock's messages, and the async writer's handling of SIGINT/SIGTERM (the handlers
+ * it installs are called directly, so no signal reaches the test process).
+ */
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  acquireLock,
+  compareTree,
+  type EnvironmentTree,
+  existingEnvironments,
+  handWrittenExtras,
+  InterruptedError,
+  LOCK_FILE,
+  leftovers,
+  OWNED_INDEX,
+  ownedIndexText,
+  ownedPaths,
+  readTree,
+  WriteRefusedError,
+  writeTrees,
+  writeTreesAsync,
+} from '../src/writer.js';
+import { generatedHeader } from '../src/yaml.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'writer-details-'));
+  dirs.push(d);
+  return d;
+}
+const HEADER = generatedHeader('environments/a.yaml');
+const gen = (body: string) => `${HEADER}\n${body}\n`;
+const tree = (env: string, files: Record<string, string>): EnvironmentTree => ({
+  env,
+  files: new Map(Object.entries(files)),
+});
+
+describe('the index of headerless files', () => {
+  it('lists them sorted, one a line, under the header and a comment', () => {
+    expect(ownedIndexText(HEADER, ['iam/b.json', 'iam/a.json'])).toBe(
+      `${HEADER}\n# Files without a header that the generator owns (kept, changed and removed by \`generate\`):\n` +
+        'iam/a.json\niam/b.json\n',
+    );
+    expect(ownedIndexText(HEADER, [])).toBe(
+      `${HEADER}\n# Files without a header that the generator owns (kept, changed and removed by \`generate\`):\n`,
+    );
+  });
+
+  it('is read back without its comment lines, and ignored when missing or hand-written', () => {
+    const index = ownedIndexText(HEADER, ['iam/a.json', 'iam/b.json']);
+    expect([...ownedPaths(new Map([[OWNED_INDEX, index]]))]).toEqual(['iam/a.json', 'iam/b.json']);
+    expect(ownedPaths(new Map()).size).toBe(0);
+    expect(ownedPaths(new Map([[OWNED_INDEX, 'iam/a.json\n']])).size).toBe(0);
+  });
+
+  it('lets the writer change and remove the headerless files it owns, and only those', () => {
+    const dir = join(tmp(), 'clusters');
+    const owned = (paths: string[]) => ({ [OWNED_INDEX]: ownedIndexText(HEADER, paths) });
+    writeTrees(dir, [tree('a', { ...owned(['p.json', 'q.json']), 'p.json': '{"v":1}\n', 'q.json': '{}\n' })]);
+    writeFileSync(join(dir, 'a', 'mine.json'), '{"hand":true}\n');
+    const [c] = writeTrees(dir, [tree('a', { ...owned(['p.json']), 'p.json': '{"v":2}\n' })]);
+    expect(c).toMatchObject({ changed: [OWNED_INDEX, 'p.json'], removed: ['q.json'], foreign: ['mine.json'] });
+    expect(c?.collisions).toBeUndefined();
+    expect(readTree(join(dir, 'a'))).toEqual(
+      new Map([
+        [OWNED_INDEX, ownedIndexText(HEADER, ['p.json'])],
+        ['mine.json', '{"hand":true}\n'],
+        ['p.json', '{"v":2}\n'],
+      ]),
+    );
+  });
+});
+
+describe('reading a tree', () => {
+  it('gives every file by its relative path, sorted, and nothing for a missing folder', () => {
+    const d = tmp();
+    mkdirSync(join(d, 'b', 'c'), { recursive: true });
+    writeFileSync(join(d, 'z.yaml'), 'z');
+    writeFileSync(join(d, 'b', 'c', 'x.yaml'), 'x');
+    writeFileSync(join(d, 'b', 'a.yaml'), 'a');
+    symlinkSync('z.yaml', join(d, 'link'));
+    expect([...readTree(d)]).toEqual([
+      ['b/a.yaml', 'a'],
+      ['b/c/x.yaml', 'x'],
+      ['z.yaml', 'z'],
+    ]);
+    expect(readTree(join(d, 'missing')).size).toBe(0);
+  });
+
+  it('finds symlinks and empty folders, at any depth, but not the root itself', () => {
+    const d = tmp();
+    expect(handWrittenExtras(d)).toEqual({ symlinks: [], emptyDirs: [] });
+    mkdirSync(join(d, 'n', 'deep'), { recursive: true });
+    mkdirSync(join(d, 'e'));
+    symlinkSync('../x', join(d, 'n', 'l2'));
+    symlinkSync('x', join(d, 'l1'));
+    expect(handWrittenExtras(d)).toEqual({
+      symlinks: [
+        ['l1', 'x'],
+        ['n/l2', '../x'],
+      ],
+      emptyDirs: ['e', 'n/deep'],
+    });
+    expect(handWrittenExtras(join(d, 'missing'))).toEqual({ symlinks: [], emptyDirs: [] });
+  });
+});
+
+describe('the clusters folder', () => {
+  it('lists environment folders sorted, without files or hidden working folders', () => {
+    const dir = join(tmp(), 'clusters');
+    expect(existingEnvironments(dir)).toEqual([]);
+    for (const d of ['prod', 'dev', '.dev.next-1', 'argocd']) mkdirSync(join(dir, d), { recursive: true });
+    writeFileSync(join(dir, 'README.md'), 'x');
+    expect(existingEnvironments(dir)).toEqual(['argocd', 'dev', 'prod']);
+  });
+
+  it('lists the working folders an interrupted run left, sorted', () => {
+    const dir = join(tmp(), 'clusters');
+    expect(leftovers(dir)).toEqual([]);
+    for (const d of ['b', '.b.prev-12', '.a.next-3', '.a.next-x', 'a.next-3', '.a.next-3.bak']) {
+      mkdirSync(join(dir, d), { recursive: true });
+    }
+    expect(leftovers(dir)).toEqual(['.a.next-3', '.b.prev-12']);
+  });
+
+  it('reports a tree that is up to date as unchanged, and writes nothing', () => {
+    const dir = join(tmp(), 'clusters');
+    writeTrees(dir, [tree('a', { 'k.yaml': gen('k: 1') })]);
+    const before = readFileSync(join(dir, 'a', 'k.yaml'));
+    const [c] = writeTrees(dir, [tree('a', { 'k.yaml': gen('k: 1') })]);
+    expect(c).toEqual({ env: 'a', added: [], changed: [], unchanged: ['k.yaml'], removed: [], foreign: [] });
+    expect(readFileSync(join(dir, 'a', 'k.yaml'))).toEqual(before);
+    expect(compareTree(dir, tree('new', { 'k.yaml': gen('k') }))).toEqual({
+      env: 'new',
+      added: ['k.yaml'],
+      changed: [],
+      unchanged: [],
+      removed: [],
+      foreign: [],
+    });
+  });
+
+  it('removes an emptied environment folder, but keeps it while hand-written files are in it', () => {
+    const dir = join(tmp(), 'clusters');
+    writeTrees(dir, [tree('a', { 'k.yaml': gen('k') }), tree('b', { 'k.yaml': gen('k') })]);
+    writeFileSync(join(dir, 'b', 'notes.md'), 'mine\n');
+    writeTrees(dir, [tree('a', {}), tree('b', {})]);
+    expect(readdirSync(dir).sort()).toEqual(['b']);
+    expect([...readTree(join(dir, 'b'))]).toEqual([['notes.md', 'mine\n']]);
+  });
+
+  it('names every hand-written file it refuses to overwrite, with its environment', () => {
+    const dir = join(tmp(), 'clusters');
+    writeTrees(dir, [tree('a', { 'x.yaml': gen('x'), 'y.yaml': gen('y') })]);
+    writeFileSync(join(dir, 'a', 'x.yaml'), 'mine\n');
+    writeFileSync(join(dir, 'a', 'y.yaml'), 'mine too\n');
+    const attempt = () => writeTrees(dir, [tree('a', { 'x.yaml': gen('x2'), 'y.yaml': gen('y2') })]);
+    expect(attempt).toThrow(
+      new WriteRefusedError(
+        `refusing to overwrite hand-written files at paths the generator writes: ${join(dir, 'a', 'x.yaml')} ` +
+          `(hand-written; the generator renders it from a), ${join(dir, 'a', 'y.yaml')} (hand-written; the ` +
+          'generator renders it from a). Move or rename them (files the generator owns start with its header line)',
+      ),
+    );
+    expect(compareTree(dir, tree('a', { 'x.yaml': gen('x2'), 'y.yaml': gen('y2') })).collisions).toEqual([
+      'x.yaml',
+      'y.yaml',
+    ]);
+  });
+});
+
+describe('the lock', () => {
+  it('says who holds it, and frees it on release', () => {
+    const dir = tmp();
+    const release = acquireLock(dir, 0);
+    const owner = JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'));
+    expect(Object.keys(owner)).toEqual(['pid', 'host', 'started']);
+    expect(new Date(owner.started).toISOString()).toBe(owner.started);
+    expect(() => acquireLock(dir, 0)).toThrow(
+      `${join(dir, LOCK_FILE)} is held by process ${process.pid} on ${hostname()}, since ${owner.started}: another ` +
+        'generate is writing this clusters folder. Wait for it, or remove the lock file if you are sure that ' +
+        'process is gone',
+    );
+    release();
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+    acquireLock(dir, 0)();
+  });
+
+  it('waits for a lock it cannot read, then names no one', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, LOCK_FILE), 'not json');
+    expect(() => acquireLock(dir, 120)).toThrow(/ is held by another process: another generate/);
+    expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe('not json');
+  });
+
+  it('fails with the file system error when the folder cannot hold it', () => {
+    expect(() => acquireLock(join(tmp(), 'missing'), 0)).toThrow(/ENOENT/);
+  });
+});
+
+describe('writeTreesAsync', () => {
+  const listeners = () => [...process.listeners('SIGINT'), ...process.listeners('SIGTERM')];
+
+  it('writes like writeTrees, and removes its signal handlers', async () => {
+    const dir = join(tmp(), 'clusters');
+    const before = listeners();
+    const result = await writeTreesAsync(dir, [tree('a', { 'k.yaml': gen('k'), 'l.yaml': gen('l') })]);
+    expect(result).toEqual({
+      changes: [{ env: 'a', added: ['k.yaml', 'l.yaml'], changed: [], unchanged: [], removed: [], foreign: [] }],
+    });
+    expect(listeners()).toEqual(before);
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`rolls everything back on ${signal} before the swap`, async () => {
+      const dir = join(tmp(), 'clusters');
+      writeTrees(dir, [tree('a', { 'k.yaml': gen('old') })]);
+      const before = new Set(process.listeners(signal));
+      const files = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}.yaml`, gen(`new ${i}`)]));
+      const writing = writeTreesAsync(dir, [tree('a', files)]);
+      const handlers = process.listeners(signal).filter((l) => !before.has(l));
+      expect(handlers).toHaveLength(1);
+      (handlers[0] as (s: NodeJS.Signals) => void)(signal);
+      const error = await writing.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InterruptedError);
+      expect((error as InterruptedError).signal).toBe(signal);
+      expect((error as Error).message).toBe(`interrupted by ${signal}: nothing was changed`);
+      expect(readdirSync(dir)).toEqual(['a']);
+      expect([...readTree(join(dir, 'a'))]).toEqual([['k.yaml', gen('old')]]);
+      expect(process.listeners(signal).filter((l) => !before.has(l))).toEqual([]);
+    });
+  }
+});
