@@ -8,6 +8,7 @@ import {
   awsS3Endpoint,
   type Environment,
   loadEnvironments,
+  memcachedMemoryLimitMi,
   resourcesOf,
   SIZE_PRESETS,
   sizedWorkloads,
@@ -57,6 +58,12 @@ describe('size presets', () => {
       ['compactor', '250m / 512Mi / 2Gi', '1 / 2Gi / 8Gi', '2 / 8Gi / 16Gi'],
       ['ruler', '100m / 256Mi / 1Gi', '500m / 1Gi / 4Gi', '1 / 2Gi / 8Gi'],
       ['bucket web', '50m / 64Mi / 256Mi', '100m / 128Mi / 512Mi', '100m / 128Mi / 512Mi'],
+      [
+        'chunk cache memcached (`storeGateway.bucketCache.memcached`), pods ×',
+        '1 × 100m / 640Mi / 640Mi',
+        '2 × 500m / 2458Mi / 2458Mi',
+        '3 × 1 / 9831Mi / 9831Mi',
+      ],
     ]);
     const table = sizePresetTable().split('\n');
     expect(table.slice(0, 3)).toEqual([
@@ -64,7 +71,7 @@ describe('size presets', () => {
       '| --- | --- | --- | --- |',
       '| receive router (`receive.router`) | 100m / 128Mi / 512Mi | 500m / 512Mi / 2Gi | 1 / 1Gi / 4Gi |',
     ]);
-    expect(table).toHaveLength(2 + 8);
+    expect(table).toHaveLength(2 + 9);
   });
 
   it('fill only what the user left out, keeping a given cpu limit', () => {
@@ -86,6 +93,22 @@ describe('size presets', () => {
     expect(() => resourcesOf({ resources: { requests: { cpu: '1', memory: '1Gi' }, limits: {} } })).toThrow();
     const full = { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '2Gi' } };
     expect(resourcesOf({ resources: full })).toBe(full);
+  });
+});
+
+describe('the chunk cache memcached', () => {
+  it('gets pods, item memory and cpu by size, unless given', () => {
+    const chunks = (yaml: string) => load(yaml).storeGateway.bucketCache.memcached;
+    expect(chunks('')).toMatchObject({ replicas: 1, memoryLimitMb: 512, cpu: '100m' });
+    expect(chunks('size: medium\n')).toMatchObject({ replicas: 2, memoryLimitMb: 2048, cpu: '500m' });
+    expect(chunks('size: large\n')).toMatchObject({ replicas: 3, memoryLimitMb: 8192, cpu: '1' });
+    const given =
+      'size: large\nstoreGateway:\n  bucketCache:\n    memcached: { replicas: 5, memoryLimitMb: 100, cpu: 50m }\n';
+    expect(chunks(given)).toMatchObject({ replicas: 5, memoryLimitMb: 100, cpu: '50m' });
+  });
+
+  it('has a memory limit of its item memory plus a fifth, at least 128 MiB more', () => {
+    expect([100, 640, 641, 645, 2048].map(memcachedMemoryLimitMi)).toEqual([228, 768, 770, 774, 2458]);
   });
 });
 
