@@ -140,6 +140,40 @@ describe('kustomize', () => {
       expect(patched.map(objectName)).toEqual(['Deployment thanos/thanos-query']);
     });
 
+    it.runIf(env === 'prod')('splits each hashring by zone: every endpoint has the az its pod is pinned to', () => {
+      const { r, objects } = built(env);
+      const zones = r.environment.receive.zones;
+      expect(zones.length).toBeGreaterThan(1);
+      const ingestors = objects.filter(
+        (o) => o.kind === 'StatefulSet' && o.metadata?.name?.startsWith('thanos-receive-ingestor-'),
+      );
+      expect(ingestors).toHaveLength(r.environment.receive.hashrings.length * zones.length);
+      // Where each pod runs, by its stable DNS name under its Service.
+      const podZone = new Map<string, string>();
+      for (const sts of ingestors) {
+        const terms = sts.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+        const [expr] = terms.nodeSelectorTerms[0].matchExpressions;
+        expect(expr.key).toBe('topology.kubernetes.io/zone');
+        const service = objects.find((o) => o.kind === 'Service' && o.metadata?.name === sts.spec.serviceName);
+        expect(service?.spec.clusterIP, sts.metadata.name).toBe('None');
+        expect(sts.spec.template.metadata.labels).toMatchObject(service?.spec.selector ?? { missing: 'service' });
+        for (let i = 0; i < sts.spec.replicas; i++) {
+          podZone.set(
+            `${sts.metadata.name}-${i}.${sts.spec.serviceName}.thanos.svc.cluster.local:10901`,
+            expr.values[0],
+          );
+        }
+      }
+      const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'thanos-receive-hashrings');
+      const hashrings = JSON.parse(config?.data['hashrings.json']) as {
+        endpoints: { address: string; az: string }[];
+      }[];
+      const endpoints = hashrings.flatMap((h) => h.endpoints);
+      expect(endpoints.map((e) => e.address).sort()).toEqual([...podZone.keys()].sort());
+      for (const e of endpoints) expect(e.az, e.address).toBe(podZone.get(e.address));
+      for (const h of hashrings) expect(new Set(h.endpoints.map((e) => e.az))).toEqual(new Set(zones));
+    });
+
     it('selects each workload with labels its pod template carries', () => {
       const { objects } = built(env);
       for (const { owner, metadata } of podSpecs(objects)) {

@@ -4,7 +4,7 @@
  * from here, so the store gateway is `COMPONENT_RECORDS['store-gateway']` everywhere and nowhere else has a
  * list of components of its own. Modelled on kube-thanos' `*-default-params.libsonnet`, one object per component.
  */
-import { names, PORTS } from './names.js';
+import { ingestorSets, names, PORTS } from './names.js';
 import type { Environment } from './schema/environment.js';
 
 /** The Thanos components, by their one name. */
@@ -76,9 +76,16 @@ export interface ComponentRecord {
   enabled(env: Environment): boolean;
   /**
    * Its workloads (Deployments and StatefulSets), empty when it does not run. Each is behind a Service of the
-   * same name, which is also its Prometheus job: the names the alerts select (`job=~"…"`).
+   * same name, which is also its Prometheus job: the names the alerts select (`job=~"…"`), unless `jobs` says
+   * otherwise.
    */
   workloads(env: Environment): string[];
+  /**
+   * Its Prometheus jobs (the Services its pods are scraped through), when they are not one per workload: a
+   * hashring split over zones runs one StatefulSet per zone behind the hashring's one Service and job.
+   * @default `workloads`
+   */
+  jobs?(env: Environment): string[];
 }
 
 export const NAME_LABEL = 'app.kubernetes.io/name';
@@ -149,7 +156,10 @@ export const COMPONENT_RECORDS: Readonly<Record<ComponentKind, ComponentRecord>>
     ports: { ...THANOS_PORTS, 'remote-write': PORTS.remoteWrite, capnp: PORTS.capnp },
     bucket: () => UPLOAD,
     enabled: (env) => env.receive.enabled,
-    workloads: (env) => when(env.receive.enabled, () => env.receive.hashrings.map((h) => names.ingestor(h.name))),
+    // One StatefulSet per hashring, or per hashring and zone with `receive.zones`; one Service and job per hashring.
+    workloads: (env) =>
+      when(env.receive.enabled, () => env.receive.hashrings.flatMap((h) => ingestorSets(env, h).map((s) => s.name))),
+    jobs: (env) => when(env.receive.enabled, () => env.receive.hashrings.map((h) => names.ingestor(h.name))),
   }),
   query: thanos({
     kind: 'query',
@@ -232,6 +242,11 @@ export const COMPONENT_RECORDS: Readonly<Record<ComponentKind, ComponentRecord>>
     (env) => env.queryFrontend.enabled && env.queryFrontend.cache.type === 'memcached',
   ),
 };
+
+/** The Prometheus jobs of a component: the Services its pods are scraped through. */
+export function jobsOf(record: ComponentRecord, env: Environment): string[] {
+  return record.jobs ? record.jobs(env) : record.workloads(env);
+}
 
 /** The record of a component. */
 export function componentRecord(kind: ComponentKind): ComponentRecord {

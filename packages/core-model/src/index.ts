@@ -18,6 +18,7 @@ export {
   hasBucketAccess,
   INSTANCE_LABEL,
   isThanosComponent,
+  jobsOf,
   MEMCACHED_EXPORTER_PORT,
   NAME_LABEL,
   NO_BUCKET_ACCESS,
@@ -77,6 +78,8 @@ export {
 export {
   DNS_LABEL_MAX,
   EXTERNAL_LABELS,
+  type IngestorSet,
+  ingestorSets,
   names,
   PORTS,
   podHost,

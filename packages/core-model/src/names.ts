@@ -43,6 +43,8 @@ export const names = {
   queryFrontend: 'thanos-query-frontend',
   router: 'thanos-receive-router',
   ingestor: (hashring: string) => `thanos-receive-ingestor-${hashring}`,
+  /** The StatefulSet of a hashring's ingestors in one zone (with `receive.zones`); its Service is `ingestor()`'s. */
+  ingestorInZone: (hashring: string, zone: string) => `thanos-receive-ingestor-${hashring}-${zone}`,
   hashringsConfig: 'thanos-receive-hashrings',
   limitsConfig: 'thanos-receive-limits',
   store: (partition: number, shard: number, partitions: number) =>
@@ -60,9 +62,32 @@ export function serviceHost(env: Environment, service: string): string {
   return `${service}.${env.namespace}.svc.${env.cluster.domain}`;
 }
 
-/** The stable DNS name of pod `ordinal` of a StatefulSet behind its headless Service of the same name. */
-export function podHost(env: Environment, statefulSet: string, ordinal: number): string {
-  return `${statefulSet}-${ordinal}.${statefulSet}.${env.namespace}.svc.${env.cluster.domain}`;
+/**
+ * The stable DNS name of pod `ordinal` of a StatefulSet behind its headless Service (`serviceName`), by default
+ * the Service of the same name.
+ */
+export function podHost(env: Environment, statefulSet: string, ordinal: number, service = statefulSet): string {
+  return `${statefulSet}-${ordinal}.${service}.${env.namespace}.svc.${env.cluster.domain}`;
+}
+
+/** A hashring's ingestor StatefulSets: one, or one per zone of `receive.zones`, each with its share of the pods. */
+export interface IngestorSet {
+  /** The StatefulSet's name. */
+  name: string;
+  /** The headless Service its pods are found by (the hashring's, for every zone). */
+  service: string;
+  replicas: number;
+  /** The zone its pods are pinned to; absent without `receive.zones`. */
+  zone?: string;
+}
+
+export function ingestorSets(env: Environment, hashring: { name: string; replicas: number }): IngestorSet[] {
+  const service = names.ingestor(hashring.name);
+  const zones = env.receive.zones;
+  if (zones.length === 0) return [{ name: service, service, replicas: hashring.replicas }];
+  // The rules require replicas to be a multiple of the zones; floor keeps a bad file from rendering fractions.
+  const replicas = Math.floor(hashring.replicas / zones.length);
+  return zones.map((zone) => ({ name: names.ingestorInZone(hashring.name, zone), service, replicas, zone }));
 }
 
 /** Whether the remote-write endpoint requires client certificates (mTLS on, with an issuer, and receive enabled). */

@@ -171,3 +171,57 @@ describe('globRegExp', () => {
     for (const bad of ['[', '[]', 'a[b', 'a\\', '[z-a]', '[-a]']) expect(typeof globRegExp(bad), bad).toBe('string');
   });
 });
+
+describe('zones', () => {
+  const zones = (list: string, extra = '', replicas = 3, rf = 3) => `receive:
+  replicationFactor: ${rf}
+  zones: ${list}
+${extra}  hashrings:
+    - name: default
+      replicas: ${replicas}
+`;
+
+  it('loads 3 zones for RF 3 and RF 5, and any number for RF 1', () => {
+    expect(problemsOf(zones('[a, b, c]'))).toEqual([]);
+    expect(problemsOf(zones('[a, b, c]', '', 6, 5))).toEqual([]);
+    expect(problemsOf(zones('[a, b]', '', 2, 1))).toEqual([]);
+    expect(problemsOf(zones('[a]', '', 1, 1))).toEqual([]);
+  });
+
+  it('needs enough zones that losing one keeps the write quorum', () => {
+    const yaml = zones('[a, b]', '', 4);
+    const problems = problemsOf(yaml);
+    expect(problems.map((p) => [p.field, p.line])).toEqual([['receive.zones', lineOf(yaml, 'zones:')]]);
+    expect(problems[0]?.message).toMatch(/^must list at least 3 zones for replicationFactor 3: .* \(found 2\)$/);
+    expect(problemsOf(zones('[a, b]', '', 4, 5))[0]?.message).toMatch(/^must list at least 3 zones/);
+  });
+
+  it('needs ketama, reported at the algorithm', () => {
+    const yaml = zones('[a, b, c]', '  hashringAlgorithm: hashmod\n');
+    const problems = problemsOf(yaml);
+    expect(problems.map((p) => [p.field, p.line])).toEqual([
+      ['receive.hashringAlgorithm', lineOf(yaml, 'hashringAlgorithm')],
+    ]);
+    expect(problems[0]?.message).toMatch(/^must be ketama with receive\.zones: .*\(found "hashmod"\)$/);
+  });
+
+  it('needs every hashring split evenly over the zones', () => {
+    const yaml = zones('[a, b, c]', '', 4);
+    const problems = problemsOf(yaml);
+    expect(problems.map((p) => [p.field, p.line])).toEqual([
+      ['receive.hashrings[0].replicas', lineOf(yaml, 'replicas: 4')],
+    ]);
+    expect(problems[0]?.message).toMatch(/^must be a multiple of the 3 zones of receive\.zones: .*\(found 4\)$/);
+  });
+
+  it('refuses a zone listed twice, and names that do not fit a StatefulSet name', () => {
+    const yaml = zones('[a, b, a, c]');
+    expect(problemsOf(yaml).map((p) => [p.field, p.message])).toEqual([
+      ['receive.zones[2]', 'zone "a" is already listed at receive.zones[0]'],
+    ]);
+    const long = problemsOf(zones('[a, b, a-very-long-zone-name-of-a-cloud]'));
+    expect(long.map((p) => p.field)).toEqual(['receive.hashrings[0].name']);
+    expect(long[0]?.message).toContain('thanos-receive-ingestor-default-a-very-long-zone-name-of-a-cloud');
+    expect(problemsOf(zones('[Eu-West-1a, b, c]')).map((p) => p.field)).toEqual(['receive.zones[0]']);
+  });
+});

@@ -37,6 +37,14 @@ describe.each(FIXTURES)('README of %s', (name) => {
   it('shows every hashring, store partition and cache', () => {
     const [topology] = mermaidBlocks(readme);
     for (const h of env.receive.enabled ? env.receive.hashrings : []) expect(topology).toContain(`hashring ${h.name}`);
+    // Ingestors split by zone: each hashring says how many run in each zone.
+    if (env.receive.enabled && env.receive.zones.length > 0) {
+      for (const h of env.receive.hashrings) {
+        expect(topology).toContain(
+          `${h.replicas / env.receive.zones.length} in each of ${env.receive.zones.join(', ')}`,
+        );
+      }
+    }
     if (env.storeGateway.enabled && env.storeGateway.partitions.length > 1) {
       for (let i = 0; i < env.storeGateway.partitions.length; i++) expect(topology).toContain(`partition ${i}`);
     }

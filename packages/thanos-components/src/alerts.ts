@@ -5,7 +5,13 @@
  * this deployment even when the same Prometheus scrapes several. Metric names are those Thanos v0.42 exposes.
  */
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
-import { COMPONENT_RECORDS, type ComponentKind, type Environment, type Manifest } from '@thanos-gitops/core-model';
+import {
+  COMPONENT_RECORDS,
+  type ComponentKind,
+  type Environment,
+  jobsOf,
+  type Manifest,
+} from '@thanos-gitops/core-model';
 import type { RenderContext } from './context.js';
 import { metadata } from './objects.js';
 import { writeQuorum } from './receive.js';
@@ -32,12 +38,12 @@ export interface AlertGroup {
   alerts: Alert[];
 }
 
-/** The scrape jobs of every component, by component: its workloads' Service names (none when it does not run). */
+/** The scrape jobs of every component, by component: its Services (`jobsOf`; none when it does not run). */
 export type Jobs = Record<ComponentKind, string[]>;
 
 export function scrapeJobs(env: Environment): Jobs {
   const jobs = {} as Jobs;
-  for (const record of Object.values(COMPONENT_RECORDS)) jobs[record.kind] = record.workloads(env);
+  for (const record of Object.values(COMPONENT_RECORDS)) jobs[record.kind] = jobsOf(record, env);
   return jobs;
 }
 

@@ -1,17 +1,20 @@
 /**
  * The hashrings file the receive routers read (`--receive.hashrings-file`): one entry per declared hashring,
- * in order, listing the stable DNS name of every ingestor pod of that hashring. It is computed from the
- * environment alone, so it changes exactly when the hashrings or their sizes change.
+ * in order, listing the stable DNS name of every ingestor pod of that hashring, with its zone (`az`) when the
+ * environment lists `receive.zones`. It is computed from the environment alone, so it changes exactly when the
+ * hashrings, their sizes or the zones change.
  */
-import { type Environment, names, PORTS, podHost } from '@thanos-gitops/core-model';
+import { type Environment, ingestorSets, PORTS, podHost } from '@thanos-gitops/core-model';
 
 /**
- * An endpoint as Thanos v0.42 reads it. A plain `"host:port"` string is accepted too; the object form is
- * used so that `az` (zone-aware ketama) can be added later without changing the format. The Cap'n Proto
- * address is left to Thanos, which derives it from `address` when replication uses that protocol.
+ * An endpoint as Thanos v0.42 reads it (`receive.Endpoint`). A plain `"host:port"` string is accepted too; the
+ * object form carries `az`, the zone ketama spreads each series' copies over (Thanos' hashmod refuses it). The
+ * Cap'n Proto address is left to Thanos, which derives it from `address` when replication uses that protocol.
  */
 export interface HashringEndpoint {
   address: string;
+  /** The zone the ingestor's StatefulSet is pinned to; only with `receive.zones`. */
+  az?: string;
 }
 
 export interface HashringEntry {
@@ -25,10 +28,17 @@ export interface HashringEntry {
 
 type Hashring = Environment['receive']['hashrings'][number];
 
-/** The gRPC address of every ingestor pod of a hashring: where routers forward writes. */
+/**
+ * The gRPC address of every ingestor pod of a hashring, where routers forward writes: each pod's stable name
+ * under the hashring's headless Service, zone by zone, with the zone its StatefulSet is pinned to.
+ */
 export function ingestorEndpoints(env: Environment, h: Hashring): HashringEndpoint[] {
-  const sts = names.ingestor(h.name);
-  return Array.from({ length: h.replicas }, (_, i) => ({ address: `${podHost(env, sts, i)}:${PORTS.grpc}` }));
+  return ingestorSets(env, h).flatMap((set) =>
+    Array.from({ length: set.replicas }, (_, i) => ({
+      address: `${podHost(env, set.name, i, set.service)}:${PORTS.grpc}`,
+      ...(set.zone === undefined ? {} : { az: set.zone }),
+    })),
+  );
 }
 
 /** The hashrings document, in declaration order (routers take the first hashring matching a tenant). */

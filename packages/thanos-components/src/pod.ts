@@ -88,6 +88,9 @@ export function thanosProbes(port = 'http'): Pick<IContainer, 'livenessProbe' | 
   };
 }
 
+/** The well-known node label naming a node's zone (set by EKS, GKE, AKS). */
+export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+
 /**
  * Spread pods evenly across zones and nodes. By default a preference (one pod per node, even zones), so a
  * small cluster still schedules everything. `strict` (receive ingestors) makes it a rule: never two pods of the
@@ -95,23 +98,40 @@ export function thanosProbes(port = 'http'): Pick<IContainer, 'livenessProbe' | 
  * tolerates), and never a pod into a zone that already has more than its share (`DoNotSchedule`, skew 1): the
  * pod waits for room instead of piling replicas into one zone. This relies on the `topology.kubernetes.io/zone`
  * label, which every managed cloud (EKS, GKE, AKS) sets on its nodes.
+ *
+ * `zone` pins the pods to one zone instead (required node affinity on that label; receive ingestors with
+ * `receive.zones`, one StatefulSet per zone): there is then no zone to spread over, only nodes.
  */
-export function spreading(labels: LabelSpec, strict = false): Pick<IPodSpec, 'affinity' | 'topologySpreadConstraints'> {
+export function spreading(
+  labels: LabelSpec,
+  strict = false,
+  zone?: string,
+): Pick<IPodSpec, 'affinity' | 'topologySpreadConstraints'> {
   const selector = { matchLabels: selectorLabels(labels) };
   const perNode = { labelSelector: selector, topologyKey: 'kubernetes.io/hostname' };
+  const inZone = {
+    requiredDuringSchedulingIgnoredDuringExecution: {
+      nodeSelectorTerms: [{ matchExpressions: [{ key: ZONE_LABEL, operator: 'In' as const, values: [zone ?? ''] }] }],
+    },
+  };
   return {
     affinity: {
+      ...(zone === undefined ? {} : { nodeAffinity: inZone }),
       podAntiAffinity: strict
         ? { requiredDuringSchedulingIgnoredDuringExecution: [perNode] }
         : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: perNode }] },
     },
     topologySpreadConstraints: [
-      {
-        maxSkew: 1,
-        topologyKey: 'topology.kubernetes.io/zone',
-        whenUnsatisfiable: strict ? 'DoNotSchedule' : 'ScheduleAnyway',
-        labelSelector: selector,
-      },
+      ...(zone === undefined
+        ? [
+            {
+              maxSkew: 1,
+              topologyKey: ZONE_LABEL,
+              whenUnsatisfiable: strict ? ('DoNotSchedule' as const) : ('ScheduleAnyway' as const),
+              labelSelector: selector,
+            },
+          ]
+        : []),
       {
         maxSkew: 1,
         topologyKey: 'kubernetes.io/hostname',
@@ -158,6 +178,8 @@ export interface ThanosPod {
   terminationGracePeriodSeconds?: number;
   /** Required (not preferred) spreading over nodes and zones: see `spreading`. */
   strictSpreading?: boolean;
+  /** Pin the pods to this zone (required node affinity) instead of spreading them over zones. @default none */
+  zone?: string;
   serviceAccountName: string;
   /**
    * Labels of the pods only, after the standard and identity labels: not on the workload, not in its selector
@@ -327,7 +349,7 @@ export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
       terminationGracePeriodSeconds: graceSeconds,
       containers: [container, ...(p.sidecars ?? [])],
       ...(volumes.length > 0 ? { volumes } : {}),
-      ...spreading(p.labels, p.strictSpreading),
+      ...spreading(p.labels, p.strictSpreading, p.zone),
       ...scheduling(p.options),
     },
   };

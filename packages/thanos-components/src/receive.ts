@@ -6,6 +6,11 @@
  * Thanos picks the mode from two flags: a hashrings file without `--receive.local-endpoint` makes a
  * RouterOnly receiver, neither makes an IngestorOnly one (both would make a router-ingestor, which forwards
  * too). Routers reach ingestors on gRPC at the stable names their headless Services give them.
+ *
+ * With `receive.zones`, each hashring's ingestors are one StatefulSet per zone (`…-<hashring>-<zone>`), pinned
+ * to it by node affinity and told apart by the pod label `thanos-gitops/zone`; they share the hashring's one
+ * headless Service, ServiceMonitor job and PodDisruptionBudget (the write quorum is per hashring, whatever the
+ * zone), and the hashrings file gives every endpoint its zone (`az`) for zone-aware ketama.
  */
 import {
   componentRecord,
@@ -13,6 +18,7 @@ import {
   type EnvVarSpec,
   EXTERNAL_LABELS,
   type FieldPath,
+  ingestorSets,
   type LabelSpec,
   type Manifest,
   names,
@@ -37,6 +43,8 @@ const LIMITS_DIR = '/etc/thanos/limits';
 const LIMITS_FILE = 'limits.yaml';
 const REMOTE_WRITE_PORT = { name: 'remote-write', containerPort: PORTS.remoteWrite };
 const POD_NAME: EnvVarSpec = { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } };
+/** Pod label of an ingestor's zone (with `receive.zones`): in its StatefulSet's selector, not its Service's. */
+export const INGESTOR_ZONE_LABEL = 'thanos-gitops/zone';
 
 /** How many of the `rf` copies of a write must succeed for the router to accept it: floor(RF/2)+1. */
 export function writeQuorum(rf: number): number {
@@ -195,34 +203,41 @@ function ingestors(ctx: RenderContext): Manifest[] {
       ...Object.entries(INGESTOR_LABELS).map(([label, value]) => `--label=${label}="${value}"`),
       ...tenancyArgs(ctx),
     ];
-    const template = thanosPodTemplate({
-      ctx,
-      component: INGESTOR.kind,
-      labels,
-      options: h,
-      optionsPath: ['receive', 'hashrings', i],
-      command: 'receive',
-      args,
-      ports: [GRPC_PORT, HTTP_PORT],
-      env: [POD_NAME],
-      objstore: true,
-      mounts: [{ name: 'data', mountPath: DATA_DIR }],
-      // On shutdown an ingestor cuts its head block and uploads it; cutting that short loses the upload.
-      terminationGracePeriodSeconds: r.terminationGracePeriodSeconds,
-      // One node or one zone must not hold more replicas of a series than the write quorum can lose.
-      strictSpreading: true,
-      serviceAccountName: INGESTOR_APP,
-    });
-    out.push(
-      // Keep volumes on scale-down and deletion: they may hold a WAL not yet uploaded as a block.
-      statefulSet(ctx, {
-        folder: FOLDER,
-        name,
+    for (const set of ingestorSets(env, h)) {
+      const zoneLabel = set.zone === undefined ? undefined : { [INGESTOR_ZONE_LABEL]: set.zone };
+      const template = thanosPodTemplate({
+        ctx,
+        component: INGESTOR.kind,
         labels,
-        replicas: h.replicas,
-        template,
-        data: { size: h.storage, storageClass: h.storageClass, keep: true },
-      }),
+        options: h,
+        optionsPath: ['receive', 'hashrings', i],
+        command: 'receive',
+        args,
+        ports: [GRPC_PORT, HTTP_PORT],
+        env: [POD_NAME],
+        objstore: true,
+        mounts: [{ name: 'data', mountPath: DATA_DIR }],
+        // On shutdown an ingestor cuts its head block and uploads it; cutting that short loses the upload.
+        terminationGracePeriodSeconds: r.terminationGracePeriodSeconds,
+        // One node or one zone must not hold more replicas of a series than the write quorum can lose.
+        strictSpreading: true,
+        ...(set.zone === undefined ? {} : { zone: set.zone, podLabels: zoneLabel }),
+        serviceAccountName: INGESTOR_APP,
+      });
+      out.push(
+        // Keep volumes on scale-down and deletion: they may hold a WAL not yet uploaded as a block.
+        statefulSet(ctx, {
+          folder: FOLDER,
+          name: set.name,
+          labels,
+          replicas: set.replicas,
+          template,
+          data: { size: h.storage, storageClass: h.storageClass, keep: true },
+          ...(set.zone === undefined ? {} : { serviceName: set.service, selectorExtra: zoneLabel }),
+        }),
+      );
+    }
+    out.push(
       service(ctx, { folder: FOLDER, name, labels, ports: GRPC_AND_HTTP, headless: true }),
       disruptionBudget(ctx, {
         folder: FOLDER,

@@ -24,6 +24,16 @@ export interface StatefulSetProps extends ObjectProps {
    * @default no volume claim
    */
   readonly data?: { size: string; storageClass?: string; keep: boolean };
+  /**
+   * The headless Service that gives its pods their DNS names, when several StatefulSets share one (a
+   * hashring's ingestors split by zone). @default the StatefulSet's name
+   */
+  readonly serviceName?: string;
+  /**
+   * Pod labels added to the selector, to tell apart StatefulSets whose pods share `labels` (the zone of a
+   * hashring's ingestors); the template must carry them. @default none
+   */
+  readonly selectorExtra?: Record<string, string>;
 }
 
 /** The claim template of the `data` volume. */
@@ -44,7 +54,7 @@ function dataClaim(size: string, storageClass?: string) {
 /** A StatefulSet whose pods get stable names through the headless Service of the same `name`. */
 export function statefulSet(
   ctx: RenderContext,
-  { folder, name, labels, replicas, template, ordered, data }: StatefulSetProps,
+  { folder, name, labels, replicas, template, ordered, data, serviceName, selectorExtra }: StatefulSetProps,
 ): Manifest {
   const policy = data?.keep ? 'Retain' : 'Delete';
   return {
@@ -53,9 +63,9 @@ export function statefulSet(
       metadata: metadata(ctx.env, name, labels),
       spec: {
         replicas,
-        serviceName: name,
+        serviceName: serviceName ?? name,
         ...(ordered ? {} : { podManagementPolicy: 'Parallel' as const }),
-        selector: { matchLabels: selectorLabels(labels) },
+        selector: { matchLabels: { ...selectorLabels(labels), ...selectorExtra } },
         template,
         ...(data
           ? {

@@ -63,6 +63,14 @@ ruler:
   alertmanagers: [http://alertmanager-operated.monitoring.svc:9093]
 bucketWeb: { enabled: true }
 `,
+  'ingestors split by zone': `receive:
+  replicationFactor: 3
+  zones: [eu-west-1a, eu-west-1b, eu-west-1c]
+  hashrings:
+    - { name: tenants-a, tenants: [team-a], replicas: 3 }
+    - { name: default, replicas: 6 }
+ruler: { enabled: true }
+`,
   'stateful ruler, sharded compactor, no frontend': `queryFrontend: { enabled: false }
 compactor: { sharding: { shards: 2, label: tenant_id } }
 ruler: { enabled: true, mode: stateful }

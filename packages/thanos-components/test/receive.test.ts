@@ -434,3 +434,108 @@ describe('ingestor spreading', () => {
     expect(query.topologySpreadConstraints[0].whenUnsatisfiable).toBe('ScheduleAnyway');
   });
 });
+
+describe('ingestors split by zone (receive.zones)', () => {
+  const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
+  const yaml = `receive:
+  replicationFactor: 3
+  zones: [${ZONES.join(', ')}]
+  hashrings:
+    - { name: tenants-a, tenants: [team-a], replicas: 3 }
+    - { name: default, replicas: 6 }
+`;
+  const r = render(yaml);
+  const statefulSets = r.objects.filter(
+    (o) => o.kind === 'StatefulSet' && o.metadata.name.startsWith('thanos-receive-ingestor-'),
+  );
+  const zoneOf = (sts: Record<string, any>): string => {
+    const terms = sts.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+    expect(terms.nodeSelectorTerms).toHaveLength(1);
+    const [expr] = terms.nodeSelectorTerms[0].matchExpressions;
+    expect(expr).toMatchObject({ key: 'topology.kubernetes.io/zone', operator: 'In' });
+    expect(expr.values).toHaveLength(1);
+    return expr.values[0];
+  };
+  const hashrings = JSON.parse(find(r, 'ConfigMap', 'thanos-receive-hashrings').data['hashrings.json']) as {
+    hashring: string;
+    endpoints: { address: string; az?: string }[];
+  }[];
+
+  it('renders one valid StatefulSet per hashring and zone, pinned to its zone, with its share of the ingestors', () => {
+    expect(r.problems).toEqual([]);
+    expect(statefulSets.map((s) => s.metadata.name).sort()).toEqual(
+      ['tenants-a', 'default'].flatMap((h) => ZONES.map((z) => `thanos-receive-ingestor-${h}-${z}`)).sort(),
+    );
+    for (const m of r.manifests.filter((x) => x.component === 'receive')) expect(objectProblems(m.object)).toEqual([]);
+    for (const h of [
+      { name: 'tenants-a', replicas: 3 },
+      { name: 'default', replicas: 6 },
+    ]) {
+      for (const zone of ZONES) {
+        const sts = find(r, 'StatefulSet', `thanos-receive-ingestor-${h.name}-${zone}`);
+        expect(zoneOf(sts)).toBe(zone);
+        expect(sts.spec.replicas).toBe(h.replicas / ZONES.length);
+        expect(sts.spec.selector.matchLabels['thanos-gitops/zone']).toBe(zone);
+        expect(sts.spec.template.metadata.labels).toMatchObject(sts.spec.selector.matchLabels);
+        // Pinned: no zone spread constraint left, still never two ingestors of the hashring on one node.
+        const spec = sts.spec.template.spec;
+        expect(spec.topologySpreadConstraints.map((c: { topologyKey: string }) => c.topologyKey)).toEqual([
+          'kubernetes.io/hostname',
+        ]);
+        expect(spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe(
+          'kubernetes.io/hostname',
+        );
+      }
+    }
+  });
+
+  it('gives every hashring endpoint the az its StatefulSet is pinned to, at the pod name the Service resolves', () => {
+    for (const entry of hashrings) {
+      const h = entry.hashring;
+      const service = find(r, 'Service', `thanos-receive-ingestor-${h}`);
+      expect(service.spec.clusterIP).toBe('None');
+      const expected = statefulSets
+        .filter((s) => s.spec.serviceName === service.metadata.name)
+        .flatMap((s) =>
+          Array.from({ length: s.spec.replicas }, (_, i) => ({
+            address: `${s.metadata.name}-${i}.${service.metadata.name}.thanos.svc.cluster.local:10901`,
+            az: zoneOf(s),
+          })),
+        );
+      expect(entry.endpoints).toEqual(expected);
+      expect(entry.endpoints.every((e) => e.az !== undefined)).toBe(true);
+      // Each zone gets the same share of the hashring's endpoints.
+      const perZone = ZONES.map((z) => entry.endpoints.filter((e) => e.az === z).length);
+      expect(new Set(perZone).size).toBe(1);
+      expect(perZone[0]).toBeGreaterThan(0);
+      // The one headless Service selects the pods of every zone (their DNS names come from it), and the budget
+      // spans the zones: the write quorum is per hashring.
+      const pdb = find(r, 'PodDisruptionBudget', `thanos-receive-ingestor-${h}`);
+      for (const s of statefulSets.filter((x) => x.spec.serviceName === service.metadata.name)) {
+        expect(s.spec.template.metadata.labels).toMatchObject(service.spec.selector);
+        expect(s.spec.template.metadata.labels).toMatchObject(pdb.spec.selector.matchLabels);
+      }
+      expect(pdb.spec.maxUnavailable).toBe(1);
+    }
+  });
+
+  it('keeps the routers on ketama and the hashring Services as Query endpoints and scrape jobs', () => {
+    const router = argsOf(find(r, 'Deployment', 'thanos-receive-router'));
+    expect(router).toContain('--receive.hashrings-algorithm=ketama');
+    const services = r.objects.filter(
+      (o) => o.kind === 'Service' && o.metadata.name.startsWith('thanos-receive-ingestor'),
+    );
+    expect(services.map((s) => s.metadata.name).sort()).toEqual([
+      'thanos-receive-ingestor-default',
+      'thanos-receive-ingestor-tenants-a',
+    ]);
+  });
+
+  it('without zones, writes no az and pins nothing', () => {
+    const plain = render(PROD_LIKE);
+    const entries = JSON.parse(find(plain, 'ConfigMap', 'thanos-receive-hashrings').data['hashrings.json']);
+    for (const e of entries) for (const ep of e.endpoints) expect(Object.keys(ep)).toEqual(['address']);
+    const spec = find(plain, 'StatefulSet', 'thanos-receive-ingestor-default').spec.template.spec;
+    expect(spec.affinity.nodeAffinity).toBeUndefined();
+  });
+});

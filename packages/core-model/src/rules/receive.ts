@@ -85,7 +85,70 @@ export function receiveRules(env: Environment, sink: ProblemSink): void {
         'header): add a catch-all hashring (no tenants) or list this tenant',
     );
   }
+  zoneRules(r, sink);
   limitsRules(r.limits, sink);
+}
+
+/**
+ * Zone-aware ketama (Thanos v0.32+, `az` on each hashring endpoint): every section of the ring takes its
+ * `replicationFactor` copies from different zones first, then evenly over the zones (no zone gets a second copy
+ * before every zone has one). What that placement needs from the environment:
+ * - the ketama algorithm: Thanos' hashmod ring refuses endpoints with an `az`;
+ * - enough zones that losing one leaves a write quorum: the busiest zone holds ceil(RF/zones) copies, which must
+ *   not exceed the RF - quorum copies a write may lose (3 zones for RF 3, 5 and 7);
+ * - the same number of ingestors in every zone: each zone gets an equal share of the copies, so a smaller zone
+ *   carries more series per ingestor, and when a zone runs out of ingestors before its share is placed the
+ *   placement loop finds no candidate at all.
+ */
+function zoneRules(r: Environment['receive'], sink: ProblemSink): void {
+  const zones = r.zones;
+  if (zones.length === 0) return;
+  const seen = new Map<string, number>();
+  zones.forEach((zone, j) => {
+    const first = seen.get(zone);
+    if (first === undefined) seen.set(zone, j);
+    else sink.report(['receive', 'zones', j], `zone "${zone}" is already listed at receive.zones[${first}]`);
+  });
+  const count = seen.size;
+  if (r.hashringAlgorithm !== 'ketama') {
+    sink.report(
+      ['receive', 'hashringAlgorithm'],
+      "must be ketama with receive.zones: only ketama places replicas by zone, and Thanos' hashmod ring refuses " +
+        `hashring endpoints that carry an az (found "${r.hashringAlgorithm}")`,
+    );
+  }
+  const rf = r.replicationFactor;
+  const quorum = Math.floor(rf / 2) + 1;
+  const needed = zonesNeeded(rf);
+  if (rf % 2 === 1 && rf > 1 && needed !== undefined && count < needed) {
+    const busiest = Math.ceil(rf / count);
+    sink.report(
+      ['receive', 'zones'],
+      `must list at least ${needed} zones for replicationFactor ${rf}: ketama spreads the ${rf} copies of each ` +
+        `series evenly over the zones, so with ${count} a zone holds up to ${busiest} of them, and losing it ` +
+        `leaves fewer than the write quorum of ${quorum} copies (found ${count})`,
+    );
+  }
+  const longest = [...seen.keys()].reduce((a, b) => (b.length > a.length ? b : a), '');
+  r.hashrings.forEach((h, i) => {
+    if (h.replicas % count !== 0) {
+      sink.report(
+        ['receive', 'hashrings', i, 'replicas'],
+        `must be a multiple of the ${count} zones of receive.zones: each zone runs its own StatefulSet with the ` +
+          "same share of the hashring's ingestors, since ketama gives every zone an equal share of the copies " +
+          '(an uneven split overloads the smaller zones, or leaves the routers no valid placement) ' +
+          `(found ${h.replicas})`,
+      );
+    }
+    checkLength(sink, ['receive', 'hashrings', i, 'name'], names.ingestorInZone(h.name, longest));
+  });
+}
+
+/** The fewest zones for which losing the busiest zone keeps a write quorum (ceil(RF/z) <= RF - quorum). */
+function zonesNeeded(rf: number): number | undefined {
+  const tolerated = rf - (Math.floor(rf / 2) + 1);
+  for (let z = 1; z <= rf; z++) if (Math.ceil(rf / z) <= tolerated) return z;
+  return undefined;
 }
 
 /** Head series limits only apply when the routers can ask a meta-monitoring query API for the counts. */

@@ -1,6 +1,7 @@
 /** The write path: Thanos Receive in split mode (routers in front of ingestor hashrings). */
 import { Type } from '@sinclair/typebox';
 import {
+  DNS_LABEL,
   DnsLabel,
   Duration,
   HTTP_HEADER,
@@ -26,7 +27,11 @@ export const Hashring = Obj(
       default: 'exact',
       description: 'How `tenants` match: `exact` names, or `glob` patterns (`team-*`). Default `exact`.',
     }),
-    replicas: Replicas('Number of ingestors in this hashring; at least `receive.replicationFactor`.', 1),
+    replicas: Replicas(
+      'Number of ingestors in this hashring; at least `receive.replicationFactor`, and with `receive.zones` a ' +
+        'multiple of the number of zones (each zone gets `replicas / zones`).',
+      1,
+    ),
     ...Storage,
     ...workloadOptions,
   },
@@ -127,7 +132,9 @@ export const Receive = Obj(
     }),
     hashringAlgorithm: Type.Union([Type.Literal('ketama'), Type.Literal('hashmod')], {
       default: 'ketama',
-      description: 'How series are spread over a hashring (`--receive.hashrings-algorithm`). Default `ketama`.',
+      description:
+        'How series are spread over a hashring (`--receive.hashrings-algorithm`). Only `ketama` knows zones ' +
+        '(`zones`). Default `ketama`.',
     }),
     tenantHeader: Type.String({
       pattern: HTTP_HEADER,
@@ -144,6 +151,31 @@ export const Receive = Obj(
       default: 'tenant_id',
       description: 'External label holding the tenant (`--receive.tenant-label-name`). Default `tenant_id`.',
     }),
+    zones: Type.Array(
+      Type.String({
+        pattern: DNS_LABEL,
+        minLength: 1,
+        maxLength: 63,
+        description: "A zone, as the nodes' `topology.kubernetes.io/zone` label names it (`eu-west-1a`).",
+      }),
+      {
+        maxItems: 16,
+        default: [],
+        description:
+          "Availability zones the ingestors run in, as the nodes' `topology.kubernetes.io/zone` label names them " +
+          '(`[eu-west-1a, eu-west-1b, eu-west-1c]`). When set, the ingestors of each hashring are split into one ' +
+          'StatefulSet per zone, `thanos-receive-ingestor-<hashring>-<zone>` with `replicas / zones` pods, pinned ' +
+          "to its zone by node affinity; all of a hashring's pods stay behind its one headless Service " +
+          '(`thanos-receive-ingestor-<hashring>`), and every endpoint of the hashrings file carries its zone as ' +
+          "`az`, so Thanos' zone-aware ketama puts the `replicationFactor` copies of each series in different " +
+          'zones (evenly, when there are fewer zones than copies) and a zone outage leaves the write quorum. ' +
+          'Needs `hashringAlgorithm: ketama` (hashmod refuses `az`), at least 3 zones when `replicationFactor` > 1 ' +
+          "(with 2, one zone holds more copies than the quorum can lose), and every hashring's `replicas` a " +
+          'multiple of the number of zones (an uneven split overloads the smaller zones, and can leave the ' +
+          'routers no valid placement). Empty (the default): one StatefulSet per hashring, spread over whatever ' +
+          'zones the nodes have by a `DoNotSchedule` topology spread constraint, and no `az`. Default `[]`.',
+      },
+    ),
     limits: Type.Optional(Limits),
     terminationGracePeriodSeconds: Type.Integer({
       minimum: 30,

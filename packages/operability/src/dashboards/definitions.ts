@@ -81,6 +81,11 @@ function upStat(sel: string): Panel {
   );
 }
 
+/** ` in 3 zones` when the ingestors are split by `receive.zones` (one StatefulSet per zone), else nothing. */
+function inZones(env: Environment): string {
+  const n = env.receive.zones.length;
+  return n === 0 ? '' : ` in ${n} ${n === 1 ? 'zone' : 'zones'}`;
+}
 /** The tenants a hashring serves, in words. */
 function tenantsOf(h: Environment['receive']['hashrings'][number]): string {
   return h.tenants && h.tenants.length > 0 ? h.tenants.join(', ') : 'every tenant no other hashring names';
@@ -143,7 +148,7 @@ function receive(env: Environment, jobs: Jobs): DashboardSpec | undefined {
     const sel = jobSelector(env, [`thanos-receive-ingestor-${h.name}`]);
     if (!jobs.ingestors.includes(`thanos-receive-ingestor-${h.name}`)) continue;
     rows.push({
-      title: `Hashring ${h.name} (${h.replicas} ingestors; tenants: ${tenantsOf(h)})`,
+      title: `Hashring ${h.name} (${h.replicas} ingestors${inZones(env)}; tenants: ${tenantsOf(h)})`,
       panels: [
         timeseries(
           'Writes per ingestor',

@@ -45,8 +45,10 @@ export function topologyMermaid(env: Environment, timelineData: Timeline): strin
     out.push(`  subgraph hashrings[${label('Hashrings')}]`);
     r.hashrings.forEach((h, i) => {
       const tenants = h.tenants && h.tenants.length > 0 ? `tenants: ${h.tenants.join(', ')}` : 'every other tenant';
+      // With zones: one StatefulSet per zone, each pinned to its zone, the same number of ingestors in each.
+      const zones = r.zones.length > 0 ? [`${h.replicas / r.zones.length} in each of ${r.zones.join(', ')}`] : [];
       out.push(
-        `    hr${i}[${label(`hashring ${h.name}`, tenants, `${times(h.replicas, 'ingestor')}, keep ${r.retention}`)}]`,
+        `    hr${i}[${label(`hashring ${h.name}`, tenants, `${times(h.replicas, 'ingestor')}, keep ${r.retention}`, ...zones)}]`,
       );
     });
     out.push('  end');
