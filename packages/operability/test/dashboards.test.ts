@@ -117,6 +117,10 @@ describe('built from the component data', () => {
     const row = receive(after).rows.find((r) => r.title.startsWith('Hashring tenants-z'))!;
     expect(row.title).toContain('team-z');
     expect(JSON.stringify(row)).toContain('thanos-receive-ingestor-tenants-z');
+    // prod splits its ingestors over 3 zones: the row says so and still selects the hashring's one job, not the
+    // per-zone StatefulSets.
+    expect(row.title).toContain('3 ingestors in 3 zones');
+    expect(JSON.stringify(row)).not.toContain('thanos-receive-ingestor-tenants-z-eu-west-1a');
     expect(receive(after).jobs).toContain('thanos-receive-ingestor-tenants-z');
   });
 

@@ -16,7 +16,12 @@ import {
 
 export const Hashring = Obj(
   {
-    name: DnsLabel('Hashring name; its ingestor StatefulSet is `thanos-receive-ingestor-<name>`.', 30),
+    name: DnsLabel(
+      'Hashring name; its ingestors are the StatefulSet `thanos-receive-ingestor-<name>` (with `receive.zones`, ' +
+        'one per zone, `thanos-receive-ingestor-<name>-<zone>`) behind the headless Service ' +
+        '`thanos-receive-ingestor-<name>`.',
+      30,
+    ),
     tenants: Type.Array(Type.String({ minLength: 1, maxLength: 128 }), {
       default: [],
       description:
