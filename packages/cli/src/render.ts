@@ -104,7 +104,9 @@ function* renderEach(
   const byPath = new Map(files.map((f) => [f.path, f]));
   for (const l of loaded) {
     const sink = l.sink(problems);
-    delivery.push({ env: l.env, file: l.file, report: (path, message) => sink.report(path, message) });
+    // Built outside this loop body: a closure made here would share the body's context, and so keep every
+    // environment's objects (`plain`, captured by the checks below) alive until the run ends.
+    delivery.push({ env: l.env, file: l.file, report: reporter(sink) });
     const source = byPath.get(l.file);
     if (source && !select(source)) continue;
     const manifests = [
@@ -155,6 +157,11 @@ function* renderEach(
     throw new InvalidEnvironmentError(sortProblems([...unique.values()]));
   }
   return loaded.map((l) => ({ environment: l.env, file: l.file }));
+}
+
+/** A sink's `report`, as a closure that holds nothing but the sink. */
+function reporter(sink: ProblemSink): ProblemSink['report'] {
+  return (path, message) => sink.report(path, message);
 }
 
 /** The trees of `clusters/argocd/` and `clusters/flux/` for these rendered environments (all of them). */

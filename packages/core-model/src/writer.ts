@@ -84,6 +84,16 @@ export function readTree(dir: string): Map<string, string> {
   return out;
 }
 
+/** The relative paths of every file under a directory ('/' separators), without reading them. */
+function listTree(dir: string, rel = '', out: string[] = []): string[] {
+  for (const entry of readdirSync(rel === '' ? dir : join(dir, rel), { withFileTypes: true })) {
+    const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
+    if (entry.isDirectory()) listTree(dir, path, out);
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
+}
+
 /** What writing `tree` into `clusters/<env>/` would change. */
 export function compareTree(clustersDir: string, tree: EnvironmentTree): TreeChanges {
   const current = readTree(join(clustersDir, tree.env));
@@ -476,14 +486,17 @@ export class TreeWriter {
       }
       throw err;
     }
-    // Keep hand-written files added to the old trees while this run was building, then drop the old trees.
+    // Keep hand-written files added to the old trees while this run was building, then drop the old trees. Only
+    // the files the new tree lacks are read (usually none).
     for (const s of staged) {
       if (!s.hasCurrent || s.empty) continue;
       const current = join(clustersDir, s.env);
-      const old = readTree(s.prev);
-      const owned = ownedPaths(old);
-      for (const [path, text] of old) {
-        if (!existsSync(join(current, path)) && !isGenerated(text) && !owned.has(path)) {
+      const missing = listTree(s.prev).filter((path) => !existsSync(join(current, path)));
+      if (missing.length === 0) continue;
+      const index = join(s.prev, OWNED_INDEX);
+      const owned = ownedPaths(new Map(existsSync(index) ? [[OWNED_INDEX, readFileSync(index, 'utf8')]] : []));
+      for (const path of missing) {
+        if (!isGenerated(readFileSync(join(s.prev, path), 'utf8')) && !owned.has(path)) {
           linkOrCopy(join(s.prev, path), join(current, path));
         }
       }

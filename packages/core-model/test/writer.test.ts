@@ -91,6 +91,18 @@ describe('TreeWriter (one environment at a time)', () => {
     expect(readdirSync(dir)).not.toContain(LOCK_FILE);
   });
 
+  it('keeps hand-written files added to an environment between its staging and the commit, not generated ones', () => {
+    const { dir } = populated();
+    const writer = new TreeWriter(dir);
+    writer.stage(tree('a', { 'kustomization.yaml': gen('a: 2') }));
+    writeFileSync(join(dir, 'a', 'LATE.md'), 'written while the run was rendering\n');
+    mkdirSync(join(dir, 'a', 'later'));
+    writeFileSync(join(dir, 'a', 'later', 'generated.yaml'), gen('stale: 1'));
+    writer.commit();
+    expect([...readTree(join(dir, 'a')).keys()].sort()).toEqual(['LATE.md', 'NOTES.md', 'kustomization.yaml']);
+    expect(readTree(join(dir, 'a')).get('LATE.md')).toBe('written while the run was rendering\n');
+  });
+
   it('abort drops every staged tree and the lock: clusters/ is as it was', () => {
     const { dir, before, list } = populated();
     const writer = new TreeWriter(dir);
