@@ -1,6 +1,6 @@
 /** `check`: exit 1 and list the files when clusters/ differs from a fresh render. */
 import { relative } from 'node:path';
-import { compareTree, leftovers, type TreeChanges } from '@thanos-gitops/core-model/output';
+import { compareTree, leftovers, lockHolder, type TreeChanges } from '@thanos-gitops/core-model/output';
 import type { CommandOptions } from './args.js';
 import { githubAnnotation, jsonLine, problemFormat } from './format.js';
 import { type Io, plural } from './io.js';
@@ -14,7 +14,7 @@ function outOfDate(clustersDir: string, c: TreeChanges): string[] {
 }
 
 export async function check(io: Io, options: CommandOptions): Promise<number> {
-  const format = problemFormat('check', options.format);
+  const format = problemFormat(options.format);
   // Each rendered tree is compared as soon as it is rendered, then dropped. Folders the render cache shows up to
   // date were compared with what their last render produced (hashes).
   const { entries, remember } = await plan(options, (tree) => compareTree(options.clustersDir, tree));
@@ -22,7 +22,11 @@ export async function check(io: Io, options: CommandOptions): Promise<number> {
   remember();
   // Working folders of an interrupted or failed generate: clusters/ is not what a finished run leaves.
   const shown = relative(process.cwd(), options.clustersDir) || '.';
-  stale.push(...leftovers(options.clustersDir).map((e) => `${shown}/${e} (left over from an interrupted generate)`));
+  const holder = lockHolder(options.clustersDir);
+  const why = holder?.running
+    ? `being written by a generate running now: process ${holder.pid} on ${holder.host}`
+    : 'left over from an interrupted generate';
+  stale.push(...leftovers(options.clustersDir).map((e) => `${shown}/${e} (${why})`));
   if (format === 'json') {
     const files = stale.map((s) => {
       const [, file, why] = /^(.*) \(([^)]*)\)$/.exec(s) ?? [];

@@ -128,7 +128,7 @@ function fullDiffHint(options: CommandOptions): string {
 export function diff(io: Io, options: CommandOptions): number {
   const format = options.format ?? 'text';
   if (!(DIFF_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`diff --format must be one of ${DIFF_FORMATS.join(', ')} (found "${format}")`);
+    throw new UsageError(`--format must be one of ${DIFF_FORMATS.join(', ')} (found "${format}")`);
   }
   const { trees } = targetTrees(options);
   const base = options.base === undefined ? undefined : checkoutBase(options.base, options.clustersDir);

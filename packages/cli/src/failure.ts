@@ -3,9 +3,11 @@ import {
   formatProblem,
   InterruptedError,
   InvalidEnvironmentError,
+  systemErrorLine,
   WriteRefusedError,
 } from '@thanos-gitops/core-model/output';
-import { NoEnvironmentsError, UsageError } from './files.js';
+import { usageLine } from './args.js';
+import { EnvironmentFileRefusedError, FileSystemProblem, NoEnvironmentsError, UsageError } from './files.js';
 import { githubAnnotation, jsonLine, problemJson } from './format.js';
 import { type Io, paintErr, plural, RED } from './io.js';
 
@@ -14,7 +16,13 @@ import { type Io, paintErr, plural, RED } from './io.js';
  * format says: `github` prints one annotation per problem on stdout (the runner turns them into inline comments
  * at the file, line and column), `json` one JSON document on stdout, `text` coloured lines on stderr.
  */
-export function failed(io: Io, err: unknown, debug = false, format = 'text'): number {
+export function failed(io: Io, err: unknown, debug = false, format = 'text', command?: string): number {
+  const where = command === undefined ? 'thanos-gitops' : `thanos-gitops ${command}`;
+  /** The stack trace of what the file system said, with --debug only. */
+  const trace = (e: unknown) => {
+    const cause = (e as Error).cause ?? e;
+    if (debug) io.err(`${(cause as Error)?.stack ?? String(cause)}\n`);
+  };
   if (err instanceof InvalidEnvironmentError) {
     if (format === 'json') {
       io.out(jsonLine({ ok: false, problems: err.problems.map(problemJson) }));
@@ -29,10 +37,10 @@ export function failed(io: Io, err: unknown, debug = false, format = 'text'): nu
     return 1;
   }
   if (err instanceof UsageError) {
-    io.err(`thanos-gitops: ${err.message}\n`);
+    io.err(`${where}: ${err.message}\n${usageLine(command)}`);
     return 2;
   }
-  if (err instanceof NoEnvironmentsError) {
+  if (err instanceof NoEnvironmentsError || err instanceof EnvironmentFileRefusedError) {
     io.err(`thanos-gitops: ${err.message}\n`);
     return 1;
   }
@@ -40,14 +48,15 @@ export function failed(io: Io, err: unknown, debug = false, format = 'text'): nu
     io.err(`thanos-gitops: ${err.message}\n`);
     return err.signal === 'SIGINT' ? 130 : 143;
   }
-  if (err instanceof WriteRefusedError) {
+  if (err instanceof WriteRefusedError || err instanceof FileSystemProblem) {
     io.err(`thanos-gitops: ${err.message}\n`);
+    trace(err);
     return 4;
   }
-  const sys = err as NodeJS.ErrnoException;
-  const why = sys?.code ? SYSTEM_ERRORS[sys.code] : undefined;
-  if (why && sys.path) {
-    io.err(`thanos-gitops: ${sys.path}: ${why} (${sys.code})\n`);
+  const line = systemErrorLine(err);
+  if (line) {
+    io.err(`thanos-gitops: ${line}\n`);
+    trace(err);
     return 4;
   }
   if (debug) io.err(`thanos-gitops: internal error (a bug in thanos-gitops): ${(err as Error).stack ?? String(err)}\n`);
@@ -59,19 +68,3 @@ export function failed(io: Io, err: unknown, debug = false, format = 'text'): nu
   }
   return 3;
 }
-
-/** Ordinary file-system problems, in words: one line naming the path, exit code 4. */
-const SYSTEM_ERRORS: Readonly<Record<string, string>> = {
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-  EISDIR: 'is a folder where a file was expected',
-  ENOTDIR: 'is not a folder',
-  ENOENT: 'does not exist',
-  EROFS: 'is on a read-only file system',
-  EEXIST: 'already exists',
-  ENOTEMPTY: 'is a folder that is not empty',
-  EMFILE: 'too many open files',
-  EBUSY: 'is busy',
-};

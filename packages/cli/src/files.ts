@@ -3,15 +3,28 @@ import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpat
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { SourceFile } from '@thanos-gitops/core-model';
 
+/** A mistake on the command line found by a command (a bad --format, --env naming no file): exit 2. */
 export class UsageError extends Error {}
 
-/** The environments folder holds no environment file: `generate` would remove every environment. */
+/** The environments folder holds no environment file: `generate` would remove every environment. Exit 1. */
 export class NoEnvironmentsError extends Error {}
 
-/** Editor and system leftovers that look like environment files but are not (`.#x.yaml`, `x.yaml.swp`, `.x.yaml`). */
+/** An environment file that is not read (a symlink to outside the repository, or to nothing). Exit 1. */
+export class EnvironmentFileRefusedError extends Error {}
+
+/** An ordinary file-system problem found before anything is written, in one line naming the path. Exit 4. */
+export class FileSystemProblem extends Error {}
+
+/**
+ * Editor and system leftovers that look like environment files but are not: Emacs locks and autosaves
+ * (`.#x.yaml`, `#x.yaml#`), backups (`x.yaml~`), vim swap files (`.x.yaml.swp`), hidden files (`.x.yaml`).
+ */
 function isLeftover(name: string): boolean {
-  return name.startsWith('.') || name.startsWith('#') || /~$|\.sw[a-p]$/.test(name);
+  return name.startsWith('.') || name.startsWith('#') || /~$|#$|\.sw[a-p]$/.test(name);
 }
+
+/** Names worth a note when skipped: they look like an environment file, or a leftover of one. */
+const looksLikeEnvironment = (name: string) => /\.ya?ml(\.sw[a-p]|~|#)?$/.test(name);
 
 /**
  * The environment files to render: all of `dir`, or the named ones. Only regular files are read: editor
@@ -23,11 +36,19 @@ export function environmentFiles(
   only: readonly string[],
   note: (text: string) => void = () => {},
 ): SourceFile[] {
-  if (!existsSync(dir)) throw new UsageError(`no environments folder at ${dir}`);
+  if (!existsSync(dir)) {
+    throw new FileSystemProblem(
+      `${dir}: no such folder (ENOENT): the environment files go there; run in the repository's root or pass ` +
+        '--environments DIR',
+    );
+  }
+  if (!statSync(dir).isDirectory()) {
+    throw new FileSystemProblem(`${dir}: is a file where the environments folder must be (ENOTDIR)`);
+  }
   const repository = realpathSync(dirname(resolve(dir)));
   const all = readdirSync(dir)
     .filter((f) => {
-      if (!/\.ya?ml$/.test(f) && !/\.ya?ml\.sw[a-p]$/.test(f)) return false;
+      if (!looksLikeEnvironment(f)) return false;
       const full = join(dir, f);
       if (isLeftover(f) || !/\.ya?ml$/.test(f)) {
         note(`skipped ${relative(process.cwd(), full) || full}: an editor leftover, not an environment file`);
@@ -39,10 +60,12 @@ export function environmentFiles(
         try {
           target = realpathSync(full);
         } catch {
-          throw new UsageError(`${full} is a symlink to nothing (${readlinkSync(full)}): remove it or fix its target`);
+          throw new EnvironmentFileRefusedError(
+            `${full} is a symlink to nothing (${readlinkSync(full)}): remove it or fix its target`,
+          );
         }
         if (target !== repository && !target.startsWith(`${repository}${sep}`)) {
-          throw new UsageError(
+          throw new EnvironmentFileRefusedError(
             `${full} is a symlink to ${target}, outside the repository (${repository}): environment files are read ` +
               'only from inside it',
           );

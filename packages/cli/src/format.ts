@@ -10,11 +10,11 @@ import type { Io } from './io.js';
 export const PROBLEM_FORMATS = ['text', 'github', 'json'] as const;
 export type ProblemFormat = (typeof PROBLEM_FORMATS)[number];
 
-/** The format option of `command`, checked; `text` when not given. */
-export function problemFormat(command: string, format: string | undefined): ProblemFormat {
+/** The --format option, checked; `text` when not given. */
+export function problemFormat(format: string | undefined): ProblemFormat {
   const f = format ?? 'text';
   if (!(PROBLEM_FORMATS as readonly string[]).includes(f)) {
-    throw new UsageError(`${command} --format must be one of ${PROBLEM_FORMATS.join(', ')} (found "${f}")`);
+    throw new UsageError(`--format must be one of ${PROBLEM_FORMATS.join(', ')} (found "${f}")`);
   }
   return f as ProblemFormat;
 }

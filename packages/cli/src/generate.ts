@@ -6,7 +6,7 @@ import { DIM, type Io, paint, plural, printWarnings } from './io.js';
 import { plan } from './plan.js';
 
 export async function generate(io: Io, options: CommandOptions): Promise<number> {
-  const format = problemFormat('generate', options.format);
+  const format = problemFormat(options.format);
   // Each rendered environment is staged beside clusters/ at once (one in memory at a time); nothing is swapped in
   // unless every environment rendered and was staged, and any failure removes what was staged (TreeWriter).
   const writer = new TreeWriter(options.clustersDir, { signals: true });

@@ -6,7 +6,16 @@
  * interrupted by SIGINT/SIGTERM and rolled back.
  * `diff`: 0 no changes, 1 changes, 2 wrong command line, 3 error (invalid environment included).
  */
-import { type CommandOptions, parseCommandLine, USAGE, version } from './args.js';
+import {
+  type CommandLine,
+  CommandLineError,
+  type CommandOptions,
+  commandHelp,
+  parseCommandLine,
+  USAGE,
+  usageLine,
+  version,
+} from './args.js';
 import { failed } from './failure.js';
 import type { Io } from './io.js';
 
@@ -25,34 +34,33 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
-  let parsed: ReturnType<typeof parseCommandLine>;
+  let parsed: CommandLine;
   try {
     parsed = parseCommandLine(argv);
   } catch (err) {
-    io.err(`thanos-gitops: ${(err as Error).message}\n\n${USAGE}`);
+    if (!(err instanceof CommandLineError)) throw err;
+    io.err(
+      `thanos-gitops${err.command === undefined ? '' : ` ${err.command}`}: ${err.message}\n${usageLine(err.command)}`,
+    );
     return 2;
   }
-  const { command, values, options } = parsed;
-  if (values.help) {
-    io.out(USAGE);
+  const { command, options } = parsed;
+  if (parsed.help) {
+    io.out(command === undefined ? USAGE : commandHelp(command));
     return 0;
   }
-  if (values.version) {
+  const load = command === undefined ? undefined : COMMANDS[command];
+  if (parsed.version || !load) {
     io.out(`thanos-gitops ${version()}\n`);
     return 0;
   }
-  if (values['no-color']) io.color = false;
-  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (!load) {
-    io.err(`thanos-gitops: unknown command "${command}"\n\n${USAGE}`);
-    return 2;
-  }
+  if (parsed.noColor) io.color = false;
   try {
     const run = await load();
     options.note ??= (text) => io.err(`note: ${text}\n`);
     return await run(io, options);
   } catch (err) {
-    const code = failed(io, err, values.debug === true, command === 'diff' ? 'text' : options.format);
+    const code = failed(io, err, parsed.debug, command === 'diff' ? 'text' : options.format, command);
     // diff exits like `git diff --exit-code`: 1 means "changes", so a failure to compute the diff is 3.
     return command === 'diff' && code === 1 ? 3 : code;
   }

@@ -6,7 +6,7 @@ import { type Io, plural, printWarnings } from './io.js';
 import { renderEnvironments } from './render.js';
 
 export function validate(io: Io, { environmentsDir, only, note, format }: CommandOptions): number {
-  const f = problemFormat('validate', format);
+  const f = problemFormat(format);
   const files = environmentFiles(environmentsDir, only, note);
   // Rendered (in memory, nothing written), since some problems, e.g. unknown extraArgs, are found there.
   const rendered = renderEnvironments(files);

@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { commandHelp, usageLine } from '../src/args.js';
 import { USAGE } from '../src/main.js';
 import { cli, ENVIRONMENTS_DIR, REPO_ROOT, tempDir, VALID } from './helpers.js';
 
@@ -37,16 +38,17 @@ describe('a wrong command line exits 2', () => {
   it('an unknown command', async () => {
     const run = await cli(['frobnicate']);
     expect(run.code).toBe(2);
-    expect(run.err).toContain('unknown command "frobnicate"');
-    expect(run.err).toContain(USAGE);
+    expect(run.err).toBe(
+      "thanos-gitops: unknown command 'frobnicate' (the commands: generate, check, diff, validate, schema)\n" +
+        usageLine(),
+    );
     expect(run.out).toBe('');
   });
 
   it('an unknown option', async () => {
     const run = await cli(['generate', '--frobnicate']);
     expect(run.code).toBe(2);
-    expect(run.err).toContain("'--frobnicate'");
-    expect(run.err).toContain(USAGE);
+    expect(run.err).toBe(`thanos-gitops generate: unknown option '--frobnicate'\n${usageLine('generate')}`);
   });
 
   it('no command', async () => {
@@ -58,7 +60,7 @@ describe('a wrong command line exits 2', () => {
   it('a second command', async () => {
     const run = await cli(['generate', 'check']);
     expect(run.code).toBe(2);
-    expect(run.err).toContain('unexpected argument "check"');
+    expect(run.err).toContain("unexpected argument 'check'");
   });
 
   it('--env naming an environment that has no file', async () => {
@@ -78,11 +80,12 @@ describe('a wrong command line exits 2', () => {
     expect(() => readdirSync(ws.clusters)).toThrow();
   });
 
-  it('an environments folder that does not exist', async () => {
-    const ws = workspaceWith();
-    const run = await cli(['validate', '--environments', join(ws.root, 'nowhere')]);
+  it('a bad --format value', async () => {
+    const run = await cli(['validate', '--format', 'yaml']);
     expect(run.code).toBe(2);
-    expect(run.err).toContain('no environments folder');
+    expect(run.err).toBe(
+      `thanos-gitops validate: --format must be one of text, github, json (found "yaml")\n${usageLine('validate')}`,
+    );
   });
 });
 
@@ -90,7 +93,8 @@ describe('invalid input exits 1 (diff: 3, since 1 means "changes") and reports e
   for (const command of ['validate', 'generate', 'check', 'diff']) {
     it(command, async () => {
       const ws = workspaceWith('wrong-type-string-for-integer', 'unknown-top-level-key');
-      const run = await cli([command, '--environments', ws.environments, '--clusters', ws.clusters]);
+      const clusters = command === 'validate' ? [] : ['--clusters', ws.clusters];
+      const run = await cli([command, '--environments', ws.environments, ...clusters]);
       const shown = relative(process.cwd(), ws.environments);
       const expected = [
         ...expectedErrors('unknown-top-level-key', shown),
@@ -114,7 +118,7 @@ describe('success exits 0', () => {
       expect(run).toEqual({ code: 0, out: USAGE, err: '' });
     }
     const withCommand = await cli(['generate', '--help']);
-    expect(withCommand).toEqual({ code: 0, out: USAGE, err: '' });
+    expect(withCommand).toEqual({ code: 0, out: commandHelp('generate'), err: '' });
   });
 
   it('--version and -v print the version', async () => {
@@ -163,6 +167,20 @@ describe('the built binary', { timeout: 30_000 }, () => {
     ]);
     expect(result.status).toBe(1);
     expect(() => readdirSync(ws.clusters)).toThrow();
+  });
+
+  it('ends quietly when the reader of its output goes away (diff | head)', { timeout: 120_000 }, () => {
+    const root = tempDir('thanos-gitops-epipe-');
+    // Three environments against an empty clusters/: a diff far larger than a pipe's buffer.
+    const script =
+      `"${process.execPath}" "${BIN}" diff --environments "${ENVIRONMENTS_DIR}" --clusters clusters | head -c 100 >/dev/null; ` +
+      'echo "status=$PIPESTATUS" >&2'; // the status of the command, not of head
+    const result = spawnSync('bash', ['-c', script], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(result.stderr).toBe('status=1\n');
   });
 
   it('exits 2 on a wrong command line', () => {

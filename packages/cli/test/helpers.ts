@@ -260,9 +260,10 @@ export async function cli(argv: readonly string[]): Promise<CliResult> {
   return { code, out, err };
 }
 
-/** Runs `command` of the CLI against a workspace, with any extra arguments. */
+/** Runs `command` of the CLI against a workspace, with any extra arguments (`validate` reads no clusters/). */
 export function cliIn(ws: Workspace, command: string, ...extra: string[]): Promise<CliResult> {
-  return cli([command, '--environments', ws.environments, '--clusters', ws.clusters, ...extra]);
+  const clusters = command === 'validate' ? [] : ['--clusters', ws.clusters];
+  return cli([command, '--environments', ws.environments, ...clusters, ...extra]);
 }
 
 /** Writes an environment tree into `dir` (for kustomize), returning the directory. */

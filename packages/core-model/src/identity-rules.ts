@@ -3,6 +3,7 @@
  * credentials Secret, and no static credential is written anywhere in an environment file.
  */
 import type { AccessClass } from './bucket-access.js';
+import { isCredentialName } from './input-rules.js';
 import type { FieldPath, ProblemSink } from './problems.js';
 import type { Environment } from './schema/environment.js';
 
@@ -143,6 +144,9 @@ function staticCredentialRule(env: Environment, sink: ProblemSink): void {
       for (const [i, v] of value.entries()) walk(v, [...path, i]);
     } else if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
+        // A literal `extraEnv` value of a credential name is the input rule's to report, with its secretKeyRef
+        // hint: one secret, one report, at the option that carries it.
+        if (k === 'value' && isLiteralCredentialEnv(value)) continue;
         if (CREDENTIAL_NAMES.test(k)) {
           sink.report([...path, k], `is a static credential field: ${hint}`);
           continue;
@@ -152,6 +156,12 @@ function staticCredentialRule(env: Environment, sink: ProblemSink): void {
     }
   };
   walk(env, []);
+}
+
+/** An `extraEnv` entry `{ name, value }` whose name carries a credential (input-rules.ts refuses its literal value). */
+function isLiteralCredentialEnv(entry: object): boolean {
+  const { name, value } = entry as { name?: unknown; value?: unknown };
+  return typeof name === 'string' && typeof value === 'string' && value !== '' && isCredentialName(name);
 }
 
 /** A line that names where a credential comes from (`secretKeyRef`, `valueFrom`), not the credential itself. */

@@ -57,6 +57,7 @@ export {
 } from './defaults.js';
 export { formatDuration, parseDuration, parseTimeBound } from './duration.js';
 export { emitYaml, YAML_OPTIONS } from './emit.js';
+export { isSystemError, systemErrorLine } from './fs-errors.js';
 export { isAwsEndpoint } from './identity-rules.js';
 export { isCredentialName, MAX_ANNOTATIONS_BYTES, nested, normalPath } from './input-rules.js';
 export { modelFor, modelKinds } from './kinds.js';
@@ -117,6 +118,7 @@ export {
   InterruptedError,
   LOCK_FILE,
   leftovers,
+  lockHolder,
   OWNED_INDEX,
   ownedIndexText,
   ownedPaths,
@@ -125,6 +127,7 @@ export {
   type TreeChanges,
   TreeWriter,
   WriteRefusedError,
+  writerFs,
   writeTrees,
   writeTreesAsync,
 } from './writer.js';

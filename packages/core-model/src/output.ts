@@ -3,6 +3,8 @@
  * generated-file header, without loading the schema, the validators or the Kubernetes models. The command uses it
  * to find out, at little more than the cost of starting Node, that nothing needs rendering.
  */
+
+export { isSystemError, systemErrorLine } from './fs-errors.js';
 export { GENERATED_MARK, generatedHeader, isGenerated } from './header.js';
 export { RESERVED_CLUSTERS_FOLDERS } from './layout.js';
 export { formatProblem, InvalidEnvironmentError, type Problem } from './problems.js';
@@ -13,11 +15,13 @@ export {
   InterruptedError,
   LOCK_FILE,
   leftovers,
+  lockHolder,
   readTree,
   recoverInterrupted,
   type TreeChanges,
   TreeWriter,
   WriteRefusedError,
+  writerFs,
   writeTrees,
   writeTreesAsync,
 } from './writer.js';

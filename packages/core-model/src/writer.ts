@@ -23,7 +23,22 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
+import { isSystemError, systemErrorLine } from './fs-errors.js';
 import { isGenerated } from './header.js';
+
+/**
+ * The file-system calls that change `clusters/`, in one object: the only seam tests use to make one of them fail
+ * (EACCES, ENOSPC, EROFS: as root, permissions cannot produce them) or to act between two steps of a write.
+ */
+export const writerFs = {
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+};
 
 /** A rendered environment: file path (relative to `clusters/<env>/`) to content. */
 export interface EnvironmentTree {
@@ -42,6 +57,11 @@ export interface TreeChanges {
   foreign: string[];
   /** Hand-written files at paths the generator wants to write: `writeTrees` refuses to overwrite them. */
   collisions?: string[];
+  /**
+   * Hand-written things in the way of a generated path: a folder (holding hand-written files, symlinks or empty
+   * folders) where a file goes, or a hand-written file or symlink where a folder or a file goes. `writeTrees` refuses.
+   */
+  blocked?: string[];
 }
 
 /**
@@ -118,7 +138,35 @@ export function compareTree(clustersDir: string, tree: EnvironmentTree): TreeCha
     if (isGenerated(text) || owned.has(path)) changes.removed.push(path);
     else changes.foreign.push(path);
   }
+  const blocked = blockedPaths(tree, changes.foreign);
+  if (blocked.length > 0) changes.blocked = blocked;
   return changes;
+}
+
+/**
+ * What stands in the way of generated paths: the new tree keeps every hand-written thing, so a folder holding one
+ * cannot become a file (`kustomization.yaml/notes.txt`), and a hand-written file or symlink cannot become a folder
+ * or a generated file.
+ */
+function blockedPaths(tree: EnvironmentTree, foreign: readonly string[]): string[] {
+  if (foreign.length === 0) return [];
+  const things = new Set(foreign.map((f) => f.replace(/\/$/, '')));
+  const holders = new Set<string>(); // folders holding something hand-written
+  for (const f of things) {
+    const parts = f.split('/');
+    for (let i = 1; i <= parts.length; i++) holders.add(parts.slice(0, i).join('/'));
+  }
+  const out = new Set<string>();
+  for (const path of tree.files.keys()) {
+    if (holders.has(path) && !things.has(path)) out.add(`${path}/ is a folder of hand-written files where a file goes`);
+    else if (things.has(path)) out.add(`${path} is hand-written (a symlink or a folder) where a file goes`);
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      if (things.has(dir) && !foreign.includes(`${dir}/`)) out.add(`${dir} is a hand-written file where a folder goes`);
+    }
+  }
+  return [...out].sort();
 }
 
 /** Environments that have a folder under `clusters/` (hidden working folders excluded). */
@@ -149,8 +197,8 @@ export function handWrittenExtras(dir: string): { symlinks: [string, string][]; 
 
 /** Why `generate` did not write: an ordinary state of the file system, told in one line (exit code 4). */
 export class WriteRefusedError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'WriteRefusedError';
   }
 }
@@ -166,7 +214,7 @@ export class InterruptedError extends Error {
 /** The lock of a clusters folder: one `generate` at a time. */
 export const LOCK_FILE = '.thanos-gitops.lock';
 
-interface LockOwner {
+export interface LockOwner {
   pid: number;
   host: string;
   started: string;
@@ -199,7 +247,11 @@ export function acquireLock(clustersDir: string, waitMs = 5_000): () => void {
       writeFileSync(path, `${JSON.stringify(me)}\n`, { flag: 'wx' });
       return () => rmSync(path, { force: true });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        // A failed write into the opened lock file (ENOSPC) carries no path: name it.
+        if (isSystemError(err) && err.path === undefined) err.path = path;
+        throw err;
+      }
     }
     let owner: LockOwner | undefined;
     try {
@@ -222,6 +274,16 @@ export function acquireLock(clustersDir: string, waitMs = 5_000): () => void {
   }
 }
 
+/** Who holds the lock of `clustersDir`, if anyone, and whether that process is running (on this host). */
+export function lockHolder(clustersDir: string): (LockOwner & { running: boolean }) | undefined {
+  try {
+    const owner = JSON.parse(readFileSync(join(clustersDir, LOCK_FILE), 'utf8')) as LockOwner;
+    return { ...owner, running: owner.host !== hostname() || alive(owner.pid) };
+  } catch {
+    return undefined;
+  }
+}
+
 const WORKING = /^\.(.+)\.(next|prev)-([0-9]+)$/;
 
 /** Working folders an interrupted or failed run left in `clusters/` (`.<env>.next-<pid>`, `.<env>.prev-<pid>`). */
@@ -241,25 +303,62 @@ export function recoverInterrupted(clustersDir: string): void {
     const [, env, kind] = WORKING.exec(e) ?? [];
     const full = join(clustersDir, e);
     try {
-      if (kind === 'prev' && env && !existsSync(join(clustersDir, env))) renameSync(full, join(clustersDir, env));
-      else rmSync(full, { recursive: true, force: true });
+      if (kind === 'prev' && env && !existsSync(join(clustersDir, env))) {
+        writerFs.renameSync(full, join(clustersDir, env));
+        continue;
+      }
+      // The old tree of a run that stopped after its swap: hand-written files added meanwhile move to the new one.
+      if (kind === 'prev' && env) keepHandWritten(full, join(clustersDir, env));
+      writerFs.rmSync(full, { recursive: true, force: true });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
       throw new WriteRefusedError(
-        `cannot clean up ${full}, left by an earlier run (${code}): fix its permissions (or remove it by hand, ` +
-          `after checking clusters/${env} is complete), then run generate again`,
+        `cannot clean up ${full}, left by an earlier run (${code}${isSystemError(err) ? `: ${systemErrorLine(err)}` : ''}): ` +
+          `fix its permissions (or remove it by hand, after checking clusters/${env} is complete), then run generate again`,
+        { cause: err },
       );
     }
   }
 }
 
 function linkOrCopy(from: string, to: string): void {
-  mkdirSync(dirname(to), { recursive: true });
+  writerFs.mkdirSync(dirname(to), { recursive: true });
   try {
-    linkSync(from, to);
-  } catch {
-    copyFileSync(from, to);
+    writerFs.linkSync(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw err;
+    writerFs.copyFileSync(from, to);
   }
+}
+
+/** Hand-written files of an old tree (`prev`) that the new one (`current`) lacks: added while a run was writing. */
+function keepHandWritten(prev: string, current: string): void {
+  // Only the files the new tree lacks are read (usually none).
+  const missing = listTree(prev).filter((path) => !existsSync(join(current, path)));
+  if (missing.length === 0) return;
+  const index = join(prev, OWNED_INDEX);
+  const owned = ownedPaths(new Map(existsSync(index) ? [[OWNED_INDEX, readFileSync(index, 'utf8')]] : []));
+  for (const path of missing) {
+    if (!isGenerated(readFileSync(join(prev, path), 'utf8')) && !owned.has(path)) {
+      linkOrCopy(join(prev, path), join(current, path));
+    }
+  }
+}
+
+/** Where a write stopped, for its message. */
+type Phase = 'build' | 'swap' | 'after';
+
+/** What a failure of the file system means for `clusters/`, by where the write stopped. */
+function consequence(phase: Phase, staged: readonly { prev: string }[], clustersDir: string): string {
+  if (phase === 'build') {
+    return `nothing was changed in ${clustersDir} (each new tree is built beside the old one, in .<env>.next-<pid>)`;
+  }
+  if (phase === 'swap') return `the swap was undone: ${clustersDir} holds the old trees`;
+  const left = staged.map((s) => s.prev).filter((p) => existsSync(p));
+  return (
+    `the new trees are in place, but ${left.join(', ') || 'a working folder'} could not be cleaned up: fix what the ` +
+    'file system refused and run generate again (it cleans up first); check fails until then'
+  );
 }
 
 /** A tree built beside the current one, waiting for the swap. */
@@ -288,6 +387,10 @@ export class TreeWriter {
   private readonly staged: Staged[] = [];
   private readonly changes: TreeChanges[] = [];
   private readonly collisions: string[] = [];
+  /** Hand-written things in the way of generated paths (a folder where a file goes, …): refused at commit. */
+  private readonly blocked: string[] = [];
+  /** Where the write is, for what a file-system failure means: building, swapping, or cleaning up after. */
+  private phase: Phase = 'build';
   private readonly state: { interrupted?: NodeJS.Signals } = {};
   private release: (() => void) | undefined;
   private started = false;
@@ -300,7 +403,7 @@ export class TreeWriter {
 
   constructor(
     private readonly clustersDir: string,
-    private readonly options: { signals?: boolean } = {},
+    private readonly options: { signals?: boolean; lockWaitMs?: number } = {},
   ) {}
 
   /** The signal that arrived while writing, if any (set after a commit that finished anyway). */
@@ -332,7 +435,13 @@ export class TreeWriter {
   abort(): void {
     if (this.finished) return;
     this.finished = true;
-    for (const s of this.staged) rmSync(s.next, { recursive: true, force: true });
+    for (const s of this.staged) {
+      try {
+        rmSync(s.next, { recursive: true, force: true });
+      } catch {
+        // Left for the next run's recovery (check names it meanwhile).
+      }
+    }
     this.end();
     if (this.madeClusters) {
       try {
@@ -351,8 +460,19 @@ export class TreeWriter {
       }
     } catch (err) {
       this.abort();
-      throw err;
+      throw this.explained(err);
     }
+  }
+
+  /**
+   * An ordinary file-system failure (EACCES, ENOSPC, …) as a WriteRefusedError: one line naming the path and what
+   * the failure left in `clusters/`. Anything else as it is.
+   */
+  private explained(err: unknown): unknown {
+    if (err instanceof WriteRefusedError || !isSystemError(err)) return err;
+    return new WriteRefusedError(`${systemErrorLine(err)}: ${consequence(this.phase, this.staged, this.clustersDir)}`, {
+      cause: err,
+    });
   }
 
   private async runAsync<T>(steps: Generator<void, T>): Promise<T> {
@@ -364,7 +484,7 @@ export class TreeWriter {
       }
     } catch (err) {
       this.abort();
-      throw err;
+      throw this.explained(err);
     }
   }
 
@@ -375,7 +495,7 @@ export class TreeWriter {
     this.started = true;
     this.madeClusters = !existsSync(this.clustersDir);
     mkdirSync(this.clustersDir, { recursive: true });
-    this.release = acquireLock(this.clustersDir);
+    this.release = acquireLock(this.clustersDir, this.options.lockWaitMs);
     if (this.options.signals) {
       process.on('SIGINT', this.onSignal);
       process.on('SIGTERM', this.onSignal);
@@ -415,8 +535,9 @@ export class TreeWriter {
         `${join(clustersDir, tree.env, p)} (hand-written; the generator renders it from ${tree.env})`,
       );
     }
+    for (const b of changes.blocked ?? []) this.blocked.push(`${join(clustersDir, tree.env)}/${b}`);
     // After a collision the write is refused at commit: the remaining trees are only compared, to name every one.
-    if (this.collisions.length > 0) return changes;
+    if (this.collisions.length > 0 || this.blocked.length > 0) return changes;
     if (changes.added.length + changes.changed.length + changes.removed.length === 0) return changes;
     const next = join(clustersDir, `.${tree.env}.next-${process.pid}`);
     const extras = handWrittenExtras(current);
@@ -428,17 +549,23 @@ export class TreeWriter {
       hasCurrent: existsSync(current),
       empty: tree.files.size === 0 && changes.foreign.length === 0,
     });
-    rmSync(next, { recursive: true, force: true });
-    mkdirSync(next, { recursive: true });
+    writerFs.rmSync(next, { recursive: true, force: true });
+    writerFs.mkdirSync(next, { recursive: true });
     const made = new Set<string>([next]);
     for (const [path, text] of tree.files) {
       const file = join(next, path);
       const dir = dirname(file);
       if (!made.has(dir)) {
-        mkdirSync(dir, { recursive: true });
+        writerFs.mkdirSync(dir, { recursive: true });
         made.add(dir);
       }
-      writeFileSync(file, text);
+      try {
+        writerFs.writeFileSync(file, text);
+      } catch (err) {
+        // A failed write of an open file (ENOSPC) carries no path: name it.
+        if (isSystemError(err) && err.path === undefined) err.path = file;
+        throw err;
+      }
       yield;
       this.checkInterrupted();
     }
@@ -447,10 +574,10 @@ export class TreeWriter {
       linkOrCopy(join(current, path), join(next, path));
     }
     for (const [path, target] of extras.symlinks) {
-      mkdirSync(dirname(join(next, path)), { recursive: true });
-      symlinkSync(target, join(next, path));
+      writerFs.mkdirSync(dirname(join(next, path)), { recursive: true });
+      writerFs.symlinkSync(target, join(next, path));
     }
-    for (const dir of extras.emptyDirs) mkdirSync(join(next, dir), { recursive: true });
+    for (const dir of extras.emptyDirs) writerFs.mkdirSync(join(next, dir), { recursive: true });
     return changes;
   }
 
@@ -463,47 +590,41 @@ export class TreeWriter {
           'Move or rename them (files the generator owns start with its header line)',
       );
     }
+    if (this.blocked.length > 0) {
+      throw new WriteRefusedError(`refusing to write: ${this.blocked.join('; ')}. Move them; nothing was changed`);
+    }
     yield;
     this.checkInterrupted();
     // Swap them in. On failure, put back what was swapped out. Signals no longer stop the write.
+    this.phase = 'swap';
     const swapped: Staged[] = [];
     try {
       for (const s of staged) {
         const current = join(clustersDir, s.env);
-        if (s.hasCurrent) renameSync(current, s.prev);
+        if (s.hasCurrent) writerFs.renameSync(current, s.prev);
         swapped.push(s);
-        if (!s.empty) renameSync(s.next, current);
+        if (!s.empty) writerFs.renameSync(s.next, current);
       }
     } catch (err) {
       for (const s of swapped.reverse()) {
         const current = join(clustersDir, s.env);
         try {
-          if (existsSync(current) && statSync(current).isDirectory()) rmSync(current, { recursive: true, force: true });
-          if (s.hasCurrent) renameSync(s.prev, current);
+          if (existsSync(current) && statSync(current).isDirectory()) {
+            writerFs.rmSync(current, { recursive: true, force: true });
+          }
+          if (s.hasCurrent) writerFs.renameSync(s.prev, current);
         } catch {
           // Keep going with the others; the next run's recoverInterrupted() puts this one back from s.prev.
         }
       }
       throw err;
     }
-    // Keep hand-written files added to the old trees while this run was building, then drop the old trees. Only
-    // the files the new tree lacks are read (usually none).
+    // Keep hand-written files added to the old trees while this run was building, then drop the old trees.
+    this.phase = 'after';
+    for (const s of staged) if (s.hasCurrent && !s.empty) keepHandWritten(s.prev, join(clustersDir, s.env));
     for (const s of staged) {
-      if (!s.hasCurrent || s.empty) continue;
-      const current = join(clustersDir, s.env);
-      const missing = listTree(s.prev).filter((path) => !existsSync(join(current, path)));
-      if (missing.length === 0) continue;
-      const index = join(s.prev, OWNED_INDEX);
-      const owned = ownedPaths(new Map(existsSync(index) ? [[OWNED_INDEX, readFileSync(index, 'utf8')]] : []));
-      for (const path of missing) {
-        if (!isGenerated(readFileSync(join(s.prev, path), 'utf8')) && !owned.has(path)) {
-          linkOrCopy(join(s.prev, path), join(current, path));
-        }
-      }
-    }
-    for (const s of staged) {
-      rmSync(s.prev, { recursive: true, force: true });
-      rmSync(s.next, { recursive: true, force: true });
+      writerFs.rmSync(s.prev, { recursive: true, force: true });
+      writerFs.rmSync(s.next, { recursive: true, force: true });
     }
     this.finished = true;
     this.end();
@@ -511,13 +632,22 @@ export class TreeWriter {
   }
 }
 
+export interface WriteOptions {
+  /** How long to wait for another run's lock before refusing (default 5 s). */
+  lockWaitMs?: number;
+}
+
 /**
  * Writes every tree that differs from disk, holding the lock of `clustersDir`. Returns the changes per
  * environment. `clusters/` is left exactly as it was if anything fails before the swap, and restored if
  * something fails during it. Synchronous: signals are only seen by `writeTreesAsync`.
  */
-export function writeTrees(clustersDir: string, trees: readonly EnvironmentTree[]): TreeChanges[] {
-  const writer = new TreeWriter(clustersDir);
+export function writeTrees(
+  clustersDir: string,
+  trees: readonly EnvironmentTree[],
+  { lockWaitMs }: WriteOptions = {},
+): TreeChanges[] {
+  const writer = new TreeWriter(clustersDir, lockWaitMs === undefined ? {} : { lockWaitMs });
   for (const t of trees) writer.stage(t); // a failing stage aborts
   return writer.commit();
 }
@@ -529,8 +659,9 @@ export function writeTrees(clustersDir: string, trees: readonly EnvironmentTree[
 export async function writeTreesAsync(
   clustersDir: string,
   trees: readonly EnvironmentTree[],
+  { lockWaitMs }: WriteOptions = {},
 ): Promise<{ changes: TreeChanges[]; interrupted?: NodeJS.Signals }> {
-  const writer = new TreeWriter(clustersDir, { signals: true });
+  const writer = new TreeWriter(clustersDir, { signals: true, ...(lockWaitMs === undefined ? {} : { lockWaitMs }) });
   for (const t of trees) await writer.stageAsync(t);
   const changes = await writer.commitAsync();
   return { changes, ...(writer.interrupted ? { interrupted: writer.interrupted } : {}) };

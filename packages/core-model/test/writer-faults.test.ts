@@ -120,7 +120,11 @@ beforeAll(() => {
 
 // Every round starts node processes: allow minutes on a loaded machine (each test takes seconds alone).
 describe('fault injection', { timeout: 600_000 }, () => {
-  it(`leaves each environment all-old or all-new after ${KILL_ROUNDS} random SIGKILLs during writes`, async () => {
+  // A soak's limit grows with its rounds (each round starts a node process; a loaded 2-core machine needs seconds).
+  const limit = Math.max(600_000, KILL_ROUNDS * 20_000);
+  it(`leaves each environment all-old or all-new after ${KILL_ROUNDS} random SIGKILLs during writes`, {
+    timeout: limit,
+  }, async () => {
     const dir = clustersDir();
     writeTrees(dir, trees('v0'));
     const seen = { killedMidWrite: 0, failures: [] as string[] };
@@ -141,6 +145,10 @@ describe('fault injection', { timeout: 600_000 }, () => {
       // The next round starts from whatever this one left, relabelled, so "before" is always one label.
       writeTrees(dir, trees(`v${round}`));
     }
+    // The figures of the run, for soaks (`FAULT_ROUNDS=200`): rounds, kills that landed mid-write, failures.
+    console.info(
+      `fault injection: ${KILL_ROUNDS} rounds, ${seen.killedMidWrite} killed mid-write, ${seen.failures.length} failures`,
+    );
     expect(seen.failures).toEqual([]);
     expect(seen.killedMidWrite).toBeGreaterThan(0);
   });
@@ -194,6 +202,29 @@ describe('the lock', () => {
     expect(() => acquireLock(dir, 100)).toThrow(/held by process [0-9]+ on /);
     release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
+
+  it("refuses while a live run holds it, and never touches that run's staging folders", () => {
+    const dir = clustersDir();
+    writeTrees(dir, trees('a'));
+    // A live run (this process) holds the lock and is building e1's next tree.
+    const release = acquireLock(dir);
+    const staging = join(dir, `.e1.next-${process.pid}`);
+    mkdirSync(staging);
+    writeFileSync(join(staging, 'half.yaml'), 'being written\n');
+    try {
+      expect(() => writeTrees(dir, trees('b'), { lockWaitMs: 100 })).toThrow(
+        /held by process [0-9]+ on .*another generate/,
+      );
+      expect(readTree(staging)).toEqual(new Map([['half.yaml', 'being written\n']]));
+      expect(stateOf(dir, 'e1', ['a'])).toBe('a');
+    } finally {
+      release();
+    }
+    // Once that run is gone, the next one recovers (drops the half-built tree) and writes.
+    writeTrees(dir, trees('b'));
+    expect(existsSync(staging)).toBe(false);
+    expect(stateOf(dir, 'e1', ['b'])).toBe('b');
   });
 
   it('takes over a lock whose process is gone, but never one held from another host', () => {
