@@ -1,17 +1,20 @@
 /**
- * The tests StrykerJS runs against each mutant (stryker.config.mjs): those of the package that holds the target
- * file (`STRYKER_TEST_PACKAGE`, set by stryker.config.mjs from `--mutate`), else those of core-model and
- * thanos-components, which hold every target. A package's own tests are the ones meant to pin its behaviour;
- * the other packages render whole environments outside their tests, which makes every mutant they reach run
- * all of them (minutes per mutant). `pnpm test` still runs everything.
+ * The tests StrykerJS runs against mutants (stryker.config.mjs): the test files it names for the target in
+ * `STRYKER_TESTS` (comma-separated, from the repository root), else every test of core-model and
+ * thanos-components, which hold the targets. `pnpm test` still runs everything.
  */
 import { defineConfig } from 'vitest/config';
+import { testLimits, workspaceAliases } from './vitest.shared.js';
 
-// biome-ignore lint/suspicious/noUndeclaredEnvVars: read by vitest under Stryker, never by a turbo task
-const only = process.env.STRYKER_TEST_PACKAGE;
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: set by stryker.config.mjs for vitest under Stryker, never by a turbo task
+const only = process.env.STRYKER_TESTS;
 
 export default defineConfig({
+  resolve: { alias: workspaceAliases },
   test: {
-    projects: only ? [`packages/${only}`] : ['packages/core-model', 'packages/thanos-components'],
+    ...testLimits,
+    include: only
+      ? only.split(',')
+      : ['packages/core-model/test/**/*.test.ts', 'packages/thanos-components/test/**/*.test.ts'],
   },
 });

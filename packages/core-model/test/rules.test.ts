@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidEnvironmentError, loadEnvironments, type Problem } from '../src/index.js';
+import { globRegExp } from '../src/rules/index.js';
 
 const FILE = 'environments/test.yaml';
 const BASE = `name: test
@@ -541,5 +542,117 @@ describe('remote write', () => {
     const problems = problemsOf(writers(W('a', ', target: gmp') + W('b')));
     expect(problems.map((p) => p.field)).toEqual(['remoteWrite.writers[0].target']);
     expect(problems[0]?.message).toMatch(/^Google Cloud Managed Service for Prometheus is not a remote-write target/);
+  });
+});
+
+describe('more located messages', () => {
+  it('refuses a time bound that is no date, at its line', () => {
+    const yaml =
+      'storeGateway:\n  partitions:\n    - { minTime: "2024-13-45T00:00:00Z" }\n    - { maxTime: "2024-13-45T00:00:00Z" }\n';
+    const problems = problemsOf(yaml);
+    expect(problems.map((p) => [p.field, p.message])).toEqual([
+      [
+        'storeGateway.partitions[0].minTime',
+        'must be an RFC 3339 time or a relative duration such as -14d (found "2024-13-45T00:00:00Z")',
+      ],
+      [
+        'storeGateway.partitions[0].minTime',
+        'must be set on every partition but the oldest: partitions are listed newest first',
+      ],
+      [
+        'storeGateway.partitions[1].maxTime',
+        'must be an RFC 3339 time or a relative duration such as -14d (found "2024-13-45T00:00:00Z")',
+      ],
+    ]);
+    expect(problems[0]?.line).toBe(lineOf(yaml, '- { minTime'));
+  });
+
+  it('accepts a fixed maxTime on the newest partition without receive', () => {
+    expect(
+      report('receive:\n  enabled: false\nstoreGateway:\n  partitions: [{ maxTime: "2024-01-01T00:00:00Z" }]\n'),
+    ).toEqual([]);
+  });
+
+  it('explains the catch-all order and the shadowing glob in full', () => {
+    expect(report('receive:\n  hashrings:\n    - name: all\n    - name: b\n      tenants: [x]\n')).toEqual([
+      [
+        'receive.hashrings[0].tenants',
+        'a catch-all hashring (no tenants) must be the last one, or it hides those after it',
+      ],
+    ]);
+    const yaml =
+      "receive:\n  hashrings:\n    - { name: g, tenantMatcher: glob, tenants: ['t-?'] }\n    - { name: e, tenants: [t-1] }\n    - { name: d }\n";
+    expect(report(yaml)).toEqual([
+      [
+        'receive.hashrings[1].tenants[0]',
+        'tenant "t-1" is never routed here: it matches "t-?" of receive.hashrings[0], which comes first',
+      ],
+    ]);
+  });
+
+  it('reports only the tenants whose head series limit nothing counts', () => {
+    const yaml =
+      'receive:\n  limits:\n    write:\n      tenants:\n        a:\n          request: { series_limit: 5 }\n        b:\n          head_series_limit: 5\n';
+    expect(problemsOf(yaml).map((p) => p.field)).toEqual(['receive.limits.write.tenants.b.head_series_limit']);
+  });
+
+  it('takes the AMP account from identity.aws', () => {
+    const yaml =
+      'identity: { aws: { accountId: "123456789012", oidcProvider: oidc.eks.eu-west-1.amazonaws.com/id/X } }\n' +
+      'remoteWrite:\n  amp: { workspaceId: ws-12345678-1234-1234-1234-123456789012, region: eu-west-1 }\n';
+    expect(report(yaml)).toEqual([]);
+  });
+
+  it('says why Google Managed Prometheus is refused', () => {
+    const yaml =
+      'remoteWrite:\n  mtls: { enabled: true, issuer: { kind: bootstrap } }\n  writers:\n    - { name: a, tenant: default-tenant, cluster: c, target: gmp }\n';
+    expect(report(yaml)).toEqual([
+      [
+        'remoteWrite.writers[0].target',
+        'Google Cloud Managed Service for Prometheus is not a remote-write target: it ingests through its own ' +
+          'collectors (managed collection or its Prometheus fork), not through a documented remote_write endpoint, ' +
+          'and thanos-gitops does not guess one. Use target thanos or amp, and run the GMP collectors in that ' +
+          'cluster if you want Google to store the data',
+      ],
+    ]);
+  });
+
+  it('lets a stateful ruler keep its TSDB forever (0d)', () => {
+    const yaml = 'storeGateway:\n  recentBlocks: skip\nruler:\n  enabled: true\n  mode: stateful\n  retention: 0d\n';
+    expect(problemsOf(yaml).map((p) => p.field)).not.toContain('ruler.retention');
+  });
+});
+
+describe('tenant globs (Go filepath.Match)', () => {
+  const bad = (pattern: string) => globRegExp(pattern);
+  const matches = (pattern: string, tenant: string) => {
+    const re = globRegExp(pattern);
+    if (typeof re === 'string') throw new Error(re);
+    return re.test(tenant);
+  };
+
+  it('says what is malformed and where', () => {
+    expect(bad('ab\\')).toBe('it ends with an unfinished escape "\\"');
+    expect(bad('ab[')).toBe('the character class at position 3 is empty, malformed or unclosed');
+    expect(bad('x[]')).toBe('the character class at position 2 is empty, malformed or unclosed');
+    expect(bad('[a\\')).toBe('the character class at position 1 is empty, malformed or unclosed');
+    expect(bad('[z-a]')).toBe('range "z-a" in a character class is malformed');
+    expect(bad('[a-]')).toBe('range "a-" in a character class is malformed');
+    expect(bad('[a-\\')).toBe('range "a-" in a character class is malformed');
+  });
+
+  it('reads escapes, single-character ranges and several ranges in a class', () => {
+    expect(matches('[\\]]', ']')).toBe(true);
+    expect(matches('[\\-]', '-')).toBe(true);
+    expect(matches('[\\-]', 'a')).toBe(false);
+    expect(matches('[a-a]', 'a')).toBe(true);
+    expect(matches('[a-a]', 'b')).toBe(false);
+    expect(matches('[a-cx-z]', 'y')).toBe(true);
+    expect(matches('[a-cx-z]', 'm')).toBe(false);
+    expect(matches('[ab]', 'b')).toBe(true);
+    expect(matches('[^ab]', 'a')).toBe(false);
+    expect(matches('[^ab]', 'c')).toBe(true);
+    expect(matches('*', 'a/b')).toBe(false);
+    expect(matches('?', '/')).toBe(false);
   });
 });
