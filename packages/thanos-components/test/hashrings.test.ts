@@ -31,7 +31,8 @@ describe('hashrings file', () => {
     const teams = 'thanos-receive-ingestor-teams';
     const vip = 'thanos-receive-ingestor-vip';
     const def = 'thanos-receive-ingestor-default';
-    expect(hashringsConfig(env)).toEqual([
+    // Strict: an entry must not even carry an undefined key (such as `az` without zones).
+    expect(hashringsConfig(env)).toStrictEqual([
       { hashring: 'teams', tenants: ['team-*'], tenant_matcher_type: 'glob', endpoints: [at(teams, 0), at(teams, 1)] },
       { hashring: 'vip', tenants: ['acme'], endpoints: [at(vip, 0)] },
       { hashring: 'default', endpoints: [at(def, 0), at(def, 1), at(def, 2)] },

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ingestorSeriesLabels, receive } from '../src/receive.js';
 import { argsOf, find, type Rendered, render } from './render.js';
 
 const LIMITS = '  limits:\n    write:\n      global: { max_concurrency: 10 }\n';
@@ -169,5 +170,24 @@ describe('extra args that would break split mode', () => {
 
   it('leave the routers their own hashring flags', () => {
     expect(guard("receive:\n  router:\n    extraArgs: ['--receive.hashrings={}']\n")).toEqual([]);
+  });
+});
+
+describe('receive options reported where they are written', () => {
+  it('locates a problem of a router or ingestor option at its own section', () => {
+    const r = render(
+      "receive:\n  router:\n    extraArgs: ['--log.level=debug']\n  hashrings:\n    - name: default\n      extraArgs: ['--log.level=debug']\n",
+    );
+    expect(r.problems.map((p) => p.path.join('.'))).toEqual([
+      'receive.router.extraArgs.0',
+      'receive.hashrings.0.extraArgs.0',
+    ]);
+  });
+
+  it('names the labels ingestors add to every series, and none without receive', () => {
+    const env = (yaml: string) => render(yaml).env;
+    expect(ingestorSeriesLabels(env('receive:\n  tenantLabel: tenant\n'))).toEqual(['replica', 'receive', 'tenant']);
+    expect(ingestorSeriesLabels(env('receive:\n  enabled: false\n'))).toEqual([]);
+    expect(receive({ env: env('receive:\n  enabled: false\n') } as Parameters<typeof receive>[0])).toEqual([]);
   });
 });
