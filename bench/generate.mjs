@@ -14,7 +14,7 @@
 // its peak resident memory; ratios are to the floor's CPU time. Environments come from bench/synthetic.mjs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { syntheticEnvironments } from './synthetic.mjs';
@@ -95,6 +95,7 @@ function readTree(dir, rel = '', out = {}) {
 
 /** Benchmarks one folder of environment files. */
 function benchCase(label, environments, runs) {
+  const loadBefore = loadavg();
   const work = mkdtempSync(join(tmpdir(), 'thanos-gitops-bench-'));
   try {
     mkdirSync(join(work, 'environments'));
@@ -128,6 +129,9 @@ function benchCase(label, environments, runs) {
       checkCold,
       floor,
       ratios: { generate: ratio(generate), noop: ratio(noop), check: ratio(check), checkCold: ratio(checkCold) },
+      // The machine's 1-, 5- and 15-minute load averages before and after the case: figures from a loaded machine
+      // (other processes competing for the CPUs) are slower in wall time and noisier, CPU time much less so.
+      loadAverage: { before: loadBefore, after: loadavg() },
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -159,7 +163,11 @@ log("figures: median (minâ€“max) of the runs; CPU = user + sys of the process; Ã
 
 const cases = [];
 const show = (c) => {
-  log(`\n${c.label}: ${c.environments} environment(s), ${c.files} files, ${(c.bytes / 2 ** 20).toFixed(1)} MiB`);
+  const load = (l) => l.map((x) => x.toFixed(1)).join(' ');
+  log(
+    `\n${c.label}: ${c.environments} environment(s), ${c.files} files, ${(c.bytes / 2 ** 20).toFixed(1)} MiB ` +
+      `(load average ${load(c.loadAverage.before)} before, ${load(c.loadAverage.after)} after)`,
+  );
   for (const [name, m, ratio] of [
     ['generate, empty clusters/', c.generate, c.ratios.generate],
     ['generate, nothing to change', c.noop, c.ratios.noop],
