@@ -1,17 +1,16 @@
 /** The `bucketWeb` section: the bucket inspection UI. */
 import { Type } from '@sinclair/typebox';
-import { Duration, LABEL_NAME, Obj, Replicas, workloadOptions } from './common.js';
+import { Duration, LABEL_NAME, Obj, Replicas, withDefault, workloadOptions } from './common.js';
 
 export const BucketWeb = Obj(
   {
-    enabled: Type.Boolean({ default: false, description: 'Deploy the bucket web UI. Default false.' }),
+    enabled: Type.Boolean(withDefault({ default: false, description: 'Deploy the bucket web UI.' })),
     replicas: Replicas('Number of pods.', 1),
     refresh: Duration(
-      'How often block metadata is downloaded from the bucket (`--refresh`); at least twice `timeout`. ' +
-        'Default `30m`.',
+      'How often block metadata is downloaded from the bucket (`--refresh`); at least twice `timeout`.',
       '30m',
     ),
-    timeout: Duration('Timeout of one metadata download (`--timeout`). Default `5m`.', '5m'),
+    timeout: Duration('Timeout of one metadata download (`--timeout`).', '5m'),
     label: Type.Optional(
       Type.String({
         pattern: LABEL_NAME,

@@ -113,20 +113,42 @@ export const GRPC_ENDPOINT =
 export const DnsLabel = (description: string, maxLength = 63) =>
   Type.String({ pattern: DNS_LABEL, minLength: 1, maxLength, description });
 
+/**
+ * The sentence that states a default at the end of an option's description, made from the `default` keyword
+ * itself: numbers and booleans as they are (`Default 1.`), strings in code (``Default `15d`.``), lists of strings
+ * as a YAML flow list (``Default `[a, b]`.``); `note` follows the value (``Default `720h` (30 days).``).
+ */
+export function defaultSentence(value: string | number | boolean | readonly string[], note?: string): string {
+  const words =
+    typeof value === 'string' ? `\`${value}\`` : Array.isArray(value) ? `\`[${value.join(', ')}]\`` : String(value);
+  return `Default ${words}${note ? ` ${note}` : ''}.`;
+}
+
+/**
+ * Schema options with a default: the description gets the sentence `defaultSentence` makes of `default`, so the
+ * two cannot disagree. Key order is kept (the JSON Schema lists keys as written). `defaultNote` (not emitted)
+ * adds words after the value. The sentence follows a space, or nothing when the description ends in white space.
+ */
+export function withDefault<
+  T extends { default: string | number | boolean | readonly string[]; description: string; defaultNote?: string },
+>({ defaultNote, ...options }: T): Omit<T, 'defaultNote'> {
+  const space = /\s$/.test(options.description) ? '' : ' ';
+  return { ...options, description: `${options.description}${space}${defaultSentence(options.default, defaultNote)}` };
+}
+
 export const Duration = (description: string, defaultValue?: string) =>
-  Type.String({
-    pattern: DURATION,
-    minLength: 1,
-    description,
-    ...(defaultValue === undefined ? {} : { default: defaultValue }),
-  });
+  Type.String(
+    defaultValue === undefined
+      ? { pattern: DURATION, minLength: 1, description }
+      : withDefault({ pattern: DURATION, minLength: 1, description, default: defaultValue }),
+  );
 
 export const Quantity = (description: string, defaultValue?: string) =>
-  Type.String({
-    pattern: QUANTITY,
-    description,
-    ...(defaultValue === undefined ? {} : { default: defaultValue }),
-  });
+  Type.String(
+    defaultValue === undefined
+      ? { pattern: QUANTITY, description }
+      : withDefault({ pattern: QUANTITY, description, default: defaultValue }),
+  );
 
 /** A strict object: unknown keys are errors. */
 export const Obj = <T extends Record<string, TSchema>>(
@@ -227,7 +249,7 @@ export const ExtraVolume = Obj(
       pattern: ABSOLUTE_PATH,
       description: 'Absolute path the volume is mounted at; not at, inside or above a path the generator mounts.',
     }),
-    readOnly: Type.Boolean({ default: true, description: 'Mount read-only. Default true.' }),
+    readOnly: Type.Boolean(withDefault({ default: true, description: 'Mount read-only.' })),
     configMap: Type.Optional(DnsLabel('Mount this ConfigMap.', 253)),
     secret: Type.Optional(DnsLabel('Mount this Secret.', 253)),
     emptyDir: Type.Optional(Obj({ sizeLimit: Type.Optional(Quantity('Size limit.')) }, 'A scratch emptyDir.')),
@@ -249,10 +271,13 @@ export const workloadOptions = {
   resources: Type.Optional(Resources),
   ...schedulingOptions,
   podAnnotations: Type.Optional(AnnotationMap('Extra annotations on the pods (Kubernetes annotation keys).')),
-  logLevel: Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')], {
-    default: 'info',
-    description: 'Thanos log level (`--log.level`). Default `info`.',
-  }),
+  logLevel: Type.Union(
+    [Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')],
+    withDefault({
+      default: 'info',
+      description: 'Thanos log level (`--log.level`).',
+    }),
+  ),
   extraArgs: Type.Array(Type.String({ pattern: THANOS_FLAG }), {
     default: [],
     description:
@@ -268,7 +293,7 @@ export const workloadOptions = {
 };
 
 export const Replicas = (description: string, defaultValue: number, minimum = 1) =>
-  Type.Integer({ minimum, maximum: 100, default: defaultValue, description });
+  Type.Integer(withDefault({ minimum, maximum: 100, default: defaultValue, description }));
 
 export const Storage = {
   storage: Quantity('Size of the persistent volume of each pod.', '10Gi'),

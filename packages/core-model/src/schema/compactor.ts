@@ -1,39 +1,37 @@
 /** The `compactor` section: compaction, downsampling, retention, deduplication, sharding. */
 import { Type } from '@sinclair/typebox';
-import { Duration, LABEL_NAME, Obj, Storage, workloadOptions } from './common.js';
+import { Duration, LABEL_NAME, Obj, Storage, withDefault, workloadOptions } from './common.js';
 
 export const Compactor = Obj(
   {
-    enabled: Type.Boolean({ default: true, description: 'Deploy the compactor. Default true.' }),
+    enabled: Type.Boolean(withDefault({ default: true, description: 'Deploy the compactor.' })),
     retention: Obj(
       {
         raw: Duration(
           'Retention of raw samples (`--retention.resolution-raw`); `0d` keeps forever. With downsampling on, ' +
-            'at least `40h` (the compactor refuses less: raw blocks are only downsampled once 40h long). ' +
-            'Default `30d`.',
+            'at least `40h` (the compactor refuses less: raw blocks are only downsampled once 40h long).',
           '30d',
         ),
         '5m': Duration(
           'Retention of 5m downsampled data (`--retention.resolution-5m`); `0d` keeps forever. With ' +
-            'downsampling on, at least `10d` (the age at which 1h downsampling happens). Default `180d`.',
+            'downsampling on, at least `10d` (the age at which 1h downsampling happens).',
           '180d',
         ),
-        '1h': Duration(
-          'Retention of 1h downsampled data (`--retention.resolution-1h`); `0d` keeps forever. Default `1y`.',
-          '1y',
-        ),
+        '1h': Duration('Retention of 1h downsampled data (`--retention.resolution-1h`); `0d` keeps forever.', '1y'),
       },
       'Retention per resolution. Queries over old ranges fall back to the coarser resolutions, so keep ' +
         '`raw` <= `5m` <= `1h` unless you mean to drop detail first.',
       { default: {} },
     ),
-    downsampling: Type.Boolean({
-      default: true,
-      description: 'Downsample blocks to 5m and 1h resolution; `false` passes `--downsampling.disable`. Default true.',
-    }),
+    downsampling: Type.Boolean(
+      withDefault({
+        default: true,
+        description: 'Downsample blocks to 5m and 1h resolution; `false` passes `--downsampling.disable`.',
+      }),
+    ),
     deleteDelay: Duration(
       'Delay before a block marked for deletion is removed (`--delete-delay`), so store gateways and queries ' +
-        'that still use it are not cut off. Default `48h`.',
+        'that still use it are not cut off.',
       '48h',
     ),
     deduplicationReplicaLabels: Type.Optional(

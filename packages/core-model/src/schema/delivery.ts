@@ -1,6 +1,6 @@
 /** `delivery`: how the environment reaches its cluster (Argo CD, Flux, or neither). */
 import { Type } from '@sinclair/typebox';
-import { DNS_LABEL, DnsLabel, Duration, Obj } from './common.js';
+import { DNS_LABEL, DnsLabel, Duration, Obj, withDefault } from './common.js';
 
 export { RESERVED_CLUSTERS_FOLDERS } from '../layout.js';
 
@@ -13,48 +13,62 @@ export const GIT_BRANCH = '^(?!-)(?!.*\\.\\.)[A-Za-z0-9._/-]+$';
 
 export const Delivery = Obj(
   {
-    tool: Type.Union([Type.Literal('none'), Type.Literal('argocd'), Type.Literal('flux')], {
-      default: 'none',
-      description:
-        'Who applies `clusters/<env>/` to the cluster: `argocd` (objects under `clusters/argocd/`), `flux` ' +
-        '(objects under `clusters/flux/<cluster>/`) or `none` (you apply it yourself). Default `none`.',
-    }),
+    tool: Type.Union(
+      [Type.Literal('none'), Type.Literal('argocd'), Type.Literal('flux')],
+      withDefault({
+        default: 'none',
+        description:
+          'Who applies `clusters/<env>/` to the cluster: `argocd` (objects under `clusters/argocd/`), `flux` ' +
+          '(objects under `clusters/flux/<cluster>/`) or `none` (you apply it yourself).',
+      }),
+    ),
     repoURL: Type.Optional(
       Type.String({
         pattern: GIT_URL,
         description: 'URL of this git repository as Argo CD or Flux clones it. Required unless `tool` is `none`.',
       }),
     ),
-    revision: Type.String({
-      pattern: GIT_BRANCH,
-      default: 'main',
-      description: 'Branch of the repository to deploy from. Default `main`.',
-    }),
-    path: Type.String({
-      pattern: REPO_PATH,
-      default: 'clusters',
-      description: 'Path of the `clusters/` folder inside the repository. Default `clusters`.',
-    }),
+    revision: Type.String(
+      withDefault({
+        pattern: GIT_BRANCH,
+        default: 'main',
+        description: 'Branch of the repository to deploy from.',
+      }),
+    ),
+    path: Type.String(
+      withDefault({
+        pattern: REPO_PATH,
+        default: 'clusters',
+        description: 'Path of the `clusters/` folder inside the repository.',
+      }),
+    ),
     argocd: Obj(
       {
-        mode: Type.Union([Type.Literal('applicationset'), Type.Literal('application')], {
-          default: 'applicationset',
-          description:
-            '`applicationset`: one ApplicationSet `thanos` (a git directory generator per environment) creates ' +
-            'the Applications; `application`: one Application per environment. Default `applicationset`.',
-        }),
-        namespace: Type.String({
-          pattern: DNS_LABEL,
-          maxLength: 63,
-          default: 'argocd',
-          description: 'Namespace Argo CD runs in. Default `argocd`.',
-        }),
-        project: Type.String({
-          pattern: DNS_LABEL,
-          maxLength: 63,
-          default: 'default',
-          description: 'Argo CD project of the Applications. Default `default`.',
-        }),
+        mode: Type.Union(
+          [Type.Literal('applicationset'), Type.Literal('application')],
+          withDefault({
+            default: 'applicationset',
+            description:
+              '`applicationset`: one ApplicationSet `thanos` (a git directory generator per environment) creates ' +
+              'the Applications; `application`: one Application per environment.',
+          }),
+        ),
+        namespace: Type.String(
+          withDefault({
+            pattern: DNS_LABEL,
+            maxLength: 63,
+            default: 'argocd',
+            description: 'Namespace Argo CD runs in.',
+          }),
+        ),
+        project: Type.String(
+          withDefault({
+            pattern: DNS_LABEL,
+            maxLength: 63,
+            default: 'default',
+            description: 'Argo CD project of the Applications.',
+          }),
+        ),
         cluster: Type.Optional(
           Type.String({
             minLength: 1,
@@ -70,17 +84,16 @@ export const Delivery = Obj(
     ),
     flux: Obj(
       {
-        namespace: Type.String({
-          pattern: DNS_LABEL,
-          maxLength: 63,
-          default: 'flux-system',
-          description: 'Namespace Flux runs in. Default `flux-system`.',
-        }),
-        interval: Duration('How often Flux reconciles the environment. Default `10m`.', '10m'),
-        timeout: Duration(
-          'How long Flux waits for every object to become ready before it reports failure. Default `10m`.',
-          '10m',
+        namespace: Type.String(
+          withDefault({
+            pattern: DNS_LABEL,
+            maxLength: 63,
+            default: 'flux-system',
+            description: 'Namespace Flux runs in.',
+          }),
         ),
+        interval: Duration('How often Flux reconciles the environment.', '10m'),
+        timeout: Duration('How long Flux waits for every object to become ready before it reports failure.', '10m'),
         dependsOn: Type.Array(DnsLabel('Name of a Flux Kustomization in the same namespace.'), {
           default: [],
           description:

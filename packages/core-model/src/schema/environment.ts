@@ -16,6 +16,7 @@ import {
   KUBERNETES_KIND,
   LabelMap,
   Obj,
+  withDefault,
 } from './common.js';
 import { Compactor } from './compactor.js';
 import { Delivery } from './delivery.js';
@@ -42,11 +43,13 @@ export { Identity, ObjectStorage };
 export const Cluster = Obj(
   {
     name: DnsLabel('Name of the Kubernetes cluster this environment runs on (used in names and labels).'),
-    domain: Type.String({
-      pattern: DNS_SUBDOMAIN,
-      default: 'cluster.local',
-      description: 'Cluster DNS domain used in the pod and Service addresses. Default `cluster.local`.',
-    }),
+    domain: Type.String(
+      withDefault({
+        pattern: DNS_SUBDOMAIN,
+        default: 'cluster.local',
+        description: 'Cluster DNS domain used in the pod and Service addresses.',
+      }),
+    ),
   },
   'The cluster the environment is deployed to.',
 );
@@ -55,19 +58,21 @@ export const Thanos = Obj(
   {
     version: Type.Union(
       SUPPORTED_THANOS_VERSIONS.map((v) => Type.Literal(v)),
-      {
+      withDefault({
         default: DEFAULT_THANOS_VERSION,
         description:
           'Thanos release, one of those the generator knows (their flags and behaviour differences are checked in): ' +
           `${SUPPORTED_THANOS_VERSIONS.map((v) => `\`${v}\``).join(', ')}. Upgrade one environment at a time: ` +
-          `bump staging, review \`pnpm diff\`, then prod. Default \`${DEFAULT_THANOS_VERSION}\`.`,
-      },
+          'bump staging, review `pnpm diff`, then prod.',
+      }),
     ),
-    image: Type.String({
-      pattern: IMAGE_REPOSITORY,
-      default: 'quay.io/thanos/thanos',
-      description: 'Image repository, without tag. Default `quay.io/thanos/thanos`.',
-    }),
+    image: Type.String(
+      withDefault({
+        pattern: IMAGE_REPOSITORY,
+        default: 'quay.io/thanos/thanos',
+        description: 'Image repository, without tag.',
+      }),
+    ),
     digest: Type.Optional(
       Type.String({
         pattern: IMAGE_DIGEST,
@@ -80,15 +85,16 @@ export const Thanos = Obj(
 
 export const Monitoring = Obj(
   {
-    namespace: Type.String({
-      pattern: DNS_LABEL,
-      maxLength: 63,
-      default: 'monitoring',
-      description:
-        'Namespace of the Prometheus that scrapes Thanos (allowed in by the NetworkPolicies). Default `monitoring`.',
-    }),
-    serviceMonitors: Type.Boolean({ default: true, description: 'Emit a ServiceMonitor per component. Default true.' }),
-    prometheusRule: Type.Boolean({ default: true, description: 'Emit the PrometheusRule with alerts. Default true.' }),
+    namespace: Type.String(
+      withDefault({
+        pattern: DNS_LABEL,
+        maxLength: 63,
+        default: 'monitoring',
+        description: 'Namespace of the Prometheus that scrapes Thanos (allowed in by the NetworkPolicies).',
+      }),
+    ),
+    serviceMonitors: Type.Boolean(withDefault({ default: true, description: 'Emit a ServiceMonitor per component.' })),
+    prometheusRule: Type.Boolean(withDefault({ default: true, description: 'Emit the PrometheusRule with alerts.' })),
     labels: LabelMap('Labels your Prometheus selects ServiceMonitors and PrometheusRules by (e.g. `release: kps`).'),
     dashboards: Dashboards,
     datasource: Datasource,
@@ -107,14 +113,16 @@ export const Monitoring = Obj(
 
 export const NetworkPolicies = Obj(
   {
-    enabled: Type.Boolean({
-      default: true,
-      description:
-        'Default-deny the namespace (ingress and egress) and allow exactly the flows Thanos needs: DNS, the ' +
-        'traffic between components, scraping and remote-write from the monitoring namespace, queries from ' +
-        '`queryNamespaces`, object storage, and the Alertmanagers of the ruler (their namespace and port taken ' +
-        'from `ruler.alertmanagers`). Default true.',
-    }),
+    enabled: Type.Boolean(
+      withDefault({
+        default: true,
+        description:
+          'Default-deny the namespace (ingress and egress) and allow exactly the flows Thanos needs: DNS, the ' +
+          'traffic between components, scraping and remote-write from the monitoring namespace, queries from ' +
+          '`queryNamespaces`, object storage, and the Alertmanagers of the ruler (their namespace and port taken ' +
+          'from `ruler.alertmanagers`).',
+      }),
+    ),
     objectStorageCIDRs: Type.Array(Type.String({ pattern: CIDR }), {
       default: ['0.0.0.0/0'],
       description:
@@ -137,12 +145,15 @@ export const NetworkPolicies = Obj(
       default: [],
       description: 'In-cluster namespaces allowed to remote-write into the receive router (besides monitoring).',
     }),
-    queryNamespaces: Type.Array(DnsLabel('Namespace.'), {
-      default: ['monitoring'],
-      description:
-        'Namespaces users query from (Grafana, dashboards): allowed to reach the query frontend (or Query, when ' +
-        'the frontend is disabled) and the bucket web UI on their HTTP port. Default `[monitoring]`.',
-    }),
+    queryNamespaces: Type.Array(
+      DnsLabel('Namespace.'),
+      withDefault({
+        default: ['monitoring'],
+        description:
+          'Namespaces users query from (Grafana, dashboards): allowed to reach the query frontend (or Query, when ' +
+          'the frontend is disabled) and the bucket web UI on their HTTP port.',
+      }),
+    ),
   },
   'NetworkPolicies for the namespace.',
   { default: {} },
@@ -171,21 +182,26 @@ export const EnvironmentSchema = Obj(
   {
     name: DnsLabel('Environment name; must equal the file name (`environments/<name>.yaml`).', 40),
     cluster: Cluster,
-    namespace: Type.String({
-      pattern: DNS_LABEL,
-      maxLength: 63,
-      default: 'thanos',
-      description: 'Namespace everything is deployed into. Default `thanos`.',
-    }),
-    size: Type.Union([Type.Literal('small'), Type.Literal('medium'), Type.Literal('large')], {
-      default: 'small',
-      description:
-        'Preset for default requests and limits of every component: `small` (dev), `medium`, `large` (prod). ' +
-        'Per-component `resources` override it, value by value. Each cell is CPU request / memory request / ' +
-        'memory limit; no CPU limit is set unless you give one (the index and results memcached are sized by their ' +
-        "own options; the last row, the caching bucket's memcached, is its pods × each pod's):\n\n" +
-        `${sizePresetTable()}\n\nDefault \`small\`.`,
-    }),
+    namespace: Type.String(
+      withDefault({
+        pattern: DNS_LABEL,
+        maxLength: 63,
+        default: 'thanos',
+        description: 'Namespace everything is deployed into.',
+      }),
+    ),
+    size: Type.Union(
+      [Type.Literal('small'), Type.Literal('medium'), Type.Literal('large')],
+      withDefault({
+        default: 'small',
+        description:
+          'Preset for default requests and limits of every component: `small` (dev), `medium`, `large` (prod). ' +
+          'Per-component `resources` override it, value by value. Each cell is CPU request / memory request / ' +
+          'memory limit; no CPU limit is set unless you give one (the index and results memcached are sized by their ' +
+          "own options; the last row, the caching bucket's memcached, is its pods × each pod's):\n\n" +
+          `${sizePresetTable()}\n\n`,
+      }),
+    ),
     labels: LabelMap('Extra labels put on every object (never in selectors); Kubernetes label keys and values.'),
     thanos: Obj(Thanos.properties, Thanos.description ?? '', { default: {} }),
     objectStorage: ObjectStorage,

@@ -1,7 +1,7 @@
 /** Operability: tracing of every Thanos component, and the Grafana dashboards and datasource. */
 import { Type } from '@sinclair/typebox';
 import { THANOS_COMPONENTS } from '../components.js';
-import { DNS_LABEL, LABEL_KEY, Obj, StringMap } from './common.js';
+import { DNS_LABEL, LABEL_KEY, Obj, StringMap, withDefault } from './common.js';
 
 /** A Kubernetes label key: the one rule, from common.ts. */
 export { LABEL_KEY };
@@ -28,30 +28,37 @@ export const Tracing = Obj(
         'In-cluster names (`<service>.<namespace>[.svc…]`) open egress to that namespace in the NetworkPolicies; ' +
         'any other host opens egress to any address on that port.',
     }),
-    protocol: Type.Union([Type.Literal('grpc'), Type.Literal('http')], {
-      default: 'grpc',
-      description: 'OTLP transport (`client_type`): `grpc` or `http`. Default `grpc`.',
-    }),
+    protocol: Type.Union(
+      [Type.Literal('grpc'), Type.Literal('http')],
+      withDefault({
+        default: 'grpc',
+        description: 'OTLP transport (`client_type`): `grpc` or `http`.',
+      }),
+    ),
     urlPath: Type.Optional(
       Type.String({
         pattern: URL_PATH,
         description: 'With `protocol: http`, the path traces are posted to. Default the exporter’s `/v1/traces`.',
       }),
     ),
-    insecure: Type.Boolean({
-      default: false,
-      description:
-        'Send in plain text instead of TLS (`insecure`). Most in-cluster collectors listen without TLS: set it ' +
-        'to true for them. Default false.',
-    }),
-    samplingRatio: Type.Number({
-      minimum: 0,
-      maximum: 1,
-      default: 0.1,
-      description:
-        'Fraction of new traces recorded (`parentbasedtraceidratiobased` sampler: a request that arrives with a ' +
-        'sampled parent is always recorded). Default 0.1.',
-    }),
+    insecure: Type.Boolean(
+      withDefault({
+        default: false,
+        description:
+          'Send in plain text instead of TLS (`insecure`). Most in-cluster collectors listen without TLS: set it ' +
+          'to true for them.',
+      }),
+    ),
+    samplingRatio: Type.Number(
+      withDefault({
+        minimum: 0,
+        maximum: 1,
+        default: 0.1,
+        description:
+          'Fraction of new traces recorded (`parentbasedtraceidratiobased` sampler: a request that arrives with a ' +
+          'sampled parent is always recorded).',
+      }),
+    ),
     serviceNames: Type.Optional(
       Obj(
         Object.fromEntries(
@@ -72,37 +79,43 @@ export const Tracing = Obj(
 
 export const Dashboards = Obj(
   {
-    enabled: Type.Boolean({
-      default: true,
-      description:
-        'Emit Grafana dashboards (an overview and one per running component) as ConfigMaps the Grafana sidecar ' +
-        'loads. Default true.',
-    }),
+    enabled: Type.Boolean(
+      withDefault({
+        default: true,
+        description:
+          'Emit Grafana dashboards (an overview and one per running component) as ConfigMaps the Grafana sidecar ' +
+          'loads.',
+      }),
+    ),
     sidecarLabel: Obj(
       {
-        key: Type.String({ pattern: LABEL_KEY, default: 'grafana_dashboard', description: 'Label key.' }),
-        value: Type.String({
-          pattern: LABEL_VALUE,
-          default: '1',
-          description: 'Label value.',
-        }),
+        key: Type.String(withDefault({ pattern: LABEL_KEY, default: 'grafana_dashboard', description: 'Label key.' })),
+        value: Type.String(
+          withDefault({
+            pattern: LABEL_VALUE,
+            default: '1',
+            description: 'Label value.',
+          }),
+        ),
       },
       'The label the Grafana sidecar watches (`sidecar.dashboards.label` and `labelValue` of the Grafana chart). ' +
         'Default `grafana_dashboard: "1"`.',
       { default: {} },
     ),
-    folder: Type.String({
-      minLength: 1,
-      default: 'Thanos',
-      description: 'Grafana folder the dashboards go into. Default `Thanos`.',
-    }),
-    folderAnnotation: Type.String({
-      pattern: LABEL_KEY,
-      default: 'grafana_folder',
-      description:
-        'Annotation carrying the folder (`sidecar.dashboards.folderAnnotation` of the Grafana chart). ' +
-        'Default `grafana_folder`.',
-    }),
+    folder: Type.String(
+      withDefault({
+        minLength: 1,
+        default: 'Thanos',
+        description: 'Grafana folder the dashboards go into.',
+      }),
+    ),
+    folderAnnotation: Type.String(
+      withDefault({
+        pattern: LABEL_KEY,
+        default: 'grafana_folder',
+        description: 'Annotation carrying the folder (`sidecar.dashboards.folderAnnotation` of the Grafana chart).',
+      }),
+    ),
     namespace: Type.Optional(
       Type.String({
         pattern: DNS_LABEL,
@@ -129,18 +142,22 @@ export const Dashboards = Obj(
 
 export const Datasource = Obj(
   {
-    enabled: Type.Boolean({
-      default: false,
-      description:
-        'Emit a Grafana datasource (a ConfigMap the Grafana sidecar loads, label `grafana_datasource: "1"`) ' +
-        'pointing at the query frontend (Query when the frontend is disabled). Default false.',
-    }),
-    name: Type.String({ minLength: 1, default: 'Thanos', description: 'Datasource name. Default `Thanos`.' }),
-    uid: Type.String({
-      pattern: GRAFANA_UID,
-      default: 'thanos',
-      description: 'Datasource uid; the dashboards query the datasource picked in their variable. Default `thanos`.',
-    }),
+    enabled: Type.Boolean(
+      withDefault({
+        default: false,
+        description:
+          'Emit a Grafana datasource (a ConfigMap the Grafana sidecar loads, label `grafana_datasource: "1"`) ' +
+          'pointing at the query frontend (Query when the frontend is disabled).',
+      }),
+    ),
+    name: Type.String(withDefault({ minLength: 1, default: 'Thanos', description: 'Datasource name.' })),
+    uid: Type.String(
+      withDefault({
+        pattern: GRAFANA_UID,
+        default: 'thanos',
+        description: 'Datasource uid; the dashboards query the datasource picked in their variable.',
+      }),
+    ),
   },
   'A Grafana datasource for this environment.',
   { default: {} },

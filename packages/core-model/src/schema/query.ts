@@ -1,19 +1,21 @@
 /** The read path entry points: Query and Query Frontend. */
 import { Type } from '@sinclair/typebox';
 import { Cache } from './caches.js';
-import { Duration, GRPC_ENDPOINT, LABEL_NAME, Obj, Replicas, workloadOptions } from './common.js';
+import { Duration, GRPC_ENDPOINT, LABEL_NAME, Obj, Replicas, withDefault, workloadOptions } from './common.js';
 
 export const Query = Obj(
   {
     replicas: Replicas('Number of Query pods (the minimum when autoscaling).', 1),
-    replicaLabels: Type.Array(Type.String({ pattern: LABEL_NAME }), {
-      default: ['prometheus_replica', 'rule_replica', 'replica'],
-      description:
-        'External labels that only tell replicas apart; series differing only by them are deduplicated ' +
-        '(`--query.replica-label`). The receive ingestors add `replica`. Default ' +
-        '`[prometheus_replica, rule_replica, replica]`.',
-    }),
-    timeout: Duration('Maximum time to process a query (`--query.timeout`). Default `2m`.', '2m'),
+    replicaLabels: Type.Array(
+      Type.String({ pattern: LABEL_NAME }),
+      withDefault({
+        default: ['prometheus_replica', 'rule_replica', 'replica'],
+        description:
+          'External labels that only tell replicas apart; series differing only by them are deduplicated ' +
+          '(`--query.replica-label`). The receive ingestors add `replica`.',
+      }),
+    ),
+    timeout: Duration('Maximum time to process a query (`--query.timeout`).', '2m'),
     lookbackDelta: Type.Optional(Duration('Lookback for instant vectors (`--query.lookback-delta`).')),
     extraEndpoints: Type.Array(
       Type.String({
@@ -38,12 +40,14 @@ export const Query = Obj(
       Obj(
         {
           maxReplicas: Type.Integer({ minimum: 1, maximum: 100, description: 'Upper bound of the HPA.' }),
-          targetCPUUtilization: Type.Integer({
-            minimum: 10,
-            maximum: 100,
-            default: 70,
-            description: 'Average CPU utilisation (percent of requests) the HPA aims for. Default 70.',
-          }),
+          targetCPUUtilization: Type.Integer(
+            withDefault({
+              minimum: 10,
+              maximum: 100,
+              default: 70,
+              description: 'Average CPU utilisation (percent of requests) the HPA aims for.',
+            }),
+          ),
         },
         'A HorizontalPodAutoscaler for Query, from `replicas` to `maxReplicas`.',
       ),
@@ -56,22 +60,24 @@ export const Query = Obj(
 
 export const QueryFrontend = Obj(
   {
-    enabled: Type.Boolean({ default: true, description: 'Deploy Query Frontend in front of Query. Default true.' }),
+    enabled: Type.Boolean(withDefault({ default: true, description: 'Deploy Query Frontend in front of Query.' })),
     replicas: Replicas('Number of Query Frontend pods.', 1),
     splitInterval: Duration(
       'Split range queries into requests of at most this interval, run in parallel and cached separately ' +
-        '(`--query-range.split-interval`). Must be longer than 0, since results are always cached. Default `24h`.',
+        '(`--query-range.split-interval`). Must be longer than 0, since results are always cached.',
       '24h',
     ),
-    maxRetries: Type.Integer({
-      minimum: 0,
-      maximum: 20,
-      default: 5,
-      description:
-        'Retries of a failed request to Query: range queries (`--query-range.max-retries-per-request`), ' +
-        'instant queries (`--query.max-retries-per-request`) and label/series requests ' +
-        '(`--labels.max-retries-per-request`, set whether or not `labelsCache` is on). Default 5.',
-    }),
+    maxRetries: Type.Integer(
+      withDefault({
+        minimum: 0,
+        maximum: 20,
+        default: 5,
+        description:
+          'Retries of a failed request to Query: range queries (`--query-range.max-retries-per-request`), ' +
+          'instant queries (`--query.max-retries-per-request`) and label/series requests ' +
+          '(`--labels.max-retries-per-request`, set whether or not `labelsCache` is on).',
+      }),
+    ),
     logQueriesLongerThan: Type.Optional(
       Duration(
         'Log every query that takes longer than this (`--query-frontend.log-queries-longer-than`), with its ' +
@@ -79,13 +85,15 @@ export const QueryFrontend = Obj(
       ),
     ),
     cache: Cache('results cache', '128Mi'),
-    labelsCache: Type.Boolean({
-      default: true,
-      description:
-        'Also split and cache label names, label values and series requests (`--labels.response-cache-config-file`, ' +
-        '`--labels.split-interval` = `splitInterval`). They share the memcached; in-memory, they get a second ' +
-        'cache of `cache.size`. Default true.',
-    }),
+    labelsCache: Type.Boolean(
+      withDefault({
+        default: true,
+        description:
+          'Also split and cache label names, label values and series requests (`--labels.response-cache-config-file`, ' +
+          '`--labels.split-interval` = `splitInterval`). They share the memcached; in-memory, they get a second ' +
+          'cache of `cache.size`.',
+      }),
+    ),
     ...workloadOptions,
   },
   'Thanos Query Frontend (`thanos-query-frontend`, port 9090): the read entry point in front of Query; splits, ' +

@@ -11,6 +11,7 @@ import {
   Replicas,
   Storage,
   TENANT_ID,
+  withDefault,
   workloadOptions,
 } from './common.js';
 
@@ -28,10 +29,13 @@ export const Hashring = Obj(
         'Tenants routed to this hashring. Empty makes it the catch-all for tenants no other hashring names ' +
         '(exactly one catch-all is allowed, and it must come last).',
     }),
-    tenantMatcher: Type.Union([Type.Literal('exact'), Type.Literal('glob')], {
-      default: 'exact',
-      description: 'How `tenants` match: `exact` names, or `glob` patterns (`team-*`). Default `exact`.',
-    }),
+    tenantMatcher: Type.Union(
+      [Type.Literal('exact'), Type.Literal('glob')],
+      withDefault({
+        default: 'exact',
+        description: 'How `tenants` match: `exact` names, or `glob` patterns (`team-*`).',
+      }),
+    ),
     replicas: Replicas(
       'Number of ingestors in this hashring; at least `receive.replicationFactor`, and with `receive.zones` a ' +
         'multiple of the number of zones (each zone gets `replicas / zones`).',
@@ -121,41 +125,51 @@ export const Limits = Obj(
 
 export const Receive = Obj(
   {
-    enabled: Type.Boolean({ default: true, description: 'Deploy the receive write path. Default true.' }),
+    enabled: Type.Boolean(withDefault({ default: true, description: 'Deploy the receive write path.' })),
     retention: Duration(
-      'How long ingestors keep blocks on local disk (`--tsdb.retention`); the store gateway serves what is older. ' +
-        'Default `15d`.',
+      'How long ingestors keep blocks on local disk (`--tsdb.retention`); the store gateway serves what is older.',
       '15d',
     ),
-    replicationFactor: Type.Integer({
-      minimum: 1,
-      maximum: 7,
-      default: 1,
-      description:
-        'How many ingestors store each sample (`--receive.replication-factor`). Writes need a quorum of ' +
-        'floor(RF/2)+1. Must be odd for a useful quorum and at most the ingestors of every hashring. Default 1.',
-    }),
-    hashringAlgorithm: Type.Union([Type.Literal('ketama'), Type.Literal('hashmod')], {
-      default: 'ketama',
-      description:
-        'How series are spread over a hashring (`--receive.hashrings-algorithm`). Only `ketama` knows zones ' +
-        '(`zones`). Default `ketama`.',
-    }),
-    tenantHeader: Type.String({
-      pattern: HTTP_HEADER,
-      default: 'THANOS-TENANT',
-      description: 'HTTP header carrying the tenant (`--receive.tenant-header`). Default `THANOS-TENANT`.',
-    }),
-    defaultTenant: Type.String({
-      pattern: TENANT_ID,
-      default: 'default-tenant',
-      description: 'Tenant of requests without the header (`--receive.default-tenant-id`). Default `default-tenant`.',
-    }),
-    tenantLabel: Type.String({
-      pattern: LABEL_NAME,
-      default: 'tenant_id',
-      description: 'External label holding the tenant (`--receive.tenant-label-name`). Default `tenant_id`.',
-    }),
+    replicationFactor: Type.Integer(
+      withDefault({
+        minimum: 1,
+        maximum: 7,
+        default: 1,
+        description:
+          'How many ingestors store each sample (`--receive.replication-factor`). Writes need a quorum of ' +
+          'floor(RF/2)+1. Must be odd for a useful quorum and at most the ingestors of every hashring.',
+      }),
+    ),
+    hashringAlgorithm: Type.Union(
+      [Type.Literal('ketama'), Type.Literal('hashmod')],
+      withDefault({
+        default: 'ketama',
+        description:
+          'How series are spread over a hashring (`--receive.hashrings-algorithm`). Only `ketama` knows zones ' +
+          '(`zones`).',
+      }),
+    ),
+    tenantHeader: Type.String(
+      withDefault({
+        pattern: HTTP_HEADER,
+        default: 'THANOS-TENANT',
+        description: 'HTTP header carrying the tenant (`--receive.tenant-header`).',
+      }),
+    ),
+    defaultTenant: Type.String(
+      withDefault({
+        pattern: TENANT_ID,
+        default: 'default-tenant',
+        description: 'Tenant of requests without the header (`--receive.default-tenant-id`).',
+      }),
+    ),
+    tenantLabel: Type.String(
+      withDefault({
+        pattern: LABEL_NAME,
+        default: 'tenant_id',
+        description: 'External label holding the tenant (`--receive.tenant-label-name`).',
+      }),
+    ),
     zones: Type.Array(
       Type.String({
         pattern: DNS_LABEL,
@@ -182,12 +196,14 @@ export const Receive = Obj(
       },
     ),
     limits: Type.Optional(Limits),
-    terminationGracePeriodSeconds: Type.Integer({
-      minimum: 30,
-      maximum: 3600,
-      default: 900,
-      description: 'Grace period of ingestors, long enough to flush and upload the head block. Default 900.',
-    }),
+    terminationGracePeriodSeconds: Type.Integer(
+      withDefault({
+        minimum: 30,
+        maximum: 3600,
+        default: 900,
+        description: 'Grace period of ingestors, long enough to flush and upload the head block.',
+      }),
+    ),
     router: Obj(
       {
         replicas: Replicas('Number of routers.', 2),

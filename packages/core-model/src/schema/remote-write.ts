@@ -14,6 +14,7 @@ import {
   Obj,
   StringMap,
   TENANT_ID,
+  withDefault,
 } from './common.js';
 
 /** A fully qualified DNS name (lower case, at least two labels). */
@@ -48,12 +49,13 @@ export const Issuer = Obj(
         description: 'Name of the existing Issuer (in the environment namespace) or ClusterIssuer.',
       }),
     ),
-    group: Type.String({
-      pattern: ISSUER_GROUP,
-      default: 'cert-manager.io',
-      description:
-        'API group of the existing issuer (e.g. `awspca.cert-manager.io` for AWS Private CA). Default `cert-manager.io`.',
-    }),
+    group: Type.String(
+      withDefault({
+        pattern: ISSUER_GROUP,
+        default: 'cert-manager.io',
+        description: 'API group of the existing issuer (e.g. `awspca.cert-manager.io` for AWS Private CA).',
+      }),
+    ),
     caDuration: GoDuration('Lifetime of the bootstrapped CA certificate. Default `87600h` (10 years).', '87600h'),
   },
   'Who signs the certificates.',
@@ -61,27 +63,35 @@ export const Issuer = Obj(
 
 export const Mtls = Obj(
   {
-    enabled: Type.Boolean({
-      default: false,
-      description:
-        'Serve remote-write over TLS and require a client certificate signed by the environment CA: only writers ' +
-        'listed under `remoteWrite.writers` (and the stateless ruler) can push. Needs `issuer`. Default false.',
-    }),
+    enabled: Type.Boolean(
+      withDefault({
+        default: false,
+        description:
+          'Serve remote-write over TLS and require a client certificate signed by the environment CA: only writers ' +
+          'listed under `remoteWrite.writers` (and the stateless ruler) can push. Needs `issuer`.',
+      }),
+    ),
     issuer: Type.Optional(Issuer),
-    tenancy: Type.Union([Type.Literal('certificate'), Type.Literal('header')], {
-      default: 'certificate',
-      description:
-        '`certificate`: the routers take the tenant from the Organization (O) of the client certificate ' +
-        '(`--receive.tenant-certificate-field=organization`) and ignore the tenant header, so a writer cannot ' +
-        'claim another tenant. `header`: the tenant comes from `receive.tenantHeader`, which the writer fragments ' +
-        'set. Default `certificate`.',
-    }),
+    tenancy: Type.Union(
+      [Type.Literal('certificate'), Type.Literal('header')],
+      withDefault({
+        default: 'certificate',
+        description:
+          '`certificate`: the routers take the tenant from the Organization (O) of the client certificate ' +
+          '(`--receive.tenant-certificate-field=organization`) and ignore the tenant header, so a writer cannot ' +
+          'claim another tenant. `header`: the tenant comes from `receive.tenantHeader`, which the writer fragments ' +
+          'set.',
+      }),
+    ),
     keys: Obj(
       {
-        algorithm: Type.Union([Type.Literal('ECDSA'), Type.Literal('RSA')], {
-          default: 'ECDSA',
-          description: 'Key algorithm of every certificate. Default `ECDSA`.',
-        }),
+        algorithm: Type.Union(
+          [Type.Literal('ECDSA'), Type.Literal('RSA')],
+          withDefault({
+            default: 'ECDSA',
+            description: 'Key algorithm of every certificate.',
+          }),
+        ),
         size: Type.Optional(
           Type.Integer({
             minimum: 256,
@@ -96,18 +106,23 @@ export const Mtls = Obj(
     ),
     duration: GoDuration('Lifetime of the server and client certificates. Default `2160h` (90 days).', '2160h'),
     renewBefore: GoDuration('Renew this long before expiry. Default `720h` (30 days).', '720h'),
-    minVersion: Type.Union([Type.Literal('1.2'), Type.Literal('1.3')], {
-      default: '1.3',
-      description: 'Lowest TLS version the routers accept (`--remote-write.server-tls-min-version`). Default `1.3`.',
-    }),
-    internal: Type.Boolean({
-      default: false,
-      description:
-        'Also encrypt and authenticate traffic inside the namespace: routers to ingestors ' +
-        '(`--remote-write.client-tls-*`), and Query to ingestors, store gateways and a stateful ruler ' +
-        '(`--grpc-server-tls-*` on the servers, `--grpc-client-tls-*` on Query), with the certificate ' +
-        '`thanos-internal`. Default false.',
-    }),
+    minVersion: Type.Union(
+      [Type.Literal('1.2'), Type.Literal('1.3')],
+      withDefault({
+        default: '1.3',
+        description: 'Lowest TLS version the routers accept (`--remote-write.server-tls-min-version`).',
+      }),
+    ),
+    internal: Type.Boolean(
+      withDefault({
+        default: false,
+        description:
+          'Also encrypt and authenticate traffic inside the namespace: routers to ingestors ' +
+          '(`--remote-write.client-tls-*`), and Query to ingestors, store gateways and a stateful ruler ' +
+          '(`--grpc-server-tls-*` on the servers, `--grpc-client-tls-*` on Query), with the certificate ' +
+          '`thanos-internal`.',
+      }),
+    ),
   },
   'Mutual TLS on the remote-write endpoint, with certificates from cert-manager.',
   { default: {} },
@@ -115,22 +130,28 @@ export const Mtls = Obj(
 
 export const Exposure = Obj(
   {
-    type: Type.Union([Type.Literal('none'), Type.Literal('loadBalancer'), Type.Literal('gateway')], {
-      default: 'none',
-      description:
-        'How writers outside the cluster reach the routers. TLS is always passed through to the routers, which ' +
-        'check client certificates themselves. `none`: in-cluster writers only. `loadBalancer`: a Service ' +
-        '`thanos-receive-router-external` of type LoadBalancer for the AWS Load Balancer Controller (an NLB with a ' +
-        'TCP listener and IP targets; source ranges from `networkPolicies.remoteWriteCIDRs`). `gateway`: a Gateway ' +
-        'API TLSRoute in passthrough mode attached to `gateway.name`. Default `none`.',
-    }),
+    type: Type.Union(
+      [Type.Literal('none'), Type.Literal('loadBalancer'), Type.Literal('gateway')],
+      withDefault({
+        default: 'none',
+        description:
+          'How writers outside the cluster reach the routers. TLS is always passed through to the routers, which ' +
+          'check client certificates themselves. `none`: in-cluster writers only. `loadBalancer`: a Service ' +
+          '`thanos-receive-router-external` of type LoadBalancer for the AWS Load Balancer Controller (an NLB with a ' +
+          'TCP listener and IP targets; source ranges from `networkPolicies.remoteWriteCIDRs`). `gateway`: a Gateway ' +
+          'API TLSRoute in passthrough mode attached to `gateway.name`.',
+      }),
+    ),
     loadBalancer: Obj(
       {
-        scheme: Type.Union([Type.Literal('internal'), Type.Literal('internet-facing')], {
-          default: 'internal',
-          description: 'NLB scheme. Default `internal`.',
-        }),
-        port: Type.Integer({ minimum: 1, maximum: 65535, default: 443, description: 'Listener port. Default 443.' }),
+        scheme: Type.Union(
+          [Type.Literal('internal'), Type.Literal('internet-facing')],
+          withDefault({
+            default: 'internal',
+            description: 'NLB scheme.',
+          }),
+        ),
+        port: Type.Integer(withDefault({ minimum: 1, maximum: 65535, default: 443, description: 'Listener port.' })),
         healthCheckCIDRs: Type.Array(Type.String({ pattern: CIDR }), {
           default: [],
           description:
@@ -150,12 +171,14 @@ export const Exposure = Obj(
           sectionName: Type.Optional(
             DnsLabel('Listener of the Gateway (a TLS listener in `Passthrough` mode); any listener when unset.'),
           ),
-          port: Type.Integer({
-            minimum: 1,
-            maximum: 65535,
-            default: 443,
-            description: 'Port of that listener, used in the writers URL. Default 443.',
-          }),
+          port: Type.Integer(
+            withDefault({
+              minimum: 1,
+              maximum: 65535,
+              default: 443,
+              description: 'Port of that listener, used in the writers URL.',
+            }),
+          ),
         },
         'The Gateway, with `exposure.type: gateway`.',
       ),
@@ -190,18 +213,22 @@ export const Writer = Obj(
         'With certificate tenancy it is the Organization of its certificate.',
     }),
     cluster: DnsLabel('Cluster the Prometheus runs in (documentation, and the `cluster` external label by default).'),
-    namespace: Type.String({
-      pattern: DNS_LABEL,
-      maxLength: 63,
-      default: 'monitoring',
-      description: 'Namespace of the Prometheus in its cluster, where its client Secret must be. Default `monitoring`.',
-    }),
-    prometheus: Type.String({
-      pattern: DNS_LABEL,
-      maxLength: 63,
-      default: 'k8s',
-      description: 'Name of the prometheus-operator `Prometheus` object the remoteWrite entry is for. Default `k8s`.',
-    }),
+    namespace: Type.String(
+      withDefault({
+        pattern: DNS_LABEL,
+        maxLength: 63,
+        default: 'monitoring',
+        description: 'Namespace of the Prometheus in its cluster, where its client Secret must be.',
+      }),
+    ),
+    prometheus: Type.String(
+      withDefault({
+        pattern: DNS_LABEL,
+        maxLength: 63,
+        default: 'k8s',
+        description: 'Name of the prometheus-operator `Prometheus` object the remoteWrite entry is for.',
+      }),
+    ),
     externalLabels: StringMap(
       'External labels the writer adds to everything it sends. Default `{cluster: <cluster>}` when empty.',
     ),
@@ -228,27 +255,31 @@ export const Writer = Obj(
 
 export const ExternalSecrets = Obj(
   {
-    enabled: Type.Boolean({
-      default: false,
-      description:
-        "Also write, for each writer, an External Secrets `ExternalSecret` for the writer's cluster that copies " +
-        'its client certificate Secret there. Default false.',
-    }),
-    storeKind: Type.Union([Type.Literal('ClusterSecretStore'), Type.Literal('SecretStore')], {
-      default: 'ClusterSecretStore',
-      description: 'Kind of the secret store in the writer cluster. Default `ClusterSecretStore`.',
-    }),
-    storeName: Type.String({
-      pattern: K8S_NAME,
-      default: 'thanos-pki',
-      description:
-        'Name of that store: for example a `kubernetes` provider store pointing at this environment namespace, ' +
-        'where the client Secrets live under their own names. Default `thanos-pki`.',
-    }),
-    refreshInterval: Duration(
-      'How often the Secret is refreshed (rotation reaches writers this fast). Default `1h`.',
-      '1h',
+    enabled: Type.Boolean(
+      withDefault({
+        default: false,
+        description:
+          "Also write, for each writer, an External Secrets `ExternalSecret` for the writer's cluster that copies " +
+          'its client certificate Secret there.',
+      }),
     ),
+    storeKind: Type.Union(
+      [Type.Literal('ClusterSecretStore'), Type.Literal('SecretStore')],
+      withDefault({
+        default: 'ClusterSecretStore',
+        description: 'Kind of the secret store in the writer cluster.',
+      }),
+    ),
+    storeName: Type.String(
+      withDefault({
+        pattern: K8S_NAME,
+        default: 'thanos-pki',
+        description:
+          'Name of that store: for example a `kubernetes` provider store pointing at this environment namespace, ' +
+          'where the client Secrets live under their own names.',
+      }),
+    ),
+    refreshInterval: Duration('How often the Secret is refreshed (rotation reaches writers this fast).', '1h'),
   },
   'Getting client Secrets to the writer clusters with External Secrets.',
   { default: {} },
@@ -267,10 +298,13 @@ export const RemoteWrite = Obj(
     ),
     mtls: Mtls,
     exposure: Exposure,
-    target: Type.Union([Type.Literal('thanos'), Type.Literal('amp')], {
-      default: 'thanos',
-      description: 'Where writers send unless they say otherwise: `thanos` or `amp`. Default `thanos`.',
-    }),
+    target: Type.Union(
+      [Type.Literal('thanos'), Type.Literal('amp')],
+      withDefault({
+        default: 'thanos',
+        description: 'Where writers send unless they say otherwise: `thanos` or `amp`.',
+      }),
+    ),
     amp: Type.Optional(Amp),
     writers: Type.Array(Writer, {
       default: [],

@@ -1,28 +1,41 @@
 /** The `ruler` section: rule evaluation, stateless or stateful. */
 import { Type } from '@sinclair/typebox';
-import { ALERTMANAGER_URL, DnsLabel, Duration, Obj, Quantity, Replicas, Storage, workloadOptions } from './common.js';
+import {
+  ALERTMANAGER_URL,
+  DnsLabel,
+  Duration,
+  Obj,
+  Quantity,
+  Replicas,
+  Storage,
+  withDefault,
+  workloadOptions,
+} from './common.js';
 
 export const Ruler = Obj(
   {
-    enabled: Type.Boolean({ default: false, description: 'Deploy the ruler. Default false.' }),
-    mode: Type.Union([Type.Literal('stateless'), Type.Literal('stateful')], {
-      default: 'stateless',
-      description:
-        '`stateless`: evaluates and remote-writes results to the receive router (`--remote-write.config-file`); ' +
-        "keeps only a WAL in an emptyDir and needs no bucket access. After a restart it restores pending alerts' " +
-        '`for` timers from `ALERTS_FOR_STATE` read back through Query, ignoring the labels those series gained on ' +
-        "the way (the ruler's and the ingestors' external labels and the tenant label, minus Query's replica " +
-        'labels: `--restore-ignored-label`). `stateful`: keeps a TSDB on a persistent volume, uploads blocks to ' +
-        'object storage, serves StoreAPI to query and restores alert state from its own TSDB. In both modes ' +
-        "Query lists the ruler as an endpoint for its Rules API (Query's rules and alerts pages, Grafana's alert " +
-        'views). Default `stateless`.',
-    }),
+    enabled: Type.Boolean(withDefault({ default: false, description: 'Deploy the ruler.' })),
+    mode: Type.Union(
+      [Type.Literal('stateless'), Type.Literal('stateful')],
+      withDefault({
+        default: 'stateless',
+        description:
+          '`stateless`: evaluates and remote-writes results to the receive router (`--remote-write.config-file`); ' +
+          "keeps only a WAL in an emptyDir and needs no bucket access. After a restart it restores pending alerts' " +
+          '`for` timers from `ALERTS_FOR_STATE` read back through Query, ignoring the labels those series gained on ' +
+          "the way (the ruler's and the ingestors' external labels and the tenant label, minus Query's replica " +
+          'labels: `--restore-ignored-label`). `stateful`: keeps a TSDB on a persistent volume, uploads blocks to ' +
+          'object storage, serves StoreAPI to query and restores alert state from its own TSDB. In both modes ' +
+          "Query lists the ruler as an endpoint for its Rules API (Query's rules and alerts pages, Grafana's alert " +
+          'views).',
+      }),
+    ),
     replicas: Replicas(
       'Number of ruler pods. Each evaluates every rule; results carry `rule_replica` (a query replica label) ' +
-        'and alerts drop it, so Alertmanager deduplicates them. Default 1.',
+        'and alerts drop it, so Alertmanager deduplicates them.',
       1,
     ),
-    evaluationInterval: Duration('Default rule evaluation interval (`--eval-interval`). Default `1m`.', '1m'),
+    evaluationInterval: Duration('Default rule evaluation interval (`--eval-interval`).', '1m'),
     alertmanagers: Type.Array(Type.String({ pattern: ALERTMANAGER_URL }), {
       default: [],
       description:
@@ -52,8 +65,7 @@ export const Ruler = Obj(
       ),
     ),
     storage: Quantity(
-      'Stateful mode: size of the TSDB volume of each pod. Stateless mode: size limit of the WAL emptyDir. ' +
-        'Default `10Gi`.',
+      'Stateful mode: size of the TSDB volume of each pod. Stateless mode: size limit of the WAL emptyDir.',
       '10Gi',
     ),
     storageClass: Storage.storageClass,

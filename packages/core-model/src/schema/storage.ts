@@ -23,6 +23,7 @@ import {
   Obj,
   OIDC_PROVIDER,
   S3_BUCKET,
+  withDefault,
 } from './common.js';
 
 /** Keys a required field needs when a discriminating field has a value (JSON Schema if/then). */
@@ -33,16 +34,20 @@ const requiredWhen = (field: string, value: string, required: string[]) =>
 export const CredentialsSecret = Obj(
   {
     name: DnsLabel('Name of the Secret, in the environment namespace. Not generated: you create and rotate it.', 253),
-    accessKeyIdKey: Type.String({
-      pattern: DATA_KEY,
-      default: 'AWS_ACCESS_KEY_ID',
-      description: 'Key of the Secret holding the access key id. Default `AWS_ACCESS_KEY_ID`.',
-    }),
-    secretAccessKeyKey: Type.String({
-      pattern: DATA_KEY,
-      default: 'AWS_SECRET_ACCESS_KEY',
-      description: 'Key of the Secret holding the secret access key. Default `AWS_SECRET_ACCESS_KEY`.',
-    }),
+    accessKeyIdKey: Type.String(
+      withDefault({
+        pattern: DATA_KEY,
+        default: 'AWS_ACCESS_KEY_ID',
+        description: 'Key of the Secret holding the access key id.',
+      }),
+    ),
+    secretAccessKeyKey: Type.String(
+      withDefault({
+        pattern: DATA_KEY,
+        default: 'AWS_SECRET_ACCESS_KEY',
+        description: 'Key of the Secret holding the secret access key.',
+      }),
+    ),
   },
   'Self-managed S3 (MinIO, Ceph RGW): the Secret holding the access keys, managed by you (External Secrets, SOPS, ' +
     'Sealed Secrets). The generator references it and never creates it: the pods that touch the bucket read the ' +
@@ -83,12 +88,14 @@ export const ObjectStorage = Obj(
           'egress to this port (443, or 80 with `insecure`, when none is given).',
       }),
     ),
-    insecure: Type.Boolean({
-      default: false,
-      description:
-        'With `s3`: talk plain HTTP to `endpoint` (`insecure` in `objstore.yml`), for a self-managed store inside ' +
-        'the cluster that serves no TLS. Refused for AWS endpoints. Default false.',
-    }),
+    insecure: Type.Boolean(
+      withDefault({
+        default: false,
+        description:
+          'With `s3`: talk plain HTTP to `endpoint` (`insecure` in `objstore.yml`), for a self-managed store inside ' +
+          'the cluster that serves no TLS. Refused for AWS endpoints.',
+      }),
+    ),
     credentialsSecret: Type.Optional(CredentialsSecret),
     storageAccount: Type.Optional(
       Type.String({
@@ -132,25 +139,31 @@ export const ObjectStorage = Obj(
 );
 
 const RoleSplit = (what: string) =>
-  Type.Union([Type.Literal('perAccess'), Type.Literal('shared')], {
-    default: 'perAccess',
-    description:
-      `\`perAccess\`: one ${what} per kind of bucket access, least privilege: \`writer\` (receive ingestors and a ` +
-      'stateful ruler: read and write), `reader` (store gateway and bucket web: read only) and `compactor` (read, ' +
-      `write and delete). \`shared\`: one ${what} with the union of what the components need. Default \`perAccess\`.`,
-  });
+  Type.Union(
+    [Type.Literal('perAccess'), Type.Literal('shared')],
+    withDefault({
+      default: 'perAccess',
+      description:
+        `\`perAccess\`: one ${what} per kind of bucket access, least privilege: \`writer\` (receive ingestors and a ` +
+        'stateful ruler: read and write), `reader` (store gateway and bucket web: read only) and `compactor` (read, ' +
+        `write and delete). \`shared\`: one ${what} with the union of what the components need.`,
+    }),
+  );
 
 export const AwsIdentity = Obj(
   {
     accountId: Type.String({ pattern: AWS_ACCOUNT_ID, description: 'AWS account id (12 digits).' }),
-    mode: Type.Union([Type.Literal('irsa'), Type.Literal('podIdentity')], {
-      default: 'irsa',
-      description:
-        'How pods get AWS credentials. `irsa` (IAM Roles for Service Accounts): the ServiceAccounts carry the ' +
-        'role ARN and the roles trust the cluster OIDC provider. `podIdentity` (EKS Pod Identity): no annotation; ' +
-        'the roles trust `pods.eks.amazonaws.com` and a pod identity association ties each ServiceAccount to its ' +
-        'role (written under `clusters/<env>/iam/aws/`). Default `irsa`.',
-    }),
+    mode: Type.Union(
+      [Type.Literal('irsa'), Type.Literal('podIdentity')],
+      withDefault({
+        default: 'irsa',
+        description:
+          'How pods get AWS credentials. `irsa` (IAM Roles for Service Accounts): the ServiceAccounts carry the ' +
+          'role ARN and the roles trust the cluster OIDC provider. `podIdentity` (EKS Pod Identity): no annotation; ' +
+          'the roles trust `pods.eks.amazonaws.com` and a pod identity association ties each ServiceAccount to its ' +
+          'role (written under `clusters/<env>/iam/aws/`).',
+      }),
+    ),
     oidcProvider: Type.Optional(
       Type.String({
         pattern: OIDC_PROVIDER,
@@ -172,13 +185,15 @@ export const AwsIdentity = Obj(
       }),
     ),
     roles: RoleSplit('IAM role'),
-    ackRoles: Type.Boolean({
-      default: false,
-      description:
-        'Also write the roles as AWS Controllers for Kubernetes `Role` objects (`iam.services.k8s.aws/v1alpha1`) ' +
-        'under `clusters/<env>/iam/aws/ack/`, with a kustomization of their own, for teams that manage IAM in ' +
-        'GitOps. They are not part of the environment base. Default false.',
-    }),
+    ackRoles: Type.Boolean(
+      withDefault({
+        default: false,
+        description:
+          'Also write the roles as AWS Controllers for Kubernetes `Role` objects (`iam.services.k8s.aws/v1alpha1`) ' +
+          'under `clusters/<env>/iam/aws/ack/`, with a kustomization of their own, for teams that manage IAM in ' +
+          'GitOps. They are not part of the environment base.',
+      }),
+    ),
   },
   'AWS identity of the pods that read or write the bucket.',
   { allOf: [requiredWhen('mode', 'irsa', ['oidcProvider'])] },

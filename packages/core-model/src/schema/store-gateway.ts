@@ -1,7 +1,7 @@
 /** The store gateway: historical blocks from object storage. */
 import { Type } from '@sinclair/typebox';
 import { Cache, ChunkMemcached } from './caches.js';
-import { Duration, Obj, Replicas, Storage, workloadOptions } from './common.js';
+import { Duration, Obj, Replicas, Storage, withDefault, workloadOptions } from './common.js';
 
 /** A Thanos time bound: RFC 3339, or a duration relative to now (`-14d`). */
 export const TIME_BOUND =
@@ -31,14 +31,16 @@ export const Partition = Obj(
 
 export const StoreGateway = Obj(
   {
-    enabled: Type.Boolean({ default: true, description: 'Deploy the store gateway. Default true.' }),
-    shards: Type.Integer({
-      minimum: 1,
-      maximum: 64,
-      default: 1,
-      description: 'Hash shards per time partition (blocks split by `__block_id`). Default 1.',
-    }),
-    replicasPerShard: Replicas('Pods per shard, for availability. Default 1.', 1),
+    enabled: Type.Boolean(withDefault({ default: true, description: 'Deploy the store gateway.' })),
+    shards: Type.Integer(
+      withDefault({
+        minimum: 1,
+        maximum: 64,
+        default: 1,
+        description: 'Hash shards per time partition (blocks split by `__block_id`).',
+      }),
+    ),
+    replicasPerShard: Replicas('Pods per shard, for availability.', 1),
     partitions: Type.Array(Partition, {
       default: [{}],
       description: 'Time partitions, newest first. Default one partition serving everything (see `recentBlocks`).',
@@ -57,19 +59,21 @@ export const StoreGateway = Obj(
     }),
     overlap: Duration(
       'With `recentBlocks: skip`: how far the store gateway reaches into the receive retention, so a query never ' +
-        'falls into a gap while blocks upload and sync; query deduplicates the overlap. Default `6h`.',
+        'falls into a gap while blocks upload and sync; query deduplicates the overlap.',
       '6h',
     ),
     indexCache: Cache('index cache'),
     bucketCache: Obj(
       {
-        enabled: Type.Boolean({
-          default: false,
-          description:
-            'Cache chunks and object metadata (meta files, block lists) in memcached ' +
-            '(`--store.caching-bucket.config-file`): fewer object-storage reads for queries over the store ' +
-            'gateways. Default false.',
-        }),
+        enabled: Type.Boolean(
+          withDefault({
+            default: false,
+            description:
+              'Cache chunks and object metadata (meta files, block lists) in memcached ' +
+              '(`--store.caching-bucket.config-file`): fewer object-storage reads for queries over the store ' +
+              'gateways.',
+          }),
+        ),
         memcached: ChunkMemcached,
       },
       'The caching bucket (chunks and metadata) in front of object storage, in its own memcached by default.',
