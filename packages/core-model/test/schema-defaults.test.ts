@@ -16,7 +16,7 @@ interface Option {
 /** Every schema node with a `default` keyword (not a property that happens to be named `default`). */
 function optionsWithDefaults(node: unknown, path = '', out: Option[] = []): Option[] {
   if (Array.isArray(node)) {
-    node.forEach((n, i) => optionsWithDefaults(n, `${path}[${i}]`, out));
+    for (const [i, n] of node.entries()) optionsWithDefaults(n, `${path}[${i}]`, out);
     return out;
   }
   if (!node || typeof node !== 'object') return out;
@@ -64,7 +64,7 @@ describe('schema defaults', () => {
       if (isEmpty(o.value)) return [];
       if (!isPlain(o.value)) return [`${o.path}: default ${JSON.stringify(o.value)} needs words in WORDED`];
       const sentence = defaultSentence(o.value as string | number | boolean | string[]);
-      const withNote = new RegExp(`${escape(sentence.slice(0, -1))} \\([^)]*\\)\\.$`);
+      const withNote = new RegExp(`${escapeRegExp(sentence.slice(0, -1))} \\([^)]*\\)\\.$`);
       return o.description?.endsWith(sentence) || withNote.test(o.description ?? '')
         ? []
         : [`${o.path}: "${o.description}" does not end with "${sentence}"`];
@@ -100,6 +100,6 @@ describe('schema defaults', () => {
   });
 });
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
