@@ -12,6 +12,7 @@ import { dirname, join, relative } from 'node:path';
 import {
   type EnvironmentTree,
   existingEnvironments,
+  KUSTOMIZATION_FILE,
   RESERVED_CLUSTERS_FOLDERS,
   readTree,
 } from '@thanos-gitops/core-model';
@@ -79,7 +80,7 @@ const sameFiles = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string
 function objectsOf(dir: string, files: ReadonlyMap<string, string>, k: Kustomize | undefined, env: string): Plain[] {
   if (files.size === 0) return [];
   const reserved: readonly string[] = RESERVED_CLUSTERS_FOLDERS;
-  if (k === undefined || reserved.includes(env) || !files.has('kustomization.yaml')) return treeObjects(files);
+  if (k === undefined || reserved.includes(env) || !files.has(KUSTOMIZATION_FILE)) return treeObjects(files);
   return kustomizeBuild(k, dir);
 }
 

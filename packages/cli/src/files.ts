@@ -2,6 +2,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { SourceFile } from '@thanos-gitops/core-model';
+import { environmentName, YAML_FILE } from '@thanos-gitops/core-model/output';
 
 /** A mistake on the command line found by a command (a bad --format, --env naming no file): exit 2. */
 export class UsageError extends Error {}
@@ -50,7 +51,7 @@ export function environmentFiles(
     .filter((f) => {
       if (!looksLikeEnvironment(f)) return false;
       const full = join(dir, f);
-      if (isLeftover(f) || !/\.ya?ml$/.test(f)) {
+      if (isLeftover(f) || !YAML_FILE.test(f)) {
         note(`skipped ${relative(process.cwd(), full) || full}: an editor leftover, not an environment file`);
         return false;
       }
@@ -87,7 +88,7 @@ export function environmentFiles(
   // Both `x.yaml` and `x.yml` are read when present, so the loader reports the clash instead of one hiding the other.
   const byName = new Map<string, string[]>();
   for (const f of all) {
-    const name = f.replace(/\.ya?ml$/, '');
+    const name = environmentName(f);
     byName.set(name, [...(byName.get(name) ?? []), f]);
   }
   const chosen = only.length > 0 ? only : [...byName.keys()];

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { YAML_FILE } from '@thanos-gitops/core-model/output';
 import { parseAllDocuments } from 'yaml';
 import type { Plain } from './review.js';
 
@@ -57,7 +58,7 @@ export function kustomizeBuild(k: Kustomize, dir: string): Plain[] {
 
 /** The objects of the YAML files of a tree, without building it (when no kustomize is found). */
 export function treeObjects(files: ReadonlyMap<string, string>): Plain[] {
-  const yamlFiles = [...files].filter(([path]) => /\.ya?ml$/.test(path)).map(([, text]) => text);
+  const yamlFiles = [...files].filter(([path]) => YAML_FILE.test(path)).map(([, text]) => text);
   return yamlFiles.flatMap((text) =>
     parseAllDocuments(text)
       .map((d) => d.toJS() as Plain | null)

@@ -8,10 +8,11 @@
  * Node. When anything must be rendered, every selected environment is loaded and validated again (checks that span
  * environments, and the Argo CD and Flux folders, need all of them), and only the changed ones are rendered.
  */
-import { basename } from 'node:path';
 import {
   type EnvironmentTree,
+  environmentName,
   existingEnvironments,
+  KUSTOMIZATION_FILE,
   type Problem,
   RESERVED_CLUSTERS_FOLDERS,
   type TreeChanges,
@@ -55,9 +56,10 @@ const cached = (env: string, hit: Hit): PlanEntry => ({
   upToDate: { unchanged: hit.unchanged, foreign: hit.foreign },
 });
 
-const envName = (path: string) => basename(path).replace(/\.ya?ml$/, '');
-const countObjects = (t: EnvironmentTree) =>
-  [...t.files.keys()].filter((f) => !f.endsWith('kustomization.yaml')).length;
+const envName = environmentName;
+/** The objects of a tree: every file but the Kustomize files. */
+export const countObjects = (t: EnvironmentTree) =>
+  [...t.files.keys()].filter((f) => !f.endsWith(KUSTOMIZATION_FILE)).length;
 
 /**
  * Plans the run and hands every tree that must be compared or written to `handle` as soon as it is rendered

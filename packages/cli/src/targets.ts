@@ -2,6 +2,7 @@
 import { type EnvironmentTree, existingEnvironments, RESERVED_CLUSTERS_FOLDERS } from '@thanos-gitops/core-model';
 import type { CommandOptions } from './args.js';
 import { environmentFiles } from './files.js';
+import { countObjects } from './plan.js';
 import { renderDelivery, renderEnvironments } from './render.js';
 
 /**
@@ -25,8 +26,7 @@ export function targetTrees({ environmentsDir, clustersDir, only, note }: Comman
   }
   const objects = new Map(rendered.map((r) => [r.env, r.manifests.length]));
   for (const t of trees) {
-    if (!objects.has(t.env))
-      objects.set(t.env, [...t.files.keys()].filter((f) => !f.endsWith('kustomization.yaml')).length);
+    if (!objects.has(t.env)) objects.set(t.env, countObjects(t));
   }
   return { trees, objects, warnings };
 }

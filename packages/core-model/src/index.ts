@@ -56,11 +56,13 @@ export {
   type WorkloadCommon,
 } from './defaults.js';
 export { formatDuration, parseDuration, parseTimeBound } from './duration.js';
+export { editDistance } from './edit-distance.js';
 export { emitYaml, YAML_OPTIONS } from './emit.js';
 export { isSystemError, systemErrorLine } from './fs-errors.js';
 export { isAwsEndpoint } from './identity-rules.js';
 export { isCredentialName, MAX_ANNOTATIONS_BYTES, nested, normalPath } from './input-rules.js';
 export { modelFor, modelKinds } from './kinds.js';
+export { environmentName, KUSTOMIZATION_FILE, YAML_FILE } from './layout.js';
 export { closest, type LoadedEnvironment, loadEach, loadEnvironments, type SourceFile, sortProblems } from './load.js';
 export {
   type KubeObject,
@@ -77,6 +79,7 @@ export {
   toPlain,
 } from './manifest.js';
 export {
+  CONFIG_FILES,
   DNS_LABEL_MAX,
   EXTERNAL_LABELS,
   type IngestorSet,
@@ -84,8 +87,11 @@ export {
   names,
   PORTS,
   podHost,
+  queryUrl,
+  readUrl,
   remoteWriteMtls,
   remoteWriteUrl,
+  routerRemoteWriteUrl,
   STATEFULSET_NAME_MAX,
   serviceHost,
 } from './names.js';
@@ -98,6 +104,7 @@ export {
   type ProblemSink,
 } from './problems.js';
 export { parseQuantity } from './quantity.js';
+export { writeQuorum } from './quorum.js';
 export { tenantIsKnown, writerTarget } from './rules/remote-write.js';
 export { RESERVED_CLUSTERS_FOLDERS } from './schema/delivery.js';
 export {

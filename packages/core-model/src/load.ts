@@ -2,12 +2,13 @@
  * Environment files in, validated and fully defaulted environments out, or every problem of every file
  * with its file, line, column and field path.
  */
-import { basename } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { alertmanagerRules } from './alertmanagers.js';
 import { applyDerivedDefaults } from './defaults.js';
+import { editDistance } from './edit-distance.js';
 import { inputRules } from './input-rules.js';
+import { environmentName } from './layout.js';
 import { type FieldPath, fieldName, InvalidEnvironmentError, type Problem, type ProblemSink } from './problems.js';
 import { crossFieldRules, resourceRules } from './rules/index.js';
 import { MAX_COLLECTION_SIZE, MAX_STRING_LENGTH } from './schema/common.js';
@@ -210,7 +211,7 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
     }
   }
   const name = (data as { name?: unknown }).name;
-  const expected = basename(file.path).replace(/\.ya?ml$/, '');
+  const expected = environmentName(file.path);
   const nameIsValid = !problems.slice(before).some((p) => p.field === 'name');
   if (typeof name === 'string' && name !== expected && nameIsValid) {
     here.report(['name'], `must equal the file name "${expected}" (found "${name}")`);
@@ -452,20 +453,6 @@ export function closest(key: string, known: readonly string[]): string | undefin
   }
   const limit = Math.max(2, Math.floor(key.length / 3));
   return bestDistance <= limit ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j] ?? 0;
-      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length] ?? 0;
 }
 
 export { InvalidEnvironmentError };

@@ -2,6 +2,7 @@
  * The resource model: a generated Kubernetes object together with the component folder it is written to,
  * standard labels, validation (types, required fields, unknown fields, names) and the file it lands in.
  */
+import { DNS_LABEL_MAX } from './names.js';
 import { LABEL_KEY as LABEL_KEY_PATTERN, LABEL_VALUE as LABEL_VALUE_PATTERN } from './schema/common.js';
 import type { Environment } from './schema/environment.js';
 import { unknownFields } from './strict-fields.js';
@@ -82,16 +83,16 @@ export function objectProblems(obj: KubeObject, plain: Record<string, unknown> =
   for (const path of unknownFields(plain as { apiVersion: string; kind: string }))
     problems.push(`${id}: unknown field ${path}`);
   const name = obj.metadata?.name ?? '';
-  const max = LABEL_NAMED.has(obj.kind) ? 63 : 253;
+  const max = LABEL_NAMED.has(obj.kind) ? DNS_LABEL_MAX : 253;
   const re = LABEL_NAMED.has(obj.kind) ? DNS_LABEL : DNS_SUBDOMAIN;
   if (!re.test(name) || name.length > max) {
     problems.push(
-      `${id}: metadata.name must be a DNS-1123 ${max === 63 ? 'label' : 'subdomain'} of at most ${max} characters`,
+      `${id}: metadata.name must be a DNS-1123 ${max === DNS_LABEL_MAX ? 'label' : 'subdomain'} of at most ${max} characters`,
     );
   }
   for (const [k, v] of Object.entries(obj.metadata?.labels ?? {})) {
     if (!LABEL_KEY.test(k)) problems.push(`${id}: label key "${k}" is not a valid label key`);
-    if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) {
+    if (typeof v !== 'string' || !LABEL_VALUE.test(v)) {
       problems.push(`${id}: label ${k}="${v}" is not a valid label value`);
     }
   }

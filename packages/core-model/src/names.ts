@@ -55,6 +55,25 @@ export const names = {
   memcached: (cache: 'index' | 'chunks' | 'results') => `thanos-memcached-${cache}`,
   objstoreSecret: 'thanos-objstore',
   endpointsConfig: 'thanos-query-endpoints',
+  /** The PrometheusRule with the alerts. */
+  prometheusRule: 'thanos-alerts',
+  /** The NetworkPolicies every namespace gets besides one per component: deny everything, then allow DNS. */
+  defaultDenyPolicy: 'default-deny',
+  allowDnsPolicy: 'allow-dns',
+} as const;
+
+/** The files inside the generated ConfigMaps and Secrets, as the pods' flags name them. */
+export const CONFIG_FILES = {
+  /** The object-storage config (Secret `thanos-objstore`, `--objstore.config-file`). */
+  objstore: 'objstore.yml',
+  /** Query's endpoint SD file (`--endpoint.sd-config-file`). */
+  endpoints: 'endpoints.yaml',
+  /** The stateless ruler's remote-write config (`--remote-write.config-file`). */
+  rulerRemoteWrite: 'remote-write.yaml',
+  /** The routers' hashrings (`--receive.hashrings-file`). */
+  hashrings: 'hashrings.json',
+  /** The routers' tenant limits (`--receive.limits-config-file`). */
+  limits: 'limits.yaml',
 } as const;
 
 /** The in-cluster DNS name of a Service. */
@@ -90,6 +109,23 @@ export function ingestorSets(env: Environment, hashring: { name: string; replica
   return zones.map((zone) => ({ name: names.ingestorInZone(hashring.name, zone), service, replicas, zone }));
 }
 
+/** The Query HTTP API inside the cluster (the ruler evaluates against it; the frontend forwards to it). */
+export function queryUrl(env: Environment): string {
+  return `http://${serviceHost(env, names.query)}:${PORTS.http}`;
+}
+
+/** The read entry point of Grafana and people: the query frontend, or Query when the frontend is disabled. */
+export function readUrl(env: Environment): string {
+  return env.queryFrontend.enabled
+    ? `http://${serviceHost(env, names.queryFrontend)}:${PORTS.queryFrontendHttp}`
+    : queryUrl(env);
+}
+
+/** The receive routers' remote-write endpoint inside the cluster (`https` when they require mTLS). */
+export function routerRemoteWriteUrl(env: Environment, scheme: 'http' | 'https'): string {
+  return `${scheme}://${serviceHost(env, names.router)}:${PORTS.remoteWrite}/api/v1/receive`;
+}
+
 /** Whether the remote-write endpoint requires client certificates (mTLS on, with an issuer, and receive enabled). */
 export function remoteWriteMtls(env: Environment): boolean {
   return env.remoteWrite.mtls.enabled && env.remoteWrite.mtls.issuer !== undefined && env.receive.enabled;
@@ -99,9 +135,7 @@ export function remoteWriteMtls(env: Environment): boolean {
 export function remoteWriteUrl(env: Environment): string {
   const e = env.remoteWrite.exposure;
   const scheme = remoteWriteMtls(env) ? 'https' : 'http';
-  if (e.type === 'none' || !env.remoteWrite.hostname) {
-    return `${scheme}://${names.router}.${env.namespace}.svc.${env.cluster.domain}:${PORTS.remoteWrite}/api/v1/receive`;
-  }
+  if (e.type === 'none' || !env.remoteWrite.hostname) return routerRemoteWriteUrl(env, scheme);
   const port = e.type === 'loadBalancer' ? e.loadBalancer.port : (e.gateway?.port ?? 443);
   return `${scheme}://${env.remoteWrite.hostname}${port === 443 ? '' : `:${port}`}/api/v1/receive`;
 }

@@ -6,7 +6,7 @@
 
 export { isSystemError, systemErrorLine } from './fs-errors.js';
 export { GENERATED_MARK, generatedHeader, isGenerated } from './header.js';
-export { RESERVED_CLUSTERS_FOLDERS } from './layout.js';
+export { environmentName, KUSTOMIZATION_FILE, RESERVED_CLUSTERS_FOLDERS, YAML_FILE } from './layout.js';
 export { formatProblem, InvalidEnvironmentError, type Problem } from './problems.js';
 export {
   compareTree,

@@ -12,6 +12,7 @@ import {
   type EnvironmentTree,
   type FieldPath,
   generatedHeader,
+  KUSTOMIZATION_FILE,
   type KubeObject,
   MANAGED_BY,
   type Manifest,
@@ -275,7 +276,7 @@ export function deliveryTrees(all: readonly { env: Environment; file: string }[]
     argo.set(`application-${deliveryName(e.env)}.yaml`, manifestYaml(validated(application(e.env)), e.file));
   }
   if (argo.size > 0)
-    argo.set('kustomization.yaml', kustomizationYaml(argoEnvs.map((e) => e.file).join(', '), [...argo.keys()]));
+    argo.set(KUSTOMIZATION_FILE, kustomizationYaml(argoEnvs.map((e) => e.file).join(', '), [...argo.keys()]));
 
   const flux = new Map<string, string>();
   const byCluster = new Map<string, { env: Environment; file: string }[]>();
@@ -292,7 +293,7 @@ export function deliveryTrees(all: readonly { env: Environment; file: string }[]
       files.push(file);
       flux.set(`${cluster}/${file}`, manifestYaml(validated(fluxKustomization(e.env)), e.file));
     }
-    flux.set(`${cluster}/kustomization.yaml`, kustomizationYaml(sources, files));
+    flux.set(`${cluster}/${KUSTOMIZATION_FILE}`, kustomizationYaml(sources, files));
   }
   return [sortedTree(ARGOCD_FOLDER, argo), sortedTree(FLUX_FOLDER, flux)];
 }

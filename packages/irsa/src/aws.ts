@@ -3,7 +3,7 @@
  * EKS Pod Identity), the pod identity associations, and the same as Terraform JSON and ACK `Role` objects.
  */
 import type { Environment } from '@thanos-gitops/core-model';
-import { type CloudRole, cloudRoles, roleSuffix } from './roles.js';
+import { type CloudRole, cloudRoles, roleSuffix, tfName } from './roles.js';
 
 export type PolicyDocument = { Version: '2012-10-17'; Statement: Statement[] };
 export interface Statement {
@@ -217,7 +217,6 @@ export function roleDescription(env: Environment, role: CloudRole): string {
   return `Thanos ${env.name}: ${role.key === 'shared' ? 'shared bucket' : `bucket ${role.key}`} role for ${role.components.join(', ')}`;
 }
 
-const tfName = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
 const json = (doc: unknown) => JSON.stringify(doc);
 
 /** Terraform JSON (`*.tf.json`): roles, managed policies, their attachments and the pod identity associations. */

@@ -4,7 +4,7 @@
  * `api://AzureADTokenExchange`), and the identity gets a data role on the container.
  */
 import type { Environment } from '@thanos-gitops/core-model';
-import { type CloudRole, cloudRoles, roleSuffix } from './roles.js';
+import { type CloudRole, cloudRoles, roleSuffix, tfName } from './roles.js';
 
 type AzureIdentity = NonNullable<NonNullable<Environment['identity']>['azure']>;
 
@@ -82,8 +82,6 @@ export function roleAssignments(env: Environment): RoleAssignment[] {
     scope: containerScope(env),
   }));
 }
-
-const tfName = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
 
 /** Terraform JSON: the managed identities, their federated credentials and role assignments, and their client ids. */
 export function terraformAzure(env: Environment, header: string): Record<string, unknown> {

@@ -4,7 +4,7 @@
  * bucket roles by the same least-privilege split as on AWS.
  */
 import type { Environment } from '@thanos-gitops/core-model';
-import { type CloudRole, cloudRoles, roleSuffix } from './roles.js';
+import { type CloudRole, cloudRoles, roleSuffix, tfName } from './roles.js';
 
 type GcpIdentity = NonNullable<NonNullable<Environment['identity']>['gcp']>;
 
@@ -66,8 +66,6 @@ export function bucketBindings(env: Environment): { bindings: IamBinding[] } {
     bindings: [...byRole.keys()].sort().map((role) => ({ role, members: [...(byRole.get(role) ?? [])].sort() })),
   };
 }
-
-const tfName = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
 
 /** Terraform JSON: the Google service accounts, the Workload Identity bindings and the bucket bindings. */
 export function terraformGcp(env: Environment, header: string): Record<string, unknown> {

@@ -77,3 +77,6 @@ export function cloudRoles(env: Environment): CloudRole[] {
     return r ? [r] : [];
   });
 }
+
+/** A Terraform resource name for `s`: anything but letters, digits and `_` becomes `_`. */
+export const tfName = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');

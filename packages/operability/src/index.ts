@@ -5,7 +5,7 @@
  */
 export { dashboardSpecs } from './dashboards/definitions.js';
 export { dashboardJson, dashboardUid, environmentTag, grafanaDashboard } from './dashboards/grafana.js';
-export { DATASOURCE_LABEL, dashboards, datasourceProvisioning, queryUrl } from './dashboards/manifests.js';
+export { DATASOURCE_LABEL, dashboards, datasourceProvisioning } from './dashboards/manifests.js';
 export {
   type DashboardSpec,
   expressions,

@@ -7,6 +7,7 @@ import {
   type EnvironmentTree,
   generatedHeader,
   isGenerated,
+  KUSTOMIZATION_FILE,
   type Manifest,
   manifestFile,
   manifestYaml,
@@ -15,7 +16,7 @@ import {
   yamlText,
 } from '@thanos-gitops/core-model';
 
-export const KUSTOMIZATION = 'kustomization.yaml';
+export const KUSTOMIZATION = KUSTOMIZATION_FILE;
 
 /** `kustomization.yaml` data for the given resource files. */
 export function kustomization(env: Environment, resources: readonly string[]): Record<string, unknown> {

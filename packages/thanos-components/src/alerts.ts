@@ -11,14 +11,14 @@ import {
   type Environment,
   jobsOf,
   type Manifest,
+  names,
+  writeQuorum,
 } from '@thanos-gitops/core-model';
 import type { RenderContext } from './context.js';
 import { metadata } from './objects.js';
-import { writeQuorum } from './receive.js';
 import { recordingGroups } from './recording-rules.js';
 
 const FOLDER = 'monitoring';
-export const PROMETHEUS_RULE_NAME = 'thanos-alerts';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
@@ -431,7 +431,7 @@ export function alerts(ctx: RenderContext): Manifest[] {
   const { env } = ctx;
   if (!env.monitoring.prometheusRule) return [];
   const labels = { name: 'thanos', instance: `thanos-${env.name}`, component: 'alerts', version: env.thanos.version };
-  const meta = metadata(env, PROMETHEUS_RULE_NAME, labels);
+  const meta = metadata(env, names.prometheusRule, labels);
   return [
     {
       component: FOLDER,

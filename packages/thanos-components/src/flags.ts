@@ -3,7 +3,12 @@
 // from the `--help` listings of that release plus its hidden flags; regenerate them with that script, never edit
 // them by hand. Adding a release: see README "Upgrading Thanos" and ARCHITECTURE "Adding a Thanos release".
 
-import { DEFAULT_THANOS_VERSION, SUPPORTED_THANOS_VERSIONS, type ThanosVersion } from '@thanos-gitops/core-model';
+import {
+  DEFAULT_THANOS_VERSION,
+  editDistance,
+  SUPPORTED_THANOS_VERSIONS,
+  type ThanosVersion,
+} from '@thanos-gitops/core-model';
 import v0_41_0 from './data/thanos-flags/v0.41.0.json' with { type: 'json' };
 import v0_42_4 from './data/thanos-flags/v0.42.4.json' with { type: 'json' };
 
@@ -88,19 +93,6 @@ function resolveFlag(flags: ReadonlyMap<string, FlagSpec>, name: string): Resolv
     if (negated?.boolean) return { name: positive, spec: negated };
   }
   return undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 /** The closest valid spelling within a small edit distance, if any. */

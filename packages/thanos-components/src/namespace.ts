@@ -1,5 +1,5 @@
 /** The namespace (Pod Security "restricted" enforced) and the object-storage configuration. */
-import { type Manifest, names } from '@thanos-gitops/core-model';
+import { CONFIG_FILES, type Manifest, names } from '@thanos-gitops/core-model';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import type { RenderContext } from './context.js';
@@ -36,7 +36,7 @@ export function namespace(ctx: RenderContext): Manifest[] {
         metadata: metadata(env, names.objstoreSecret, { ...labels, component: 'object-storage' }),
         type: 'Opaque',
         // No credentials: pods authenticate with their cloud identity (see the irsa package).
-        stringData: { 'objstore.yml': ctx.identity.objstoreConfig },
+        stringData: { [CONFIG_FILES.objstore]: ctx.identity.objstoreConfig },
       }),
     },
   ];

@@ -16,6 +16,7 @@ import {
   isAwsEndpoint,
   isThanosComponent,
   type Manifest,
+  names,
   PORTS,
   portOf,
 } from '@thanos-gitops/core-model';
@@ -313,11 +314,11 @@ export function networkPolicies(ctx: RenderContext): Manifest[] {
   const flows = flowGraph(env);
   const labels = policyLabels(env);
   const defaultDeny = new NetworkPolicy({
-    metadata: metadata(env, 'default-deny', labels),
+    metadata: metadata(env, names.defaultDenyPolicy, labels),
     spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
   });
   const allowDns = new NetworkPolicy({
-    metadata: metadata(env, 'allow-dns', labels),
+    metadata: metadata(env, names.allowDnsPolicy, labels),
     spec: {
       podSelector: {},
       policyTypes: ['Egress'],

@@ -4,6 +4,7 @@
  * A component file calls these and only says what is special about it.
  */
 import {
+  CONFIG_FILES,
   type ComponentKind,
   type ComponentRecord,
   type Environment,
@@ -32,7 +33,7 @@ import { checkThanosArgs, isKnownFlag, type ThanosCommand } from './flags.js';
 import { tracingPod } from './tracing.js';
 
 export const OBJSTORE_DIR = '/etc/thanos/objstore';
-export const OBJSTORE_FILE = `${OBJSTORE_DIR}/objstore.yml`;
+export const OBJSTORE_FILE = `${OBJSTORE_DIR}/${CONFIG_FILES.objstore}`;
 export const DATA_DIR = '/var/thanos';
 /** nobody:nogroup, as in the Thanos image. */
 export const RUN_AS = 65534;

@@ -4,15 +4,7 @@
  * generated results memcached. A stateless Deployment behind a Service on port 9090, the port Prometheus
  * clients expect.
  */
-import {
-  componentRecord,
-  type Environment,
-  type Manifest,
-  names,
-  PORTS,
-  parseDuration,
-  serviceHost,
-} from '@thanos-gitops/core-model';
+import { componentRecord, type Manifest, PORTS, parseDuration, queryUrl } from '@thanos-gitops/core-model';
 import { queryFrontendCacheFiles } from './caches.js';
 import type { RenderContext } from './context.js';
 import { disruptionBudget, service, serviceAccount, serviceMonitor } from './objects.js';
@@ -23,11 +15,6 @@ import { deployment } from './workloads.js';
 const FRONTEND = componentRecord('query-frontend');
 const FOLDER = FRONTEND.folder;
 const HTTP = { name: 'http', containerPort: PORTS.queryFrontendHttp };
-
-/** The Query Service's HTTP API, where every request ends up. */
-export function downstreamUrl(env: Environment): string {
-  return `http://${serviceHost(env, names.query)}:${PORTS.http}`;
-}
 
 export function queryFrontend(ctx: RenderContext): Manifest[] {
   const { env } = ctx;
@@ -41,7 +28,7 @@ export function queryFrontend(ctx: RenderContext): Manifest[] {
   const cache = queryFrontendCacheFiles(ctx, FOLDER, labels);
   const args = [
     `--http-address=0.0.0.0:${PORTS.queryFrontendHttp}`,
-    `--query-frontend.downstream-url=${downstreamUrl(env)}`,
+    `--query-frontend.downstream-url=${queryUrl(env)}`,
     `--query-range.split-interval=${qf.splitInterval}`,
     `--query-range.max-retries-per-request=${qf.maxRetries}`,
     ...(release(env).instantQueryRetries ? [`--query.max-retries-per-request=${qf.maxRetries}`] : []),

@@ -2,13 +2,13 @@
  * Thanos Query: the PromQL engine over every StoreAPI (ingestors, store gateways, ruler). Stateless
  * Deployment behind a Service; endpoints come from a generated SD file; optional HPA.
  */
-import { componentRecord, type Manifest, names, PORTS, yamlText } from '@thanos-gitops/core-model';
+import { CONFIG_FILES, componentRecord, type Manifest, names, PORTS, yamlText } from '@thanos-gitops/core-model';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
 import { endpointsConfig } from './endpoints.js';
 import { contentHash } from './hash.js';
-import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
+import { disruptionBudget, GRPC_AND_HTTP, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
 import { componentLabels, flagName, GRPC_PORT, HTTP_PORT, thanosPodTemplate } from './pod.js';
 import { deployment } from './workloads.js';
 
@@ -46,7 +46,7 @@ export function query(ctx: RenderContext): Manifest[] {
   const args = [
     `--grpc-address=0.0.0.0:${PORTS.grpc}`,
     `--http-address=0.0.0.0:${PORTS.http}`,
-    `--endpoint.sd-config-file=${ENDPOINTS_DIR}/endpoints.yaml`,
+    `--endpoint.sd-config-file=${ENDPOINTS_DIR}/${CONFIG_FILES.endpoints}`,
     '--endpoint.sd-config-reload-interval=1m',
     ...q.replicaLabels.map((l) => `--query.replica-label=${l}`),
     `--query.timeout=${q.timeout}`,
@@ -73,7 +73,7 @@ export function query(ctx: RenderContext): Manifest[] {
       component: FOLDER,
       object: new ConfigMap({
         metadata: metadata(env, names.endpointsConfig, labels),
-        data: { 'endpoints.yaml': endpoints },
+        data: { [CONFIG_FILES.endpoints]: endpoints },
       }),
     },
     deployment(ctx, { folder: FOLDER, name, labels, replicas: q.autoscaling ? undefined : q.replicas, template }),
@@ -81,10 +81,7 @@ export function query(ctx: RenderContext): Manifest[] {
       folder: FOLDER,
       name,
       labels,
-      ports: [
-        { name: 'grpc', port: PORTS.grpc },
-        { name: 'http', port: PORTS.http },
-      ],
+      ports: GRPC_AND_HTTP,
     }),
     ...serviceMonitor(ctx, { folder: FOLDER, name, labels }),
   ];

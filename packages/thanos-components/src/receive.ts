@@ -13,6 +13,7 @@
  * zone), and the hashrings file gives every endpoint its zone (`az`) for zone-aware ketama.
  */
 import {
+  CONFIG_FILES,
   componentRecord,
   type Environment,
   type EnvVarSpec,
@@ -23,6 +24,7 @@ import {
   type Manifest,
   names,
   PORTS,
+  writeQuorum,
   yamlText,
 } from '@thanos-gitops/core-model';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
@@ -38,18 +40,11 @@ const INGESTOR = componentRecord('receive-ingestor');
 const FOLDER = ROUTER.folder;
 const INGESTOR_APP = INGESTOR.app;
 const HASHRINGS_DIR = '/etc/thanos/hashrings';
-const HASHRINGS_FILE = 'hashrings.json';
 const LIMITS_DIR = '/etc/thanos/limits';
-const LIMITS_FILE = 'limits.yaml';
 const REMOTE_WRITE_PORT = { name: 'remote-write', containerPort: PORTS.remoteWrite };
 const POD_NAME: EnvVarSpec = { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } };
 /** Pod label of an ingestor's zone (with `receive.zones`): in its StatefulSet's selector, not its Service's. */
 export const INGESTOR_ZONE_LABEL = 'thanos-gitops/zone';
-
-/** How many of the `rf` copies of a write must succeed for the router to accept it: floor(RF/2)+1. */
-export function writeQuorum(rf: number): number {
-  return Math.floor(rf / 2) + 1;
-}
 
 /**
  * `maxUnavailable` of the PodDisruptionBudget of a hashring's ingestors. Every series lives on `rf` ingestors
@@ -132,12 +127,12 @@ function router(ctx: RenderContext): Manifest[] {
     `--remote-write.address=0.0.0.0:${PORTS.remoteWrite}`,
     // Thanos refuses to start without an external label; a router stores nothing, so one constant label does.
     `--label=${EXTERNAL_LABELS.receive}="true"`,
-    `--receive.hashrings-file=${HASHRINGS_DIR}/${HASHRINGS_FILE}`,
+    `--receive.hashrings-file=${HASHRINGS_DIR}/${CONFIG_FILES.hashrings}`,
     `--receive.hashrings-algorithm=${r.hashringAlgorithm}`,
     `--receive.replication-factor=${r.replicationFactor}`,
     ...tenancyArgs(ctx),
     // Limits belong on the component that receives remote-write, which in split mode is the router.
-    ...(limits ? [`--receive.limits-config-file=${LIMITS_DIR}/${LIMITS_FILE}`] : []),
+    ...(limits ? [`--receive.limits-config-file=${LIMITS_DIR}/${CONFIG_FILES.limits}`] : []),
   ];
   const template = thanosPodTemplate({
     ctx,
@@ -165,18 +160,14 @@ function router(ctx: RenderContext): Manifest[] {
   });
   const out: Manifest[] = [
     serviceAccount(ctx, { folder: FOLDER, component: ROUTER.kind, name, labels }),
-    configMap(ctx, { name: names.hashringsConfig, labels, file: HASHRINGS_FILE, text: hashrings }),
-    ...(limits ? [configMap(ctx, { name: names.limitsConfig, labels, file: LIMITS_FILE, text: limits })] : []),
+    configMap(ctx, { name: names.hashringsConfig, labels, file: CONFIG_FILES.hashrings, text: hashrings }),
+    ...(limits ? [configMap(ctx, { name: names.limitsConfig, labels, file: CONFIG_FILES.limits, text: limits })] : []),
     deployment(ctx, { folder: FOLDER, name, labels, replicas: r.router.replicas, template }),
     service(ctx, {
       folder: FOLDER,
       name,
       labels,
-      ports: [
-        { name: 'grpc', port: PORTS.grpc },
-        { name: 'http', port: PORTS.http },
-        { name: REMOTE_WRITE_PORT.name, port: PORTS.remoteWrite },
-      ],
+      ports: [...GRPC_AND_HTTP, { name: REMOTE_WRITE_PORT.name, port: PORTS.remoteWrite }],
     }),
     ...serviceMonitor(ctx, { folder: FOLDER, name, labels }),
   ];

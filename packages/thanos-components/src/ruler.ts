@@ -9,14 +9,16 @@
  */
 import {
   alertmanagerUrl,
+  CONFIG_FILES,
   componentRecord,
   type Environment,
   EXTERNAL_LABELS,
   type Manifest,
   names,
   PORTS,
+  queryUrl,
   type RemoteWriteClientTls,
-  serviceHost,
+  routerRemoteWriteUrl,
   type VolumeMountSpec,
   yamlText,
 } from '@thanos-gitops/core-model';
@@ -37,17 +39,6 @@ export const RULES_DIR = '/etc/thanos/rules';
 /** The external label telling ruler replicas apart; one of query's default replica labels. */
 export const REPLICA_LABEL = EXTERNAL_LABELS.rulerReplica;
 
-/** The receive router's remote-write endpoint (`https` when the routers require mTLS). */
-export function routerRemoteWriteUrl(env: Environment, client?: RemoteWriteClientTls): string {
-  const scheme = client?.scheme ?? 'http';
-  return `${scheme}://${serviceHost(env, names.router)}:${PORTS.remoteWrite}/api/v1/receive`;
-}
-
-/** The Query HTTP API the ruler evaluates against. */
-export function queryUrl(env: Environment): string {
-  return `http://${serviceHost(env, names.query)}:${PORTS.http}`;
-}
-
 /**
  * `--remote-write.config-file` of a stateless ruler: everything goes to the receive router, with the ruler's
  * client certificate when the routers require mTLS.
@@ -55,7 +46,7 @@ export function queryUrl(env: Environment): string {
 export function remoteWriteConfig(env: Environment, client?: RemoteWriteClientTls): string {
   const target = {
     name: names.router,
-    url: routerRemoteWriteUrl(env, client),
+    url: routerRemoteWriteUrl(env, client?.scheme ?? 'http'),
     ...(client ? { tls_config: { ...client.tlsConfig } } : {}),
   };
   return yamlText({ remote_write: [target] });
@@ -160,7 +151,7 @@ function rulerArgs(env: Environment): string[] {
     ...(stateful
       ? [`--tsdb.retention=${rulerRetention(env)}`]
       : [
-          `--remote-write.config-file=${REMOTE_WRITE_DIR}/remote-write.yaml`,
+          `--remote-write.config-file=${REMOTE_WRITE_DIR}/${CONFIG_FILES.rulerRemoteWrite}`,
           ...restoreIgnoredLabels(env).map((l) => `--restore-ignored-label=${l}`),
         ]),
   ];
@@ -207,7 +198,7 @@ export function ruler(ctx: RenderContext): Manifest[] {
       component: FOLDER,
       object: new ConfigMap({
         metadata: metadata(env, REMOTE_WRITE_CONFIG, labels),
-        data: { 'remote-write.yaml': remoteWrite },
+        data: { [CONFIG_FILES.rulerRemoteWrite]: remoteWrite },
       }),
     });
   }

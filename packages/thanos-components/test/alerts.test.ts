@@ -1,8 +1,8 @@
 /** The PrometheusRule: which alerts exist, what they select, and the object around them. */
 import { readFileSync } from 'node:fs';
-import { type Environment, loadEnvironments, NO_TLS, objectProblems, toPlain } from '@thanos-gitops/core-model';
+import { type Environment, loadEnvironments, NO_TLS, names, objectProblems, toPlain } from '@thanos-gitops/core-model';
 import { describe, expect, it } from 'vitest';
-import { alertGroups, PROMETHEUS_RULE_NAME, scrapeJobs } from '../src/alerts.js';
+import { alertGroups, scrapeJobs } from '../src/alerts.js';
 import { renderComponents } from '../src/index.js';
 import { render } from './render.js';
 
@@ -110,7 +110,7 @@ describe('prod', () => {
     expect(rules).toHaveLength(1);
     expect(rules[0]?.component).toBe('monitoring');
     expect(objectProblems(rules[0]!.object)).toEqual([]);
-    expect(rule?.metadata.name).toBe(PROMETHEUS_RULE_NAME);
+    expect(rule?.metadata.name).toBe(names.prometheusRule);
     expect(rule?.metadata.namespace).toBe('thanos');
     expect(rule?.metadata.labels.release).toBe('kube-prometheus-stack');
   });

@@ -1,8 +1,15 @@
-import { InvalidEnvironmentError, loadEnvironments, NO_TLS, objectProblems, toPlain } from '@thanos-gitops/core-model';
+import {
+  InvalidEnvironmentError,
+  loadEnvironments,
+  NO_TLS,
+  objectProblems,
+  toPlain,
+  writeQuorum,
+} from '@thanos-gitops/core-model';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderComponents } from '../src/index.js';
-import { ingestorDisruptionBudget, writeQuorum } from '../src/receive.js';
+import { ingestorDisruptionBudget } from '../src/receive.js';
 import { argsOf, find, MINIMAL, type Rendered, render } from './render.js';
 
 /** The write path of environments/prod.yaml: a tenant hashring and a catch-all, 3 ingestors each, RF 3. */

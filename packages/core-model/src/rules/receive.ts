@@ -2,6 +2,7 @@
 import { parseDuration } from '../duration.js';
 import { names } from '../names.js';
 import type { ProblemSink } from '../problems.js';
+import { writeQuorum } from '../quorum.js';
 import type { Environment } from '../schema/environment.js';
 import { checkLength } from './lengths.js';
 import { globMatches, globRegExp } from './tenant-glob.js';
@@ -15,7 +16,7 @@ export function receiveRules(env: Environment, sink: ProblemSink): void {
   const r = env.receive;
   if (!r.enabled) return;
   const rf = r.replicationFactor;
-  const quorum = Math.floor(rf / 2) + 1;
+  const quorum = writeQuorum(rf);
   if (rf % 2 === 0) {
     sink.report(
       ['receive', 'replicationFactor'],
@@ -72,7 +73,6 @@ export function receiveRules(env: Environment, sink: ProblemSink): void {
       }
     });
   });
-  if (r.router.replicas < 1) sink.report(['receive', 'router', 'replicas'], 'must be >= 1');
   const routesDefault = r.hashrings.some(
     (h) =>
       h.tenants.length === 0 ||

@@ -4,6 +4,7 @@
  * `description`, which becomes the hover text in editors through the exported JSON Schema.
  */
 import { type TSchema, Type } from '@sinclair/typebox';
+import { DNS_LABEL_MAX } from '../names.js';
 
 /** A DNS-1123 label (lower-case alphanumerics and '-', starting and ending alphanumeric). */
 export const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
@@ -110,7 +111,7 @@ export const MAX_COLLECTION_SIZE = 1_000;
 export const GRPC_ENDPOINT =
   '^((dns\\+)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?:[0-9]{1,5}|dnssrv\\+(_[a-z0-9-]+\\.)+[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$';
 
-export const DnsLabel = (description: string, maxLength = 63) =>
+export const DnsLabel = (description: string, maxLength = DNS_LABEL_MAX) =>
   Type.String({ pattern: DNS_LABEL, minLength: 1, maxLength, description });
 
 /**

@@ -1,5 +1,6 @@
 /** `delivery`: how the environment reaches its cluster (Argo CD, Flux, or neither). */
 import { Type } from '@sinclair/typebox';
+import { DNS_LABEL_MAX } from '../names.js';
 import { DNS_LABEL, DnsLabel, Duration, Obj, withDefault } from './common.js';
 
 export { RESERVED_CLUSTERS_FOLDERS } from '../layout.js';
@@ -56,7 +57,7 @@ export const Delivery = Obj(
         namespace: Type.String(
           withDefault({
             pattern: DNS_LABEL,
-            maxLength: 63,
+            maxLength: DNS_LABEL_MAX,
             default: 'argocd',
             description: 'Namespace Argo CD runs in.',
           }),
@@ -64,7 +65,7 @@ export const Delivery = Obj(
         project: Type.String(
           withDefault({
             pattern: DNS_LABEL,
-            maxLength: 63,
+            maxLength: DNS_LABEL_MAX,
             default: 'default',
             description: 'Argo CD project of the Applications.',
           }),
@@ -87,7 +88,7 @@ export const Delivery = Obj(
         namespace: Type.String(
           withDefault({
             pattern: DNS_LABEL,
-            maxLength: 63,
+            maxLength: DNS_LABEL_MAX,
             default: 'flux-system',
             description: 'Namespace Flux runs in.',
           }),

@@ -4,6 +4,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { sizePresetTable } from '../defaults.js';
+import { DNS_LABEL_MAX } from '../names.js';
 import { BucketWeb } from './bucket-web.js';
 import {
   CIDR,
@@ -88,7 +89,7 @@ export const Monitoring = Obj(
     namespace: Type.String(
       withDefault({
         pattern: DNS_LABEL,
-        maxLength: 63,
+        maxLength: DNS_LABEL_MAX,
         default: 'monitoring',
         description: 'Namespace of the Prometheus that scrapes Thanos (allowed in by the NetworkPolicies).',
       }),
@@ -185,7 +186,7 @@ export const EnvironmentSchema = Obj(
     namespace: Type.String(
       withDefault({
         pattern: DNS_LABEL,
-        maxLength: 63,
+        maxLength: DNS_LABEL_MAX,
         default: 'thanos',
         description: 'Namespace everything is deployed into.',
       }),

@@ -1,6 +1,7 @@
 /** Operability: tracing of every Thanos component, and the Grafana dashboards and datasource. */
 import { Type } from '@sinclair/typebox';
 import { THANOS_COMPONENTS } from '../components.js';
+import { DNS_LABEL_MAX } from '../names.js';
 import { DNS_LABEL, LABEL_KEY, Obj, StringMap, withDefault } from './common.js';
 
 /** A Kubernetes label key: the one rule, from common.ts. */
@@ -119,7 +120,7 @@ export const Dashboards = Obj(
     namespace: Type.Optional(
       Type.String({
         pattern: DNS_LABEL,
-        maxLength: 63,
+        maxLength: DNS_LABEL_MAX,
         description:
           'Namespace of the dashboard ConfigMaps, when your sidecar only watches its own. Default the ' +
           'environment namespace.',

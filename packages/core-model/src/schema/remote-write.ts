@@ -4,6 +4,7 @@
  * allowed to push, each of which may instead be pointed at Amazon Managed Service for Prometheus.
  */
 import { Type } from '@sinclair/typebox';
+import { DNS_LABEL_MAX } from '../names.js';
 import {
   AWS_ACCOUNT_ID,
   AWS_REGION,
@@ -216,7 +217,7 @@ export const Writer = Obj(
     namespace: Type.String(
       withDefault({
         pattern: DNS_LABEL,
-        maxLength: 63,
+        maxLength: DNS_LABEL_MAX,
         default: 'monitoring',
         description: 'Namespace of the Prometheus in its cluster, where its client Secret must be.',
       }),
@@ -224,7 +225,7 @@ export const Writer = Obj(
     prometheus: Type.String(
       withDefault({
         pattern: DNS_LABEL,
-        maxLength: 63,
+        maxLength: DNS_LABEL_MAX,
         default: 'k8s',
         description: 'Name of the prometheus-operator `Prometheus` object the remoteWrite entry is for.',
       }),

@@ -4,15 +4,7 @@
  * `GrafanaDashboard` per dashboard, and optionally a datasource ConfigMap pointing at the read entry point.
  */
 import { GrafanaDashboard } from '@kubernetes-models/grafana-operator/grafana.integreatly.org/v1beta1/GrafanaDashboard';
-import {
-  type Environment,
-  type Manifest,
-  names,
-  PORTS,
-  serviceHost,
-  standardLabels,
-  yamlText,
-} from '@thanos-gitops/core-model';
+import { type Environment, type Manifest, readUrl, standardLabels, yamlText } from '@thanos-gitops/core-model';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { dashboardSpecs } from './definitions.js';
 import { dashboardJson } from './grafana.js';
@@ -30,13 +22,6 @@ function labels(env: Environment, component: string) {
   });
 }
 
-/** The read entry point Grafana queries: the query frontend, or Query when the frontend is disabled. */
-export function queryUrl(env: Environment): string {
-  return env.queryFrontend.enabled
-    ? `http://${serviceHost(env, names.queryFrontend)}:${PORTS.queryFrontendHttp}`
-    : `http://${serviceHost(env, names.query)}:${PORTS.http}`;
-}
-
 /** The Grafana provisioning file of the datasource. */
 export function datasourceProvisioning(env: Environment): Record<string, unknown> {
   const ds = env.monitoring.datasource;
@@ -48,7 +33,7 @@ export function datasourceProvisioning(env: Environment): Record<string, unknown
         uid: ds.uid,
         type: 'prometheus',
         access: 'proxy',
-        url: queryUrl(env),
+        url: readUrl(env),
         isDefault: false,
         editable: false,
         jsonData: { prometheusType: 'Thanos', httpMethod: 'POST', timeInterval: '30s' },

@@ -9,12 +9,12 @@ import {
   type Manifest,
   names,
   PORTS,
+  readUrl,
   remoteWriteMtls,
   remoteWriteUrl,
   serviceHost,
   toPlain,
 } from '@thanos-gitops/core-model';
-import { queryUrl } from '../dashboards/manifests.js';
 import { timelineMermaid, topologyMermaid } from './mermaid.js';
 import { ageText, timeline } from './timeline.js';
 
@@ -113,7 +113,7 @@ export function environmentReadme(
           ],
     );
   }
-  endpoints.push(['query URL (Grafana datasource)', code(queryUrl(env))]);
+  endpoints.push(['query URL (Grafana datasource)', code(readUrl(env))]);
   if (env.bucketWeb.enabled)
     endpoints.push(['bucket web UI', code(`http://${serviceHost(env, names.bucketWeb)}:${PORTS.http}`)]);
   lines.push(...table(['what', 'where'], endpoints), '');
