@@ -10,7 +10,6 @@ import {
   type Environment,
   type EnvironmentTree,
   findCredentials,
-  formatProblem,
   InvalidEnvironmentError,
   loadEach,
   type Manifest,
@@ -151,11 +150,7 @@ function* renderEach(
     };
   }
   checkDelivery(delivery);
-  if (problems.length > 0) {
-    // A problem with a shared option is found once per pod that uses it (e.g. every store shard): keep one.
-    const unique = new Map(problems.map((p) => [formatProblem(p), p]));
-    throw new InvalidEnvironmentError(sortProblems([...unique.values()]));
-  }
+  if (problems.length > 0) throw new InvalidEnvironmentError(sortProblems(problems));
   return loaded.map((l) => ({ environment: l.env, file: l.file }));
 }
 

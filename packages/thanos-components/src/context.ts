@@ -6,6 +6,7 @@ import type {
   Manifest,
   TlsContribution,
 } from '@thanos-gitops/core-model';
+import type { BuiltPod } from './pod-options.js';
 
 export interface RenderContext {
   env: Environment;
@@ -15,6 +16,11 @@ export interface RenderContext {
   tls: TlsContribution;
   /** Records a problem with the environment at a field; rendering goes on so all problems are reported. */
   report(path: FieldPath, message: string): void;
+  /**
+   * Where `thanosPodTemplate` records the pods it builds, so that `renderComponents` checks the escape hatches of
+   * each section once, against all of its pods (`checkPodOptions`). Set by `renderComponents`.
+   */
+  pods?: BuiltPod[];
 }
 
 /** A component renderer: one file of this package each, named after the component. */

@@ -185,3 +185,18 @@ export function isKnownFlag(
   if (flags === undefined) return false;
   return resolveFlag(flags, name.startsWith('--') ? name.slice(2) : name) !== undefined;
 }
+
+/** The flag an argument sets (`--tsdb.retention=15d` → `tsdb.retention`). */
+export function flagName(arg: string): string {
+  return arg.replace(/^--/, '').split('=')[0] ?? '';
+}
+
+/**
+ * The generated flag that `name` is the inline or file twin of (`objstore.config` and `objstore.config-file`):
+ * Thanos takes either the file or the inline content, so setting the other one overrides or fights the generator.
+ */
+export function twinOf(name: string, generated: ReadonlySet<string>): string | undefined {
+  if (generated.has(`${name}-file`)) return `${name}-file`;
+  if (name.endsWith('-file') && generated.has(name.slice(0, -'-file'.length))) return name.slice(0, -'-file'.length);
+  return undefined;
+}

@@ -10,6 +10,7 @@ import type { ComponentRenderer, RenderContext } from './context.js';
 import { memcached } from './memcached.js';
 import { namespace } from './namespace.js';
 import { networkPolicies } from './network-policies.js';
+import { checkPodOptions } from './pod-options.js';
 import { query } from './query.js';
 import { queryFrontend } from './query-frontend.js';
 import { receive } from './receive.js';
@@ -32,8 +33,12 @@ export const COMPONENTS: readonly ComponentRenderer[] = [
   alerts,
 ];
 
-export function renderComponents(ctx: RenderContext): Manifest[] {
-  return COMPONENTS.flatMap((render) => render(ctx));
+/** Every component's objects; then the escape hatches of each section, once, against every pod built from it. */
+export function renderComponents(input: RenderContext): Manifest[] {
+  const ctx: RenderContext = { ...input, pods: [] };
+  const manifests = COMPONENTS.flatMap((render) => render(ctx));
+  checkPodOptions(ctx, ctx.pods ?? []);
+  return manifests;
 }
 
 export { type Alert, type AlertGroup, alertGroups, type Jobs, jobSelector, scrapeJobs } from './alerts.js';

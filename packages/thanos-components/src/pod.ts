@@ -30,6 +30,7 @@ import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 import type { RenderContext } from './context.js';
 import { checkThanosArgs, isKnownFlag, type ThanosCommand } from './flags.js';
+import { checkPodOptions } from './pod-options.js';
 import { tracingPod } from './tracing.js';
 
 export const OBJSTORE_DIR = '/etc/thanos/objstore';
@@ -212,64 +213,25 @@ export function gracePeriodArgs(command: ThanosCommand, podGraceSeconds: number,
     .map((flag) => `--${flag}=${grace}`);
 }
 
-/** The flag an argument sets (`--tsdb.retention=15d` → `tsdb.retention`). */
-export function flagName(arg: string): string {
-  return arg.replace(/^--/, '').split('=')[0] ?? '';
-}
-
 /**
- * The generated flag that `name` is the inline or file twin of (`objstore.config` and `objstore.config-file`):
- * Thanos takes either the file or the inline content, so setting the other one overrides or fights the generator.
+ * What the generator puts into a Thanos pod before the escape hatches (`extraArgs`, `extraVolumes`): its flags,
+ * volumes and mounts, and the tracing config's rollout annotation. `checkPodOptions` holds the escape hatches to it.
  */
-export function twinOf(name: string, generated: ReadonlySet<string>): string | undefined {
-  if (generated.has(`${name}-file`)) return `${name}-file`;
-  if (name.endsWith('-file') && generated.has(name.slice(0, -'-file'.length))) return name.slice(0, -'-file'.length);
-  return undefined;
+export interface GeneratedPod {
+  command: ThanosCommand;
+  args: string[];
+  volumes: VolumeSpec[];
+  mounts: VolumeMountSpec[];
+  annotations: Record<string, string>;
 }
 
-/** Everything after the generated args: extra args, checked against the environment's Thanos release. */
-function finalArgs(p: ThanosPod, generated: string[]): string[] {
-  const version = p.ctx.env.thanos.version;
-  const problems = checkThanosArgs(p.command, generated, version);
-  if (problems.length > 0) {
-    throw new Error(`generated an invalid flag for thanos ${p.command}: ${problems.join('; ')}`);
-  }
-  const generatedNames = new Set(generated.map(flagName));
-  p.options.extraArgs.forEach((arg, i) => {
-    const at = [...p.optionsPath, 'extraArgs', i];
-    const own = checkThanosArgs(p.command, [arg], version);
-    const name = flagName(arg);
-    const twin = twinOf(name, generatedNames);
-    const earlier = p.options.extraArgs.slice(0, i).findIndex((a) => twinOf(name, new Set([flagName(a)])));
-    if (own.length > 0) p.ctx.report(at, own.join('; '));
-    else if (earlier >= 0) {
-      p.ctx.report(
-        at,
-        `${name} would compete with ${flagName(p.options.extraArgs[earlier] ?? '')} of extraArgs[${earlier}]: ` +
-          'Thanos reads only one of the two; keep one',
-      );
-    } else if (twin) {
-      p.ctx.report(
-        at,
-        `${name} would compete with --${twin}, which the generator sets: Thanos reads only one of the two. ` +
-          'Change the modelled option instead (credentials never go into flags: pods get them from their identity)',
-      );
-    } else if (generatedNames.has(name) && checkThanosArgs(p.command, [...generated, arg], version).length > 0) {
-      p.ctx.report(at, `${name} is already set by the generator; change the modelled option instead`);
-    }
-  });
-  return [...generated, ...p.options.extraArgs];
-}
-
-/** The pod template of a Thanos workload. */
-export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
+/** The generated part of a pod: common flags, the component's, then object storage, tracing and TLS wiring. */
+export function generatedPod(p: ThanosPod, graceSeconds: number): GeneratedPod {
   const { env } = p.ctx;
-  const identity = p.ctx.identity.forComponent(p.component);
   const tls = p.ctx.tls.forComponent(p.component);
   const volumes: VolumeSpec[] = [...(p.volumes ?? [])];
   const mounts: VolumeMountSpec[] = [...(p.mounts ?? [])];
-  const graceSeconds = p.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_SECONDS;
-  const generated = [
+  const args = [
     `--log.level=${p.options.logLevel}`,
     '--log.format=logfmt',
     '--enable-auto-gomemlimit',
@@ -279,54 +241,59 @@ export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
   if (p.objstore) {
     volumes.push({ name: 'objstore', secret: { secretName: names.objstoreSecret, defaultMode: 0o440 } });
     mounts.push({ name: 'objstore', mountPath: OBJSTORE_DIR, readOnly: true });
-    generated.push(`--objstore.config-file=${OBJSTORE_FILE}`);
+    args.push(`--objstore.config-file=${OBJSTORE_FILE}`);
   }
   const traced = tracingPod(env, p.component);
   if (traced) {
     volumes.push(traced.volume);
     mounts.push(traced.mount);
-    generated.push(traced.arg);
+    args.push(traced.arg);
   }
-  generated.push(...tls.args);
+  args.push(...tls.args);
   volumes.push(...tls.volumes);
   mounts.push(...tls.mounts);
-  p.options.extraVolumes.forEach((v, i) => {
-    const at = [...p.optionsPath, 'extraVolumes', i];
-    if (volumes.some((g) => g.name === v.name) || mounts.some((m) => m.name === v.name)) {
-      p.ctx.report([...at, 'name'], `"${v.name}" is a volume the generator creates in this pod; choose another name`);
-    }
-    const path = normalPath(v.mountPath);
-    const taken = mounts.find((m) => nested(path, normalPath(m.mountPath)));
-    if (taken) {
-      p.ctx.report(
-        [...at, 'mountPath'],
-        `"${path}" ${path === normalPath(taken.mountPath) ? 'is' : 'overlaps'} "${taken.mountPath}", where the ` +
-          `generator mounts volume "${taken.name}"; mount it elsewhere`,
-      );
-    }
-  });
-  for (const v of p.options.extraVolumes) {
+  const problems = checkThanosArgs(p.command, args, env.thanos.version);
+  if (problems.length > 0) {
+    throw new Error(`generated an invalid flag for thanos ${p.command}: ${problems.join('; ')}`);
+  }
+  return { command: p.command, args, volumes, mounts, annotations: traced?.annotation ?? {} };
+}
+
+/** The volumes and mounts of the section's `extraVolumes`. */
+function extraVolumes(options: WorkloadCommon): { volumes: VolumeSpec[]; mounts: VolumeMountSpec[] } {
+  const volumes = options.extraVolumes.map((v): VolumeSpec => {
     const source = v.configMap
       ? { configMap: { name: v.configMap } }
       : v.secret
         ? { secret: { secretName: v.secret } }
         : { emptyDir: v.emptyDir?.sizeLimit ? { sizeLimit: v.emptyDir.sizeLimit } : {} };
-    volumes.push({ name: v.name, ...source });
-    mounts.push({ name: v.name, mountPath: v.mountPath, readOnly: v.readOnly });
-  }
-  const args = finalArgs(p, generated);
-  const envVars = [
+    return { name: v.name, ...source };
+  });
+  const mounts = options.extraVolumes.map((v) => ({ name: v.name, mountPath: v.mountPath, readOnly: v.readOnly }));
+  return { volumes, mounts };
+}
+
+/** The container's environment: the component's own variables, its identity's, then the section's `extraEnv`. */
+function containerEnv(p: ThanosPod, identityEnv: readonly EnvVarSpec[]): EnvVarSpec[] {
+  return [
     ...(p.env ?? []),
-    ...identity.env,
+    ...identityEnv,
     ...p.options.extraEnv.map((e) =>
       e.secretKeyRef
         ? { name: e.name, valueFrom: { secretKeyRef: { ...e.secretKeyRef } } }
         : { name: e.name, value: e.value ?? '' },
     ),
   ];
-  const container: IContainer = {
+}
+
+/** The `thanos` container: the command, its flags, ports, probes, resources and the restricted security context. */
+function thanosContainer(
+  p: ThanosPod,
+  { args, env, mounts }: { args: string[]; env: EnvVarSpec[]; mounts: VolumeMountSpec[] },
+): IContainer {
+  return {
     name: 'thanos',
-    image: thanosImage(env),
+    image: thanosImage(p.ctx.env),
     imagePullPolicy: 'IfNotPresent',
     args: [...p.command.split(' '), ...args],
     ports: p.ports.map((port) => ({ ...port, protocol: 'TCP' })),
@@ -334,10 +301,33 @@ export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
     resources: resourceRequirements(p.options),
     securityContext: containerSecurityContext(),
     terminationMessagePolicy: 'FallbackToLogsOnError',
-    ...(envVars.length > 0 ? { env: envVars } : {}),
+    ...(env.length > 0 ? { env } : {}),
     ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
   };
-  const annotations = { ...p.options.podAnnotations, ...(p.rolloutAnnotations ?? {}), ...(traced?.annotation ?? {}) };
+}
+
+/**
+ * The pod template of a Thanos workload. Each pod is recorded in `ctx.pods`, so that the escape hatches of its
+ * section are checked once against every pod built from it (`checkPodOptions`); without a record (a component
+ * rendered on its own) they are checked here.
+ */
+export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
+  const { env } = p.ctx;
+  const identity = p.ctx.identity.forComponent(p.component);
+  const graceSeconds = p.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_SECONDS;
+  const generated = generatedPod(p, graceSeconds);
+  const built = { optionsPath: p.optionsPath, options: p.options, generated };
+  if (p.ctx.pods) p.ctx.pods.push(built);
+  else checkPodOptions(p.ctx, [built]);
+  const extra = extraVolumes(p.options);
+  const volumes = [...generated.volumes, ...extra.volumes];
+  const mounts = [...generated.mounts, ...extra.mounts];
+  const container = thanosContainer(p, {
+    args: [...generated.args, ...p.options.extraArgs],
+    env: containerEnv(p, identity.env),
+    mounts,
+  });
+  const annotations = { ...p.options.podAnnotations, ...(p.rolloutAnnotations ?? {}), ...generated.annotations };
   return {
     metadata: {
       labels: { ...standardLabels(env, p.labels), ...identity.podLabels, ...p.podLabels },

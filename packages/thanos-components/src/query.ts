@@ -7,9 +7,10 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/Horizo
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
 import { endpointsConfig } from './endpoints.js';
+import { flagName } from './flags.js';
 import { contentHash } from './hash.js';
 import { disruptionBudget, GRPC_AND_HTTP, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
-import { componentLabels, flagName, GRPC_PORT, HTTP_PORT, thanosPodTemplate } from './pod.js';
+import { componentLabels, GRPC_PORT, HTTP_PORT, thanosPodTemplate } from './pod.js';
 import { deployment } from './workloads.js';
 
 const QUERY = componentRecord('query');

@@ -29,10 +29,11 @@ import {
 } from '@thanos-gitops/core-model';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
+import { flagName } from './flags.js';
 import { contentHash } from './hash.js';
 import { hashringsJson } from './hashrings.js';
 import { disruptionBudget, GRPC_AND_HTTP, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
-import { componentLabels, DATA_DIR, flagName, GRPC_PORT, HTTP_PORT, thanosPodTemplate } from './pod.js';
+import { componentLabels, DATA_DIR, GRPC_PORT, HTTP_PORT, thanosPodTemplate } from './pod.js';
 import { deployment, statefulSet } from './workloads.js';
 
 const ROUTER = componentRecord('receive-router');
