@@ -19,93 +19,128 @@ const AZURE_ONLY = ['storageAccount', 'container'] as const;
 export function identityRules(env: Environment, sink: ProblemSink, classesInUse: readonly AccessClass[]): void {
   const s = env.objectStorage;
   const id = env.identity ?? {};
-  const at = (...p: (string | number)[]): FieldPath => ['objectStorage', ...p];
   const given = Object.keys(id).filter((k) => (id as Record<string, unknown>)[k] !== undefined);
   if (given.length > 1) {
     sink.report(['identity', given[1] ?? ''], `only one cloud identity may be given (found ${given.join(' and ')})`);
   }
-  const onlyWith = (fields: readonly string[], provider: string) => {
-    for (const f of fields) {
-      if ((s as Record<string, unknown>)[f] !== undefined)
-        sink.report(at(f), `is only used with provider ${provider} (found provider ${s.provider})`);
-    }
-  };
-  const wrongIdentity = (kind: 'aws' | 'gcp' | 'azure', why: string) => {
-    if (id[kind]) sink.report(['identity', kind], why);
-  };
   if (s.insecure && s.provider !== 's3')
     sink.report(at('insecure'), `is only used with provider s3 (found provider ${s.provider})`);
+  const check = providerChecks(env, sink);
+  if (s.provider === 's3') s3Rules(env, sink, check);
+  else if (s.provider === 'gcs') gcsRules(env, sink, check);
+  else azureRules(env, sink, check, classesInUse);
+  staticCredentialRule(env, sink);
+}
 
-  if (s.provider === 's3') {
-    onlyWith(AZURE_ONLY, 'azure');
-    const endpoint = s.endpoint ?? '';
-    wrongIdentity('gcp', 'GKE Workload Identity gives access to Google Cloud Storage: use provider gcs');
-    wrongIdentity('azure', 'Azure Workload Identity gives access to Azure Blob Storage: use provider azure');
-    if (isAwsEndpoint(endpoint)) {
-      if (s.insecure) sink.report(at('insecure'), `must be false for an AWS endpoint (${endpoint}): AWS serves HTTPS`);
-      if (s.credentialsSecret) {
-        sink.report(
-          at('credentialsSecret'),
-          'is for self-managed S3 (MinIO, Ceph); on AWS give the pods an IAM role with identity.aws (IRSA or ' +
-            'EKS Pod Identity) instead of long-lived access keys',
-        );
+const at = (...p: (string | number)[]): FieldPath => ['objectStorage', ...p];
+
+/** The checks every provider makes: fields of other providers unset, no identity of another cloud. */
+interface ProviderChecks {
+  onlyWith(fields: readonly string[], provider: string): void;
+  wrongIdentity(kind: 'aws' | 'gcp' | 'azure', why: string): void;
+}
+
+function providerChecks(env: Environment, sink: ProblemSink): ProviderChecks {
+  const s = env.objectStorage;
+  const id = env.identity ?? {};
+  return {
+    onlyWith(fields, provider) {
+      for (const f of fields) {
+        if ((s as Record<string, unknown>)[f] !== undefined)
+          sink.report(at(f), `is only used with provider ${provider} (found provider ${s.provider})`);
       }
-    } else {
-      if (id.aws) {
-        sink.report(
-          ['identity', 'aws'],
-          `IAM roles give access to Amazon S3, but objectStorage.endpoint (${endpoint}) is not an AWS endpoint: ` +
-            'for a self-managed store name its keys in objectStorage.credentialsSecret',
-        );
-      }
-      if (!s.credentialsSecret) {
-        sink.warn?.(
-          at('endpoint'),
-          `${endpoint} is not an AWS endpoint and no objectStorage.credentialsSecret is named: the pods will find ` +
-            'no credentials unless the store allows anonymous access',
-        );
-      }
-    }
-  } else if (s.provider === 'gcs') {
-    onlyWith([...S3_ONLY, ...AZURE_ONLY], 's3 or azure');
-    wrongIdentity('aws', 'IAM roles give access to Amazon S3: use provider s3');
-    wrongIdentity('azure', 'Azure Workload Identity gives access to Azure Blob Storage: use provider azure');
-    if (!id.gcp) {
+    },
+    wrongIdentity(kind, why) {
+      if (id[kind]) sink.report(['identity', kind], why);
+    },
+  };
+}
+
+/** S3: AWS endpoints take an IAM role and HTTPS; a self-managed store takes its keys from a named Secret. */
+function s3Rules(env: Environment, sink: ProblemSink, check: ProviderChecks): void {
+  const s = env.objectStorage;
+  const id = env.identity ?? {};
+  check.onlyWith(AZURE_ONLY, 'azure');
+  const endpoint = s.endpoint ?? '';
+  check.wrongIdentity('gcp', 'GKE Workload Identity gives access to Google Cloud Storage: use provider gcs');
+  check.wrongIdentity('azure', 'Azure Workload Identity gives access to Azure Blob Storage: use provider azure');
+  if (isAwsEndpoint(endpoint)) {
+    if (s.insecure) sink.report(at('insecure'), `must be false for an AWS endpoint (${endpoint}): AWS serves HTTPS`);
+    if (s.credentialsSecret) {
       sink.report(
-        ['objectStorage', 'provider'],
-        'gcs needs identity.gcp (GKE Workload Identity): the generator writes no service account key',
+        at('credentialsSecret'),
+        'is for self-managed S3 (MinIO, Ceph); on AWS give the pods an IAM role with identity.aws (IRSA or ' +
+          'EKS Pod Identity) instead of long-lived access keys',
       );
     }
   } else {
-    onlyWith(S3_ONLY, 's3');
-    if (s.bucket !== undefined) sink.report(at('bucket'), 'is not used with provider azure: name the container');
-    wrongIdentity('aws', 'IAM roles give access to Amazon S3: use provider s3');
-    wrongIdentity('gcp', 'GKE Workload Identity gives access to Google Cloud Storage: use provider gcs');
-    const az = id.azure;
-    if (!az) {
+    if (id.aws) {
       sink.report(
-        ['objectStorage', 'provider'],
-        'azure needs identity.azure (Azure Workload Identity): the generator writes no storage account key',
+        ['identity', 'aws'],
+        `IAM roles give access to Amazon S3, but objectStorage.endpoint (${endpoint}) is not an AWS endpoint: ` +
+          'for a self-managed store name its keys in objectStorage.credentialsSecret',
       );
-    } else {
-      const ids = az.clientIds ?? {};
-      const needed: string[] = az.roles === 'shared' ? ['shared'] : [...classesInUse];
-      for (const key of needed) {
-        if (!(ids as Record<string, string | undefined>)[key]) {
-          sink.report(
-            ['identity', 'azure', 'clientIds', key],
-            `is required: the client id of the managed identity "${az.identityPrefix}-${key === 'shared' ? 'objstore' : key}" ` +
-              '(a GUID, from `az identity show --query clientId`; create the identity first, see clusters/<env>/iam/azure/)',
-          );
-        }
-      }
-      for (const key of Object.keys(ids)) {
-        if (!needed.includes(key))
-          sink.report(['identity', 'azure', 'clientIds', key], `is not used with roles ${az.roles}`);
-      }
+    }
+    if (!s.credentialsSecret) {
+      sink.warn?.(
+        at('endpoint'),
+        `${endpoint} is not an AWS endpoint and no objectStorage.credentialsSecret is named: the pods will find ` +
+          'no credentials unless the store allows anonymous access',
+      );
     }
   }
-  staticCredentialRule(env, sink);
+}
+
+/** GCS: reached only through GKE Workload Identity. */
+function gcsRules(env: Environment, sink: ProblemSink, check: ProviderChecks): void {
+  const id = env.identity ?? {};
+  check.onlyWith([...S3_ONLY, ...AZURE_ONLY], 's3 or azure');
+  check.wrongIdentity('aws', 'IAM roles give access to Amazon S3: use provider s3');
+  check.wrongIdentity('azure', 'Azure Workload Identity gives access to Azure Blob Storage: use provider azure');
+  if (!id.gcp) {
+    sink.report(
+      ['objectStorage', 'provider'],
+      'gcs needs identity.gcp (GKE Workload Identity): the generator writes no service account key',
+    );
+  }
+}
+
+/** Azure: Azure Workload Identity, with the client id of every managed identity the roles need. */
+function azureRules(
+  env: Environment,
+  sink: ProblemSink,
+  check: ProviderChecks,
+  classesInUse: readonly AccessClass[],
+): void {
+  const s = env.objectStorage;
+  const id = env.identity ?? {};
+  check.onlyWith(S3_ONLY, 's3');
+  if (s.bucket !== undefined) sink.report(at('bucket'), 'is not used with provider azure: name the container');
+  check.wrongIdentity('aws', 'IAM roles give access to Amazon S3: use provider s3');
+  check.wrongIdentity('gcp', 'GKE Workload Identity gives access to Google Cloud Storage: use provider gcs');
+  const az = id.azure;
+  if (!az) {
+    sink.report(
+      ['objectStorage', 'provider'],
+      'azure needs identity.azure (Azure Workload Identity): the generator writes no storage account key',
+    );
+  } else {
+    const ids = az.clientIds ?? {};
+    const needed: string[] = az.roles === 'shared' ? ['shared'] : [...classesInUse];
+    for (const key of needed) {
+      if (!(ids as Record<string, string | undefined>)[key]) {
+        sink.report(
+          ['identity', 'azure', 'clientIds', key],
+          `is required: the client id of the managed identity "${az.identityPrefix}-${key === 'shared' ? 'objstore' : key}" ` +
+            '(a GUID, from `az identity show --query clientId`; create the identity first, see clusters/<env>/iam/azure/)',
+        );
+      }
+    }
+    for (const key of Object.keys(ids)) {
+      if (!needed.includes(key))
+        sink.report(['identity', 'azure', 'clientIds', key], `is not used with roles ${az.roles}`);
+    }
+  }
 }
 
 /** Shapes of static credentials. A match anywhere in an environment file is an error: the file is committed. */

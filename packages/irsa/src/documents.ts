@@ -111,8 +111,14 @@ function readme(env: Environment, header: string, roles: CloudRole[]): string {
       `| \`${principalOf(env, role)}\` | ${role.components.join(', ')} | ${role.serviceAccounts.map((s) => `\`${env.namespace}/${s}\``).join(', ')} | ${grantedActions(env, role).join(', ')} |`,
     );
   }
-  lines.push('');
+  lines.push('', ...awsSteps(env, roles), ...gcpSteps(env, roles), ...azureSteps(env, roles));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The AWS section: IAM roles and policies (or Terraform), pod identity associations, what the cluster needs. */
+function awsSteps(env: Environment, roles: CloudRole[]): string[] {
   const aws = awsIdentity(env);
+  const lines: string[] = [];
   if (aws) {
     lines.push('## AWS', '', `Run from this folder (\`clusters/${env.name}/iam/aws\`):`, '', '```sh');
     for (const role of roles) {
@@ -152,6 +158,12 @@ function readme(env: Environment, header: string, roles: CloudRole[]): string {
       );
     }
   }
+  return lines;
+}
+
+/** The Google Cloud section: service accounts, Workload Identity and bucket bindings. */
+function gcpSteps(env: Environment, roles: CloudRole[]): string[] {
+  const lines: string[] = [];
   if (gcpIdentity(env)) {
     const project = env.identity?.gcp?.projectId;
     lines.push('## Google Cloud', '', `Run from this folder (\`clusters/${env.name}/iam/gcp\`):`, '', '```sh');
@@ -175,6 +187,12 @@ function readme(env: Environment, header: string, roles: CloudRole[]): string {
       `\`thanos-${env.name}.tf.json\`. The cluster and its node pools need Workload Identity enabled.`,
     );
   }
+  return lines;
+}
+
+/** The Azure section: managed identities, federated credentials and role assignments. */
+function azureSteps(env: Environment, roles: CloudRole[]): string[] {
+  const lines: string[] = [];
   const az = azureIdentity(env);
   if (az) {
     lines.push('## Azure', '', `Run from this folder (\`clusters/${env.name}/iam/azure\`):`, '', '```sh');
@@ -203,5 +221,5 @@ function readme(env: Environment, header: string, roles: CloudRole[]): string {
       'enabled (`az aks update --enable-oidc-issuer --enable-workload-identity`).',
     );
   }
-  return `${lines.join('\n')}\n`;
+  return lines;
 }

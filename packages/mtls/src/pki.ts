@@ -115,47 +115,56 @@ export function rulerNeedsClientCert(env: Environment): boolean {
   return env.remoteWrite.mtls.enabled && env.ruler.enabled && env.ruler.mode === 'stateless' && env.receive.enabled;
 }
 
+/** The PKI of remote-write: the bootstrapped CA (when the issuer is `bootstrap`), then every leaf certificate. */
 export function pkiManifests(env: Environment): Manifest[] {
   const m = env.remoteWrite.mtls;
   if (!m.enabled || !m.issuer || !env.receive.enabled) return [];
+  const out: Manifest[] = m.issuer.kind === 'bootstrap' ? bootstrapCa(env, m.issuer.caDuration) : [];
+  return [...out, ...leafCertificates(env)];
+}
+
+/** A self-signed Issuer, the CA certificate it signs, and the CA Issuer every leaf certificate uses. */
+function bootstrapCa(env: Environment, caDuration: string): Manifest[] {
+  return [
+    {
+      component: FOLDER,
+      object: new Issuer({
+        metadata: meta(env, { name: pkiNames.selfSigned, component: 'pki' }),
+        spec: { selfSigned: {} },
+      }),
+    },
+    {
+      component: FOLDER,
+      object: new Certificate({
+        metadata: meta(env, { name: pkiNames.ca, component: 'pki' }),
+        spec: {
+          isCA: true,
+          commonName: `thanos-${env.name} remote-write CA`,
+          subject: { organizations: ['thanos-gitops'] },
+          secretName: pkiNames.caSecret,
+          secretTemplate: { labels: pkiLabels(env, 'pki') },
+          duration: caDuration,
+          // Keep the CA key across renewals: a new key would invalidate every client certificate in the
+          // writer clusters at once, until each is reissued and copied over.
+          privateKey: privateKey(env, 'Never'),
+          usages: ['cert sign', 'crl sign', 'digital signature'],
+          issuerRef: { name: pkiNames.selfSigned, kind: 'Issuer', group: 'cert-manager.io' },
+        },
+      }),
+    },
+    {
+      component: FOLDER,
+      object: new Issuer({
+        metadata: meta(env, { name: pkiNames.caIssuer, component: 'pki' }),
+        spec: { ca: { secretName: pkiNames.caSecret } },
+      }),
+    },
+  ];
+}
+
+/** The routers' server certificate, one client certificate per writer and for the ruler, the internal one. */
+function leafCertificates(env: Environment): Manifest[] {
   const out: Manifest[] = [];
-  if (m.issuer.kind === 'bootstrap') {
-    out.push(
-      {
-        component: FOLDER,
-        object: new Issuer({
-          metadata: meta(env, { name: pkiNames.selfSigned, component: 'pki' }),
-          spec: { selfSigned: {} },
-        }),
-      },
-      {
-        component: FOLDER,
-        object: new Certificate({
-          metadata: meta(env, { name: pkiNames.ca, component: 'pki' }),
-          spec: {
-            isCA: true,
-            commonName: `thanos-${env.name} remote-write CA`,
-            subject: { organizations: ['thanos-gitops'] },
-            secretName: pkiNames.caSecret,
-            secretTemplate: { labels: pkiLabels(env, 'pki') },
-            duration: m.issuer.caDuration,
-            // Keep the CA key across renewals: a new key would invalidate every client certificate in the
-            // writer clusters at once, until each is reissued and copied over.
-            privateKey: privateKey(env, 'Never'),
-            usages: ['cert sign', 'crl sign', 'digital signature'],
-            issuerRef: { name: pkiNames.selfSigned, kind: 'Issuer', group: 'cert-manager.io' },
-          },
-        }),
-      },
-      {
-        component: FOLDER,
-        object: new Issuer({
-          metadata: meta(env, { name: pkiNames.caIssuer, component: 'pki' }),
-          spec: { ca: { secretName: pkiNames.caSecret } },
-        }),
-      },
-    );
-  }
   out.push({
     component: FOLDER,
     object: leaf(env, {
@@ -185,7 +194,7 @@ export function pkiManifests(env: Environment): Manifest[] {
       }),
     });
   }
-  if (m.internal) {
+  if (env.remoteWrite.mtls.internal) {
     out.push({
       component: FOLDER,
       object: leaf(env, {

@@ -12,8 +12,6 @@ import {
   type FieldPath,
   type LabelSpec,
   names,
-  nested,
-  normalPath,
   PORTS,
   resourcesOf,
   selectorLabels,

@@ -2,7 +2,16 @@
  * Thanos Query: the PromQL engine over every StoreAPI (ingestors, store gateways, ruler). Stateless
  * Deployment behind a Service; endpoints come from a generated SD file; optional HPA.
  */
-import { CONFIG_FILES, componentRecord, type Manifest, names, PORTS, yamlText } from '@thanos-gitops/core-model';
+import {
+  CONFIG_FILES,
+  componentRecord,
+  type Environment,
+  type LabelSpec,
+  type Manifest,
+  names,
+  PORTS,
+  yamlText,
+} from '@thanos-gitops/core-model';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
@@ -37,14 +46,9 @@ function refuseEndpointArgs(ctx: RenderContext): void {
   });
 }
 
-export function query(ctx: RenderContext): Manifest[] {
-  const { env } = ctx;
-  const q = env.query;
-  const name = QUERY.app;
-  const labels = componentLabels(QUERY, name, env);
-  const endpoints = yamlText(endpointsConfig(env));
-  refuseEndpointArgs(ctx);
-  const args = [
+/** Query's flags: its servers, the endpoint SD file, deduplication and query limits. */
+function queryArgs(q: Environment['query']): string[] {
+  return [
     `--grpc-address=0.0.0.0:${PORTS.grpc}`,
     `--http-address=0.0.0.0:${PORTS.http}`,
     `--endpoint.sd-config-file=${ENDPOINTS_DIR}/${CONFIG_FILES.endpoints}`,
@@ -54,6 +58,53 @@ export function query(ctx: RenderContext): Manifest[] {
     ...(q.lookbackDelta ? [`--query.lookback-delta=${q.lookbackDelta}`] : []),
     '--query.auto-downsampling',
   ];
+}
+
+/** The HorizontalPodAutoscaler of Query's Deployment, on CPU, from `minReplicas` up to `maxReplicas`. */
+function autoscaler(
+  ctx: RenderContext,
+  {
+    name,
+    labels,
+    autoscaling,
+    minReplicas,
+  }: {
+    name: string;
+    labels: LabelSpec;
+    autoscaling: NonNullable<Environment['query']['autoscaling']>;
+    minReplicas: number;
+  },
+): Manifest {
+  return {
+    component: FOLDER,
+    object: new HorizontalPodAutoscaler({
+      metadata: metadata(ctx.env, name, labels),
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+        minReplicas,
+        maxReplicas: autoscaling.maxReplicas,
+        metrics: [
+          {
+            type: 'Resource',
+            resource: {
+              name: 'cpu',
+              target: { type: 'Utilization', averageUtilization: autoscaling.targetCPUUtilization },
+            },
+          },
+        ],
+      },
+    }),
+  };
+}
+
+export function query(ctx: RenderContext): Manifest[] {
+  const { env } = ctx;
+  const q = env.query;
+  const name = QUERY.app;
+  const labels = componentLabels(QUERY, name, env);
+  const endpoints = yamlText(endpointsConfig(env));
+  refuseEndpointArgs(ctx);
+  const args = queryArgs(q);
   const template = thanosPodTemplate({
     ctx,
     component: QUERY.kind,
@@ -87,27 +138,6 @@ export function query(ctx: RenderContext): Manifest[] {
     ...serviceMonitor(ctx, { folder: FOLDER, name, labels }),
   ];
   if (q.replicas > 1 || q.autoscaling) out.push(disruptionBudget(ctx, { folder: FOLDER, name, labels }));
-  if (q.autoscaling) {
-    out.push({
-      component: FOLDER,
-      object: new HorizontalPodAutoscaler({
-        metadata: metadata(env, name, labels),
-        spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-          minReplicas: q.replicas,
-          maxReplicas: q.autoscaling.maxReplicas,
-          metrics: [
-            {
-              type: 'Resource',
-              resource: {
-                name: 'cpu',
-                target: { type: 'Utilization', averageUtilization: q.autoscaling.targetCPUUtilization },
-              },
-            },
-          ],
-        },
-      }),
-    });
-  }
+  if (q.autoscaling) out.push(autoscaler(ctx, { name, labels, autoscaling: q.autoscaling, minReplicas: q.replicas }));
   return out;
 }

@@ -1,7 +1,7 @@
 /** Rules of the `receive` section (schema/receive.ts). */
 import { parseDuration } from '../duration.js';
 import { names } from '../names.js';
-import type { ProblemSink } from '../problems.js';
+import type { FieldPath, ProblemSink } from '../problems.js';
 import { writeQuorum } from '../quorum.js';
 import type { Environment } from '../schema/environment.js';
 import { checkLength } from './lengths.js';
@@ -15,22 +15,33 @@ import { globMatches, globRegExp } from './tenant-glob.js';
 export function receiveRules(env: Environment, sink: ProblemSink): void {
   const r = env.receive;
   if (!r.enabled) return;
-  const rf = r.replicationFactor;
-  const quorum = writeQuorum(rf);
-  if (rf % 2 === 0) {
-    sink.report(
-      ['receive', 'replicationFactor'],
-      `must be odd: a write needs a quorum of floor(RF/2)+1 = ${quorum} of the ${rf} copies, so RF ${rf} ` +
-        `survives no more ingestor failures (${rf - quorum}) than RF ${rf - 1} while storing one more copy ` +
-        `(found ${rf})`,
-    );
-  }
+  replicationFactorRule(r.replicationFactor, sink);
   if ((parseDuration(r.retention) ?? 0) === 0) {
     sink.report(['receive', 'retention'], `must be longer than 0 (found "${r.retention}")`);
   }
+  hashringRules(r, sink);
+  defaultTenantRule(env, sink);
+  zoneRules(r, sink);
+  limitsRules(r.limits, sink);
+}
+
+/** An even replication factor survives no more failures than the odd one below it. */
+function replicationFactorRule(rf: number, sink: ProblemSink): void {
+  if (rf % 2 !== 0) return;
+  const quorum = writeQuorum(rf);
+  sink.report(
+    ['receive', 'replicationFactor'],
+    `must be odd: a write needs a quorum of floor(RF/2)+1 = ${quorum} of the ${rf} copies, so RF ${rf} ` +
+      `survives no more ingestor failures (${rf - quorum}) than RF ${rf - 1} while storing one more copy ` +
+      `(found ${rf})`,
+  );
+}
+
+/** Each hashring: a unique name that fits, enough ingestors for the replication factor, the catch-all last. */
+function hashringRules(r: Environment['receive'], sink: ProblemSink): void {
+  const rf = r.replicationFactor;
   const seenNames = new Map<string, number>();
-  const tenantOwner = new Map<string, number>();
-  const globs: { index: number; pattern: string; re: RegExp }[] = [];
+  const tenants = new TenantRouting(sink);
   r.hashrings.forEach((h, i) => {
     const at = (...rest: (string | number)[]) => ['receive', 'hashrings', i, ...rest];
     const first = seenNames.get(h.name);
@@ -48,31 +59,47 @@ export function receiveRules(env: Environment, sink: ProblemSink): void {
     if (h.tenants.length === 0 && i !== r.hashrings.length - 1) {
       sink.report(at('tenants'), 'a catch-all hashring (no tenants) must be the last one, or it hides those after it');
     }
-    h.tenants.forEach((t, j) => {
-      const key = `${h.tenantMatcher}:${t}`;
-      const owner = tenantOwner.get(key);
-      if (owner !== undefined) {
-        sink.report(at('tenants', j), `tenant "${t}" is already routed to receive.hashrings[${owner}]`);
-        return;
-      }
-      tenantOwner.set(key, i);
-      if (h.tenantMatcher === 'glob') {
-        const re = globRegExp(t);
-        if (typeof re === 'string') sink.report(at('tenants', j), `is not a valid glob pattern: ${re} (found "${t}")`);
-        else globs.push({ index: i, pattern: t, re });
-        return;
-      }
-      // The routers take the first hashring that matches, so an earlier pattern shadows an exact name.
-      const shadow = globs.find((g) => g.index < i && g.re.test(t));
-      if (shadow) {
-        sink.report(
-          at('tenants', j),
-          `tenant "${t}" is never routed here: it matches "${shadow.pattern}" of receive.hashrings[${shadow.index}], ` +
-            'which comes first',
-        );
-      }
-    });
+    for (const [j, t] of h.tenants.entries()) tenants.add(h.tenantMatcher, t, i, at('tenants', j));
   });
+}
+
+/**
+ * The tenants of the hashrings, in routing order: each routed once, valid globs, and no exact name that an
+ * earlier glob already takes (the routers take the first hashring that matches).
+ */
+class TenantRouting {
+  private readonly owner = new Map<string, number>();
+  private readonly globs: { index: number; pattern: string; re: RegExp }[] = [];
+  constructor(private readonly sink: ProblemSink) {}
+
+  add(matcher: 'exact' | 'glob', t: string, hashring: number, at: FieldPath): void {
+    const key = `${matcher}:${t}`;
+    const owner = this.owner.get(key);
+    if (owner !== undefined) {
+      this.sink.report(at, `tenant "${t}" is already routed to receive.hashrings[${owner}]`);
+      return;
+    }
+    this.owner.set(key, hashring);
+    if (matcher === 'glob') {
+      const re = globRegExp(t);
+      if (typeof re === 'string') this.sink.report(at, `is not a valid glob pattern: ${re} (found "${t}")`);
+      else this.globs.push({ index: hashring, pattern: t, re });
+      return;
+    }
+    const shadow = this.globs.find((g) => g.index < hashring && g.re.test(t));
+    if (shadow) {
+      this.sink.report(
+        at,
+        `tenant "${t}" is never routed here: it matches "${shadow.pattern}" of receive.hashrings[${shadow.index}], ` +
+          'which comes first',
+      );
+    }
+  }
+}
+
+/** The stateless ruler writes without a tenant header, as the default tenant: some hashring must take it. */
+function defaultTenantRule(env: Environment, sink: ProblemSink): void {
+  const r = env.receive;
   const routesDefault = r.hashrings.some(
     (h) =>
       h.tenants.length === 0 ||
@@ -85,8 +112,6 @@ export function receiveRules(env: Environment, sink: ProblemSink): void {
         'header): add a catch-all hashring (no tenants) or list this tenant',
     );
   }
-  zoneRules(r, sink);
-  limitsRules(r.limits, sink);
 }
 
 /**
@@ -118,7 +143,7 @@ function zoneRules(r: Environment['receive'], sink: ProblemSink): void {
     );
   }
   const rf = r.replicationFactor;
-  const quorum = Math.floor(rf / 2) + 1;
+  const quorum = writeQuorum(rf);
   const needed = zonesNeeded(rf);
   if (rf % 2 === 1 && rf > 1 && needed !== undefined && count < needed) {
     const busiest = Math.ceil(rf / count);
@@ -146,7 +171,7 @@ function zoneRules(r: Environment['receive'], sink: ProblemSink): void {
 
 /** The fewest zones for which losing the busiest zone keeps a write quorum (ceil(RF/z) <= RF - quorum). */
 function zonesNeeded(rf: number): number | undefined {
-  const tolerated = rf - (Math.floor(rf / 2) + 1);
+  const tolerated = rf - writeQuorum(rf);
   for (let z = 1; z <= rf; z++) if (Math.ceil(rf / z) <= tolerated) return z;
   return undefined;
 }

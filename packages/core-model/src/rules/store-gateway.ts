@@ -23,13 +23,24 @@ export function storeRules(env: Environment, sink: ProblemSink): void {
     const store = names.store(i, s.shards - 1, s.partitions.length);
     if (store.length > STATEFULSET_NAME_MAX) checkLength(sink, at('maxTime'), store);
   });
-  const bounds = s.partitions.map((p) => ({
+  const bounds: PartitionBounds[] = s.partitions.map((p) => ({
     min: p.minTime === undefined ? undefined : parseTimeBound(p.minTime),
     max: p.maxTime === undefined ? undefined : parseTimeBound(p.maxTime),
   }));
+  newestPartitionRule(env, bounds[0], sink);
+  partitionGapRules(env, bounds, sink);
+}
+
+type Bound = ReturnType<typeof parseTimeBound>;
+interface PartitionBounds {
+  min: Bound;
+  max: Bound;
+}
+
+/** The newest partition must reach the receive retention edge, and keep reaching it as time passes. */
+function newestPartitionRule(env: Environment, newest: PartitionBounds | undefined, sink: ProblemSink): void {
+  const s = env.storeGateway;
   const receiveEdge = env.receive.enabled ? -(parseDuration(env.receive.retention) ?? 0) : undefined;
-  // The newest partition must reach the receive retention edge.
-  const newest = bounds[0];
   if (newest && receiveEdge !== undefined && newest.max !== undefined) {
     if (!('relativeMs' in newest.max)) {
       sink.report(
@@ -45,7 +56,11 @@ export function storeRules(env: Environment, sink: ProblemSink): void {
       );
     }
   }
-  // Consecutive partitions (newest first) must touch or overlap.
+}
+
+/** Consecutive partitions (newest first) must touch or overlap, in bounds of one form. */
+function partitionGapRules(env: Environment, bounds: readonly PartitionBounds[], sink: ProblemSink): void {
+  const s = env.storeGateway;
   for (let i = 0; i + 1 < bounds.length; i++) {
     const newer = bounds[i];
     const older = bounds[i + 1];

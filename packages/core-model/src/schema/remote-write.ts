@@ -31,8 +31,11 @@ export const ISSUER_GROUP = '^[a-z0-9.-]+$';
 /** A cert-manager Go duration (`2160h`, `90m`). */
 export const GO_DURATION = '^([0-9]+h)?([0-9]+m)?([0-9]+s)?$';
 
-const GoDuration = (description: string, defaultValue: string) =>
-  Type.String({ pattern: GO_DURATION, minLength: 2, default: defaultValue, description });
+/** A Go duration option; `note` says the default in other words (`(90 days)`). */
+const GoDuration = (description: string, defaultValue: string, note: string) =>
+  Type.String(
+    withDefault({ pattern: GO_DURATION, minLength: 2, default: defaultValue, description, defaultNote: note }),
+  );
 
 export const Issuer = Obj(
   {
@@ -57,7 +60,7 @@ export const Issuer = Obj(
         description: 'API group of the existing issuer (e.g. `awspca.cert-manager.io` for AWS Private CA).',
       }),
     ),
-    caDuration: GoDuration('Lifetime of the bootstrapped CA certificate. Default `87600h` (10 years).', '87600h'),
+    caDuration: GoDuration('Lifetime of the bootstrapped CA certificate.', '87600h', '(10 years)'),
   },
   'Who signs the certificates.',
 );
@@ -105,8 +108,8 @@ export const Mtls = Obj(
         '(`rotationPolicy: Always`); none is ever written to this repository.',
       { default: {} },
     ),
-    duration: GoDuration('Lifetime of the server and client certificates. Default `2160h` (90 days).', '2160h'),
-    renewBefore: GoDuration('Renew this long before expiry. Default `720h` (30 days).', '720h'),
+    duration: GoDuration('Lifetime of the server and client certificates.', '2160h', '(90 days)'),
+    renewBefore: GoDuration('Renew this long before expiry.', '720h', '(30 days)'),
     minVersion: Type.Union(
       [Type.Literal('1.2'), Type.Literal('1.3')],
       withDefault({
