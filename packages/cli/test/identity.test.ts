@@ -22,6 +22,7 @@ import type { RenderedEnvironment } from '../src/render.js';
 import {
   cli,
   findKustomize,
+  KUSTOMIZE_REQUIRED,
   kustomizeBuild,
   type Plain,
   plainObjects,
@@ -105,6 +106,17 @@ describe('the IAM policy grammar', () => {
       Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject' }],
     };
     expect(policyProblems('trust', trustWithS3)).not.toEqual([]);
+  });
+});
+
+describe('the fixtures reach every identity check', () => {
+  // The checks below run per environment, for its kind of identity: if the fixtures stopped rendering one kind,
+  // its checks would silently never run. They fail here instead.
+  it('some environment renders IRSA, some EKS Pod Identity, some ACK roles', () => {
+    const modes = new Set(rendered.map((r) => envOf(r.env).identity?.aws?.mode));
+    expect(modes).toContain('irsa');
+    expect(modes).toContain('podIdentity');
+    expect(rendered.some((r) => [...r.tree.files.keys()].some((p) => p.includes('/ack/')))).toBe(true);
   });
 });
 
@@ -339,6 +351,7 @@ describe('ACK Role objects', () => {
           expect(policyProblems('identity', JSON.parse(p))).toEqual([]);
       }
       const kustomize = findKustomize();
+      if (!kustomize && KUSTOMIZE_REQUIRED) throw new Error('kustomize is required (KUSTOMIZE_REQUIRED) but not found');
       if (!kustomize) return;
       const dir = writeTree(join(tempDir('ack-'), r.env), r.tree);
       const built = kustomizeBuild(kustomize, join(dir, IAM_FOLDER, 'aws', 'ack'));

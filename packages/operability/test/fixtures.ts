@@ -61,7 +61,9 @@ export function renderFixture(name: string): { env: Environment; manifests: Mani
       }),
     },
     tls: { forComponent: () => NO_TLS },
-    report: () => {},
+    report: (path, message) => {
+      throw new Error(`${path.join('.')}: ${message}`);
+    },
   });
   return { env, manifests };
 }

@@ -74,7 +74,9 @@ function serviceMonitorJobs(env: Environment): Set<string> {
     file: 'environments/test.yaml',
     identity: { objstoreConfig: '', forComponent: () => ({ serviceAccountAnnotations: {}, podLabels: {}, env: [] }) },
     tls: { forComponent: () => NO_TLS },
-    report: () => {},
+    report: (path, message) => {
+      throw new Error(`${path.join('.')}: ${message}`);
+    },
   }).map((m) => toPlain(m.object) as Record<string, any>);
   const services = objects.filter((o) => o.kind === 'Service');
   const jobs = new Set<string>();

@@ -4,7 +4,7 @@ import { type Environment, loadEnvironments, NO_TLS, names, objectProblems, toPl
 import { describe, expect, it } from 'vitest';
 import { alertGroups, scrapeJobs } from '../src/alerts.js';
 import { renderComponents } from '../src/index.js';
-import { render } from './render.js';
+import { render } from './support/render.js';
 
 interface RuleObject {
   metadata: { name: string; namespace: string; labels: Record<string, string> };

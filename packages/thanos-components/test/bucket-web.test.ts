@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { argsOf, find, flagValues, render } from './render.js';
+import { argsOf, find, flagValues, render } from './support/render.js';
 
 describe('bucket web', () => {
   it('renders nothing unless enabled', () => {

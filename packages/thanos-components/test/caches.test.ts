@@ -13,7 +13,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderComponents } from '../src/index.js';
-import { argsOf, find, type Rendered, render } from './render.js';
+import { argsOf, find, type Rendered, render } from './support/render.js';
 
 /** Renders a real environment file of the repository (with the same stand-ins as `render`). */
 function renderEnvironment(name: string): Rendered {
@@ -168,6 +168,7 @@ describe('memcached', () => {
   it('reports an item size memcached would refuse', () => {
     const r = render(
       'storeGateway: { indexCache: { type: memcached, memcached: { memoryLimitMb: 64, maxItemSize: 40m } } }\n',
+      { expectProblems: true },
     );
     expect(r.problems).toEqual([
       {
@@ -315,6 +316,7 @@ describe('chunk cache memcached (the caching bucket)', () => {
   it('reports an item size the chunk memcached would refuse at its own option', () => {
     const r = render(
       'storeGateway: { bucketCache: { enabled: true, memcached: { memoryLimitMb: 64, maxItemSize: 40m } } }\n',
+      { expectProblems: true },
     );
     expect(r.problems).toEqual([
       {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { argsOf, find, flagValues, problemsOf, type Rendered, render } from './render.js';
+import { argsOf, find, flagValues, problemsOf, type Rendered, render } from './support/render.js';
 
 const statefulSets = (r: Rendered) =>
   r.objects.filter((o) => o.kind === 'StatefulSet' && o.metadata.name.startsWith('thanos-compact'));

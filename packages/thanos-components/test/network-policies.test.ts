@@ -7,19 +7,15 @@ import {
   componentRecord,
   type Environment,
   enabledComponents,
-  loadEnvironments,
   type Manifest,
   MEMCACHED_EXPORTER_PORT,
-  NO_TLS,
   objectProblems,
   PORTS,
-  toPlain,
 } from '@thanos-gitops/core-model';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { queryEndpointServices, renderComponents } from '../src/index.js';
+import { queryEndpointServices } from '../src/index.js';
 import { alertmanagerPeers, type Flow, flowGraph, type Peer } from '../src/network-policies.js';
-import { render } from './render.js';
 import {
   allowed,
   type Endpoint,
@@ -28,6 +24,7 @@ import {
   type Policy,
   selects,
 } from './support/network-policy-evaluator.js';
+import { render, renderText } from './support/render.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The evaluator.
@@ -454,21 +451,8 @@ describe('object-storage egress follows the store and the cloud identity', () =>
   /** Renders an environment with its own objectStorage and identity (YAML flow mappings). */
   function renderStorage(storage: string, identity = ''): Rendered {
     const text = `name: test\ncluster: { name: c }\nobjectStorage: ${storage}\n${identity ? `identity: ${identity}\n` : ''}`;
-    const [loaded] = loadEnvironments([{ path: 'environments/test.yaml', text }]);
-    if (!loaded) throw new Error('no environment');
-    const manifests = renderComponents({
-      env: loaded.env,
-      file: 'environments/test.yaml',
-      identity: {
-        objstoreConfig: 'type: S3\nconfig: {bucket: test-bucket}\n',
-        forComponent: () => ({ serviceAccountAnnotations: {}, podLabels: {}, env: [] }),
-      },
-      tls: { forComponent: () => NO_TLS },
-      report: () => {},
-    });
-    const objects = manifests.map((m) => toPlain(m.object));
-    const policies = objects.filter((o) => o.kind === 'NetworkPolicy') as unknown as Policy[];
-    return { env: loaded.env, manifests, objects, policies };
+    const r = renderText(text);
+    return { ...r, policies: r.objects.filter((o) => o.kind === 'NetworkPolicy') as unknown as Policy[] };
   }
   const MINIO = (endpoint: string, extra = '') =>
     `{ provider: s3, bucket: thanos, region: us-east-1, endpoint: "${endpoint}", credentialsSecret: { name: creds }${extra} }`;
@@ -544,7 +528,7 @@ describe("Query's extra endpoints outside the namespace", () => {
 
   it('refuses --endpoint in extraArgs while NetworkPolicies are on, pointing at extraEndpoints', () => {
     const args = "query: { extraArgs: ['--endpoint=thanos-sidecar.team-a.svc:10901'] }\n";
-    const r = render(args);
+    const r = render(args, { expectProblems: true });
     expect(r.problems).toEqual([
       { path: ['query', 'extraArgs', 0], message: expect.stringContaining('query.extraEndpoints') },
     ]);

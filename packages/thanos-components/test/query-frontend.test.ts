@@ -1,7 +1,7 @@
 import { objectProblems } from '@thanos-gitops/core-model';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { argsOf, find, type Rendered, render } from './render.js';
+import { argsOf, find, type Rendered, render } from './support/render.js';
 
 const QF = 'thanos-query-frontend';
 
@@ -125,11 +125,11 @@ describe('query frontend', () => {
   });
 
   it('reports a zero split interval and in-memory caches too big for the pod', () => {
-    expect(render('queryFrontend: { splitInterval: "0" }\n').problems).toEqual([
+    expect(render('queryFrontend: { splitInterval: "0" }\n', { expectProblems: true }).problems).toEqual([
       { path: ['queryFrontend', 'splitInterval'], message: expect.stringContaining('longer than 0') },
     ]);
     // Two caches (ranges and labels) of 200Mi exceed half of the small preset's 512Mi limit.
-    expect(render('queryFrontend: { cache: { size: 200Mi } }\n').problems).toEqual([
+    expect(render('queryFrontend: { cache: { size: 200Mi } }\n', { expectProblems: true }).problems).toEqual([
       { path: ['queryFrontend', 'cache', 'size'], message: expect.stringContaining('half of the container memory') },
     ]);
     expect(render('queryFrontend: { cache: { size: 200Mi }, labelsCache: false }\n').problems).toEqual([]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { argsOf, find, flagValues, render } from './render.js';
+import { argsOf, find, flagValues, render } from './support/render.js';
 
 describe('query', () => {
   it('deduplicates by the replica labels and reads its endpoints from the generated SD file', () => {

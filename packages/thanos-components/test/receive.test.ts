@@ -1,16 +1,14 @@
 import {
   InvalidEnvironmentError,
   loadEnvironments,
-  NO_TLS,
   objectProblems,
   toPlain,
   writeQuorum,
 } from '@thanos-gitops/core-model';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { renderComponents } from '../src/index.js';
 import { ingestorDisruptionBudget } from '../src/receive.js';
-import { argsOf, find, MINIMAL, type Rendered, render } from './render.js';
+import { argsOf, find, MINIMAL, type Rendered, render, renderText } from './support/render.js';
 
 /** The write path of environments/prod.yaml: a tenant hashring and a catch-all, 3 ingestors each, RF 3. */
 const PROD_LIKE = `receive:
@@ -61,20 +59,6 @@ function ingestorSets(r: Rendered): Record<string, any>[] {
 
 function podSpec(workload: Record<string, any>): Record<string, any> {
   return workload.spec.template.spec;
-}
-
-/** Renders a complete environment text (for fields `render` fixes, such as the cluster). */
-function renderFull(text: string): Rendered {
-  const [loaded] = loadEnvironments([{ path: 'environments/test.yaml', text }]);
-  if (!loaded) throw new Error('no environment');
-  const manifests = renderComponents({
-    env: loaded.env,
-    file: 'environments/test.yaml',
-    identity: { objstoreConfig: '', forComponent: () => ({ serviceAccountAnnotations: {}, podLabels: {}, env: [] }) },
-    tls: { forComponent: () => NO_TLS },
-    report: () => {},
-  });
-  return { env: loaded.env, manifests, objects: manifests.map((m) => toPlain(m.object)), problems: [] };
 }
 
 describe('receive hashrings file', () => {
@@ -153,7 +137,7 @@ describe('receive hashrings file', () => {
 
   it('follows the cluster domain', () => {
     const text = `${MINIMAL.replace('{ name: test-cluster }', '{ name: test-cluster, domain: corp.example }')}${PROD_LIKE}`;
-    const addresses = hashringsFile(renderFull(text)).flatMap((h) => h.endpoints.map((e) => e.address));
+    const addresses = hashringsFile(renderText(text)).flatMap((h) => h.endpoints.map((e) => e.address));
     expect(addresses).toContain(
       'thanos-receive-ingestor-default-2.thanos-receive-ingestor-default.thanos.svc.corp.example:10901',
     );
@@ -306,13 +290,16 @@ describe('receive ingestors', () => {
   });
 
   it('reject extra args that would change their mode', () => {
-    const bad = render(`receive:
+    const bad = render(
+      `receive:
   router:
     extraArgs: ['--receive.local-endpoint=127.0.0.1:10901']
   hashrings:
     - name: default
       extraArgs: ['--receive.hashrings-file=/tmp/h.json']
-`);
+`,
+      { expectProblems: true },
+    );
     expect(bad.problems.map((p) => p.path.join('.'))).toEqual([
       'receive.router.extraArgs.0',
       'receive.hashrings.0.extraArgs.0',

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { replicationErrorThreshold } from '../src/alerts.js';
-import { render } from './render.js';
+import { render } from './support/render.js';
 
 const REQUIRED = process.env.CI === 'true';
 const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { endpointsConfig } from '../src/endpoints.js';
-import { argsOf, find, flagValues, problemsOf, type Rendered, render } from './render.js';
+import { argsOf, find, flagValues, problemsOf, type Rendered, render } from './support/render.js';
 
 const STATELESS = `ruler:
   enabled: true

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isKnownFlag, type ThanosCommand } from '../src/flags.js';
-import { render } from './render.js';
+import { render } from './support/render.js';
 
 const everything = (
   rulerMode: string,

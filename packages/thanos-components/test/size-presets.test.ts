@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { CHUNK_CACHE_TITLE, EnvironmentSchema, sizePresetRows } from '@thanos-gitops/core-model';
 import { describe, expect, it } from 'vitest';
-import { find, render } from './render.js';
+import { find, render } from './support/render.js';
 
 const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { argsOf, find, flagValues, problemsOf, render } from './render.js';
+import { argsOf, find, flagValues, problemsOf, render } from './support/render.js';
 
 const stores = (r: ReturnType<typeof render>) =>
   r.objects.filter((o) => o.kind === 'StatefulSet' && o.metadata.name.startsWith('thanos-store'));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { flowGraph, policyPeer } from '../src/network-policies.js';
-import { argsOf, find, flagValues, problemsOf, type Rendered, render } from './render.js';
+import { argsOf, find, flagValues, problemsOf, type Rendered, render } from './support/render.js';
 
 const DATA = JSON.parse(readFileSync(new URL('../src/data/thanos-metrics.json', import.meta.url), 'utf8')) as {
   tracingOtlpKeys: string[];

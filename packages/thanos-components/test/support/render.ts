@@ -11,7 +11,7 @@ import {
   type Problem,
   toPlain,
 } from '@thanos-gitops/core-model';
-import { renderComponents } from '../src/index.js';
+import { renderComponents } from '../../src/index.js';
 
 export const MINIMAL = `name: test
 cluster: { name: test-cluster }
@@ -26,9 +26,27 @@ export interface Rendered {
   problems: { path: (string | number)[]; message: string }[];
 }
 
+export interface RenderOptions {
+  file?: string;
+  /**
+   * The test looks at the problems the environment has: return them in `problems`. Without it, any problem
+   * fails the render, so that no test passes on output rendered from an environment with problems.
+   */
+  expectProblems?: boolean;
+}
+
 /** Renders `MINIMAL` merged with extra top-level YAML (the text must not repeat name/cluster/objectStorage). */
-export function render(extraYaml = '', file = 'environments/test.yaml'): Rendered {
-  const [loaded] = loadEnvironments([{ path: file, text: `${MINIMAL}${extraYaml}` }]);
+export function render(extraYaml = '', options: RenderOptions = {}): Rendered {
+  return renderText(`${MINIMAL}${extraYaml}`, options);
+}
+
+/**
+ * Renders a complete environment text (for fields `render` fixes, such as the cluster) with this package's
+ * components, the stand-in identity and no TLS. Fails on any problem unless `expectProblems`.
+ */
+export function renderText(text: string, options: RenderOptions = {}): Rendered {
+  const file = options.file ?? 'environments/test.yaml';
+  const [loaded] = loadEnvironments([{ path: file, text }]);
   if (!loaded) throw new Error('no environment');
   const problems: Rendered['problems'] = [];
   const manifests = renderComponents({
@@ -41,6 +59,13 @@ export function render(extraYaml = '', file = 'environments/test.yaml'): Rendere
     tls: { forComponent: () => NO_TLS },
     report: (path, message) => problems.push({ path: [...path], message }),
   });
+  if (problems.length > 0 && !options.expectProblems) {
+    throw new Error(
+      `the environment has problems (pass { expectProblems: true } to look at them):\n  ${problems
+        .map((p) => `${p.path.join('.')}: ${p.message}`)
+        .join('\n  ')}`,
+    );
+  }
   return { env: loaded.env, manifests, objects: manifests.map((m) => toPlain(m.object)), problems };
 }
 
