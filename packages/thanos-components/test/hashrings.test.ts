@@ -5,7 +5,7 @@
 import { type Environment, loadEnvironments } from '@thanos-gitops/core-model';
 import { describe, expect, it } from 'vitest';
 import { hashringsConfig, hashringsJson, ingestorEndpoints } from '../src/hashrings.js';
-import { MINIMAL } from './render.js';
+import { MINIMAL } from './support/render.js';
 
 function load(yaml: string): Environment {
   const [loaded] = loadEnvironments([{ path: 'environments/test.yaml', text: `${MINIMAL}${yaml}` }]);

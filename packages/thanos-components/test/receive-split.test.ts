@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ingestorSeriesLabels, receive } from '../src/receive.js';
-import { argsOf, find, type Rendered, render } from './render.js';
+import { argsOf, find, type Rendered, render } from './support/render.js';
 
 const LIMITS = '  limits:\n    write:\n      global: { max_concurrency: 10 }\n';
 const thanos = (workload: Record<string, any>) =>
@@ -152,7 +152,7 @@ describe('receive ingestors', () => {
 describe('extra args that would break split mode', () => {
   const SPLIT = 'split mode keeps routing on the routers and storage on the ingestors';
   const guard = (yaml: string) =>
-    render(yaml)
+    render(yaml, { expectProblems: true })
       .problems.filter((p) => p.message.includes('split mode'))
       .map((p) => [p.path.join('.'), p.message]);
 
@@ -177,6 +177,7 @@ describe('receive options reported where they are written', () => {
   it('locates a problem of a router or ingestor option at its own section', () => {
     const r = render(
       "receive:\n  router:\n    extraArgs: ['--log.level=debug']\n  hashrings:\n    - name: default\n      extraArgs: ['--log.level=debug']\n",
+      { expectProblems: true },
     );
     expect(r.problems.map((p) => p.path.join('.'))).toEqual([
       'receive.router.extraArgs.0',

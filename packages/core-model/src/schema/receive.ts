@@ -1,5 +1,6 @@
 /** The write path: Thanos Receive in split mode (routers in front of ingestor hashrings). */
 import { Type } from '@sinclair/typebox';
+import { DNS_LABEL_MAX } from '../names.js';
 import {
   DNS_LABEL,
   DnsLabel,
@@ -174,7 +175,7 @@ export const Receive = Obj(
       Type.String({
         pattern: DNS_LABEL,
         minLength: 1,
-        maxLength: 63,
+        maxLength: DNS_LABEL_MAX,
         description: "A zone, as the nodes' `topology.kubernetes.io/zone` label names it (`eu-west-1a`).",
       }),
       {
