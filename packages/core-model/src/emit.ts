@@ -9,6 +9,45 @@
  * for arbitrary data (test/emit.test.ts), so the two cannot drift apart unnoticed.
  */
 
+/**
+ * Plain scalars that other readers of the generated files resolve as something other than a string, though the
+ * YAML 1.2 core schema does not: such strings are quoted too, so that every consumer reads back the same string.
+ *
+ * - YAML 1.1 (the `yaml` library's yaml-1.1 schema, PyYAML, go-yaml v2, older tools): `yes`/`no`/`on`/`off`/`y`/`n`,
+ *   `0b101`, `017`, `1_000`, `0x_1f`, base 60 (`1:20`, `190:20:30.5`), `1e5` style floats with `_`, `.5_0`,
+ *   timestamps (`2001-12-14`, `2001-12-14t21:59:43.10-05:00`), and the `<<` merge and `=` value keys.
+ * - go-yaml v3, which kustomize uses: whenever a patch makes kustomize turn a resource into JSON and back, an
+ *   unquoted string that go-yaml resolves as a number comes back as a number, or rewritten (`1_0e5` → `1e+06`,
+ *   `0X1F` → `31`). It strips every `_` and reads base prefixes in either case (`0B11`, `0O17`, `0X1F`).
+ *
+ * Over-quoting is harmless, missing one is not: the expressions err on the side of quoting.
+ */
+export const COMPAT_NON_STRING_SCALARS: readonly RegExp[] = [
+  /^(?:[Yy]|[Yy]es|YES|[Nn]|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF)$/,
+  /^(?:<<|=)$/,
+  /^[-+]?0b[0-1_]+$/,
+  /^[-+]?0[0-7_]+$/,
+  /^[-+]?[0-9][0-9_]*$/,
+  /^[-+]?0x[0-9a-fA-F_]+$/,
+  /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/,
+  /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
+  /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?(?:[ \t]*(?:Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$/,
+  /^(?:[-+]_*)?0_*[bBoOxX][0-9a-fA-F_]*$/,
+  /^(?:[-+]_*)?(?:\.[0-9_]*[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE]_*(?:[-+]_*)?[0-9_]*[0-9][0-9_]*)?$/,
+];
+
+/**
+ * `COMPAT_NON_STRING_SCALARS` as the `yaml` library's `compat` tags: with them, `stringify` quotes the same strings
+ * as the emitter, so the two stay byte-identical.
+ */
+const COMPAT_TAGS = COMPAT_NON_STRING_SCALARS.map((test) => ({
+  default: true,
+  tag: 'tag:thanos-gitops,2026:non-string',
+  test,
+  resolve: (s: string) => s,
+}));
+
 /** The `yaml` library options whose output `emitYaml` reproduces. */
 export const YAML_OPTIONS = {
   lineWidth: 0,
@@ -16,6 +55,7 @@ export const YAML_OPTIONS = {
   aliasDuplicateObjects: false,
   indentSeq: true,
   singleQuote: false,
+  compat: COMPAT_TAGS,
 } as const;
 
 /**
@@ -41,23 +81,26 @@ const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
 /** A line that a YAML 1.1 reader would take as a directive or document marker. */
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
 /**
- * Strings that are plain-safe unless they spell null or a boolean (no other non-string scalar starts with a letter,
- * `_` or `/`), checked first as a shortcut.
+ * Strings that are plain-safe unless they spell null or a boolean of YAML 1.2 or 1.1, or an exponent alone (`e5`, a
+ * float to the `yaml` library's YAML 1.1 reader); no other non-string scalar starts with a letter, `_` or `/`.
+ * Checked first as a shortcut.
  */
 const SIMPLE = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
-const NULL_OR_BOOL = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const SIMPLE_NON_STRING =
+  /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|[Yy]|[Yy]es|YES|[Nn]|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|[eE][0-9]+)$/;
 
 class Unsupported extends Error {}
 const UNSUPPORTED = new Unsupported();
 
 function looksLikeNonString(s: string): boolean {
   for (const re of NON_STRING_SCALARS) if (re.test(s)) return true;
+  for (const re of COMPAT_NON_STRING_SCALARS) if (re.test(s)) return true;
   return false;
 }
 
 /** A single-line string as a key or value. */
 function flowString(s: string): string {
-  if (SIMPLE.test(s)) return s.length < 4 || s.length > 5 || !NULL_OR_BOOL.test(s) ? s : JSON.stringify(s);
+  if (SIMPLE.test(s)) return SIMPLE_NON_STRING.test(s) ? JSON.stringify(s) : s;
   if (CONTROL.test(s) || DOCUMENT_MARKER.test(s)) throw UNSUPPORTED;
   // With no control characters and no newline, the library's double-quoted form is exactly JSON's.
   if (NOT_PLAIN.test(s) || looksLikeNonString(s)) return JSON.stringify(s);

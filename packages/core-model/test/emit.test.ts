@@ -1,7 +1,76 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Document, parse, stringify } from 'yaml';
-import { emitYaml, NON_STRING_SCALARS, YAML_OPTIONS } from '../src/emit.js';
+import { COMPAT_NON_STRING_SCALARS, emitYaml, NON_STRING_SCALARS, YAML_OPTIONS } from '../src/emit.js';
+
+/**
+ * Strings that YAML 1.1, YAML 1.2 or go-yaml v3 (kustomize) read as something other than a string when written plain,
+ * and near misses that are strings everywhere. A function: TRICKY below includes them.
+ */
+function NUMERIC_LOOKING(): string[] {
+  return [
+    '1234e5',
+    '1234567890123456',
+    '0e12345678901234',
+    '0b1010',
+    '0B11',
+    '-0b1',
+    '0o17',
+    '0O17',
+    '017',
+    '08',
+    '0x1f',
+    '0X1F',
+    '+0x1f',
+    '0x_1f',
+    '0_x1f',
+    '1_000',
+    '12_34',
+    '1__0',
+    '+_1',
+    '1_0e5',
+    '1e_5',
+    '0.1_2',
+    '.5_0',
+    '1_.5',
+    '1.',
+    '+.5',
+    '1e+5',
+    '1E5',
+    '.inf',
+    '+.INF',
+    '.NaN',
+    '1:20',
+    '190:20:30',
+    '190:20:30.15',
+    '-1:30',
+    '2001-12-14',
+    '2001-1-2',
+    '2001-12-14t21:59:43.10-05:00',
+    '2001-12-14 21:59:43.10',
+    '2001-12-14T21:59:43Z',
+    'yes',
+    'No',
+    'ON',
+    'Off',
+    'y',
+    'N',
+    '<<',
+    '=',
+    '.',
+    // Strings everywhere (must stay plain only if no reader takes them for something else).
+    '1e',
+    '123abc',
+    '1e5a',
+    '1.2.3',
+    '10.0.0.0/8',
+    '2001-12-14x',
+    'yes-no',
+    '0x',
+    '_1',
+    'e5',
+  ];
+}
 
 /** Strings that exercise every quoting and block rule of the `yaml` library. */
 const TRICKY = [
@@ -107,6 +176,7 @@ const TRICKY = [
   '=~"a|b"',
   '--flag=value',
   'x'.repeat(1100),
+  ...NUMERIC_LOOKING(),
 ];
 
 const CHARS = [
@@ -234,6 +304,50 @@ describe('emitYaml', () => {
     expect(emitYaml({ a: 'bell\u0007' })).toBeUndefined();
   });
 
+  it('quotes what YAML 1.1, YAML 1.2 or go-yaml (kustomize) would read as a non-string, and reads back strings', () => {
+    let quoted = 0;
+    fc.assert(
+      fc.property(numericLooking, (s) => {
+        const data = { [s]: s, list: [s], nested: { k: s } };
+        const text = emitYaml(data);
+        expect(text, JSON.stringify(s)).toBe(stringify(data, YAML_OPTIONS));
+        // The yaml library as a YAML 1.2 (core schema) and as a YAML 1.1 reader.
+        expect(parse(text ?? ''), JSON.stringify(s)).toEqual(data);
+        expect(parse(text ?? '', { version: '1.1' }), JSON.stringify(s)).toEqual(data);
+        // go-yaml v3, modelled from its resolve(): whatever it reads as a non-string is quoted.
+        if (goYamlNonString(s)) {
+          expect(emitYaml({ k: s }), JSON.stringify(s)).toBe(`k: ${JSON.stringify(s)}\n`);
+          quoted++;
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    expect(quoted).toBeGreaterThan(100);
+  });
+
+  it('has go-yaml model cases that need the extra quoting (the model is not vacuous)', () => {
+    for (const s of ['0X1F', '0B11', '0O17', '1_0e5', '+_1', '1e_5', '0_x1f']) {
+      expect(goYamlNonString(s), s).toBe(true);
+      expect(
+        NON_STRING_SCALARS.some((re) => re.test(s)),
+        s,
+      ).toBe(false);
+      expect(emitYaml({ k: s })).toBe(`k: ${JSON.stringify(s)}\n`);
+    }
+    for (const s of ['1e', '123abc', '1.2.3', '_1', 'e5x', '2001-12-14x']) {
+      expect(goYamlNonString(s), s).toBe(false);
+      expect(emitYaml({ k: s })).toBe(`k: ${s}\n`);
+    }
+  });
+
+  it('quotes with the library exactly the strings of COMPAT_NON_STRING_SCALARS', () => {
+    for (const s of NUMERIC_LOOKING()) {
+      const extra = COMPAT_NON_STRING_SCALARS.some((re) => re.test(s));
+      const core = NON_STRING_SCALARS.some((re) => re.test(s));
+      expect(stringify({ k: s }, YAML_OPTIONS) !== `k: ${s}\n`, s).toBe(extra || core);
+    }
+  });
+
   it("quotes the same non-string scalars as the library's core schema", () => {
     const tests = new Document().schema.tags
       .filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test)
@@ -241,3 +355,56 @@ describe('emitYaml', () => {
     expect(NON_STRING_SCALARS.map(String).sort()).toEqual(tests.sort());
   });
 });
+
+/** Strings from the characters of numbers, dates and base-60 times, and from templates around them. */
+const numericLooking = fc.oneof(
+  fc.constantFrom(...NUMERIC_LOOKING()),
+  fc.string({ unit: fc.constantFrom(...'0123456789_.-+eExXoObBaAfF:Tt Z'), minLength: 1, maxLength: 10 }),
+  fc
+    .tuple(
+      fc.constantFrom('', '+', '-', '+_', '-_'),
+      fc.constantFrom('', '0x', '0X', '0b', '0B', '0o', '0O', '0_x', '.'),
+      fc.string({ unit: fc.constantFrom(...'0123456789_'), minLength: 1, maxLength: 6 }),
+      fc.constantFrom('', '.', '.5', 'e5', 'e+5', 'E-_5', ':30', ':61', 'a', '_'),
+    )
+    .map((parts) => parts.join('')),
+  fc
+    .tuple(
+      fc.integer({ min: 0, max: 9999 }),
+      fc.integer({ min: 0, max: 19 }),
+      fc.integer({ min: 0, max: 39 }),
+      fc.constantFrom('', 'T10:20:30Z', 't1:2:3.5-05:00', ' 10:20:30', 'x'),
+    )
+    .map(([y, m, d, t]) => `${String(y).padStart(4, '0')}-${m}-${d}${t}`),
+);
+
+const GO_RESOLVE_MAP = new Set(
+  ['', '~', 'null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', '<<'].concat(
+    ...['.', '+.', '-.'].map((p) => ['inf', 'Inf', 'INF'].map((i) => p + i)),
+    ['.nan', '.NaN', '.NAN'],
+  ),
+);
+
+/**
+ * A model of go-yaml v3's `resolve()` for an untagged plain scalar (resolve.go), which kustomize (kyaml) applies when
+ * it reads a resource back from JSON: true when the scalar is not a string. Written from go-yaml's algorithm, not from
+ * the emitter's expressions: the resolve map, then by first character: `.` → strconv.ParseFloat; a digit or sign →
+ * a timestamp (`2006-1-2`, `2006-1-2T15:4:5Z07:00`, `2006-1-2 15:4:5`), else every `_` removed and
+ * strconv.ParseInt/ParseUint with base 0 (ranges ignored: over-quoting is harmless), else its YAML float pattern.
+ */
+function goYamlNonString(s: string): boolean {
+  if (GO_RESOLVE_MAP.has(s)) return true;
+  const first = s[0] ?? '';
+  if (first === '.') return /^\.[0-9](?:_?[0-9])*(?:[eE][-+]?[0-9](?:_?[0-9])*)?$/.test(s);
+  if (!/[-+0-9]/.test(first)) return false;
+  const time = '[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\\.[0-9]+)?';
+  if (new RegExp(`^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]${time}(?:Z|[-+][0-9]{2}:[0-9]{2})| ${time})?$`).test(s)) {
+    const [y, m, d] = s.split(/[-Tt ]/).map(Number) as [number, number, number];
+    if (m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate()) return true;
+  }
+  const plain = s.replaceAll('_', '');
+  return (
+    /^[-+]?(?:0[bB][01]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.test(plain) ||
+    /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(plain)
+  );
+}
