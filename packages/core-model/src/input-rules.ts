@@ -1,7 +1,7 @@
 /**
  * Rules on single values that a schema pattern cannot say, checked at load time and reported at the field the
  * user wrote: Kubernetes' toleration semantics and annotation size, credentials written as literals, non-empty
- * time ranges, escape-hatch mount paths, and Kustomize patches that must parse. They run on every occurrence of
+ * time ranges and durations, escape-hatch mount paths, and Kustomize patches that must parse. They run on every occurrence of
  * the option wherever it sits in the document (every workload, memcached included), so a new section gets them
  * without changes here.
  */
@@ -44,6 +44,28 @@ export function inputRules(env: Environment, sink: ProblemSink): void {
     }
   }
   for (const [i, p] of env.patches.entries()) patchRules(p.patch, p.target.kind, ['patches', i, 'patch'], sink);
+  positiveDurationRules(env, sink);
+}
+
+/** Durations whose zero means "without pause" or "at once": never what anyone wants. */
+function positiveDurationRules(env: Environment, sink: ProblemSink): void {
+  const check = (path: FieldPath, value: string | undefined, why: string) => {
+    if (value !== undefined && parseDuration(value) === 0) {
+      sink.report(path, `must be longer than 0, or ${why} (found "${value}")`);
+    }
+  };
+  check(['query', 'timeout'], env.query?.timeout, 'every query times out at once');
+  if (env.ruler?.enabled) {
+    check(['ruler', 'evaluationInterval'], env.ruler.evaluationInterval, 'rules are evaluated without pause');
+  }
+  if (env.bucketWeb?.enabled) {
+    check(['bucketWeb', 'refresh'], env.bucketWeb.refresh, 'block metadata is downloaded without pause');
+    check(['bucketWeb', 'timeout'], env.bucketWeb.timeout, 'every download times out at once');
+  }
+  if (env.delivery?.tool === 'flux') {
+    check(['delivery', 'flux', 'interval'], env.delivery.flux?.interval, 'Flux reconciles without pause');
+    check(['delivery', 'flux', 'timeout'], env.delivery.flux?.timeout, 'Flux gives up at once');
+  }
 }
 
 /** Visits every mapping and applies the rule of each option name it knows. */
@@ -148,10 +170,25 @@ function annotationRules(annotations: Record<string, string>, at: FieldPath, sin
   }
 }
 
-/** Every time range must hold something: a store partition's minTime comes before its maxTime. */
+/**
+ * Every time range must hold something: a store partition's minTime comes before its maxTime, and with
+ * `recentBlocks: skip` the newest partition, which ends `overlap` into the receive retention, ends in the past.
+ */
 function timeRangeRules(env: Environment, sink: ProblemSink): void {
   const s = env.storeGateway;
   if (!s?.enabled) return;
+  const newest = s.partitions[0];
+  if (env.receive?.enabled && s.recentBlocks === 'skip' && newest && newest.maxTime === undefined) {
+    const retention = parseDuration(env.receive.retention);
+    const overlap = parseDuration(s.overlap);
+    if (retention !== undefined && overlap !== undefined && retention > 0 && overlap >= retention) {
+      sink.report(
+        ['storeGateway', 'overlap'],
+        `must be shorter than receive.retention (${env.receive.retention}) with recentBlocks: skip, or the newest ` +
+          `partition reaches up to now and skips nothing (found "${s.overlap}"); use recentBlocks: serve for that`,
+      );
+    }
+  }
   const now = Date.now();
   const ms = (b: NonNullable<ReturnType<typeof parseTimeBound>>) =>
     'relativeMs' in b ? now + b.relativeMs : b.absoluteMs;

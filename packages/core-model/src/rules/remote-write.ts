@@ -3,6 +3,7 @@
  * the certificate, a Gateway, source ranges), writers with unique names and tenants the hashrings route, and
  * targets the generator can really configure.
  */
+import { parseDuration } from '../duration.js';
 import type { ProblemSink } from '../problems.js';
 import type { Environment } from '../schema/environment.js';
 import { globRegExp } from './tenant-glob.js';
@@ -43,6 +44,7 @@ export function remoteWriteRules(env: Environment, sink: ProblemSink): void {
       'a bootstrapped CA is named thanos-ca by the generator: remove name, or set kind to Issuer or ClusterIssuer',
     );
   }
+  if (mtls.enabled) certificateDurationRules(mtls, sink);
   const size = mtls.keys.size;
   if (size !== undefined) {
     const ok = mtls.keys.algorithm === 'ECDSA' ? [256, 384, 521].includes(size) : size >= 2048;
@@ -136,4 +138,31 @@ export function remoteWriteRules(env: Environment, sink: ProblemSink): void {
       );
     }
   });
+}
+
+/** cert-manager's limits on certificate lifetimes (its webhook refuses the Certificate otherwise). */
+function certificateDurationRules(mtls: Environment['remoteWrite']['mtls'], sink: ProblemSink): void {
+  const at = (field: string) => ['remoteWrite', 'mtls', field];
+  const hour = 3_600_000;
+  const duration = parseDuration(mtls.duration);
+  const renewBefore = parseDuration(mtls.renewBefore);
+  if (duration !== undefined && duration < hour) {
+    sink.report(at('duration'), `must be at least 1h, cert-manager's shortest certificate (found "${mtls.duration}")`);
+  }
+  if (renewBefore !== undefined && renewBefore < 5 * 60_000) {
+    sink.report(at('renewBefore'), `must be at least 5m, cert-manager's minimum (found "${mtls.renewBefore}")`);
+  } else if (renewBefore !== undefined && duration !== undefined && renewBefore >= duration) {
+    sink.report(
+      at('renewBefore'),
+      `must be shorter than duration (${mtls.duration}): a certificate cannot be renewed before it is issued ` +
+        `(found "${mtls.renewBefore}")`,
+    );
+  }
+  const ca = mtls.issuer?.kind === 'bootstrap' ? parseDuration(mtls.issuer.caDuration) : undefined;
+  if (ca !== undefined && ca < hour) {
+    sink.report(
+      ['remoteWrite', 'mtls', 'issuer', 'caDuration'],
+      `must be at least 1h, cert-manager's shortest certificate (found "${mtls.issuer?.caDuration}")`,
+    );
+  }
 }

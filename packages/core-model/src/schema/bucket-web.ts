@@ -10,7 +10,7 @@ export const BucketWeb = Obj(
       'How often block metadata is downloaded from the bucket (`--refresh`); at least twice `timeout`.',
       '30m',
     ),
-    timeout: Duration('Timeout of one metadata download (`--timeout`).', '5m'),
+    timeout: Duration('Timeout of one metadata download (`--timeout`); longer than 0.', '5m'),
     label: Type.Optional(
       Type.String({
         pattern: LABEL_NAME,

@@ -10,6 +10,8 @@ import { DNS_LABEL_MAX } from '../names.js';
 export const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 /** A Prometheus/Thanos duration such as `15d`, `2h30m` or `0d`. */
 export const DURATION = '^(0|([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?)$';
+/** A Go duration in hours, minutes and seconds (`2160h`, `90m`), as cert-manager and Flux take them. */
+export const GO_DURATION = '^([0-9]+h)?([0-9]+m)?([0-9]+s)?$';
 /** A Kubernetes resource quantity such as `500m`, `2`, `512Mi`, `50Gi`. */
 export const QUANTITY = '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$';
 /** A DNS-1123 subdomain: dot-separated DNS labels (`cluster.local`). */
@@ -37,8 +39,8 @@ export const AWS_ACCOUNT_ID = '^[0-9]{12}$';
 export const OIDC_PROVIDER = '^[a-z0-9.-]+(/[A-Za-z0-9._-]+)*$';
 /** A prefix of IAM role names. */
 export const IAM_ROLE_PREFIX = '^[A-Za-z0-9+=,.@_-]{1,40}$';
-/** A TCP port, 1-65535, as digits without leading zeros. */
-const PORT = '(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])';
+/** A TCP port, 1-65535, as digits without leading zeros (a fragment, for other patterns). */
+export const PORT = '(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])';
 /** A host name with an optional port 1-65535 (`s3.eu-west-1.amazonaws.com:443`). */
 export const HOST_PORT = `^[a-z0-9.-]+(:${PORT})?$`;
 /** An http(s) URL whose port, when given, is 1-65535. */
@@ -59,8 +61,8 @@ export const AZURE_CONTAINER = '^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$';
 export const AZURE_RESOURCE_GROUP = '^[-\\w._()]{1,89}[-\\w_()]$';
 /** A key of a Secret or ConfigMap. */
 export const DATA_KEY = '^[-._a-zA-Z0-9]+$';
-/** An https:// URL. */
-export const HTTPS_URL = '^https://[^\\s]+$';
+/** An https:// URL whose port, when given, is 1-65535. */
+export const HTTPS_URL = `^https://[^\\s/:?#@]+(:${PORT})?([/?#][^\\s]*)?$`;
 /** A key prefix inside a bucket. */
 export const OBJECT_PREFIX = '^[A-Za-z0-9._/-]+$';
 /** A container image repository without tag (`quay.io/thanos/thanos`). */
@@ -96,20 +98,22 @@ export const THANOS_FLAG = '^--[a-z0-9][a-z0-9.\\-_]*(=.*)?$';
 export const ALERTMANAGER_URL = `^(dnssrv\\+|dns\\+)?https?://[^\\s/:?#@]+(:${PORT})?([/?#][^\\s]*)?$`;
 /** The name part of a label key: at most 63 letters, digits and `-_.`, starting and ending alphanumeric. */
 const QUALIFIED_NAME = '[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?';
+const LABEL_KEY_BODY = `(?:(?=[a-z0-9.-]{1,253}/)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*/)?${QUALIFIED_NAME}`;
 /**
  * A Kubernetes label or annotation key: an optional DNS-subdomain prefix of at most 253 characters and `/`,
  * then a name of at most 63 letters, digits and `-_.`, starting and ending with a letter or digit.
  */
-export const LABEL_KEY = `^(?:(?=[a-z0-9.-]{1,253}/)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*/)?${QUALIFIED_NAME}$`;
+export const LABEL_KEY = `^${LABEL_KEY_BODY}$`;
+/** A toleration key: empty (every taint, with operator Exists) or a label key. */
+export const TOLERATION_KEY = `^(?:${LABEL_KEY_BODY})?$`;
 /** A Kubernetes label value: empty, or at most 63 letters, digits and `-_.`, starting and ending alphanumeric. */
 export const LABEL_VALUE = `^(?:${QUALIFIED_NAME})?$`;
 /** Longest string accepted anywhere in an environment file (a Kustomize patch is the longest legitimate one). */
 export const MAX_STRING_LENGTH = 65_536;
 /** Most entries in one mapping or list of an environment file. */
 export const MAX_COLLECTION_SIZE = 1_000;
-/** A gRPC endpoint of Query: `host:port`, `dns+host:port` or `dnssrv+_grpc._tcp.host`. */
-export const GRPC_ENDPOINT =
-  '^((dns\\+)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?:[0-9]{1,5}|dnssrv\\+(_[a-z0-9-]+\\.)+[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$';
+/** A gRPC endpoint of Query: `host:port`, `dns+host:port` (port 1-65535) or `dnssrv+_grpc._tcp.host`. */
+export const GRPC_ENDPOINT = `^((dns\\+)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?:${PORT}|dnssrv\\+(_[a-z0-9-]+\\.)+[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$`;
 
 export const DnsLabel = (description: string, maxLength = DNS_LABEL_MAX) =>
   Type.String({ pattern: DNS_LABEL, minLength: 1, maxLength, description });
@@ -199,7 +203,7 @@ export const Toleration = Obj(
   {
     key: Type.Optional(
       Type.String({
-        pattern: LABEL_KEY,
+        pattern: TOLERATION_KEY,
         description: 'Taint key the toleration applies to; empty (with operator Exists) tolerates every taint.',
       }),
     ),

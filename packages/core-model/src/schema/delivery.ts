@@ -1,7 +1,7 @@
 /** `delivery`: how the environment reaches its cluster (Argo CD, Flux, or neither). */
 import { Type } from '@sinclair/typebox';
 import { DNS_LABEL_MAX } from '../names.js';
-import { DNS_LABEL, DnsLabel, Duration, Obj, withDefault } from './common.js';
+import { DNS_LABEL, DnsLabel, GO_DURATION, Obj, withDefault } from './common.js';
 
 export { RESERVED_CLUSTERS_FOLDERS } from '../layout.js';
 
@@ -93,8 +93,25 @@ export const Delivery = Obj(
             description: 'Namespace Flux runs in.',
           }),
         ),
-        interval: Duration('How often Flux reconciles the environment.', '10m'),
-        timeout: Duration('How long Flux waits for every object to become ready before it reports failure.', '10m'),
+        interval: Type.String(
+          withDefault({
+            pattern: GO_DURATION,
+            minLength: 2,
+            default: '10m',
+            description:
+              'How often Flux reconciles the environment, in hours, minutes and seconds (`1h30m`); longer than 0.',
+          }),
+        ),
+        timeout: Type.String(
+          withDefault({
+            pattern: GO_DURATION,
+            minLength: 2,
+            default: '10m',
+            description:
+              'How long Flux waits for every object to become ready before it reports failure, in hours, minutes and ' +
+              'seconds; longer than 0.',
+          }),
+        ),
         dependsOn: Type.Array(DnsLabel('Name of a Flux Kustomization in the same namespace.'), {
           default: [],
           description:

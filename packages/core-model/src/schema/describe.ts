@@ -18,6 +18,7 @@ import {
   ENV_VAR_NAME,
   GCP_PROJECT_ID,
   GCP_SA_PREFIX,
+  GO_DURATION,
   GRPC_ENDPOINT,
   HOST_PORT,
   HTTP_HEADER,
@@ -38,10 +39,11 @@ import {
   S3_BUCKET,
   TENANT_ID,
   THANOS_FLAG,
+  TOLERATION_KEY,
 } from './common.js';
 import { GIT_BRANCH, GIT_URL, REPO_PATH } from './delivery.js';
-import { GRAFANA_UID, LABEL_VALUE as NON_EMPTY_LABEL_VALUE, OTLP_ENDPOINT, URL_PATH } from './observability.js';
-import { AMP_WORKSPACE_ID, DNS_NAME, GO_DURATION, IAM_ROLE_ARN, ISSUER_GROUP, K8S_NAME } from './remote-write.js';
+import { GRAFANA_UID, OTLP_ENDPOINT, URL_PATH } from './observability.js';
+import { AMP_WORKSPACE_ID, DNS_NAME, IAM_ROLE_ARN, ISSUER_GROUP, K8S_NAME } from './remote-write.js';
 import { TIME_BOUND } from './store-gateway.js';
 
 type Schema = Record<string, unknown>;
@@ -63,6 +65,9 @@ export const PATTERN_WORDS: Readonly<Record<string, string>> = {
   [LABEL_KEY]:
     "a Kubernetes label key: an optional DNS prefix and '/' (such as example.com/), then a name of at most 63 " +
     "letters, digits and '-_.', starting and ending with a letter or digit",
+  [TOLERATION_KEY]:
+    "empty (every taint, with operator Exists) or a Kubernetes label key: an optional DNS prefix and '/', then a " +
+    "name of at most 63 letters, digits and '-_.', starting and ending with a letter or digit",
   [LABEL_VALUE]:
     "a Kubernetes label value: empty, or at most 63 letters, digits and '-_.', starting and ending with a letter or digit",
   [HTTP_URL]: 'an http:// or https:// URL, with a port between 1 and 65535 when one is given',
@@ -82,7 +87,7 @@ export const PATTERN_WORDS: Readonly<Record<string, string>> = {
   [AZURE_CONTAINER]:
     "an Azure container name (3 to 63 lower-case letters, digits and single '-', starting and ending with a letter or digit)",
   [AZURE_RESOURCE_GROUP]: "an Azure resource group name (letters, digits and '-_.()', not ending with '.')",
-  [HTTPS_URL]: 'an https:// URL',
+  [HTTPS_URL]: 'an https:// URL, with a port between 1 and 65535 when one is given',
   [DATA_KEY]: "a Secret key (letters, digits and '-._')",
   [HOST_PORT]: 'a host name with an optional port between 1 and 65535, such as s3.eu-west-1.amazonaws.com:443',
   [OBJECT_PREFIX]: "a key prefix of letters, digits and '._/-'",
@@ -98,12 +103,11 @@ export const PATTERN_WORDS: Readonly<Record<string, string>> = {
   [ENV_VAR_NAME]: "an environment variable name (letters, digits and '_', not starting with a digit)",
   [ABSOLUTE_PATH]: "an absolute path (starting with '/')",
   [THANOS_FLAG]: 'a Thanos flag such as --flag=value',
-  [GRPC_ENDPOINT]: 'a gRPC endpoint such as thanos-sidecar.team-a.svc:10901, dns+host:port or dnssrv+_grpc._tcp.host',
+  [GRPC_ENDPOINT]:
+    'a gRPC endpoint such as thanos-sidecar.team-a.svc:10901, dns+host:port (port 1-65535) or dnssrv+_grpc._tcp.host',
   [MEMCACHED_ITEM_SIZE]: 'a memcached size such as 512k or 5m',
-  [OTLP_ENDPOINT]: 'a host and port without scheme, such as otel-collector.observability.svc:4317',
+  [OTLP_ENDPOINT]: 'a host and port 1-65535 without scheme, such as otel-collector.observability.svc:4317',
   [URL_PATH]: "an HTTP path starting with '/', such as /v1/traces",
-  [NON_EMPTY_LABEL_VALUE]:
-    "a non-empty Kubernetes label value (letters, digits and '-_.', starting and ending with a letter or digit)",
   [GRAFANA_UID]: "a Grafana uid (1 to 40 letters, digits, '_' and '-')",
   [DNS_NAME]: 'a fully qualified DNS name such as remote-write.example.com (lower case, at least two labels)',
   [AMP_WORKSPACE_ID]: "an AMP workspace id: 'ws-' followed by a lower-case UUID",

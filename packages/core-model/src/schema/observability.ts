@@ -2,18 +2,16 @@
 import { Type } from '@sinclair/typebox';
 import { THANOS_COMPONENTS } from '../components.js';
 import { DNS_LABEL_MAX } from '../names.js';
-import { DNS_LABEL, LABEL_KEY, Obj, StringMap, withDefault } from './common.js';
+import { DNS_LABEL, LABEL_KEY, LABEL_VALUE, LabelMap, Obj, PORT, StringMap, withDefault } from './common.js';
 
 /** A Kubernetes label key: the one rule, from common.ts. */
 export { LABEL_KEY };
 
-/** `host:port` of an OTLP receiver (no scheme: Thanos' OTLP exporters take host and port). */
-export const OTLP_ENDPOINT = '^[A-Za-z0-9.-]+:[0-9]{1,5}$';
+/** `host:port` of an OTLP receiver (no scheme: Thanos' OTLP exporters take host and port), port 1-65535. */
+export const OTLP_ENDPOINT = `^[A-Za-z0-9.-]+:${PORT}$`;
 
 /** An HTTP path (`/v1/traces`). */
 export const URL_PATH = '^/[A-Za-z0-9._/-]*$';
-/** A Kubernetes label value that is not empty. */
-export const LABEL_VALUE = '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$';
 /** A Grafana uid (at most 40 letters, digits, '_' and '-'). */
 export const GRAFANA_UID = '^[A-Za-z0-9_-]{1,40}$';
 
@@ -25,7 +23,8 @@ export const Tracing = Obj(
     endpoint: Type.String({
       pattern: OTLP_ENDPOINT,
       description:
-        'OTLP receiver as `host:port`, e.g. `otel-collector.observability.svc:4317` (gRPC) or `:4318` (HTTP). ' +
+        'OTLP receiver as `host:port` (port 1-65535), e.g. `otel-collector.observability.svc:4317` (gRPC) or ' +
+        '`otel-collector.observability.svc:4318` (HTTP). ' +
         'In-cluster names (`<service>.<namespace>[.svc…]`) open egress to that namespace in the NetworkPolicies; ' +
         'any other host opens egress to any address on that port.',
     }),
@@ -94,6 +93,7 @@ export const Dashboards = Obj(
         value: Type.String(
           withDefault({
             pattern: LABEL_VALUE,
+            minLength: 1,
             default: '1',
             description: 'Label value.',
           }),
@@ -129,8 +129,9 @@ export const Dashboards = Obj(
     grafanaOperator: Type.Optional(
       Obj(
         {
-          instanceSelector: StringMap(
-            'Labels of the Grafana custom resources that get the dashboards (`spec.instanceSelector.matchLabels`).',
+          instanceSelector: LabelMap(
+            'Labels of the Grafana custom resources that get the dashboards (`spec.instanceSelector.matchLabels`; ' +
+              'Kubernetes label keys and values).',
           ),
         },
         'Also emit grafana-operator `GrafanaDashboard` objects (grafana.integreatly.org/v1beta1), one per dashboard.',

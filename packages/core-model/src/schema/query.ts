@@ -15,7 +15,7 @@ export const Query = Obj(
           '(`--query.replica-label`). The receive ingestors add `replica`.',
       }),
     ),
-    timeout: Duration('Maximum time to process a query (`--query.timeout`).', '2m'),
+    timeout: Duration('Maximum time to process a query (`--query.timeout`); longer than 0.', '2m'),
     lookbackDelta: Type.Optional(Duration('Lookback for instant vectors (`--query.lookback-delta`).')),
     extraEndpoints: Type.Array(
       Type.String({

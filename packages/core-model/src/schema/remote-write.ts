@@ -12,8 +12,9 @@ import {
   DNS_LABEL,
   DnsLabel,
   Duration,
+  GO_DURATION,
+  LABEL_NAME,
   Obj,
-  StringMap,
   TENANT_ID,
   withDefault,
 } from './common.js';
@@ -28,9 +29,6 @@ export const IAM_ROLE_ARN = '^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/[A-Za-z0
 export const K8S_NAME = '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$';
 /** An API group. */
 export const ISSUER_GROUP = '^[a-z0-9.-]+$';
-/** A cert-manager Go duration (`2160h`, `90m`). */
-export const GO_DURATION = '^([0-9]+h)?([0-9]+m)?([0-9]+s)?$';
-
 /** A Go duration option; `note` says the default in other words (`(90 days)`). */
 const GoDuration = (description: string, defaultValue: string, note: string) =>
   Type.String(
@@ -60,7 +58,7 @@ export const Issuer = Obj(
         description: 'API group of the existing issuer (e.g. `awspca.cert-manager.io` for AWS Private CA).',
       }),
     ),
-    caDuration: GoDuration('Lifetime of the bootstrapped CA certificate.', '87600h', '(10 years)'),
+    caDuration: GoDuration('Lifetime of the bootstrapped CA certificate, at least 1h.', '87600h', '(10 years)'),
   },
   'Who signs the certificates.',
 );
@@ -100,7 +98,7 @@ export const Mtls = Obj(
           Type.Integer({
             minimum: 256,
             maximum: 8192,
-            description: 'Key size: 256 or 384 for ECDSA (default 256), 2048 to 8192 for RSA (default 3072).',
+            description: 'Key size: 256, 384 or 521 for ECDSA (default 256), 2048 to 8192 for RSA (default 3072).',
           }),
         ),
       },
@@ -108,8 +106,12 @@ export const Mtls = Obj(
         '(`rotationPolicy: Always`); none is ever written to this repository.',
       { default: {} },
     ),
-    duration: GoDuration('Lifetime of the server and client certificates.', '2160h', '(90 days)'),
-    renewBefore: GoDuration('Renew this long before expiry.', '720h', '(30 days)'),
+    duration: GoDuration('Lifetime of the server and client certificates, at least 1h.', '2160h', '(90 days)'),
+    renewBefore: GoDuration(
+      'Renew this long before expiry: at least 5m and shorter than `duration`.',
+      '720h',
+      '(30 days)',
+    ),
     minVersion: Type.Union(
       [Type.Literal('1.2'), Type.Literal('1.3')],
       withDefault({
@@ -233,9 +235,13 @@ export const Writer = Obj(
         description: 'Name of the prometheus-operator `Prometheus` object the remoteWrite entry is for.',
       }),
     ),
-    externalLabels: StringMap(
-      'External labels the writer adds to everything it sends. Default `{cluster: <cluster>}` when empty.',
-    ),
+    externalLabels: Type.Record(Type.String({ pattern: LABEL_NAME }), Type.String(), {
+      default: {},
+      additionalProperties: false,
+      description:
+        'External labels the writer adds to everything it sends (Prometheus label names). Default ' +
+        '`{cluster: <cluster>}` when empty.',
+    }),
     target: Type.Optional(
       Type.Union([Type.Literal('thanos'), Type.Literal('amp'), Type.Literal('gmp')], {
         description:

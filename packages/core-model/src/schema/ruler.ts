@@ -35,7 +35,7 @@ export const Ruler = Obj(
         'and alerts drop it, so Alertmanager deduplicates them.',
       1,
     ),
-    evaluationInterval: Duration('Default rule evaluation interval (`--eval-interval`).', '1m'),
+    evaluationInterval: Duration('Default rule evaluation interval (`--eval-interval`); longer than 0.', '1m'),
     alertmanagers: Type.Array(Type.String({ pattern: ALERTMANAGER_URL }), {
       default: [],
       description:
