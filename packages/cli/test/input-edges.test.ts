@@ -15,7 +15,13 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { join } from 'node:path';
-import { COMPONENT_RECORDS, fieldName, InvalidEnvironmentError, type SourceFile } from '@thanos-gitops/core-model';
+import {
+  COMPONENT_RECORDS,
+  fieldName,
+  InvalidEnvironmentError,
+  loadEnvironments,
+  type SourceFile,
+} from '@thanos-gitops/core-model';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -303,7 +309,7 @@ const draw = fc.record({
   labels: fc.dictionary(labelKey, labelValue, { maxKeys: 2 }),
   monitoringLabels: fc.dictionary(labelKey, labelValue, { maxKeys: 1 }),
   nodeSelector: fc.dictionary(labelKey, labelValue, { maxKeys: 2 }),
-  podAnnotations: fc.dictionary(labelKey, fc.constantFrom('x', '', '1'), { maxKeys: 2 }),
+  podAnnotations: fc.dictionary(labelKey, fc.constantFrom<string>('x', '', '1'), { maxKeys: 2 }),
   tolerations: fc.array(toleration, { maxLength: 2 }),
   extraVolumes: fc.array(extraVolume, { maxLength: 2 }),
   remoteWriteCIDRs: fc.array(cidr, { maxLength: 2 }),
@@ -465,6 +471,148 @@ function invalidFields(d: Draw, render = true): { schema: string[]; rules: strin
   }
   return { schema: schema.map(fieldName), rules: rules.map(fieldName), render: atRender.map(fieldName) };
 }
+
+// ---- Every edge value, deterministically ------------------------------------------------------------------------
+
+const EMPTY: Draw = {
+  section: 'query',
+  labels: {},
+  monitoringLabels: {},
+  nodeSelector: {},
+  podAnnotations: {},
+  tolerations: [],
+  extraVolumes: [],
+  remoteWriteCIDRs: [],
+  objectStorageCIDRs: [],
+  alertmanagerPort: undefined,
+  endpointPort: undefined,
+  tracingPort: undefined,
+  runbookPort: undefined,
+};
+
+/** The fields the loader refuses in `doc` (sorted), each located; none when it loads. */
+function refusedFields(doc: Plain): string[] {
+  try {
+    loadEnvironments([sourceOf(doc)]);
+    return [];
+  } catch (err) {
+    if (!(err instanceof InvalidEnvironmentError)) throw err;
+    for (const p of err.problems) expect(p.line * p.column, `${p.field}: ${p.message}`).toBeGreaterThan(0);
+    return [...new Set(err.problems.map((p) => p.field))].sort();
+  }
+}
+
+const sorted = (fields: Path[]) => [...new Set(fields.map(fieldName))].sort();
+
+describe('every value at the edges, each loaded once', () => {
+  it('label and annotation keys, label values: refused exactly where Kubernetes refuses them', () => {
+    const keys = Object.fromEntries(LABEL_KEYS.map((k) => [k, 'x']));
+    const values = [...NAMES, '1.0', 'true'];
+    const doc = documentOf({
+      ...EMPTY,
+      labels: keys,
+      monitoringLabels: keys,
+      nodeSelector: Object.fromEntries(values.map((v, i) => [`${i}`, v])),
+      podAnnotations: keys,
+    });
+    doc.monitoring.dashboards = { grafanaOperator: { instanceSelector: keys } };
+    expect(refusedFields(doc)).toEqual(
+      sorted([
+        ...LABEL_KEYS.filter((k) => !isQualifiedName(k)).flatMap((k) => [
+          ['labels', k],
+          ['monitoring', 'labels', k],
+          ['monitoring', 'dashboards', 'grafanaOperator', 'instanceSelector', k],
+          ['query', 'podAnnotations', k],
+        ]),
+        ...values.flatMap((v, i) => (isLabelValue(v) ? [] : [['query', 'nodeSelector', `${i}`]])),
+      ]),
+    );
+  });
+
+  it('tolerations in every operator/effect combination: the patterns first, then the semantics', () => {
+    const patternOk = (t: Toleration) =>
+      (t.key === undefined || t.key === '' || isQualifiedName(t.key)) &&
+      (t.value === undefined || isLabelValue(t.value));
+    const semantic = TOLERATIONS.filter(patternOk);
+    const malformed = TOLERATIONS.filter((t) => !patternOk(t));
+    expect(refusedFields(documentOf({ ...EMPTY, tolerations: semantic }))).toEqual(
+      sorted(semantic.flatMap((t, i) => tolerationProblems(t).map((f) => ['query', 'tolerations', i, f]))),
+    );
+    expect(refusedFields(documentOf({ ...EMPTY, tolerations: malformed }))).toEqual(
+      sorted(
+        malformed.flatMap((t, i) => [
+          ...(t.key !== undefined && t.key !== '' && !isQualifiedName(t.key)
+            ? [['query', 'tolerations', i, 'key']]
+            : []),
+          ...(t.value !== undefined && !isLabelValue(t.value) ? [['query', 'tolerations', i, 'value']] : []),
+        ]),
+      ),
+    );
+  });
+
+  it('CIDRs with prefixes /0 /32 /33 /128 /129: refused exactly where strict parsing refuses them', () => {
+    const cidrs = [...IPS.flatMap((ip) => BITS.map((b) => `${ip}/${b}`)), ...IPS];
+    expect(refusedFields(documentOf({ ...EMPTY, remoteWriteCIDRs: cidrs }))).toEqual(
+      sorted(cidrs.flatMap((c, i) => (isCidr(c) ? [] : [['networkPolicies', 'remoteWriteCIDRs', i]]))),
+    );
+  });
+
+  it('ports 0/1/65535/65536 in every URL and endpoint', () => {
+    for (const p of ['0', '1', '443', '65535', '65536', '99999', '080']) {
+      const doc = documentOf({ ...EMPTY, alertmanagerPort: p, endpointPort: p, tracingPort: p, runbookPort: p });
+      const where: Path[] = [
+        ['ruler', 'alertmanagers', 0],
+        ['query', 'extraEndpoints', 0],
+        ['tracing', 'endpoint'],
+        ['monitoring', 'runbookBaseUrl'],
+      ];
+      expect(refusedFields(doc), `port ${p}`).toEqual(isPort(p) ? [] : sorted(where));
+    }
+  });
+
+  it('extra volume names: DNS-1123 labels of at most 63 characters', () => {
+    const volumes = VOLUME_NAMES.map((name, i) => ({ name, mountPath: `/extra/${i}`, emptyDir: {} }));
+    expect(refusedFields(documentOf({ ...EMPTY, extraVolumes: volumes }))).toEqual(
+      sorted(
+        VOLUME_NAMES.flatMap((n, i) =>
+          DNS1123_LABEL.test(n) && n.length <= 63 ? [] : [['query', 'extraVolumes', i, 'name']],
+        ),
+      ),
+    );
+  });
+});
+
+describe.skipIf(!findKustomize() && !KUSTOMIZE_REQUIRED)('patches the rules accept', () => {
+  it('build with kustomize and take effect: strategic merge, JSON6902 in YAML and in JSON', () => {
+    const doc = documentOf(EMPTY);
+    doc.patches = [
+      {
+        target: { kind: 'Deployment', name: 'thanos-query' },
+        patch: stringify({
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'thanos-query', annotations: { 'example.com/patched': 'strategic' } },
+        }),
+      },
+      {
+        target: { kind: 'Deployment', name: 'thanos-query' },
+        patch: stringify([{ op: 'add', path: '/metadata/labels/patched', value: 'yaml' }]),
+      },
+      {
+        target: { kind: 'Service', name: 'thanos-query' },
+        patch: JSON.stringify([{ op: 'add', path: '/metadata/labels/patched', value: 'json' }]),
+      },
+    ];
+    const [r] = renderEnvironments([sourceOf(doc)]);
+    const k = findKustomize() as NonNullable<ReturnType<typeof findKustomize>>;
+    const objects = kustomizeBuild(k, writeTree(tempDir('edges-patches-'), (r as RenderedEnvironment).tree));
+    const find = (kind: string) => objects.find((o) => o.kind === kind && o.metadata?.name === 'thanos-query');
+    expect(find('Deployment')?.metadata?.annotations?.['example.com/patched']).toBe('strategic');
+    expect(find('Deployment')?.metadata?.labels?.patched).toBe('yaml');
+    expect(find('Service')?.metadata?.labels?.patched).toBe('json');
+    expect(objects.flatMap(plainObjectProblems)).toEqual([]);
+  });
+});
 
 // ---- The properties ----------------------------------------------------------------------------------------------
 

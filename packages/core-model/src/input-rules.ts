@@ -252,9 +252,20 @@ function patchRules(text: string, targetKind: string, at: FieldPath, sink: Probl
       }
     });
   } else if (data && typeof data === 'object') {
+    // kustomize refuses a strategic-merge patch without kind and metadata.name, even with a target.
     const kind = (data as Plain).kind;
-    if (kind !== undefined && kind !== targetKind) {
+    const name = ((data as Plain).metadata as Plain | null | undefined)?.name;
+    if (kind === undefined) {
+      sink.report(at, `a strategic-merge patch needs kind: ${targetKind} (kustomize refuses one without it)`);
+    } else if (kind !== targetKind) {
       sink.report(at, `is a patch of kind ${JSON.stringify(kind)}, but target.kind is "${targetKind}"`);
+    }
+    if (typeof name !== 'string' || name === '') {
+      sink.report(
+        at,
+        'a strategic-merge patch needs metadata.name, the name of the object it patches (kustomize refuses one ' +
+          `without it) (found ${JSON.stringify(name ?? null)})`,
+      );
     }
   } else {
     sink.report(

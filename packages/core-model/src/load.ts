@@ -363,7 +363,7 @@ function schemaMessages(errors: ErrorObject[], data: unknown): SchemaMessage[] {
   const out: SchemaMessage[] = [];
   const valueErrorsAt = new Set<string>();
   for (const e of errors) {
-    const path = pointerToPath(e.instancePath);
+    const path = pointerToPath(e.instancePath, data);
     // `if`/`then` only says that its `then` failed, which the `required` error of that branch already names.
     if (e.keyword === 'if') continue;
     if (e.keyword === 'additionalProperties') {
@@ -403,13 +403,18 @@ function propertiesAt(path: FieldPath): Record<string, unknown> {
   return schema?.properties ?? {};
 }
 
-function pointerToPath(pointer: string): FieldPath {
+/** A JSON pointer as a field path: a segment is an index only inside a list (a label key may be `"0"`). */
+function pointerToPath(pointer: string, data: unknown): FieldPath {
   if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((p) => (/^[0-9]+$/.test(p) ? Number(p) : p));
+  const path: (string | number)[] = [];
+  let cur: unknown = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const p = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const part = Array.isArray(cur) && /^[0-9]+$/.test(p) ? Number(p) : p;
+    path.push(part);
+    cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[p] : undefined;
+  }
+  return path;
 }
 
 function valueAt(data: unknown, path: FieldPath): unknown {

@@ -251,3 +251,18 @@ describe('environments sharing a bucket', () => {
     expect(problems([env('one', 'bucket: shared-b, prefix: one'), env('two', 'bucket: shared-b')])).toEqual([]);
   });
 });
+
+describe('compactor retention order', () => {
+  const warningsOf = (retention: string) => {
+    const text = `${MINIMAL}compactor:\n  retention: ${retention}\n`;
+    const [loaded] = loadEnvironments([{ path: 'environments/minimal.yaml', text }]);
+    return (loaded?.warnings ?? []).map((w) => `${w.line} ${w.field}`);
+  };
+
+  it('warns at a coarser resolution kept for less time than a finer one (0d keeps forever)', () => {
+    expect(warningsOf('{raw: 30d, 5m: 180d, 1h: 1y}')).toEqual([]);
+    expect(warningsOf('{raw: 0d, 5m: 0d, 1h: 0d}')).toEqual([]);
+    expect(warningsOf('{raw: 90d, 5m: 30d, 1h: 1y}')).toEqual(['9 compactor.retention.5m']);
+    expect(warningsOf('{raw: 30d, 5m: 0d, 1h: 1y}')).toEqual(['9 compactor.retention.1h']);
+  });
+});

@@ -28,6 +28,27 @@ export function compactorRules(env: Environment, sink: ProblemSink): void {
       }
     }
   }
+  if (c.enabled && c.downsampling) {
+    // A coarser resolution kept shorter than a finer one leaves ranges only the finer one covers: the description
+    // asks for raw <= 5m <= 1h unless detail is meant to go first. Not an error: a warning at the shorter one.
+    const kept = (r: 'raw' | '5m' | '1h') => {
+      const ms = parseDuration(c.retention[r]) ?? 0;
+      return ms === 0 ? Number.POSITIVE_INFINITY : ms;
+    };
+    for (const [fine, coarse] of [
+      ['raw', '5m'],
+      ['5m', '1h'],
+    ] as const) {
+      if (kept(coarse) < kept(fine)) {
+        sink.warn?.(
+          ['compactor', 'retention', coarse],
+          `keeps ${coarse} data (${c.retention[coarse]}) for less time than ${fine} data ` +
+            `(${c.retention[fine]}): queries over old ranges fall back to coarser resolutions, so keep ` +
+            'raw <= 5m <= 1h unless you mean to drop detail first',
+        );
+      }
+    }
+  }
   if (c.enabled && c.sharding && c.deduplicationReplicaLabels?.includes(c.sharding.label)) {
     sink.report(
       ['compactor', 'sharding', 'label'],

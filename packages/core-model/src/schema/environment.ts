@@ -172,8 +172,9 @@ export const Patch = Obj(
     patch: Type.String({
       minLength: 1,
       description:
-        'A strategic-merge patch (a YAML mapping) or a JSON6902 patch (a YAML or JSON list of operations), as ' +
-        'text. It must parse, and `target` must name a kind (and name) the generator produces.',
+        'A strategic-merge patch (a YAML mapping with `kind` and `metadata.name`, as kustomize requires) or a ' +
+        'JSON6902 patch (a YAML or JSON list of operations), as text. It must parse, and `target` must name a kind ' +
+        '(and name) the generator produces.',
     }),
   },
   'A Kustomize patch applied on top of the generated objects: the escape hatch for anything not modelled.',
