@@ -170,25 +170,10 @@ function annotationRules(annotations: Record<string, string>, at: FieldPath, sin
   }
 }
 
-/**
- * Every time range must hold something: a store partition's minTime comes before its maxTime, and with
- * `recentBlocks: skip` the newest partition, which ends `overlap` into the receive retention, ends in the past.
- */
+/** Every time range must hold something: a store partition's minTime comes before its maxTime. */
 function timeRangeRules(env: Environment, sink: ProblemSink): void {
   const s = env.storeGateway;
   if (!s?.enabled) return;
-  const newest = s.partitions[0];
-  if (env.receive?.enabled && s.recentBlocks === 'skip' && newest && newest.maxTime === undefined) {
-    const retention = parseDuration(env.receive.retention);
-    const overlap = parseDuration(s.overlap);
-    if (retention !== undefined && overlap !== undefined && retention > 0 && overlap >= retention) {
-      sink.report(
-        ['storeGateway', 'overlap'],
-        `must be shorter than receive.retention (${env.receive.retention}) with recentBlocks: skip, or the newest ` +
-          `partition reaches up to now and skips nothing (found "${s.overlap}"); use recentBlocks: serve for that`,
-      );
-    }
-  }
   const now = Date.now();
   const ms = (b: NonNullable<ReturnType<typeof parseTimeBound>>) =>
     'relativeMs' in b ? now + b.relativeMs : b.absoluteMs;
