@@ -1,23 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidEnvironmentError, loadEnvironments, type Problem } from '../src/index.js';
 import { globRegExp } from '../src/rules/index.js';
-
-const FILE = 'environments/test.yaml';
-const BASE = `name: test
-cluster: { name: test-cluster }
-objectStorage: { provider: s3, bucket: test-bucket, region: eu-west-1 }
-`;
-
-/** The problems of loading BASE + `yaml`; empty when it loads. */
-function problemsOf(yaml: string): Problem[] {
-  try {
-    loadEnvironments([{ path: FILE, text: `${BASE}${yaml}` }]);
-    return [];
-  } catch (e) {
-    if (!(e instanceof InvalidEnvironmentError)) throw e;
-    return e.problems;
-  }
-}
+import { BASE, FILE, problemsOf } from './support/problems.js';
 
 /** The 1-based line of the first line of BASE + `yaml` containing `needle`. */
 function lineOf(yaml: string, needle: string): number {

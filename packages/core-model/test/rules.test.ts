@@ -5,25 +5,8 @@
  * own file (receive-rules.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { InvalidEnvironmentError, loadEnvironments, type Problem } from '../src/index.js';
 import { globRegExp } from '../src/rules/index.js';
-
-const FILE = 'environments/test.yaml';
-const BASE = `name: test
-cluster: { name: test-cluster }
-objectStorage: { provider: s3, bucket: test-bucket, region: eu-west-1 }
-`;
-
-/** The problems of loading BASE + `yaml`; empty when it loads. */
-function problemsOf(yaml: string): Problem[] {
-  try {
-    loadEnvironments([{ path: FILE, text: `${BASE}${yaml}` }]);
-    return [];
-  } catch (e) {
-    if (!(e instanceof InvalidEnvironmentError)) throw e;
-    return e.problems;
-  }
-}
+import { BASE, problemsOf } from './support/problems.js';
 
 /** field and message of every problem, in order. */
 const report = (yaml: string) => problemsOf(yaml).map((p) => [p.field, p.message]);

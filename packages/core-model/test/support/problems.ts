@@ -1,0 +1,19 @@
+/** Loading one environment file in the rules tests: a minimal valid base and the problems of base + a fragment. */
+import { InvalidEnvironmentError, loadEnvironments, type Problem } from '../../src/index.js';
+
+export const FILE = 'environments/test.yaml';
+export const BASE = `name: test
+cluster: { name: test-cluster }
+objectStorage: { provider: s3, bucket: test-bucket, region: eu-west-1 }
+`;
+
+/** The problems of loading BASE + `yaml`; empty when it loads. */
+export function problemsOf(yaml: string): Problem[] {
+  try {
+    loadEnvironments([{ path: FILE, text: `${BASE}${yaml}` }]);
+    return [];
+  } catch (e) {
+    if (!(e instanceof InvalidEnvironmentError)) throw e;
+    return e.problems;
+  }
+}
