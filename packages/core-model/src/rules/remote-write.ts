@@ -25,9 +25,24 @@ export function tenantIsKnown(env: Environment, tenant: string): boolean {
   );
 }
 
+/** The `remoteWrite` rules, reported in this order: mTLS, exposure, AMP, then each writer. */
 export function remoteWriteRules(env: Environment, sink: ProblemSink): void {
-  const rw = env.remoteWrite;
-  const mtls = rw.mtls;
+  const mtls = env.remoteWrite.mtls;
+  issuerRules(mtls, sink);
+  if (mtls.enabled) certificateDurationRules(mtls, sink);
+  keySizeRule(mtls.keys, sink);
+  exposureRules(env, sink);
+  if (mtls.internal && !mtls.enabled) {
+    sink.report(['remoteWrite', 'mtls', 'internal'], 'internal mTLS uses the environment CA: set mtls.enabled: true');
+  }
+  if (env.remoteWrite.amp && env.remoteWrite.amp.accountId === undefined && env.identity?.aws === undefined) {
+    sink.report(['remoteWrite', 'amp'], 'needs accountId (or identity.aws.accountId) to name the workspace ARN');
+  }
+  writerRules(env, sink);
+}
+
+/** mTLS needs an issuer, and the issuer a name exactly when it is an existing one. */
+function issuerRules(mtls: Environment['remoteWrite']['mtls'], sink: ProblemSink): void {
   if (mtls.enabled && !mtls.issuer) {
     sink.report(
       ['remoteWrite', 'mtls'],
@@ -44,21 +59,28 @@ export function remoteWriteRules(env: Environment, sink: ProblemSink): void {
       'a bootstrapped CA is named thanos-ca by the generator: remove name, or set kind to Issuer or ClusterIssuer',
     );
   }
-  if (mtls.enabled) certificateDurationRules(mtls, sink);
-  const size = mtls.keys.size;
-  if (size !== undefined) {
-    const ok = mtls.keys.algorithm === 'ECDSA' ? [256, 384, 521].includes(size) : size >= 2048;
-    if (!ok) {
-      sink.report(
-        ['remoteWrite', 'mtls', 'keys', 'size'],
-        `must be ${mtls.keys.algorithm === 'ECDSA' ? '256, 384 or 521 for ECDSA' : 'at least 2048 for RSA'} ` +
-          `(found ${size})`,
-      );
-    }
+}
+
+/** The key sizes cert-manager accepts for the algorithm. */
+function keySizeRule(keys: Environment['remoteWrite']['mtls']['keys'], sink: ProblemSink): void {
+  const size = keys.size;
+  if (size === undefined) return;
+  const ok = keys.algorithm === 'ECDSA' ? [256, 384, 521].includes(size) : size >= 2048;
+  if (!ok) {
+    sink.report(
+      ['remoteWrite', 'mtls', 'keys', 'size'],
+      `must be ${keys.algorithm === 'ECDSA' ? '256, 384 or 521 for ECDSA' : 'at least 2048 for RSA'} ` +
+        `(found ${size})`,
+    );
   }
+}
+
+/** An exposed endpoint needs mTLS and a hostname, and what its type attaches to (a Gateway, source ranges). */
+function exposureRules(env: Environment, sink: ProblemSink): void {
+  const rw = env.remoteWrite;
   const exposure = rw.exposure;
   if (exposure.type !== 'none') {
-    if (!mtls.enabled) {
+    if (!rw.mtls.enabled) {
       sink.report(
         ['remoteWrite', 'exposure', 'type'],
         `exposing remote-write (${exposure.type}) passes TLS through to the routers, so it needs ` +
@@ -87,57 +109,68 @@ export function remoteWriteRules(env: Environment, sink: ProblemSink): void {
         'the addresses the NetworkPolicy lets in (the load balancer preserves client addresses)',
     );
   }
-  if (mtls.internal && !mtls.enabled) {
-    sink.report(['remoteWrite', 'mtls', 'internal'], 'internal mTLS uses the environment CA: set mtls.enabled: true');
-  }
-  if (rw.amp && rw.amp.accountId === undefined && env.identity?.aws === undefined) {
-    sink.report(['remoteWrite', 'amp'], 'needs accountId (or identity.aws.accountId) to name the workspace ARN');
-  }
+}
 
+/** Writers: unique names, then what their target needs. */
+function writerRules(env: Environment, sink: ProblemSink): void {
   const seen = new Map<string, number>();
-  rw.writers.forEach((w, i) => {
-    const at = (field: string) => ['remoteWrite', 'writers', i, field];
+  env.remoteWrite.writers.forEach((w, i) => {
     const first = seen.get(w.name);
     if (first !== undefined) {
-      sink.report(at('name'), `writer "${w.name}" is already declared at remoteWrite.writers[${first}]`);
+      sink.report(
+        ['remoteWrite', 'writers', i, 'name'],
+        `writer "${w.name}" is already declared at remoteWrite.writers[${first}]`,
+      );
     } else seen.set(w.name, i);
-    const target = writerTarget(env, i);
-    if (target === 'gmp') {
-      sink.report(
-        w.target === 'gmp' ? at('target') : ['remoteWrite', 'target'],
-        'Google Cloud Managed Service for Prometheus is not a remote-write target: it ingests through its own ' +
-          'collectors (managed collection or its Prometheus fork), not through a documented remote_write ' +
-          'endpoint, and thanos-gitops does not guess one. Use target thanos or amp, and run the GMP collectors ' +
-          'in that cluster if you want Google to store the data',
-      );
-      return;
-    }
-    if (target === 'amp') {
-      if (!rw.amp) {
-        sink.report(
-          w.target === 'amp' ? at('target') : ['remoteWrite', 'target'],
-          'target amp needs remoteWrite.amp (workspaceId and region of the workspace)',
-        );
-      }
-      return;
-    }
-    if (w.roleArn !== undefined) {
-      sink.report(at('roleArn'), 'only used with target amp (SigV4); this writer sends to Thanos with its certificate');
-    }
-    if (!env.receive.enabled) {
-      sink.report(at('name'), 'writes to Thanos, but receive.enabled is false');
-      return;
-    }
-    if (!tenantIsKnown(env, w.tenant)) {
-      const named = env.receive.hashrings.flatMap((h) => h.tenants);
-      sink.report(
-        at('tenant'),
-        `tenant "${w.tenant}" is unknown: no hashring names it and it is not receive.defaultTenant ` +
-          `("${env.receive.defaultTenant}"); known tenants: ${[...named, env.receive.defaultTenant].join(', ')}. ` +
-          'Add it to the tenants of a hashring',
-      );
-    }
+    writerTargetRules(env, w, i, sink);
   });
+}
+
+type Writer = Environment['remoteWrite']['writers'][number];
+
+/**
+ * What the writer's target needs: gmp is refused, amp needs the workspace, and a writer to Thanos a running
+ * receive that routes its tenant (and no SigV4 role).
+ */
+function writerTargetRules(env: Environment, w: Writer, i: number, sink: ProblemSink): void {
+  const at = (field: string) => ['remoteWrite', 'writers', i, field];
+  const target = writerTarget(env, i);
+  if (target === 'gmp') {
+    // Only a writer can name gmp: remoteWrite.target is thanos or amp.
+    sink.report(
+      at('target'),
+      'Google Cloud Managed Service for Prometheus is not a remote-write target: it ingests through its own ' +
+        'collectors (managed collection or its Prometheus fork), not through a documented remote_write ' +
+        'endpoint, and thanos-gitops does not guess one. Use target thanos or amp, and run the GMP collectors ' +
+        'in that cluster if you want Google to store the data',
+    );
+    return;
+  }
+  if (target === 'amp') {
+    if (!env.remoteWrite.amp) {
+      sink.report(
+        w.target === 'amp' ? at('target') : ['remoteWrite', 'target'],
+        'target amp needs remoteWrite.amp (workspaceId and region of the workspace)',
+      );
+    }
+    return;
+  }
+  if (w.roleArn !== undefined) {
+    sink.report(at('roleArn'), 'only used with target amp (SigV4); this writer sends to Thanos with its certificate');
+  }
+  if (!env.receive.enabled) {
+    sink.report(at('name'), 'writes to Thanos, but receive.enabled is false');
+    return;
+  }
+  if (!tenantIsKnown(env, w.tenant)) {
+    const named = env.receive.hashrings.flatMap((h) => h.tenants);
+    sink.report(
+      at('tenant'),
+      `tenant "${w.tenant}" is unknown: no hashring names it and it is not receive.defaultTenant ` +
+        `("${env.receive.defaultTenant}"); known tenants: ${[...named, env.receive.defaultTenant].join(', ')}. ` +
+        'Add it to the tenants of a hashring',
+    );
+  }
 }
 
 /** cert-manager's limits on certificate lifetimes (its webhook refuses the Certificate otherwise). */
