@@ -5,8 +5,9 @@
  * own file (receive-rules.test.ts).
  */
 import { describe, expect, it } from 'vitest';
+import { compactorRules } from '../src/rules/compactor.js';
 import { globRegExp } from '../src/rules/index.js';
-import { BASE, problemsOf } from './support/problems.js';
+import { BASE, environmentOf, problemsOf, warningsOf } from './support/problems.js';
 
 /** field and message of every problem, in order. */
 const report = (yaml: string) => problemsOf(yaml).map((p) => [p.field, p.message]);
@@ -71,6 +72,60 @@ describe('compactor', () => {
       'receive:\n  replicationFactor: 3\n  hashrings: [{ name: default, replicas: 3 }]\n' +
       'compactor:\n  sharding: { shards: 2, label: replica }\n';
     expect(problemsOf(yaml).map((p) => p.field)).toEqual(['compactor.sharding.label']);
+  });
+
+  it('accepts any number of shards: the longest name, thanos-compact-31, is far from the limit', () => {
+    expect(report('compactor:\n  sharding: { shards: 32, label: cluster }\n')).toEqual([]);
+  });
+});
+
+describe('compactor retention order', () => {
+  /** Line, field and message of every warning. */
+  const warned = (retention: string, extra = '') => {
+    const yaml = `compactor:\n${extra}  retention: ${retention}\n`;
+    return warningsOf(yaml).map((w) => [w.line, w.field, w.message]);
+  };
+  const why =
+    'queries over old ranges fall back to coarser resolutions, so keep raw <= 5m <= 1h unless you mean to drop detail first';
+
+  it('warns at a 5m retention shorter than the raw one, at its line, with both values', () => {
+    expect(warned('{ raw: 90d, 5m: 30d, 1h: 1y }')).toEqual([
+      [5, 'compactor.retention.5m', `keeps 5m data (30d) for less time than raw data (90d): ${why}`],
+    ]);
+  });
+
+  it('warns at a 1h retention shorter than the 5m one, where 0d (forever) is the longest', () => {
+    expect(warned('{ raw: 30d, 5m: 0d, 1h: 1y }')).toEqual([
+      [5, 'compactor.retention.1h', `keeps 1h data (1y) for less time than 5m data (0d): ${why}`],
+    ]);
+    expect(warned('{ raw: 0d, 5m: 180d, 1h: 1y }')).toEqual([
+      [5, 'compactor.retention.5m', `keeps 5m data (180d) for less time than raw data (0d): ${why}`],
+    ]);
+  });
+
+  it('warns at both when each resolution is kept shorter than the finer one', () => {
+    expect(warned('{ raw: 1y, 5m: 180d, 1h: 30d }').map(([, field]) => field)).toEqual([
+      'compactor.retention.5m',
+      'compactor.retention.1h',
+    ]);
+  });
+
+  it('accepts equal retentions, the defaults, and 0d everywhere', () => {
+    expect(warned('{ raw: 30d, 5m: 30d, 1h: 30d }')).toEqual([]);
+    expect(warned('{}')).toEqual([]);
+    expect(warned('{ raw: 0d, 5m: 0d, 1h: 0d }')).toEqual([]);
+  });
+
+  it('does not warn without downsampling or without a compactor (only one resolution is written)', () => {
+    expect(warned('{ raw: 90d, 5m: 30d, 1h: 1d }', '  downsampling: false\n')).toEqual([]);
+    expect(warned('{ raw: 90d, 5m: 30d, 1h: 1d }', '  enabled: false\n')).toEqual([]);
+  });
+
+  it('needs no warn on the sink: a sink that only reports gets nothing', () => {
+    const env = environmentOf('compactor:\n  retention: { raw: 90d, 5m: 30d }\n');
+    const reported: string[] = [];
+    expect(() => compactorRules(env, { report: (_, message) => reported.push(message) })).not.toThrow();
+    expect(reported).toEqual([]);
   });
 });
 
@@ -164,9 +219,34 @@ describe('store gateway partitions', () => {
         "must use the same form (relative or RFC 3339) as partition 0's minTime, to check for gaps",
       ],
     ]);
-    expect(problemsOf(partitions('    - { minTime: "2024-01-01T00:00:00Z" }\n    - { maxTime: -90d }\n'))).toHaveLength(
-      1,
+    expect(report(partitions('    - { minTime: "2024-01-01T00:00:00Z" }\n    - { maxTime: -90d }\n'))).toEqual([
+      [
+        'storeGateway.partitions[1].maxTime',
+        "must use the same form (relative or RFC 3339) as partition 0's minTime, to check for gaps",
+      ],
+    ]);
+  });
+
+  it('accepts no partitions at all, and the most shards with many partitions (names stay short)', () => {
+    expect(report('storeGateway:\n  recentBlocks: skip\n  partitions: []\n')).toEqual([]);
+    const many = Array.from({ length: 12 }, (_, i) => `    - { maxTime: -${i + 1}0d, minTime: -${i + 2}0d }\n`);
+    expect(report(partitions(many.join('').replace('maxTime: -10d, ', ''), '  shards: 64\n'))).toEqual([]);
+  });
+
+  it('checks each pair of neighbours, reporting every gap', () => {
+    const yaml = partitions(
+      '    - { minTime: -30d }\n    - { maxTime: -31d, minTime: -60d }\n    - { maxTime: -61d }\n',
     );
+    expect(report(yaml)).toEqual([
+      [
+        'storeGateway.partitions[1].maxTime',
+        'leaves a gap: partition 0 starts at "-30d" but partition 1 ends at "-31d"; make them meet or overlap',
+      ],
+      [
+        'storeGateway.partitions[2].maxTime',
+        'leaves a gap: partition 1 starts at "-60d" but partition 2 ends at "-61d"; make them meet or overlap',
+      ],
+    ]);
   });
 
   it('wants a minTime on every partition but the oldest, and a maxTime on every one but the newest', () => {

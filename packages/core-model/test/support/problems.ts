@@ -1,5 +1,5 @@
 /** Loading one environment file in the rules tests: a minimal valid base and the problems of base + a fragment. */
-import { InvalidEnvironmentError, loadEnvironments, type Problem } from '../../src/index.js';
+import { type Environment, InvalidEnvironmentError, loadEnvironments, type Problem } from '../../src/index.js';
 
 export const FILE = 'environments/test.yaml';
 export const BASE = `name: test
@@ -16,4 +16,18 @@ export function problemsOf(yaml: string): Problem[] {
     if (!(e instanceof InvalidEnvironmentError)) throw e;
     return e.problems;
   }
+}
+
+/** The warnings of loading BASE + `yaml`, which must load. */
+export function warningsOf(yaml: string): Problem[] {
+  const [loaded] = loadEnvironments([{ path: FILE, text: `${BASE}${yaml}` }]);
+  if (!loaded) throw new Error('nothing loaded');
+  return [...loaded.warnings];
+}
+
+/** The fully defaulted environment of BASE + `yaml`, which must load: for calling one rule directly. */
+export function environmentOf(yaml: string): Environment {
+  const [loaded] = loadEnvironments([{ path: FILE, text: `${BASE}${yaml}` }]);
+  if (!loaded) throw new Error('nothing loaded');
+  return loaded.env;
 }
