@@ -3,23 +3,13 @@
  * what it reads and lists, the lock's messages, and the async writer's handling of SIGINT/SIGTERM (the handlers
  * it installs are called directly, so no signal reaches the test process).
  */
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   acquireLock,
   compareTree,
-  type EnvironmentTree,
   existingEnvironments,
   handWrittenExtras,
   InterruptedError,
@@ -33,23 +23,9 @@ import {
   writeTrees,
   writeTreesAsync,
 } from '../src/writer.js';
-import { generatedHeader } from '../src/yaml.js';
+import { gen, HEADER, tempDirs, tree } from './support/writer.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'writer-details-'));
-  dirs.push(d);
-  return d;
-}
-const HEADER = generatedHeader('environments/a.yaml');
-const gen = (body: string) => `${HEADER}\n${body}\n`;
-const tree = (env: string, files: Record<string, string>): EnvironmentTree => ({
-  env,
-  files: new Map(Object.entries(files)),
-});
+const tmp = tempDirs('writer-details-');
 
 describe('the index of headerless files', () => {
   it('lists them sorted, one a line, under the header and a comment', () => {

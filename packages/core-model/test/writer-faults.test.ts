@@ -5,20 +5,11 @@
  * Rounds are bounded so the file stays a few seconds even on a loaded 2-core machine.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   acquireLock,
   compareTree,
@@ -31,6 +22,7 @@ import {
   writeTrees,
 } from '../src/writer.js';
 import { generatedHeader, isGenerated } from '../src/yaml.js';
+import { tempDirs } from './support/writer.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/write-child.mjs', import.meta.url));
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
@@ -38,15 +30,8 @@ const FILES = 80;
 /** SIGKILL rounds: 10 in the suite; `FAULT_ROUNDS=200 npx vitest run …writer-faults` for a long soak. */
 const KILL_ROUNDS = Number(process.env.FAULT_ROUNDS ?? 10);
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-function clustersDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'writer-faults-'));
-  dirs.push(d);
-  return join(d, 'clusters');
-}
+const temp = tempDirs('writer-faults-');
+const clustersDir = () => join(temp(), 'clusters');
 
 /** The trees write-child.mjs writes for `label`. */
 function trees(label: string): EnvironmentTree[] {

@@ -3,57 +3,28 @@
  * failure while building or while swapping leaves `clusters/` as it was (no working folders left behind), and
  * that an interrupted earlier run is recovered.
  */
-import * as fs from 'node:fs';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   compareTree,
-  type EnvironmentTree,
   LOCK_FILE,
   readTree,
   recoverInterrupted,
   TreeWriter,
   WriteRefusedError,
+  writerFs,
   writeTrees,
 } from '../src/writer.js';
-import { generatedHeader, generatedMarkdownHeader, isGenerated } from '../src/yaml.js';
+import { generatedMarkdownHeader, isGenerated } from '../src/yaml.js';
+import { gen, workingFolders as leftovers, listing, sysError, tempDirs, tree } from './support/writer.js';
 
-// Lets one test make a rename fail, to exercise the swap's rollback; every other call goes to the real fs.
-vi.mock('node:fs', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('node:fs')>();
-  return { ...actual, renameSync: vi.fn(actual.renameSync) };
+const temp = tempDirs('writer-test-');
+const clustersDir = () => join(temp(), 'clusters');
+
+afterEach(() => {
+  vi.restoreAllMocks();
 });
-const realFs = await vi.importActual<typeof import('node:fs')>('node:fs');
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function clustersDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'writer-test-'));
-  dirs.push(d);
-  return join(d, 'clusters');
-}
-
-const HEADER = generatedHeader('environments/x.yaml');
-const gen = (body: string) => `${HEADER}\n${body}\n`;
-
-function tree(env: string, files: Record<string, string>): EnvironmentTree {
-  return { env, files: new Map(Object.entries(files)) };
-}
-
-/** Every file and folder under `dir`, including hidden working folders, for before/after comparisons. */
-function listing(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
-}
-
-/** Working folders (`.<env>.next-<pid>`, `.<env>.prev-<pid>`) left in `dir`. */
-function leftovers(dir: string): string[] {
-  return readdirSync(dir).filter((e) => /\.(next|prev)-[0-9]+$/.test(e));
-}
 
 /** A clusters folder holding environments `a` and `b`, each with two generated files and one hand-written file. */
 function populated(): { dir: string; before: Map<string, string>; list: string[] } {
@@ -119,7 +90,7 @@ describe('TreeWriter (one environment at a time)', () => {
     const writer = new TreeWriter(dir);
     writer.stage(tree('a', { 'kustomization.yaml': gen('a: 1') }));
     writer.abort();
-    expect(fs.existsSync(dir)).toBe(false);
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('refuses at commit when a later tree would overwrite hand-written files, naming them, and changes nothing', () => {
@@ -208,27 +179,30 @@ describe('writeTrees', () => {
     expect(leftovers(dir)).toEqual([]);
   });
 
-  it('puts back every swapped environment when a rename fails mid-swap', () => {
+  it('puts back every swapped environment when a rename fails mid-swap, and says the swap was undone', () => {
     const { dir, before, list } = populated();
-    const rename = vi.mocked(fs.renameSync);
+    const realRename = writerFs.renameSync;
+    const targets: string[] = [];
     // Environment a is swapped first; then moving b's new tree into place fails (putting b's old tree back works).
-    rename.mockImplementation((from, to) => {
+    vi.spyOn(writerFs, 'renameSync').mockImplementation((from, to) => {
+      targets.push(String(to));
       if (String(to) === join(dir, 'b') && String(from).includes('.b.next-')) {
-        throw Object.assign(new Error('simulated rename failure'), { code: 'EIO' });
+        throw sysError('EIO', 'rename', String(from));
       }
-      realFs.renameSync(from, to);
+      realRename(from, to);
     });
-    try {
-      expect(() =>
-        writeTrees(dir, [
-          tree('a', { 'kustomization.yaml': gen('a: 2') }),
-          tree('b', { 'kustomization.yaml': gen('b: 2') }),
-        ]),
-      ).toThrow(/simulated rename failure|\(EIO\)/);
-    } finally {
-      rename.mockImplementation(realFs.renameSync);
-    }
-    expect(rename.mock.calls.some(([, to]) => String(to) === join(dir, 'a'))).toBe(true);
+    expect(() =>
+      writeTrees(dir, [
+        tree('a', { 'kustomization.yaml': gen('a: 2') }),
+        tree('b', { 'kustomization.yaml': gen('b: 2') }),
+      ]),
+    ).toThrow(
+      new WriteRefusedError(
+        `${join(dir, `.b.next-${process.pid}`)}: input/output error (the disk or file system failed) (EIO): ` +
+          `the swap was undone: ${dir} holds the old trees`,
+      ),
+    );
+    expect(targets).toContain(join(dir, 'a'));
     expect(readTree(dir)).toEqual(before);
     expect(listing(dir)).toEqual(list);
     expect(leftovers(dir)).toEqual([]);
@@ -236,23 +210,19 @@ describe('writeTrees', () => {
 
   it('leaves a tree it could not put back for the next run to restore', () => {
     const { dir, before } = populated();
-    const rename = vi.mocked(fs.renameSync);
-    rename.mockImplementation((from, to) => {
+    const realRename = writerFs.renameSync;
+    vi.spyOn(writerFs, 'renameSync').mockImplementation((from, to) => {
       // Moving b's new tree into place fails, and so does putting b's old tree back; a is still put back.
-      const failing = String(to) === join(dir, 'b');
-      if (failing) throw Object.assign(new Error('simulated rename failure'), { code: 'EIO' });
-      realFs.renameSync(from, to);
+      if (String(to) === join(dir, 'b')) throw sysError('EIO', 'rename', String(from));
+      realRename(from, to);
     });
-    try {
-      expect(() =>
-        writeTrees(dir, [
-          tree('a', { 'kustomization.yaml': gen('a: 2') }),
-          tree('b', { 'kustomization.yaml': gen('b: 2') }),
-        ]),
-      ).toThrow(/simulated rename failure|\(EIO\)/);
-    } finally {
-      rename.mockImplementation(realFs.renameSync);
-    }
+    expect(() =>
+      writeTrees(dir, [
+        tree('a', { 'kustomization.yaml': gen('a: 2') }),
+        tree('b', { 'kustomization.yaml': gen('b: 2') }),
+      ]),
+    ).toThrow(/\(EIO\): the swap was undone/);
+    vi.restoreAllMocks();
     expect(readdirSync(dir).sort()).toEqual([`.b.prev-${process.pid}`, 'a']);
     expect([...readTree(join(dir, 'a')).values()]).toContain(gen('a: 1'));
     recoverInterrupted(dir);
