@@ -26,11 +26,11 @@ export function isSystemError(err: unknown): err is NodeJS.ErrnoException {
 }
 
 /**
- * `<path>: permission denied (EACCES)`, for an ordinary file-system problem, naming `path` when the error does not
- * (a failed write of an open file carries no path); undefined for anything else.
+ * `<path>: permission denied (EACCES)`, for an ordinary file-system problem (the writer names the file of a failed
+ * write of an open file, which carries no path; without one, the system call); undefined for anything else.
  */
-export function systemErrorLine(err: unknown, path?: string): string | undefined {
+export function systemErrorLine(err: unknown): string | undefined {
   if (!isSystemError(err)) return undefined;
-  const where = err.path ?? path ?? (err.syscall ? `(${err.syscall})` : '(unknown path)');
+  const where = err.path ?? (err.syscall ? `(${err.syscall})` : '(unknown path)');
   return `${where}: ${SYSTEM_ERRORS[err.code as string]} (${err.code})`;
 }

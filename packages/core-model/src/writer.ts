@@ -17,7 +17,6 @@ import {
   renameSync,
   rmdirSync,
   rmSync,
-  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -118,18 +117,18 @@ function listTree(dir: string, rel = '', out: string[] = []): string[] {
 export function compareTree(clustersDir: string, tree: EnvironmentTree): TreeChanges {
   const current = readTree(join(clustersDir, tree.env));
   const changes: TreeChanges = { env: tree.env, added: [], changed: [], unchanged: [], removed: [], foreign: [] };
+  const owned = ownedPaths(current);
+  // A hand-written file where the generator wants to write: never overwritten (writeTrees refuses).
+  const collisions: string[] = [];
   for (const [path, text] of tree.files) {
     const old = current.get(path);
     if (old === undefined) changes.added.push(path);
     else if (old === text) changes.unchanged.push(path);
-    else changes.changed.push(path);
+    else {
+      changes.changed.push(path);
+      if (!isGenerated(old) && !owned.has(path)) collisions.push(path);
+    }
   }
-  const owned = ownedPaths(current);
-  // A hand-written file where the generator wants to write: never overwritten (writeTrees refuses).
-  const collisions = changes.changed.filter((path) => {
-    const old = current.get(path) ?? '';
-    return !isGenerated(old) && !owned.has(path);
-  });
   if (collisions.length > 0) changes.collisions = collisions;
   const extras = handWrittenExtras(join(clustersDir, tree.env));
   changes.foreign.push(...extras.symlinks.map(([path]) => path), ...extras.emptyDirs.map((d) => `${d}/`));
@@ -288,10 +287,18 @@ const WORKING = /^\.(.+)\.(next|prev)-([0-9]+)$/;
 
 /** Working folders an interrupted or failed run left in `clusters/` (`.<env>.next-<pid>`, `.<env>.prev-<pid>`). */
 export function leftovers(clustersDir: string): string[] {
+  return workingFolders(clustersDir).map((w) => w.name);
+}
+
+/** The working folders in `clustersDir`, sorted by name, with the environment and the kind each one is for. */
+function workingFolders(clustersDir: string): { name: string; env: string; kind: string }[] {
   if (!existsSync(clustersDir)) return [];
   return readdirSync(clustersDir)
-    .filter((e) => WORKING.test(e))
-    .sort();
+    .sort()
+    .flatMap((name) => {
+      const m = WORKING.exec(name);
+      return m ? [{ name, env: m[1] as string, kind: m[2] as string }] : [];
+    });
 }
 
 /**
@@ -299,16 +306,19 @@ export function leftovers(clustersDir: string): string[] {
  * with the lock held, so no other run is writing: every working folder found belongs to a run that is gone.
  */
 export function recoverInterrupted(clustersDir: string): void {
-  for (const e of leftovers(clustersDir)) {
-    const [, env, kind] = WORKING.exec(e) ?? [];
-    const full = join(clustersDir, e);
+  for (const { name, env, kind } of workingFolders(clustersDir)) {
+    const full = join(clustersDir, name);
+    const current = join(clustersDir, env);
     try {
-      if (kind === 'prev' && env && !existsSync(join(clustersDir, env))) {
-        writerFs.renameSync(full, join(clustersDir, env));
-        continue;
+      if (kind === 'prev') {
+        // An old tree with nothing in its place (the run stopped in its swap): put it back.
+        if (!existsSync(current)) {
+          writerFs.renameSync(full, current);
+          continue;
+        }
+        // Of a run that stopped after its swap: hand-written files added meanwhile move to the new tree.
+        keepHandWritten(full, current);
       }
-      // The old tree of a run that stopped after its swap: hand-written files added meanwhile move to the new one.
-      if (kind === 'prev' && env) keepHandWritten(full, join(clustersDir, env));
       writerFs.rmSync(full, { recursive: true, force: true });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
@@ -403,7 +413,7 @@ export class TreeWriter {
 
   constructor(
     private readonly clustersDir: string,
-    private readonly options: { signals?: boolean; lockWaitMs?: number } = {},
+    private readonly options: { signals?: boolean; lockWaitMs?: number | undefined } = {},
   ) {}
 
   /** The signal that arrived while writing, if any (set after a commit that finished anyway). */
@@ -437,7 +447,7 @@ export class TreeWriter {
     this.finished = true;
     for (const s of this.staged) {
       try {
-        rmSync(s.next, { recursive: true, force: true });
+        writerFs.rmSync(s.next, { recursive: true, force: true });
       } catch {
         // Left for the next run's recovery (check names it meanwhile).
       }
@@ -469,7 +479,7 @@ export class TreeWriter {
    * the failure left in `clusters/`. Anything else as it is.
    */
   private explained(err: unknown): unknown {
-    if (err instanceof WriteRefusedError || !isSystemError(err)) return err;
+    if (!isSystemError(err)) return err; // a WriteRefusedError has no code: as it is
     return new WriteRefusedError(`${systemErrorLine(err)}: ${consequence(this.phase, this.staged, this.clustersDir)}`, {
       cause: err,
     });
@@ -549,8 +559,8 @@ export class TreeWriter {
       hasCurrent: existsSync(current),
       empty: tree.files.size === 0 && changes.foreign.length === 0,
     });
-    writerFs.rmSync(next, { recursive: true, force: true });
-    writerFs.mkdirSync(next, { recursive: true });
+    // Not there: the recovery at start removed every working folder, and a tree is staged once.
+    writerFs.mkdirSync(next);
     const made = new Set<string>([next]);
     for (const [path, text] of tree.files) {
       const file = join(next, path);
@@ -597,21 +607,22 @@ export class TreeWriter {
     this.checkInterrupted();
     // Swap them in. On failure, put back what was swapped out. Signals no longer stop the write.
     this.phase = 'swap';
-    const swapped: Staged[] = [];
+    const swapped: Staged[] = []; // old tree moved out (or none to move)
+    const placed = new Set<Staged>(); // new tree moved in
     try {
       for (const s of staged) {
         const current = join(clustersDir, s.env);
         if (s.hasCurrent) writerFs.renameSync(current, s.prev);
         swapped.push(s);
         if (!s.empty) writerFs.renameSync(s.next, current);
+        placed.add(s);
       }
     } catch (err) {
       for (const s of swapped.reverse()) {
         const current = join(clustersDir, s.env);
         try {
-          if (existsSync(current) && statSync(current).isDirectory()) {
-            writerFs.rmSync(current, { recursive: true, force: true });
-          }
+          // Only what this run moved in: a folder made meanwhile where a new environment goes is someone's.
+          if (placed.has(s)) writerFs.rmSync(current, { recursive: true, force: true });
           if (s.hasCurrent) writerFs.renameSync(s.prev, current);
         } catch {
           // Keep going with the others; the next run's recoverInterrupted() puts this one back from s.prev.
@@ -647,7 +658,7 @@ export function writeTrees(
   trees: readonly EnvironmentTree[],
   { lockWaitMs }: WriteOptions = {},
 ): TreeChanges[] {
-  const writer = new TreeWriter(clustersDir, lockWaitMs === undefined ? {} : { lockWaitMs });
+  const writer = new TreeWriter(clustersDir, { lockWaitMs });
   for (const t of trees) writer.stage(t); // a failing stage aborts
   return writer.commit();
 }
@@ -661,7 +672,7 @@ export async function writeTreesAsync(
   trees: readonly EnvironmentTree[],
   { lockWaitMs }: WriteOptions = {},
 ): Promise<{ changes: TreeChanges[]; interrupted?: NodeJS.Signals }> {
-  const writer = new TreeWriter(clustersDir, { signals: true, ...(lockWaitMs === undefined ? {} : { lockWaitMs }) });
+  const writer = new TreeWriter(clustersDir, { signals: true, lockWaitMs });
   for (const t of trees) await writer.stageAsync(t);
   const changes = await writer.commitAsync();
   return { changes, ...(writer.interrupted ? { interrupted: writer.interrupted } : {}) };

@@ -17,7 +17,7 @@ import {
   writeTrees,
 } from '../src/writer.js';
 import { generatedMarkdownHeader, isGenerated } from '../src/yaml.js';
-import { gen, workingFolders as leftovers, listing, sysError, tempDirs, tree } from './support/writer.js';
+import { gen, workingFolders as leftovers, listing, populate, sysError, tempDirs, tree } from './support/writer.js';
 
 const temp = tempDirs('writer-test-');
 const clustersDir = () => join(temp(), 'clusters');
@@ -26,16 +26,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** A clusters folder holding environments `a` and `b`, each with two generated files and one hand-written file. */
-function populated(): { dir: string; before: Map<string, string>; list: string[] } {
-  const dir = clustersDir();
-  writeTrees(dir, [
-    tree('a', { 'kustomization.yaml': gen('a: 1'), 'query/x.yaml': gen('x: 1') }),
-    tree('b', { 'kustomization.yaml': gen('b: 1'), 'store/y.yaml': gen('y: 1') }),
-  ]);
-  writeFileSync(join(dir, 'a', 'NOTES.md'), 'hand-written\n');
-  return { dir, before: readTree(dir), list: listing(dir) };
-}
+const populated = () => populate(clustersDir());
 
 describe('TreeWriter (one environment at a time)', () => {
   it('builds each staged tree beside clusters/ at once, and swaps them all in only on commit', () => {

@@ -2,11 +2,11 @@
  * What the writer tests share: temporary folders removed after the file, generated file contents, trees, and
  * the views of a clusters folder they compare before and after a write.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import type { EnvironmentTree } from '../../src/writer.js';
+import { type EnvironmentTree, readTree, writeTrees } from '../../src/writer.js';
 import { generatedHeader } from '../../src/yaml.js';
 
 /**
@@ -53,4 +53,17 @@ export function sysError(code: string, syscall: string, path?: string): NodeJS.E
   err.syscall = syscall;
   if (path !== undefined) err.path = path;
   return err;
+}
+
+/**
+ * Fills `dir` (a clusters folder, made if missing) with environments `a` and `b`, each of two generated files, and
+ * a hand-written `a/NOTES.md`; returns what it holds (`before`) and its listing (`list`) for later comparison.
+ */
+export function populate(dir: string): { dir: string; before: Map<string, string>; list: string[] } {
+  writeTrees(dir, [
+    tree('a', { 'kustomization.yaml': gen('a: 1'), 'query/x.yaml': gen('x: 1') }),
+    tree('b', { 'kustomization.yaml': gen('b: 1'), 'store/y.yaml': gen('y: 1') }),
+  ]);
+  writeFileSync(join(dir, 'a', 'NOTES.md'), 'hand-written\n');
+  return { dir, before: readTree(dir), list: listing(dir) };
 }
