@@ -105,7 +105,7 @@ export function readTree(dir: string): Map<string, string> {
 
 /** The relative paths of every file under a directory ('/' separators), without reading them. */
 function listTree(dir: string, rel = '', out: string[] = []): string[] {
-  for (const entry of readdirSync(rel === '' ? dir : join(dir, rel), { withFileTypes: true })) {
+  for (const entry of readdirSync(join(dir, rel), { withFileTypes: true })) {
     const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
     if (entry.isDirectory()) listTree(dir, path, out);
     else if (entry.isFile()) out.push(path);

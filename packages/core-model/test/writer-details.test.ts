@@ -3,10 +3,13 @@
  * what it reads and lists, the lock's messages, and the async writer's handling of SIGINT/SIGTERM (the handlers
  * it installs are called directly, so no signal reaches the test process).
  */
+
+import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it, vi } from 'vitest';
 import {
   acquireLock,
   compareTree,
@@ -183,6 +186,45 @@ describe('the lock', () => {
     writeFileSync(join(dir, LOCK_FILE), 'not json');
     expect(() => acquireLock(dir, 120)).toThrow(/ is held by another process: another generate/);
     expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe('not json');
+  });
+
+  it('waits while its holder runs, and takes it once released', async () => {
+    const dir = tmp();
+    const path = join(dir, LOCK_FILE);
+    // Another thread of this process holds it, and releases it a moment after this thread starts waiting.
+    const holder = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+      const { rmSync, writeFileSync } = require('node:fs');
+      writeFileSync(workerData.path, workerData.owner);
+      parentPort.postMessage('held');
+      setTimeout(() => rmSync(workerData.path), 200);`,
+      { eval: true, workerData: { path, owner: JSON.stringify({ pid: process.pid, host: hostname(), started: 'x' }) } },
+    );
+    await once(holder, 'message');
+    const release = acquireLock(dir, 60_000);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
+    expect(JSON.parse(readFileSync(path, 'utf8')).started).not.toBe('x');
+    release();
+    await once(holder, 'exit');
+  });
+
+  it("counts a process it may not signal (EPERM: another user's) as running, and one that is gone as not", () => {
+    const dir = tmp();
+    const path = join(dir, LOCK_FILE);
+    writeFileSync(path, JSON.stringify({ pid: 4242, host: hostname(), started: 'x' }));
+    const kill = vi.spyOn(process, 'kill').mockImplementation(() => {
+      throw Object.assign(new Error('kill EPERM'), { code: 'EPERM' });
+    });
+    try {
+      expect(() => acquireLock(dir, 0)).toThrow(`${path} is held by process 4242 on ${hostname()}, since x:`);
+      kill.mockImplementation(() => {
+        throw Object.assign(new Error('kill ESRCH'), { code: 'ESRCH' });
+      });
+      acquireLock(dir, 0)();
+    } finally {
+      kill.mockRestore();
+    }
+    expect(existsSync(path)).toBe(false);
   });
 
   it('fails with the file system error when the folder cannot hold it', () => {

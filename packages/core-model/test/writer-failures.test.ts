@@ -22,6 +22,7 @@ import {
   WriteRefusedError,
   writerFs,
   writeTrees,
+  writeTreesAsync,
 } from '../src/writer.js';
 import { gen, HEADER, listing, populate, sysError, tempDirs, tree, workingFolders } from './support/writer.js';
 
@@ -267,12 +268,46 @@ describe('hand-written things in the way of generated paths', () => {
   });
 });
 
+describe('clusters/<env> that is a symlink', () => {
+  it('is refused, named with its target, and nothing is staged', () => {
+    const { dir } = populated();
+    const elsewhere = join(dir, '..', 'elsewhere');
+    mkdirSync(elsewhere);
+    symlinkSync(elsewhere, join(dir, 'c'));
+    const writer = new TreeWriter(dir);
+    writer.stage(tree('a', { 'kustomization.yaml': gen('a: 2') }));
+    expect(() => writer.stage(tree('c', { 'k.yaml': gen('k') }))).toThrow(
+      new WriteRefusedError(
+        `${join(dir, 'c')} is a symlink (to ${elsewhere}): generate swaps whole folders and will not replace a ` +
+          'symlink; make it a real folder or remove it',
+      ),
+    );
+    expect(workingFolders(dir)).toEqual([]);
+    expect(readdirSync(elsewhere)).toEqual([]);
+  });
+});
+
 describe('a TreeWriter', () => {
+  it('after a refusal, only compares the trees that follow (builds none), to name every refused file', () => {
+    const { dir, before } = populated();
+    writeFileSync(join(dir, 'a', 'kustomization.yaml'), 'mine\n');
+    const writer = new TreeWriter(dir);
+    writer.stage(tree('a', { 'kustomization.yaml': gen('a: 2') }));
+    const b = writer.stage(tree('b', { 'kustomization.yaml': gen('b: 2'), 'store/y.yaml': gen('y: 1') }));
+    expect(b).toMatchObject({ changed: ['kustomization.yaml'], unchanged: ['store/y.yaml'] });
+    expect(workingFolders(dir)).toEqual([]);
+    expect(() => writer.commit()).toThrow(/^refusing to overwrite hand-written files/);
+    expect(readTree(dir)).toEqual(new Map([...before, ['a/kustomization.yaml', 'mine\n']]));
+  });
+
   it('is used once: after its commit it refuses, and an abort leaves a clusters/ someone else wrote into', () => {
     const { dir } = populated();
     const writer = new TreeWriter(dir);
     writer.commit();
     expect(() => writer.stage(tree('a', {}))).toThrow('this TreeWriter has already committed or aborted');
+    const aborted = new TreeWriter(dir);
+    aborted.abort();
+    expect(() => aborted.commit()).toThrow('this TreeWriter has already committed or aborted');
 
     const fresh = join(temp(), 'clusters');
     const other = new TreeWriter(fresh);
@@ -310,18 +345,16 @@ describe('a TreeWriter', () => {
     expect(readTree(dir)).toEqual(before);
     expect(workingFolders(dir)).toEqual([]);
 
-    const second = new TreeWriter(dir, { signals: true });
-    await second.stageAsync(tree('a', { 'kustomization.yaml': gen('a: 2') }));
     const rename = writerFs.renameSync;
     vi.spyOn(writerFs, 'renameSync').mockImplementation((from, to) => {
       deliver('SIGINT');
       deliver('SIGTERM'); // the first signal is the one reported
       rename(from, to);
     });
-    const [a] = await second.commitAsync();
-    expect(a?.changed).toEqual(['kustomization.yaml']);
-    expect(second.interrupted).toBe('SIGINT');
+    const result = await writeTreesAsync(dir, [tree('a', { 'kustomization.yaml': gen('a: 2') })]);
+    expect(result).toMatchObject({ changes: [{ changed: ['kustomization.yaml'] }], interrupted: 'SIGINT' });
     expect(readTree(join(dir, 'a')).get('kustomization.yaml')).toBe(gen('a: 2'));
+    expect(workingFolders(dir)).toEqual([]);
   });
 });
 
