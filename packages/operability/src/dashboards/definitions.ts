@@ -58,27 +58,36 @@ function resourcesRow(sel: string): Row {
   return {
     title: 'Resources',
     panels: [
-      timeseries('CPU', 'short', 'CPU cores used, per pod.', [
-        { expr: rate('process_cpu_seconds_total', sel, 'pod'), legend: '{{pod}}' },
-      ]),
-      timeseries('Memory', 'bytes', 'Resident memory, per pod.', [
-        { expr: `sum by (pod) (process_resident_memory_bytes{${sel}})`, legend: '{{pod}}' },
-      ]),
-      timeseries('Goroutines', 'short', 'Goroutines, per pod: a steady climb points at a leak or stuck requests.', [
-        { expr: `sum by (pod) (go_goroutines{${sel}})`, legend: '{{pod}}' },
-      ]),
+      timeseries({
+        title: 'CPU',
+        unit: 'short',
+        description: 'CPU cores used, per pod.',
+        queries: [{ expr: rate('process_cpu_seconds_total', sel, 'pod'), legend: '{{pod}}' }],
+      }),
+      timeseries({
+        title: 'Memory',
+        unit: 'bytes',
+        description: 'Resident memory, per pod.',
+        queries: [{ expr: `sum by (pod) (process_resident_memory_bytes{${sel}})`, legend: '{{pod}}' }],
+      }),
+      timeseries({
+        title: 'Goroutines',
+        unit: 'short',
+        description: 'Goroutines, per pod: a steady climb points at a leak or stuck requests.',
+        queries: [{ expr: `sum by (pod) (go_goroutines{${sel}})`, legend: '{{pod}}' }],
+      }),
     ],
   };
 }
 
 function upStat(sel: string): Panel {
-  return stat(
-    'Targets up',
-    'short',
-    'Pods of these jobs Prometheus scrapes successfully.',
-    { expr: `sum(up{${sel}})` },
-    { width: 4 },
-  );
+  return stat({
+    title: 'Targets up',
+    unit: 'short',
+    description: 'Pods of these jobs Prometheus scrapes successfully.',
+    query: { expr: `sum(up{${sel}})` },
+    width: 4,
+  });
 }
 
 /** ` in 3 zones` when the ingestors are split by `receive.zones` (one StatefulSet per zone), else nothing. */
@@ -99,48 +108,71 @@ function receive(env: Environment, jobs: Jobs): DashboardSpec | undefined {
     {
       title: 'Remote write at the routers',
       panels: [
-        timeseries('Requests by tenant', 'reqps', 'Remote-write requests per second accepted by the routers.', [
-          { expr: `sum by (tenant) (${RECORDS.receiveRequests}{${recorded}})`, legend: '{{tenant}}' },
-        ]),
-        timeseries('Errors by tenant', 'percentunit', 'Fraction of remote-write requests answered with 5xx.', [
-          {
-            expr: `sum by (tenant) (${RECORDS.receiveRequests}{${recorded}, code=~"5.."})\n/\nsum by (tenant) (${RECORDS.receiveRequests}{${recorded}})`,
-            legend: '{{tenant}}',
-          },
-        ]),
-        timeseries('Latency p99 by tenant', 's', '99th percentile of remote-write request duration.', [
-          { expr: `max by (tenant) (${RECORDS.receiveLatencyP99}{${recorded}})`, legend: '{{tenant}}' },
-        ]),
-        timeseries('Samples by tenant', 'ops', 'Samples per second received, per tenant.', [
-          { expr: rate('thanos_receive_write_samples_sum', router, 'tenant'), legend: '{{tenant}}' },
-        ]),
-        timeseries('Replication', 'ops', 'Replication of writes to the ingestors, by result.', [
-          { expr: rate('thanos_receive_replications_total', router, 'result'), legend: '{{result}}' },
-        ]),
-        timeseries(
-          'Forward errors',
-          'percentunit',
-          'Fraction of forward requests from routers to ingestors that fail, per router pod.',
-          [
+        timeseries({
+          title: 'Requests by tenant',
+          unit: 'reqps',
+          description: 'Remote-write requests per second accepted by the routers.',
+          queries: [{ expr: `sum by (tenant) (${RECORDS.receiveRequests}{${recorded}})`, legend: '{{tenant}}' }],
+        }),
+        timeseries({
+          title: 'Errors by tenant',
+          unit: 'percentunit',
+          description: 'Fraction of remote-write requests answered with 5xx.',
+          queries: [
+            {
+              expr: `sum by (tenant) (${RECORDS.receiveRequests}{${recorded}, code=~"5.."})\n/\nsum by (tenant) (${RECORDS.receiveRequests}{${recorded}})`,
+              legend: '{{tenant}}',
+            },
+          ],
+        }),
+        timeseries({
+          title: 'Latency p99 by tenant',
+          unit: 's',
+          description: '99th percentile of remote-write request duration.',
+          queries: [{ expr: `max by (tenant) (${RECORDS.receiveLatencyP99}{${recorded}})`, legend: '{{tenant}}' }],
+        }),
+        timeseries({
+          title: 'Samples by tenant',
+          unit: 'ops',
+          description: 'Samples per second received, per tenant.',
+          queries: [{ expr: rate('thanos_receive_write_samples_sum', router, 'tenant'), legend: '{{tenant}}' }],
+        }),
+        timeseries({
+          title: 'Replication',
+          unit: 'ops',
+          description: 'Replication of writes to the ingestors, by result.',
+          queries: [{ expr: rate('thanos_receive_replications_total', router, 'result'), legend: '{{result}}' }],
+        }),
+        timeseries({
+          title: 'Forward errors',
+          unit: 'percentunit',
+          description: 'Fraction of forward requests from routers to ingestors that fail, per router pod.',
+          queries: [
             {
               expr: ratio('thanos_receive_forward_requests_total', router, 'result="error"', 'pod'),
               legend: '{{pod}}',
             },
           ],
-        ),
-        timeseries('Hashring nodes', 'short', 'Ingestors in each hashring as the routers see them.', [
-          { expr: `max by (name) (thanos_receive_hashring_nodes{${router}})`, legend: '{{name}}' },
-        ]),
-        timeseries('Hashring tenants', 'short', 'Tenants each hashring is configured for (0: the catch-all).', [
-          { expr: `max by (name) (thanos_receive_hashring_tenants{${router}})`, legend: '{{name}}' },
-        ]),
-        stat(
-          'Hashring config loaded',
-          'short',
-          'Whether every router loaded the current hashrings file (1: yes).',
-          { expr: `min(thanos_receive_config_last_reload_successful{${router}})` },
-          { width: 4 },
-        ),
+        }),
+        timeseries({
+          title: 'Hashring nodes',
+          unit: 'short',
+          description: 'Ingestors in each hashring as the routers see them.',
+          queries: [{ expr: `max by (name) (thanos_receive_hashring_nodes{${router}})`, legend: '{{name}}' }],
+        }),
+        timeseries({
+          title: 'Hashring tenants',
+          unit: 'short',
+          description: 'Tenants each hashring is configured for (0: the catch-all).',
+          queries: [{ expr: `max by (name) (thanos_receive_hashring_tenants{${router}})`, legend: '{{name}}' }],
+        }),
+        stat({
+          title: 'Hashring config loaded',
+          unit: 'short',
+          description: 'Whether every router loaded the current hashrings file (1: yes).',
+          query: { expr: `min(thanos_receive_config_last_reload_successful{${router}})` },
+          width: 4,
+        }),
       ],
     },
   ];
@@ -150,46 +182,60 @@ function receive(env: Environment, jobs: Jobs): DashboardSpec | undefined {
     rows.push({
       title: `Hashring ${h.name} (${h.replicas} ingestors${inZones(env)}; tenants: ${tenantsOf(h)})`,
       panels: [
-        timeseries(
-          'Writes per ingestor',
-          'reqps',
-          'Remote-write gRPC requests each ingestor handles: the spread shows how balanced the hashring is.',
-          [{ expr: rate('grpc_server_handled_total', `${sel}, grpc_method="RemoteWrite"`, 'pod'), legend: '{{pod}}' }],
-        ),
-        timeseries('Write errors per ingestor', 'percentunit', 'Fraction of remote-write gRPC requests failing.', [
-          {
-            expr: ratio('grpc_server_handled_total', `${sel}, grpc_method="RemoteWrite"`, 'grpc_code!="OK"', 'pod'),
-            legend: '{{pod}}',
-          },
-        ]),
-        timeseries(
-          'Write latency p99 per ingestor',
-          's',
-          '99th percentile of the time each ingestor takes to append a remote-write request.',
-          [
+        timeseries({
+          title: 'Writes per ingestor',
+          unit: 'reqps',
+          description:
+            'Remote-write gRPC requests each ingestor handles: the spread shows how balanced the hashring is.',
+          queries: [
+            { expr: rate('grpc_server_handled_total', `${sel}, grpc_method="RemoteWrite"`, 'pod'), legend: '{{pod}}' },
+          ],
+        }),
+        timeseries({
+          title: 'Write errors per ingestor',
+          unit: 'percentunit',
+          description: 'Fraction of remote-write gRPC requests failing.',
+          queries: [
+            {
+              expr: ratio('grpc_server_handled_total', `${sel}, grpc_method="RemoteWrite"`, 'grpc_code!="OK"', 'pod'),
+              legend: '{{pod}}',
+            },
+          ],
+        }),
+        timeseries({
+          title: 'Write latency p99 per ingestor',
+          unit: 's',
+          description: '99th percentile of the time each ingestor takes to append a remote-write request.',
+          queries: [
             {
               expr: p99('grpc_server_handling_seconds_bucket', `${sel}, grpc_method="RemoteWrite"`, 'pod'),
               legend: '{{pod}}',
             },
           ],
-        ),
-        timeseries('Head series per ingestor', 'short', 'Series in the in-memory head of each ingestor.', [
-          { expr: `max by (pod) (${RECORDS.ingestorHeadSeries}{${sel}})`, legend: '{{pod}}' },
-        ]),
-        timeseries('Head series by tenant', 'short', 'Series in the head, per tenant (all replicas).', [
-          { expr: `sum by (tenant) (prometheus_tsdb_head_series{${sel}})`, legend: '{{tenant}}' },
-        ]),
-        timeseries(
-          'Since last upload',
-          's',
-          'Time since each ingestor last uploaded a block: it cuts one every 2 hours.',
-          [
+        }),
+        timeseries({
+          title: 'Head series per ingestor',
+          unit: 'short',
+          description: 'Series in the in-memory head of each ingestor.',
+          queries: [{ expr: `max by (pod) (${RECORDS.ingestorHeadSeries}{${sel}})`, legend: '{{pod}}' }],
+        }),
+        timeseries({
+          title: 'Head series by tenant',
+          unit: 'short',
+          description: 'Series in the head, per tenant (all replicas).',
+          queries: [{ expr: `sum by (tenant) (prometheus_tsdb_head_series{${sel}})`, legend: '{{tenant}}' }],
+        }),
+        timeseries({
+          title: 'Since last upload',
+          unit: 's',
+          description: 'Time since each ingestor last uploaded a block: it cuts one every 2 hours.',
+          queries: [
             {
               expr: `time() - max by (pod) (thanos_objstore_bucket_last_successful_upload_time{${sel}})`,
               legend: '{{pod}}',
             },
           ],
-        ),
+        }),
       ],
     });
   }
@@ -206,15 +252,24 @@ function receive(env: Environment, jobs: Jobs): DashboardSpec | undefined {
 
 function httpPanels(handlerSel: string, who: string): Panel[] {
   return [
-    timeseries(`Requests`, 'reqps', `${who} HTTP requests per second, by handler and code.`, [
-      { expr: rate('http_requests_total', handlerSel, 'handler, code'), legend: '{{handler}} {{code}}' },
-    ]),
-    timeseries(`Errors`, 'percentunit', `Fraction of ${who} HTTP requests answered with 5xx.`, [
-      { expr: ratio('http_requests_total', handlerSel, 'code=~"5.."', 'handler'), legend: '{{handler}}' },
-    ]),
-    timeseries(`Latency p99`, 's', `99th percentile of ${who} HTTP request duration.`, [
-      { expr: p99('http_request_duration_seconds_bucket', handlerSel, 'handler'), legend: '{{handler}}' },
-    ]),
+    timeseries({
+      title: `Requests`,
+      unit: 'reqps',
+      description: `${who} HTTP requests per second, by handler and code.`,
+      queries: [{ expr: rate('http_requests_total', handlerSel, 'handler, code'), legend: '{{handler}} {{code}}' }],
+    }),
+    timeseries({
+      title: `Errors`,
+      unit: 'percentunit',
+      description: `Fraction of ${who} HTTP requests answered with 5xx.`,
+      queries: [{ expr: ratio('http_requests_total', handlerSel, 'code=~"5.."', 'handler'), legend: '{{handler}}' }],
+    }),
+    timeseries({
+      title: `Latency p99`,
+      unit: 's',
+      description: `99th percentile of ${who} HTTP request duration.`,
+      queries: [{ expr: p99('http_request_duration_seconds_bucket', handlerSel, 'handler'), legend: '{{handler}}' }],
+    }),
   ];
 }
 
@@ -231,26 +286,42 @@ function query(env: Environment, jobs: Jobs): DashboardSpec {
         title: 'PromQL API',
         panels: [
           ...httpPanels(api, 'Query').slice(0, 2),
-          timeseries('Latency p99', 's', '99th percentile of query and query_range duration.', [
-            { expr: `max by (handler) (${RECORDS.queryLatencyP99}{${sel}})`, legend: '{{handler}}' },
-          ]),
+          timeseries({
+            title: 'Latency p99',
+            unit: 's',
+            description: '99th percentile of query and query_range duration.',
+            queries: [{ expr: `max by (handler) (${RECORDS.queryLatencyP99}{${sel}})`, legend: '{{handler}}' }],
+          }),
         ],
       },
       {
         title: 'StoreAPI fan-out',
         panels: [
-          timeseries('Series calls by code', 'reqps', 'Series calls Query makes to StoreAPI endpoints.', [
-            {
-              expr: rate('grpc_client_handled_total', `${sel}, grpc_method="Series"`, 'grpc_code'),
-              legend: '{{grpc_code}}',
-            },
-          ]),
-          timeseries('Series call latency p99', 's', '99th percentile of Series calls to StoreAPI endpoints.', [
-            { expr: p99('grpc_client_handling_seconds_bucket', `${sel}, grpc_method="Series"`, 'job') },
-          ]),
-          timeseries('Connected endpoints', 'short', 'StoreAPI endpoints Query is connected to, by type.', [
-            { expr: `max by (store_type) (thanos_store_nodes_grpc_connections{${sel}})`, legend: '{{store_type}}' },
-          ]),
+          timeseries({
+            title: 'Series calls by code',
+            unit: 'reqps',
+            description: 'Series calls Query makes to StoreAPI endpoints.',
+            queries: [
+              {
+                expr: rate('grpc_client_handled_total', `${sel}, grpc_method="Series"`, 'grpc_code'),
+                legend: '{{grpc_code}}',
+              },
+            ],
+          }),
+          timeseries({
+            title: 'Series call latency p99',
+            unit: 's',
+            description: '99th percentile of Series calls to StoreAPI endpoints.',
+            queries: [{ expr: p99('grpc_client_handling_seconds_bucket', `${sel}, grpc_method="Series"`, 'job') }],
+          }),
+          timeseries({
+            title: 'Connected endpoints',
+            unit: 'short',
+            description: 'StoreAPI endpoints Query is connected to, by type.',
+            queries: [
+              { expr: `max by (store_type) (thanos_store_nodes_grpc_connections{${sel}})`, legend: '{{store_type}}' },
+            ],
+          }),
         ],
       },
       resourcesRow(sel),
@@ -272,18 +343,29 @@ function queryFrontend(env: Environment, jobs: Jobs): DashboardSpec | undefined 
       {
         title: 'Splitting and caching',
         panels: [
-          timeseries('Queries by type', 'reqps', 'Queries per second by operation (range, instant, labels, series).', [
-            { expr: rate('thanos_query_frontend_queries_total', sel, 'op'), legend: '{{op}}' },
-          ]),
-          timeseries('Split queries', 'reqps', 'Requests sent to Query after splitting by interval.', [
-            { expr: rate('thanos_frontend_split_queries_total', sel) },
-          ]),
-          timeseries('Results cache hit ratio', 'percentunit', 'Fraction of cache keys looked up that were found.', [
-            {
-              expr: `${rate('cortex_cache_hits_total', sel, 'name')}\n/\n${rate('cortex_cache_fetched_keys_total', sel, 'name')}`,
-              legend: '{{name}}',
-            },
-          ]),
+          timeseries({
+            title: 'Queries by type',
+            unit: 'reqps',
+            description: 'Queries per second by operation (range, instant, labels, series).',
+            queries: [{ expr: rate('thanos_query_frontend_queries_total', sel, 'op'), legend: '{{op}}' }],
+          }),
+          timeseries({
+            title: 'Split queries',
+            unit: 'reqps',
+            description: 'Requests sent to Query after splitting by interval.',
+            queries: [{ expr: rate('thanos_frontend_split_queries_total', sel) }],
+          }),
+          timeseries({
+            title: 'Results cache hit ratio',
+            unit: 'percentunit',
+            description: 'Fraction of cache keys looked up that were found.',
+            queries: [
+              {
+                expr: `${rate('cortex_cache_hits_total', sel, 'name')}\n/\n${rate('cortex_cache_fetched_keys_total', sel, 'name')}`,
+                legend: '{{name}}',
+              },
+            ],
+          }),
         ],
       },
       resourcesRow(sel),
@@ -307,56 +389,92 @@ function store(env: Environment, jobs: Jobs): DashboardSpec | undefined {
       {
         title: 'Series requests per shard',
         panels: [
-          timeseries('Series calls', 'reqps', 'StoreAPI Series calls per second, per shard.', [
-            { expr: rate('grpc_server_handled_total', series, 'job'), legend: '{{job}}' },
-          ]),
-          timeseries('Series errors', 'percentunit', 'Fraction of Series calls failing, per shard.', [
-            { expr: ratio('grpc_server_handled_total', series, 'grpc_code!="OK"', 'job'), legend: '{{job}}' },
-          ]),
-          timeseries(
-            'Series latency p99',
-            's',
-            '99th percentile of Series call duration, per shard: the slow shard stands out.',
-            [{ expr: `max by (job) (${RECORDS.storeSeriesLatencyP99}{${sel}})`, legend: '{{job}}' }],
-          ),
+          timeseries({
+            title: 'Series calls',
+            unit: 'reqps',
+            description: 'StoreAPI Series calls per second, per shard.',
+            queries: [{ expr: rate('grpc_server_handled_total', series, 'job'), legend: '{{job}}' }],
+          }),
+          timeseries({
+            title: 'Series errors',
+            unit: 'percentunit',
+            description: 'Fraction of Series calls failing, per shard.',
+            queries: [
+              { expr: ratio('grpc_server_handled_total', series, 'grpc_code!="OK"', 'job'), legend: '{{job}}' },
+            ],
+          }),
+          timeseries({
+            title: 'Series latency p99',
+            unit: 's',
+            description: '99th percentile of Series call duration, per shard: the slow shard stands out.',
+            queries: [{ expr: `max by (job) (${RECORDS.storeSeriesLatencyP99}{${sel}})`, legend: '{{job}}' }],
+          }),
         ],
       },
       {
         title: 'Data fetched',
         panels: [
-          timeseries('Series fetched', 'ops', 'Series fetched from the bucket or cache per second, per shard.', [
-            {
-              expr: rate('thanos_bucket_store_series_data_fetched_sum', `${sel}, data_type="series"`, 'job'),
-              legend: '{{job}}',
-            },
-          ]),
-          timeseries('Chunks fetched', 'ops', 'Chunks fetched per second, per shard.', [
-            {
-              expr: rate('thanos_bucket_store_series_data_fetched_sum', `${sel}, data_type="chunks"`, 'job'),
-              legend: '{{job}}',
-            },
-          ]),
-          timeseries('Blocks queried per request', 'short', 'Average blocks a Series call touches, per shard.', [
-            {
-              expr: `${rate('thanos_bucket_store_series_blocks_queried_sum', sel, 'job')}\n/\n${rate('thanos_bucket_store_series_blocks_queried_count', sel, 'job')}`,
-              legend: '{{job}}',
-            },
-          ]),
-          timeseries('Index cache hit ratio', 'percentunit', 'Fraction of index cache lookups found, by item type.', [
-            {
-              expr: `${rate('thanos_store_index_cache_hits_total', sel, 'item_type')}\n/\n${rate('thanos_store_index_cache_requests_total', sel, 'item_type')}`,
-              legend: '{{item_type}}',
-            },
-          ]),
-          timeseries('Blocks loaded', 'short', 'Blocks each shard serves.', [
-            { expr: `sum by (job) (thanos_bucket_store_blocks_loaded{${sel}})`, legend: '{{job}}' },
-          ]),
-          timeseries('Bucket operation errors', 'percentunit', 'Fraction of object-storage operations failing.', [
-            {
-              expr: `${rate('thanos_objstore_bucket_operation_failures_total', sel, 'operation')}\n/\n${rate('thanos_objstore_bucket_operations_total', sel, 'operation')}`,
-              legend: '{{operation}}',
-            },
-          ]),
+          timeseries({
+            title: 'Series fetched',
+            unit: 'ops',
+            description: 'Series fetched from the bucket or cache per second, per shard.',
+            queries: [
+              {
+                expr: rate('thanos_bucket_store_series_data_fetched_sum', `${sel}, data_type="series"`, 'job'),
+                legend: '{{job}}',
+              },
+            ],
+          }),
+          timeseries({
+            title: 'Chunks fetched',
+            unit: 'ops',
+            description: 'Chunks fetched per second, per shard.',
+            queries: [
+              {
+                expr: rate('thanos_bucket_store_series_data_fetched_sum', `${sel}, data_type="chunks"`, 'job'),
+                legend: '{{job}}',
+              },
+            ],
+          }),
+          timeseries({
+            title: 'Blocks queried per request',
+            unit: 'short',
+            description: 'Average blocks a Series call touches, per shard.',
+            queries: [
+              {
+                expr: `${rate('thanos_bucket_store_series_blocks_queried_sum', sel, 'job')}\n/\n${rate('thanos_bucket_store_series_blocks_queried_count', sel, 'job')}`,
+                legend: '{{job}}',
+              },
+            ],
+          }),
+          timeseries({
+            title: 'Index cache hit ratio',
+            unit: 'percentunit',
+            description: 'Fraction of index cache lookups found, by item type.',
+            queries: [
+              {
+                expr: `${rate('thanos_store_index_cache_hits_total', sel, 'item_type')}\n/\n${rate('thanos_store_index_cache_requests_total', sel, 'item_type')}`,
+                legend: '{{item_type}}',
+              },
+            ],
+          }),
+          timeseries({
+            title: 'Blocks loaded',
+            unit: 'short',
+            description: 'Blocks each shard serves.',
+            queries: [{ expr: `sum by (job) (thanos_bucket_store_blocks_loaded{${sel}})`, legend: '{{job}}' }],
+          }),
+          timeseries({
+            title: 'Bucket operation errors',
+            unit: 'percentunit',
+            description: 'Fraction of object-storage operations failing.',
+            queries: [
+              {
+                expr: `${rate('thanos_objstore_bucket_operation_failures_total', sel, 'operation')}\n/\n${rate('thanos_objstore_bucket_operations_total', sel, 'operation')}`,
+                legend: '{{operation}}',
+              },
+            ],
+          }),
         ],
       },
       resourcesRow(sel),
@@ -376,61 +494,82 @@ function compact(env: Environment, jobs: Jobs): DashboardSpec | undefined {
       {
         title: 'Health',
         panels: [
-          stat(
-            'Halted',
-            'short',
-            'A compactor halts on a problem it cannot fix alone (1: halted).',
-            {
+          stat({
+            title: 'Halted',
+            unit: 'short',
+            description: 'A compactor halts on a problem it cannot fix alone (1: halted).',
+            query: {
               expr: `max(thanos_compact_halted{${sel}})`,
             },
-            { redAt: 1, width: 4 },
-          ),
+            redAt: 1,
+            width: 4,
+          }),
           upStat(sel),
-          timeseries(
-            'Since last upload',
-            's',
-            'Time since each compactor last uploaded a block (a compaction or downsampling result).',
-            [
+          timeseries({
+            title: 'Since last upload',
+            unit: 's',
+            description: 'Time since each compactor last uploaded a block (a compaction or downsampling result).',
+            queries: [
               {
                 expr: `time() - max by (job) (thanos_objstore_bucket_last_successful_upload_time{${sel}})`,
                 legend: '{{job}}',
               },
             ],
-          ),
-          timeseries('Iterations', 'ops', 'Completed compaction iterations per second.', [
-            { expr: rate('thanos_compact_iterations_total', sel, 'job'), legend: '{{job}}' },
-          ]),
+          }),
+          timeseries({
+            title: 'Iterations',
+            unit: 'ops',
+            description: 'Completed compaction iterations per second.',
+            queries: [{ expr: rate('thanos_compact_iterations_total', sel, 'job'), legend: '{{job}}' }],
+          }),
         ],
       },
       {
         title: 'Backlog',
         panels: [
-          timeseries(
-            'Planned compactions',
-            'short',
-            'Compactions still to do: a number that keeps growing means it is falling behind.',
-            [{ expr: `sum by (job) (thanos_compact_todo_compactions{${sel}})`, legend: '{{job}}' }],
-          ),
-          timeseries('Blocks to downsample', 'short', 'Blocks waiting for downsampling.', [
-            { expr: `sum by (job) (thanos_compact_todo_downsample_blocks{${sel}})`, legend: '{{job}}' },
-          ]),
-          timeseries('Blocks to delete', 'short', 'Blocks marked for deletion, waiting for the delay to pass.', [
-            { expr: `sum by (job) (thanos_compact_todo_deletion_blocks{${sel}})`, legend: '{{job}}' },
-          ]),
+          timeseries({
+            title: 'Planned compactions',
+            unit: 'short',
+            description: 'Compactions still to do: a number that keeps growing means it is falling behind.',
+            queries: [{ expr: `sum by (job) (thanos_compact_todo_compactions{${sel}})`, legend: '{{job}}' }],
+          }),
+          timeseries({
+            title: 'Blocks to downsample',
+            unit: 'short',
+            description: 'Blocks waiting for downsampling.',
+            queries: [{ expr: `sum by (job) (thanos_compact_todo_downsample_blocks{${sel}})`, legend: '{{job}}' }],
+          }),
+          timeseries({
+            title: 'Blocks to delete',
+            unit: 'short',
+            description: 'Blocks marked for deletion, waiting for the delay to pass.',
+            queries: [{ expr: `sum by (job) (thanos_compact_todo_deletion_blocks{${sel}})`, legend: '{{job}}' }],
+          }),
         ],
       },
       {
         title: 'Failures',
         panels: [
-          timeseries('Compaction failures', 'ops', 'Failed group compactions per second.', [
-            { expr: rate('thanos_compact_group_compactions_failures_total', sel, 'job'), legend: '{{job}}' },
-          ]),
-          timeseries('Downsample failures', 'ops', 'Failed downsamplings per second.', [
-            { expr: rate('thanos_compact_downsample_failures_total', sel, 'job'), legend: '{{job}}' },
-          ]),
-          timeseries('Garbage collection failures', 'ops', 'Failed garbage collections per second.', [
-            { expr: rate('thanos_compact_garbage_collection_failures_total', sel, 'job'), legend: '{{job}}' },
-          ]),
+          timeseries({
+            title: 'Compaction failures',
+            unit: 'ops',
+            description: 'Failed group compactions per second.',
+            queries: [{ expr: rate('thanos_compact_group_compactions_failures_total', sel, 'job'), legend: '{{job}}' }],
+          }),
+          timeseries({
+            title: 'Downsample failures',
+            unit: 'ops',
+            description: 'Failed downsamplings per second.',
+            queries: [{ expr: rate('thanos_compact_downsample_failures_total', sel, 'job'), legend: '{{job}}' }],
+          }),
+          timeseries({
+            title: 'Garbage collection failures',
+            unit: 'ops',
+            description: 'Failed garbage collections per second.',
+            queries: [
+              { expr: rate('thanos_compact_garbage_collection_failures_total', sel, 'job'), legend: '{{job}}' },
+            ],
+          }),
         ],
       },
       resourcesRow(sel),
@@ -445,30 +584,51 @@ function rule(env: Environment, jobs: Jobs): DashboardSpec | undefined {
     {
       title: 'Rule evaluation',
       panels: [
-        timeseries('Evaluation failures', 'ops', 'Failed rule evaluations per second, by group.', [
-          { expr: rate('prometheus_rule_evaluation_failures_total', sel, 'rule_group'), legend: '{{rule_group}}' },
-        ]),
-        timeseries('Missed iterations', 'ops', 'Group evaluations skipped because the previous one overran.', [
-          { expr: rate('prometheus_rule_group_iterations_missed_total', sel, 'rule_group'), legend: '{{rule_group}}' },
-        ]),
-        timeseries(
-          'Evaluation time / interval',
-          'percentunit',
-          'How much of its interval each group takes: above 1, iterations are missed.',
-          [
+        timeseries({
+          title: 'Evaluation failures',
+          unit: 'ops',
+          description: 'Failed rule evaluations per second, by group.',
+          queries: [
+            { expr: rate('prometheus_rule_evaluation_failures_total', sel, 'rule_group'), legend: '{{rule_group}}' },
+          ],
+        }),
+        timeseries({
+          title: 'Missed iterations',
+          unit: 'ops',
+          description: 'Group evaluations skipped because the previous one overran.',
+          queries: [
+            {
+              expr: rate('prometheus_rule_group_iterations_missed_total', sel, 'rule_group'),
+              legend: '{{rule_group}}',
+            },
+          ],
+        }),
+        timeseries({
+          title: 'Evaluation time / interval',
+          unit: 'percentunit',
+          description: 'How much of its interval each group takes: above 1, iterations are missed.',
+          queries: [
             {
               expr: `max by (rule_group) (prometheus_rule_group_last_duration_seconds{${sel}})\n/\nmax by (rule_group) (prometheus_rule_group_interval_seconds{${sel}})`,
               legend: '{{rule_group}}',
             },
           ],
-        ),
-        timeseries('Alerts sent', 'ops', 'Alerts sent to Alertmanager per second, and dropped.', [
-          { expr: rate('thanos_alert_sender_alerts_sent_total', sel, 'alertmanager'), legend: 'sent {{alertmanager}}' },
-          {
-            expr: rate('thanos_alert_sender_alerts_dropped_total', sel, 'alertmanager'),
-            legend: 'dropped {{alertmanager}}',
-          },
-        ]),
+        }),
+        timeseries({
+          title: 'Alerts sent',
+          unit: 'ops',
+          description: 'Alerts sent to Alertmanager per second, and dropped.',
+          queries: [
+            {
+              expr: rate('thanos_alert_sender_alerts_sent_total', sel, 'alertmanager'),
+              legend: 'sent {{alertmanager}}',
+            },
+            {
+              expr: rate('thanos_alert_sender_alerts_dropped_total', sel, 'alertmanager'),
+              legend: 'dropped {{alertmanager}}',
+            },
+          ],
+        }),
       ],
     },
   ];
@@ -476,21 +636,35 @@ function rule(env: Environment, jobs: Jobs): DashboardSpec | undefined {
     rows.push({
       title: 'Remote write of results',
       panels: [
-        timeseries('Pending samples', 'short', 'Samples queued for remote write, per pod.', [
-          { expr: `sum by (pod) (prometheus_remote_storage_samples_pending{${sel}})`, legend: '{{pod}}' },
-        ]),
-        timeseries('Failed samples', 'ops', 'Samples that could not be sent (lost), per second.', [
-          { expr: rate('prometheus_remote_storage_samples_failed_total', sel, 'pod'), legend: '{{pod}}' },
-        ]),
-        timeseries('Remote-write lag', 's', 'How far the newest sent sample is behind the newest recorded one.', [
-          {
-            expr: `max by (pod) (prometheus_remote_storage_highest_timestamp_in_seconds{${sel}})\n- on (pod)\nmax by (pod) (prometheus_remote_storage_queue_highest_sent_timestamp_seconds{${sel}})`,
-            legend: '{{pod}}',
-          },
-        ]),
-        timeseries('Shards', 'short', 'Remote-write shards in use, per pod.', [
-          { expr: `max by (pod) (prometheus_remote_storage_shards{${sel}})`, legend: '{{pod}}' },
-        ]),
+        timeseries({
+          title: 'Pending samples',
+          unit: 'short',
+          description: 'Samples queued for remote write, per pod.',
+          queries: [{ expr: `sum by (pod) (prometheus_remote_storage_samples_pending{${sel}})`, legend: '{{pod}}' }],
+        }),
+        timeseries({
+          title: 'Failed samples',
+          unit: 'ops',
+          description: 'Samples that could not be sent (lost), per second.',
+          queries: [{ expr: rate('prometheus_remote_storage_samples_failed_total', sel, 'pod'), legend: '{{pod}}' }],
+        }),
+        timeseries({
+          title: 'Remote-write lag',
+          unit: 's',
+          description: 'How far the newest sent sample is behind the newest recorded one.',
+          queries: [
+            {
+              expr: `max by (pod) (prometheus_remote_storage_highest_timestamp_in_seconds{${sel}})\n- on (pod)\nmax by (pod) (prometheus_remote_storage_queue_highest_sent_timestamp_seconds{${sel}})`,
+              legend: '{{pod}}',
+            },
+          ],
+        }),
+        timeseries({
+          title: 'Shards',
+          unit: 'short',
+          description: 'Remote-write shards in use, per pod.',
+          queries: [{ expr: `max by (pod) (prometheus_remote_storage_shards{${sel}})`, legend: '{{pod}}' }],
+        }),
       ],
     });
   }
@@ -517,16 +691,24 @@ function bucketWeb(env: Environment, jobs: Jobs): DashboardSpec | undefined {
         title: 'Requests',
         panels: [
           upStat(sel),
-          timeseries('HTTP requests', 'reqps', 'UI requests per second, by handler and code.', [
-            { expr: rate('http_requests_total', sel, 'handler, code'), legend: '{{handler}} {{code}}' },
-          ]),
-          timeseries('Bucket operations', 'ops', 'Object-storage operations per second, and failures.', [
-            { expr: rate('thanos_objstore_bucket_operations_total', sel, 'operation'), legend: '{{operation}}' },
-            {
-              expr: rate('thanos_objstore_bucket_operation_failures_total', sel, 'operation'),
-              legend: 'failed {{operation}}',
-            },
-          ]),
+          timeseries({
+            title: 'HTTP requests',
+            unit: 'reqps',
+            description: 'UI requests per second, by handler and code.',
+            queries: [{ expr: rate('http_requests_total', sel, 'handler, code'), legend: '{{handler}} {{code}}' }],
+          }),
+          timeseries({
+            title: 'Bucket operations',
+            unit: 'ops',
+            description: 'Object-storage operations per second, and failures.',
+            queries: [
+              { expr: rate('thanos_objstore_bucket_operations_total', sel, 'operation'), legend: '{{operation}}' },
+              {
+                expr: rate('thanos_objstore_bucket_operation_failures_total', sel, 'operation'),
+                legend: 'failed {{operation}}',
+              },
+            ],
+          }),
         ],
       },
       resourcesRow(sel),
@@ -546,31 +728,49 @@ function memcached(env: Environment, jobs: Jobs): DashboardSpec | undefined {
       return {
         title: job,
         panels: [
-          timeseries('Hit ratio', 'percentunit', 'Fraction of gets that found their key.', [
-            {
-              expr: `sum (rate(memcached_commands_total{${sel}, command="get", status="hit"}[${RATE}]))\n/\nsum (rate(memcached_commands_total{${sel}, command="get"}[${RATE}]))`,
-            },
-          ]),
-          timeseries('Memory used', 'percentunit', 'Bytes stored over the memory limit (`-m`), per pod.', [
-            {
-              expr: `sum by (pod) (memcached_current_bytes{${sel}})\n/\nsum by (pod) (memcached_limit_bytes{${sel}})`,
-              legend: '{{pod}}',
-            },
-          ]),
-          timeseries('Evictions', 'ops', 'Items evicted per second to make room: the cache is too small when high.', [
-            { expr: rate('memcached_items_evicted_total', sel, 'pod'), legend: '{{pod}}' },
-          ]),
-          timeseries('Connections', 'short', 'Open connections per pod, against the limit (`-c`).', [
-            { expr: `sum by (pod) (memcached_current_connections{${sel}})`, legend: '{{pod}}' },
-            { expr: `max by (pod) (memcached_max_connections{${sel}})`, legend: 'limit {{pod}}' },
-          ]),
-          stat(
-            'Up',
-            'short',
-            'memcached pods the exporter reaches.',
-            { expr: `sum(memcached_up{${sel}})` },
-            { width: 4 },
-          ),
+          timeseries({
+            title: 'Hit ratio',
+            unit: 'percentunit',
+            description: 'Fraction of gets that found their key.',
+            queries: [
+              {
+                expr: `sum (rate(memcached_commands_total{${sel}, command="get", status="hit"}[${RATE}]))\n/\nsum (rate(memcached_commands_total{${sel}, command="get"}[${RATE}]))`,
+              },
+            ],
+          }),
+          timeseries({
+            title: 'Memory used',
+            unit: 'percentunit',
+            description: 'Bytes stored over the memory limit (`-m`), per pod.',
+            queries: [
+              {
+                expr: `sum by (pod) (memcached_current_bytes{${sel}})\n/\nsum by (pod) (memcached_limit_bytes{${sel}})`,
+                legend: '{{pod}}',
+              },
+            ],
+          }),
+          timeseries({
+            title: 'Evictions',
+            unit: 'ops',
+            description: 'Items evicted per second to make room: the cache is too small when high.',
+            queries: [{ expr: rate('memcached_items_evicted_total', sel, 'pod'), legend: '{{pod}}' }],
+          }),
+          timeseries({
+            title: 'Connections',
+            unit: 'short',
+            description: 'Open connections per pod, against the limit (`-c`).',
+            queries: [
+              { expr: `sum by (pod) (memcached_current_connections{${sel}})`, legend: '{{pod}}' },
+              { expr: `max by (pod) (memcached_max_connections{${sel}})`, legend: 'limit {{pod}}' },
+            ],
+          }),
+          stat({
+            title: 'Up',
+            unit: 'short',
+            description: 'memcached pods the exporter reaches.',
+            query: { expr: `sum(memcached_up{${sel}})` },
+            width: 4,
+          }),
         ],
       };
     }),
@@ -586,17 +786,28 @@ function overview(env: Environment, jobs: Jobs, components: DashboardSpec[]): Da
       title: 'Write path',
       panels: [
         upStat(jobSelector(env, [...jobs.router, ...jobs.ingestors])),
-        timeseries('Remote-write requests', 'reqps', 'Requests per second accepted by the routers, by code.', [
-          { expr: `sum by (code) (${RECORDS.receiveRequests}{${sel}})`, legend: '{{code}}' },
-        ]),
-        timeseries('Remote-write errors', 'percentunit', 'Fraction of remote-write requests answered with 5xx.', [
-          {
-            expr: `sum (${RECORDS.receiveRequests}{${sel}, code=~"5.."})\n/\nsum (${RECORDS.receiveRequests}{${sel}})`,
-          },
-        ]),
-        timeseries('Remote-write latency p99', 's', 'Worst tenant p99.', [
-          { expr: `max (${RECORDS.receiveLatencyP99}{${sel}})` },
-        ]),
+        timeseries({
+          title: 'Remote-write requests',
+          unit: 'reqps',
+          description: 'Requests per second accepted by the routers, by code.',
+          queries: [{ expr: `sum by (code) (${RECORDS.receiveRequests}{${sel}})`, legend: '{{code}}' }],
+        }),
+        timeseries({
+          title: 'Remote-write errors',
+          unit: 'percentunit',
+          description: 'Fraction of remote-write requests answered with 5xx.',
+          queries: [
+            {
+              expr: `sum (${RECORDS.receiveRequests}{${sel}, code=~"5.."})\n/\nsum (${RECORDS.receiveRequests}{${sel}})`,
+            },
+          ],
+        }),
+        timeseries({
+          title: 'Remote-write latency p99',
+          unit: 's',
+          description: 'Worst tenant p99.',
+          queries: [{ expr: `max (${RECORDS.receiveLatencyP99}{${sel}})` }],
+        }),
       ],
     });
   }
@@ -610,20 +821,32 @@ function overview(env: Environment, jobs: Jobs, components: DashboardSpec[]): Da
     title: 'Read path',
     panels: [
       upStat(jobSelector(env, [...jobs.queryFrontend, ...jobs.query, ...jobs.store])),
-      timeseries('Query requests', 'reqps', 'Requests per second at the read entry point, by code.', [
-        { expr: rate('http_requests_total', entryHttp, 'code'), legend: '{{code}}' },
-      ]),
-      timeseries('Query errors', 'percentunit', 'Fraction of read requests answered with 5xx.', [
-        { expr: ratio('http_requests_total', entryHttp, 'code=~"5.."') },
-      ]),
-      timeseries('Query latency p99', 's', '99th percentile of read request duration at the entry point.', [
-        { expr: p99('http_request_duration_seconds_bucket', entryHttp, 'job') },
-      ]),
+      timeseries({
+        title: 'Query requests',
+        unit: 'reqps',
+        description: 'Requests per second at the read entry point, by code.',
+        queries: [{ expr: rate('http_requests_total', entryHttp, 'code'), legend: '{{code}}' }],
+      }),
+      timeseries({
+        title: 'Query errors',
+        unit: 'percentunit',
+        description: 'Fraction of read requests answered with 5xx.',
+        queries: [{ expr: ratio('http_requests_total', entryHttp, 'code=~"5.."') }],
+      }),
+      timeseries({
+        title: 'Query latency p99',
+        unit: 's',
+        description: '99th percentile of read request duration at the entry point.',
+        queries: [{ expr: p99('http_request_duration_seconds_bucket', entryHttp, 'job') }],
+      }),
       ...(jobs.store.length > 0
         ? [
-            timeseries('Slowest store shard p99', 's', 'The highest Series p99 among store shards.', [
-              { expr: `max (${RECORDS.storeSeriesLatencyP99}{${jobSelector(env, jobs.store)}})` },
-            ]),
+            timeseries({
+              title: 'Slowest store shard p99',
+              unit: 's',
+              description: 'The highest Series p99 among store shards.',
+              queries: [{ expr: `max (${RECORDS.storeSeriesLatencyP99}{${jobSelector(env, jobs.store)}})` }],
+            }),
           ]
         : []),
     ],
@@ -633,26 +856,30 @@ function overview(env: Environment, jobs: Jobs, components: DashboardSpec[]): Da
     if (jobs.compact.length > 0) {
       const sel = jobSelector(env, jobs.compact);
       panels.push(
-        stat(
-          'Compactor halted',
-          'short',
-          '1 when a compactor has halted.',
-          { expr: `max(thanos_compact_halted{${sel}})` },
-          {
-            redAt: 1,
-            width: 4,
-          },
-        ),
-        timeseries('Compaction backlog', 'short', 'Planned compactions.', [
-          { expr: `sum (thanos_compact_todo_compactions{${sel}})` },
-        ]),
+        stat({
+          title: 'Compactor halted',
+          unit: 'short',
+          description: '1 when a compactor has halted.',
+          query: { expr: `max(thanos_compact_halted{${sel}})` },
+          redAt: 1,
+          width: 4,
+        }),
+        timeseries({
+          title: 'Compaction backlog',
+          unit: 'short',
+          description: 'Planned compactions.',
+          queries: [{ expr: `sum (thanos_compact_todo_compactions{${sel}})` }],
+        }),
       );
     }
     if (jobs.rule.length > 0) {
       panels.push(
-        timeseries('Rule evaluation failures', 'ops', 'Failed rule evaluations per second.', [
-          { expr: rate('prometheus_rule_evaluation_failures_total', jobSelector(env, jobs.rule)) },
-        ]),
+        timeseries({
+          title: 'Rule evaluation failures',
+          unit: 'ops',
+          description: 'Failed rule evaluations per second.',
+          queries: [{ expr: rate('prometheus_rule_evaluation_failures_total', jobSelector(env, jobs.rule)) }],
+        }),
       );
     }
     rows.push({ title: 'Background', panels });
@@ -662,27 +889,37 @@ function overview(env: Environment, jobs: Jobs, components: DashboardSpec[]): Da
     rows.push({
       title: 'Caches',
       panels: [
-        timeseries('Memcached hit ratio', 'percentunit', 'Fraction of gets found, per cache.', [
-          {
-            expr: `sum by (job) (rate(memcached_commands_total{${sel}, command="get", status="hit"}[${RATE}]))\n/\nsum by (job) (rate(memcached_commands_total{${sel}, command="get"}[${RATE}]))`,
-            legend: '{{job}}',
-          },
-        ]),
+        timeseries({
+          title: 'Memcached hit ratio',
+          unit: 'percentunit',
+          description: 'Fraction of gets found, per cache.',
+          queries: [
+            {
+              expr: `sum by (job) (rate(memcached_commands_total{${sel}, command="get", status="hit"}[${RATE}]))\n/\nsum by (job) (rate(memcached_commands_total{${sel}, command="get"}[${RATE}]))`,
+              legend: '{{job}}',
+            },
+          ],
+        }),
       ],
     });
   }
   rows.push({
     title: 'Targets',
     panels: [
-      timeseries('Targets up by job', 'short', 'Scraped pods per job; a missing job is a component that is down.', [
-        {
-          expr: `sum by (job) (up{${jobSelector(
-            env,
-            components.flatMap((c) => c.jobs),
-          )}})`,
-          legend: '{{job}}',
-        },
-      ]),
+      timeseries({
+        title: 'Targets up by job',
+        unit: 'short',
+        description: 'Scraped pods per job; a missing job is a component that is down.',
+        queries: [
+          {
+            expr: `sum by (job) (up{${jobSelector(
+              env,
+              components.flatMap((c) => c.jobs),
+            )}})`,
+            legend: '{{job}}',
+          },
+        ],
+      }),
     ],
   });
   return {

@@ -44,18 +44,17 @@ export interface DashboardSpec {
 /** `rate(...)` window for dashboards: Grafana's `$__rate_interval` (at least four scrape intervals). */
 export const RATE = '$__rate_interval';
 
-export function timeseries(
-  title: string,
-  unit: Unit,
-  description: string,
-  queries: Query[],
-  extra: Partial<Panel> = {},
-): Panel {
-  return { kind: 'timeseries', title, unit, description, queries, ...extra };
+/** What a panel shows: its title, unit, description, and optionally width, colour threshold and range. */
+type PanelProps = Omit<Panel, 'kind' | 'queries'>;
+
+/** A time-series panel of one or more queries: `timeseries({ title, unit, description, queries })`. */
+export function timeseries({ queries, ...props }: PanelProps & { queries: Query[] }): Panel {
+  return { kind: 'timeseries', ...props, queries };
 }
 
-export function stat(title: string, unit: Unit, description: string, query: Query, extra: Partial<Panel> = {}): Panel {
-  return { kind: 'stat', title, unit, description, queries: [query], ...extra };
+/** A single-value panel of one query: `stat({ title, unit, description, query, width: 4 })`. */
+export function stat({ query, ...props }: PanelProps & { query: Query }): Panel {
+  return { kind: 'stat', ...props, queries: [query] };
 }
 
 /** Every PromQL expression of a dashboard. */
