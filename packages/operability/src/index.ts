@@ -3,7 +3,7 @@
  * same component data as the manifests, and the README of each environment with its topology and data-age
  * timeline as Mermaid diagrams.
  */
-export { dashboardSpecs } from './dashboards/definitions.js';
+export { dashboardSpecs } from './dashboards/definitions/index.js';
 export { dashboardJson, dashboardUid, environmentTag, grafanaDashboard } from './dashboards/grafana.js';
 export { DATASOURCE_LABEL, dashboards, datasourceProvisioning } from './dashboards/manifests.js';
 export {

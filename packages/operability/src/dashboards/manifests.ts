@@ -6,7 +6,7 @@
 import { GrafanaDashboard } from '@kubernetes-models/grafana-operator/grafana.integreatly.org/v1beta1/GrafanaDashboard';
 import { type Environment, type Manifest, readUrl, standardLabels, yamlText } from '@thanos-gitops/core-model';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { dashboardSpecs } from './definitions.js';
+import { dashboardSpecs } from './definitions/index.js';
 import { dashboardJson } from './grafana.js';
 
 const FOLDER = 'dashboards';

@@ -1,0 +1,161 @@
+/** The overview dashboard: headline signals of every running component, with links to their dashboards. */
+import type { Environment } from '@thanos-gitops/core-model';
+import { jobSelector, RECORDS } from '@thanos-gitops/thanos-components';
+import { type DashboardSpec, type Panel, RATE, type Row, stat, timeseries } from '../spec.js';
+import type { Jobs } from './jobs.js';
+import { p99, rate, ratio } from './promql.js';
+import { upStat } from './shared-panels.js';
+
+/** Headline signals of every running component, with links to their dashboards. */
+export function overview(env: Environment, jobs: Jobs, components: DashboardSpec[]): DashboardSpec {
+  const rows: Row[] = [];
+  if (jobs.router.length > 0) {
+    const sel = jobSelector(env, jobs.router);
+    rows.push({
+      title: 'Write path',
+      panels: [
+        upStat(jobSelector(env, [...jobs.router, ...jobs.ingestors])),
+        timeseries({
+          title: 'Remote-write requests',
+          unit: 'reqps',
+          description: 'Requests per second accepted by the routers, by code.',
+          queries: [{ expr: `sum by (code) (${RECORDS.receiveRequests}{${sel}})`, legend: '{{code}}' }],
+        }),
+        timeseries({
+          title: 'Remote-write errors',
+          unit: 'percentunit',
+          description: 'Fraction of remote-write requests answered with 5xx.',
+          queries: [
+            {
+              expr: `sum (${RECORDS.receiveRequests}{${sel}, code=~"5.."})\n/\nsum (${RECORDS.receiveRequests}{${sel}})`,
+            },
+          ],
+        }),
+        timeseries({
+          title: 'Remote-write latency p99',
+          unit: 's',
+          description: 'Worst tenant p99.',
+          queries: [{ expr: `max (${RECORDS.receiveLatencyP99}{${sel}})` }],
+        }),
+      ],
+    });
+  }
+  const entry = jobs.queryFrontend.length > 0 ? jobs.queryFrontend : jobs.query;
+  const entryHttp = jobSelector(
+    env,
+    entry,
+    jobs.queryFrontend.length > 0 ? 'handler="query-frontend"' : 'handler=~"query|query_range"',
+  );
+  rows.push({
+    title: 'Read path',
+    panels: [
+      upStat(jobSelector(env, [...jobs.queryFrontend, ...jobs.query, ...jobs.store])),
+      timeseries({
+        title: 'Query requests',
+        unit: 'reqps',
+        description: 'Requests per second at the read entry point, by code.',
+        queries: [{ expr: rate('http_requests_total', entryHttp, 'code'), legend: '{{code}}' }],
+      }),
+      timeseries({
+        title: 'Query errors',
+        unit: 'percentunit',
+        description: 'Fraction of read requests answered with 5xx.',
+        queries: [{ expr: ratio('http_requests_total', entryHttp, 'code=~"5.."') }],
+      }),
+      timeseries({
+        title: 'Query latency p99',
+        unit: 's',
+        description: '99th percentile of read request duration at the entry point.',
+        queries: [{ expr: p99('http_request_duration_seconds_bucket', entryHttp, 'job') }],
+      }),
+      ...(jobs.store.length > 0
+        ? [
+            timeseries({
+              title: 'Slowest store shard p99',
+              unit: 's',
+              description: 'The highest Series p99 among store shards.',
+              queries: [{ expr: `max (${RECORDS.storeSeriesLatencyP99}{${jobSelector(env, jobs.store)}})` }],
+            }),
+          ]
+        : []),
+    ],
+  });
+  if (jobs.compact.length > 0 || jobs.rule.length > 0) {
+    const panels: Panel[] = [];
+    if (jobs.compact.length > 0) {
+      const sel = jobSelector(env, jobs.compact);
+      panels.push(
+        stat({
+          title: 'Compactor halted',
+          unit: 'short',
+          description: '1 when a compactor has halted.',
+          query: { expr: `max(thanos_compact_halted{${sel}})` },
+          redAt: 1,
+          width: 4,
+        }),
+        timeseries({
+          title: 'Compaction backlog',
+          unit: 'short',
+          description: 'Planned compactions.',
+          queries: [{ expr: `sum (thanos_compact_todo_compactions{${sel}})` }],
+        }),
+      );
+    }
+    if (jobs.rule.length > 0) {
+      panels.push(
+        timeseries({
+          title: 'Rule evaluation failures',
+          unit: 'ops',
+          description: 'Failed rule evaluations per second.',
+          queries: [{ expr: rate('prometheus_rule_evaluation_failures_total', jobSelector(env, jobs.rule)) }],
+        }),
+      );
+    }
+    rows.push({ title: 'Background', panels });
+  }
+  if (jobs.memcached.length > 0) {
+    const sel = jobSelector(env, jobs.memcached);
+    rows.push({
+      title: 'Caches',
+      panels: [
+        timeseries({
+          title: 'Memcached hit ratio',
+          unit: 'percentunit',
+          description: 'Fraction of gets found, per cache.',
+          queries: [
+            {
+              expr: `sum by (job) (rate(memcached_commands_total{${sel}, command="get", status="hit"}[${RATE}]))\n/\nsum by (job) (rate(memcached_commands_total{${sel}, command="get"}[${RATE}]))`,
+              legend: '{{job}}',
+            },
+          ],
+        }),
+      ],
+    });
+  }
+  rows.push({
+    title: 'Targets',
+    panels: [
+      timeseries({
+        title: 'Targets up by job',
+        unit: 'short',
+        description: 'Scraped pods per job; a missing job is a component that is down.',
+        queries: [
+          {
+            expr: `sum by (job) (up{${jobSelector(
+              env,
+              components.flatMap((c) => c.jobs),
+            )}})`,
+            legend: '{{job}}',
+          },
+        ],
+      }),
+    ],
+  });
+  return {
+    id: 'overview',
+    title: 'Overview',
+    description: `Every component of environment ${env.name} at a glance; the links open each component's dashboard.`,
+    jobs: [...new Set(components.flatMap((c) => c.jobs))],
+    rows,
+  };
+}
