@@ -6,47 +6,49 @@ import type { Jobs } from './jobs.js';
 import { p99, rate, ratio } from './promql.js';
 import { upStat } from './shared-panels.js';
 
-/** Headline signals of every running component, with links to their dashboards. */
-export function overview(env: Environment, jobs: Jobs, components: DashboardSpec[]): DashboardSpec {
-  const rows: Row[] = [];
-  if (jobs.router.length > 0) {
-    const sel = jobSelector(env, jobs.router);
-    rows.push({
-      title: 'Write path',
-      panels: [
-        upStat(jobSelector(env, [...jobs.router, ...jobs.ingestors])),
-        timeseries({
-          title: 'Remote-write requests',
-          unit: 'reqps',
-          description: 'Requests per second accepted by the routers, by code.',
-          queries: [{ expr: `sum by (code) (${RECORDS.receiveRequests}{${sel}})`, legend: '{{code}}' }],
-        }),
-        timeseries({
-          title: 'Remote-write errors',
-          unit: 'percentunit',
-          description: 'Fraction of remote-write requests answered with 5xx.',
-          queries: [
-            {
-              expr: `sum (${RECORDS.receiveRequests}{${sel}, code=~"5.."})\n/\nsum (${RECORDS.receiveRequests}{${sel}})`,
-            },
-          ],
-        }),
-        timeseries({
-          title: 'Remote-write latency p99',
-          unit: 's',
-          description: 'Worst tenant p99.',
-          queries: [{ expr: `max (${RECORDS.receiveLatencyP99}{${sel}})` }],
-        }),
-      ],
-    });
-  }
+/** Requests, errors and latency at the routers, when the environment runs receive. */
+function writePathRow(env: Environment, jobs: Jobs): Row | undefined {
+  if (jobs.router.length === 0) return undefined;
+  const sel = jobSelector(env, jobs.router);
+  return {
+    title: 'Write path',
+    panels: [
+      upStat(jobSelector(env, [...jobs.router, ...jobs.ingestors])),
+      timeseries({
+        title: 'Remote-write requests',
+        unit: 'reqps',
+        description: 'Requests per second accepted by the routers, by code.',
+        queries: [{ expr: `sum by (code) (${RECORDS.receiveRequests}{${sel}})`, legend: '{{code}}' }],
+      }),
+      timeseries({
+        title: 'Remote-write errors',
+        unit: 'percentunit',
+        description: 'Fraction of remote-write requests answered with 5xx.',
+        queries: [
+          {
+            expr: `sum (${RECORDS.receiveRequests}{${sel}, code=~"5.."})\n/\nsum (${RECORDS.receiveRequests}{${sel}})`,
+          },
+        ],
+      }),
+      timeseries({
+        title: 'Remote-write latency p99',
+        unit: 's',
+        description: 'Worst tenant p99.',
+        queries: [{ expr: `max (${RECORDS.receiveLatencyP99}{${sel}})` }],
+      }),
+    ],
+  };
+}
+
+/** Requests, errors and latency at the read entry point (the query frontend, else query), and the slowest store shard. */
+function readPathRow(env: Environment, jobs: Jobs): Row {
   const entry = jobs.queryFrontend.length > 0 ? jobs.queryFrontend : jobs.query;
   const entryHttp = jobSelector(
     env,
     entry,
     jobs.queryFrontend.length > 0 ? 'handler="query-frontend"' : 'handler=~"query|query_range"',
   );
-  rows.push({
+  return {
     title: 'Read path',
     panels: [
       upStat(jobSelector(env, [...jobs.queryFrontend, ...jobs.query, ...jobs.store])),
@@ -79,60 +81,70 @@ export function overview(env: Environment, jobs: Jobs, components: DashboardSpec
           ]
         : []),
     ],
-  });
-  if (jobs.compact.length > 0 || jobs.rule.length > 0) {
-    const panels: Panel[] = [];
-    if (jobs.compact.length > 0) {
-      const sel = jobSelector(env, jobs.compact);
-      panels.push(
-        stat({
-          title: 'Compactor halted',
-          unit: 'short',
-          description: '1 when a compactor has halted.',
-          query: { expr: `max(thanos_compact_halted{${sel}})` },
-          redAt: 1,
-          width: 4,
-        }),
-        timeseries({
-          title: 'Compaction backlog',
-          unit: 'short',
-          description: 'Planned compactions.',
-          queries: [{ expr: `sum (thanos_compact_todo_compactions{${sel}})` }],
-        }),
-      );
-    }
-    if (jobs.rule.length > 0) {
-      panels.push(
-        timeseries({
-          title: 'Rule evaluation failures',
-          unit: 'ops',
-          description: 'Failed rule evaluations per second.',
-          queries: [{ expr: rate('prometheus_rule_evaluation_failures_total', jobSelector(env, jobs.rule)) }],
-        }),
-      );
-    }
-    rows.push({ title: 'Background', panels });
+  };
+}
+
+/** Halted compactors, the compaction backlog and failing rule evaluations, when either runs. */
+function backgroundRow(env: Environment, jobs: Jobs): Row | undefined {
+  if (jobs.compact.length === 0 && jobs.rule.length === 0) return undefined;
+  const panels: Panel[] = [];
+  if (jobs.compact.length > 0) {
+    const sel = jobSelector(env, jobs.compact);
+    panels.push(
+      stat({
+        title: 'Compactor halted',
+        unit: 'short',
+        description: '1 when a compactor has halted.',
+        query: { expr: `max(thanos_compact_halted{${sel}})` },
+        redAt: 1,
+        width: 4,
+      }),
+      timeseries({
+        title: 'Compaction backlog',
+        unit: 'short',
+        description: 'Planned compactions.',
+        queries: [{ expr: `sum (thanos_compact_todo_compactions{${sel}})` }],
+      }),
+    );
   }
-  if (jobs.memcached.length > 0) {
-    const sel = jobSelector(env, jobs.memcached);
-    rows.push({
-      title: 'Caches',
-      panels: [
-        timeseries({
-          title: 'Memcached hit ratio',
-          unit: 'percentunit',
-          description: 'Fraction of gets found, per cache.',
-          queries: [
-            {
-              expr: `sum by (job) (rate(memcached_commands_total{${sel}, command="get", status="hit"}[${RATE}]))\n/\nsum by (job) (rate(memcached_commands_total{${sel}, command="get"}[${RATE}]))`,
-              legend: '{{job}}',
-            },
-          ],
-        }),
-      ],
-    });
+  if (jobs.rule.length > 0) {
+    panels.push(
+      timeseries({
+        title: 'Rule evaluation failures',
+        unit: 'ops',
+        description: 'Failed rule evaluations per second.',
+        queries: [{ expr: rate('prometheus_rule_evaluation_failures_total', jobSelector(env, jobs.rule)) }],
+      }),
+    );
   }
-  rows.push({
+  return { title: 'Background', panels };
+}
+
+/** The memcached hit ratio per cache, when any cache runs. */
+function cachesRow(env: Environment, jobs: Jobs): Row | undefined {
+  if (jobs.memcached.length === 0) return undefined;
+  const sel = jobSelector(env, jobs.memcached);
+  return {
+    title: 'Caches',
+    panels: [
+      timeseries({
+        title: 'Memcached hit ratio',
+        unit: 'percentunit',
+        description: 'Fraction of gets found, per cache.',
+        queries: [
+          {
+            expr: `sum by (job) (rate(memcached_commands_total{${sel}, command="get", status="hit"}[${RATE}]))\n/\nsum by (job) (rate(memcached_commands_total{${sel}, command="get"}[${RATE}]))`,
+            legend: '{{job}}',
+          },
+        ],
+      }),
+    ],
+  };
+}
+
+/** Scraped pods of every job the component dashboards show. */
+function targetsRow(env: Environment, components: DashboardSpec[]): Row {
+  return {
     title: 'Targets',
     panels: [
       timeseries({
@@ -150,7 +162,18 @@ export function overview(env: Environment, jobs: Jobs, components: DashboardSpec
         ],
       }),
     ],
-  });
+  };
+}
+
+/** Headline signals of every running component, with links to their dashboards. */
+export function overview(env: Environment, jobs: Jobs, components: DashboardSpec[]): DashboardSpec {
+  const rows = [
+    writePathRow(env, jobs),
+    readPathRow(env, jobs),
+    backgroundRow(env, jobs),
+    cachesRow(env, jobs),
+    targetsRow(env, components),
+  ].filter((r): r is Row => r !== undefined);
   return {
     id: 'overview',
     title: 'Overview',
