@@ -54,29 +54,12 @@ function table(head: string[], rows: string[][]): string[] {
 
 const code = (s: string) => `\`${s}\``;
 
-export function environmentReadme(
-  env: Environment,
-  environmentFile: string,
-  manifests: readonly Manifest[],
-  extras: ReadmeExtras = {},
-): string {
-  const t = timeline(env);
-  // biome-ignore lint/suspicious/noExplicitAny: plain object data of many kinds, read field by field.
-  const objects = manifests.map((m) => toPlain(m.object) as Record<string, any>);
-  const lines: string[] = [
-    generatedMarkdownHeader(environmentFile),
-    '',
-    `# Thanos environment \`${env.name}\``,
-    '',
-    `Cluster ${code(env.cluster.name)}, namespace ${code(env.namespace)}, Thanos ${code(env.thanos.version)}. ` +
-      `Generated from \`${environmentFile}\`; Kustomize does not read this file.`,
-    '',
-    '## Topology',
-    '',
-    '```mermaid',
-    topologyMermaid(env, t).trimEnd(),
-    '```',
-    '',
+// biome-ignore lint/suspicious/noExplicitAny: plain object data of many kinds, read field by field.
+type PlainObject = Record<string, any>;
+
+/** Where data of each age comes from: the timeline diagram, its table and whether any age has a gap. */
+function timelineSection(t: ReturnType<typeof timeline>): string[] {
+  return [
     '## Which component answers which age of data',
     '',
     '```mermaid',
@@ -94,9 +77,11 @@ export function environmentReadme(
         ? 'No gap, but this deployment serves no stored data itself (receive and the store gateway are disabled).'
         : 'No gap: every age from the newest to the oldest data served has a component answering for it.',
     '',
-    '## Endpoints',
-    '',
   ];
+}
+
+/** The URLs writers, Grafana and people use, with how writers authenticate and name their tenant. */
+function endpointsSection(env: Environment): string[] {
   const endpoints: string[][] = [];
   if (env.receive.enabled) {
     const mtls = remoteWriteMtls(env);
@@ -116,8 +101,11 @@ export function environmentReadme(
   endpoints.push(['query URL (Grafana datasource)', code(readUrl(env))]);
   if (env.bucketWeb.enabled)
     endpoints.push(['bucket web UI', code(`http://${serviceHost(env, names.bucketWeb)}:${PORTS.http}`)]);
-  lines.push(...table(['what', 'where'], endpoints), '');
+  return ['## Endpoints', '', ...table(['what', 'where'], endpoints), ''];
+}
 
+/** The cloud roles pods assume: the identity package's table, else the identities annotated on ServiceAccounts. */
+function cloudRolesSection(objects: readonly PlainObject[], extras: ReadmeExtras): string[] {
   const annotated = new Map(
     objects
       .filter((o) => o.kind === 'ServiceAccount')
@@ -127,7 +115,7 @@ export function environmentReadme(
           .map(([, v]) => [o.metadata.name as string, v] as const),
       ),
   );
-  lines.push('## Cloud roles', '');
+  const lines = ['## Cloud roles', ''];
   if (extras.roles && extras.roles.length > 0) {
     lines.push(
       ...table(
@@ -161,7 +149,11 @@ export function environmentReadme(
     );
   }
   lines.push('');
+  return lines;
+}
 
+/** Every container image deployed, with the components that run it. */
+function versionsSection(objects: readonly PlainObject[]): string[] {
   const images = new Map<string, Set<string>>();
   for (const o of objects) {
     if (o.kind !== 'Deployment' && o.kind !== 'StatefulSet') continue;
@@ -171,7 +163,7 @@ export function environmentReadme(
       images.set(c.image, set);
     }
   }
-  lines.push(
+  return [
     '## Versions',
     '',
     ...table(
@@ -181,8 +173,37 @@ export function environmentReadme(
         .map(([image, users]) => [code(image), [...users].sort().join(', ')]),
     ),
     '',
-  );
-  return lines.join('\n');
+  ];
+}
+
+/** The README of `clusters/<env>/`: title, topology, data ages, endpoints, cloud roles and image versions. */
+export function environmentReadme(
+  env: Environment,
+  environmentFile: string,
+  manifests: readonly Manifest[],
+  extras: ReadmeExtras = {},
+): string {
+  const t = timeline(env);
+  const objects = manifests.map((m) => toPlain(m.object) as PlainObject);
+  return [
+    generatedMarkdownHeader(environmentFile),
+    '',
+    `# Thanos environment \`${env.name}\``,
+    '',
+    `Cluster ${code(env.cluster.name)}, namespace ${code(env.namespace)}, Thanos ${code(env.thanos.version)}. ` +
+      `Generated from \`${environmentFile}\`; Kustomize does not read this file.`,
+    '',
+    '## Topology',
+    '',
+    '```mermaid',
+    topologyMermaid(env, t).trimEnd(),
+    '```',
+    '',
+    ...timelineSection(t),
+    ...endpointsSection(env),
+    ...cloudRolesSection(objects, extras),
+    ...versionsSection(objects),
+  ].join('\n');
 }
 
 /**
