@@ -22,65 +22,75 @@ function range(min: number, max: number | undefined): string {
   return max !== undefined && max > min ? `${min}–${max}` : String(min);
 }
 
-export function topologyMermaid(env: Environment, timelineData: Timeline): string {
-  const out = ['flowchart LR'];
-  const node = (id: string, text: string, shape: 'box' | 'db' | 'round' = 'box') =>
-    out.push(`  ${id}${shape === 'db' ? `[(${text})]` : shape === 'round' ? `([${text}])` : `[${text}]`}`);
-  const edge = (from: string, to: string, text?: string, dotted = false) =>
-    out.push(`  ${from} ${dotted ? '-.->' : '-->'}${text ? `|${label(text)}|` : ''} ${to}`);
-  const r = env.receive;
-  const s = env.storeGateway;
-  const q = env.query;
-  const caches = usedMemcached(env);
-  // What Query fans out to, as its endpoint file lists it: the edges into Query follow the component data.
-  const endpoints = new Set(queryEndpointServices(env));
-
-  if (r.enabled) {
-    node('writers', label('Writers', `remote-write with header ${r.tenantHeader}`), 'round');
-    node(
-      'router',
-      label('Receive routers', times(r.router.replicas, 'pod'), `replication factor ${r.replicationFactor}`),
-    );
-    edge('writers', 'router');
-    out.push(`  subgraph hashrings[${label('Hashrings')}]`);
-    r.hashrings.forEach((h, i) => {
-      const tenants = h.tenants && h.tenants.length > 0 ? `tenants: ${h.tenants.join(', ')}` : 'every other tenant';
-      // With zones: one StatefulSet per zone, each pinned to its zone, the same number of ingestors in each.
-      const zones = r.zones.length > 0 ? [`${h.replicas / r.zones.length} in each of ${r.zones.join(', ')}`] : [];
-      out.push(
-        `    hr${i}[${label(`hashring ${h.name}`, tenants, `${times(h.replicas, 'ingestor')}, keep ${r.retention}`, ...zones)}]`,
-      );
-    });
-    out.push('  end');
-    r.hashrings.forEach((_, i) => {
-      edge('router', `hr${i}`);
-    });
+/** A Mermaid flowchart being written: its lines, and how nodes and edges are spelled. */
+class Flowchart {
+  readonly lines = ['flowchart LR'];
+  node(id: string, text: string, shape: 'box' | 'db' | 'round' = 'box'): void {
+    this.lines.push(`  ${id}${shape === 'db' ? `[(${text})]` : shape === 'round' ? `([${text}])` : `[${text}]`}`);
   }
-  node(
+  edge(from: string, to: string, text?: string, dotted = false): void {
+    this.lines.push(`  ${from} ${dotted ? '-.->' : '-->'}${text ? `|${label(text)}|` : ''} ${to}`);
+  }
+}
+
+/** Writers → routers → the hashrings (one node `hr<i>` each, with its tenants, ingestors and zones). */
+function writePath(f: Flowchart, r: Environment['receive']): void {
+  f.node('writers', label('Writers', `remote-write with header ${r.tenantHeader}`), 'round');
+  f.node(
+    'router',
+    label('Receive routers', times(r.router.replicas, 'pod'), `replication factor ${r.replicationFactor}`),
+  );
+  f.edge('writers', 'router');
+  f.lines.push(`  subgraph hashrings[${label('Hashrings')}]`);
+  r.hashrings.forEach((h, i) => {
+    const tenants = h.tenants && h.tenants.length > 0 ? `tenants: ${h.tenants.join(', ')}` : 'every other tenant';
+    // With zones: one StatefulSet per zone, each pinned to its zone, the same number of ingestors in each.
+    const zones = r.zones.length > 0 ? [`${h.replicas / r.zones.length} in each of ${r.zones.join(', ')}`] : [];
+    f.lines.push(
+      `    hr${i}[${label(`hashring ${h.name}`, tenants, `${times(h.replicas, 'ingestor')}, keep ${r.retention}`, ...zones)}]`,
+    );
+  });
+  f.lines.push('  end');
+  r.hashrings.forEach((_, i) => {
+    f.edge('router', `hr${i}`);
+  });
+}
+
+/** The bucket, the ingestors' uploads into it, and the compactor that keeps it. */
+function bucketAndCompactor(f: Flowchart, env: Environment, timelineData: Timeline): void {
+  const r = env.receive;
+  f.node(
     'bucket',
     label(`bucket ${env.objectStorage.bucket}`, `${env.objectStorage.provider} ${env.objectStorage.region}`),
     'db',
   );
   if (r.enabled) {
-    for (let i = 0; i < r.hashrings.length; i++) edge(`hr${i}`, 'bucket', 'blocks every 2h');
+    for (let i = 0; i < r.hashrings.length; i++) f.edge(`hr${i}`, 'bucket', 'blocks every 2h');
   }
   if (env.compactor.enabled) {
     const c = env.compactor;
     const ret = timelineData.retention.map(
       (x) => `${x.resolution} ${x.ms === undefined ? 'forever' : formatDuration(x.ms)}`,
     );
-    node(
+    f.node(
       'compactor',
       label('Compactor', c.sharding ? times(c.sharding.shards, 'shard') : '1 pod', `keeps ${ret.join(', ')}`),
     );
-    edge('compactor', 'bucket', 'compacts, downsamples, deletes');
+    f.edge('compactor', 'bucket', 'compacts, downsamples, deletes');
   }
-  node('query', label('Query', `${range(q.replicas, q.autoscaling?.maxReplicas)} pods`));
+}
+
+/** Query, the store partitions it reads from the bucket, and the ingestors it asks; `endpoints` as Query lists them. */
+function readPath(f: Flowchart, env: Environment, timelineData: Timeline, endpoints: ReadonlySet<string>): void {
+  const r = env.receive;
+  const s = env.storeGateway;
+  const q = env.query;
+  f.node('query', label('Query', `${range(q.replicas, q.autoscaling?.maxReplicas)} pods`));
   if (s.enabled) {
-    out.push(`  subgraph stores[${label('Store gateways')}]`);
+    f.lines.push(`  subgraph stores[${label('Store gateways')}]`);
     const lanes = timelineData.lanes.filter((l) => l.id.startsWith('store-'));
     lanes.forEach((l, i) => {
-      out.push(
+      f.lines.push(
         `    sp${i}[${label(
           s.partitions.length === 1 ? 'all shards' : `partition ${i}`,
           `${ageText(l.newest)} … ${ageText(l.oldest)}`,
@@ -88,53 +98,78 @@ export function topologyMermaid(env: Environment, timelineData: Timeline): strin
         )}]`,
       );
     });
-    out.push('  end');
+    f.lines.push('  end');
     lanes.forEach((_, i) => {
-      edge('bucket', `sp${i}`);
+      f.edge('bucket', `sp${i}`);
       const shards = [...Array(s.shards).keys()].map((shard) => names.store(i, shard, s.partitions.length));
-      if (shards.some((svc) => endpoints.has(svc))) edge(`sp${i}`, 'query', 'StoreAPI');
+      if (shards.some((svc) => endpoints.has(svc))) f.edge(`sp${i}`, 'query', 'StoreAPI');
     });
   }
   if (r.enabled) {
     r.hashrings.forEach((h, i) => {
-      if (endpoints.has(names.ingestor(h.name))) edge(`hr${i}`, 'query', 'StoreAPI');
+      if (endpoints.has(names.ingestor(h.name))) f.edge(`hr${i}`, 'query', 'StoreAPI');
     });
   }
-  if (env.ruler.enabled) {
-    const ru = env.ruler;
-    node('ruler', label('Ruler', `${times(ru.replicas, 'pod')}, ${ru.mode}`, `every ${ru.evaluationInterval}`));
-    edge('query', 'ruler', 'rule queries');
-    if (ru.mode === 'stateless' && r.enabled) edge('ruler', 'router', 'remote-write results');
-    if (endpoints.has(names.ruler)) {
-      edge('ruler', 'query', ru.mode === 'stateful' ? 'StoreAPI, Rules API' : 'Rules API');
-    }
+}
+
+/** The ruler: what it asks Query, where a stateless ruler writes, and what Query asks it. */
+function ruler(f: Flowchart, env: Environment, endpoints: ReadonlySet<string>): void {
+  const ru = env.ruler;
+  f.node('ruler', label('Ruler', `${times(ru.replicas, 'pod')}, ${ru.mode}`, `every ${ru.evaluationInterval}`));
+  f.edge('query', 'ruler', 'rule queries');
+  if (ru.mode === 'stateless' && env.receive.enabled) f.edge('ruler', 'router', 'remote-write results');
+  if (endpoints.has(names.ruler)) {
+    f.edge('ruler', 'query', ru.mode === 'stateful' ? 'StoreAPI, Rules API' : 'Rules API');
   }
+}
+
+/** The read entry point (the query frontend, else Query) and Grafana behind it. */
+function entryPoint(f: Flowchart, env: Environment): void {
   let entry = 'query';
   if (env.queryFrontend.enabled) {
-    node(
+    f.node(
       'frontend',
       label('Query Frontend', times(env.queryFrontend.replicas, 'pod'), `split ${env.queryFrontend.splitInterval}`),
     );
-    edge('query', 'frontend');
+    f.edge('query', 'frontend');
     entry = 'frontend';
   }
-  node('grafana', label('Grafana', 'dashboards, users'), 'round');
-  edge(entry, 'grafana');
-  if (env.bucketWeb.enabled) {
-    node('bucketweb', label('Bucket Web UI'));
-    edge('bucket', 'bucketweb');
-  }
-  caches.forEach((c, i) => {
-    node(
+  f.node('grafana', label('Grafana', 'dashboards, users'), 'round');
+  f.edge(entry, 'grafana');
+}
+
+/** Each memcached the environment runs, linked to the component it serves. */
+function caches(f: Flowchart, env: Environment): void {
+  usedMemcached(env).forEach((c, i) => {
+    f.node(
       `cache${i}`,
       label(`memcached ${c.cache}`, times(c.options.replicas, 'pod'), `${c.options.memoryLimitMb} MiB each`),
       'db',
     );
     // The results cache serves the query frontend; every other cache the store gateways.
     const user = c.cache === 'results' ? 'frontend' : 'stores';
-    if (c.cache === 'results' ? env.queryFrontend.enabled : s.enabled) edge(user, `cache${i}`, 'cache', true);
+    if (c.cache === 'results' ? env.queryFrontend.enabled : env.storeGateway.enabled) {
+      f.edge(user, `cache${i}`, 'cache', true);
+    }
   });
-  return `${out.join('\n')}\n`;
+}
+
+/** The topology diagram: the write path, the bucket, the read path, the ruler, the entry point and the caches. */
+export function topologyMermaid(env: Environment, timelineData: Timeline): string {
+  const f = new Flowchart();
+  // What Query fans out to, as its endpoint file lists it: the edges into Query follow the component data.
+  const endpoints = new Set(queryEndpointServices(env));
+  if (env.receive.enabled) writePath(f, env.receive);
+  bucketAndCompactor(f, env, timelineData);
+  readPath(f, env, timelineData, endpoints);
+  if (env.ruler.enabled) ruler(f, env, endpoints);
+  entryPoint(f, env);
+  if (env.bucketWeb.enabled) {
+    f.node('bucketweb', label('Bucket Web UI'));
+    f.edge('bucket', 'bucketweb');
+  }
+  caches(f, env);
+  return `${f.lines.join('\n')}\n`;
 }
 
 /** The timeline as a chain from now to the oldest data kept, one node per lane; gaps drawn in red. */
