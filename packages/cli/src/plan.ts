@@ -8,6 +8,7 @@
  * Node. When anything must be rendered, every selected environment is loaded and validated again (checks that span
  * environments, and the Argo CD and Flux folders, need all of them), and only the changed ones are rendered.
  */
+import type { SourceFile } from '@thanos-gitops/core-model';
 import {
   type EnvironmentTree,
   environmentName,
@@ -62,6 +63,29 @@ export const countObjects = (t: EnvironmentTree) =>
   [...t.files.keys()].filter((f) => !f.endsWith(KUSTOMIZATION_FILE)).length;
 
 /**
+ * Each environment's input hash, and the environments whose folder in clusters/ still holds what that input
+ * renders (nothing without a cache; never for two files of one name, which the loader reports).
+ */
+function cacheLookup(
+  files: readonly SourceFile[],
+  cache: RenderCache | undefined,
+  clustersDir: string,
+  clash: ReadonlySet<string>,
+): { inputs: Map<string, string>; upToDate: Map<string, Hit> } {
+  const inputs = new Map<string, string>();
+  const upToDate = new Map<string, Hit>();
+  for (const f of files) {
+    const name = envName(f.path);
+    if (!cache || clash.has(name)) continue;
+    const input = cache.inputHash(f.path, f.text);
+    inputs.set(name, input);
+    const hit = cache.verify(clustersDir, name, input);
+    if (hit) upToDate.set(name, hit);
+  }
+  return { inputs, upToDate };
+}
+
+/**
  * Plans the run and hands every tree that must be compared or written to `handle` as soon as it is rendered
  * (`check` compares it, `generate` stages it beside clusters/), so memory holds one environment at a time. A tree
  * rendered after a problem was found is not handed over: the run fails with every problem once all are tried.
@@ -76,16 +100,7 @@ export async function plan(
   const whole = only.length === 0;
   const names = files.map((f) => envName(f.path));
   const clash = new Set(names.filter((n, i) => names.indexOf(n) !== i)); // x.yaml and x.yml: the loader reports it
-  const inputs = new Map<string, string>();
-  const upToDate = new Map<string, Hit>();
-  for (const f of files) {
-    const name = envName(f.path);
-    if (!cache || clash.has(name)) continue;
-    const input = cache.inputHash(f.path, f.text);
-    inputs.set(name, input);
-    const hit = cache.verify(clustersDir, name, input);
-    if (hit) upToDate.set(name, hit);
-  }
+  const { inputs, upToDate } = cacheLookup(files, cache, clustersDir, clash);
   const existing = existingEnvironments(clustersDir);
   const reserved: readonly string[] = RESERVED_CLUSTERS_FOLDERS;
   const shared = cache && whole ? cache.sharedHash(names.map((n) => inputs.get(n) ?? '')) : undefined;

@@ -148,17 +148,41 @@ function parseWithPositions(text: string): { doc: Document; pos: Positions } {
   return { doc, pos };
 }
 
-function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | undefined {
-  // Refused before parsing, so that a huge file costs neither time nor memory.
+/** The problem of a file too large to read: refused before parsing, so that it costs neither time nor memory. */
+function sizeProblem(file: SourceFile): Problem | undefined {
   const bytes = Buffer.byteLength(file.text, 'utf8');
-  if (bytes > MAX_FILE_BYTES) {
-    problems.push({
-      file: file.path,
-      line: 1,
-      column: 1,
-      field: '',
-      message: `is ${bytes} bytes; environment files are limited to ${MAX_FILE_BYTES} bytes (1 MiB), so this one was not read`,
-    });
+  if (bytes <= MAX_FILE_BYTES) return undefined;
+  return {
+    file: file.path,
+    line: 1,
+    column: 1,
+    field: '',
+    message: `is ${bytes} bytes; environment files are limited to ${MAX_FILE_BYTES} bytes (1 MiB), so this one was not read`,
+  };
+}
+
+/** The document's data when it is a mapping; else undefined, after reporting what was found instead. */
+function mappingOf(doc: Document, file: SourceFile, here: ProblemSink): object | undefined {
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    here.report([], `invalid YAML: ${(err as Error).message}`);
+    return undefined;
+  }
+  if (data === null || data === undefined || typeof data !== 'object' || Array.isArray(data)) {
+    const what = data === null || data === undefined ? emptyWords(file.text) : found(data);
+    here.report([], `must be ${describeSchema(schemaRoot())} (found ${what})`);
+    return undefined;
+  }
+  return data;
+}
+
+/** One environment file: parsed, checked against the schema and every rule, defaults applied; undefined after a problem. */
+function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | undefined {
+  const tooLarge = sizeProblem(file);
+  if (tooLarge) {
+    problems.push(tooLarge);
     return undefined;
   }
   const { doc, pos } = parseWithPositions(file.text);
@@ -191,18 +215,8 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
   });
   const here = sink(problems);
 
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    here.report([], `invalid YAML: ${(err as Error).message}`);
-    return undefined;
-  }
-  if (data === null || data === undefined || typeof data !== 'object' || Array.isArray(data)) {
-    const what = data === null || data === undefined ? emptyWords(file.text) : found(data);
-    here.report([], `must be ${describeSchema(schemaRoot())} (found ${what})`);
-    return undefined;
-  }
+  const data = mappingOf(doc, file, here);
+  if (!data) return undefined;
   const validate = environmentValidator();
   const valid = validate(data);
   if (!valid) {

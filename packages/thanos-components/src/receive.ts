@@ -176,73 +176,83 @@ function router(ctx: RenderContext): Manifest[] {
   return out;
 }
 
-function ingestors(ctx: RenderContext): Manifest[] {
+type Hashring = Environment['receive']['hashrings'][number];
+type IngestorSet = ReturnType<typeof ingestorSets>[number];
+
+/** The StatefulSet of one hashring's ingestors, or of their share in one zone (`set`). */
+function ingestorStatefulSet(
+  ctx: RenderContext,
+  { h, i, set, labels, args }: { h: Hashring; i: number; set: IngestorSet; labels: LabelSpec; args: string[] },
+): Manifest {
+  const r = ctx.env.receive;
+  const zoneLabel = set.zone === undefined ? undefined : { [INGESTOR_ZONE_LABEL]: set.zone };
+  const template = thanosPodTemplate({
+    ctx,
+    component: INGESTOR.kind,
+    labels,
+    options: h,
+    optionsPath: ['receive', 'hashrings', i],
+    command: 'receive',
+    args,
+    ports: [GRPC_PORT, HTTP_PORT],
+    env: [POD_NAME],
+    objstore: true,
+    mounts: [{ name: 'data', mountPath: DATA_DIR }],
+    // On shutdown an ingestor cuts its head block and uploads it; cutting that short loses the upload.
+    terminationGracePeriodSeconds: r.terminationGracePeriodSeconds,
+    // One node or one zone must not hold more replicas of a series than the write quorum can lose.
+    strictSpreading: true,
+    ...(set.zone === undefined ? {} : { zone: set.zone, podLabels: zoneLabel }),
+    serviceAccountName: INGESTOR_APP,
+  });
+  // Keep volumes on scale-down and deletion: they may hold a WAL not yet uploaded as a block.
+  return statefulSet(ctx, {
+    folder: FOLDER,
+    name: set.name,
+    labels,
+    replicas: set.replicas,
+    template,
+    data: { size: h.storage, storageClass: h.storageClass, keep: true },
+    ...(set.zone === undefined ? {} : { serviceName: set.service, selectorExtra: zoneLabel }),
+  });
+}
+
+/** One hashring's ingestors: a StatefulSet (one per zone with `receive.zones`), its headless Service and budget. */
+function hashringIngestors(ctx: RenderContext, h: Hashring, i: number): Manifest[] {
   const { env } = ctx;
   const r = env.receive;
-  const appLabels = componentLabels(INGESTOR, INGESTOR_APP, env);
-  const out: Manifest[] = [
-    serviceAccount(ctx, { folder: INGESTOR.folder, component: INGESTOR.kind, name: INGESTOR_APP, labels: appLabels }),
+  const name = names.ingestor(h.name);
+  const labels = componentLabels(INGESTOR, name, env);
+  modeGuard(ctx, h.extraArgs, ['receive', 'hashrings', i], 'ingestor');
+  const args = [
+    `--grpc-address=0.0.0.0:${PORTS.grpc}`,
+    `--http-address=0.0.0.0:${PORTS.http}`,
+    `--tsdb.path=${DATA_DIR}/receive`,
+    `--tsdb.retention=${r.retention}`,
+    ...Object.entries(INGESTOR_LABELS).map(([label, value]) => `--label=${label}="${value}"`),
+    ...tenancyArgs(ctx),
   ];
-  r.hashrings.forEach((h, i) => {
-    const name = names.ingestor(h.name);
-    const labels = componentLabels(INGESTOR, name, env);
-    modeGuard(ctx, h.extraArgs, ['receive', 'hashrings', i], 'ingestor');
-    const args = [
-      `--grpc-address=0.0.0.0:${PORTS.grpc}`,
-      `--http-address=0.0.0.0:${PORTS.http}`,
-      `--tsdb.path=${DATA_DIR}/receive`,
-      `--tsdb.retention=${r.retention}`,
-      ...Object.entries(INGESTOR_LABELS).map(([label, value]) => `--label=${label}="${value}"`),
-      ...tenancyArgs(ctx),
-    ];
-    for (const set of ingestorSets(env, h)) {
-      const zoneLabel = set.zone === undefined ? undefined : { [INGESTOR_ZONE_LABEL]: set.zone };
-      const template = thanosPodTemplate({
-        ctx,
-        component: INGESTOR.kind,
-        labels,
-        options: h,
-        optionsPath: ['receive', 'hashrings', i],
-        command: 'receive',
-        args,
-        ports: [GRPC_PORT, HTTP_PORT],
-        env: [POD_NAME],
-        objstore: true,
-        mounts: [{ name: 'data', mountPath: DATA_DIR }],
-        // On shutdown an ingestor cuts its head block and uploads it; cutting that short loses the upload.
-        terminationGracePeriodSeconds: r.terminationGracePeriodSeconds,
-        // One node or one zone must not hold more replicas of a series than the write quorum can lose.
-        strictSpreading: true,
-        ...(set.zone === undefined ? {} : { zone: set.zone, podLabels: zoneLabel }),
-        serviceAccountName: INGESTOR_APP,
-      });
-      out.push(
-        // Keep volumes on scale-down and deletion: they may hold a WAL not yet uploaded as a block.
-        statefulSet(ctx, {
-          folder: FOLDER,
-          name: set.name,
-          labels,
-          replicas: set.replicas,
-          template,
-          data: { size: h.storage, storageClass: h.storageClass, keep: true },
-          ...(set.zone === undefined ? {} : { serviceName: set.service, selectorExtra: zoneLabel }),
-        }),
-      );
-    }
-    out.push(
-      service(ctx, { folder: FOLDER, name, labels, ports: GRPC_AND_HTTP, headless: true }),
-      disruptionBudget(ctx, {
-        folder: FOLDER,
-        name,
-        labels,
-        maxUnavailable: ingestorDisruptionBudget(r.replicationFactor),
-      }),
-    );
-  });
-  out.push(
+  return [
+    ...ingestorSets(env, h).map((set) => ingestorStatefulSet(ctx, { h, i, set, labels, args })),
+    service(ctx, { folder: FOLDER, name, labels, ports: GRPC_AND_HTTP, headless: true }),
+    disruptionBudget(ctx, {
+      folder: FOLDER,
+      name,
+      labels,
+      maxUnavailable: ingestorDisruptionBudget(r.replicationFactor),
+    }),
+  ];
+}
+
+/** The ingestors of every hashring, sharing one ServiceAccount and one ServiceMonitor. */
+function ingestors(ctx: RenderContext): Manifest[] {
+  const { env } = ctx;
+  const appLabels = componentLabels(INGESTOR, INGESTOR_APP, env);
+  return [
+    serviceAccount(ctx, { folder: INGESTOR.folder, component: INGESTOR.kind, name: INGESTOR_APP, labels: appLabels }),
+    ...env.receive.hashrings.flatMap((h, i) => hashringIngestors(ctx, h, i)),
     ...serviceMonitor(ctx, { folder: FOLDER, name: INGESTOR_APP, labels: appLabels, selector: INGESTOR.selector }),
-  );
-  return out;
+  ];
 }
 
 /** A ConfigMap `name` of the router holding one file. */

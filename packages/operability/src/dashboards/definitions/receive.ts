@@ -1,7 +1,7 @@
 /** The receive dashboard: remote write at the routers, the hashrings, the ingestors and their TSDBs. */
 import type { Environment } from '@thanos-gitops/core-model';
 import { jobSelector, RECORDS } from '@thanos-gitops/thanos-components';
-import { type DashboardSpec, type Row, stat, timeseries } from '../spec.js';
+import { type DashboardSpec, type Panel, type Row, stat, timeseries } from '../spec.js';
 import type { Jobs } from './jobs.js';
 import { p99, rate, ratio } from './promql.js';
 import { resourcesRow } from './shared-panels.js';
@@ -14,6 +14,48 @@ export function inZones(env: Environment): string {
 /** The tenants a hashring serves, in words. */
 export function tenantsOf(h: Environment['receive']['hashrings'][number]): string {
   return h.tenants && h.tenants.length > 0 ? h.tenants.join(', ') : 'every tenant no other hashring names';
+}
+
+/** How the routers replicate and forward writes to the ingestors, and the hashrings they see. */
+function hashringPanels(router: string): Panel[] {
+  return [
+    timeseries({
+      title: 'Replication',
+      unit: 'ops',
+      description: 'Replication of writes to the ingestors, by result.',
+      queries: [{ expr: rate('thanos_receive_replications_total', router, 'result'), legend: '{{result}}' }],
+    }),
+    timeseries({
+      title: 'Forward errors',
+      unit: 'percentunit',
+      description: 'Fraction of forward requests from routers to ingestors that fail, per router pod.',
+      queries: [
+        {
+          expr: ratio('thanos_receive_forward_requests_total', router, 'result="error"', 'pod'),
+          legend: '{{pod}}',
+        },
+      ],
+    }),
+    timeseries({
+      title: 'Hashring nodes',
+      unit: 'short',
+      description: 'Ingestors in each hashring as the routers see them.',
+      queries: [{ expr: `max by (name) (thanos_receive_hashring_nodes{${router}})`, legend: '{{name}}' }],
+    }),
+    timeseries({
+      title: 'Hashring tenants',
+      unit: 'short',
+      description: 'Tenants each hashring is configured for (0: the catch-all).',
+      queries: [{ expr: `max by (name) (thanos_receive_hashring_tenants{${router}})`, legend: '{{name}}' }],
+    }),
+    stat({
+      title: 'Hashring config loaded',
+      unit: 'short',
+      description: 'Whether every router loaded the current hashrings file (1: yes).',
+      query: { expr: `min(thanos_receive_config_last_reload_successful{${router}})` },
+      width: 4,
+    }),
+  ];
 }
 
 /** The routers: remote-write requests, errors and latency by tenant, replication, and the hashrings they see. */
@@ -50,42 +92,7 @@ function routerRow(router: string): Row {
         description: 'Samples per second received, per tenant.',
         queries: [{ expr: rate('thanos_receive_write_samples_sum', router, 'tenant'), legend: '{{tenant}}' }],
       }),
-      timeseries({
-        title: 'Replication',
-        unit: 'ops',
-        description: 'Replication of writes to the ingestors, by result.',
-        queries: [{ expr: rate('thanos_receive_replications_total', router, 'result'), legend: '{{result}}' }],
-      }),
-      timeseries({
-        title: 'Forward errors',
-        unit: 'percentunit',
-        description: 'Fraction of forward requests from routers to ingestors that fail, per router pod.',
-        queries: [
-          {
-            expr: ratio('thanos_receive_forward_requests_total', router, 'result="error"', 'pod'),
-            legend: '{{pod}}',
-          },
-        ],
-      }),
-      timeseries({
-        title: 'Hashring nodes',
-        unit: 'short',
-        description: 'Ingestors in each hashring as the routers see them.',
-        queries: [{ expr: `max by (name) (thanos_receive_hashring_nodes{${router}})`, legend: '{{name}}' }],
-      }),
-      timeseries({
-        title: 'Hashring tenants',
-        unit: 'short',
-        description: 'Tenants each hashring is configured for (0: the catch-all).',
-        queries: [{ expr: `max by (name) (thanos_receive_hashring_tenants{${router}})`, legend: '{{name}}' }],
-      }),
-      stat({
-        title: 'Hashring config loaded',
-        unit: 'short',
-        description: 'Whether every router loaded the current hashrings file (1: yes).',
-        query: { expr: `min(thanos_receive_config_last_reload_successful{${router}})` },
-        width: 4,
-      }),
+      ...hashringPanels(router),
     ],
   };
 }

@@ -1,7 +1,7 @@
 /** The store-gateway dashboard. */
 import type { Environment } from '@thanos-gitops/core-model';
 import { jobSelector, RECORDS } from '@thanos-gitops/thanos-components';
-import { type DashboardSpec, type Row, timeseries } from '../spec.js';
+import { type DashboardSpec, type Panel, type Row, timeseries } from '../spec.js';
 import type { Jobs } from './jobs.js';
 import { rate, ratio } from './promql.js';
 import { resourcesRow } from './shared-panels.js';
@@ -31,6 +31,40 @@ function seriesRow(sel: string, series: string): Row {
       }),
     ],
   };
+}
+
+/** The index cache, the blocks loaded and the bucket operations failing. */
+function cachesAndBucketPanels(sel: string): Panel[] {
+  return [
+    timeseries({
+      title: 'Index cache hit ratio',
+      unit: 'percentunit',
+      description: 'Fraction of index cache lookups found, by item type.',
+      queries: [
+        {
+          expr: `${rate('thanos_store_index_cache_hits_total', sel, 'item_type')}\n/\n${rate('thanos_store_index_cache_requests_total', sel, 'item_type')}`,
+          legend: '{{item_type}}',
+        },
+      ],
+    }),
+    timeseries({
+      title: 'Blocks loaded',
+      unit: 'short',
+      description: 'Blocks each shard serves.',
+      queries: [{ expr: `sum by (job) (thanos_bucket_store_blocks_loaded{${sel}})`, legend: '{{job}}' }],
+    }),
+    timeseries({
+      title: 'Bucket operation errors',
+      unit: 'percentunit',
+      description: 'Fraction of object-storage operations failing.',
+      queries: [
+        {
+          expr: `${rate('thanos_objstore_bucket_operation_failures_total', sel, 'operation')}\n/\n${rate('thanos_objstore_bucket_operations_total', sel, 'operation')}`,
+          legend: '{{operation}}',
+        },
+      ],
+    }),
+  ];
 }
 
 /** What the shards fetch from the bucket and the caches. */
@@ -71,34 +105,7 @@ function dataFetchedRow(sel: string): Row {
           },
         ],
       }),
-      timeseries({
-        title: 'Index cache hit ratio',
-        unit: 'percentunit',
-        description: 'Fraction of index cache lookups found, by item type.',
-        queries: [
-          {
-            expr: `${rate('thanos_store_index_cache_hits_total', sel, 'item_type')}\n/\n${rate('thanos_store_index_cache_requests_total', sel, 'item_type')}`,
-            legend: '{{item_type}}',
-          },
-        ],
-      }),
-      timeseries({
-        title: 'Blocks loaded',
-        unit: 'short',
-        description: 'Blocks each shard serves.',
-        queries: [{ expr: `sum by (job) (thanos_bucket_store_blocks_loaded{${sel}})`, legend: '{{job}}' }],
-      }),
-      timeseries({
-        title: 'Bucket operation errors',
-        unit: 'percentunit',
-        description: 'Fraction of object-storage operations failing.',
-        queries: [
-          {
-            expr: `${rate('thanos_objstore_bucket_operation_failures_total', sel, 'operation')}\n/\n${rate('thanos_objstore_bucket_operations_total', sel, 'operation')}`,
-            legend: '{{operation}}',
-          },
-        ],
-      }),
+      ...cachesAndBucketPanels(sel),
     ],
   };
 }
