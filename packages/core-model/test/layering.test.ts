@@ -52,3 +52,20 @@ describe('layering', { timeout: 60_000 }, () => {
     expect(r.status).toBe(0);
   });
 });
+
+/** A function whose body is `n` lines between its signature and its closing brace (what biome counts). */
+const functionOf = (n: number) =>
+  `export function f(): number {\n${Array.from({ length: n - 1 }, (_, i) => `  const v${i} = ${i};\n`).join('')}  return v0;\n}\n`;
+
+describe('function length', { timeout: 60_000 }, () => {
+  it('a function whose body runs past 60 lines in a package source fails the lint', () => {
+    const r = lint('packages/operability/src/long.ts', functionOf(61));
+    expect(r.status).not.toBe(0);
+    expect(r.output).toContain('noExcessiveLinesPerFunction');
+  });
+
+  it('a body of 60 lines passes, and tests may hold longer ones (a table of cases is one function)', () => {
+    expect(lint('packages/operability/src/short.ts', functionOf(60)).status).toBe(0);
+    expect(lint('packages/operability/test/long.test.ts', functionOf(61)).status).toBe(0);
+  });
+});
