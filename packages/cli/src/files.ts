@@ -27,6 +27,53 @@ function isLeftover(name: string): boolean {
 /** Names worth a note when skipped: they look like an environment file, or a leftover of one. */
 const looksLikeEnvironment = (name: string) => /\.ya?ml(\.sw[a-p]|~|#)?$/.test(name);
 
+/** Refuses an environments folder that is missing or is a file, in one line naming it. */
+function environmentsFolder(dir: string): void {
+  if (!existsSync(dir)) {
+    throw new FileSystemProblem(
+      `${dir}: no such folder (ENOENT): the environment files go there; run in the repository's root or pass ` +
+        '--environments DIR',
+    );
+  }
+  if (!statSync(dir).isDirectory()) {
+    throw new FileSystemProblem(`${dir}: is a file where the environments folder must be (ENOTDIR)`);
+  }
+}
+
+/** Refuses a symlink to nothing, or to outside the repository, without reading what it points to. */
+function refuseForeignSymlink(full: string, repository: string): void {
+  let target: string;
+  try {
+    target = realpathSync(full);
+  } catch {
+    throw new EnvironmentFileRefusedError(
+      `${full} is a symlink to nothing (${readlinkSync(full)}): remove it or fix its target`,
+    );
+  }
+  if (target !== repository && !target.startsWith(`${repository}${sep}`)) {
+    throw new EnvironmentFileRefusedError(
+      `${full} is a symlink to ${target}, outside the repository (${repository}): environment files are read ` +
+        'only from inside it',
+    );
+  }
+}
+
+/** Whether `f` in `dir` is an environment file to read; a leftover or a non-file that looks like one gets a note. */
+function isEnvironmentFile(dir: string, f: string, repository: string, note: (text: string) => void): boolean {
+  if (!looksLikeEnvironment(f)) return false;
+  const full = join(dir, f);
+  if (isLeftover(f) || !YAML_FILE.test(f)) {
+    note(`skipped ${relative(process.cwd(), full) || full}: an editor leftover, not an environment file`);
+    return false;
+  }
+  if (lstatSync(full).isSymbolicLink()) refuseForeignSymlink(full, repository);
+  if (!statSync(full).isFile()) {
+    note(`skipped ${relative(process.cwd(), full) || full}: not a regular file`);
+    return false;
+  }
+  return true;
+}
+
 /**
  * The environment files to render: all of `dir`, or the named ones. Only regular files are read: editor
  * leftovers and folders named `*.yaml` are skipped with a note, and a symlink is followed only when it stays
@@ -37,47 +84,10 @@ export function environmentFiles(
   only: readonly string[],
   note: (text: string) => void = () => {},
 ): SourceFile[] {
-  if (!existsSync(dir)) {
-    throw new FileSystemProblem(
-      `${dir}: no such folder (ENOENT): the environment files go there; run in the repository's root or pass ` +
-        '--environments DIR',
-    );
-  }
-  if (!statSync(dir).isDirectory()) {
-    throw new FileSystemProblem(`${dir}: is a file where the environments folder must be (ENOTDIR)`);
-  }
+  environmentsFolder(dir);
   const repository = realpathSync(dirname(resolve(dir)));
   const all = readdirSync(dir)
-    .filter((f) => {
-      if (!looksLikeEnvironment(f)) return false;
-      const full = join(dir, f);
-      if (isLeftover(f) || !YAML_FILE.test(f)) {
-        note(`skipped ${relative(process.cwd(), full) || full}: an editor leftover, not an environment file`);
-        return false;
-      }
-      const link = lstatSync(full);
-      if (link.isSymbolicLink()) {
-        let target: string;
-        try {
-          target = realpathSync(full);
-        } catch {
-          throw new EnvironmentFileRefusedError(
-            `${full} is a symlink to nothing (${readlinkSync(full)}): remove it or fix its target`,
-          );
-        }
-        if (target !== repository && !target.startsWith(`${repository}${sep}`)) {
-          throw new EnvironmentFileRefusedError(
-            `${full} is a symlink to ${target}, outside the repository (${repository}): environment files are read ` +
-              'only from inside it',
-          );
-        }
-      }
-      if (!statSync(full).isFile()) {
-        note(`skipped ${relative(process.cwd(), full) || full}: not a regular file`);
-        return false;
-      }
-      return true;
-    })
+    .filter((f) => isEnvironmentFile(dir, f, repository, note))
     .sort();
   if (all.length === 0 && only.length === 0) {
     throw new NoEnvironmentsError(

@@ -86,6 +86,25 @@ function cacheLookup(
 }
 
 /**
+ * Renders every environment not up to date (the render code is loaded only then), handing each tree rendered
+ * without a problem to `take`; returns the Argo CD and Flux trees, rendered from every environment when `whole`.
+ */
+async function renderStale(
+  files: readonly SourceFile[],
+  upToDate: ReadonlyMap<string, Hit>,
+  whole: boolean,
+  take: (tree: EnvironmentTree, objects: number, warnings: readonly Problem[]) => Promise<void>,
+): Promise<EnvironmentTree[]> {
+  const { renderSelected } = await import('./render.js');
+  const steps = renderSelected(files, (file) => !upToDate.has(envName(file.path)), whole);
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return r.value;
+    const { tree, objects, warnings, clean } = r.value;
+    if (clean) await take(tree, objects, warnings);
+  }
+}
+
+/**
  * Plans the run and hands every tree that must be compared or written to `handle` as soon as it is rendered
  * (`check` compares it, `generate` stages it beside clusters/), so memory holds one environment at a time. A tree
  * rendered after a problem was found is not handed over: the run fails with every problem once all are tried.
@@ -119,21 +138,13 @@ export async function plan(
     }
     return entry;
   };
-  let sharedTrees: EnvironmentTree[] = [];
   const everythingUpToDate =
     upToDate.size === files.length && (!whole || reserved.every((folder) => sharedHits.get(folder)));
-  if (!everythingUpToDate) {
-    const { renderSelected } = await import('./render.js');
-    const steps = renderSelected(files, (file) => !upToDate.has(envName(file.path)), whole);
-    for (let r = steps.next(); ; r = steps.next()) {
-      if (r.done) {
-        sharedTrees = r.value;
-        break;
-      }
-      const { tree, objects, warnings, clean } = r.value;
-      if (clean) results.set(tree.env, await take(tree, objects, warnings, inputs.get(tree.env)));
-    }
-  }
+  const sharedTrees = everythingUpToDate
+    ? []
+    : await renderStale(files, upToDate, whole, async (tree, objects, warnings) => {
+        results.set(tree.env, await take(tree, objects, warnings, inputs.get(tree.env)));
+      });
   for (const name of new Set(names)) entries.push(results.get(name) ?? cached(name, upToDate.get(name) as Hit));
   if (whole) {
     const known = new Set(names);
