@@ -7,31 +7,11 @@ import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync 
 import { join } from 'node:path';
 import { readTree } from '@thanos-gitops/core-model/output';
 import { describe, expect, it } from 'vitest';
-import { cliIn, tempDir, VALID, type Workspace } from './helpers.js';
-
-const text = (name: string) =>
-  VALID.replace('name: valid', `name: ${name}`).replace('acme-thanos-valid', `acme-thanos-${name}`);
-
-/** A workspace (a folder standing for the repository) with its own environments `one` and `two`. */
-function small(): Workspace {
-  const root = tempDir('thanos-gitops-envs-');
-  const environments = join(root, 'environments');
-  mkdirSync(environments);
-  for (const name of ['one', 'two']) writeFileSync(join(environments, `${name}.yaml`), text(name));
-  return { root, environments, clusters: join(root, 'clusters') };
-}
-
-async function generated(): Promise<Workspace> {
-  const ws = small();
-  const run = await cliIn(ws, 'generate');
-  expect(run.err).toBe('');
-  expect(run.code).toBe(0);
-  return ws;
-}
+import { cliIn, generatedIn, smallWorkspace, tempDir, validNamed, type Workspace } from './helpers.js';
 
 describe('an empty environments folder', () => {
   it('is refused by generate, exit 1, and clusters/ is left exactly as it was', async () => {
-    const ws = await generated();
+    const ws = await generatedIn(smallWorkspace());
     const before = readTree(ws.clusters);
     for (const f of readdirSync(ws.environments)) rmSync(join(ws.environments, f));
     for (const command of ['generate', 'check', 'validate', 'diff']) {
@@ -45,10 +25,10 @@ describe('an empty environments folder', () => {
   });
 
   it('holding only editor leftovers is as empty, with a note for each', async () => {
-    const ws = await generated();
+    const ws = await generatedIn(smallWorkspace());
     const before = readTree(ws.clusters);
     for (const f of readdirSync(ws.environments)) rmSync(join(ws.environments, f));
-    writeFileSync(join(ws.environments, 'one.yaml~'), text('one'));
+    writeFileSync(join(ws.environments, 'one.yaml~'), validNamed('one'));
     const run = await cliIn(ws, 'generate');
     expect(run.code).toBe(1);
     expect(run.err).toContain('note: skipped');
@@ -59,7 +39,7 @@ describe('an empty environments folder', () => {
 
 describe('removing one environment while others exist', () => {
   it('removes its clusters/ folder and says so loudly', async () => {
-    const ws = await generated();
+    const ws = await generatedIn(smallWorkspace());
     const files = readTree(join(ws.clusters, 'two')).size;
     rmSync(join(ws.environments, 'two.yaml'));
     const run = await cliIn(ws, 'generate');
@@ -76,7 +56,7 @@ describe('removing one environment while others exist', () => {
 
 describe('editor leftovers in environments/', () => {
   it('are skipped with a note, never read and never a crash', async () => {
-    const ws = small();
+    const ws = smallWorkspace();
     const envs = ws.environments;
     // Emacs lock (a dangling symlink), Emacs autosave, backups, vim swap files (binary), a folder named *.yaml.
     symlinkSync('root@host.4242:1700000000', join(envs, '.#one.yaml'));
@@ -100,7 +80,7 @@ describe('an environment file that is a symlink', () => {
   const SECRET = 'SECRET-CONTENT-0123456789';
 
   function withOutsideLink(): { ws: Workspace; link: string; target: string } {
-    const ws = small();
+    const ws = smallWorkspace();
     const outside = tempDir('thanos-gitops-outside-');
     const target = join(outside, 'credentials.yaml');
     // Invalid as an environment, so a loader reading it would quote it in its error.
@@ -129,7 +109,7 @@ describe('an environment file that is a symlink', () => {
   });
 
   it('to nothing is refused with a message', async () => {
-    const ws = small();
+    const ws = smallWorkspace();
     symlinkSync(join(ws.root, 'gone.yaml'), join(ws.environments, 'gone.yaml'));
     const run = await cliIn(ws, 'generate');
     expect(run.code).toBe(1);
@@ -138,9 +118,9 @@ describe('an environment file that is a symlink', () => {
   });
 
   it('to a file inside the repository is read', async () => {
-    const ws = small();
+    const ws = smallWorkspace();
     mkdirSync(join(ws.root, 'shared'));
-    writeFileSync(join(ws.root, 'shared', 'three.yaml'), text('three'));
+    writeFileSync(join(ws.root, 'shared', 'three.yaml'), validNamed('three'));
     symlinkSync('../shared/three.yaml', join(ws.environments, 'three.yaml'));
     const run = await cliIn(ws, 'generate');
     expect(run.code, run.err).toBe(0);

@@ -10,29 +10,7 @@ import { join } from 'node:path';
 import { acquireLock } from '@thanos-gitops/core-model';
 import { readTree, writerFs } from '@thanos-gitops/core-model/output';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cliIn, tempDir, VALID, type Workspace } from './helpers.js';
-
-/** A workspace with two small environments of its own (`one`, `two`). */
-function small(): Workspace {
-  const root = tempDir('thanos-gitops-fs-');
-  const environments = join(root, 'environments');
-  mkdirSync(environments);
-  for (const name of ['one', 'two']) {
-    writeFileSync(
-      join(environments, `${name}.yaml`),
-      VALID.replace('name: valid', `name: ${name}`).replace('acme-thanos-valid', `acme-thanos-${name}`),
-    );
-  }
-  return { root, environments, clusters: join(root, 'clusters') };
-}
-
-async function generated(): Promise<Workspace> {
-  const ws = small();
-  const run = await cliIn(ws, 'generate');
-  expect(run.err).toBe('');
-  expect(run.code).toBe(0);
-  return ws;
-}
+import { cliIn, generatedIn, smallWorkspace, VALID, type Workspace } from './helpers.js';
 
 /** Every file, symlink and folder under clusters/, working folders included. */
 const listing = (dir: string) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
@@ -71,7 +49,7 @@ afterEach(() => {
 
 describe('an ordinary file-system problem is one line naming the path, exit 4, clusters/ unchanged', () => {
   it('EACCES while writing a file (injected), and its stack trace only with --debug', async () => {
-    const ws = await generated();
+    const ws = await generatedIn(smallWorkspace());
     editOne(ws, 3);
     const before = listing(ws.clusters);
     const tree = readTree(ws.clusters);
@@ -96,7 +74,7 @@ describe('an ordinary file-system problem is one line naming the path, exit 4, c
   });
 
   it('ENOSPC while writing (injected, without a path, as a failed write of an open file has none)', async () => {
-    const ws = await generated();
+    const ws = await generatedIn(smallWorkspace());
     editOne(ws, 3);
     const tree = readTree(ws.clusters);
     let calls = 0;
@@ -113,7 +91,7 @@ describe('an ordinary file-system problem is one line naming the path, exit 4, c
   });
 
   it('EISDIR: a folder of hand-written files where generate writes a file (real)', async () => {
-    const ws = await generated();
+    const ws = await generatedIn(smallWorkspace());
     const folder = join(ws.clusters, 'one', 'kustomization.yaml');
     const kustomization = readTree(join(ws.clusters, 'one')).get('kustomization.yaml');
     expect(kustomization).toBeDefined();
@@ -128,7 +106,7 @@ describe('an ordinary file-system problem is one line naming the path, exit 4, c
   });
 
   it('EISDIR and ENOTDIR raised by the file system itself (injected) name the path', async () => {
-    const ws = await generated();
+    const ws = await generatedIn(smallWorkspace());
     editOne(ws, 2);
     vi.spyOn(writerFs, 'writeFileSync').mockImplementation((path) => {
       throw sysError('EISDIR', 'open', String(path));
@@ -146,7 +124,7 @@ describe('an ordinary file-system problem is one line naming the path, exit 4, c
   });
 
   it('a hand-written file where generate needs a folder (real)', async () => {
-    const ws = await generated();
+    const ws = await generatedIn(smallWorkspace());
     writerFs.rmSync(join(ws.clusters, 'one', 'query'), { recursive: true });
     writeFileSync(join(ws.clusters, 'one', 'query'), 'mine\n');
     const before = listing(ws.clusters);
@@ -157,7 +135,7 @@ describe('an ordinary file-system problem is one line naming the path, exit 4, c
   });
 
   it('a missing environments folder (real)', async () => {
-    const ws = small();
+    const ws = smallWorkspace();
     for (const command of ['generate', 'check', 'validate', 'diff']) {
       const run = await cliIn({ ...ws, environments: join(ws.root, 'nowhere') }, command);
       expect(run.code, command).toBe(4);
@@ -169,7 +147,7 @@ describe('an ordinary file-system problem is one line naming the path, exit 4, c
 
 describe('the writer after failures', () => {
   it('a failure after the swap (the old tree cannot be removed) leaves generate usable, and check fails meanwhile', async () => {
-    const ws = await generated();
+    const ws = await generatedIn(smallWorkspace());
     editOne(ws, 3);
     const rm = writerFs.rmSync;
     const refuse = vi.spyOn(writerFs, 'rmSync').mockImplementation((path, options) => {
@@ -207,7 +185,7 @@ describe('the writer after failures', () => {
   });
 
   it('check, while a generate is writing, fails and says a run is under way rather than "up to date"', async () => {
-    const ws = await generated();
+    const ws = await generatedIn(smallWorkspace());
     const release = acquireLock(ws.clusters);
     const staging = join(ws.clusters, `.one.next-${process.pid}`);
     mkdirSync(staging);
@@ -229,7 +207,7 @@ describe('the writer after failures', () => {
   });
 
   it('a hand-written file added to clusters/<env>/ while generate runs (between render and swap) is kept', async () => {
-    const ws = await generated();
+    const ws = await generatedIn(smallWorkspace());
     editOne(ws, 3);
     const rename = writerFs.renameSync;
     const added = join(ws.clusters, 'one', 'added-meanwhile.md');
@@ -246,7 +224,7 @@ describe('the writer after failures', () => {
   });
 
   it('hand-written symlinks and empty folders under clusters/<env> survive a rewrite and are listed', async () => {
-    const ws = await generated();
+    const ws = await generatedIn(smallWorkspace());
     symlinkSync('../two/kustomization.yaml', join(ws.clusters, 'one', 'link-to-two'));
     mkdirSync(join(ws.clusters, 'one', 'later', 'empty'), { recursive: true });
     editOne(ws, 3);
@@ -258,7 +236,7 @@ describe('the writer after failures', () => {
   });
 
   it('clusters/<env> that is a symlink is refused with a message, not replaced by a folder', async () => {
-    const ws = await generated();
+    const ws = await generatedIn(smallWorkspace());
     const elsewhere = join(ws.root, 'elsewhere');
     mkdirSync(elsewhere);
     writerFs.rmSync(join(ws.clusters, 'two'), { recursive: true });
@@ -283,7 +261,7 @@ describe('a signal during the write, through the command', () => {
     ['SIGTERM', 143],
   ] as const) {
     it(`${signal} while the new trees are built rolls back and exits ${code}`, async () => {
-      const ws = await generated();
+      const ws = await generatedIn(smallWorkspace());
       editOne(ws, 3);
       const before = listing(ws.clusters);
       const tree = readTree(ws.clusters);
@@ -304,7 +282,7 @@ describe('a signal during the write, through the command', () => {
   }
 
   it('a signal once the swap began lets the write finish, exit 0, and says so', async () => {
-    const ws = await generated();
+    const ws = await generatedIn(smallWorkspace());
     editOne(ws, 3);
     const rename = writerFs.renameSync;
     let n = 0;

@@ -16,7 +16,7 @@ import {
   unknownFields,
 } from '@thanos-gitops/core-model';
 import { IAM_FOLDER } from '@thanos-gitops/irsa';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { main } from '../src/main.js';
 import { type RenderedEnvironment, renderEnvironments } from '../src/render.js';
@@ -236,6 +236,28 @@ export function workspace(): Workspace {
   const environments = join(root, 'environments');
   cpSync(ENVIRONMENTS_DIR, environments, { recursive: true });
   return { root, environments, clusters: join(root, 'clusters') };
+}
+
+/** The VALID environment under another name (and its own bucket), as `environments/<name>.yaml` holds it. */
+export function validNamed(name: string): string {
+  return VALID.replace('name: valid', `name: ${name}`).replace('acme-thanos-valid', `acme-thanos-${name}`);
+}
+
+/** A workspace (a folder standing for the repository) with two small environments of its own, `one` and `two`. */
+export function smallWorkspace(): Workspace {
+  const root = tempDir('thanos-gitops-small-');
+  const environments = join(root, 'environments');
+  mkdirSync(environments);
+  for (const name of ['one', 'two']) writeFileSync(join(environments, `${name}.yaml`), validNamed(name));
+  return { root, environments, clusters: join(root, 'clusters') };
+}
+
+/** `ws` after a `generate` that succeeded without a word on stderr. */
+export async function generatedIn(ws: Workspace): Promise<Workspace> {
+  const run = await cliIn(ws, 'generate');
+  expect(run.err).toBe('');
+  expect(run.code).toBe(0);
+  return ws;
 }
 
 export interface CliResult {
