@@ -94,6 +94,9 @@ ruler:
     expect(problems.map((p) => p.field)).toContain('receive.defaultTenant');
     const routed = yaml.replace('[team-a]', '[team-a, default-tenant]');
     expect(problemsOf(routed).map((p) => p.field)).not.toContain('receive.defaultTenant');
+    // Exact tenants are names, not patterns: "default-*" is a tenant of its own.
+    const literal = yaml.replace('[team-a]', "['default-*', 'default-tenan?']");
+    expect(problemsOf(literal).map((p) => p.field)).toEqual(['receive.defaultTenant']);
   });
 });
 
@@ -175,8 +178,22 @@ ${extra}  hashrings:
     const yaml = zones('[a, b]', '', 4);
     const problems = problemsOf(yaml);
     expect(problems.map((p) => [p.field, p.line])).toEqual([['receive.zones', lineOf(yaml, 'zones:')]]);
-    expect(problems[0]?.message).toMatch(/^must list at least 3 zones for replicationFactor 3: .* \(found 2\)$/);
-    expect(problemsOf(zones('[a, b]', '', 4, 5))[0]?.message).toMatch(/^must list at least 3 zones/);
+    expect(problems[0]?.message).toBe(
+      'must list at least 3 zones for replicationFactor 3: ketama spreads the 3 copies of each series evenly over ' +
+        'the zones, so with 2 a zone holds up to 2 of them, and losing it leaves fewer than the write quorum of 2 ' +
+        'copies (found 2)',
+    );
+    expect(problemsOf(zones('[a, b]', '', 6, 5)).map((p) => p.message)).toEqual([
+      'must list at least 3 zones for replicationFactor 5: ketama spreads the 5 copies of each series evenly over ' +
+        'the zones, so with 2 a zone holds up to 3 of them, and losing it leaves fewer than the write quorum of 3 ' +
+        'copies (found 2)',
+    ]);
+    expect(problemsOf(zones('[a, b, c, d]', '', 8, 7))).toEqual([]);
+  });
+
+  it('leaves an even replication factor to its own rule, whatever the zones', () => {
+    expect(problemsOf(zones('[a, b]', '', 4, 4)).map((p) => p.field)).toEqual(['receive.replicationFactor']);
+    expect(problemsOf(zones('[a]', '', 2, 2)).map((p) => p.field)).toEqual(['receive.replicationFactor']);
   });
 
   it('needs ketama, reported at the algorithm', () => {
@@ -194,7 +211,11 @@ ${extra}  hashrings:
     expect(problems.map((p) => [p.field, p.line])).toEqual([
       ['receive.hashrings[0].replicas', lineOf(yaml, 'replicas: 4')],
     ]);
-    expect(problems[0]?.message).toMatch(/^must be a multiple of the 3 zones of receive\.zones: .*\(found 4\)$/);
+    expect(problems[0]?.message).toBe(
+      'must be a multiple of the 3 zones of receive.zones: each zone runs its own StatefulSet with the same share ' +
+        "of the hashring's ingestors, since ketama gives every zone an equal share of the copies (an uneven split " +
+        'overloads the smaller zones, or leaves the routers no valid placement) (found 4)',
+    );
   });
 
   it('refuses a zone listed twice, and names that do not fit a StatefulSet name', () => {
@@ -206,5 +227,24 @@ ${extra}  hashrings:
     expect(long.map((p) => p.field)).toEqual(['receive.hashrings[0].name']);
     expect(long[0]?.message).toContain('thanos-receive-ingestor-default-a-very-long-zone-name-of-a-cloud');
     expect(problemsOf(zones('[Eu-West-1a, b, c]')).map((p) => p.field)).toEqual(['receive.zones[0]']);
+  });
+
+  it('measures the names by the longest zone, wherever it is listed, and names the first of equal length', () => {
+    const tooLong = (zone: string) =>
+      `gives the StatefulSet name "thanos-receive-ingestor-default-${zone}" of ${32 + zone.length} characters; ` +
+      'Kubernetes allows 52';
+    const long = 'a-very-long-zone-name-of-a-cloud';
+    expect(problemsOf(zones(`[${long}, b, c]`)).map((p) => [p.field, p.message])).toEqual([
+      ['receive.hashrings[0].name', tooLong(long)],
+    ]);
+    const other = 'b-very-long-zone-name-of-a-cloud';
+    expect(problemsOf(zones(`[c, ${long}, ${other}]`)).map((p) => p.message)).toEqual([tooLong(long)]);
+    // thanos-receive-ingestor-<20>-<zone> reaches 52 with a zone of 7 characters.
+    const ring = 'r'.repeat(20);
+    const named = (list: string) => zones(list).replace('name: default', `name: ${ring}`);
+    expect(problemsOf(named('[a, b, zone-07]'))).toEqual([]);
+    expect(problemsOf(named('[a, b, zone-008]')).map((p) => p.message)).toEqual([
+      `gives the StatefulSet name "thanos-receive-ingestor-${ring}-zone-008" of 53 characters; Kubernetes allows 52`,
+    ]);
   });
 });

@@ -65,7 +65,8 @@ function hashringRules(r: Environment['receive'], sink: ProblemSink): void {
 
 /**
  * The tenants of the hashrings, in routing order: each routed once, valid globs, and no exact name that an
- * earlier glob already takes (the routers take the first hashring that matches).
+ * earlier glob already takes (the routers take the first hashring that matches). A hashring's tenants are all
+ * exact or all globs, so the globs known when an exact name is added all come from earlier hashrings.
  */
 class TenantRouting {
   private readonly owner = new Map<string, number>();
@@ -86,7 +87,7 @@ class TenantRouting {
       else this.globs.push({ index: hashring, pattern: t, re });
       return;
     }
-    const shadow = this.globs.find((g) => g.index < hashring && g.re.test(t));
+    const shadow = this.globs.find((g) => g.re.test(t));
     if (shadow) {
       this.sink.report(
         at,
@@ -145,7 +146,7 @@ function zoneRules(r: Environment['receive'], sink: ProblemSink): void {
   const rf = r.replicationFactor;
   const quorum = writeQuorum(rf);
   const needed = zonesNeeded(rf);
-  if (rf % 2 === 1 && rf > 1 && needed !== undefined && count < needed) {
+  if (rf % 2 === 1 && count < needed) {
     const busiest = Math.ceil(rf / count);
     sink.report(
       ['receive', 'zones'],
@@ -154,7 +155,7 @@ function zoneRules(r: Environment['receive'], sink: ProblemSink): void {
         `leaves fewer than the write quorum of ${quorum} copies (found ${count})`,
     );
   }
-  const longest = [...seen.keys()].reduce((a, b) => (b.length > a.length ? b : a), '');
+  const longest = [...seen.keys()].reduce((a, b) => (b.length > a.length ? b : a));
   r.hashrings.forEach((h, i) => {
     if (h.replicas % count !== 0) {
       sink.report(
@@ -169,11 +170,14 @@ function zoneRules(r: Environment['receive'], sink: ProblemSink): void {
   });
 }
 
-/** The fewest zones for which losing the busiest zone keeps a write quorum (ceil(RF/z) <= RF - quorum). */
-function zonesNeeded(rf: number): number | undefined {
+/**
+ * The fewest zones for which losing the busiest zone keeps a write quorum (ceil(RF/z) <= RF - quorum); 1 when
+ * no number of zones does (RF 1 and 2 lose no copy without losing the quorum), so any number will do.
+ */
+function zonesNeeded(rf: number): number {
   const tolerated = rf - writeQuorum(rf);
   for (let z = 1; z <= rf; z++) if (Math.ceil(rf / z) <= tolerated) return z;
-  return undefined;
+  return 1;
 }
 
 /** Head series limits only apply when the routers can ask a meta-monitoring query API for the counts. */
