@@ -486,6 +486,48 @@ describe('remote write', () => {
     expect(report(rw(MTLS))).toEqual([]);
   });
 
+  it('wants certificate lifetimes cert-manager accepts, at their lines, the boundaries included', () => {
+    const lifetimes = (fields: string, issuer = '{ kind: bootstrap }', enabled = 'true') =>
+      rw(`  mtls:\n    enabled: ${enabled}\n    issuer: ${issuer}\n${fields}`);
+    const yaml = lifetimes('    duration: 59m59s\n    renewBefore: 4m59s\n', '{ kind: bootstrap, caDuration: 59m }');
+    const problems = problemsOf(yaml);
+    expect(problems.map((p) => [p.field, p.line, p.message])).toEqual([
+      [
+        'remoteWrite.mtls.issuer.caDuration',
+        lineOf(yaml, 'caDuration'),
+        `must be at least 1h, cert-manager's shortest certificate (found "59m")`,
+      ],
+      [
+        'remoteWrite.mtls.duration',
+        lineOf(yaml, 'duration: 59m59s'),
+        `must be at least 1h, cert-manager's shortest certificate (found "59m59s")`,
+      ],
+      [
+        'remoteWrite.mtls.renewBefore',
+        lineOf(yaml, 'renewBefore'),
+        `must be at least 5m, cert-manager's minimum (found "4m59s")`,
+      ],
+    ]);
+    expect(report(lifetimes('    duration: 1h\n    renewBefore: 5m\n', '{ kind: bootstrap, caDuration: 1h }'))).toEqual(
+      [],
+    );
+    // A renewal at or after the whole lifetime; one too short to renew is reported as that alone.
+    expect(report(lifetimes('    duration: 2h\n    renewBefore: 2h\n'))).toEqual([
+      [
+        'remoteWrite.mtls.renewBefore',
+        'must be shorter than duration (2h): a certificate cannot be renewed before it is issued (found "2h")',
+      ],
+    ]);
+    expect(report(lifetimes('    duration: 2h\n    renewBefore: 1h59m59s\n'))).toEqual([]);
+    expect(report(lifetimes('    duration: 3m\n    renewBefore: 4m\n')).map(([field]) => field)).toEqual([
+      'remoteWrite.mtls.duration',
+      'remoteWrite.mtls.renewBefore',
+    ]);
+    // The CA lifetime only matters for a bootstrapped CA; nothing is issued while mTLS is off.
+    expect(report(lifetimes('', '{ kind: Issuer, name: vault, caDuration: 1m }'))).toEqual([]);
+    expect(report(lifetimes('    duration: 1m\n', '{ kind: bootstrap, caDuration: 1m }', 'false'))).toEqual([]);
+  });
+
   it('wants key sizes cert-manager can issue', () => {
     const keys = (k: string) => rw(`  mtls: { enabled: true, issuer: { kind: bootstrap }, keys: ${k} }\n`);
     expect(report(keys('{ algorithm: ECDSA, size: 512 }'))).toEqual([
@@ -576,6 +618,26 @@ describe('remote write', () => {
         'remoteWrite.writers[0].tenant',
         'tenant "team-b" is unknown: no hashring names it and it is not receive.defaultTenant ("default-tenant"); ' +
           'known tenants: team-a, ops-*, default-tenant. Add it to the tenants of a hashring',
+      ],
+    ]);
+  });
+
+  it('knows a tenant by any tenant of a hashring: exact names as names, globs as patterns, broken globs skipped', () => {
+    const yaml = `receive:
+  hashrings:
+    - { name: e, tenants: [team-a, 'team-*'] }
+    - { name: g, tenantMatcher: glob, tenants: ['ops-[', 'ops-?', 'dev-*'] }
+    - { name: d }
+${writers('    - { name: a, tenant: dev-1, cluster: c }\n    - { name: b, tenant: team-x, cluster: c }\n')}`;
+    expect(report(yaml)).toEqual([
+      [
+        'receive.hashrings[1].tenants[0]',
+        'is not a valid glob pattern: the character class at position 5 is empty, malformed or unclosed (found "ops-[")',
+      ],
+      [
+        'remoteWrite.writers[1].tenant',
+        'tenant "team-x" is unknown: no hashring names it and it is not receive.defaultTenant ("default-tenant"); ' +
+          'known tenants: team-a, team-*, ops-[, ops-?, dev-*, default-tenant. Add it to the tenants of a hashring',
       ],
     ]);
   });

@@ -10,6 +10,7 @@ import { globRegExp } from './tenant-glob.js';
 
 /** The target a writer sends to: its own, else the environment's. */
 export function writerTarget(env: Environment, index: number): 'thanos' | 'amp' | 'gmp' {
+  // Stryker disable next-line OptionalChaining: every caller passes the index of an existing writer.
   return env.remoteWrite.writers[index]?.target ?? env.remoteWrite.target;
 }
 
@@ -173,29 +174,32 @@ function writerTargetRules(env: Environment, w: Writer, i: number, sink: Problem
   }
 }
 
-/** cert-manager's limits on certificate lifetimes (its webhook refuses the Certificate otherwise). */
+/**
+ * cert-manager's limits on certificate lifetimes (its webhook refuses the Certificate otherwise). The durations
+ * are Go durations by the schema's pattern, which always parse.
+ */
 function certificateDurationRules(mtls: Environment['remoteWrite']['mtls'], sink: ProblemSink): void {
   const at = (field: string) => ['remoteWrite', 'mtls', field];
   const hour = 3_600_000;
-  const duration = parseDuration(mtls.duration);
-  const renewBefore = parseDuration(mtls.renewBefore);
-  if (duration !== undefined && duration < hour) {
+  const duration = parseDuration(mtls.duration) ?? 0;
+  const renewBefore = parseDuration(mtls.renewBefore) ?? 0;
+  if (duration < hour) {
     sink.report(at('duration'), `must be at least 1h, cert-manager's shortest certificate (found "${mtls.duration}")`);
   }
-  if (renewBefore !== undefined && renewBefore < 5 * 60_000) {
+  if (renewBefore < 5 * 60_000) {
     sink.report(at('renewBefore'), `must be at least 5m, cert-manager's minimum (found "${mtls.renewBefore}")`);
-  } else if (renewBefore !== undefined && duration !== undefined && renewBefore >= duration) {
+  } else if (renewBefore >= duration) {
     sink.report(
       at('renewBefore'),
       `must be shorter than duration (${mtls.duration}): a certificate cannot be renewed before it is issued ` +
         `(found "${mtls.renewBefore}")`,
     );
   }
-  const ca = mtls.issuer?.kind === 'bootstrap' ? parseDuration(mtls.issuer.caDuration) : undefined;
-  if (ca !== undefined && ca < hour) {
+  const issuer = mtls.issuer;
+  if (issuer?.kind === 'bootstrap' && (parseDuration(issuer.caDuration) ?? 0) < hour) {
     sink.report(
       ['remoteWrite', 'mtls', 'issuer', 'caDuration'],
-      `must be at least 1h, cert-manager's shortest certificate (found "${mtls.issuer?.caDuration}")`,
+      `must be at least 1h, cert-manager's shortest certificate (found "${issuer.caDuration}")`,
     );
   }
 }
