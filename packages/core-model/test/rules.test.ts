@@ -353,7 +353,7 @@ describe('resources', () => {
     expect(report('query:\n  resources: { requests: { memory: 1Gi } }\n')).toEqual([]);
     expect(report('query:\n  resources: { requests: { cpu: "64" } }\n')).toEqual([]);
     expect(report('query:\n  resources: { limits: { cpu: 100m } }\n')).toEqual([]);
-    expect(report('size: large\n')).toEqual([]);
+    for (const size of ['small', 'medium', 'large']) expect(report(`size: ${size}\n`)).toEqual([]);
   });
 });
 

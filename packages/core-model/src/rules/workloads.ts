@@ -30,8 +30,8 @@ export function escapeHatchRules(env: Environment, sink: ProblemSink): void {
 
 /**
  * A limit below its request is rejected by the API server, and only when the pod is created. Checked before
- * the size preset fills the gaps, so the message can say which value came from the preset. Runs before
- * `applyDerivedDefaults`.
+ * the size preset fills the gaps, so the message can say which value came from the preset (the presets alone
+ * always pass). Runs before `applyDerivedDefaults`.
  */
 export function resourceRules(env: Environment, sink: ProblemSink): void {
   const preset = SIZE_PRESETS[env.size];
@@ -41,10 +41,8 @@ export function resourceRules(env: Environment, sink: ProblemSink): void {
       const givenLimit = w.resources?.limits?.[resource];
       const request = givenRequest ?? preset[kind].requests[resource];
       const limit = givenLimit ?? preset[kind].limits[resource];
-      if (limit === undefined || (givenRequest === undefined && givenLimit === undefined)) continue;
-      const r = parseQuantity(request);
-      const l = parseQuantity(limit);
-      if (r === undefined || l === undefined || l >= r) continue;
+      // No limit (the presets set none for cpu) is no conflict; quantities match the schema's pattern and parse.
+      if (limit === undefined || (parseQuantity(limit) ?? 0) >= (parseQuantity(request) ?? 0)) continue;
       const fromPreset = (v: string | undefined) => (v === undefined ? ` (from the "${env.size}" size preset)` : '');
       const at = givenLimit !== undefined ? 'limits' : 'requests';
       sink.report(
