@@ -148,6 +148,10 @@ describe('globRegExp', () => {
     expect(matches('t?am', 'team')).toBe(true);
     expect(matches('[a-c]x', 'bx')).toBe(true);
     expect(matches('[^a-c]x', 'bx')).toBe(false);
+    // The negation is not a member of the class: '[^a]' takes '^' and '['.
+    expect(matches('[^a]', '^')).toBe(true);
+    expect(matches('[^a]', '[')).toBe(true);
+    expect(matches('[^a]', 'a')).toBe(false);
     expect(matches('a\\*', 'a*')).toBe(true);
     expect(matches('a\\*', 'ab')).toBe(false);
     expect(matches('a.b', 'axb')).toBe(false);
