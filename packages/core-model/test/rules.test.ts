@@ -173,6 +173,7 @@ describe('ruler', () => {
     expect(report(stateful('1d').replace('storeGateway:\n', 'storeGateway:\n  enabled: false\n'))).toEqual([]);
     expect(report(stateful('1d').replace('mode: stateful', 'mode: stateless'))).toEqual([]);
     expect(report(stateful('1d').replace('enabled: true', 'enabled: false'))).toEqual([]);
+    expect(report(stateful('1d', '  partitions: []\n'))).toEqual([]);
   });
 
   it('reads a partition bound given in RFC 3339 as no reach', () => {
