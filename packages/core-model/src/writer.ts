@@ -632,7 +632,8 @@ export class TreeWriter {
     }
     // Keep hand-written files added to the old trees while this run was building, then drop the old trees.
     this.phase = 'after';
-    for (const s of staged) if (s.hasCurrent && !s.empty) keepHandWritten(s.prev, join(clustersDir, s.env));
+    // An emptied environment too: its folder comes back for a file added meanwhile.
+    for (const s of staged) if (s.hasCurrent) keepHandWritten(s.prev, join(clustersDir, s.env));
     for (const s of staged) {
       writerFs.rmSync(s.prev, { recursive: true, force: true });
       writerFs.rmSync(s.next, { recursive: true, force: true });

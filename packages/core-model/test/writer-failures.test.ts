@@ -67,6 +67,7 @@ describe('a file-system failure, by where the write stopped', () => {
       ),
     );
     expect(err.cause).toBe(enospc);
+    expect(err.name).toBe('WriteRefusedError');
     expect(readTree(dir)).toEqual(before);
     expect(listing(dir)).toEqual(list);
   });
@@ -341,7 +342,9 @@ describe('a TreeWriter', () => {
     const first = new TreeWriter(dir, { signals: true });
     await first.stageAsync(tree('a', { 'kustomization.yaml': gen('a: 2') }));
     deliver('SIGTERM');
-    await expect(first.commitAsync()).rejects.toThrow(new InterruptedError('SIGTERM'));
+    const stopped = await first.commitAsync().catch((e: unknown) => e as InterruptedError);
+    expect(stopped).toBeInstanceOf(InterruptedError);
+    expect(stopped).toMatchObject({ name: 'InterruptedError', signal: 'SIGTERM' });
     expect(readTree(dir)).toEqual(before);
     expect(workingFolders(dir)).toEqual([]);
 

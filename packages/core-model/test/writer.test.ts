@@ -65,6 +65,16 @@ describe('TreeWriter (one environment at a time)', () => {
     expect(readTree(join(dir, 'a')).get('LATE.md')).toBe('written while the run was rendering\n');
   });
 
+  it('keeps a hand-written file added meanwhile to an environment it empties: the folder stays for it', () => {
+    const { dir } = populated();
+    const writer = new TreeWriter(dir);
+    writer.stage(tree('b', {}));
+    writeFileSync(join(dir, 'b', 'LATE.md'), 'mine\n');
+    writer.commit();
+    expect([...readTree(join(dir, 'b'))]).toEqual([['LATE.md', 'mine\n']]);
+    expect(leftovers(dir)).toEqual([]);
+  });
+
   it('abort drops every staged tree and the lock: clusters/ is as it was', () => {
     const { dir, before, list } = populated();
     const writer = new TreeWriter(dir);
