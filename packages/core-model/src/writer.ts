@@ -7,6 +7,7 @@
  */
 import {
   copyFileSync,
+  type Dirent,
   existsSync,
   linkSync,
   lstatSync,
@@ -21,7 +22,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { isSystemError, systemErrorLine } from './fs-errors.js';
 import { isGenerated } from './header.js';
 
@@ -86,17 +87,27 @@ export function ownedPaths(files: ReadonlyMap<string, string>): Set<string> {
   return new Set(index.split('\n').filter((l) => l !== '' && !l.startsWith('#')));
 }
 
+/** A file's text. */
+const readText = (path: string): string => readFileSync(path, 'utf8');
+
+/**
+ * The entries of a folder in JavaScript string order, on every platform (readdir's own order is the platform's: libuv
+ * sorts by bytes, which differs from string order for names with characters beyond U+FFFF).
+ */
+function entriesOf(dir: string): Dirent[] {
+  // Stryker disable next-line EqualityOperator: names in one folder are unique, never equal
+  return readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
 /** Every file under a directory, by relative path with '/' separators, sorted. */
 export function readTree(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   if (!existsSync(dir)) return out;
   const walk = (rel: string) => {
-    for (const entry of readdirSync(join(dir, rel), { withFileTypes: true }).sort((a, b) =>
-      a.name < b.name ? -1 : 1,
-    )) {
+    for (const entry of entriesOf(join(dir, rel))) {
       const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory()) walk(path);
-      else if (entry.isFile()) out.set(path, readFileSync(join(dir, path), 'utf8'));
+      else if (entry.isFile()) out.set(path, readText(join(dir, path)));
     }
   };
   walk('');
@@ -148,24 +159,25 @@ export function compareTree(clustersDir: string, tree: EnvironmentTree): TreeCha
  * or a generated file.
  */
 function blockedPaths(tree: EnvironmentTree, foreign: readonly string[]): string[] {
-  if (foreign.length === 0) return [];
   const things = new Set(foreign.map((f) => f.replace(/\/$/, '')));
   const holders = new Set<string>(); // folders holding something hand-written
-  for (const f of things) {
-    const parts = f.split('/');
-    for (let i = 1; i <= parts.length; i++) holders.add(parts.slice(0, i).join('/'));
-  }
+  for (const f of things) for (const dir of foldersOf(f)) holders.add(dir);
   const out = new Set<string>();
   for (const path of tree.files.keys()) {
-    if (holders.has(path) && !things.has(path)) out.add(`${path}/ is a folder of hand-written files where a file goes`);
+    if (holders.has(path)) out.add(`${path}/ is a folder of hand-written files where a file goes`);
     else if (things.has(path)) out.add(`${path} is hand-written (a symlink or a folder) where a file goes`);
-    const parts = path.split('/');
-    for (let i = 1; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join('/');
+    for (const dir of foldersOf(path)) {
       if (things.has(dir) && !foreign.includes(`${dir}/`)) out.add(`${dir} is a hand-written file where a folder goes`);
     }
   }
   return [...out].sort();
+}
+
+/** The folders a relative path lies in, innermost first: `a/b/c` → `a/b`, `a`. */
+function foldersOf(path: string): string[] {
+  const out: string[] = [];
+  for (let dir = posix.dirname(path); dir !== '.'; dir = posix.dirname(dir)) out.push(dir);
+  return out;
 }
 
 /** Environments that have a folder under `clusters/` (hidden working folders excluded). */
@@ -182,7 +194,7 @@ export function handWrittenExtras(dir: string): { symlinks: [string, string][]; 
   const out = { symlinks: [] as [string, string][], emptyDirs: [] as string[] };
   if (!existsSync(dir)) return out;
   const walk = (rel: string) => {
-    const entries = readdirSync(join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const entries = entriesOf(join(dir, rel));
     if (entries.length === 0 && rel !== '') out.emptyDirs.push(rel);
     for (const entry of entries) {
       const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
@@ -246,17 +258,13 @@ export function acquireLock(clustersDir: string, waitMs = 5_000): () => void {
       writeFileSync(path, `${JSON.stringify(me)}\n`, { flag: 'wx' });
       return () => rmSync(path, { force: true });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        // A failed write into the opened lock file (ENOSPC) carries no path: name it.
-        if (isSystemError(err) && err.path === undefined) err.path = path;
-        throw err;
-      }
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw withPath(err, path);
     }
     let owner: LockOwner | undefined;
     try {
-      owner = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
+      owner = JSON.parse(readText(path)) as LockOwner;
     } catch {
-      owner = undefined; // being written right now, or garbage: look again shortly
+      // Being written right now, or garbage: look again shortly.
     }
     if (owner && owner.host === me.host && !alive(owner.pid)) {
       rmSync(path, { force: true }); // stale: its process is gone
@@ -275,12 +283,19 @@ export function acquireLock(clustersDir: string, waitMs = 5_000): () => void {
 
 /** Who holds the lock of `clustersDir`, if anyone, and whether that process is running (on this host). */
 export function lockHolder(clustersDir: string): (LockOwner & { running: boolean }) | undefined {
+  let owner: LockOwner;
   try {
-    const owner = JSON.parse(readFileSync(join(clustersDir, LOCK_FILE), 'utf8')) as LockOwner;
-    return { ...owner, running: owner.host !== hostname() || alive(owner.pid) };
+    owner = JSON.parse(readText(join(clustersDir, LOCK_FILE))) as LockOwner;
   } catch {
     return undefined;
   }
+  return { ...owner, running: owner.host !== hostname() || alive(owner.pid) };
+}
+
+/** A failed write of an open file (ENOSPC) carries no path: the file-system error, naming `path`. */
+function withPath(err: unknown, path: string): unknown {
+  if (isSystemError(err)) err.path ??= path;
+  return err;
 }
 
 const WORKING = /^\.(.+)\.(next|prev)-([0-9]+)$/;
@@ -319,7 +334,7 @@ export function recoverInterrupted(clustersDir: string): void {
         // Of a run that stopped after its swap: hand-written files added meanwhile move to the new tree.
         keepHandWritten(full, current);
       }
-      writerFs.rmSync(full, { recursive: true, force: true });
+      writerFs.rmSync(full, { recursive: true });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
       throw new WriteRefusedError(
@@ -345,11 +360,10 @@ function linkOrCopy(from: string, to: string): void {
 function keepHandWritten(prev: string, current: string): void {
   // Only the files the new tree lacks are read (usually none).
   const missing = listTree(prev).filter((path) => !existsSync(join(current, path)));
-  if (missing.length === 0) return;
   const index = join(prev, OWNED_INDEX);
-  const owned = ownedPaths(new Map(existsSync(index) ? [[OWNED_INDEX, readFileSync(index, 'utf8')]] : []));
+  const owned = ownedPaths(new Map(existsSync(index) ? [[OWNED_INDEX, readText(index)]] : []));
   for (const path of missing) {
-    if (!isGenerated(readFileSync(join(prev, path), 'utf8')) && !owned.has(path)) {
+    if (!isGenerated(readText(join(prev, path))) && !owned.has(path)) {
       linkOrCopy(join(prev, path), join(current, path));
     }
   }
@@ -360,15 +374,19 @@ type Phase = 'build' | 'swap' | 'after';
 
 /** What a failure of the file system means for `clusters/`, by where the write stopped. */
 function consequence(phase: Phase, staged: readonly { prev: string }[], clustersDir: string): string {
-  if (phase === 'build') {
-    return `nothing was changed in ${clustersDir} (each new tree is built beside the old one, in .<env>.next-<pid>)`;
+  switch (phase) {
+    case 'build':
+      return `nothing was changed in ${clustersDir} (each new tree is built beside the old one, in .<env>.next-<pid>)`;
+    case 'swap':
+      return `the swap was undone: ${clustersDir} holds the old trees`;
+    case 'after': {
+      const left = staged.map((s) => s.prev).filter((p) => existsSync(p));
+      return (
+        `the new trees are in place, but ${left.join(', ') || 'a working folder'} could not be cleaned up: fix what ` +
+        'the file system refused and run generate again (it cleans up first); check fails until then'
+      );
+    }
   }
-  if (phase === 'swap') return `the swap was undone: ${clustersDir} holds the old trees`;
-  const left = staged.map((s) => s.prev).filter((p) => existsSync(p));
-  return (
-    `the new trees are in place, but ${left.join(', ') || 'a working folder'} could not be cleaned up: fix what the ` +
-    'file system refused and run generate again (it cleans up first); check fails until then'
-  );
 }
 
 /** A tree built beside the current one, waiting for the swap. */
@@ -447,9 +465,9 @@ export class TreeWriter {
     this.finished = true;
     for (const s of this.staged) {
       try {
-        writerFs.rmSync(s.next, { recursive: true, force: true });
+        writerFs.rmSync(s.next, { recursive: true });
       } catch {
-        // Left for the next run's recovery (check names it meanwhile).
+        // Missing (its building failed first), or left for the next run's recovery (check names it meanwhile).
       }
     }
     this.end();
@@ -517,10 +535,8 @@ export class TreeWriter {
   private end(): void {
     this.release?.();
     this.release = undefined;
-    if (this.options.signals) {
-      process.off('SIGINT', this.onSignal);
-      process.off('SIGTERM', this.onSignal);
-    }
+    process.off('SIGINT', this.onSignal); // nothing to remove without `signals`
+    process.off('SIGTERM', this.onSignal);
   }
 
   private checkInterrupted(): void {
@@ -561,10 +577,12 @@ export class TreeWriter {
     });
     // Not there: the recovery at start removed every working folder, and a tree is staged once.
     writerFs.mkdirSync(next);
+    // Stryker disable next-line ArrayDeclaration: equivalent, mkdir -p of a folder that exists changes nothing
     const made = new Set<string>([next]);
     for (const [path, text] of tree.files) {
       const file = join(next, path);
       const dir = dirname(file);
+      // Stryker disable next-line ConditionalExpression: equivalent, mkdir -p of a folder that exists changes nothing (the set saves system calls)
       if (!made.has(dir)) {
         writerFs.mkdirSync(dir, { recursive: true });
         made.add(dir);
@@ -572,9 +590,7 @@ export class TreeWriter {
       try {
         writerFs.writeFileSync(file, text);
       } catch (err) {
-        // A failed write of an open file (ENOSPC) carries no path: name it.
-        if (isSystemError(err) && err.path === undefined) err.path = file;
-        throw err;
+        throw withPath(err, file);
       }
       yield;
       this.checkInterrupted();
@@ -618,11 +634,13 @@ export class TreeWriter {
         placed.add(s);
       }
     } catch (err) {
-      for (const s of swapped.reverse()) {
+      for (const s of swapped) {
+        // in any order: each environment's undo touches only its own folders
         const current = join(clustersDir, s.env);
         try {
           // Only what this run moved in: a folder made meanwhile where a new environment goes is someone's.
-          if (placed.has(s)) writerFs.rmSync(current, { recursive: true, force: true });
+          if (placed.has(s)) writerFs.rmSync(current, { recursive: true });
+          // Stryker disable next-line ConditionalExpression: equivalent, renaming a missing old tree fails, and a failed put-back is passed over
           if (s.hasCurrent) writerFs.renameSync(s.prev, current);
         } catch {
           // Keep going with the others; the next run's recoverInterrupted() puts this one back from s.prev.

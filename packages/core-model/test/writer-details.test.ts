@@ -5,7 +5,7 @@
  */
 
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -82,6 +82,32 @@ describe('reading a tree', () => {
     expect(readTree(join(d, 'missing')).size).toBe(0);
   });
 
+  // readdir's order is the platform's (libuv sorts by UTF-8 bytes, putting U+FF21 before U+1F600); every list the
+  // writer gives is in JavaScript string order, as the generated trees are, so that it is the same everywhere.
+  it('lists files, symlinks, empty folders, environments and working folders in string order, not readdir order', () => {
+    const d = tmp();
+    const clusters = join(tmp(), 'clusters');
+    const [emoji, wide] = ['\u{1F600}', '\uFF21'];
+    for (const name of [wide, emoji]) {
+      writeFileSync(join(d, `${name}.yaml`), name);
+      symlinkSync('x', join(d, `${name}.link`));
+      mkdirSync(join(d, `${name}.empty`));
+      mkdirSync(join(clusters, name), { recursive: true });
+      mkdirSync(join(clusters, `.${name}.next-1`));
+    }
+    expect(readdirSync(d).indexOf(`${wide}.yaml`)).toBeLessThan(readdirSync(d).indexOf(`${emoji}.yaml`));
+    expect([...readTree(d).keys()]).toEqual([`${emoji}.yaml`, `${wide}.yaml`]);
+    expect(handWrittenExtras(d)).toEqual({
+      symlinks: [
+        [`${emoji}.link`, 'x'],
+        [`${wide}.link`, 'x'],
+      ],
+      emptyDirs: [`${emoji}.empty`, `${wide}.empty`],
+    });
+    expect(existingEnvironments(clusters)).toEqual([emoji, wide]);
+    expect(leftovers(clusters)).toEqual([`.${emoji}.next-1`, `.${wide}.next-1`]);
+  });
+
   it('finds symlinks and empty folders, at any depth, but not the root itself', () => {
     const d = tmp();
     expect(handWrittenExtras(d)).toEqual({ symlinks: [], emptyDirs: [] });
@@ -112,7 +138,7 @@ describe('the clusters folder', () => {
   it('lists the working folders an interrupted run left, sorted', () => {
     const dir = join(tmp(), 'clusters');
     expect(leftovers(dir)).toEqual([]);
-    for (const d of ['b', '.b.prev-12', '.a.next-3', '.a.next-x', 'a.next-3', '.a.next-3.bak']) {
+    for (const d of ['b', '.b.prev-12', '.a.next-3', '.a.next-x', 'a.next-3', '.a.next-3.bak', 'mine.a.next-3']) {
       mkdirSync(join(dir, d), { recursive: true });
     }
     expect(leftovers(dir)).toEqual(['.a.next-3', '.b.prev-12']);
@@ -178,7 +204,9 @@ describe('the lock', () => {
     );
     release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
-    acquireLock(dir, 0)();
+    const again = acquireLock(dir, 0);
+    rmSync(join(dir, LOCK_FILE)); // removed by hand, as the refusal suggests: releasing is still fine
+    again();
   });
 
   it('waits for a lock it cannot read, then names no one', () => {

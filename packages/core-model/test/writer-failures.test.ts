@@ -79,6 +79,7 @@ describe('a file-system failure, by where the write stopped', () => {
       throw bug;
     });
     expect(thrown(() => writeTrees(dir, [tree('a', { 'kustomization.yaml': gen('a: 2') })]))).toBe(bug);
+    expect(bug).not.toHaveProperty('path');
     vi.restoreAllMocks();
     expect(listing(dir)).toEqual(list);
     expect(readTree(dir)).toEqual(before);
@@ -238,6 +239,9 @@ describe('hand-written things in the way of generated paths', () => {
     mkdirSync(join(a, 'kustomization.yaml.d'));
     writeFileSync(join(a, 'kustomization.yaml.d', 'x'), 'mine\n');
     writeFileSync(join(a, 'rule'), 'a file where a folder goes\n');
+    mkdirSync(join(a, 'nested', 'mine'), { recursive: true });
+    writeFileSync(join(a, 'nested', 'mine', 'x.txt'), 'mine\n');
+    writeFileSync(join(a, 'nested', 'file'), 'mine\n');
     symlinkSync('NOTES.md', join(a, 'link.yaml'));
     mkdirSync(join(a, 'empty', 'inner'), { recursive: true }); // an empty folder where a folder goes is fine
     mkdirSync(join(a, 'vacant'));
@@ -248,10 +252,14 @@ describe('hand-written things in the way of generated paths', () => {
       'link.yaml': gen('l'),
       'empty/inner/file.yaml': gen('f'),
       vacant: gen('v'),
+      'nested/mine': gen('n'),
+      'nested/file/z.yaml': gen('z'),
     });
     expect(compareTree(dir, next).blocked).toEqual([
       'kustomization.yaml.d/ is a folder of hand-written files where a file goes',
       'link.yaml is hand-written (a symlink or a folder) where a file goes',
+      'nested/file is a hand-written file where a folder goes',
+      'nested/mine/ is a folder of hand-written files where a file goes',
       'rule is a hand-written file where a folder goes',
       'vacant is hand-written (a symlink or a folder) where a file goes',
     ]);
@@ -259,7 +267,9 @@ describe('hand-written things in the way of generated paths', () => {
     expect(() => writeTrees(dir, [next])).toThrow(
       new WriteRefusedError(
         `refusing to write: ${a}/kustomization.yaml.d/ is a folder of hand-written files where a file goes; ` +
-          `${a}/link.yaml is hand-written (a symlink or a folder) where a file goes; ${a}/rule is a hand-written ` +
+          `${a}/link.yaml is hand-written (a symlink or a folder) where a file goes; ${a}/nested/file is a ` +
+          `hand-written file where a folder goes; ${a}/nested/mine/ is a folder of hand-written files where a file ` +
+          `goes; ${a}/rule is a hand-written ` +
           `file where a folder goes; ${a}/vacant is hand-written (a symlink or a folder) where a file goes. Move ` +
           'them; nothing was changed',
       ),
@@ -310,6 +320,22 @@ describe('a TreeWriter', () => {
     aborted.abort();
     expect(() => aborted.commit()).toThrow('this TreeWriter has already committed or aborted');
 
+    // A clusters/ it made for nothing stays after its commit, even if aborted then.
+    const made = join(temp(), 'clusters');
+    const empty = new TreeWriter(made);
+    expect(empty.commit()).toEqual([]);
+    empty.abort();
+    expect(readdirSync(made)).toEqual([]);
+
+    // An empty clusters/ it did not make stays after an abort, staged or not.
+    const existing = join(temp(), 'clusters');
+    mkdirSync(existing);
+    new TreeWriter(existing).abort();
+    const staged = new TreeWriter(existing);
+    staged.stage(tree('a', { 'k.yaml': gen('k') }));
+    staged.abort();
+    expect(readdirSync(existing)).toEqual([]);
+
     const fresh = join(temp(), 'clusters');
     const other = new TreeWriter(fresh);
     other.stage(tree('a', { 'k.yaml': gen('k') }));
@@ -332,6 +358,20 @@ describe('a TreeWriter', () => {
     writeTrees(dir, []);
     expect(readTree(dir)).toEqual(before);
     expect(workingFolders(dir)).toEqual([]);
+  });
+
+  it('defers no signal when synchronous (writeTrees): an interrupt stops it, and the next run recovers', () => {
+    const { dir } = populated();
+    const counts = () => [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+    const before = counts();
+    const seen: number[][] = [];
+    const write = writerFs.writeFileSync;
+    vi.spyOn(writerFs, 'writeFileSync').mockImplementation((file, data) => {
+      seen.push(counts());
+      write(file, data);
+    });
+    writeTrees(dir, [tree('a', { 'kustomization.yaml': gen('a: 2') })]);
+    expect(seen).toEqual([before]);
   });
 
   it('after a signal between staging and commit, rolls back and rejects; once swapping, finishes and says so', async () => {

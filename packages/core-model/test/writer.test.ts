@@ -38,6 +38,13 @@ describe('TreeWriter (one environment at a time)', () => {
       new Map([...before].flatMap(([p, t]) => (p.startsWith('a/') ? [[p.slice(2), t]] : []))),
     );
     expect(leftovers(dir)).toEqual([`.a.next-${process.pid}`]);
+    // Complete before the swap: the hand-written file is in it already, so clusters/a is never without it.
+    expect(readTree(join(dir, `.a.next-${process.pid}`))).toEqual(
+      new Map([
+        ['NOTES.md', 'hand-written\n'],
+        ['kustomization.yaml', gen('a: 2')],
+      ]),
+    );
     expect(readdirSync(dir)).toContain(LOCK_FILE);
     writer.stage(tree('b', { 'kustomization.yaml': gen('b: 1'), 'store/y.yaml': gen('y: 1') })); // unchanged
     const [a, b] = writer.commit();
@@ -110,10 +117,12 @@ describe('TreeWriter (one environment at a time)', () => {
 describe('writeTrees', () => {
   it('writes new trees and reports what it did', () => {
     const dir = clustersDir();
-    const [c] = writeTrees(dir, [tree('a', { 'k.yaml': gen('k: 1'), 'q/x.yaml': gen('x: 1') })]);
-    expect(c).toMatchObject({ env: 'a', added: ['k.yaml', 'q/x.yaml'], changed: [], removed: [], unchanged: [] });
+    const files = { 'k.yaml': gen('k: 1'), 'q/x.yaml': gen('x: 1'), 'q/r/s.yaml': gen('s: 1') };
+    const [c] = writeTrees(dir, [tree('a', files)]);
+    expect(c).toMatchObject({ env: 'a', added: Object.keys(files), changed: [], removed: [], unchanged: [] });
     expect([...readTree(join(dir, 'a'))]).toEqual([
       ['k.yaml', gen('k: 1')],
+      ['q/r/s.yaml', gen('s: 1')],
       ['q/x.yaml', gen('x: 1')],
     ]);
   });
