@@ -185,6 +185,7 @@ function ingestorStatefulSet(
   { h, i, set, labels, args }: { h: Hashring; i: number; set: IngestorSet; labels: LabelSpec; args: string[] },
 ): Manifest {
   const r = ctx.env.receive;
+  // Stryker disable next-line ConditionalExpression: `{ label: undefined }` is equivalent, the built objects drop undefined values
   const zoneLabel = set.zone === undefined ? undefined : { [INGESTOR_ZONE_LABEL]: set.zone };
   const template = thanosPodTemplate({
     ctx,
@@ -202,7 +203,8 @@ function ingestorStatefulSet(
     terminationGracePeriodSeconds: r.terminationGracePeriodSeconds,
     // One node or one zone must not hold more replicas of a series than the write quorum can lose.
     strictSpreading: true,
-    ...(set.zone === undefined ? {} : { zone: set.zone, podLabels: zoneLabel }),
+    zone: set.zone,
+    podLabels: zoneLabel,
     serviceAccountName: INGESTOR_APP,
   });
   // Keep volumes on scale-down and deletion: they may hold a WAL not yet uploaded as a block.
@@ -213,7 +215,9 @@ function ingestorStatefulSet(
     replicas: set.replicas,
     template,
     data: { size: h.storage, storageClass: h.storageClass, keep: true },
-    ...(set.zone === undefined ? {} : { serviceName: set.service, selectorExtra: zoneLabel }),
+    // Every StatefulSet of the hashring is governed by its one Service (one per hashring, zones or not).
+    serviceName: set.service,
+    selectorExtra: zoneLabel,
   });
 }
 

@@ -7,7 +7,7 @@ import {
 } from '@thanos-gitops/core-model';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ingestorDisruptionBudget } from '../src/receive.js';
+import { INGESTOR_ZONE_LABEL, ingestorDisruptionBudget } from '../src/receive.js';
 import { argsOf, find, MINIMAL, type Rendered, render, renderText } from './support/render.js';
 
 /** The write path of environments/prod.yaml: a tenant hashring and a catch-all, 3 ingestors each, RF 3. */
@@ -531,5 +531,13 @@ describe('ingestors split by zone (receive.zones)', () => {
     for (const e of entries) for (const ep of e.endpoints) expect(Object.keys(ep)).toEqual(['address']);
     const spec = find(plain, 'StatefulSet', 'thanos-receive-ingestor-default').spec.template.spec;
     expect(spec.affinity.nodeAffinity).toBeUndefined();
+    // The objects themselves, before they are written: no zone label at all (not one left undefined, which the
+    // YAML would merely hide), and the StatefulSet is governed by the hashring's own Service.
+    const sts = plain.manifests.find(
+      (m) => m.object.kind === 'StatefulSet' && m.object.metadata?.name === 'thanos-receive-ingestor-default',
+    )?.object as Record<string, any>;
+    expect(Object.keys(sts.spec.selector.matchLabels)).not.toContain(INGESTOR_ZONE_LABEL);
+    expect(Object.keys(sts.spec.template.metadata.labels)).not.toContain(INGESTOR_ZONE_LABEL);
+    expect(sts.spec.serviceName).toBe('thanos-receive-ingestor-default');
   });
 });
