@@ -95,7 +95,6 @@ const readText = (path: string): string => readFileSync(path, 'utf8');
  * sorts by bytes, which differs from string order for names with characters beyond U+FFFF).
  */
 function entriesOf(dir: string): Dirent[] {
-  // Stryker disable next-line EqualityOperator: names in one folder are unique, never equal
   return readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
@@ -174,10 +173,8 @@ function blockedPaths(tree: EnvironmentTree, foreign: readonly string[]): string
 }
 
 /** The folders a relative path lies in, innermost first: `a/b/c` → `a/b`, `a`. */
-function foldersOf(path: string): string[] {
-  const out: string[] = [];
-  for (let dir = posix.dirname(path); dir !== '.'; dir = posix.dirname(dir)) out.push(dir);
-  return out;
+function* foldersOf(path: string): Generator<string> {
+  for (let dir = posix.dirname(path); dir !== '.'; dir = posix.dirname(dir)) yield dir;
 }
 
 /** Environments that have a folder under `clusters/` (hidden working folders excluded). */
@@ -582,7 +579,6 @@ export class TreeWriter {
     for (const [path, text] of tree.files) {
       const file = join(next, path);
       const dir = dirname(file);
-      // Stryker disable next-line ConditionalExpression: equivalent, mkdir -p of a folder that exists changes nothing (the set saves system calls)
       if (!made.has(dir)) {
         writerFs.mkdirSync(dir, { recursive: true });
         made.add(dir);
@@ -640,7 +636,6 @@ export class TreeWriter {
         try {
           // Only what this run moved in: a folder made meanwhile where a new environment goes is someone's.
           if (placed.has(s)) writerFs.rmSync(current, { recursive: true });
-          // Stryker disable next-line ConditionalExpression: equivalent, renaming a missing old tree fails, and a failed put-back is passed over
           if (s.hasCurrent) writerFs.renameSync(s.prev, current);
         } catch {
           // Keep going with the others; the next run's recoverInterrupted() puts this one back from s.prev.

@@ -3,7 +3,7 @@
  * failure while building or while swapping leaves `clusters/` as it was (no working folders left behind), and
  * that an interrupted earlier run is recovered.
  */
-import { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -31,6 +31,7 @@ const populated = () => populate(clustersDir());
 describe('TreeWriter (one environment at a time)', () => {
   it('builds each staged tree beside clusters/ at once, and swaps them all in only on commit', () => {
     const { dir, before } = populated();
+    symlinkSync('NOTES.md', join(dir, 'a', 'notes-link'));
     const writer = new TreeWriter(dir);
     writer.stage(tree('a', { 'kustomization.yaml': gen('a: 2') }));
     // Staged, not swapped: the old tree is still in place, the new one is on disk beside it, the lock is held.
@@ -117,7 +118,7 @@ describe('TreeWriter (one environment at a time)', () => {
 describe('writeTrees', () => {
   it('writes new trees and reports what it did', () => {
     const dir = clustersDir();
-    const files = { 'k.yaml': gen('k: 1'), 'q/x.yaml': gen('x: 1'), 'q/r/s.yaml': gen('s: 1') };
+    const files = { 'k.yaml': gen('k: 1'), 'q/r/s.yaml': gen('s: 1'), 'q/x.yaml': gen('x: 1') };
     const [c] = writeTrees(dir, [tree('a', files)]);
     expect(c).toMatchObject({ env: 'a', added: Object.keys(files), changed: [], removed: [], unchanged: [] });
     expect([...readTree(join(dir, 'a'))]).toEqual([
@@ -156,11 +157,13 @@ describe('writeTrees', () => {
     expect(statSync(join(dir, 'b', 'store', 'y.yaml')).mtimeMs).toBe(past.getTime());
   });
 
-  it('removes the folder of an emptied environment unless hand-written files remain', () => {
+  it('removes the folder of an emptied environment unless hand-written files, symlinks or folders remain', () => {
     const { dir } = populated();
+    symlinkSync('kustomization.yaml', join(dir, 'b', 'link'));
     writeTrees(dir, [tree('a', {}), tree('b', {})]);
-    expect(readdirSync(dir)).toEqual(['a']);
+    expect(readdirSync(dir)).toEqual(['a', 'b']);
     expect([...readTree(join(dir, 'a')).keys()]).toEqual(['NOTES.md']);
+    expect(readdirSync(join(dir, 'b'))).toEqual(['link']);
   });
 
   it('leaves clusters/ unchanged when a file cannot be written (NUL byte in its path)', () => {
