@@ -84,6 +84,17 @@ const FILE_SYSTEM: [string, string] = [
   'the file system refused: permission denied, no space, a folder where a file must go, a missing folder, …',
 ];
 
+/** The options of generate and check: both plan the same run, one writes it and the other compares it. */
+const RENDER_OPTIONS: Partial<Record<OptionName, string>> = {
+  env: ENV,
+  format: PROBLEM_FORMAT,
+  environments: ENVIRONMENTS,
+  clusters: CLUSTERS,
+  'no-cache': NO_CACHE,
+  'no-color': NO_COLOR,
+  debug: DEBUG,
+};
+
 export const COMMAND_HELP: Readonly<Record<string, CommandSpec>> = {
   generate: {
     synopsis: 'thanos-gitops generate [--env NAME]... [options]',
@@ -94,15 +105,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandSpec>> = {
       'clusters/argocd/ and clusters/flux/ (without --env); removes clusters/<env>/ of an environment whose file\n' +
       'is gone (without --env); clusters/.thanos-gitops.lock while writing. Files without the generated header,\n' +
       'symlinks and empty folders in clusters/<env>/ are never touched. Invalid input writes nothing.',
-    options: {
-      env: ENV,
-      format: PROBLEM_FORMAT,
-      environments: ENVIRONMENTS,
-      clusters: CLUSTERS,
-      'no-cache': NO_CACHE,
-      'no-color': NO_COLOR,
-      debug: DEBUG,
-    },
+    options: RENDER_OPTIONS,
     exits: [
       ['0', 'written (or nothing to change)'],
       ['1', 'an environment file is invalid, or environments/ holds none: nothing was written'],
@@ -125,15 +128,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandSpec>> = {
     about: 'Exit 1 and list the files when clusters/ differs from a fresh render (CI runs it).',
     reads: 'environments/*.yaml and clusters/',
     writes: 'nothing (the render cache in node_modules/.cache/thanos-gitops/ only)',
-    options: {
-      env: ENV,
-      format: PROBLEM_FORMAT,
-      environments: ENVIRONMENTS,
-      clusters: CLUSTERS,
-      'no-cache': NO_CACHE,
-      'no-color': NO_COLOR,
-      debug: DEBUG,
-    },
+    options: RENDER_OPTIONS,
     exits: [
       ['0', 'clusters/ is up to date'],
       [
