@@ -321,6 +321,23 @@ const draw = fc.record({
 });
 type Draw = typeof draw extends fc.Arbitrary<infer T> ? T : never;
 
+/** A draw with nothing in it: every list and map empty, no port. */
+const EMPTY: Draw = {
+  section: 'query',
+  labels: {},
+  monitoringLabels: {},
+  nodeSelector: {},
+  podAnnotations: {},
+  tolerations: [],
+  extraVolumes: [],
+  remoteWriteCIDRs: [],
+  objectStorageCIDRs: [],
+  alertmanagerPort: undefined,
+  endpointPort: undefined,
+  tracingPort: undefined,
+  runbookPort: undefined,
+};
+
 // ---- The environment of a draw, and what the oracles expect of it ------------------------------------------------
 
 function sectionPath(section: string): Path {
@@ -377,19 +394,11 @@ function generatedVolumes(d: Draw): { names: Set<string>; paths: string[] } {
   if (cached) return cached;
   const base = documentOf(
     {
-      ...d,
-      labels: {},
-      monitoringLabels: {},
-      nodeSelector: {},
-      podAnnotations: {},
-      tolerations: [],
-      extraVolumes: [],
-      remoteWriteCIDRs: [],
-      objectStorageCIDRs: [],
+      ...EMPTY,
+      section: d.section,
       alertmanagerPort: d.alertmanagerPort && '9093',
       endpointPort: d.endpointPort && '10901',
       tracingPort: d.tracingPort && '4317',
-      runbookPort: undefined,
     },
     false,
   );
@@ -473,22 +482,6 @@ function invalidFields(d: Draw, render = true): { schema: string[]; rules: strin
 }
 
 // ---- Every edge value, deterministically ------------------------------------------------------------------------
-
-const EMPTY: Draw = {
-  section: 'query',
-  labels: {},
-  monitoringLabels: {},
-  nodeSelector: {},
-  podAnnotations: {},
-  tolerations: [],
-  extraVolumes: [],
-  remoteWriteCIDRs: [],
-  objectStorageCIDRs: [],
-  alertmanagerPort: undefined,
-  endpointPort: undefined,
-  tracingPort: undefined,
-  runbookPort: undefined,
-};
 
 /** The fields the loader refuses in `doc` (sorted), each located; none when it loads. */
 function refusedFields(doc: Plain): string[] {
