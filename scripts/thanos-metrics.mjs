@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Regenerates packages/thanos-components/src/data/thanos-metrics.json: every metric name the pinned Thanos
-// release (and the libraries whose metrics it exposes) or the pinned memcached exporter can expose, read from
+// release (and the libraries whose metrics it exposes), the pinned memcached exporter or rollout-operator can expose, read from
 // their Go source, plus the keys of Thanos' OTLP tracing config as its documentation lists them.
 //
 // Usage: node scripts/thanos-metrics.mjs [--check] [mirrorDir]
@@ -49,6 +49,8 @@ const SOURCES = [
   { repo: 'grpc-ecosystem/go-grpc-middleware', ref: 'providers/prometheus/v1.0.1', paths: ['providers/prometheus'] },
   // The exporter image memcached.ts runs (MEMCACHED_EXPORTER_IMAGE).
   { repo: 'prometheus/memcached_exporter', ref: 'v0.15.3', paths: ['.'] },
+  // The rollout-operator image the zoned ingestors' rollouts run under (core-model ROLLOUT_OPERATOR_IMAGE).
+  { repo: 'grafana/rollout-operator', ref: 'v0.28.8', paths: ['cmd', 'pkg'] },
 ];
 
 /** Names already in one of these namespaces are not prefixed again. */

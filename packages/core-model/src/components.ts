@@ -21,12 +21,17 @@ export const THANOS_COMPONENTS = [
 export type ThanosComponent = (typeof THANOS_COMPONENTS)[number];
 
 /** The components that run pods: the Thanos components and the memcached caches. The one name of each. */
-export type ComponentKind = ThanosComponent | 'memcached-index' | 'memcached-chunks' | 'memcached-results';
+export type ComponentKind =
+  | ThanosComponent
+  | 'memcached-index'
+  | 'memcached-chunks'
+  | 'memcached-results'
+  | 'rollout-operator';
 
 /** The components whose resources come from the environment's size preset (see `SIZE_PRESETS`): Thanos'. */
 export type SizedWorkload = ThanosComponent;
 
-/** Whether the component runs Thanos (not memcached). */
+/** Whether the component runs Thanos (not memcached or the rollout-operator). */
 export function isThanosComponent(kind: ComponentKind): kind is ThanosComponent {
   return (THANOS_COMPONENTS as readonly string[]).includes(kind);
 }
@@ -137,6 +142,19 @@ export function chunkCacheDedicated(env: Environment): boolean {
   return b.enabled && b.memcached.dedicated;
 }
 
+/**
+ * Whether the ingestors roll zone by zone under the rollout-operator: with `receive.zones`, each hashring's
+ * StatefulSets (one per zone) are `OnDelete` and share a `rollout-group`.
+ */
+export function zonedRollout(env: Environment): boolean {
+  return env.receive.enabled && env.receive.zones.length > 0;
+}
+
+/** Whether the environment runs its own rollout-operator (zoned ingestors and `rolloutOperator.deploy`). */
+function rolloutOperatorEnabled(env: Environment): boolean {
+  return zonedRollout(env) && env.rolloutOperator.deploy;
+}
+
 /** Every component, in the order their objects and policies are generated. */
 export const COMPONENT_RECORDS: Readonly<Record<ComponentKind, ComponentRecord>> = {
   'receive-router': thanos({
@@ -241,6 +259,20 @@ export const COMPONENT_RECORDS: Readonly<Record<ComponentKind, ComponentRecord>>
     'results',
     (env) => env.queryFrontend.enabled && env.queryFrontend.cache.type === 'memcached',
   ),
+  // Grafana's rollout-operator: restarts the zoned ingestors one zone at a time. Calls the Kubernetes API only.
+  'rollout-operator': {
+    kind: 'rollout-operator',
+    folder: 'rollout-operator',
+    app: names.rolloutOperator,
+    role: 'rollout-coordinator',
+    selector: { [NAME_LABEL]: names.rolloutOperator },
+    policy: names.rolloutOperator,
+    ports: { 'http-metrics': PORTS.rolloutOperatorHttp },
+    metricsPort: 'http-metrics',
+    bucket: () => NO_BUCKET_ACCESS,
+    enabled: rolloutOperatorEnabled,
+    workloads: (env) => when(rolloutOperatorEnabled(env), () => [names.rolloutOperator]),
+  },
 };
 
 /** The Prometheus jobs of a component: the Services its pods are scraped through. */

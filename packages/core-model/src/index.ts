@@ -26,6 +26,7 @@ export {
   type SizedWorkload,
   THANOS_COMPONENTS,
   type ThanosComponent,
+  zonedRollout,
 } from './components.js';
 export {
   type EnvVarSpec,

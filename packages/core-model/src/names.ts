@@ -16,6 +16,8 @@ export const PORTS = {
   capnp: 19391,
   memcached: 11211,
   queryFrontendHttp: 9090,
+  /** The rollout-operator's HTTP server: `/ready` and `/metrics`. */
+  rolloutOperatorHttp: 8001,
 } as const;
 
 /**
@@ -52,6 +54,10 @@ export const names = {
   compactor: (shard: number | undefined) => (shard === undefined ? 'thanos-compact' : `thanos-compact-${shard}`),
   ruler: 'thanos-rule',
   bucketWeb: 'thanos-bucket-web',
+  /** The rollout-operator's Deployment, ServiceAccount, Role and RoleBinding (with `receive.zones`). */
+  rolloutOperator: 'thanos-rollout-operator',
+  /** The `rollout-group` of a hashring's zoned ingestor StatefulSets: the hashring's Service name. */
+  rolloutGroup: (hashring: string) => `thanos-receive-ingestor-${hashring}`,
   memcached: (cache: 'index' | 'chunks' | 'results') => `thanos-memcached-${cache}`,
   objstoreSecret: 'thanos-objstore',
   endpointsConfig: 'thanos-query-endpoints',

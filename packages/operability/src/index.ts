@@ -23,3 +23,12 @@ export {
   topologyChange,
 } from './picture/readme.js';
 export { ageText, type Edge, type Gap, gapsOf, type Lane, type Timeline, timeline } from './picture/timeline.js';
+export {
+  type HashringRollout,
+  type PlainObject,
+  type RolloutGroup,
+  type RolloutMechanism,
+  type RolloutPlan,
+  type RolloutStep,
+  rolloutPlan,
+} from './rollout/plan.js';

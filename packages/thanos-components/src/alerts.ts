@@ -355,6 +355,32 @@ function ruleGroup(env: Environment, jobs: Jobs): AlertGroup {
   return { name: 'thanos-rule', alerts };
 }
 
+/**
+ * The rollout-operator's own failure: a group it cannot reconcile (one of its StatefulSets is not `OnDelete`,
+ * for instance after a patch, or the API refuses it) is a hashring whose pod-template changes are not rolled
+ * out. A zone that does not come back is not a failed reconcile: the operator waits, with the other zones up, and
+ * the ingestor's own alerts (down targets, replication errors) fire.
+ */
+function rolloutGroup(env: Environment, jobs: Jobs): AlertGroup {
+  const operator = jobSelector(env, jobs['rollout-operator']);
+  return {
+    name: 'thanos-rollout',
+    alerts: [
+      {
+        alert: 'ThanosIngestorRolloutReconcileFailing',
+        expr: `sum by (namespace, job, rollout_group) (increase(rollout_operator_group_reconciles_failed_total{${operator}}[15m])) > 0`,
+        for: '15m',
+        severity: 'warning',
+        summary: "The rollout-operator cannot roll a hashring's ingestors.",
+        description:
+          '{{ $labels.namespace }}/{{ $labels.rollout_group }} failed {{ $value | humanize }} reconciles in 15 ' +
+          'minutes: its ingestors keep their old pod template. Every StatefulSet of the group must be OnDelete; ' +
+          'see the logs of the rollout-operator.',
+      },
+    ],
+  };
+}
+
 /** Per Service, an alert when none of its targets is up (a job missing entirely counts as down). */
 function availabilityGroup(env: Environment, jobs: Jobs): AlertGroup {
   const down = (alert: string, what: string, list: string[], severity: Severity): Alert[] =>
@@ -380,6 +406,7 @@ function availabilityGroup(env: Environment, jobs: Jobs): AlertGroup {
       ...down('ThanosCompactDown', 'The compactor', jobs.compactor, 'warning'),
       ...down('ThanosRuleDown', 'The ruler', jobs.ruler, 'critical'),
       ...down('ThanosBucketWebDown', 'The bucket web UI', jobs['bucket-web'], 'warning'),
+      ...down('ThanosRolloutOperatorDown', 'The rollout-operator', jobs['rollout-operator'], 'warning'),
       ...down(
         'ThanosMemcachedDown',
         'A memcached cache',
@@ -407,6 +434,7 @@ export function alertGroups(env: Environment): AlertGroup[] {
   if (env.storeGateway.enabled) groups.push(storeGroup(env, jobs));
   if (env.compactor.enabled) groups.push(compactGroup(env, jobs));
   if (env.ruler.enabled) groups.push(ruleGroup(env, jobs));
+  if (jobs['rollout-operator'].length > 0) groups.push(rolloutGroup(env, jobs));
   // The jobs exist only as the ServiceMonitors name them; without those, absence alerts would always fire.
   if (env.monitoring.serviceMonitors) groups.push(availabilityGroup(env, jobs));
   return groups;

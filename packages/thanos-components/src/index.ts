@@ -14,6 +14,7 @@ import { checkPodOptions } from './pod-options.js';
 import { query } from './query.js';
 import { queryFrontend } from './query-frontend.js';
 import { receive } from './receive.js';
+import { rolloutOperator } from './rollout-operator.js';
 import { ruler } from './ruler.js';
 import { storeGateway } from './store-gateway.js';
 import { tracing } from './tracing.js';
@@ -28,6 +29,7 @@ export const COMPONENTS: readonly ComponentRenderer[] = [
   compactor,
   ruler,
   bucketWeb,
+  rolloutOperator,
   tracing,
   networkPolicies,
   alerts,

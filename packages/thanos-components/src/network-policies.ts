@@ -31,6 +31,8 @@ const FOLDER = 'network-policies';
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 export const HTTPS_PORT = 443;
+/** The ports a Kubernetes API server listens on: 443 (managed clouds) or 6443 (kubeadm and others). */
+export const KUBERNETES_API_PORTS = [HTTPS_PORT, 6443] as const;
 /** Port assumed for an Alertmanager discovered by `dnssrv+` (the SRV record decides; this is Alertmanager's). */
 export const ALERTMANAGER_DEFAULT_PORT = 9093;
 
@@ -50,7 +52,8 @@ export type Traffic =
   | 'metrics'
   | 'object-storage'
   | 'alertmanager'
-  | 'tracing';
+  | 'tracing'
+  | 'kubernetes-api';
 
 export interface Flow {
   from: Peer;
@@ -205,6 +208,12 @@ export function flowGraph(env: Environment): Flow[] {
   // Object storage (and the credential endpoints of the pods' cloud identity).
   for (const c of bucketComponents(env)) {
     for (const d of objectStorageDestinations(env)) add(pods(c), d.peer, d.port, 'object-storage');
+  }
+
+  // The rollout-operator watches StatefulSets and deletes pods through the Kubernetes API (443, or 6443 where the
+  // API server's endpoints listen on it, as on kubeadm clusters: a ClusterIP translated before the policy applies).
+  for (const cidr of unique(np.apiServerCIDRs)) {
+    for (const port of KUBERNETES_API_PORTS) add(pods('rollout-operator'), { cidr }, port, 'kubernetes-api');
   }
 
   // Users: the query entry point and the bucket UI.

@@ -70,8 +70,19 @@ export function containerSecurityContext(): ISecurityContext {
   };
 }
 
-/** HTTP probes on Thanos' health endpoints. */
-export function thanosProbes(port = 'http'): Pick<IContainer, 'livenessProbe' | 'readinessProbe'> {
+/** How often the readiness probe asks Thanos' `/-/ready`. */
+export const READINESS_PERIOD_SECONDS = 5;
+
+/**
+ * HTTP probes on Thanos' health endpoints. `readyAfterSeconds` holds the pod not-Ready until `/-/ready` has
+ * answered ready for that long (consecutive successes), for controllers that wait for Ready but not for
+ * `minReadySeconds` (the rollout-operator).
+ */
+export function thanosProbes(
+  port = 'http',
+  readyAfterSeconds = 0,
+): Pick<IContainer, 'livenessProbe' | 'readinessProbe'> {
+  const successThreshold = 1 + Math.ceil(readyAfterSeconds / READINESS_PERIOD_SECONDS);
   return {
     livenessProbe: {
       httpGet: { path: '/-/healthy', port, scheme: 'HTTP' },
@@ -81,9 +92,10 @@ export function thanosProbes(port = 'http'): Pick<IContainer, 'livenessProbe' | 
     },
     readinessProbe: {
       httpGet: { path: '/-/ready', port, scheme: 'HTTP' },
-      periodSeconds: 5,
+      periodSeconds: READINESS_PERIOD_SECONDS,
       timeoutSeconds: 5,
       failureThreshold: 20,
+      ...(successThreshold > 1 ? { successThreshold } : {}),
     },
   };
 }
@@ -188,6 +200,8 @@ export interface ThanosPod {
   podLabels?: Record<string, string>;
   /** Containers beside `thanos` (e.g. the ruler's config reloader). @default none */
   sidecars?: IContainer[];
+  /** Seconds `/-/ready` must answer ready before the pod is Ready (see `thanosProbes`). @default 0 */
+  readyAfterSeconds?: number;
 }
 
 /** The kubelet's grace period of Thanos pods that do not say otherwise. */
@@ -295,7 +309,7 @@ function thanosContainer(
     imagePullPolicy: 'IfNotPresent',
     args: [...p.command.split(' '), ...args],
     ports: p.ports.map((port) => ({ ...port, protocol: 'TCP' })),
-    ...thanosProbes(),
+    ...thanosProbes('http', p.readyAfterSeconds),
     resources: resourceRequirements(p.options),
     securityContext: containerSecurityContext(),
     terminationMessagePolicy: 'FallbackToLogsOnError',

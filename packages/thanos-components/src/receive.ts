@@ -34,6 +34,7 @@ import { contentHash } from './hash.js';
 import { hashringsJson } from './hashrings.js';
 import { disruptionBudget, GRPC_AND_HTTP, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
 import { componentLabels, DATA_DIR, GRPC_PORT, HTTP_PORT, thanosPodTemplate } from './pod.js';
+import { ROLLOUT_POD_NAME_LABEL } from './rollout-operator.js';
 import { deployment, statefulSet } from './workloads.js';
 
 const ROUTER = componentRecord('receive-router');
@@ -179,6 +180,22 @@ function router(ctx: RenderContext): Manifest[] {
 type Hashring = Environment['receive']['hashrings'][number];
 type IngestorSet = ReturnType<typeof ingestorSets>[number];
 
+/**
+ * How a hashring's ingestors roll. Every series has `replicationFactor` copies and a write needs the quorum, so
+ * at most RF - quorum copies may be down at once. Without zones, the StatefulSet's rolling update restarts one
+ * pod at a time (at most one copy of any series down) and waits `minReadySeconds` after it is Ready. With zones,
+ * Kubernetes would roll the zones' StatefulSets all at once, taking every copy down together: they are `OnDelete`
+ * in the hashring's rollout group, and the rollout-operator takes one zone at a time, all its pods together
+ * (zone-aware ketama puts at most ceil(RF / zones) <= RF - quorum copies of a series in one zone).
+ */
+export function ingestorRollout(r: Environment['receive'], h: Hashring, set: IngestorSet) {
+  if (set.zone === undefined) return { minReadySeconds: r.minReadySeconds };
+  return {
+    minReadySeconds: r.minReadySeconds,
+    group: { name: names.rolloutGroup(h.name), maxUnavailable: set.replicas },
+  };
+}
+
 /** The StatefulSet of one hashring's ingestors, or of their share in one zone (`set`). */
 function ingestorStatefulSet(
   ctx: RenderContext,
@@ -187,6 +204,7 @@ function ingestorStatefulSet(
   const r = ctx.env.receive;
   // Stryker disable next-line ConditionalExpression: `{ label: undefined }` is equivalent, the built objects drop undefined values
   const zoneLabel = set.zone === undefined ? undefined : { [INGESTOR_ZONE_LABEL]: set.zone };
+  const zoned = set.zone !== undefined;
   const template = thanosPodTemplate({
     ctx,
     component: INGESTOR.kind,
@@ -204,7 +222,9 @@ function ingestorStatefulSet(
     // One node or one zone must not hold more replicas of a series than the write quorum can lose.
     strictSpreading: true,
     zone: set.zone,
-    podLabels: zoneLabel,
+    // The rollout-operator finds a StatefulSet's pods by their `name` label, and waits for Ready only.
+    podLabels: zoned ? { ...zoneLabel, [ROLLOUT_POD_NAME_LABEL]: set.name } : undefined,
+    readyAfterSeconds: zoned ? r.minReadySeconds : 0,
     serviceAccountName: INGESTOR_APP,
   });
   // Keep volumes on scale-down and deletion: they may hold a WAL not yet uploaded as a block.
@@ -218,6 +238,7 @@ function ingestorStatefulSet(
     // Every StatefulSet of the hashring is governed by its one Service (one per hashring, zones or not).
     serviceName: set.service,
     selectorExtra: zoneLabel,
+    rollout: ingestorRollout(r, h, set),
   });
 }
 

@@ -9,6 +9,7 @@ import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { RenderContext } from './context.js';
 import { metadata, type ObjectProps } from './objects.js';
+import { ROLLOUT_GROUP_LABEL, ROLLOUT_MAX_UNAVAILABLE } from './rollout-operator.js';
 
 export interface StatefulSetProps extends ObjectProps {
   readonly replicas: number;
@@ -34,6 +35,25 @@ export interface StatefulSetProps extends ObjectProps {
    * hashring's ingestors); the template must carry them. @default none
    */
   readonly selectorExtra?: Record<string, string>;
+  /**
+   * How a pod-template change rolls: `minReadySeconds` each new pod stays Ready before the next goes; with
+   * `group`, `OnDelete` under the rollout-operator (see rollout-operator.ts), which restarts up to
+   * `maxUnavailable` pods of one StatefulSet of the group at a time. @default `RollingUpdate`, no wait
+   */
+  readonly rollout?: { minReadySeconds: number; group?: { name: string; maxUnavailable: number } };
+}
+
+/** The update strategy, labels and annotations of a StatefulSet's rollout. */
+function rolloutFields(rollout: StatefulSetProps['rollout']) {
+  const group = rollout?.group;
+  return {
+    labels: (group ? { [ROLLOUT_GROUP_LABEL]: group.name } : {}) as Record<string, string>,
+    annotations: group ? { [ROLLOUT_MAX_UNAVAILABLE]: String(group.maxUnavailable) } : undefined,
+    spec: {
+      ...(rollout && rollout.minReadySeconds > 0 ? { minReadySeconds: rollout.minReadySeconds } : {}),
+      ...(rollout ? { updateStrategy: { type: group ? ('OnDelete' as const) : ('RollingUpdate' as const) } } : {}),
+    },
+  };
 }
 
 /** The claim template of the `data` volume. */
@@ -54,15 +74,18 @@ function dataClaim(size: string, storageClass?: string) {
 /** A StatefulSet whose pods get stable names through the headless Service of the same `name`. */
 export function statefulSet(
   ctx: RenderContext,
-  { folder, name, labels, replicas, template, ordered, data, serviceName, selectorExtra }: StatefulSetProps,
+  { folder, name, labels, replicas, template, ordered, data, serviceName, selectorExtra, rollout }: StatefulSetProps,
 ): Manifest {
   const policy = data?.keep ? 'Retain' : 'Delete';
+  const roll = rolloutFields(rollout);
+  const meta = metadata(ctx.env, name, labels, roll.annotations);
   return {
     component: folder,
     object: new StatefulSet({
-      metadata: metadata(ctx.env, name, labels),
+      metadata: { ...meta, labels: { ...meta.labels, ...roll.labels } },
       spec: {
         replicas,
+        ...roll.spec,
         serviceName: serviceName ?? name,
         ...(ordered ? {} : { podManagementPolicy: 'Parallel' as const }),
         selector: { matchLabels: { ...selectorLabels(labels), ...selectorExtra } },

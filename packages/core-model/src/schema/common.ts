@@ -69,6 +69,9 @@ export const OBJECT_PREFIX = '^[A-Za-z0-9._/-]+$';
 export const IMAGE_REPOSITORY = '^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$';
 /** A sha256 image digest. */
 export const IMAGE_DIGEST = '^sha256:[a-f0-9]{64}$';
+/** A container image with its tag and optionally a digest (`grafana/rollout-operator:v0.28.8`). */
+export const IMAGE_REFERENCE =
+  '^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?$';
 const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
 const H16 = '[0-9a-fA-F]{1,4}';
 const IPV6 =

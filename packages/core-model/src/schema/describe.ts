@@ -27,6 +27,7 @@ import {
   HTTPS_URL,
   IAM_ROLE_PREFIX,
   IMAGE_DIGEST,
+  IMAGE_REFERENCE,
   IMAGE_REPOSITORY,
   KMS_KEY,
   KUBERNETES_KIND,
@@ -93,6 +94,8 @@ export const PATTERN_WORDS: Readonly<Record<string, string>> = {
   [OBJECT_PREFIX]: "a key prefix of letters, digits and '._/-'",
   [IMAGE_REPOSITORY]: 'an image repository in lower case without tag or digest, such as quay.io/thanos/thanos',
   [IMAGE_DIGEST]: "an image digest: 'sha256:' followed by 64 lower-case hexadecimal digits",
+  [IMAGE_REFERENCE]:
+    'an image in lower case with its tag and optionally a digest, such as grafana/rollout-operator:v0.28.8',
   [CIDR]:
     'a CIDR range: an IPv4 address (octets 0-255, no leading zeros) with a prefix length 0-32 such as 10.0.0.0/16, ' +
     'or an IPv6 address with a prefix length 0-128 such as fd00::/8',

@@ -25,6 +25,7 @@ import { Dashboards, Datasource, Tracing } from './observability.js';
 import { Query, QueryFrontend } from './query.js';
 import { Receive } from './receive.js';
 import { RemoteWrite } from './remote-write.js';
+import { RolloutOperator } from './rollout-operator.js';
 import { Ruler } from './ruler.js';
 import { Identity, ObjectStorage } from './storage.js';
 import { StoreGateway } from './store-gateway.js';
@@ -146,6 +147,17 @@ export const NetworkPolicies = Obj(
       default: [],
       description: 'In-cluster namespaces allowed to remote-write into the receive router (besides monitoring).',
     }),
+    apiServerCIDRs: Type.Array(
+      Type.String({ pattern: CIDR }),
+      withDefault({
+        default: ['0.0.0.0/0'],
+        description:
+          'Destinations allowed for Kubernetes API egress (HTTPS, ports 443 and 6443) of the only pod that calls ' +
+          'the API, the rollout-operator (with `receive.zones`). Any address by default, since where the API ' +
+          "server answers differs per cluster: narrow it to your control plane's addresses (on EKS, the VPC " +
+          'ranges of its endpoint network interfaces).',
+      }),
+    ),
     queryNamespaces: Type.Array(
       DnsLabel('Namespace.'),
       withDefault({
@@ -218,6 +230,7 @@ export const EnvironmentSchema = Obj(
     compactor: Compactor,
     ruler: Ruler,
     bucketWeb: BucketWeb,
+    rolloutOperator: RolloutOperator,
     tracing: Type.Optional(Tracing),
     patches: Type.Array(Patch, { default: [], description: 'Kustomize patches applied to the generated objects.' }),
     delivery: Delivery,

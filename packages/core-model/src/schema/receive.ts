@@ -205,6 +205,22 @@ export const Receive = Obj(
         description: 'Grace period of ingestors, long enough to flush and upload the head block.',
       }),
     ),
+    minReadySeconds: Type.Integer(
+      withDefault({
+        minimum: 0,
+        maximum: 3600,
+        default: 60,
+        description:
+          'How long a restarted ingestor must stay Ready before the rollout takes down the next one ' +
+          "(`minReadySeconds` of the ingestors' StatefulSets; with `receive.zones`, where the rollout-operator " +
+          'waits for Ready only, also the consecutive successes their readiness probe needs). Thanos marks an ' +
+          'ingestor ready once its WAL is replayed, but the routers only reach it again after their gRPC ' +
+          "reconnect backoff (grpc-go's grows past 40 s during a restart of a minute or two) and the 5 s " +
+          'forward backoff (`--receive-forward-max-backoff`) have run out, and after the DNS cache (CoreDNS ' +
+          'caches 30 s) has the new pod address: taking the next copy down before then loses the write quorum ' +
+          'for a moment (thanos#4831). 0 turns the wait off.',
+      }),
+    ),
     router: Obj(
       {
         replicas: Replicas('Number of routers.', 2),

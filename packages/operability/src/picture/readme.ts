@@ -15,6 +15,7 @@ import {
   serviceHost,
   toPlain,
 } from '@thanos-gitops/core-model';
+import { type PlainObject, type RolloutGroup, rolloutPlan } from '../rollout/plan.js';
 import { timelineMermaid, topologyMermaid } from './mermaid.js';
 import { ageText, timeline } from './timeline.js';
 
@@ -53,9 +54,6 @@ function table(head: string[], rows: string[][]): string[] {
 }
 
 const code = (s: string) => `\`${s}\``;
-
-// biome-ignore lint/suspicious/noExplicitAny: plain object data of many kinds, read field by field.
-type PlainObject = Record<string, any>;
 
 /** Where data of each age comes from: the timeline diagram, its table and whether any age has a gap. */
 function timelineSection(t: ReturnType<typeof timeline>): string[] {
@@ -152,6 +150,53 @@ function cloudRolesSection(objects: readonly PlainObject[], extras: ReadmeExtras
   return lines;
 }
 
+/** How one group rolls, in words: its mechanism and pace. */
+function rolloutHow(g: RolloutGroup): string {
+  const hold = g.minReadySeconds > 0 ? `, each held ${g.minReadySeconds} s after Ready` : '';
+  if (g.mechanisms.includes('rollout-operator')) return `rollout-operator, one zone at a time${hold}`;
+  if (g.mechanisms.includes('recreate')) return 'replaced (Recreate)';
+  if (g.kind === 'Deployment') {
+    return g.maxPodsDown === 0 ? `new pods first, none down${hold}` : `at most ${g.maxPodsDown} down${hold}`;
+  }
+  if (g.stuck.length > 0) return 'OnDelete: only when its pods are deleted';
+  return `one pod at a time${hold}`;
+}
+
+/**
+ * How a pod-template change rolls, read from the rendered objects by the same model the diff and the tests use,
+ * with what happens when a zone's new pods never become Ready.
+ */
+function rolloutSection(objects: readonly PlainObject[]): string[] {
+  const plan = rolloutPlan(objects);
+  const groups = [...plan.groups].sort((a, b) => Number(b.kind === 'hashring') - Number(a.kind === 'hashring'));
+  const rows = groups.map((g) => [
+    g.kind === 'hashring' ? `hashring ${code(g.name)}` : code(g.name),
+    rolloutHow(g),
+    String(g.steps.length),
+    `${g.maxPodsDown} of ${g.replicas}`,
+    g.hashring
+      ? `${g.maxSeriesCopiesDown} of ${g.hashring.replicationFactor} (quorum ${g.hashring.quorum})${g.safe ? '' : ' **below quorum**'}`
+      : '–',
+  ]);
+  const zoned = plan.groups.some((g) => g.mechanisms.includes('rollout-operator'));
+  return [
+    '## Rollouts',
+    '',
+    'How a change of pod template (a Thanos upgrade, a flag, a resource) rolls out, read from these objects:',
+    '',
+    ...table(['workload', 'how', 'steps', 'pods down at once', 'copies of a series down'], rows),
+    '',
+    ...(zoned
+      ? [
+          "When a zone's new pods never become Ready, the rollout-operator takes no other zone down: writes keep " +
+            'their quorum on the other zones, the ingestor alerts fire, and reverting the change in Git lets the ' +
+            'operator replace the failing pods with the previous template.',
+          '',
+        ]
+      : []),
+  ];
+}
+
 /** Every container image deployed, with the components that run it. */
 function versionsSection(objects: readonly PlainObject[]): string[] {
   const images = new Map<string, Set<string>>();
@@ -202,6 +247,7 @@ export function environmentReadme(
     ...timelineSection(t),
     ...endpointsSection(env),
     ...cloudRolesSection(objects, extras),
+    ...rolloutSection(objects),
     ...versionsSection(objects),
   ].join('\n');
 }

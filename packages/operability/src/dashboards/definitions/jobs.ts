@@ -12,6 +12,8 @@ export interface Jobs {
   compact: string[];
   rule: string[];
   bucketWeb: string[];
+  /** The rollout-operator of zoned ingestors. */
+  rolloutOperator: string[];
   /** Every memcached component's jobs, whatever caches the records define. */
   memcached: string[];
 }
@@ -28,6 +30,7 @@ export function jobsOf(env: Environment): Jobs {
     compact: j.compactor,
     rule: j.ruler,
     bucketWeb: j['bucket-web'],
+    rolloutOperator: j['rollout-operator'],
     memcached: Object.entries(j)
       .filter(([kind]) => kind.startsWith('memcached'))
       .flatMap(([, jobs]) => jobs),

@@ -160,11 +160,46 @@ function hashringRow(env: Environment, h: Environment['receive']['hashrings'][nu
   };
 }
 
+/** The rollout-operator (zoned ingestors): reconciles of each hashring's rollout group and their failures. */
+function rolloutRow(operator: string): Row {
+  return {
+    title: 'Ingestor rollouts (rollout-operator, one zone at a time)',
+    panels: [
+      timeseries({
+        title: 'Reconciles by hashring',
+        unit: 'ops',
+        description: 'How often the rollout-operator checks each rollout group (one per hashring), and failures.',
+        queries: [
+          {
+            expr: rate('rollout_operator_group_reconciles_total', operator, 'rollout_group'),
+            legend: '{{rollout_group}}',
+          },
+          {
+            expr: rate('rollout_operator_group_reconciles_failed_total', operator, 'rollout_group'),
+            legend: 'failed {{rollout_group}}',
+          },
+        ],
+      }),
+      timeseries({
+        title: 'Since last successful reconcile',
+        unit: 's',
+        description: 'Time since each rollout group was last reconciled without error.',
+        queries: [
+          {
+            expr: `time() - max by (rollout_group) (rollout_operator_last_successful_group_reconcile_timestamp_seconds{${operator}})`,
+            legend: '{{rollout_group}}',
+          },
+        ],
+      }),
+    ],
+  };
+}
+
 /** The receive dashboard, when the environment runs receive; else nothing. */
 export function receive(env: Environment, jobs: Jobs): DashboardSpec | undefined {
   if (jobs.router.length === 0) return undefined;
   const hashrings = env.receive.hashrings.filter((h) => jobs.ingestors.includes(`thanos-receive-ingestor-${h.name}`));
-  const all = [...jobs.router, ...jobs.ingestors];
+  const all = [...jobs.router, ...jobs.ingestors, ...jobs.rolloutOperator];
   return {
     id: 'receive',
     title: 'Receive',
@@ -173,6 +208,7 @@ export function receive(env: Environment, jobs: Jobs): DashboardSpec | undefined
     rows: [
       routerRow(jobSelector(env, jobs.router)),
       ...hashrings.map((h) => hashringRow(env, h)),
+      ...(jobs.rolloutOperator.length > 0 ? [rolloutRow(jobSelector(env, jobs.rolloutOperator))] : []),
       resourcesRow(jobSelector(env, all)),
     ],
   };
