@@ -204,7 +204,7 @@ describe('the model', () => {
   });
 
   it('hashring copies: zones cap each zone at ceil(RF / zones); without zones any RF pods may share a series', () => {
-    const ring = (endpoints: PlainObject[]): PlainObject => ({
+    const ring = (endpoints: (string | PlainObject)[]): PlainObject => ({
       kind: 'ConfigMap',
       metadata: { name: 'thanos-receive-hashrings' },
       data: { 'hashrings.json': JSON.stringify([{ hashring: 'h', endpoints }]) },
