@@ -89,6 +89,7 @@ export {
   podHost,
   queryUrl,
   readUrl,
+  remoteWriteExposure,
   remoteWriteMtls,
   remoteWriteUrl,
   routerRemoteWriteUrl,
