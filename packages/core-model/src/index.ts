@@ -90,6 +90,7 @@ export {
   podHost,
   queryUrl,
   readUrl,
+  remoteWriteExposure,
   remoteWriteMtls,
   remoteWriteUrl,
   routerRemoteWriteUrl,

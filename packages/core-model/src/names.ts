@@ -137,6 +137,18 @@ export function remoteWriteMtls(env: Environment): boolean {
   return env.remoteWrite.mtls.enabled && env.remoteWrite.mtls.issuer !== undefined && env.receive.enabled;
 }
 
+/**
+ * How remote-write is exposed outside the cluster, as generated: `loadBalancer` and `gateway` only when the routers
+ * serve mTLS and there is a hostname (and, for a gateway, the Gateway to attach to); else `none`. Rules report the
+ * missing pieces; this is what the manifests follow.
+ */
+export function remoteWriteExposure(env: Environment): 'none' | 'loadBalancer' | 'gateway' {
+  const e = env.remoteWrite.exposure;
+  if (e.type === 'none' || !remoteWriteMtls(env) || !env.remoteWrite.hostname) return 'none';
+  if (e.type === 'gateway' && e.gateway === undefined) return 'none';
+  return e.type;
+}
+
 /** The URL writers push to: the public hostname when exposed, else the in-cluster router Service. */
 export function remoteWriteUrl(env: Environment): string {
   const e = env.remoteWrite.exposure;

@@ -9,11 +9,17 @@
  *   `Passthrough` mode, routing the hostname by SNI to the routers' remote-write port.
  */
 import { TLSRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/TLSRoute';
-import { type Environment, type Manifest, names, PORTS, selectorLabels } from '@thanos-gitops/core-model';
+import {
+  type Environment,
+  type Manifest,
+  names,
+  PORTS,
+  remoteWriteExposure,
+  selectorLabels,
+} from '@thanos-gitops/core-model';
 import { Service } from 'kubernetes-models/v1/Service';
 import { FOLDER, pkiNames } from './names.js';
 import { pkiLabels } from './pki.js';
-import { mtlsOn } from './tls.js';
 
 const AWS = 'service.beta.kubernetes.io/aws-load-balancer';
 
@@ -26,7 +32,14 @@ export function nlbAnnotations(env: Environment): Record<string, string> {
     [`${AWS}-backend-protocol`]: 'tcp',
     [`${AWS}-healthcheck-protocol`]: 'tcp',
     [`${AWS}-healthcheck-port`]: 'traffic-port',
-    [`${AWS}-target-group-attributes`]: 'preserve_client_ip.enabled=true',
+    // The deregistration delay, set rather than AWS' 300 s default, and the reset of the connections still open
+    // when it ends (so writers reconnect elsewhere at once): the routers' preStop sleep outlasts it (see
+    // thanos-components/src/drain.ts).
+    [`${AWS}-target-group-attributes`]: [
+      'preserve_client_ip.enabled=true',
+      `deregistration_delay.timeout_seconds=${lb.deregistrationDelaySeconds}`,
+      'deregistration_delay.connection_termination.enabled=true',
+    ].join(','),
     [`${AWS}-attributes`]: 'load_balancing.cross_zone.enabled=true',
   };
 }
@@ -38,9 +51,12 @@ function routerSelector(env: Environment): Record<string, string> {
 
 export function exposureManifests(env: Environment): Manifest[] {
   const e = env.remoteWrite.exposure;
-  if (!mtlsOn(env) || e.type === 'none' || !env.remoteWrite.hostname) return [];
+  const type = remoteWriteExposure(env);
+  const hostname = env.remoteWrite.hostname;
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: an exposure other than none implies the hostname
+  if (type === 'none' || !hostname) return [];
   const labels = pkiLabels(env, 'remote-write-exposure');
-  if (e.type === 'loadBalancer') {
+  if (type === 'loadBalancer') {
     return [
       {
         component: FOLDER,
@@ -80,7 +96,7 @@ export function exposureManifests(env: Environment): Manifest[] {
               ...(g.sectionName ? { sectionName: g.sectionName } : {}),
             },
           ],
-          hostnames: [env.remoteWrite.hostname],
+          hostnames: [hostname],
           rules: [{ backendRefs: [{ group: '', kind: 'Service', name: names.router, port: PORTS.remoteWrite }] }],
         },
       }),

@@ -1,8 +1,12 @@
-/** The namespace (Pod Security "restricted" enforced) and the object-storage configuration. */
-import { CONFIG_FILES, type Manifest, names } from '@thanos-gitops/core-model';
+/**
+ * The namespace (Pod Security "restricted" enforced, and the AWS Load Balancer Controller's pod readiness gate when
+ * remote-write is exposed through the NLB) and the object-storage configuration.
+ */
+import { CONFIG_FILES, type Manifest, names, remoteWriteExposure } from '@thanos-gitops/core-model';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import type { RenderContext } from './context.js';
+import { NLB_READINESS_GATE_LABEL } from './drain.js';
 import { metadata } from './objects.js';
 
 export function namespace(ctx: RenderContext): Manifest[] {
@@ -26,6 +30,8 @@ export function namespace(ctx: RenderContext): Manifest[] {
             'pod-security.kubernetes.io/enforce-version': 'latest',
             'pod-security.kubernetes.io/audit': 'restricted',
             'pod-security.kubernetes.io/warn': 'restricted',
+            // The routers behind the NLB: Ready only once their target is healthy (see drain.ts).
+            ...(remoteWriteExposure(env) === 'loadBalancer' ? { [NLB_READINESS_GATE_LABEL]: 'enabled' } : {}),
           },
         },
       }),

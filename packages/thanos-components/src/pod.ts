@@ -188,6 +188,12 @@ export interface ThanosPod {
   /** A pod annotation whose change rolls the pods (e.g. the hash of a mounted config). */
   rolloutAnnotations?: Record<string, string>;
   terminationGracePeriodSeconds?: number;
+  /**
+   * A `preStop` sleep of the `thanos` container: the pod keeps serving for this long after Kubernetes took it out of
+   * its Services' endpoints, before the kubelet sends SIGTERM (part of `terminationGracePeriodSeconds`, so the
+   * servers' drain flags get only what is left after it). @default none
+   */
+  preStopSleepSeconds?: number;
   /** Required (not preferred) spreading over nodes and zones: see `spreading`. */
   strictSpreading?: boolean;
   /** Pin the pods to this zone (required node affinity) instead of spreading them over zones. @default none */
@@ -303,6 +309,8 @@ function thanosContainer(
   p: ThanosPod,
   { args, env, mounts }: { args: string[]; env: EnvVarSpec[]; mounts: VolumeMountSpec[] },
 ): IContainer {
+  // The kubelet's own `sleep` action (no shell or binary needed in the image, which Thanos' has not).
+  const preStop = p.preStopSleepSeconds;
   return {
     name: 'thanos',
     image: thanosImage(p.ctx.env),
@@ -313,6 +321,7 @@ function thanosContainer(
     resources: resourceRequirements(p.options),
     securityContext: containerSecurityContext(),
     terminationMessagePolicy: 'FallbackToLogsOnError',
+    ...(preStop ? { lifecycle: { preStop: { sleep: { seconds: preStop } } } } : {}),
     ...(env.length > 0 ? { env } : {}),
     ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
   };
@@ -327,7 +336,8 @@ export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
   const { env } = p.ctx;
   const identity = p.ctx.identity.forComponent(p.component);
   const graceSeconds = p.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_SECONDS;
-  const generated = generatedPod(p, graceSeconds);
+  // The servers drain after SIGTERM, which comes only once the preStop sleep is over.
+  const generated = generatedPod(p, graceSeconds - (p.preStopSleepSeconds ?? 0));
   const built = { optionsPath: p.optionsPath, options: p.options, generated };
   if (p.ctx.pods) p.ctx.pods.push(built);
   else checkPodOptions(p.ctx, [built]);

@@ -29,6 +29,7 @@ import {
 } from '@thanos-gitops/core-model';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
+import { routerDrain } from './drain.js';
 import { flagName } from './flags.js';
 import { contentHash } from './hash.js';
 import { hashringsJson } from './hashrings.js';
@@ -159,6 +160,7 @@ function router(ctx: RenderContext): Manifest[] {
       ...(limits ? { 'thanos-gitops/limits-hash': contentHash(limits) } : {}),
     },
     serviceAccountName: name,
+    ...routerDrain(env),
   });
   const out: Manifest[] = [
     serviceAccount(ctx, { folder: FOLDER, component: ROUTER.kind, name, labels }),

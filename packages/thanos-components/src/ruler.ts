@@ -29,6 +29,7 @@ import { contentHash } from './hash.js';
 import { disruptionBudget, GRPC_AND_HTTP, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
 import { componentLabels, containerSecurityContext, DATA_DIR, GRPC_PORT, HTTP_PORT, thanosPodTemplate } from './pod.js';
 import { ingestorSeriesLabels } from './receive.js';
+import { QUERY_DISCOVERY_SECONDS } from './rollout.js';
 import { statefulSet } from './workloads.js';
 
 const RULER = componentRecord('ruler');
@@ -204,7 +205,8 @@ export function ruler(ctx: RenderContext): Manifest[] {
   }
   out.push(
     // Replicas are independent evaluators, started together. A stateful ruler keeps its volume on scale-down
-    // and deletion: it may hold blocks not yet uploaded.
+    // and deletion: it may hold blocks not yet uploaded. Query reads its rules (and a stateful one's StoreAPI):
+    // each rollout step is held until Query reads from the new pod (see rollout.ts).
     statefulSet(ctx, {
       folder: FOLDER,
       name,
@@ -212,6 +214,7 @@ export function ruler(ctx: RenderContext): Manifest[] {
       replicas: r.replicas,
       template,
       ...(stateful ? { data: { size: r.storage, storageClass: r.storageClass, keep: true } } : {}),
+      rollout: { minReadySeconds: QUERY_DISCOVERY_SECONDS },
     }),
     // Headless: Query discovers each stateful ruler's StoreAPI through its SRV records (`_grpc._tcp`).
     service(ctx, { folder: FOLDER, name, labels, ports: GRPC_AND_HTTP, headless: true }),

@@ -10,6 +10,7 @@ import type { RenderContext } from './context.js';
 import { disruptionBudget, GRPC_AND_HTTP, service, serviceAccount, serviceMonitor } from './objects.js';
 import { componentLabels, DATA_DIR, GRPC_PORT, HTTP_PORT, thanosPodTemplate } from './pod.js';
 import { hashmodSelector } from './relabel.js';
+import { QUERY_DISCOVERY_SECONDS } from './rollout.js';
 import { statefulSet } from './workloads.js';
 
 const STORE = componentRecord('store-gateway');
@@ -58,7 +59,8 @@ export function storeGateway(ctx: RenderContext): Manifest[] {
         podLabels: { 'thanos-gitops/store-shard': String(shard), 'thanos-gitops/store-partition': String(p) },
       });
       out.push(
-        // The volume only caches index headers; the bucket holds the data.
+        // The volume only caches index headers; the bucket holds the data. Each rollout step is held until
+        // Query reads from the new pod, so a shard of two or more replicas keeps one serving (see rollout.ts).
         statefulSet(ctx, {
           folder: FOLDER,
           name,
@@ -66,6 +68,7 @@ export function storeGateway(ctx: RenderContext): Manifest[] {
           replicas: s.replicasPerShard,
           template,
           data: { size: s.storage, storageClass: s.storageClass, keep: false },
+          rollout: { minReadySeconds: QUERY_DISCOVERY_SECONDS },
         }),
         service(ctx, { folder: FOLDER, name, labels, ports: GRPC_AND_HTTP, headless: true }),
         disruptionBudget(ctx, { folder: FOLDER, name, labels }),

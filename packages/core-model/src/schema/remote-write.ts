@@ -158,6 +158,20 @@ export const Exposure = Obj(
           }),
         ),
         port: Type.Integer(withDefault({ minimum: 1, maximum: 65535, default: 443, description: 'Listener port.' })),
+        deregistrationDelaySeconds: Type.Integer(
+          withDefault({
+            minimum: 0,
+            maximum: 3600,
+            default: 60,
+            description:
+              "The target group's deregistration delay (`deregistration_delay.timeout_seconds`): how long the NLB " +
+              'keeps the connections of a router that is going away before it resets them (the reset makes ' +
+              'writers reconnect to another router at once). Each router waits 30 s longer than this before it ' +
+              'stops (a `preStop` sleep: Thanos closes the remote-write port at once on SIGTERM), and its ' +
+              '`terminationGracePeriodSeconds` is that wait plus 120 s. 60 s covers one remote-write request at ' +
+              "Prometheus' default 30 s `remote_timeout` twice; AWS' own default is 300 s.",
+          }),
+        ),
         healthCheckCIDRs: Type.Array(Type.String({ pattern: CIDR }), {
           default: [],
           description:
@@ -183,6 +197,20 @@ export const Exposure = Obj(
               maximum: 65535,
               default: 443,
               description: 'Port of that listener, used in the writers URL.',
+            }),
+          ),
+          drainSeconds: Type.Integer(
+            withDefault({
+              minimum: 1,
+              maximum: 600,
+              default: 20,
+              description:
+                'How long a router that is going away keeps serving remote-write after Kubernetes removed it from ' +
+                "the Service's endpoints (a `preStop` sleep; Thanos closes the remote-write port at once on " +
+                'SIGTERM), for the Gateway implementation to stop sending it new connections. How fast that ' +
+                'happens, and whether open connections are drained, depends on the implementation: raise it if ' +
+                "yours is slow to follow endpoint changes. The router's `terminationGracePeriodSeconds` is this " +
+                'plus 120 s.',
             }),
           ),
         },

@@ -40,7 +40,12 @@ export const StoreGateway = Obj(
         description: 'Hash shards per time partition (blocks split by `__block_id`).',
       }),
     ),
-    replicasPerShard: Replicas('Pods per shard, for availability.', 1),
+    replicasPerShard: Replicas(
+      'Pods per shard, for availability. With 2 or more a shard keeps serving while its pods are replaced one by one ' +
+        "(a rollout, a node drain); with 1 its blocks are unavailable from the old pod's stop until the new one " +
+        'has loaded its index headers.',
+      1,
+    ),
     partitions: Type.Array(Partition, {
       default: [{}],
       description: 'Time partitions, newest first. Default one partition serving everything (see `recentBlocks`).',
