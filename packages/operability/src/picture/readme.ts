@@ -17,6 +17,7 @@ import {
 } from '@thanos-gitops/core-model';
 import { timelineMermaid, topologyMermaid } from './mermaid.js';
 import { ageText, timeline } from './timeline.js';
+import { volumesSection } from './volumes.js';
 
 export const README = 'README.md';
 
@@ -176,7 +177,10 @@ function versionsSection(objects: readonly PlainObject[]): string[] {
   ];
 }
 
-/** The README of `clusters/<env>/`: title, topology, data ages, endpoints, cloud roles and image versions. */
+/**
+ * The README of `clusters/<env>/`: title, topology, data ages, endpoints, cloud roles, image versions and how to
+ * grow the volumes.
+ */
 export function environmentReadme(
   env: Environment,
   environmentFile: string,
@@ -203,6 +207,7 @@ export function environmentReadme(
     ...endpointsSection(env),
     ...cloudRolesSection(objects, extras),
     ...versionsSection(objects),
+    ...volumesSection(env, environmentFile, objects),
   ].join('\n');
 }
 
