@@ -120,7 +120,8 @@ describe('the resize procedure', () => {
     const text = section('variant');
     const lines = commands(text);
     expect(lines).toContain('kubectl apply --server-side -k clusters/variant');
-    expect(text).not.toMatch(/flux|argocd/);
+    expect(text).toContain('3. **Merge the pull request, but do not apply it yet**');
+    expect(text).not.toMatch(/flux|argocd|Pause/);
     expect(lines).toContain(
       `kubectl get storageclass "$(kubectl -n observability get pvc data-thanos-receive-ingestor-alpha-0 -o jsonpath='{.spec.storageClassName}')" -o jsonpath='{.allowVolumeExpansion}{"\\n"}'`,
     );

@@ -134,11 +134,7 @@ function deliverySteps(env: Environment): DeliverySteps {
   if (env.delivery.tool === 'flux') return fluxSteps(env);
   return {
     tool: 'kubectl',
-    pause: [
-      '`delivery.tool` is `none`: nothing applies the folder but you, so there is nothing to pause; only do not ' +
-        'apply it before step 5.',
-      '',
-    ],
+    pause: [],
     resume: [
       'Apply the folder as usual; it creates the StatefulSets.',
       '',
@@ -257,12 +253,21 @@ export function volumesSection(env: Environment, file: string, objects: readonly
       'provisioner supports it).',
     '',
     ...sh(storageClassCheck(env, groups)),
-    `3. **Pause ${tool.tool}** for this environment, or it creates each StatefulSet again as soon as it is ` +
-      'deleted, before the volumes are grown.',
-    '',
-    ...tool.pause,
-    'Then merge the pull request.',
-    '',
+    ...(tool.pause.length === 0
+      ? [
+          '3. **Merge the pull request, but do not apply it yet**: `delivery.tool` is `none`, nothing applies the ' +
+            'folder but you; apply it in step 5.',
+          '',
+        ]
+      : [
+          `3. **Pause ${tool.tool}** for this environment. Otherwise it may create a StatefulSet again the moment ` +
+            'it is deleted, from a revision that still holds the old size; paused, it creates them once, in step ' +
+            '5, from the merged change.',
+          '',
+          ...tool.pause,
+          'Then merge the pull request.',
+          '',
+        ]),
     '4. **Grow the volumes, then delete the StatefulSets but not their pods**, for each option that grows. Growing ' +
       'first keeps the time without a StatefulSet short; some providers allow one change of a disk every few hours ' +
       '(AWS EBS: 6).' +
