@@ -168,12 +168,13 @@ export const COMMAND_HELP: Readonly<Record<string, CommandSpec>> = {
   validate: {
     synopsis: 'thanos-gitops validate [--env NAME]... [options]',
     about: 'Check the environment files (rendered in memory, since some problems are found there).',
-    reads: 'environments/*.yaml',
+    reads: 'environments/*.yaml; the StatefulSets of clusters/<env>/ (a volume may not shrink)',
     writes: 'nothing',
     options: {
       env: ENV,
       format: PROBLEM_FORMAT,
       environments: ENVIRONMENTS,
+      clusters: CLUSTERS,
       'no-color': NO_COLOR,
       debug: DEBUG,
     },

@@ -93,10 +93,12 @@ async function renderStale(
   files: readonly SourceFile[],
   upToDate: ReadonlyMap<string, Hit>,
   whole: boolean,
+  clustersDir: string,
   take: (tree: EnvironmentTree, objects: number, warnings: readonly Problem[]) => Promise<void>,
 ): Promise<EnvironmentTree[]> {
-  const { renderSelected } = await import('./render.js');
-  const steps = renderSelected(files, (file) => !upToDate.has(envName(file.path)), whole);
+  const [{ renderSelected }, { committedVolumes }] = await Promise.all([import('./render.js'), import('./volumes.js')]);
+  const rendered = (file: SourceFile) => !upToDate.has(envName(file.path));
+  const steps = renderSelected(files, rendered, whole, committedVolumes(clustersDir));
   for (let r = steps.next(); ; r = steps.next()) {
     if (r.done) return r.value;
     const { tree, objects, warnings, clean } = r.value;
@@ -142,7 +144,7 @@ export async function plan(
     upToDate.size === files.length && (!whole || reserved.every((folder) => sharedHits.get(folder)));
   const sharedTrees = everythingUpToDate
     ? []
-    : await renderStale(files, upToDate, whole, async (tree, objects, warnings) => {
+    : await renderStale(files, upToDate, whole, clustersDir, async (tree, objects, warnings) => {
         results.set(tree.env, await take(tree, objects, warnings, inputs.get(tree.env)));
       });
   for (const name of new Set(names)) entries.push(results.get(name) ?? cached(name, upToDate.get(name) as Hit));

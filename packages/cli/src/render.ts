@@ -7,6 +7,7 @@
 
 import type { LoadedEnvironment, ProblemSink } from '@thanos-gitops/core-model';
 import {
+  claimSizes,
   type Environment,
   type EnvironmentTree,
   findCredentials,
@@ -14,12 +15,14 @@ import {
   loadEach,
   type Manifest,
   objectProblems,
+  type PreviousVolumes,
   type Problem,
   pathOfString,
   redact,
   type SourceFile,
   sortProblems,
   toPlain,
+  volumeShrinks,
 } from '@thanos-gitops/core-model';
 import { annotateForDelivery, checkDelivery, type DeliveryEnvironment, deliveryTrees } from '@thanos-gitops/delivery';
 import { awsIdentity, cloudRoles, documents, gcpIdentity, gsaEmail, identity, roleArnOf } from '@thanos-gitops/irsa';
@@ -39,10 +42,13 @@ export interface RenderedEnvironment {
   warnings: readonly Problem[];
 }
 
-/** Renders every environment, or throws InvalidEnvironmentError with every problem of every file. */
-export function renderEnvironments(files: readonly SourceFile[]): RenderedEnvironment[] {
+/**
+ * Renders every environment, or throws InvalidEnvironmentError with every problem of every file. With `previous`
+ * (the volumes committed in clusters/), a volume that would shrink is one of them.
+ */
+export function renderEnvironments(files: readonly SourceFile[], previous?: PreviousVolumes): RenderedEnvironment[] {
   const rendered: RenderedEnvironment[] = [];
-  const steps = renderEach(files, () => true);
+  const steps = renderEach(files, () => true, previous);
   for (let r = steps.next(); !r.done; r = steps.next()) rendered.push(r.value.rendered);
   return rendered;
 }
@@ -73,8 +79,9 @@ export function* renderSelected(
   files: readonly SourceFile[],
   render: (file: SourceFile) => boolean,
   delivery: boolean,
+  previous?: PreviousVolumes,
 ): Generator<RenderedTree, EnvironmentTree[]> {
-  const steps = renderEach(files, render);
+  const steps = renderEach(files, render, previous);
   for (let r = steps.next(); ; r = steps.next()) {
     if (r.done) return delivery ? renderDelivery(r.value) : [];
     const { rendered: e, clean } = r.value;
@@ -97,6 +104,7 @@ export function* renderSelected(
 function* renderEach(
   files: readonly SourceFile[],
   select: (file: SourceFile) => boolean,
+  previous: PreviousVolumes | undefined,
 ): Generator<{ rendered: RenderedEnvironment; clean: boolean }, { environment: Environment; file: string }[]> {
   const { loaded, problems } = loadEach(files);
   const delivery: DeliveryEnvironment[] = [];
@@ -144,6 +152,7 @@ function* renderEach(
     const tree = assembleTree(l.env, l.file, manifests, new Map([...docs, ...writers.files, [README, readme]]), plain);
     patchTargetRules(l.env, manifests, sink);
     credentialScan(l.env, tree, sink);
+    if (previous) volumeShrinks(l.env, claimSizesOf(plain), previous(l.env.name), sink);
     yield {
       rendered: { env: l.env.name, file: l.file, environment: l.env, manifests, tree, warnings: l.warnings },
       clean: problems.length === 0,
@@ -152,6 +161,13 @@ function* renderEach(
   checkDelivery(delivery);
   if (problems.length > 0) throw new InvalidEnvironmentError(sortProblems(problems));
   return loaded.map((l) => ({ environment: l.env, file: l.file }));
+}
+
+/** The StatefulSets among rendered objects, with the sizes of their volume claim templates. */
+function claimSizesOf(plain: readonly unknown[]): { name: string; sizes: Map<string, string> }[] {
+  return (plain as { kind?: string; metadata?: { name?: string } }[])
+    .filter((o) => o.kind === 'StatefulSet')
+    .map((o) => ({ name: o.metadata?.name ?? '', sizes: claimSizes(o) }));
 }
 
 /** A sink's `report`, as a closure that holds nothing but the sink. */

@@ -4,7 +4,7 @@
  * for a terminal or as markdown that fits one GitHub comment.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { objectId, yamlText } from '@thanos-gitops/core-model';
+import { objectId, parseQuantity, RESIZE_ANCHOR, yamlText } from '@thanos-gitops/core-model';
 import { createTwoFilesPatch } from 'diff';
 import { plural } from './io.js';
 
@@ -42,6 +42,8 @@ export interface EnvironmentReview {
   restarts: { id: string; why: string }[];
   /** Objects that must be deleted and created again, with the immutable fields that changed. */
   recreates: { id: string; fields: string[] }[];
+  /** StatefulSets whose only immutable change is larger volumes: grown in place by the README's procedure. */
+  resizes: { id: string; why: string }[];
   /** What is destroyed, with what that means. */
   destroys: { id: string; why: string }[];
   /** The environment README's new topology diagram (a Mermaid block with its title) when the topology changed. */
@@ -76,9 +78,49 @@ function pvcTemplates(o: Plain | undefined): Map<string, Plain> {
   return new Map(((o?.spec?.volumeClaimTemplates ?? []) as Plain[]).map((t) => [String(t.metadata?.name), t]));
 }
 
+/**
+ * When the only immutable change of a StatefulSet is larger storage requests in its volume claim templates: what
+ * grows and where the procedure is (Kubernetes refuses the change, but the volumes can grow in place); otherwise
+ * undefined.
+ */
+export function volumeGrowth(env: string, before: Plain, after: Plain): string | undefined {
+  if (before.kind !== 'StatefulSet' || after.kind !== 'StatefulSet') return undefined;
+  const others = (IMMUTABLE.StatefulSet ?? []).filter((f) => f !== 'volumeClaimTemplates');
+  if (others.some((f) => !isDeepStrictEqual(before.spec?.[f], after.spec?.[f]))) return undefined;
+  const [was, is] = [pvcTemplates(before), pvcTemplates(after)];
+  if (was.size !== is.size) return undefined;
+  const storage = (t: Plain | undefined) => t?.spec?.resources?.requests?.storage as string | undefined;
+  const grown: string[] = [];
+  for (const [name, t] of is) {
+    const old = was.get(name);
+    const withoutSize = (x: Plain | undefined) => {
+      const copy = structuredClone(x ?? {});
+      delete copy.spec?.resources?.requests?.storage;
+      return copy;
+    };
+    if (old === undefined || !isDeepStrictEqual(withoutSize(old), withoutSize(t))) return undefined;
+    const [from, to] = [storage(old), storage(t)];
+    if (from === to) continue;
+    const [f, n] = [parseQuantity(from ?? ''), parseQuantity(to ?? '')];
+    if (f === undefined || n === undefined || n <= f) return undefined;
+    grown.push(`${was.size > 1 ? `volume "${name}"` : 'volume'} grows from ${from} to ${to}`);
+  }
+  if (grown.length === 0) return undefined;
+  return `${grown.join(', ')}: follow the resize procedure in clusters/${env}/README.md#${RESIZE_ANCHOR}`;
+}
+
 /** Compares the objects of one environment folder. */
 export function reviewEnvironment(env: string, before: readonly Plain[], after: readonly Plain[]): EnvironmentReview {
-  const r: EnvironmentReview = { env, added: [], changed: [], removed: [], restarts: [], recreates: [], destroys: [] };
+  const r: EnvironmentReview = {
+    env,
+    added: [],
+    changed: [],
+    removed: [],
+    restarts: [],
+    recreates: [],
+    resizes: [],
+    destroys: [],
+  };
   const old = new Map(before.map((o) => [objectKey(o), o]));
   const now = new Map(after.map((o) => [objectKey(o), o]));
   for (const [key, o] of now) {
@@ -99,7 +141,9 @@ export function reviewEnvironment(env: string, before: readonly Plain[], after: 
       r.restarts.push({ id: c.id, why: configOnly ? 'config changed' : 'pod template changed' });
     }
     const fields = (IMMUTABLE[c.kind] ?? []).filter((f) => !isDeepStrictEqual(b.spec?.[f], a.spec?.[f]));
-    if (fields.length > 0) r.recreates.push({ id: c.id, fields });
+    const grows = fields.length > 0 ? volumeGrowth(env, b, a) : undefined;
+    if (grows) r.resizes.push({ id: c.id, why: grows });
+    else if (fields.length > 0) r.recreates.push({ id: c.id, fields });
     if (c.kind === 'StatefulSet') {
       const [was, is] = [pvcTemplates(b), pvcTemplates(a)];
       for (const name of was.keys()) {
@@ -121,7 +165,7 @@ export function reviewEnvironment(env: string, before: readonly Plain[], after: 
       });
     }
   }
-  for (const list of [r.restarts, r.recreates, r.destroys]) list.sort(byId);
+  for (const list of [r.restarts, r.recreates, r.resizes, r.destroys]) list.sort(byId);
   return r;
 }
 
@@ -178,6 +222,7 @@ export function textReport(reviews: readonly EnvironmentReview[], p: Paint): str
     out.push(p.bold(`${r.env}: ${countsLine(r)}`));
     for (const d of r.destroys) out.push(p.red(`  DESTROYED  ${d.id}: ${d.why}`));
     for (const d of r.recreates) out.push(p.red(`  RECREATED  ${d.id}: immutable ${d.fields.join(', ')} changed`));
+    for (const d of r.resizes) out.push(p.yellow(`  RESIZE     ${d.id}: ${d.why}`));
     for (const d of r.restarts) out.push(p.yellow(`  RESTARTS   ${d.id} (${d.why})`));
     for (const c of [...r.added, ...r.changed, ...r.removed]) {
       const line = `  ${SIGN[c.change]} ${c.id}`;
@@ -249,6 +294,10 @@ function summaryMarkdown(reviews: readonly EnvironmentReview[], base: string, co
         `> **Must be recreated** (immutable fields changed; deleted and created again, its pods go down):`,
       );
       for (const d of r.recreates) out.push(`> - \`${d.id}\`: ${d.fields.map((f) => `\`spec.${f}\``).join(', ')}`);
+    }
+    if (r.resizes.length > 0) {
+      out.push('', '> [!IMPORTANT]', '> **Volumes grow** (Kubernetes refuses the change as it is; no data is lost):');
+      for (const d of r.resizes) out.push(`> - \`${d.id}\`: ${d.why}`);
     }
     if (r.restarts.length > 0) {
       out.push('', `**Restarts** (${plural(r.restarts.length, 'workload')}, rolling):`);

@@ -4,6 +4,7 @@ import type { CommandOptions } from './args.js';
 import { environmentFiles } from './files.js';
 import { countObjects } from './plan.js';
 import { renderDelivery, renderEnvironments } from './render.js';
+import { committedVolumes } from './volumes.js';
 
 /**
  * Trees to write: the rendered ones, plus empty ones for environments whose file is gone (prunes them), plus the
@@ -11,7 +12,7 @@ import { renderDelivery, renderEnvironments } from './render.js';
  * every environment, are left as they are.
  */
 export function targetTrees({ environmentsDir, clustersDir, only, note }: CommandOptions) {
-  const rendered = renderEnvironments(environmentFiles(environmentsDir, only, note));
+  const rendered = renderEnvironments(environmentFiles(environmentsDir, only, note), committedVolumes(clustersDir));
   const warnings = rendered.map((r) => ({ warnings: r.warnings }));
   const trees: EnvironmentTree[] = rendered.map((r) => r.tree);
   if (only.length === 0) {

@@ -4,12 +4,14 @@ import { environmentFiles } from './files.js';
 import { githubWarnings, jsonLine, problemFormat, problemJson } from './format.js';
 import { type Io, plural, printWarnings } from './io.js';
 import { renderEnvironments } from './render.js';
+import { committedVolumes } from './volumes.js';
 
-export function validate(io: Io, { environmentsDir, only, note, format }: CommandOptions): number {
+export function validate(io: Io, { environmentsDir, clustersDir, only, note, format }: CommandOptions): number {
   const f = problemFormat(format);
   const files = environmentFiles(environmentsDir, only, note);
-  // Rendered (in memory, nothing written), since some problems, e.g. unknown extraArgs, are found there.
-  const rendered = renderEnvironments(files);
+  // Rendered (in memory, nothing written), since some problems, e.g. unknown extraArgs, are found there; and
+  // compared with the volumes committed in clusters/, which may not shrink.
+  const rendered = renderEnvironments(files, committedVolumes(clustersDir));
   printWarnings(io, rendered);
   if (f === 'github') githubWarnings(io, rendered);
   if (f === 'json') {

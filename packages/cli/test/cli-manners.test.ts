@@ -83,7 +83,7 @@ describe('a command-line mistake is a short usage line and exit 2', () => {
     [['generate', '--bogus'], "thanos-gitops generate: unknown option '--bogus'", 'generate'],
     [['generate', '--bogus=1'], "thanos-gitops generate: unknown option '--bogus'", 'generate'],
     [['check', '-x'], "thanos-gitops check: unknown option '-x'", 'check'],
-    [['validate', '--clusters', 'out'], "thanos-gitops validate: unknown option '--clusters'", 'validate'],
+    [['validate', '--base', 'main'], "thanos-gitops validate: unknown option '--base'", 'validate'],
     [['diff', '--no-cache'], "thanos-gitops diff: unknown option '--no-cache'", 'diff'],
     [['schema', '--env', 'dev'], "thanos-gitops schema: unknown option '--env'", 'schema'],
     [['generate', '--env'], "thanos-gitops generate: option '--env' needs a value (--env NAME)", 'generate'],

@@ -100,15 +100,43 @@ describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
     expect(r.out).toMatch(/^ {2}\+ Namespace\/-\/thanos-next$/m);
   });
 
-  it('changes a StatefulSet volume size: must be recreated', async () => {
+  it('changes a StatefulSet volume class: must be recreated', async () => {
     const ws = await repository();
-    edit(ws, 'staging', [[['storeGateway', 'storage'], '40Gi']]);
+    edit(ws, 'staging', [[['storeGateway', 'storageClass'], 'io2']]);
     const r = await cliIn(ws, 'diff', '--base', 'main', '--format', 'markdown');
     expect(r.code, r.err).toBe(1);
     expect(r.out).toContain('> [!WARNING]');
     expect(r.out).toMatch(/> - `StatefulSet\/thanos\/thanos-store-0`: `spec\.volumeClaimTemplates`/);
     expect(r.out).not.toContain('[!CAUTION]');
+    expect(r.out).not.toContain('Volumes grow');
     expect(r.out).toMatch(/^\| `staging` \| 0 \| \d+ \| 0 \| \d+ \| \*\*\d+\*\* \| 0 \|$/m);
+  });
+
+  it('grows a StatefulSet volume: the README procedure, not a recreation; a smaller one is refused', async () => {
+    const ws = await repository();
+    edit(ws, 'staging', [[['storeGateway', 'storage'], '40Gi']]);
+    const md = await cliIn(ws, 'diff', '--base', 'main', '--format', 'markdown');
+    expect(md.code, md.err).toBe(1);
+    const link = 'follow the resize procedure in clusters/staging/README.md#growing-volumes';
+    expect(md.out).toContain('> [!IMPORTANT]');
+    for (const shard of [0, 1]) {
+      expect(md.out).toContain(
+        `> - \`StatefulSet/thanos/thanos-store-${shard}\`: volume grows from 20Gi to 40Gi: ${link}`,
+      );
+    }
+    expect(md.out).not.toContain('[!WARNING]');
+    expect(md.out).toMatch(/^\| `staging` \| 0 \| \d+ \| 0 \| \d+ \| 0 \| 0 \|$/m);
+    const text = await cliIn(ws, 'diff', '--base', 'main');
+    expect(text.out).toMatch(
+      /^ {2}RESIZE {5}StatefulSet\/thanos\/thanos-store-0: volume grows from 20Gi to 40Gi: follow the resize/m,
+    );
+    expect(text.out).not.toMatch(/RECREATED/);
+    edit(ws, 'staging', [[['storeGateway', 'storage'], '10Gi']]);
+    const shrink = await cliIn(ws, 'diff', '--base', 'main');
+    expect(shrink.code).toBe(3);
+    expect(shrink.err).toMatch(
+      /storeGateway\.storage: cannot shrink the volumes of the store gateways from 20Gi to 10Gi/,
+    );
   });
 
   it('shows a kustomization patch by its effect on the built object', async () => {

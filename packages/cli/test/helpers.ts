@@ -282,10 +282,9 @@ export async function cli(argv: readonly string[]): Promise<CliResult> {
   return { code, out, err };
 }
 
-/** Runs `command` of the CLI against a workspace, with any extra arguments (`validate` reads no clusters/). */
+/** Runs `command` of the CLI against a workspace, with any extra arguments. */
 export function cliIn(ws: Workspace, command: string, ...extra: string[]): Promise<CliResult> {
-  const clusters = command === 'validate' ? [] : ['--clusters', ws.clusters];
-  return cli([command, '--environments', ws.environments, ...clusters, ...extra]);
+  return cli([command, '--environments', ws.environments, '--clusters', ws.clusters, ...extra]);
 }
 
 /** Writes an environment tree into `dir` (for kustomize), returning the directory. */

@@ -391,7 +391,13 @@ describe('a self-managed S3 without a credentials Secret', () => {
       '',
     ].join('\n');
     writeFileSync(join(dir, 'environments', 'lab.yaml'), text);
-    const run = await cli(['validate', '--environments', join(dir, 'environments')]);
+    const run = await cli([
+      'validate',
+      '--environments',
+      join(dir, 'environments'),
+      '--clusters',
+      join(dir, 'clusters'),
+    ]);
     expect(run.code).toBe(0);
     expect(run.err).toMatch(
       /^warning .*lab\.yaml:7:13 objectStorage\.endpoint: minio\.minio\.svc:9000 is not an AWS endpoint and no objectStorage\.credentialsSecret is named/m,
@@ -403,7 +409,13 @@ describe('a self-managed S3 without a credentials Secret', () => {
         'endpoint: minio.minio.svc:9000\n  credentialsSecret: { name: creds }',
       ),
     );
-    const quiet = await cli(['validate', '--environments', join(dir, 'environments')]);
+    const quiet = await cli([
+      'validate',
+      '--environments',
+      join(dir, 'environments'),
+      '--clusters',
+      join(dir, 'clusters'),
+    ]);
     expect(quiet).toMatchObject({ code: 0, err: '' });
   });
 });

@@ -119,6 +119,14 @@ export {
 export { editorSchema, editorSchemaText } from './schema/export.js';
 export { hasKnownFields, unknownFields } from './strict-fields.js';
 export {
+  claimSizes,
+  type PreviousVolumes,
+  RESIZE_ANCHOR,
+  type StorageOption,
+  storageOptions,
+  volumeShrinks,
+} from './volumes.js';
+export {
   acquireLock,
   compareTree,
   type EnvironmentTree,

@@ -66,6 +66,10 @@ export const names = {
   /** The NetworkPolicies every namespace gets besides one per component: deny everything, then allow DNS. */
   defaultDenyPolicy: 'default-deny',
   allowDnsPolicy: 'allow-dns',
+  /** The Argo CD Application and the Flux Kustomization that apply an environment's folder. */
+  delivery: (env: string) => `thanos-${env}`,
+  /** The one Argo CD ApplicationSet of the environments in `applicationset` mode. */
+  applicationSet: 'thanos',
 } as const;
 
 /** The files inside the generated ConfigMaps and Secrets, as the pods' flags name them. */

@@ -17,6 +17,7 @@ import {
   MANAGED_BY,
   type Manifest,
   manifestYaml,
+  names,
   objectProblems,
   PART_OF,
   RESERVED_CLUSTERS_FOLDERS,
@@ -29,7 +30,7 @@ export { RESERVED_CLUSTERS_FOLDERS } from '@thanos-gitops/core-model';
 export const ARGOCD_FOLDER = 'argocd';
 export const FLUX_FOLDER = 'flux';
 /** Name of the ApplicationSet, and of the Flux GitRepository of this repository. */
-export const APPLICATIONSET_NAME = 'thanos';
+export const APPLICATIONSET_NAME = names.applicationSet;
 export const GIT_REPOSITORY_NAME = 'thanos-gitops';
 
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
@@ -37,7 +38,7 @@ export const ARGOCD_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 export const FLUX_PRUNE = 'kustomize.toolkit.fluxcd.io/prune';
 
 /** The Argo CD / Flux object name of an environment. */
-export const deliveryName = (env: Pick<Environment, 'name'>) => `thanos-${env.name}`;
+export const deliveryName = (env: Pick<Environment, 'name'>) => names.delivery(env.name);
 
 /**
  * Argo CD sync waves, lowest first: the Namespace, then the objects whose kinds come from CRDs of other operators

@@ -40,15 +40,16 @@ export function fixtureText(name: string): string {
   return OWN[name] ?? readFileSync(new URL(`${name}.yaml`, SHARED), 'utf8');
 }
 
-export function loadFixture(name: string): Environment {
-  const [loaded] = loadEnvironments([{ path: `environments/${name}.yaml`, text: fixtureText(name) }]);
+/** A fixture, with `extra` top-level YAML appended (e.g. a `delivery` section). */
+export function loadFixture(name: string, extra = ''): Environment {
+  const [loaded] = loadEnvironments([{ path: `environments/${name}.yaml`, text: `${fixtureText(name)}\n${extra}` }]);
   if (!loaded) throw new Error(`fixture ${name} did not load`);
   return loaded.env;
 }
 
 /** The environment and its component objects, with a stand-in identity that annotates like IRSA does. */
-export function renderFixture(name: string): { env: Environment; manifests: Manifest[] } {
-  const env = loadFixture(name);
+export function renderFixture(name: string, extra = ''): { env: Environment; manifests: Manifest[] } {
+  const env = loadFixture(name, extra);
   const manifests = renderComponents({
     env,
     file: `environments/${name}.yaml`,

@@ -18,6 +18,7 @@ import {
 import { type PlainObject, type RolloutGroup, rolloutPlan } from '../rollout/plan.js';
 import { timelineMermaid, topologyMermaid } from './mermaid.js';
 import { ageText, timeline } from './timeline.js';
+import { volumesSection } from './volumes.js';
 
 export const README = 'README.md';
 
@@ -221,7 +222,10 @@ function versionsSection(objects: readonly PlainObject[]): string[] {
   ];
 }
 
-/** The README of `clusters/<env>/`: title, topology, data ages, endpoints, cloud roles and image versions. */
+/**
+ * The README of `clusters/<env>/`: title, topology, data ages, endpoints, cloud roles, image versions and how to
+ * grow the volumes.
+ */
 export function environmentReadme(
   env: Environment,
   environmentFile: string,
@@ -249,6 +253,7 @@ export function environmentReadme(
     ...cloudRolesSection(objects, extras),
     ...rolloutSection(objects),
     ...versionsSection(objects),
+    ...volumesSection(env, environmentFile, objects),
   ].join('\n');
 }
 

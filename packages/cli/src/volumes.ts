@@ -1,0 +1,44 @@
+/**
+ * The volume sizes committed in `clusters/<env>/`: what the StatefulSets now deployed asked for, so that a
+ * smaller `storage` is refused (Kubernetes never shrinks a PersistentVolumeClaim). A missing folder is a new
+ * environment, with nothing to compare.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { claimSizes, isGenerated, type PreviousVolumes } from '@thanos-gitops/core-model';
+import { parse } from 'yaml';
+
+/** The files the overlays write StatefulSets to (`<component>/stateful-set-<name>.yaml`). */
+const STATEFUL_SET_FILE = /^stateful-set-.*\.ya?ml$/;
+
+function statefulSetFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) out.push(...statefulSetFiles(join(dir, entry.name)));
+    else if (entry.isFile() && STATEFUL_SET_FILE.test(entry.name)) out.push(join(dir, entry.name));
+  }
+  return out;
+}
+
+/** Each generated StatefulSet of `clusters/<env>/` with the sizes of its volume claim templates. */
+export function committedVolumes(clustersDir: string): PreviousVolumes {
+  return (env) => {
+    const dir = join(clustersDir, env);
+    const out = new Map<string, ReadonlyMap<string, string>>();
+    if (!existsSync(dir)) return out;
+    for (const file of statefulSetFiles(dir)) {
+      const text = readFileSync(file, 'utf8');
+      if (!isGenerated(text)) continue;
+      let o: { kind?: unknown; metadata?: { name?: unknown } } | null;
+      try {
+        o = parse(text);
+      } catch {
+        continue; // not what generate wrote: it is rewritten, and nothing can be compared
+      }
+      if (o?.kind !== 'StatefulSet' || typeof o.metadata?.name !== 'string') continue;
+      const sizes = claimSizes(o);
+      if (sizes.size > 0) out.set(o.metadata.name, sizes);
+    }
+    return out;
+  };
+}
