@@ -134,7 +134,7 @@ describe('the resize procedure', () => {
   it('says when the rollout-operator rolls the recreated StatefulSets', () => {
     // prod's zoned ingestors are OnDelete in their hashrings' rollout groups: the operator rolls them.
     expect(section('prod')).toContain(
-      'the rollout-operator restarts `thanos-receive-ingestor-default` one StatefulSet',
+      'the rollout-operator restarts `thanos-receive-ingestor-tenants-a`, `thanos-receive-ingestor-default` one StatefulSet',
     );
     const plain = section('prod', '', (objects) => {
       for (const o of objects.filter((x) => x.metadata.labels?.['rollout-group'] !== undefined)) {
