@@ -7,6 +7,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { objectId, parseQuantity, RESIZE_ANCHOR, yamlText } from '@thanos-gitops/core-model';
 import { createTwoFilesPatch } from 'diff';
 import { plural } from './io.js';
+import { upgradeRows, upgradeTableMarkdown, upgradeTableText } from './upgrade-summary.js';
+import { onlyVersionLabel, versionLabelLine } from './version-label.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: objects parsed from YAML, any shape
 export type Plain = Record<string, any>;
@@ -38,6 +40,8 @@ export interface EnvironmentReview {
   added: ObjectChange[];
   changed: ObjectChange[];
   removed: ObjectChange[];
+  /** Changed objects whose only change is the version label: folded into one line, not shown as diffs. */
+  versionOnly: ObjectChange[];
   /** Workloads whose pods are replaced, with why (`pod template`, `config changed`). */
   restarts: { id: string; why: string }[];
   /** Objects that must be deleted and created again, with the immutable fields that changed. */
@@ -116,6 +120,7 @@ export function reviewEnvironment(env: string, before: readonly Plain[], after: 
     added: [],
     changed: [],
     removed: [],
+    versionOnly: [],
     restarts: [],
     recreates: [],
     resizes: [],
@@ -133,6 +138,8 @@ export function reviewEnvironment(env: string, before: readonly Plain[], after: 
     if (!now.has(key)) r.removed.push({ change: 'removed', id: objectLabel(o), kind: o.kind, before: o });
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   for (const list of [r.added, r.changed, r.removed]) list.sort(byId);
+  r.versionOnly = r.changed.filter(onlyVersionLabel);
+  r.changed = r.changed.filter((c) => !r.versionOnly.includes(c));
 
   for (const c of r.changed) {
     const { before: b, after: a } = c as Required<ObjectChange>;
@@ -169,7 +176,8 @@ export function reviewEnvironment(env: string, before: readonly Plain[], after: 
   return r;
 }
 
-export const hasChanges = (r: EnvironmentReview) => r.added.length + r.changed.length + r.removed.length > 0;
+export const hasChanges = (r: EnvironmentReview) =>
+  r.added.length + r.changed.length + r.removed.length + r.versionOnly.length > 0;
 
 /** Stable YAML of an object, with content-hash annotation values replaced so they never make diff noise. */
 function objectText(o: Plain | undefined): string {
@@ -197,7 +205,8 @@ export function objectDiff(c: ObjectChange): string {
 
 /** The summary line of an environment: counts of objects added, changed and removed. */
 export function countsLine(r: EnvironmentReview): string {
-  return `${r.added.length} added, ${r.changed.length} changed, ${r.removed.length} removed`;
+  const relabeled = r.versionOnly.length > 0 ? `; ${r.versionOnly.length} only relabeled (version)` : '';
+  return `${r.added.length} added, ${r.changed.length} changed, ${r.removed.length} removed${relabeled}`;
 }
 
 const SIGN = { added: '+', changed: '~', removed: '-' } as const;
@@ -213,13 +222,15 @@ export interface Paint {
 
 /** The review for a terminal: the summary of every environment first, then the per-object diffs. */
 export function textReport(reviews: readonly EnvironmentReview[], p: Paint): string {
-  const out: string[] = [];
+  const table = upgradeTableText(upgradeRows(reviews), p.bold);
+  const out: string[] = table === '' ? [] : [table];
   for (const r of reviews) {
     if (!hasChanges(r)) {
       out.push(`${r.env}: no changes`);
       continue;
     }
     out.push(p.bold(`${r.env}: ${countsLine(r)}`));
+    if (r.versionOnly.length > 0) out.push(`  ${versionLabelLine(r.versionOnly)}`);
     for (const d of r.destroys) out.push(p.red(`  DESTROYED  ${d.id}: ${d.why}`));
     for (const d of r.recreates) out.push(p.red(`  RECREATED  ${d.id}: immutable ${d.fields.join(', ')} changed`));
     for (const d of r.resizes) out.push(p.yellow(`  RESIZE     ${d.id}: ${d.why}`));
@@ -270,6 +281,8 @@ function summaryMarkdown(reviews: readonly EnvironmentReview[], base: string, co
     out.push(`No changes to the rendered objects of ${plural(reviews.length, 'environment folder')}.`);
     return `${out.join('\n')}\n`;
   }
+  const table = upgradeTableMarkdown(upgradeRows(reviews));
+  if (table !== '') out.push(table);
   out.push('| folder | added | changed | removed | restarts | recreated | destroyed |');
   out.push('| --- | --: | --: | --: | --: | --: | --: |');
   for (const r of changed) {
@@ -283,6 +296,7 @@ function summaryMarkdown(reviews: readonly EnvironmentReview[], base: string, co
   if (unchanged.length > 0) out.push('', `No changes: ${unchanged.join(', ')}.`);
   for (const r of changed) {
     out.push('', `#### \`${r.env}\`: ${countsLine(r)}`);
+    if (r.versionOnly.length > 0) out.push('', `${versionLabelLine(r.versionOnly, (s) => `\`${s}\``)}.`);
     if (r.destroys.length > 0) {
       out.push('', '> [!CAUTION]', `> **Destroyed** in \`${r.env}\`:`);
       for (const d of r.destroys) out.push(`> - \`${d.id}\`: ${d.why}`);
@@ -299,11 +313,24 @@ function summaryMarkdown(reviews: readonly EnvironmentReview[], base: string, co
       out.push('', '> [!IMPORTANT]', '> **Volumes grow** (Kubernetes refuses the change as it is; no data is lost):');
       for (const d of r.resizes) out.push(`> - \`${d.id}\`: ${d.why}`);
     }
-    if (r.restarts.length > 0) {
-      out.push('', `**Restarts** (${plural(r.restarts.length, 'workload')}, rolling):`);
-      for (const d of r.restarts) out.push(`- \`${d.id}\` (${d.why})`);
-    }
+    out.push(...restartsMarkdown(r));
     if (r.topology && !compact) out.push('', r.topology);
+  }
+  out.push(...objectLists(changed, compact));
+  return `${out.join('\n')}\n`;
+}
+
+function restartsMarkdown(r: EnvironmentReview): string[] {
+  if (r.restarts.length === 0) return [];
+  const out = ['', `**Restarts** (${plural(r.restarts.length, 'workload')}):`];
+  for (const d of r.restarts) out.push(`- \`${d.id}\` (${d.why})`);
+  return out;
+}
+
+/** The objects of each folder: a collapsible list, or counts per kind when the comment is short of room. */
+function objectLists(changed: readonly EnvironmentReview[], compact: boolean): string[] {
+  const out: string[] = [];
+  for (const r of changed) {
     const all = [...r.added, ...r.changed, ...r.removed];
     if (compact) {
       const byKind = new Map<string, Record<ObjectChange['change'], number>>();
@@ -312,17 +339,18 @@ function summaryMarkdown(reviews: readonly EnvironmentReview[], base: string, co
         k[c.change]++;
         byKind.set(c.kind, k);
       }
-      out.push('', 'Objects by kind (too many to name them all here):');
+      out.push('', `Objects of \`${r.env}\` by kind (too many to name them all here):`);
       for (const [kind, n] of [...byKind].sort(([a], [b]) => (a < b ? -1 : 1))) {
         out.push(`- ${kind}: ${n.added} added, ${n.changed} changed, ${n.removed} removed`);
       }
     } else {
-      out.push('', `<details><summary>${plural(all.length, 'object')}</summary>`, '');
+      out.push('', `<details><summary>\`${r.env}\`: ${plural(all.length, 'object')}</summary>`, '');
       for (const c of all) out.push(`- \`${SIGN[c.change]}\` ${c.id}`);
+      if (r.versionOnly.length > 0) out.push(`- version label only: ${r.versionOnly.map((c) => c.id).join(', ')}`);
       out.push('', '</details>');
     }
   }
-  return `${out.join('\n')}\n`;
+  return out;
 }
 
 function diffBlock(env: string, c: ObjectChange, maxChars?: number): { text: string; cut: boolean } {
@@ -340,59 +368,77 @@ function diffBlock(env: string, c: ObjectChange, maxChars?: number): { text: str
   return { text: `${head}${body}${tail}`, cut };
 }
 
-/**
- * The review as one GitHub comment: the summary of every environment (always whole), then a collapsible diff per
- * object, cut with a note once the comment would exceed `limit`.
- */
-export function markdownReport(reviews: readonly EnvironmentReview[], options: MarkdownOptions): string {
-  const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
-  const hint = options.fullDiffHint ?? `run \`pnpm diff --base ${options.base}\` for the full diff`;
-  const noteRoom = 600;
-  let summary = summaryMarkdown(reviews, options.base, false);
-  if (summary.length > limit - noteRoom) summary = summaryMarkdown(reviews, options.base, true);
-  // What changes in place is the most telling, then what goes, then what is new.
-  const changed = reviews.filter(hasChanges);
-  const total = changed.reduce((n, r) => n + r.added.length + r.changed.length + r.removed.length, 0);
-  if (total === 0) return summary;
-  const parts: string[] = [summary, '\n### Diffs\n\n'];
-  let size = parts.join('').length;
-  let shown = 0;
-  let cut = false;
+/** A diff left out of the comment: `cut` when its beginning is shown and the rest is not. */
+interface LeftOut {
+  env: string;
+  id: string;
+  cut: boolean;
+}
+
+/** The note under cut diffs: how many are shown whole, and which are not (by name while they fit). */
+function cutNote(shown: number, total: number, left: readonly LeftOut[], hint: string): string {
+  const names: string[] = [];
+  let room = 280;
+  for (const l of left) {
+    const name = `\`${l.env}: ${l.id}\`${l.cut ? ' (cut)' : ''}`;
+    if (name.length + 2 > room) break;
+    names.push(name);
+    room -= name.length + 2;
+  }
+  const more = left.length - names.length;
+  const list = `${names.join(', ')}${more > 0 ? `${names.length > 0 ? ' and' : ''} ${more} more` : ''}`;
+  return (
+    `\n> [!NOTE]\n> The diffs were cut to fit one GitHub comment (${GITHUB_COMMENT_LIMIT.toLocaleString('en-US')} ` +
+    `characters): ${shown} of ${plural(total, 'object diff')} shown whole; left out: ${list}. ` +
+    `The summary above is complete. For the full diff, ${hint}.\n`
+  );
+}
+
+/** The diffs of every folder in order, until the comment is full; what did not fit goes to `left`. */
+function diffSections(changed: readonly EnvironmentReview[], room: number, left: LeftOut[]): string[] {
+  const parts: string[] = [];
+  let size = 0;
   for (const r of changed) {
     // What changes in place is the most telling, then what goes, then what is new.
     const list = [...r.changed, ...r.removed, ...r.added];
     const open = `<details><summary><b>${r.env}</b>: ${plural(list.length, 'object diff')}</summary>\n\n`;
     const close = '</details>\n';
-    if (size + open.length + close.length + noteRoom > limit) {
-      cut = true;
-      break;
-    }
-    parts.push(open);
-    size += open.length + close.length;
-    for (const c of list) {
-      const block = diffBlock(r.env, c, limit - noteRoom - size);
-      if (block.text === '') {
-        cut = true;
-        break;
+    let i = 0;
+    if (left.length === 0 && size + open.length + close.length <= room) {
+      parts.push(open);
+      size += open.length + close.length;
+      for (; i < list.length && left.length === 0; i++) {
+        const block = diffBlock(r.env, list[i] as ObjectChange, room - size);
+        if (block.cut) left.push({ env: r.env, id: (list[i] as ObjectChange).id, cut: block.text !== '' });
+        parts.push(block.text);
+        size += block.text.length;
       }
-      parts.push(block.text);
-      size += block.text.length;
-      shown++;
-      if (block.cut) {
-        cut = true;
-        break;
-      }
+      parts.push(close);
     }
-    parts.push(close);
-    if (cut) break;
+    for (; i < list.length; i++) left.push({ env: r.env, id: (list[i] as ObjectChange).id, cut: false });
   }
-  if (cut) {
-    parts.push(
-      `\n> [!NOTE]\n> The diffs were cut to fit one GitHub comment (${GITHUB_COMMENT_LIMIT.toLocaleString('en-US')} ` +
-        `characters): ${shown} of ${plural(total, 'object diff')} shown, the summary above is complete. ` +
-        `For the full diff, ${hint}.\n`,
-    );
-  }
+  return parts;
+}
+
+/**
+ * The review as one GitHub comment: the summary of every environment (always whole), then a collapsible diff per
+ * object, cut with a note once the comment would exceed `limit`. The note counts only the diffs shown whole and
+ * names the ones left out.
+ */
+export function markdownReport(reviews: readonly EnvironmentReview[], options: MarkdownOptions): string {
+  const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
+  const hint = options.fullDiffHint ?? `run \`pnpm diff --base ${options.base}\` for the full diff`;
+  const noteRoom = 800;
+  let summary = summaryMarkdown(reviews, options.base, false);
+  if (summary.length > limit - noteRoom) summary = summaryMarkdown(reviews, options.base, true);
+  const changed = reviews.filter(hasChanges);
+  const total = changed.reduce((n, r) => n + r.added.length + r.changed.length + r.removed.length, 0);
+  if (total === 0) return summary;
+  const head = '\n### Diffs\n\n';
+  const left: LeftOut[] = [];
+  const diffs = diffSections(changed, limit - noteRoom - summary.length - head.length, left);
+  const parts = [summary, head, ...diffs];
+  if (left.length > 0) parts.push(cutNote(total - left.length, total, left, hint));
   const text = parts.join('');
   if (text.length > limit) throw new Error(`markdown report of ${text.length} characters exceeds ${limit}`);
   return text;
