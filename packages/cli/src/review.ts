@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { objectId, parseQuantity, RESIZE_ANCHOR, yamlText } from '@thanos-gitops/core-model';
 import { createTwoFilesPatch } from 'diff';
 import { plural } from './io.js';
+import { type RestartConsequence, restartConsequences, sameSaid } from './restarts.js';
 import { upgradeRows, upgradeTableMarkdown, upgradeTableText } from './upgrade-summary.js';
 import { onlyVersionLabel, versionLabelLine } from './version-label.js';
 
@@ -44,6 +45,8 @@ export interface EnvironmentReview {
   versionOnly: ObjectChange[];
   /** Workloads whose pods are replaced, with why (`pod template`, `config changed`). */
   restarts: { id: string; why: string }[];
+  /** How the restarts roll: per receive hashring, and loud when one would go below its write quorum. */
+  rollouts: RestartConsequence[];
   /** Objects that must be deleted and created again, with the immutable fields that changed. */
   recreates: { id: string; fields: string[] }[];
   /** StatefulSets whose only immutable change is larger volumes: grown in place by the README's procedure. */
@@ -122,6 +125,7 @@ export function reviewEnvironment(env: string, before: readonly Plain[], after: 
     removed: [],
     versionOnly: [],
     restarts: [],
+    rollouts: [],
     recreates: [],
     resizes: [],
     destroys: [],
@@ -173,6 +177,7 @@ export function reviewEnvironment(env: string, before: readonly Plain[], after: 
     }
   }
   for (const list of [r.restarts, r.recreates, r.resizes, r.destroys]) list.sort(byId);
+  r.rollouts = restartConsequences(before, after, r.restarts);
   return r;
 }
 
@@ -234,7 +239,7 @@ export function textReport(reviews: readonly EnvironmentReview[], p: Paint): str
     for (const d of r.destroys) out.push(p.red(`  DESTROYED  ${d.id}: ${d.why}`));
     for (const d of r.recreates) out.push(p.red(`  RECREATED  ${d.id}: immutable ${d.fields.join(', ')} changed`));
     for (const d of r.resizes) out.push(p.yellow(`  RESIZE     ${d.id}: ${d.why}`));
-    for (const d of r.restarts) out.push(p.yellow(`  RESTARTS   ${d.id} (${d.why})`));
+    out.push(...restartsText(r, p));
     for (const c of [...r.added, ...r.changed, ...r.removed]) {
       const line = `  ${SIGN[c.change]} ${c.id}`;
       out.push(c.change === 'added' ? p.green(line) : c.change === 'removed' ? p.red(line) : p.yellow(line));
@@ -320,10 +325,43 @@ function summaryMarkdown(reviews: readonly EnvironmentReview[], base: string, co
   return `${out.join('\n')}\n`;
 }
 
+/** Workload names (their kind is said by how they roll), with why when not the pod template. */
+const restartNames = (list: readonly { id: string; why: string }[], code: (s: string) => string) =>
+  list
+    .map((d) => `${code(d.id.split('/').at(-1) ?? d.id)}${d.why === 'pod template changed' ? '' : ` (${d.why})`}`)
+    .join(', ');
+
+const hashringsOf = (names: readonly string[]) =>
+  `${names.length === 1 ? 'hashring' : 'hashrings'} ${names.map((n) => `\`${n}\``).join(', ')}`;
+
+/** The restarts of a folder: a loud warning for each hashring taken below its write quorum, then how each rolls. */
 function restartsMarkdown(r: EnvironmentReview): string[] {
-  if (r.restarts.length === 0) return [];
-  const out = ['', `**Restarts** (${plural(r.restarts.length, 'workload')}):`];
-  for (const d of r.restarts) out.push(`- \`${d.id}\` (${d.why})`);
+  const out: string[] = [];
+  const dangers = sameSaid(r.rollouts, (c) => c.danger);
+  if (dangers.length > 0) {
+    out.push('', '> [!CAUTION]', `> **Below the write quorum** in \`${r.env}\`:`);
+    for (const d of dangers) out.push(`> - ${hashringsOf(d.hashrings)}: ${d.text}`);
+  }
+  if (r.restarts.length === 0) return out;
+  out.push('', `**Restarts** (${plural(r.restarts.length, 'workload')}):`);
+  const code = (s: string) => `\`${s}\``;
+  for (const c of sameSaid(r.rollouts, (x) => (x.restarts.length > 0 ? x.how : undefined))) {
+    if (c.hashrings.length > 0) {
+      out.push(`- ${hashringsOf(c.hashrings)} (${plural(c.restarts.length, 'StatefulSet')}): ${c.text}`);
+    } else out.push(`- ${c.text}: ${restartNames(c.restarts, code)}`);
+  }
+  return out;
+}
+
+function restartsText(r: EnvironmentReview, p: Paint): string[] {
+  const out: string[] = [];
+  for (const c of r.rollouts) {
+    if (c.danger) out.push(p.red(`  BELOW QUORUM hashring ${c.hashring}: ${c.danger.replace(/[`*]/g, '')}`));
+  }
+  for (const c of r.rollouts) {
+    const how = `${c.hashring === undefined ? '' : `hashring ${c.hashring}, `}${c.how.replace(/[`*]/g, '')}`;
+    for (const d of c.restarts) out.push(p.yellow(`  RESTARTS   ${d.id} (${d.why}): ${how}`));
+  }
   return out;
 }
 

@@ -139,7 +139,7 @@ export function upgradeTableMarkdown(rows: readonly UpgradeRow[]): string {
   if (rows.length === 0) return '';
   const code = (items: readonly string[]) => items.map((s) => `\`${s.replace(/\|/g, '\\|')}\``).join('<br>');
   const out = [
-    '**Images and flags** (from the rendered workloads):',
+    '**Images and flags** of the changed workloads:',
     '',
     '| component | where | image | flags added | flags removed | flags changed |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -157,7 +157,7 @@ export function upgradeTableMarkdown(rows: readonly UpgradeRow[]): string {
 /** The table for a terminal: one block per row (empty when no image or flag changed). */
 export function upgradeTableText(rows: readonly UpgradeRow[], bold: (s: string) => string): string {
   if (rows.length === 0) return '';
-  const out = [bold('Images and flags (from the rendered workloads):')];
+  const out = [bold('Images and flags of the changed workloads:')];
   for (const row of rows) {
     out.push(`  ${row.components.join(', ')}  [${whereOf(row)}]`);
     if (row.image) out.push(`      image    ${imageChange(row.image)}`);
