@@ -101,10 +101,10 @@ function hashringConsequence(
 }
 
 const HOW: Record<RolloutGroup['mechanism'], string> = {
-  'rollout-operator': 'StatefulSets, one at a time (rollout-operator)',
-  'rolling-update': 'StatefulSets, one pod at a time',
-  'on-delete-unmanaged': 'StatefulSets not restarted (`OnDelete`, no rollout-operator): the pods keep the old template',
-  deployment: 'Deployments, rolling update',
+  'rollout-operator': 'one at a time (rollout-operator)',
+  'rolling-update': 'one pod at a time',
+  'on-delete-unmanaged': 'not restarted (`OnDelete`, no rollout-operator): the pods keep the old template',
+  deployment: 'rolling update',
 };
 
 /** The consequences of the restarts of one folder: hashrings first, then the other workloads by how they roll. */

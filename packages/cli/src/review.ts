@@ -348,7 +348,10 @@ function restartsMarkdown(r: EnvironmentReview): string[] {
   for (const c of sameSaid(r.rollouts, (x) => (x.restarts.length > 0 ? x.how : undefined))) {
     if (c.hashrings.length > 0) {
       out.push(`- ${hashringsOf(c.hashrings)} (${plural(c.restarts.length, 'StatefulSet')}): ${c.text}`);
-    } else out.push(`- ${c.text}: ${restartNames(c.restarts, code)}`);
+    } else {
+      const kinds = [...new Set(c.restarts.map((d) => `${d.id.split('/')[0]}s`))].join(' and ');
+      out.push(`- ${kinds}, ${c.text}: ${restartNames(c.restarts, code)}`);
+    }
   }
   return out;
 }

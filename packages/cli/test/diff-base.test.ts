@@ -59,7 +59,9 @@ describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
     expect(r.code, r.err).toBe(1);
     expect(summaryOf(r.out, 'prod')).toMatch(/^prod: [1-9]\d* added, [1-9]\d* changed, 0 removed$/);
     expect(r.out).toMatch(/^ {2}\+ StatefulSet\/thanos\/thanos-store-p0-2$/m);
-    expect(r.out).toMatch(/^ {2}RESTARTS {3}StatefulSet\/thanos\/thanos-store-p0-0 \(pod template changed\)$/m);
+    expect(r.out).toMatch(
+      /^ {2}RESTARTS {3}StatefulSet\/thanos\/thanos-store-p0-0 \(pod template changed\): one pod at a time$/m,
+    );
     expect(r.out).not.toMatch(/DESTROYED|RECREATED/);
     expect(r.out).toMatch(/^staging: no changes$/m);
   });
