@@ -385,7 +385,7 @@ function objectLists(changed: readonly EnvironmentReview[], compact: boolean): s
         out.push(`- ${kind}: ${n.added} added, ${n.changed} changed, ${n.removed} removed`);
       }
     } else {
-      out.push('', `<details><summary>\`${r.env}\`: ${plural(all.length, 'object')}</summary>`, '');
+      out.push('', `<details><summary><b>${r.env}</b>: ${plural(all.length, 'object')}</summary>`, '');
       for (const c of all) out.push(`- \`${SIGN[c.change]}\` ${c.id}`);
       if (r.versionOnly.length > 0) out.push(`- version label only: ${r.versionOnly.map((c) => c.id).join(', ')}`);
       out.push('', '</details>');

@@ -182,6 +182,19 @@ describe.skipIf(needsKustomize)('the review of an upgrade', { timeout: 240_000 }
     expect(text).not.toContain('[!CAUTION]');
   });
 
+  it('warns loudly when a patch lets a hashring without zones restart two ingestors at once', () => {
+    const strategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2 } };
+    const patch = JSON.stringify([{ op: 'add', path: '/spec/updateStrategy', value: strategy }]);
+    const staging = edited(ws, 'staging', [
+      [['thanos', 'version'], TO],
+      [['patches'], [{ target: { kind: 'StatefulSet', name: 'thanos-receive-ingestor-default' }, patch }]],
+    ]);
+    const md = markdownReport(reviewTrees(ws.clusters, treesOf(ws, { staging }), ['staging']), { base: 'main' });
+    expect(md).toMatch(
+      /^> - hashring `default`: 2 pods of one StatefulSet restart together: 2 of 3 copies of a series down at once \(write quorum 2\)/m,
+    );
+  });
+
   it('warns loudly when a patch makes every zone of a hashring roll at once', () => {
     const patch = JSON.stringify([{ op: 'add', path: '/spec/updateStrategy', value: { type: 'RollingUpdate' } }]);
     const text = edited(ws, 'prod', [
