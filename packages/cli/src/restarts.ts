@@ -6,7 +6,8 @@
  */
 
 import type { Plain } from './review.js';
-import { type RolloutGroup, rolloutPlan, seriesCopiesDown } from './rollout-plan.js';
+// When operability's rolloutPlan is on main, this import is the one line to change (and rollout-plan.ts goes).
+import { type RolloutGroup, rolloutPlan } from './rollout-plan.js';
 
 export interface Restart {
   id: string;
@@ -28,6 +29,12 @@ export interface RestartConsequence {
 const nameOfId = (id: string) => id.split('/').at(-1) ?? id;
 const nameOf = (o: Plain) => String(o.metadata?.name ?? '');
 const belongs = (pod: string, set: string) => new RegExp(`^${set}-\\d+$`).test(pod);
+
+/** Most copies of one series down in a step: one per zone (StatefulSet) when zoned, else one per pod. */
+function seriesCopiesDown(pods: readonly string[], sets: readonly string[], rf: number): number {
+  const owners = new Set(pods.map((p) => sets.find((s) => belongs(p, s)) ?? p));
+  return Math.min(rf, sets.length > 1 ? owners.size : pods.length);
+}
 
 function held(g: RolloutGroup): string {
   return g.minReadySeconds > 0 ? `, each held ${g.minReadySeconds}s after Ready` : '';

@@ -61,7 +61,13 @@ function hashrings(objects: readonly Plain[]): { name: string; service: string }
   for (const o of objects) {
     const text = o.kind === 'ConfigMap' ? o.data?.['hashrings.json'] : undefined;
     if (typeof text !== 'string') continue;
-    for (const h of JSON.parse(text) as Plain[]) {
+    let parsed: Plain[];
+    try {
+      parsed = JSON.parse(text) as Plain[];
+    } catch {
+      continue; // not a hashrings file this stand-in can read: no hashring groups from it
+    }
+    for (const h of Array.isArray(parsed) ? parsed : []) {
       const first = (h.endpoints ?? [])[0];
       const address = String(typeof first === 'string' ? first : (first?.address ?? ''));
       out.push({ name: String(h.hashring ?? 'default'), service: address.split('.')[1] ?? '' });
@@ -101,7 +107,7 @@ function statefulGroup(name: string, sets: readonly Plain[], operator: boolean):
 }
 
 /** Most copies of one series down in a step: one per zone (StatefulSet) when zoned, else one per pod. */
-export function seriesCopiesDown(pods: readonly string[], sets: readonly string[], rf: number): number {
+function seriesCopiesDown(pods: readonly string[], sets: readonly string[], rf: number): number {
   const owners = new Set(pods.map((p) => sets.find((s) => new RegExp(`^${s}-\\d+$`).test(p)) ?? p));
   return Math.min(rf, sets.length > 1 ? owners.size : pods.length);
 }
