@@ -1,13 +1,11 @@
 /**
- * What the restarts of a change do, read from the rendered objects through the rollout plan: per receive hashring,
- * in how many steps its ingestors restart and how many copies of a series that takes down at once, with a loud
- * warning when that is more than the write quorum allows (or when the change leaves the next restart so); for the
- * other workloads, how they roll.
+ * What the restarts of a change do, read from the rendered objects through the rollout plan (`rolloutPlan` of
+ * @thanos-gitops/operability): per receive hashring, in how many steps its restarted ingestors go and how many
+ * copies of a series that takes down at once, with a loud warning when that is more than the write quorum allows
+ * (or when the change leaves the hashring's next restart so); for the other workloads, how they roll.
  */
-
+import { type RolloutGroup, type RolloutPlan, rolloutPlan } from '@thanos-gitops/operability';
 import type { Plain } from './review.js';
-// When operability's rolloutPlan is on main, this import is the one line to change (and rollout-plan.ts goes).
-import { type RolloutGroup, rolloutPlan } from './rollout-plan.js';
 
 export interface Restart {
   id: string;
@@ -26,93 +24,119 @@ export interface RestartConsequence {
   danger?: string;
 }
 
+type Ring = NonNullable<RolloutGroup['hashring']>;
+
 const nameOfId = (id: string) => id.split('/').at(-1) ?? id;
-const nameOf = (o: Plain) => String(o.metadata?.name ?? '');
-const belongs = (pod: string, set: string) => new RegExp(`^${set}-\\d+$`).test(pod);
+const belongs = (pod: string, set: string) => pod.startsWith(`${set}-`) && /^\d+$/.test(pod.slice(set.length + 1));
+const ownerOf = (pod: string, sets: readonly string[]) => sets.find((s) => belongs(pod, s)) ?? pod;
+const steps = (n: number) => `${n} ${n === 1 ? 'step' : 'steps'}`;
+const held = (g: RolloutGroup) => (g.minReadySeconds > 0 ? `, each held ${g.minReadySeconds}s after Ready` : '');
+const mechanisms = (g: RolloutGroup) => g.mechanisms.map((m) => `\`${m}\``).join(', ');
 
-/** Most copies of one series down in a step: one per zone (StatefulSet) when zoned, else one per pod. */
-function seriesCopiesDown(pods: readonly string[], sets: readonly string[], rf: number): number {
-  const owners = new Set(pods.map((p) => sets.find((s) => belongs(p, s)) ?? p));
-  return Math.min(rf, sets.length > 1 ? owners.size : pods.length);
+/**
+ * Copies of a series down when only some of a hashring's StatefulSets restart: the plan counts whole steps, so
+ * here each StatefulSet stands for its zone (the generator renders one per zone), at most ceil(RF / zones) each.
+ */
+function partialCopies(pods: readonly string[], sets: readonly string[], ring: Ring): number {
+  if (ring.zones === 0) return Math.min(pods.length, ring.replicationFactor);
+  const perZone = Math.ceil(ring.replicationFactor / ring.zones);
+  const down = new Map<string, number>();
+  for (const p of pods) down.set(ownerOf(p, sets), (down.get(ownerOf(p, sets)) ?? 0) + 1);
+  return Math.min(
+    ring.replicationFactor,
+    [...down.values()].reduce((n, k) => n + Math.min(k, perZone), 0),
+  );
 }
 
-function held(g: RolloutGroup): string {
-  return g.minReadySeconds > 0 ? `, each held ${g.minReadySeconds}s after Ready` : '';
+/** The plan's steps cut to the restarted StatefulSets, each with the copies of a series it takes down. */
+function restartedSteps(g: RolloutGroup, ring: Ring, restarted: readonly string[]) {
+  const whole = restarted.length === g.workloads.length;
+  return g.steps
+    .map((s) => {
+      const pods = s.pods.filter((p) => restarted.some((r) => belongs(p, r)));
+      return { pods, copies: whole ? (s.seriesCopiesDown ?? 0) : partialCopies(pods, restarted, ring) };
+    })
+    .filter((s) => s.pods.length > 0);
 }
 
-interface HashringHow {
-  how: string;
-  /** What takes the hashring below quorum, when it does. */
-  danger?: string;
-}
-
-/** The worst step: several zones' StatefulSets at once, or several pods of one. */
-function cause(worst: readonly string[], sets: readonly string[]): string {
-  const zones = new Set(worst.map((p) => sets.find((s) => belongs(p, s)))).size;
-  return zones > 1
-    ? `${zones} StatefulSets (one per zone) restart at the same time`
-    : `${worst.length} pods of one StatefulSet restart together`;
+/** What takes a hashring below quorum: several StatefulSets (zones) at once, or several pods of one. */
+function cause(pods: readonly string[], restarted: readonly string[], ring: Ring): string {
+  const sets = new Set(pods.map((p) => ownerOf(p, restarted))).size;
+  if (sets > 1) return `${sets} StatefulSets${ring.zones > 0 ? ' (one per zone)' : ''} restart at the same time`;
+  return `${pods.length} pods of one StatefulSet restart together`;
 }
 
 /** How a hashring's restarted StatefulSets roll, and how many copies of a series are down at worst. */
-function hashringHow(g: RolloutGroup, sets: readonly string[], restarted: readonly string[]): HashringHow {
-  const rf = g.hashring?.replicationFactor ?? 1;
-  const quorum = g.hashring?.quorum ?? 1;
-  const steps = g.steps
-    .map((s) => s.pods.filter((p) => restarted.some((r) => belongs(p, r))))
-    .filter((pods) => pods.length > 0);
-  if (g.mechanism === 'on-delete-unmanaged') {
-    return { how: 'not restarted: `OnDelete` and no rollout-operator, the pods keep the old template' };
+function hashringHow(g: RolloutGroup, ring: Ring, restarted: readonly string[]): { how: string; danger?: string } {
+  const cut = restartedSteps(g, ring, restarted);
+  const stuck = g.stuck.filter((p) => restarted.some((r) => belongs(p, r)));
+  const never =
+    stuck.length > 0 ? `; **${stuck.length} pods never restart** (\`OnDelete\` without a rollout group)` : '';
+  if (cut.length === 0)
+    return { how: `**not restarted**: \`OnDelete\` without a rollout group, the pods keep the old template` };
+  const max = Math.max(...cut.map((s) => s.copies));
+  const copies = `; at most ${max} of ${ring.replicationFactor} copies of a series down (write quorum ${ring.quorum})`;
+  if (max <= ring.budget) {
+    const widest = Math.max(...cut.map((s) => s.pods.length));
+    const how = g.mechanisms.includes('rollout-operator')
+      ? `restarts ${ring.zones > 0 ? 'zone by zone' : 'StatefulSet by StatefulSet'} in ${steps(cut.length)} (rollout-operator)`
+      : `${widest === 1 ? 'one pod' : `${widest} pods`} at a time, ${steps(cut.length)}`;
+    return { how: `${how}${held(g)}${copies}${never}` };
   }
-  const down = steps.map((pods) => seriesCopiesDown(pods, sets, rf));
-  const max = Math.max(0, ...down);
-  const n = `${steps.length} ${steps.length === 1 ? 'step' : 'steps'}`;
-  const copies = `; at most ${max} of ${rf} copies of a series down (write quorum ${quorum})`;
-  if (max <= rf - quorum || (rf === quorum && steps.every((pods) => pods.length === 1))) {
-    const how =
-      g.mechanism === 'rollout-operator'
-        ? `restarts zone by zone in ${n} (rollout-operator)`
-        : `one pod at a time, ${n}`;
-    return { how: `${how}${held(g)}${copies}` };
-  }
+  const worst = cut.find((s) => s.copies === max)?.pods ?? [];
   const danger =
-    `${cause(steps[down.indexOf(max)] ?? [], sets)}: ${max} of ${rf} copies of a series down at once ` +
-    `(write quorum ${quorum}), remote-write to the hashring's tenants fails until they are Ready again`;
-  return { how: '**below the write quorum** (see above)', danger };
+    `${cause(worst, restarted, ring)}: ${max} of ${ring.replicationFactor} copies of a series down at once ` +
+    `(write quorum ${ring.quorum}), remote-write to the hashring's tenants fails until they are Ready again`;
+  return { how: `**below the write quorum** (see above)${never}`, danger };
 }
 
 function hashringConsequence(
   g: RolloutGroup,
   before: RolloutGroup | undefined,
-  after: readonly Plain[],
   restarts: readonly Restart[],
 ): RestartConsequence | undefined {
-  const sets = after.filter((o) => o.kind === 'StatefulSet' && o.spec?.serviceName === g.name).map(nameOf);
-  const mine = restarts.filter((r) => r.id.startsWith('StatefulSet/') && sets.includes(nameOfId(r.id)));
+  const ring = g.hashring as Ring;
+  const mine = restarts.filter((r) => r.id.startsWith('StatefulSet/') && g.workloads.includes(nameOfId(r.id)));
   if (mine.length === 0) {
     if (g.safe || before?.safe === false) return undefined;
     const danger =
-      `nothing restarts now, but the next restart takes ${g.maxSeriesCopiesDown} of ` +
-      `${g.hashring?.replicationFactor} copies of a series down at once (write quorum ${g.hashring?.quorum}; ` +
-      `\`${g.mechanism}\`)`;
-    return { hashring: g.hashring?.name, restarts: [], how: 'no restart now', danger };
+      `nothing restarts now, but the next restart takes ${g.maxSeriesCopiesDown} of ${ring.replicationFactor} ` +
+      `copies of a series down at once (write quorum ${ring.quorum}; ${mechanisms(g)})`;
+    return { hashring: ring.name, restarts: [], how: 'no restart now', danger };
   }
   const h = hashringHow(
     g,
-    sets,
+    ring,
     mine.map((r) => nameOfId(r.id)),
   );
-  const c: RestartConsequence = { hashring: g.hashring?.name, restarts: mine, how: h.how };
+  const c: RestartConsequence = { hashring: ring.name, restarts: mine, how: h.how };
   if (h.danger !== undefined) c.danger = h.danger;
   return c;
 }
 
-const HOW: Record<RolloutGroup['mechanism'], string> = {
-  'rollout-operator': 'one at a time (rollout-operator)',
+const HOW: Record<RolloutGroup['mechanisms'][number], string> = {
+  'rollout-operator': 'one StatefulSet at a time (rollout-operator)',
   'rolling-update': 'one pod at a time',
-  'on-delete-unmanaged': 'not restarted (`OnDelete`, no rollout-operator): the pods keep the old template',
+  'on-delete': '**not restarted** (`OnDelete` without a rollout group): the pods keep the old template',
   deployment: 'rolling update',
+  recreate: '**every pod replaced at once** (`Recreate`)',
 };
+
+/** How a workload that is no hashring rolls, loud when no pod of it stays Ready. */
+function otherHow(g: RolloutGroup | undefined): string {
+  if (g === undefined) return 'restarts';
+  const how = g.mechanisms.map((m) => HOW[m]).join(', ');
+  return g.safe || g.mechanisms.includes('recreate') ? how : `${how}, **no pod stays Ready**`;
+}
+
+/** The plan of a folder's objects; a plan that cannot be made (a hand-broken hashrings file) says why instead. */
+function planOf(objects: readonly Plain[]): RolloutPlan | string {
+  try {
+    return rolloutPlan(objects);
+  } catch (e) {
+    return `restarts (no rollout plan: ${e instanceof Error ? e.message : String(e)})`;
+  }
+}
 
 /** The consequences of the restarts of one folder: hashrings first, then the other workloads by how they roll. */
 export function restartConsequences(
@@ -120,24 +144,20 @@ export function restartConsequences(
   after: readonly Plain[],
   restarts: readonly Restart[],
 ): RestartConsequence[] {
-  const [was, is] = [rolloutPlan(before), rolloutPlan(after)];
+  const [was, is] = [planOf(before), planOf(after)];
+  if (typeof is === 'string') return restarts.length > 0 ? [{ restarts: [...restarts], how: is }] : [];
   const out: RestartConsequence[] = [];
   const seen = new Set<string>();
   for (const g of is.groups.filter((x) => x.hashring !== undefined)) {
-    const c = hashringConsequence(
-      g,
-      was.groups.find((x) => x.name === g.name),
-      after,
-      restarts,
-    );
+    const old = typeof was === 'string' ? undefined : was.groups.find((x) => x.name === g.name);
+    const c = hashringConsequence(g, old, restarts);
     if (c === undefined) continue;
     for (const r of c.restarts) seen.add(r.id);
     out.push(c);
   }
   const others = new Map<string, Restart[]>();
   for (const r of restarts.filter((x) => !seen.has(x.id))) {
-    const g = is.groups.find((x) => x.hashring === undefined && x.name === nameOfId(r.id));
-    const how = g === undefined ? 'restarts' : HOW[g.mechanism];
+    const how = otherHow(is.groups.find((x) => x.hashring === undefined && x.workloads.includes(nameOfId(r.id))));
     others.set(how, [...(others.get(how) ?? []), r]);
   }
   for (const [how, list] of others) out.push({ restarts: list, how });
