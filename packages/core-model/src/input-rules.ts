@@ -197,6 +197,19 @@ const JSON6902_OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test'
  * A Kustomize patch parses: one YAML (or JSON) document holding either a strategic-merge patch (a mapping) or
  * a JSON6902 patch (a list of operations with `op` and `path`). Problems name the line inside the patch.
  */
+/**
+ * The patch document as data. Converting can fail where parsing did not: an alias whose anchor is not set
+ * (`*name`), or more aliases than the YAML library expands (a "billion laughs" document).
+ */
+function patchData(doc: { toJS(): unknown } | undefined, at: FieldPath, sink: ProblemSink): { data?: unknown } {
+  try {
+    return { data: doc?.toJS() };
+  } catch (err) {
+    sink.report(at, `is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    return {};
+  }
+}
+
 function patchRules(text: string, targetKind: string, at: FieldPath, sink: ProblemSink): void {
   const docs = parseAllDocuments(text, { prettyErrors: false });
   if (!Array.isArray(docs)) return;
@@ -213,7 +226,9 @@ function patchRules(text: string, targetKind: string, at: FieldPath, sink: Probl
     sink.report(at, `must hold exactly one YAML document (found ${contents.length})`);
     return;
   }
-  const data = contents[0]?.toJS() as unknown;
+  const parsed = patchData(contents[0], at, sink);
+  if (!('data' in parsed)) return;
+  const data = parsed.data;
   if (Array.isArray(data)) {
     data.forEach((op, j) => {
       const o = op as Plain | null;
