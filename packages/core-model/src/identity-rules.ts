@@ -64,6 +64,12 @@ function s3Rules(env: Environment, sink: ProblemSink, check: ProviderChecks): vo
   const endpoint = s.endpoint ?? '';
   check.wrongIdentity('gcp', 'GKE Workload Identity gives access to Google Cloud Storage: use provider gcs');
   check.wrongIdentity('azure', 'Azure Workload Identity gives access to Azure Blob Storage: use provider azure');
+  if (id.aws?.mode === 'podIdentity' && id.aws.oidcProvider !== undefined) {
+    sink.report(
+      ['identity', 'aws', 'oidcProvider'],
+      'is only used with mode irsa: with podIdentity the roles trust pods.eks.amazonaws.com, not the OIDC provider',
+    );
+  }
   if (isAwsEndpoint(endpoint)) {
     if (s.insecure) sink.report(at('insecure'), `must be false for an AWS endpoint (${endpoint}): AWS serves HTTPS`);
     if (s.credentialsSecret) {

@@ -196,10 +196,49 @@ function certificateDurationRules(mtls: Environment['remoteWrite']['mtls'], sink
     );
   }
   const issuer = mtls.issuer;
-  if (issuer?.kind === 'bootstrap' && (parseDuration(issuer.caDuration) ?? 0) < hour) {
+  if (issuer?.kind !== 'bootstrap') return;
+  const caDuration = parseDuration(issuer.caDuration) ?? 0;
+  if (caDuration < hour) {
     sink.report(
       ['remoteWrite', 'mtls', 'issuer', 'caDuration'],
       `must be at least 1h, cert-manager's shortest certificate (found "${issuer.caDuration}")`,
     );
+  } else if (duration > caDuration) {
+    sink.report(
+      at('duration'),
+      `must not be longer than the CA's lifetime, issuer.caDuration (${issuer.caDuration}): cert-manager cuts a ` +
+        `certificate at its CA's expiry, so it would be renewed early and the CA expire under it (found "${mtls.duration}")`,
+    );
+  }
+}
+
+/** An environment among others, as the rules that span environments see it: its data, file and a sink there. */
+export interface EnvironmentAmongOthers {
+  env: Environment;
+  file: string;
+  sink: ProblemSink;
+}
+
+/**
+ * One remote-write hostname per environment: the writers' DNS name, the server certificate's name and the SNI the
+ * load balancer or Gateway routes by all point at one environment's routers. Reported at every environment
+ * involved, naming the others.
+ */
+export function sharedHostnameRule(envs: readonly EnvironmentAmongOthers[]): void {
+  const byHost = new Map<string, EnvironmentAmongOthers[]>();
+  for (const e of envs) {
+    const host = e.env.remoteWrite.hostname;
+    if (host !== undefined) byHost.set(host, [...(byHost.get(host) ?? []), e]);
+  }
+  for (const [host, group] of byHost) {
+    if (group.length < 2) continue;
+    for (const e of group) {
+      const others = group.filter((o) => o !== e).map((o) => o.file);
+      e.sink.report(
+        ['remoteWrite', 'hostname'],
+        `"${host}" is also the remote-write hostname of ${others.join(', ')}: writers, the server certificate and ` +
+          "the load balancer's routing would reach only one environment's routers; give each environment its own",
+      );
+    }
   }
 }
