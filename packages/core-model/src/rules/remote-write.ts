@@ -6,6 +6,7 @@
 import { parseDuration } from '../duration.js';
 import type { ProblemSink } from '../problems.js';
 import type { Environment } from '../schema/environment.js';
+import { cidrRules } from './environment.js';
 import { globRegExp } from './tenant-glob.js';
 
 /** The target a writer sends to: its own, else the environment's. */
@@ -36,10 +37,30 @@ export function remoteWriteRules(env: Environment, sink: ProblemSink): void {
   if (mtls.internal && !mtls.enabled) {
     sink.report(['remoteWrite', 'mtls', 'internal'], 'internal mTLS uses the environment CA: set mtls.enabled: true');
   }
+  cidrRules(env.remoteWrite.exposure.loadBalancer.healthCheckCIDRs, HEALTH_CHECK_CIDRS, sink);
+  if (mtls.enabled && env.remoteWrite.externalSecrets.enabled) refreshRule(env, sink);
   if (env.remoteWrite.amp && env.remoteWrite.amp.accountId === undefined && env.identity?.aws === undefined) {
     sink.report(['remoteWrite', 'amp'], 'needs accountId (or identity.aws.accountId) to name the workspace ARN');
   }
   writerRules(env, sink);
+}
+
+const HEALTH_CHECK_CIDRS = ['remoteWrite', 'exposure', 'loadBalancer', 'healthCheckCIDRs'];
+
+/**
+ * External Secrets copies a renewed client certificate to the writer's cluster at its refresh interval: an interval
+ * as long as the renewal window lets the old certificate expire there before the new one arrives.
+ */
+function refreshRule(env: Environment, sink: ProblemSink): void {
+  const { refreshInterval } = env.remoteWrite.externalSecrets;
+  const { renewBefore } = env.remoteWrite.mtls;
+  if ((parseDuration(refreshInterval) ?? 0) >= (parseDuration(renewBefore) ?? 0)) {
+    sink.report(
+      ['remoteWrite', 'externalSecrets', 'refreshInterval'],
+      `must be shorter than remoteWrite.mtls.renewBefore (${renewBefore}): a renewed client certificate reaches ` +
+        `the writer's cluster only at the next refresh, after the old one expired (found "${refreshInterval}")`,
+    );
+  }
 }
 
 /** mTLS needs an issuer, and the issuer a name exactly when it is an existing one. */
@@ -158,6 +179,15 @@ function writerTargetRules(env: Environment, w: Writer, i: number, sink: Problem
   }
   if (w.roleArn !== undefined) {
     sink.report(at('roleArn'), 'only used with target amp (SigV4); this writer sends to Thanos with its certificate');
+  }
+  // A warning, not an error: a multi-cluster network (a mesh, shared service DNS) may still reach the address.
+  if (w.cluster !== env.cluster.name && env.remoteWrite.exposure.type === 'none') {
+    sink.warn?.(
+      at('cluster'),
+      `is another cluster than this environment's (${env.cluster.name}), but remote-write is not exposed ` +
+        '(remoteWrite.exposure.type: none): its URL is an in-cluster address, which it reaches only over a ' +
+        'multi-cluster network; expose the routers (loadBalancer or gateway), or run the writer in this cluster',
+    );
   }
   if (!env.receive.enabled) {
     sink.report(at('name'), 'writes to Thanos, but receive.enabled is false');

@@ -114,7 +114,9 @@ export const PATTERN_WORDS: Readonly<Record<string, string>> = {
   [OTLP_ENDPOINT]: 'a host and port 1-65535 without scheme, such as otel-collector.observability.svc:4317',
   [URL_PATH]: "an HTTP path starting with '/', such as /v1/traces",
   [GRAFANA_UID]: "a Grafana uid (1 to 40 letters, digits, '_' and '-')",
-  [DNS_NAME]: 'a fully qualified DNS name such as remote-write.example.com (lower case, at least two labels)',
+  [DNS_NAME]:
+    'a fully qualified DNS name such as remote-write.example.com (lower case, at least two labels of at most 63 ' +
+    'characters, no trailing dot, the last with a letter: not an IP address)',
   [AMP_WORKSPACE_ID]: "an AMP workspace id: 'ws-' followed by a lower-case UUID",
   [IAM_ROLE_ARN]: 'an IAM role ARN such as arn:aws:iam::123456789012:role/prometheus',
   [GO_DURATION]: 'a duration in hours, minutes and seconds such as 2160h or 90m',
