@@ -8,6 +8,7 @@ import { identityRules } from '../identity-rules.js';
 import type { ProblemSink } from '../problems.js';
 import type { Environment } from '../schema/environment.js';
 import { compactorRules } from './compactor.js';
+import { deliveryRules } from './delivery.js';
 import { environmentRules } from './environment.js';
 import { queryRules } from './query.js';
 import { receiveRules } from './receive.js';
@@ -30,4 +31,5 @@ export function crossFieldRules(env: Environment, sink: ProblemSink): void {
   identityRules(env, sink, accessClassesInUse(env));
   queryRules(env, sink);
   remoteWriteRules(env, sink);
+  deliveryRules(env, sink);
 }
