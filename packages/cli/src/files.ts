@@ -115,3 +115,17 @@ export function environmentFiles(
     });
   });
 }
+
+/**
+ * The files a run loads and the ones it is about: with `--env`, every file of the folder is still loaded (the
+ * checks that span environments need them all: one bucket per compactor, one remote-write hostname, one
+ * ApplicationSet), but only the selected ones are rendered and reported.
+ */
+export function environmentSelection(
+  dir: string,
+  only: readonly string[],
+  note?: (text: string) => void,
+): { all: SourceFile[]; selected: SourceFile[] } {
+  const selected = environmentFiles(dir, only, note);
+  return { all: only.length === 0 ? selected : environmentFiles(dir, []), selected };
+}

@@ -20,7 +20,7 @@ import {
 } from '@thanos-gitops/core-model/output';
 import type { CommandOptions } from './args.js';
 import { RenderCache } from './cache.js';
-import { environmentFiles } from './files.js';
+import { environmentSelection } from './files.js';
 
 /** A folder of `clusters/` the cache shows up to date: what it holds. */
 export interface UpToDate {
@@ -90,15 +90,18 @@ function cacheLookup(
  * without a problem to `take`; returns the Argo CD and Flux trees, rendered from every environment when `whole`.
  */
 async function renderStale(
-  files: readonly SourceFile[],
+  { all, selected }: { all: readonly SourceFile[]; selected: readonly SourceFile[] },
   upToDate: ReadonlyMap<string, Hit>,
   whole: boolean,
   clustersDir: string,
   take: (tree: EnvironmentTree, objects: number, warnings: readonly Problem[]) => Promise<void>,
 ): Promise<EnvironmentTree[]> {
-  const [{ renderSelected }, { committedVolumes }] = await Promise.all([import('./render.js'), import('./volumes.js')]);
+  const [{ renderSelected, scopeOf }, { committedVolumes }] = await Promise.all([
+    import('./render.js'),
+    import('./volumes.js'),
+  ]);
   const rendered = (file: SourceFile) => !upToDate.has(envName(file.path));
-  const steps = renderSelected(files, rendered, whole, committedVolumes(clustersDir));
+  const steps = renderSelected(all, rendered, whole, committedVolumes(clustersDir), scopeOf(selected));
   for (let r = steps.next(); ; r = steps.next()) {
     if (r.done) return r.value;
     const { tree, objects, warnings, clean } = r.value;
@@ -116,7 +119,8 @@ export async function plan(
   handle: (tree: EnvironmentTree) => TreeChanges | Promise<TreeChanges>,
 ): Promise<Plan> {
   const { environmentsDir, clustersDir, only } = options;
-  const files = environmentFiles(environmentsDir, only, options.note);
+  const selection = environmentSelection(environmentsDir, only, options.note);
+  const files = selection.selected;
   const cache = options.cache ? RenderCache.open(clustersDir) : undefined;
   const whole = only.length === 0;
   const names = files.map((f) => envName(f.path));
@@ -144,7 +148,7 @@ export async function plan(
     upToDate.size === files.length && (!whole || reserved.every((folder) => sharedHits.get(folder)));
   const sharedTrees = everythingUpToDate
     ? []
-    : await renderStale(files, upToDate, whole, clustersDir, async (tree, objects, warnings) => {
+    : await renderStale(selection, upToDate, whole, clustersDir, async (tree, objects, warnings) => {
         results.set(tree.env, await take(tree, objects, warnings, inputs.get(tree.env)));
       });
   for (const name of new Set(names)) entries.push(results.get(name) ?? cached(name, upToDate.get(name) as Hit));

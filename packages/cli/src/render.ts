@@ -43,12 +43,30 @@ export interface RenderedEnvironment {
 }
 
 /**
+ * The files a run is about (`--env`): every file is loaded, for the checks that span environments, but only
+ * these are rendered and only their problems reported, a conflict with another file included (at this file's
+ * field: the selected file is the one that introduces it).
+ */
+export type Scope = (file: SourceFile) => boolean;
+const everyFile: Scope = () => true;
+
+/** The scope of the files `selected` among every file of the folder. */
+export function scopeOf(selected: readonly SourceFile[]): Scope {
+  const paths = new Set(selected.map((f) => f.path));
+  return (file) => paths.has(file.path);
+}
+
+/**
  * Renders every environment, or throws InvalidEnvironmentError with every problem of every file. With `previous`
  * (the volumes committed in clusters/), a volume that would shrink is one of them.
  */
-export function renderEnvironments(files: readonly SourceFile[], previous?: PreviousVolumes): RenderedEnvironment[] {
+export function renderEnvironments(
+  files: readonly SourceFile[],
+  previous?: PreviousVolumes,
+  scope: Scope = everyFile,
+): RenderedEnvironment[] {
   const rendered: RenderedEnvironment[] = [];
-  const steps = renderEach(files, () => true, previous);
+  const steps = renderEach(files, scope, previous, scope);
   for (let r = steps.next(); !r.done; r = steps.next()) rendered.push(r.value.rendered);
   return rendered;
 }
@@ -80,8 +98,9 @@ export function* renderSelected(
   render: (file: SourceFile) => boolean,
   delivery: boolean,
   previous?: PreviousVolumes,
+  scope: Scope = everyFile,
 ): Generator<RenderedTree, EnvironmentTree[]> {
-  const steps = renderEach(files, render, previous);
+  const steps = renderEach(files, (f) => scope(f) && render(f), previous, scope);
   for (let r = steps.next(); ; r = steps.next()) {
     if (r.done) return delivery ? renderDelivery(r.value) : [];
     const { rendered: e, clean } = r.value;
@@ -105,10 +124,15 @@ function* renderEach(
   files: readonly SourceFile[],
   select: (file: SourceFile) => boolean,
   previous: PreviousVolumes | undefined,
+  scope: Scope = everyFile,
 ): Generator<{ rendered: RenderedEnvironment; clean: boolean }, { environment: Environment; file: string }[]> {
   const { loaded, problems } = loadEach(files);
   const delivery: DeliveryEnvironment[] = [];
   const byPath = new Map(files.map((f) => [f.path, f]));
+  const inScope = (path: string) => {
+    const source = byPath.get(path);
+    return source === undefined || scope(source);
+  };
   for (const l of loaded) {
     const sink = l.sink(problems);
     // Built outside this loop body: a closure made here would share the body's context, and so keep every
@@ -155,11 +179,13 @@ function* renderEach(
     if (previous) volumeShrinks(l.env, claimSizesOf(plain), previous(l.env.name), sink);
     yield {
       rendered: { env: l.env.name, file: l.file, environment: l.env, manifests, tree, warnings: l.warnings },
-      clean: problems.length === 0,
+      clean: !problems.some((p) => inScope(p.file)),
     };
   }
-  checkDelivery(delivery);
-  if (problems.length > 0) throw new InvalidEnvironmentError(sortProblems(problems));
+  // The files out of scope first: a setting that must agree is reported at the later file, the one in scope.
+  checkDelivery([...delivery.filter((d) => !inScope(d.file)), ...delivery.filter((d) => inScope(d.file))]);
+  const reported = problems.filter((p) => inScope(p.file));
+  if (reported.length > 0) throw new InvalidEnvironmentError(sortProblems(reported));
   return loaded.map((l) => ({ environment: l.env, file: l.file }));
 }
 

@@ -1,9 +1,9 @@
 /** The trees `generate`, `check` and `diff` compare clusters/ with. */
 import { type EnvironmentTree, existingEnvironments, RESERVED_CLUSTERS_FOLDERS } from '@thanos-gitops/core-model';
 import type { CommandOptions } from './args.js';
-import { environmentFiles } from './files.js';
+import { environmentSelection } from './files.js';
 import { countObjects } from './plan.js';
-import { renderDelivery, renderEnvironments } from './render.js';
+import { renderDelivery, renderEnvironments, scopeOf } from './render.js';
 import { committedVolumes } from './volumes.js';
 
 /**
@@ -12,7 +12,8 @@ import { committedVolumes } from './volumes.js';
  * every environment, are left as they are.
  */
 export function targetTrees({ environmentsDir, clustersDir, only, note }: CommandOptions) {
-  const rendered = renderEnvironments(environmentFiles(environmentsDir, only, note), committedVolumes(clustersDir));
+  const { all, selected } = environmentSelection(environmentsDir, only, note);
+  const rendered = renderEnvironments(all, committedVolumes(clustersDir), scopeOf(selected));
   const warnings = rendered.map((r) => ({ warnings: r.warnings }));
   const trees: EnvironmentTree[] = rendered.map((r) => r.tree);
   if (only.length === 0) {

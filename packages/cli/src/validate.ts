@@ -1,17 +1,17 @@
 /** `validate`: check the environment files only; nothing is written. */
 import type { CommandOptions } from './args.js';
-import { environmentFiles } from './files.js';
+import { environmentSelection } from './files.js';
 import { githubWarnings, jsonLine, problemFormat, problemJson } from './format.js';
 import { type Io, plural, printWarnings } from './io.js';
-import { renderEnvironments } from './render.js';
+import { renderEnvironments, scopeOf } from './render.js';
 import { committedVolumes } from './volumes.js';
 
 export function validate(io: Io, { environmentsDir, clustersDir, only, note, format }: CommandOptions): number {
   const f = problemFormat(format);
-  const files = environmentFiles(environmentsDir, only, note);
+  const { all, selected: files } = environmentSelection(environmentsDir, only, note);
   // Rendered (in memory, nothing written), since some problems, e.g. unknown extraArgs, are found there; and
   // compared with the volumes committed in clusters/, which may not shrink.
-  const rendered = renderEnvironments(files, committedVolumes(clustersDir));
+  const rendered = renderEnvironments(all, committedVolumes(clustersDir), scopeOf(files));
   printWarnings(io, rendered);
   if (f === 'github') githubWarnings(io, rendered);
   if (f === 'json') {

@@ -72,6 +72,27 @@ function isCidr(c: string): boolean {
   return isIPv6(ip) && !/[%.]/.test(ip) && Number(bits) <= 128;
 }
 
+/** A strict CIDR with host bits set beyond its prefix (`10.0.0.1/8`): valid to Kubernetes, refused by a rule. */
+function hasHostBits(c: string): boolean {
+  const [ip = '', prefix = ''] = c.split('/');
+  return !noHostBits(isIPv4(ip) ? ipv4Bits(ip) : ipv6Bits(ip), Number(prefix));
+}
+
+/** The address as a string of 0 and 1. */
+const ipv4Bits = (ip: string) =>
+  ip
+    .split('.')
+    .map((o) => Number(o).toString(2).padStart(8, '0'))
+    .join('');
+function ipv6Bits(ip: string): string {
+  const halves = ip.split('::').map((h) => (h === '' ? [] : h.split(':')));
+  const zeros = 8 - halves.flat().length;
+  const groups =
+    halves.length === 2 ? [...(halves[0] ?? []), ...Array(zeros).fill('0'), ...(halves[1] ?? [])] : halves[0];
+  return (groups ?? []).map((g) => Number.parseInt(g, 16).toString(2).padStart(16, '0')).join('');
+}
+const noHostBits = (bits: string, prefix: number) => !bits.slice(prefix).includes('1');
+
 const isPort = (p: string) => /^[1-9][0-9]*$/.test(p) && Number(p) <= 65535;
 
 /** ValidateTolerations: the fields of one toleration that Kubernetes refuses. */
@@ -458,9 +479,11 @@ function invalidFields(d: Draw, render = true): { schema: string[]; rules: strin
   });
   d.remoteWriteCIDRs.forEach((c, i) => {
     if (!isCidr(c)) schema.push(['networkPolicies', 'remoteWriteCIDRs', i]);
+    else if (hasHostBits(c)) rules.push(['networkPolicies', 'remoteWriteCIDRs', i]);
   });
   d.objectStorageCIDRs.forEach((c, i) => {
     if (!isCidr(c)) schema.push(['networkPolicies', 'objectStorageCIDRs', i]);
+    else if (hasHostBits(c)) rules.push(['networkPolicies', 'objectStorageCIDRs', i]);
   });
   if (d.alertmanagerPort && !isPort(d.alertmanagerPort)) schema.push(['ruler', 'alertmanagers', 0]);
   if (d.endpointPort && !isPort(d.endpointPort)) schema.push(['query', 'extraEndpoints', 0]);
@@ -548,6 +571,12 @@ describe('every value at the edges, each loaded once', () => {
     expect(refusedFields(documentOf({ ...EMPTY, remoteWriteCIDRs: cidrs }))).toEqual(
       sorted(cidrs.flatMap((c, i) => (isCidr(c) ? [] : [['networkPolicies', 'remoteWriteCIDRs', i]]))),
     );
+    // The strict ones, alone (a schema problem stops the rules): refused where host bits are set.
+    const strict = cidrs.filter(isCidr);
+    expect(refusedFields(documentOf({ ...EMPTY, remoteWriteCIDRs: strict }))).toEqual(
+      sorted(strict.flatMap((c, i) => (hasHostBits(c) ? [['networkPolicies', 'remoteWriteCIDRs', i]] : []))),
+    );
+    expect(strict.filter(hasHostBits).length).toBeGreaterThan(0);
   });
 
   it('ports 0/1/65535/65536 in every URL and endpoint', () => {

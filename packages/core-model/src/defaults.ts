@@ -205,9 +205,14 @@ export function applyDerivedDefaults(env: Environment): void {
   // `overlap` into it; with `serve` it has no upper bound and serves up to now.
   const newest = env.storeGateway.partitions[0];
   if (newest && newest.maxTime === undefined && env.receive.enabled && env.storeGateway.recentBlocks === 'skip') {
-    const reach = (parseDuration(env.receive.retention) ?? 0) - (parseDuration(env.storeGateway.overlap) ?? 0);
-    newest.maxTime = `-${formatDuration(Math.max(reach, 0))}`;
+    newest.maxTime = derivedMaxTime(env);
   }
+}
+
+/** The `maxTime` the newest store partition gets with `recentBlocks: skip`: the receive retention less `overlap`. */
+export function derivedMaxTime(env: Environment): string {
+  const reach = (parseDuration(env.receive.retention) ?? 0) - (parseDuration(env.storeGateway.overlap) ?? 0);
+  return `-${formatDuration(Math.max(reach, 0))}`;
 }
 
 /** The resolved resources of a workload (always present once defaults are applied). */

@@ -27,8 +27,10 @@ export function identityRules(env: Environment, sink: ProblemSink, classesInUse:
     sink.report(at('insecure'), `is only used with provider s3 (found provider ${s.provider})`);
   const check = providerChecks(env, sink);
   if (s.provider === 's3') s3Rules(env, sink, check);
-  else if (s.provider === 'gcs') gcsRules(env, sink, check);
-  else azureRules(env, sink, check, classesInUse);
+  else if (s.provider === 'gcs') {
+    gcsRules(env, sink, check);
+    gcpNameRule(env, sink, classesInUse);
+  } else azureRules(env, sink, check, classesInUse);
   staticCredentialRule(env, sink);
 }
 
@@ -64,6 +66,21 @@ function s3Rules(env: Environment, sink: ProblemSink, check: ProviderChecks): vo
   const endpoint = s.endpoint ?? '';
   check.wrongIdentity('gcp', 'GKE Workload Identity gives access to Google Cloud Storage: use provider gcs');
   check.wrongIdentity('azure', 'Azure Workload Identity gives access to Azure Blob Storage: use provider azure');
+  if (id.aws?.mode === 'podIdentity' && id.aws.oidcProvider !== undefined) {
+    sink.report(
+      ['identity', 'aws', 'oidcProvider'],
+      'is only used with mode irsa: with podIdentity the roles trust pods.eks.amazonaws.com, not the OIDC provider',
+    );
+  }
+  kmsRule(env, sink);
+  const secret = s.credentialsSecret;
+  if (secret && secret.accessKeyIdKey === secret.secretAccessKeyKey) {
+    sink.report(
+      at('credentialsSecret', 'secretAccessKeyKey'),
+      `is also accessKeyIdKey ("${secret.accessKeyIdKey}"): the access key id and the secret access key are two ` +
+        'values, so they are two keys of the Secret',
+    );
+  }
   if (isAwsEndpoint(endpoint)) {
     if (s.insecure) sink.report(at('insecure'), `must be false for an AWS endpoint (${endpoint}): AWS serves HTTPS`);
     if (s.credentialsSecret) {
@@ -91,6 +108,32 @@ function s3Rules(env: Environment, sink: ProblemSink, check: ProviderChecks): vo
   }
 }
 
+/**
+ * A KMS key (SSE-KMS) is an AWS key: a self-managed S3 store cannot use it, and S3 only encrypts with a key of
+ * the bucket's own region.
+ */
+function kmsRule(env: Environment, sink: ProblemSink): void {
+  const s = env.objectStorage;
+  const key = s.kmsKeyId;
+  if (key === undefined) return;
+  if (!isAwsEndpoint(s.endpoint ?? '')) {
+    sink.report(
+      at('kmsKeyId'),
+      `is an AWS KMS key, but objectStorage.endpoint (${s.endpoint}) is not an AWS endpoint: a self-managed S3 ` +
+        'store encrypts with its own keys',
+    );
+    return;
+  }
+  const region = /^arn:[^:]+:kms:([^:]+):/.exec(key)?.[1];
+  if (region !== undefined && region !== s.region) {
+    sink.report(
+      at('kmsKeyId'),
+      `is a key of region ${region}, but the bucket is in ${s.region}: S3 encrypts only with a KMS key of the ` +
+        "bucket's region",
+    );
+  }
+}
+
 /** GCS: reached only through GKE Workload Identity. */
 function gcsRules(env: Environment, sink: ProblemSink, check: ProviderChecks): void {
   const id = env.identity ?? {};
@@ -103,6 +146,28 @@ function gcsRules(env: Environment, sink: ProblemSink, check: ProviderChecks): v
       'gcs needs identity.gcp (GKE Workload Identity): the generator writes no service account key',
     );
   }
+}
+
+/** Google's limit on a service account id (the part before `@`): 6 to 30 characters. */
+export const GCP_SERVICE_ACCOUNT_ID_MAX = 30;
+
+/**
+ * The Google service account ids the generator derives, `<prefix>-<role>`, fit Google's 30 characters: the default
+ * prefix `thanos-<env>` does not go through the schema's pattern, and a long environment name overflows it.
+ */
+function gcpNameRule(env: Environment, sink: ProblemSink, classesInUse: readonly AccessClass[]): void {
+  const gcp = env.identity?.gcp;
+  if (!gcp) return;
+  const suffixes = gcp.roles === 'shared' ? ['objstore'] : [...classesInUse];
+  const prefix = gcp.serviceAccountPrefix ?? '';
+  const longest = suffixes.map((x) => `${prefix}-${x}`).sort((a, b) => b.length - a.length)[0];
+  if (longest === undefined || longest.length <= GCP_SERVICE_ACCOUNT_ID_MAX) return;
+  sink.report(
+    ['identity', 'gcp', 'serviceAccountPrefix'],
+    `gives the Google service account id "${longest}" of ${longest.length} characters; Google allows ` +
+      `${GCP_SERVICE_ACCOUNT_ID_MAX}: set identity.gcp.serviceAccountPrefix to at most ` +
+      `${GCP_SERVICE_ACCOUNT_ID_MAX - longest.length + prefix.length} characters`,
+  );
 }
 
 /** Azure: Azure Workload Identity, with the client id of every managed identity the roles need. */
@@ -139,6 +204,28 @@ function azureRules(
     for (const key of Object.keys(ids)) {
       if (!needed.includes(key))
         sink.report(['identity', 'azure', 'clientIds', key], `is not used with roles ${az.roles}`);
+    }
+    reusedClientIdRule(ids as Record<string, string | undefined>, needed, sink);
+  }
+}
+
+/**
+ * With `roles: perAccess` each kind of access has its own managed identity: one client id given for two of them
+ * makes the reader a writer (or the writer a compactor that deletes), which the split exists to prevent.
+ */
+function reusedClientIdRule(ids: Record<string, string | undefined>, needed: readonly string[], sink: ProblemSink) {
+  const seen = new Map<string, string>();
+  for (const key of needed) {
+    const id = ids[key]?.toLowerCase();
+    if (id === undefined) continue;
+    const first = seen.get(id);
+    if (first === undefined) seen.set(id, key);
+    else {
+      sink.report(
+        ['identity', 'azure', 'clientIds', key],
+        `is the client id of ${first} too: one managed identity for roles with different access gives each the ` +
+          'access of both; create one identity per role, or set roles: shared',
+      );
     }
   }
 }

@@ -10,7 +10,8 @@ import { editDistance } from './edit-distance.js';
 import { inputRules } from './input-rules.js';
 import { environmentName } from './layout.js';
 import { type FieldPath, fieldName, InvalidEnvironmentError, type Problem, type ProblemSink } from './problems.js';
-import { crossFieldRules, resourceRules } from './rules/index.js';
+import { crossFieldRules, inapplicableSettingRules, resourceRules } from './rules/index.js';
+import { sharedHostnameRule } from './rules/remote-write.js';
 import { MAX_COLLECTION_SIZE, MAX_STRING_LENGTH } from './schema/common.js';
 import { describeSchema, schemaAt } from './schema/describe.js';
 import type { Environment } from './schema/environment.js';
@@ -75,6 +76,7 @@ export function loadEach(files: readonly SourceFile[]): { loaded: LoadedEnvironm
   }
   // A duplicate of another environment's name is reported above; its bucket would only repeat that.
   sharedBucketRule([...seen.values()], problems);
+  sharedHostnameRule([...seen.values()].map((l) => ({ env: l.env, file: l.file, sink: l.sink(problems) })));
   return { loaded: loaded.filter((l) => seen.get(l.env.name) === l), problems };
 }
 
@@ -236,6 +238,7 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
   resourceRules(env, here);
   applyDerivedDefaults(env);
   crossFieldRules(env, here);
+  inapplicableSettingRules(env, (path) => doc.hasIn(path), here);
   alertmanagerRules(env, here);
   if (problems.length > before) return undefined;
   parsed = undefined;
@@ -450,7 +453,10 @@ function found(value: unknown): string {
 function foundFor(value: unknown, schema: Record<string, unknown> | undefined): string {
   const words = found(value);
   if (schema?.type === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
-    // YAML reads 123456789012, 1.10 or `on` unquoted as a number or a boolean.
+    // YAML reads 123456789012, 1.10 or `on` unquoted as a number or a boolean. Quoting helps only when the
+    // quoted text is valid: `storage: 100` quoted would still lack its unit, so that hint would lead nowhere.
+    const pattern = schema.pattern as string | undefined;
+    if (pattern !== undefined && !new RegExp(pattern, 'u').test(String(value))) return `${words}, a ${typeof value}`;
     return `${words}, a ${typeof value}: quote it to make it a string`;
   }
   const max = schema?.maxLength as number | undefined;

@@ -8,6 +8,8 @@ import { identityRules } from '../identity-rules.js';
 import type { ProblemSink } from '../problems.js';
 import type { Environment } from '../schema/environment.js';
 import { compactorRules } from './compactor.js';
+import { deliveryRules } from './delivery.js';
+import { environmentRules } from './environment.js';
 import { queryRules } from './query.js';
 import { receiveRules } from './receive.js';
 import { remoteWriteRules } from './remote-write.js';
@@ -15,10 +17,12 @@ import { rulerRules } from './ruler.js';
 import { storeRules } from './store-gateway.js';
 import { escapeHatchRules } from './workloads.js';
 
+export { inapplicableSettingRules, type Written } from './inapplicable.js';
 export { globRegExp } from './tenant-glob.js';
 export { resourceRules } from './workloads.js';
 
 export function crossFieldRules(env: Environment, sink: ProblemSink): void {
+  environmentRules(env, sink);
   receiveRules(env, sink);
   storeRules(env, sink);
   escapeHatchRules(env, sink);
@@ -27,4 +31,5 @@ export function crossFieldRules(env: Environment, sink: ProblemSink): void {
   identityRules(env, sink, accessClassesInUse(env));
   queryRules(env, sink);
   remoteWriteRules(env, sink);
+  deliveryRules(env, sink);
 }

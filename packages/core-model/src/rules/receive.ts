@@ -22,7 +22,32 @@ export function receiveRules(env: Environment, sink: ProblemSink): void {
   hashringRules(r, sink);
   defaultTenantRule(env, sink);
   zoneRules(r, sink);
+  workloadNameRule(r, sink);
   limitsRules(r.limits, sink);
+}
+
+/**
+ * The ingestor StatefulSets of different hashrings never share a name. With zones, `thanos-receive-ingestor-<hashring>-
+ * <zone>` can spell another hashring's name with another zone (hashring `eu` in zone `a-b`, hashring `eu-a` in
+ * zone `b`): two objects of one name, which Kubernetes would merge. Reported at the later hashring's name.
+ */
+function workloadNameRule(r: Environment['receive'], sink: ProblemSink): void {
+  const owner = new Map<string, number>();
+  r.hashrings.forEach((h, i) => {
+    const workloads = r.zones.length > 0 ? r.zones.map((z) => names.ingestorInZone(h.name, z)) : [];
+    for (const name of [names.ingestor(h.name), ...workloads]) {
+      const first = owner.get(name);
+      if (first === undefined) owner.set(name, i);
+      else if (first !== i && r.hashrings[first]?.name !== h.name) {
+        sink.report(
+          ['receive', 'hashrings', i, 'name'],
+          `hashring "${h.name}" generates "${name}", as receive.hashrings[${first}] ("${r.hashrings[first]?.name}") ` +
+            'does with receive.zones: rename one hashring so that no hashring name plus zone spells another',
+        );
+        return;
+      }
+    }
+  });
 }
 
 /** An even replication factor survives no more failures than the odd one below it. */

@@ -6,6 +6,7 @@
 import { parseDuration } from '../duration.js';
 import type { ProblemSink } from '../problems.js';
 import type { Environment } from '../schema/environment.js';
+import { cidrRules } from './environment.js';
 import { globRegExp } from './tenant-glob.js';
 
 /** The target a writer sends to: its own, else the environment's. */
@@ -36,10 +37,30 @@ export function remoteWriteRules(env: Environment, sink: ProblemSink): void {
   if (mtls.internal && !mtls.enabled) {
     sink.report(['remoteWrite', 'mtls', 'internal'], 'internal mTLS uses the environment CA: set mtls.enabled: true');
   }
+  cidrRules(env.remoteWrite.exposure.loadBalancer.healthCheckCIDRs, HEALTH_CHECK_CIDRS, sink);
+  if (mtls.enabled && env.remoteWrite.externalSecrets.enabled) refreshRule(env, sink);
   if (env.remoteWrite.amp && env.remoteWrite.amp.accountId === undefined && env.identity?.aws === undefined) {
     sink.report(['remoteWrite', 'amp'], 'needs accountId (or identity.aws.accountId) to name the workspace ARN');
   }
   writerRules(env, sink);
+}
+
+const HEALTH_CHECK_CIDRS = ['remoteWrite', 'exposure', 'loadBalancer', 'healthCheckCIDRs'];
+
+/**
+ * External Secrets copies a renewed client certificate to the writer's cluster at its refresh interval: an interval
+ * as long as the renewal window lets the old certificate expire there before the new one arrives.
+ */
+function refreshRule(env: Environment, sink: ProblemSink): void {
+  const { refreshInterval } = env.remoteWrite.externalSecrets;
+  const { renewBefore } = env.remoteWrite.mtls;
+  if ((parseDuration(refreshInterval) ?? 0) >= (parseDuration(renewBefore) ?? 0)) {
+    sink.report(
+      ['remoteWrite', 'externalSecrets', 'refreshInterval'],
+      `must be shorter than remoteWrite.mtls.renewBefore (${renewBefore}): a renewed client certificate reaches ` +
+        `the writer's cluster only at the next refresh, after the old one expired (found "${refreshInterval}")`,
+    );
+  }
 }
 
 /** mTLS needs an issuer, and the issuer a name exactly when it is an existing one. */
@@ -159,6 +180,15 @@ function writerTargetRules(env: Environment, w: Writer, i: number, sink: Problem
   if (w.roleArn !== undefined) {
     sink.report(at('roleArn'), 'only used with target amp (SigV4); this writer sends to Thanos with its certificate');
   }
+  // A warning, not an error: a multi-cluster network (a mesh, shared service DNS) may still reach the address.
+  if (w.cluster !== env.cluster.name && env.remoteWrite.exposure.type === 'none') {
+    sink.warn?.(
+      at('cluster'),
+      `is another cluster than this environment's (${env.cluster.name}), but remote-write is not exposed ` +
+        '(remoteWrite.exposure.type: none): its URL is an in-cluster address, which it reaches only over a ' +
+        'multi-cluster network; expose the routers (loadBalancer or gateway), or run the writer in this cluster',
+    );
+  }
   if (!env.receive.enabled) {
     sink.report(at('name'), 'writes to Thanos, but receive.enabled is false');
     return;
@@ -196,10 +226,49 @@ function certificateDurationRules(mtls: Environment['remoteWrite']['mtls'], sink
     );
   }
   const issuer = mtls.issuer;
-  if (issuer?.kind === 'bootstrap' && (parseDuration(issuer.caDuration) ?? 0) < hour) {
+  if (issuer?.kind !== 'bootstrap') return;
+  const caDuration = parseDuration(issuer.caDuration) ?? 0;
+  if (caDuration < hour) {
     sink.report(
       ['remoteWrite', 'mtls', 'issuer', 'caDuration'],
       `must be at least 1h, cert-manager's shortest certificate (found "${issuer.caDuration}")`,
     );
+  } else if (duration > caDuration) {
+    sink.report(
+      at('duration'),
+      `must not be longer than the CA's lifetime, issuer.caDuration (${issuer.caDuration}): cert-manager cuts a ` +
+        `certificate at its CA's expiry, so it would be renewed early and the CA expire under it (found "${mtls.duration}")`,
+    );
+  }
+}
+
+/** An environment among others, as the rules that span environments see it: its data, file and a sink there. */
+export interface EnvironmentAmongOthers {
+  env: Environment;
+  file: string;
+  sink: ProblemSink;
+}
+
+/**
+ * One remote-write hostname per environment: the writers' DNS name, the server certificate's name and the SNI the
+ * load balancer or Gateway routes by all point at one environment's routers. Reported at every environment
+ * involved, naming the others.
+ */
+export function sharedHostnameRule(envs: readonly EnvironmentAmongOthers[]): void {
+  const byHost = new Map<string, EnvironmentAmongOthers[]>();
+  for (const e of envs) {
+    const host = e.env.remoteWrite.hostname;
+    if (host !== undefined) byHost.set(host, [...(byHost.get(host) ?? []), e]);
+  }
+  for (const [host, group] of byHost) {
+    if (group.length < 2) continue;
+    for (const e of group) {
+      const others = group.filter((o) => o !== e).map((o) => o.file);
+      e.sink.report(
+        ['remoteWrite', 'hostname'],
+        `"${host}" is also the remote-write hostname of ${others.join(', ')}: writers, the server certificate and ` +
+          "the load balancer's routing would reach only one environment's routers; give each environment its own",
+      );
+    }
   }
 }

@@ -1,4 +1,5 @@
 /** Rules of the `storeGateway` section (schema/store-gateway.ts). */
+import { derivedMaxTime } from '../defaults.js';
 import { parseDuration, parseTimeBound } from '../duration.js';
 import type { ProblemSink } from '../problems.js';
 import type { Environment } from '../schema/environment.js';
@@ -11,6 +12,7 @@ export function storeRules(env: Environment, sink: ProblemSink): void {
   const s = env.storeGateway;
   if (!s.enabled) return;
   const bounds = s.partitions.map((partition, i) => partitionBounds(partition, i, sink));
+  derivedRangeRule(env, bounds[0], sink);
   newestPartitionRule(env, bounds[0], sink);
   bounds.forEach((older, i) => {
     const newer = bounds[i - 1];
@@ -43,6 +45,24 @@ function partitionBounds(partition: Partition, i: number, sink: ProblemSink): Pa
   };
   const min = parse('minTime');
   return { partition, min, max: parse('maxTime') };
+}
+
+/**
+ * With `recentBlocks: skip` the newest partition's maxTime is derived (receive retention less overlap): a minTime
+ * at or after it leaves the partition empty, which the check of written bounds cannot see.
+ */
+function derivedRangeRule(env: Environment, newest: PartitionBounds | undefined, sink: ProblemSink): void {
+  if (!newest || newest.partition.maxTime !== derivedMaxTime(env) || env.storeGateway.recentBlocks !== 'skip') return;
+  const { min, max } = newest;
+  if (min === undefined || max === undefined || !('relativeMs' in min) || !('relativeMs' in max)) return;
+  if (min.relativeMs >= max.relativeMs) {
+    sink.report(
+      ['storeGateway', 'partitions', 0, 'minTime'],
+      `must be before the derived maxTime ${newest.partition.maxTime} (receive.retention ${env.receive.retention} ` +
+        `less storeGateway.overlap ${env.storeGateway.overlap}, with recentBlocks: skip), or the newest partition ` +
+        `serves nothing (found "${newest.partition.minTime}")`,
+    );
+  }
 }
 
 /** The newest partition must reach the receive retention edge, and keep reaching it as time passes. */

@@ -1,7 +1,7 @@
 /** Cache options shared by sections: in-memory or memcached (`storeGateway.indexCache`, `queryFrontend.cache`). */
 import { Type } from '@sinclair/typebox';
 import { CHUNK_CACHE_PRESETS, type MemcachedPreset } from '../defaults.js';
-import { Obj, Quantity, Replicas, schedulingOptions, withDefault } from './common.js';
+import { ByteSize, Obj, Quantity, Replicas, schedulingOptions, withDefault } from './common.js';
 
 /** A memcached item size limit as memcached's `-I` takes it: kilobytes or megabytes (`512k`, `5m`). */
 export const MEMCACHED_ITEM_SIZE = '^[0-9]+[km]$';
@@ -121,7 +121,7 @@ export const Cache = (what: string, defaultSize = '512Mi') =>
             'generated memcached shared by all pods.',
         }),
       ),
-      size: Quantity(
+      size: ByteSize(
         `Size of an in-memory ${what} (\`${defaultSize}\`); it counts against the container memory limit, of ` +
           'which caches may take at most half. Ignored with memcached.',
         defaultSize,

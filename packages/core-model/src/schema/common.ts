@@ -14,6 +14,11 @@ export const DURATION = '^(0|([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?(
 export const GO_DURATION = '^([0-9]+h)?([0-9]+m)?([0-9]+s)?$';
 /** A Kubernetes resource quantity such as `500m`, `2`, `512Mi`, `50Gi`. */
 export const QUANTITY = '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$';
+/**
+ * A size in bytes with its unit (`512Mi`, `50Gi`, `1G`): a bare number is a valid quantity, but as a volume or a
+ * memory size it means bytes (`storage: 100` would be a 100-byte volume), so sizes take a unit.
+ */
+export const BYTE_SIZE = '^[0-9]+(\\.[0-9]+)?(k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)$';
 /** A DNS-1123 subdomain: dot-separated DNS labels (`cluster.local`). */
 export const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 /**
@@ -151,6 +156,14 @@ export const Duration = (description: string, defaultValue?: string) =>
       : withDefault({ pattern: DURATION, minLength: 1, description, default: defaultValue }),
   );
 
+/** A size in bytes, written with its unit (`BYTE_SIZE`). */
+export const ByteSize = (description: string, defaultValue?: string) =>
+  Type.String(
+    defaultValue === undefined
+      ? { pattern: BYTE_SIZE, description }
+      : withDefault({ pattern: BYTE_SIZE, description, default: defaultValue }),
+  );
+
 export const Quantity = (description: string, defaultValue?: string) =>
   Type.String(
     defaultValue === undefined
@@ -187,7 +200,7 @@ export const AnnotationMap = (description: string) =>
 export const ResourceList = Obj(
   {
     cpu: Type.Optional(Quantity('CPU, in cores or millicores (`500m`).')),
-    memory: Type.Optional(Quantity('Memory, in bytes with a binary suffix (`512Mi`, `2Gi`).')),
+    memory: Type.Optional(ByteSize('Memory, in bytes with a binary suffix (`512Mi`, `2Gi`).')),
   },
   'A set of compute resources.',
 );
@@ -260,7 +273,7 @@ export const ExtraVolume = Obj(
     readOnly: Type.Boolean(withDefault({ default: true, description: 'Mount read-only.' })),
     configMap: Type.Optional(DnsLabel('Mount this ConfigMap.', 253)),
     secret: Type.Optional(DnsLabel('Mount this Secret.', 253)),
-    emptyDir: Type.Optional(Obj({ sizeLimit: Type.Optional(Quantity('Size limit.')) }, 'A scratch emptyDir.')),
+    emptyDir: Type.Optional(Obj({ sizeLimit: Type.Optional(ByteSize('Size limit.')) }, 'A scratch emptyDir.')),
   },
   'An extra volume and its mount in the main container: exactly one of `configMap`, `secret`, `emptyDir`.',
 );
@@ -304,7 +317,7 @@ export const Replicas = (description: string, defaultValue: number, minimum = 1)
   Type.Integer(withDefault({ minimum, maximum: 100, default: defaultValue, description }));
 
 export const Storage = {
-  storage: Quantity('Size of the persistent volume of each pod.', '10Gi'),
+  storage: ByteSize('Size of the persistent volume of each pod.', '10Gi'),
   storageClass: Type.Optional(
     Type.String({
       pattern: DNS_LABEL,

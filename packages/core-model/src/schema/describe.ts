@@ -10,6 +10,7 @@ import {
   AZURE_GUID,
   AZURE_RESOURCE_GROUP,
   AZURE_STORAGE_ACCOUNT,
+  BYTE_SIZE,
   CIDR,
   DATA_KEY,
   DNS_LABEL,
@@ -55,6 +56,7 @@ export const PATTERN_WORDS: Readonly<Record<string, string>> = {
   [DNS_SUBDOMAIN]: "a DNS domain such as cluster.local (dot-separated lower-case letters, digits and '-')",
   [DURATION]: 'a duration such as 15d, 6h or 2h30m',
   [QUANTITY]: 'a quantity such as 500m, 2, 512Mi or 50Gi',
+  [BYTE_SIZE]: 'a size in bytes with its unit, such as 512Mi, 50Gi or 1G',
   [TIME_BOUND]: 'an RFC 3339 time such as 2024-01-31T00:00:00Z, or a duration relative to now such as -14d',
   [S3_BUCKET]:
     "an S3 bucket name (3 to 63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit; " +
@@ -112,7 +114,9 @@ export const PATTERN_WORDS: Readonly<Record<string, string>> = {
   [OTLP_ENDPOINT]: 'a host and port 1-65535 without scheme, such as otel-collector.observability.svc:4317',
   [URL_PATH]: "an HTTP path starting with '/', such as /v1/traces",
   [GRAFANA_UID]: "a Grafana uid (1 to 40 letters, digits, '_' and '-')",
-  [DNS_NAME]: 'a fully qualified DNS name such as remote-write.example.com (lower case, at least two labels)',
+  [DNS_NAME]:
+    'a fully qualified DNS name such as remote-write.example.com (lower case, at least two labels of at most 63 ' +
+    'characters, no trailing dot, the last with a letter: not an IP address)',
   [AMP_WORKSPACE_ID]: "an AMP workspace id: 'ws-' followed by a lower-case UUID",
   [IAM_ROLE_ARN]: 'an IAM role ARN such as arn:aws:iam::123456789012:role/prometheus',
   [GO_DURATION]: 'a duration in hours, minutes and seconds such as 2160h or 90m',

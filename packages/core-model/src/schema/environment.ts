@@ -201,7 +201,9 @@ export const EnvironmentSchema = Obj(
         pattern: DNS_LABEL,
         maxLength: DNS_LABEL_MAX,
         default: 'thanos',
-        description: 'Namespace everything is deployed into.',
+        description:
+          'Namespace everything is deployed into, labelled Pod Security `restricted` and default-denied: not ' +
+          '`default` nor a `kube-` namespace.',
       }),
     ),
     size: Type.Union(

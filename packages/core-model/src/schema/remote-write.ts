@@ -20,7 +20,12 @@ import {
 } from './common.js';
 
 /** A fully qualified DNS name (lower case, at least two labels). */
-export const DNS_NAME = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)+[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/**
+ * A fully qualified DNS name: labels of at most 63 characters, and a last label with a letter (no top-level domain
+ * is all digits, so an IPv4 address is not a name: certificates and SNI need a name there).
+ */
+export const DNS_NAME =
+  '^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+(?=[-a-z0-9]*[a-z])[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
 /** An AMP workspace id (`ws-` and a UUID). */
 export const AMP_WORKSPACE_ID = '^ws-[a-f0-9-]{36}$';
 /** An IAM role ARN. */

@@ -2,10 +2,10 @@
 import { Type } from '@sinclair/typebox';
 import {
   ALERTMANAGER_URL,
+  ByteSize,
   DnsLabel,
   Duration,
   Obj,
-  Quantity,
   Replicas,
   Storage,
   withDefault,
@@ -64,7 +64,7 @@ export const Ruler = Obj(
           'when receive is enabled, else `48h`.',
       ),
     ),
-    storage: Quantity(
+    storage: ByteSize(
       'Stateful mode: size of the TSDB volume of each pod. Stateless mode: size limit of the WAL emptyDir.',
       '10Gi',
     ),

@@ -26,10 +26,14 @@ import {
   withDefault,
 } from './common.js';
 
-/** Keys a required field needs when a discriminating field has a value (JSON Schema if/then). */
-const requiredWhen = (field: string, value: string, required: string[]) =>
+/**
+ * Keys a required field needs when a discriminating field has a value (JSON Schema if/then). When `value` is the
+ * field's default, the condition also holds with the field left out: a requirement of the default mode applies
+ * whether or not the mode is written.
+ */
+const requiredWhen = (field: string, value: string, required: string[], isDefault = false) =>
   // biome-ignore lint/suspicious/noThenProperty: `then` is the JSON Schema keyword, not a promise.
-  ({ if: { properties: { [field]: { const: value } }, required: [field] }, then: { required } });
+  ({ if: { properties: { [field]: { const: value } }, required: isDefault ? [] : [field] }, then: { required } });
 
 export const CredentialsSecret = Obj(
   {
@@ -196,7 +200,7 @@ export const AwsIdentity = Obj(
     ),
   },
   'AWS identity of the pods that read or write the bucket.',
-  { allOf: [requiredWhen('mode', 'irsa', ['oidcProvider'])] },
+  { allOf: [requiredWhen('mode', 'irsa', ['oidcProvider'], true)] },
 );
 
 export const GcpIdentity = Obj(
