@@ -26,14 +26,17 @@ for v in "${versions[@]}"; do
   fi
   mod="$here/$v"
   [ -f "$mod/go.mod" ] || { echo "build.sh: no wrapper module $mod (supported: $(ls "$here" | grep '^v' | tr '\n' ' '))" >&2; exit 1; }
-  # The cache key holds the go.sum digest: a refreshed wrapper module builds again.
-  key="$(sha256sum "$mod/go.mod" "$mod/go.sum" | sha256sum | cut -c1-12)"
+  # The build tags of the release's own .promu.yml: without `slicelabels` the binary builds but its zero-copy
+  # label casts read the wrong layout (ingestors panic with garbage message sizes on Query's first Info call).
+  tags="netgo,slicelabels"
+  # The cache key holds the go.sum digest and the tags: a refreshed wrapper module builds again.
+  key="$( (cat "$mod/go.mod" "$mod/go.sum"; echo "$tags") | sha256sum | cut -c1-12)"
   bin="$cache/thanos-$v-$key"
   if [ ! -x "$bin" ]; then
     command -v go >/dev/null 2>&1 || { echo "build.sh: Go is not installed (need Go >= $(sed -n 's/^go //p' "$mod/go.mod"))" >&2; exit 1; }
     echo "build.sh: building thanos $v (cold: several minutes on 2 cores)" >&2
     start=$(date +%s)
-    (cd "$mod" && CGO_ENABLED=0 nice -n 10 go build -mod=readonly -trimpath \
+    (cd "$mod" && CGO_ENABLED=0 nice -n 10 go build -mod=readonly -trimpath -tags "$tags" \
       -ldflags "-s -w -X github.com/prometheus/common/version.Version=${v#v}" \
       -o "$bin.tmp" github.com/thanos-io/thanos/cmd/thanos)
     mv "$bin.tmp" "$bin"
