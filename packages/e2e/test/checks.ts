@@ -80,7 +80,9 @@ export async function writePath(t: Topology, good: Pod[], refused: Pod[]): Promi
   ).toBeDefined();
   // The refused senders see the routers' refusal in their own log (outgoing connections on loopback all come from
   // 127.0.0.1, so the routers' log cannot tell the senders apart: it is counted by reason).
-  const refusal = /remote error: tls|certificate required|unknown certificate authority|bad certificate/i;
+  // Refused at the TLS handshake, or (a certificate of the right CA without a tenant) by the routers' HTTP 4xx.
+  const refusal =
+    /remote error: tls|certificate required|unknown certificate authority|bad certificate|HTTP status 4\d\d/i;
   const refusedLines = await waitFor(90_000, () => {
     const lines = refused.map((p) => p.log.filter((l) => refusal.test(l)));
     return lines.every((l) => l.length > 0) ? lines : undefined;
@@ -261,4 +263,79 @@ export async function rulesAndAlerts(t: Topology): Promise<Figures> {
     recorded: recorded?.map((x) => ({ labels: x.metric, value: x.value[1] })),
     testAlertsPerAlertmanager: perAm,
   };
+}
+
+interface BlockMeta {
+  ulid: string;
+  stats?: { numSeries?: number };
+  compaction?: { level?: number };
+  thanos?: { labels?: Record<string, string> };
+}
+
+/** `thanos tools bucket ls -o json` on the rendered compactor's object storage config. */
+function bucketBlocks(t: Topology, thanos: string, objstore: string, extra: string[] = []): BlockMeta[] {
+  const r = t.cluster.exec(thanos, [
+    'tools',
+    'bucket',
+    'ls',
+    `--objstore.config-file=${objstore}`,
+    '-o',
+    'json',
+    ...extra,
+  ]);
+  if (r.status !== 0) throw new Error(`bucket ls failed: ${r.stderr}`);
+  // One indented JSON document per block, back to back (no comma between them).
+  const text = r.stdout.trim();
+  return text === '' ? [] : (JSON.parse(`[${text.replace(/}\s*{/g, '},{')}]`) as BlockMeta[]);
+}
+
+function byTenant(blocks: BlockMeta[]): Record<string, { blocks: number; series: number[] }> {
+  const out: Record<string, { blocks: number; series: number[] }> = {};
+  for (const b of blocks) {
+    const tenant = b.thanos?.labels?.tenant_id ?? '?';
+    out[tenant] ??= { blocks: 0, series: [] };
+    out[tenant].blocks++;
+    out[tenant].series.push(b.stats?.numSeries ?? 0);
+  }
+  return out;
+}
+
+/**
+ * Compaction: the ingestors stop as Kubernetes stops them (SIGTERM: they flush their heads and upload), then one
+ * run of the rendered compactor (its args without `--wait`) deduplicates the RF copies; `tools bucket ls` before
+ * and after. Ends the topology's ingestors: run it last.
+ */
+export async function compaction(t: Topology): Promise<Figures> {
+  const ingestors = t.cluster.pods.filter((p) => p.name.startsWith('thanos-receive-ingestor-'));
+  await Promise.all(ingestors.map((p) => t.cluster.stop(p, 120_000)));
+  const compactor = one(t, 'thanos-compact-');
+  await t.cluster.stop(compactor, 30_000);
+  const objstore = compactor.args.find((a) => a.startsWith('--objstore.config-file='))?.split('=')[1] ?? '';
+  const before = bucketBlocks(t, compactor.program, objstore);
+  expect(before.length, 'the ingestors uploaded no block on shutdown').toBeGreaterThan(0);
+  t.cluster.note('compaction check: one compactor run without --wait, --consistency-delay=0s (blocks are minutes old)');
+  const args = [
+    ...compactor.args.filter((a) => a !== '--wait' && !a.startsWith('--wait-interval=')),
+    '--consistency-delay=0s',
+  ];
+  const run = t.cluster.exec(compactor.program, args, 300_000);
+  const log = `${run.stdout}${run.stderr}`;
+  expect(run.status, `compactor run failed:\n${log.slice(-2000)}`).toBe(0);
+  const halted = log.split('\n').filter((l) => /halt/i.test(l) && /level=(error|warn)/.test(l));
+  expect(halted, 'the compactor halted').toEqual([]);
+  const after = bucketBlocks(t, compactor.program, objstore, ['--exclude-delete']);
+  const b = byTenant(before);
+  const a = byTenant(after);
+  for (const tenant of Object.keys(b)) {
+    const copies = b[tenant]?.series ?? [];
+    const merged = a[tenant]?.series ?? [];
+    if (copies.length < 2) continue;
+    expect(merged.length, `${tenant}: copies merged`).toBeLessThan(copies.length);
+    expect(Math.max(...merged), `${tenant}: series after`).toBeGreaterThanOrEqual(Math.max(...copies));
+    expect(
+      merged.reduce((s, n) => s + n, 0),
+      `${tenant}: series after`,
+    ).toBeLessThan(copies.reduce((s, n) => s + n, 0));
+  }
+  return { before: b, after: a, compactorHaltLines: halted.length };
 }

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
+  compaction,
   defaultTenant,
   type Figures,
   hashringSpread,
@@ -59,6 +60,8 @@ interface Variant {
   set?: [(string | number)[], unknown][];
   versions: string[];
   externalStores?: string[];
+  /** Also stop the ingestors and run the compactor once (ends the topology's write path). */
+  compaction?: boolean;
 }
 
 async function boot(v: Variant) {
@@ -105,6 +108,7 @@ async function writeAndRead(v: Variant, refuseInternal = false): Promise<void> {
   print(`${v.env}: Query stores`, await storesHealthy(t));
   if (t.cluster.pods.some((p) => p.name.startsWith('thanos-rule-')))
     print(`${v.env}: rules and alerts`, await rulesAndAlerts(t));
+  if (v.compaction) print(`${v.env}: compaction`, await compaction(t));
   print(`${v.env}: wall time`, { seconds: (Date.now() - started) / 1000 });
 }
 
@@ -120,7 +124,7 @@ describe('real run', () => {
       await Promise.all(topologies.splice(0).map((t) => t.down()));
     }, 120_000);
 
-    it('prod (v0.42.4)', () => writeAndRead({ env: 'prod', from: 'prod', versions: ['v0.42.4'] }));
+    it('prod (v0.42.4)', () => writeAndRead({ env: 'prod', from: 'prod', versions: ['v0.42.4'], compaction: true }));
 
     it('dev on v0.41.0', () =>
       writeAndRead({ env: 'dev', from: 'dev', set: [[['thanos', 'version'], 'v0.41.0']], versions: ['v0.41.0'] }));
