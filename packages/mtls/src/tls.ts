@@ -5,8 +5,9 @@
  * - Routers: `--remote-write.server-tls-*` with the environment CA as client CA, which makes Thanos require and
  *   verify a client certificate; the tenant comes from the certificate's Organization when tenancy is by
  *   certificate. With internal mTLS also `--remote-write.client-tls-*` towards the ingestors.
- * - Internal mTLS: `--grpc-server-tls-*` on the StoreAPI servers Query reaches (ingestors, store gateways, a
- *   stateful ruler), `--grpc-client-tls-*` on Query; everyone verifies the fixed internal server name. The
+ * - Internal mTLS: `--grpc-server-tls-*` on every gRPC server Query reaches (ingestors, store gateways, and the
+ *   ruler in both modes: a stateless ruler serves no StoreAPI but Query reads its Rules API with the same client
+ *   TLS), `--grpc-client-tls-*` on Query; everyone verifies the fixed internal server name. The
  *   minimum TLS version is enforced by the servers (clients' `*-tls-min-version` flags are not in every
  *   supported release).
  * - Stateless ruler: a client certificate for its remote-write to the routers (see `remoteWriteClient`).
@@ -145,7 +146,8 @@ export function tls(env: Environment): TlsContribution {
         return internal ? queryClientTls(env) : NO_TLS;
       case 'ruler': {
         const parts: PodTls[] = [];
-        if (internal && env.ruler.mode === 'stateful') parts.push(internalGrpcServer(env));
+        // Query dials every endpoint of its file with its one client TLS, the ruler's Rules API included.
+        if (internal) parts.push(internalGrpcServer(env));
         if (rulerNeedsClientCert(env)) {
           parts.push({
             args: [],

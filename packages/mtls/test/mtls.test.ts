@@ -155,6 +155,18 @@ describe('internal mTLS', () => {
     expect(t.forComponent('receive-router').args).toContain('--remote-write.client-tls-secure');
   });
 
+  it("serves the ruler's gRPC with TLS in both modes: Query dials its Rules API with its one client TLS", () => {
+    for (const mode of ['stateless', 'stateful']) {
+      const ruler = envOf(
+        MTLS.replace('    issuer: { kind: bootstrap }\n', '    issuer: { kind: bootstrap }\n    internal: true\n') +
+          `ruler: { enabled: true, mode: ${mode} }\n`,
+      );
+      expect(tls(ruler).forComponent('ruler').args, mode).toContain(
+        '--grpc-server-tls-client-ca=/etc/thanos/tls/internal/ca.crt',
+      );
+    }
+  });
+
   it('issues the internal certificate for both server and client auth, naming what clients verify', () => {
     const spec = byName(plain(env), 'Certificate', pkiNames.internal).spec;
     expect(spec.usages).toEqual(['digital signature', 'server auth', 'client auth']);

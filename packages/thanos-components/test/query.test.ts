@@ -30,6 +30,23 @@ describe('query', () => {
     expect(hash(one)).not.toBe(hash(two));
   });
 
+  it('dials extra endpoints in plaintext when internal mTLS gives Query the internal certificate', () => {
+    const mtls = (internal: boolean) =>
+      `remoteWrite:\n  mtls: { enabled: true, issuer: { kind: bootstrap }, internal: ${internal} }\n` +
+      'query: { extraEndpoints: [sidecar.team-a.svc.cluster.local:10901] }\n';
+    const entries = (r: ReturnType<typeof render>) =>
+      parse(find(r, 'ConfigMap', 'thanos-query-endpoints').data['endpoints.yaml']).endpoints;
+    const extra = (internal: boolean) =>
+      entries(render(mtls(internal))).find((e: { address: string }) => e.address.startsWith('sidecar.'));
+    expect(extra(true)).toEqual({
+      address: 'sidecar.team-a.svc.cluster.local:10901',
+      client_config: { tls_config: { enabled: false } },
+    });
+    expect(extra(false)).toEqual({ address: 'sidecar.team-a.svc.cluster.local:10901' });
+    // The deployment's own endpoints keep Query's client TLS (the --grpc-client-tls-* flags).
+    expect(entries(render(mtls(true))).filter((e: { client_config?: unknown }) => e.client_config)).toHaveLength(1);
+  });
+
   it('hands the replica count to a HorizontalPodAutoscaler when autoscaling', () => {
     const r = render('query: { replicas: 2, autoscaling: { maxReplicas: 6, targetCPUUtilization: 60 } }\n');
     expect(find(r, 'Deployment', 'thanos-query').spec.replicas).toBeUndefined();
