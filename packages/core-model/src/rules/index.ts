@@ -15,7 +15,7 @@ import { rulerRules } from './ruler.js';
 import { storeRules } from './store-gateway.js';
 import { escapeHatchRules } from './workloads.js';
 
-export { globRegExp } from './tenant-glob.js';
+export { type TenantGlob, tenantGlob } from './tenant-glob.js';
 export { resourceRules } from './workloads.js';
 
 export function crossFieldRules(env: Environment, sink: ProblemSink): void {
