@@ -257,6 +257,17 @@ describe('writeTrees', () => {
   });
 });
 
+describe('compareTree', () => {
+  it('counts a hand-written file at a generated path as changed, and other hand-written files as foreign', () => {
+    const { dir } = populated();
+    writeFileSync(join(dir, 'b', 'store', 'y.yaml'), 'written by hand\n');
+    const c = compareTree(dir, tree('b', { 'kustomization.yaml': gen('b: 1'), 'store/y.yaml': gen('y: 1') }));
+    expect(c).toMatchObject({ changed: ['store/y.yaml'], unchanged: ['kustomization.yaml'], foreign: [] });
+    const a = compareTree(dir, tree('a', { 'kustomization.yaml': gen('a: 1') }));
+    expect(a).toMatchObject({ removed: ['query/x.yaml'], foreign: ['NOTES.md'] });
+  });
+});
+
 describe('recoverInterrupted', () => {
   it('restores a swapped-out tree whose environment folder is missing', () => {
     const dir = clustersDir();
