@@ -12,6 +12,7 @@ import { dirname, join, relative } from 'node:path';
 import {
   type EnvironmentTree,
   existingEnvironments,
+  InterruptedError,
   KUSTOMIZATION_FILE,
   RESERVED_CLUSTERS_FOLDERS,
   readTree,
@@ -37,6 +38,40 @@ function git(cwd: string, args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
+/** The temporary folders of `--base` worktrees: `<tmp>/thanos-gitops-base-<pid>-<random>/base`. */
+const BASE_PREFIX = 'thanos-gitops-base-';
+const BASE_WORKTREE = /[/\\]thanos-gitops-base-([0-9]+)-[^/\\]+[/\\]base$/;
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the `--base` worktrees of runs that are gone (killed before they could clean up: SIGKILL, a power cut),
+ * never one of a run still going, then lets git forget worktrees whose folder is gone.
+ */
+function removeStaleWorktrees(top: string): void {
+  const list = git(top, ['worktree', 'list', '--porcelain']);
+  for (const line of list.split('\n')) {
+    if (!line.startsWith('worktree ')) continue;
+    const path = line.slice('worktree '.length);
+    const pid = BASE_WORKTREE.exec(path)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || running(Number(pid))) continue;
+    try {
+      git(top, ['worktree', 'remove', '--force', path]);
+    } catch {
+      // Its folder is gone already: prune below.
+    }
+    rmSync(dirname(path), { recursive: true, force: true });
+  }
+  git(top, ['worktree', 'prune']);
+}
+
 /** Checks out `ref` in a temporary worktree; returns its clusters/ folder and how to remove the worktree. */
 function checkoutBase(ref: string, clustersDir: string): { dir: string; cleanup: () => void } {
   let top: string;
@@ -51,7 +86,8 @@ function checkoutBase(ref: string, clustersDir: string): { dir: string; cleanup:
   } catch {
     throw new UsageError(`--base: unknown git revision "${ref}"`);
   }
-  const tmp = mkdtempSync(join(tmpdir(), 'thanos-gitops-base-'));
+  removeStaleWorktrees(top);
+  const tmp = mkdtempSync(join(tmpdir(), `${BASE_PREFIX}${process.pid}-`));
   const worktree = join(tmp, 'base');
   git(top, ['worktree', 'add', '--detach', '--quiet', worktree, ref]);
   return {
@@ -90,30 +126,82 @@ export function reviewTrees(
   trees: readonly EnvironmentTree[],
   only: readonly string[],
 ): EnvironmentReview[] {
+  return [...reviewSteps(beforeDir, trees, only)];
+}
+
+/**
+ * The review, with SIGINT and SIGTERM let in between environments: a signal stops it (InterruptedError, exit
+ * 130/143), and the `--base` worktree is removed either way. A run killed outright leaves its worktree to the next
+ * `--base` run, which removes the worktrees of runs that are gone.
+ */
+async function reviewInterruptibly(
+  options: CommandOptions,
+  trees: readonly EnvironmentTree[],
+): Promise<EnvironmentReview[]> {
+  const seen: { signal?: NodeJS.Signals } = {};
+  const onSignal = (signal: NodeJS.Signals) => {
+    seen.signal ??= signal;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const base = options.base === undefined ? undefined : checkoutBase(options.base, options.clustersDir);
+  const letIn = async () => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (seen.signal) throw new InterruptedError(seen.signal);
+  };
+  try {
+    const reviews: EnvironmentReview[] = [];
+    try {
+      for (const review of reviewSteps(base?.dir ?? options.clustersDir, trees, options.only)) {
+        reviews.push(review);
+        await letIn();
+      }
+    } catch (err) {
+      await letIn(); // a Ctrl-C also stops kustomize: say it was the signal, not kustomize's failure
+      throw err;
+    }
+    return reviews;
+  } finally {
+    base?.cleanup();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function* reviewSteps(
+  beforeDir: string,
+  trees: readonly EnvironmentTree[],
+  only: readonly string[],
+): Generator<EnvironmentReview> {
   const k = findKustomize();
   const after = new Map(trees.map((t) => [t.env, t.files]));
   const names = new Set([...after.keys()]);
   if (only.length === 0) for (const env of existingEnvironments(beforeDir)) names.add(env);
   const scratch = mkdtempSync(join(tmpdir(), 'thanos-gitops-diff-'));
   try {
-    return [...names].sort().map((env) => {
-      const old = readTree(join(beforeDir, env));
-      const now = after.get(env) ?? new Map<string, string>();
-      if (sameFiles(old, now)) return reviewEnvironment(env, [], []);
-      const newDir = join(scratch, env);
-      writeTreeTo(newDir, now);
-      const review = reviewEnvironment(
-        env,
-        objectsOf(join(beforeDir, env), old, k, env),
-        objectsOf(newDir, now, k, env),
-      );
-      // The README's topology diagram, when it changed: a reviewer sees the new shape, not only its YAML.
-      const topology = topologyChange(old.get(README), now.get(README));
-      return topology ? { ...review, topology } : review;
-    });
+    for (const env of [...names].sort()) {
+      yield reviewOne(env, beforeDir, after.get(env) ?? new Map<string, string>(), k, scratch);
+    }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+function reviewOne(
+  env: string,
+  beforeDir: string,
+  now: ReadonlyMap<string, string>,
+  k: Kustomize | undefined,
+  scratch: string,
+): EnvironmentReview {
+  const old = readTree(join(beforeDir, env));
+  if (sameFiles(old, now)) return reviewEnvironment(env, [], []);
+  const newDir = join(scratch, env);
+  writeTreeTo(newDir, now);
+  const review = reviewEnvironment(env, objectsOf(join(beforeDir, env), old, k, env), objectsOf(newDir, now, k, env));
+  // The README's topology diagram, when it changed: a reviewer sees the new shape, not only its YAML.
+  const topology = topologyChange(old.get(README), now.get(README));
+  return topology ? { ...review, topology } : review;
 }
 
 /** Where the full diff is when the markdown one is cut: the artifact of this workflow run on GitHub Actions. */
@@ -126,19 +214,13 @@ function fullDiffHint(options: CommandOptions): string {
   return local;
 }
 
-export function diff(io: Io, options: CommandOptions): number {
+export async function diff(io: Io, options: CommandOptions): Promise<number> {
   const format = options.format ?? 'text';
   if (!(DIFF_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`--format must be one of ${DIFF_FORMATS.join(', ')} (found "${format}")`);
   }
   const { trees } = targetTrees(options);
-  const base = options.base === undefined ? undefined : checkoutBase(options.base, options.clustersDir);
-  let reviews: EnvironmentReview[];
-  try {
-    reviews = reviewTrees(base?.dir ?? options.clustersDir, trees, options.only);
-  } finally {
-    base?.cleanup();
-  }
+  const reviews = await reviewInterruptibly(options, trees);
   if (format === 'markdown') {
     io.out(markdownReport(reviews, { base: options.base ?? 'clusters/ on disk', fullDiffHint: fullDiffHint(options) }));
   } else {

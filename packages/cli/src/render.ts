@@ -30,6 +30,7 @@ import { remoteWriteManifests, tls, writerFiles } from '@thanos-gitops/mtls';
 import { dashboards, environmentReadme, README } from '@thanos-gitops/operability';
 import { assembleTree } from '@thanos-gitops/overlays';
 import { renderComponents } from '@thanos-gitops/thanos-components';
+import { kustomizeNameMatcher } from './kustomize-name.js';
 
 export interface RenderedEnvironment {
   env: string;
@@ -252,11 +253,12 @@ function patchTargetRules(env: LoadedEnvironment['env'], manifests: readonly Man
       return;
     }
     if (p.target.name === undefined) return;
-    let re: RegExp;
-    try {
-      re = new RegExp(`^(?:${p.target.name})$`);
-    } catch (err) {
-      sink.report(['patches', i, 'target', 'name'], `is not a valid regular expression: ${(err as Error).message}`);
+    const re = kustomizeNameMatcher(p.target.name);
+    if (typeof re === 'string') {
+      sink.report(
+        ['patches', i, 'target', 'name'],
+        `is not a valid regular expression (Go syntax, as Kustomize reads it): ${re}`,
+      );
       return;
     }
     if (!names.some((n) => re.test(n))) {

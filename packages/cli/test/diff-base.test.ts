@@ -3,9 +3,11 @@
  * destruction), exit codes like `git diff --exit-code`, markdown that fits one GitHub comment, and kustomization
  * patches shown by their effect.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { GITHUB_COMMENT_LIMIT } from '../src/review.js';
@@ -195,5 +197,44 @@ describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
     expect(r.out).toMatch(/The diffs were cut to fit one GitHub comment/);
     // every object of the summary is named, even though most diffs were cut
     expect(r.out).toContain('`+` StatefulSet/thanos/thanos-store-p1-1');
+  });
+
+  it('removes the worktrees of --base runs that are gone, never one of a run still going', async () => {
+    const ws = await repository();
+    const worktrees = () =>
+      git(ws, 'worktree', 'list', '--porcelain')
+        .split('\n')
+        .filter((l) => l.startsWith('worktree '))
+        .map((l) => l.slice('worktree '.length));
+    const gone = join(mkdtempSync(join(tmpdir(), `thanos-gitops-base-${2 ** 22 + 12345}-`)), 'base');
+    const live = join(mkdtempSync(join(tmpdir(), `thanos-gitops-base-${process.ppid}-`)), 'base');
+    for (const w of [gone, live]) git(ws, 'worktree', 'add', '--detach', '--quiet', w, 'main');
+    const r = await cliIn(ws, 'diff', '--base', 'main');
+    expect(r.code, r.err).toBe(0);
+    expect(worktrees().map((w) => realpathSync(w))).toEqual([realpathSync(ws.root), realpathSync(live)]);
+    expect(existsSync(dirname(gone))).toBe(false);
+    git(ws, 'worktree', 'remove', '--force', live);
+  });
+
+  it('stops on SIGINT with 130, and removes its worktree', async () => {
+    const ws = await repository();
+    edit(ws, 'prod', [[['storeGateway', 'shards'], 3]]);
+    const bin = fileURLToPath(new URL('../dist/thanos-gitops.mjs', import.meta.url));
+    const args = ['diff', '--base', 'main', '--environments', ws.environments, '--clusters', ws.clusters];
+    const child = spawn(process.execPath, [bin, ...args], { cwd: ws.root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += String(d);
+    });
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Once its worktree is there, the review (kustomize builds) takes seconds: interrupt it then.
+    const listed = () => git(ws, 'worktree', 'list', '--porcelain').includes(`thanos-gitops-base-${child.pid}-`);
+    for (let i = 0; i < 400 && !listed(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(listed()).toBe(true);
+    child.kill('SIGINT');
+    expect(await exit).toBe(130);
+    expect(err).toBe('thanos-gitops: interrupted by SIGINT: nothing was changed\n');
+    expect(listed()).toBe(false);
+    expect(readdirSync(tmpdir()).filter((d) => d.startsWith(`thanos-gitops-base-${child.pid}-`))).toEqual([]);
   });
 });

@@ -212,8 +212,8 @@ describe('the writer after failures', () => {
     const rename = writerFs.renameSync;
     const added = join(ws.clusters, 'one', 'added-meanwhile.md');
     vi.spyOn(writerFs, 'renameSync').mockImplementation((from, to) => {
-      // The new trees are built; just before the old one is swapped out, someone saves a file into it.
-      if (String(from) === join(ws.clusters, 'one') && !existsSync(added)) writeFileSync(added, 'notes\n');
+      // The new trees are built; while the old one is being moved out, someone saves a file into its folder.
+      if (String(from).startsWith(join(ws.clusters, 'one', '/')) && !existsSync(added)) writeFileSync(added, 'notes\n');
       rename(from, to);
     });
     const run = await cliIn(ws, 'generate');

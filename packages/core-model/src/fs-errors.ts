@@ -17,6 +17,9 @@ const SYSTEM_ERRORS: Readonly<Record<string, string>> = {
   EIO: 'input/output error (the disk or file system failed)',
   ELOOP: 'is a loop of symlinks',
   ENAMETOOLONG: 'has a name too long for the file system',
+  EXDEV:
+    'cannot be moved to another file system: generate renames within clusters/, so clusters/ and its folders ' +
+    'must be on one file system (no mount point inside it)',
 };
 
 /** Whether `err` is an ordinary file-system problem (not a bug). */

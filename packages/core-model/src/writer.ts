@@ -2,16 +2,21 @@
  * The only step with side effects: puts rendered trees on disk, all or nothing.
  *
  * Each environment's new tree is built beside the old one (`clusters/.<env>.next-<pid>`), with the
- * hand-written files hard-linked in untouched; then the directories are swapped by rename. Interrupts are
- * deferred while swapping, and a crash mid-way restores the previous trees.
+ * hand-written files hard-linked in untouched, and flushed to the disk; then a journal is written and the trees are
+ * swapped in by rename, each environment folder emptied into `.<env>.prev-<pid>` and the new tree renamed over it,
+ * so the folder never disappears. Interrupts are deferred while swapping; a failure mid-way puts the old trees back,
+ * and a run killed mid-way has its swap finished by the next run (the journal says the new trees were complete).
  */
 import {
+  closeSync,
   copyFileSync,
   type Dirent,
   existsSync,
+  fsyncSync,
   linkSync,
   lstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
@@ -25,6 +30,7 @@ import { hostname } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { isSystemError, systemErrorLine } from './fs-errors.js';
 import { isGenerated } from './header.js';
+import { KUSTOMIZATION_FILE } from './layout.js';
 
 /**
  * The file-system calls that change `clusters/`, in one object: the only seam tests use to make one of them fail
@@ -38,6 +44,15 @@ export const writerFs = {
   rmSync,
   symlinkSync,
   writeFileSync,
+  /** Flushes a file or a folder (its entries) to the disk: what a rename publishes must be there after a crash. */
+  syncPath(path: string): void {
+    const fd = openSync(path, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  },
 };
 
 /** A rendered environment: file path (relative to `clusters/<env>/`) to content. */
@@ -299,50 +314,148 @@ function withPath(err: unknown, path: string): unknown {
 
 const WORKING = /^\.(.+)\.(next|prev)-([0-9]+)$/;
 
-/** Working folders an interrupted or failed run left in `clusters/` (`.<env>.next-<pid>`, `.<env>.prev-<pid>`). */
-export function leftovers(clustersDir: string): string[] {
-  return workingFolders(clustersDir).map((w) => w.name);
+/**
+ * The swap's journal, `clusters/.thanos-gitops.swap-<pid>`: written (and flushed) once every new tree is complete,
+ * before the first rename, and removed when the swap is done or undone. A run that finds one left by a run that is
+ * gone finishes that swap instead of undoing it: the new trees were complete.
+ */
+export const SWAP_JOURNAL = '.thanos-gitops.swap-';
+const JOURNAL = /^\.thanos-gitops\.swap-([0-9]+)$/;
+
+/** One environment of a swap, as its journal records it. */
+interface JournalEntry {
+  env: string;
+  /** The environment folder existed before the swap (its old tree goes to `.<env>.prev-<pid>`). */
+  hasCurrent: boolean;
+  /** The environment is removed: its old tree goes, nothing comes in. */
+  empty: boolean;
 }
 
-/** The working folders in `clustersDir`, sorted by name, with the environment and the kind each one is for. */
-function workingFolders(clustersDir: string): { name: string; env: string; kind: string }[] {
+/**
+ * Working folders and swap journals an interrupted or failed run left in `clusters/` (`.<env>.next-<pid>`,
+ * `.<env>.prev-<pid>`, `.thanos-gitops.swap-<pid>`).
+ */
+export function leftovers(clustersDir: string): string[] {
   if (!existsSync(clustersDir)) return [];
   return readdirSync(clustersDir)
+    .filter((name) => WORKING.test(name) || JOURNAL.test(name))
+    .sort();
+}
+
+/** Whether a working folder or journal of process `pid` may be touched: this run's, or one of a run that is gone. */
+const ours = (pid: string): boolean => Number(pid) === process.pid || !alive(Number(pid));
+
+/**
+ * The working folders in `clustersDir` that are real folders (never a symlink or a file of the same name), sorted
+ * by name, with the environment, the kind and the process each one is for.
+ */
+function workingFolders(clustersDir: string): { name: string; env: string; kind: string; pid: string }[] {
+  if (!existsSync(clustersDir)) return [];
+  return readdirSync(clustersDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
     .sort()
     .flatMap((name) => {
       const m = WORKING.exec(name);
-      return m ? [{ name, env: m[1] as string, kind: m[2] as string }] : [];
+      return m ? [{ name, env: m[1] as string, kind: m[2] as string, pid: m[3] as string }] : [];
     });
 }
 
 /**
- * Undo what an interrupted earlier run may have left: restore swapped-out trees, drop half-built ones. Called
- * with the lock held, so no other run is writing: every working folder found belongs to a run that is gone.
+ * Undo what an interrupted earlier run may have left: finish the swaps whose journal says every new tree was
+ * complete, restore swapped-out trees, drop half-built ones. Called with the lock held, so no other run is writing;
+ * only the folders of a run that is gone are touched (a working folder of a live process is left alone).
  */
 export function recoverInterrupted(clustersDir: string): void {
-  for (const { name, env, kind } of workingFolders(clustersDir)) {
+  const journals = existsSync(clustersDir)
+    ? readdirSync(clustersDir)
+        .filter((n) => JOURNAL.test(n))
+        .sort()
+    : [];
+  for (const name of journals) {
+    const pid = (JOURNAL.exec(name) as RegExpExecArray)[1] as string;
+    if (!ours(pid)) continue;
+    const path = join(clustersDir, name);
+    recovering(clustersDir, name, 'every environment folder', () => {
+      // Cut short while being written: no rename had begun, the half-built trees are dropped below.
+      for (const entry of journalEntries(readText(path))) finishSwap(clustersDir, entry, pid);
+      writerFs.rmSync(path, { force: true });
+    });
+  }
+  for (const { name, env, kind, pid } of workingFolders(clustersDir)) {
+    if (!ours(pid)) continue;
     const full = join(clustersDir, name);
     const current = join(clustersDir, env);
-    try {
+    recovering(clustersDir, name, `clusters/${env}`, () => {
       if (kind === 'prev') {
-        // An old tree with nothing in its place (the run stopped in its swap): put it back.
+        // An old tree with nothing in its place (a run of an earlier version stopped in its swap): put it back.
         if (!existsSync(current)) {
           writerFs.renameSync(full, current);
-          continue;
+          return;
         }
         // Of a run that stopped after its swap: hand-written files added meanwhile move to the new tree.
         keepHandWritten(full, current);
       }
       writerFs.rmSync(full, { recursive: true });
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      throw new WriteRefusedError(
-        `cannot clean up ${full}, left by an earlier run (${code}${isSystemError(err) ? `: ${systemErrorLine(err)}` : ''}): ` +
-          `fix its permissions (or remove it by hand, after checking clusters/${env} is complete), then run generate again`,
-        { cause: err },
-      );
-    }
+    });
   }
+}
+
+/** The entries of a journal, or none when it was cut short while being written. */
+function journalEntries(text: string): JournalEntry[] {
+  try {
+    return JSON.parse(text) as JournalEntry[];
+  } catch {
+    return [];
+  }
+}
+
+/** Runs one step of the recovery; a file-system failure says what to fix. */
+function recovering(clustersDir: string, name: string, complete: string, step: () => void): void {
+  try {
+    step();
+  } catch (err) {
+    const full = join(clustersDir, name);
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new WriteRefusedError(
+      `cannot clean up ${full}, left by an earlier run (${code}${isSystemError(err) ? `: ${systemErrorLine(err)}` : ''}): ` +
+        `fix its permissions (or remove it by hand, after checking ${complete} is complete), then run generate again`,
+      { cause: err },
+    );
+  }
+}
+
+/** Finishes the swap of one environment that a run gone in the middle of it left (its journal entry says how). */
+function finishSwap(clustersDir: string, entry: JournalEntry, pid: string): void {
+  const current = join(clustersDir, entry.env);
+  const next = join(clustersDir, `.${entry.env}.next-${pid}`);
+  const prev = join(clustersDir, `.${entry.env}.prev-${pid}`);
+  if (entry.empty) {
+    if (existsSync(current) && !existsSync(prev)) writerFs.renameSync(current, prev);
+    if (existsSync(prev)) {
+      keepHandWritten(prev, current);
+      writerFs.rmSync(prev, { recursive: true });
+    }
+    return;
+  }
+  // Not yet in place: empty the environment folder into prev (it stays a folder), then rename the new tree over it.
+  if (existsSync(next)) {
+    if (existsSync(current)) {
+      writerFs.mkdirSync(prev, { recursive: true });
+      moveEntries(current, prev);
+    }
+    writerFs.renameSync(next, current);
+  }
+}
+
+/**
+ * Moves every entry of `from` into `to`, `kustomization.yaml` last: while it moves, the folder a delivery tool reads
+ * still exists, and holds a kustomization until it is empty (a build that fails then is an error to Argo CD or
+ * Flux, never an empty folder whose objects they would prune).
+ */
+function moveEntries(from: string, to: string): void {
+  const names = readdirSync(from).sort((a, b) => Number(a === KUSTOMIZATION_FILE) - Number(b === KUSTOMIZATION_FILE));
+  for (const name of names) writerFs.renameSync(join(from, name), join(to, name));
 }
 
 function linkOrCopy(from: string, to: string): void {
@@ -371,7 +484,7 @@ function keepHandWritten(prev: string, current: string): void {
 }
 
 /** Where a write stopped, for its message. */
-type Phase = 'build' | 'swap' | 'after';
+type Phase = 'build' | 'swap' | 'undo' | 'after';
 
 /** What a failure of the file system means for `clusters/`, by where the write stopped. */
 function consequence(phase: Phase, staged: readonly { prev: string }[], clustersDir: string): string {
@@ -380,6 +493,12 @@ function consequence(phase: Phase, staged: readonly { prev: string }[], clusters
       return `nothing was changed in ${clustersDir} (each new tree is built beside the old one, in .<env>.next-<pid>)`;
     case 'swap':
       return `the swap was undone: ${clustersDir} holds the old trees`;
+    case 'undo':
+      return (
+        `the swap stopped half-way and could not be undone: every environment folder of ${clustersDir} is there, ` +
+        'some with part of their old tree; fix what the file system refused and run generate again (it finishes ' +
+        'the swap first); check fails until then'
+      );
     case 'after': {
       const left = staged.map((s) => s.prev).filter((p) => existsSync(p));
       return (
@@ -390,13 +509,69 @@ function consequence(phase: Phase, staged: readonly { prev: string }[], clusters
   }
 }
 
+/**
+ * Swaps one environment in. Its folder never disappears: its entries move into `prev` (`kustomization.yaml` last),
+ * then the new tree is renamed over the folder, empty by then, in one step. A removed environment's folder goes.
+ */
+function swapOne(clustersDir: string, s: Staged): void {
+  const current = join(clustersDir, s.env);
+  if (s.empty) {
+    writerFs.renameSync(current, s.prev);
+    return;
+  }
+  if (!s.hasCurrent) {
+    writerFs.renameSync(s.next, current);
+    return;
+  }
+  writerFs.mkdirSync(s.prev);
+  // A file saved into the folder while it was being emptied makes the rename fail (not empty): it moves out too,
+  // and comes back with the hand-written files after the swap.
+  for (let attempt = 1; ; attempt++) {
+    moveEntries(current, s.prev);
+    try {
+      writerFs.renameSync(s.next, current);
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (attempt === 3 || (code !== 'ENOTEMPTY' && code !== 'EEXIST')) throw err;
+    }
+  }
+}
+
+/** Puts one environment's old tree back (false when it could not: the next run's recovery finishes the swap). */
+function undoOne(clustersDir: string, s: Staged, placed: boolean): boolean {
+  const current = join(clustersDir, s.env);
+  try {
+    if (s.empty) {
+      if (placed) writerFs.renameSync(s.prev, current);
+    } else if (placed) {
+      // Only what this run moved in: a folder made meanwhile where a new environment goes is someone's.
+      writerFs.rmSync(current, { recursive: true });
+      if (s.hasCurrent) writerFs.renameSync(s.prev, current);
+    } else if (s.hasCurrent && existsSync(s.prev)) {
+      moveEntries(s.prev, current);
+      writerFs.rmSync(s.prev, { recursive: true });
+    }
+    return true;
+  } catch {
+    return false; // keep going with the others
+  }
+}
+
+function rmQuietly(path: string): void {
+  try {
+    writerFs.rmSync(path, { force: true });
+  } catch {
+    // Left: the next run reads it.
+  }
+}
+
 /** A tree built beside the current one, waiting for the swap. */
-interface Staged {
-  env: string;
+interface Staged extends JournalEntry {
   next: string;
   prev: string;
-  hasCurrent: boolean;
-  empty: boolean;
+  /** This run made `next` (a folder of that name made by anyone else is never removed). */
+  made: boolean;
 }
 
 /**
@@ -466,7 +641,8 @@ export class TreeWriter {
     this.finished = true;
     for (const s of this.staged) {
       try {
-        writerFs.rmSync(s.next, { recursive: true });
+        // Kept when the swap could not be undone: the next run finishes it with them.
+        if (s.made && this.phase !== 'undo') writerFs.rmSync(s.next, { recursive: true });
       } catch {
         // Missing (its building failed first), or left for the next run's recovery (check names it meanwhile).
       }
@@ -569,15 +745,18 @@ export class TreeWriter {
     const next = join(clustersDir, `.${tree.env}.next-${process.pid}`);
     const extras = handWrittenExtras(current);
     // Staged before building, so that a failure half-way through still removes this half-built tree.
-    this.staged.push({
+    const staged: Staged = {
       env: tree.env,
       next,
       prev: join(clustersDir, `.${tree.env}.prev-${process.pid}`),
       hasCurrent: existsSync(current),
       empty: tree.files.size === 0 && changes.foreign.length === 0,
-    });
-    // Not there: the recovery at start removed every working folder, and a tree is staged once.
+      made: false,
+    };
+    this.staged.push(staged);
+    // Not there: the recovery at start removed every working folder of this process, and a tree is staged once.
     writerFs.mkdirSync(next);
+    staged.made = true;
     // Stryker disable next-line ArrayDeclaration: equivalent, mkdir -p of a folder that exists changes nothing
     const made = new Set<string>([next]);
     for (const [path, text] of tree.files) {
@@ -589,6 +768,7 @@ export class TreeWriter {
       }
       try {
         writerFs.writeFileSync(file, text);
+        writerFs.syncPath(file);
       } catch (err) {
         throw withPath(err, file);
       }
@@ -604,7 +784,19 @@ export class TreeWriter {
       writerFs.symlinkSync(target, join(next, path));
     }
     for (const dir of extras.emptyDirs) writerFs.mkdirSync(join(next, dir), { recursive: true });
+    // The folders' entries on the disk too, before a rename publishes them.
+    for (const dir of [...made].reverse()) writerFs.syncPath(dir);
     return changes;
+  }
+
+  /** Writes and flushes the swap's journal: from here on, a run that finds it finishes this swap. */
+  private writeJournal(): string {
+    const path = join(this.clustersDir, `${SWAP_JOURNAL}${process.pid}`);
+    const entries: JournalEntry[] = this.staged.map(({ env, hasCurrent, empty }) => ({ env, hasCurrent, empty }));
+    writerFs.writeFileSync(path, `${JSON.stringify(entries)}\n`);
+    writerFs.syncPath(path);
+    writerFs.syncPath(this.clustersDir);
+    return path;
   }
 
   private *commitSteps(): Generator<void, TreeChanges[]> {
@@ -623,38 +815,37 @@ export class TreeWriter {
     this.checkInterrupted();
     // Swap them in. On failure, put back what was swapped out. Signals no longer stop the write.
     this.phase = 'swap';
-    const swapped: Staged[] = []; // old tree moved out (or none to move)
+    const journal = staged.length > 0 ? this.writeJournal() : undefined;
+    const swapped: Staged[] = []; // old tree being moved out (or none to move)
     const placed = new Set<Staged>(); // new tree moved in
     try {
       for (const s of staged) {
-        const current = join(clustersDir, s.env);
-        if (s.hasCurrent) writerFs.renameSync(current, s.prev);
         swapped.push(s);
-        if (!s.empty) writerFs.renameSync(s.next, current);
+        swapOne(clustersDir, s);
         placed.add(s);
       }
+      writerFs.syncPath(clustersDir);
     } catch (err) {
-      for (const s of swapped) {
-        // in any order: each environment's undo touches only its own folders
-        const current = join(clustersDir, s.env);
-        try {
-          // Only what this run moved in: a folder made meanwhile where a new environment goes is someone's.
-          if (placed.has(s)) writerFs.rmSync(current, { recursive: true });
-          if (s.hasCurrent) writerFs.renameSync(s.prev, current);
-        } catch {
-          // Keep going with the others; the next run's recoverInterrupted() puts this one back from s.prev.
-        }
-      }
+      // Undone: the journal goes, so that the next run does not finish the swap. Not undone: it stays, with the new
+      // trees, and the next run finishes the swap.
+      const undone = swapped.map((s) => undoOne(clustersDir, s, placed.has(s))).every(Boolean);
+      if (undone && journal) rmQuietly(journal);
+      if (!undone) this.phase = 'undo';
       throw err;
     }
+    // A signal that arrived during the (synchronous) swap is delivered here, while this writer still listens for it,
+    // so that the command can say the write finished despite it.
+    yield;
     // Keep hand-written files added to the old trees while this run was building, then drop the old trees.
     this.phase = 'after';
     // An emptied environment too: its folder comes back for a file added meanwhile.
     for (const s of staged) if (s.hasCurrent) keepHandWritten(s.prev, join(clustersDir, s.env));
     for (const s of staged) {
-      writerFs.rmSync(s.prev, { recursive: true, force: true });
-      writerFs.rmSync(s.next, { recursive: true, force: true });
+      // Only this run's folders: prev when it moved an old tree there, next when it was never moved in.
+      if (s.hasCurrent) writerFs.rmSync(s.prev, { recursive: true, force: true });
+      if (s.empty) writerFs.rmSync(s.next, { recursive: true, force: true });
     }
+    if (journal) writerFs.rmSync(journal, { force: true });
     this.finished = true;
     this.end();
     return this.changes;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compactorRules } from '../src/rules/compactor.js';
-import { globRegExp } from '../src/rules/index.js';
+import { tenantGlob } from '../src/rules/index.js';
 import { BASE, environmentOf, problemsOf, warningsOf } from './support/problems.js';
 
 /** field and message of every problem, in order. */
@@ -753,9 +753,9 @@ describe('more located messages', () => {
 });
 
 describe('tenant globs (Go filepath.Match)', () => {
-  const bad = (pattern: string) => globRegExp(pattern);
+  const bad = (pattern: string) => tenantGlob(pattern);
   const matches = (pattern: string, tenant: string) => {
-    const re = globRegExp(pattern);
+    const re = tenantGlob(pattern);
     if (typeof re === 'string') throw new Error(re);
     return re.test(tenant);
   };

@@ -142,22 +142,26 @@ describe('a file-system failure, by where the write stopped', () => {
     expect(() => writeTrees(dir, [tree('b', {})])).toThrow(
       /\(EBUSY\): the new trees are in place, but a working folder could not be cleaned up: fix what/,
     );
-    expect(readdirSync(dir).sort()).toEqual([`.b.next-${pid}`, 'a']);
+    // The journal stays with it: the next run finishes the removal of b, and never puts b back.
+    expect(readdirSync(dir).sort()).toEqual([`.b.next-${pid}`, `.thanos-gitops.swap-${pid}`, 'a']);
+    vi.restoreAllMocks();
+    writeTrees(dir, []);
+    expect(readdirSync(dir).sort()).toEqual(['a']);
   });
 });
 
 describe('recovering what an earlier run left', () => {
   it('says which working folder it cannot remove, and why, before anything is written', () => {
     const dir = join(temp(), 'clusters');
-    mkdirSync(join(dir, '.a.next-7'), { recursive: true });
-    const refusal = sysError('EROFS', 'rmdir', join(dir, '.a.next-7'));
+    mkdirSync(join(dir, '.a.next-4206649'), { recursive: true });
+    const refusal = sysError('EROFS', 'rmdir', join(dir, '.a.next-4206649'));
     const rm = vi.spyOn(writerFs, 'rmSync').mockImplementation(() => {
       throw refusal;
     });
     const err = thrown(() => recoverInterrupted(dir));
     expect(err).toEqual(
       new WriteRefusedError(
-        `cannot clean up ${join(dir, '.a.next-7')}, left by an earlier run (EROFS: ${join(dir, '.a.next-7')}: is on a ` +
+        `cannot clean up ${join(dir, '.a.next-4206649')}, left by an earlier run (EROFS: ${join(dir, '.a.next-4206649')}: is on a ` +
           'read-only file system (EROFS)): fix its permissions (or remove it by hand, after checking clusters/a is ' +
           'complete), then run generate again',
       ),
@@ -168,14 +172,14 @@ describe('recovering what an earlier run left', () => {
     });
     expect(() => recoverInterrupted(dir)).toThrow(`left by an earlier run (error): fix its permissions`);
     rm.mockImplementation(() => {
-      throw sysError('EXDEV', 'rename');
+      throw sysError('ESTALE', 'rename');
     });
-    expect(() => recoverInterrupted(dir)).toThrow(`left by an earlier run (EXDEV): fix its permissions`);
+    expect(() => recoverInterrupted(dir)).toThrow(`left by an earlier run (ESTALE): fix its permissions`);
   });
 
   it('moves hand-written files from an old tree whose environment is back into it, not generated or owned ones', () => {
     const dir = join(temp(), 'clusters');
-    const prev = join(dir, '.a.prev-7');
+    const prev = join(dir, '.a.prev-4206649');
     mkdirSync(join(prev, 'notes'), { recursive: true });
     mkdirSync(join(dir, 'a'), { recursive: true });
     writeFileSync(join(dir, 'a', 'k.yaml'), gen('new'));
@@ -371,7 +375,8 @@ describe('a TreeWriter', () => {
       write(file, data);
     });
     writeTrees(dir, [tree('a', { 'kustomization.yaml': gen('a: 2') })]);
-    expect(seen).toEqual([before]);
+    // The new file, then the swap's journal.
+    expect(seen).toEqual([before, before]);
   });
 
   it('after a signal between staging and commit, rolls back and rejects; once swapping, finishes and says so', async () => {

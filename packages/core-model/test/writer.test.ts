@@ -221,12 +221,14 @@ describe('writeTrees', () => {
     expect(leftovers(dir)).toEqual([]);
   });
 
-  it('leaves a tree it could not put back for the next run to restore', () => {
+  it('keeps the environment folder through a failed swap, and leaves a swap it cannot undo for the next run', () => {
     const { dir, before } = populated();
     const realRename = writerFs.renameSync;
     vi.spyOn(writerFs, 'renameSync').mockImplementation((from, to) => {
-      // Moving b's new tree into place fails, and so does putting b's old tree back; a is still put back.
-      if (String(to) === join(dir, 'b')) throw sysError('EIO', 'rename', String(from));
+      // Moving b's new tree into place fails, and so does putting b's old entries back; a is put back.
+      if (String(to) === join(dir, 'b') || String(to).startsWith(`${join(dir, 'b')}/`)) {
+        if (String(from).includes('.b.')) throw sysError('EIO', 'rename', String(from));
+      }
       realRename(from, to);
     });
     expect(() =>
@@ -234,12 +236,23 @@ describe('writeTrees', () => {
         tree('a', { 'kustomization.yaml': gen('a: 2') }),
         tree('b', { 'kustomization.yaml': gen('b: 2') }),
       ]),
-    ).toThrow(/\(EIO\): the swap was undone/);
+    ).toThrow(/\(EIO\): the swap stopped half-way and could not be undone: every environment folder of .* is there/);
     vi.restoreAllMocks();
-    expect(readdirSync(dir).sort()).toEqual([`.b.prev-${process.pid}`, 'a']);
+    const pid = process.pid;
+    expect(readdirSync(dir).sort()).toEqual([
+      `.b.next-${pid}`,
+      `.b.prev-${pid}`,
+      `.thanos-gitops.swap-${pid}`,
+      'a',
+      'b',
+    ]);
     expect([...readTree(join(dir, 'a')).values()]).toContain(gen('a: 1'));
+    // The next run finishes the swap: b gets its new tree; a, put back, keeps its old one.
+    expect(readdirSync(join(dir, 'b'))).toEqual([]);
     recoverInterrupted(dir);
-    expect(readTree(dir)).toEqual(before);
+    const oldA = [...before].filter(([k]) => k.startsWith('a/')).map(([k, v]) => [k.slice(2), v] as const);
+    expect(readTree(join(dir, 'a'))).toEqual(new Map(oldA));
+    expect(readTree(join(dir, 'b'))).toEqual(new Map([['kustomization.yaml', gen('b: 2')]]));
     expect(leftovers(dir)).toEqual([]);
   });
 });
@@ -258,8 +271,8 @@ describe('compareTree', () => {
 describe('recoverInterrupted', () => {
   it('restores a swapped-out tree whose environment folder is missing', () => {
     const dir = clustersDir();
-    mkdirSync(join(dir, '.a.prev-123', 'query'), { recursive: true });
-    writeFileSync(join(dir, '.a.prev-123', 'query', 'x.yaml'), gen('x: 1'));
+    mkdirSync(join(dir, '.a.prev-4206623', 'query'), { recursive: true });
+    writeFileSync(join(dir, '.a.prev-4206623', 'query', 'x.yaml'), gen('x: 1'));
     recoverInterrupted(dir);
     expect(readdirSync(dir)).toEqual(['a']);
     expect([...readTree(join(dir, 'a'))]).toEqual([['query/x.yaml', gen('x: 1')]]);
@@ -267,9 +280,9 @@ describe('recoverInterrupted', () => {
 
   it('drops half-built trees, and swapped-out trees whose environment folder is back', () => {
     const dir = clustersDir();
-    for (const d of ['.a.next-7', '.b.prev-7', 'b']) mkdirSync(join(dir, d), { recursive: true });
+    for (const d of ['.a.next-4206649', '.b.prev-4206649', 'b']) mkdirSync(join(dir, d), { recursive: true });
     writeFileSync(join(dir, 'b', 'k.yaml'), gen('new'));
-    writeFileSync(join(dir, '.b.prev-7', 'k.yaml'), gen('old'));
+    writeFileSync(join(dir, '.b.prev-4206649', 'k.yaml'), gen('old'));
     recoverInterrupted(dir);
     expect(readdirSync(dir)).toEqual(['b']);
     expect([...readTree(join(dir, 'b'))]).toEqual([['k.yaml', gen('new')]]);
@@ -277,8 +290,8 @@ describe('recoverInterrupted', () => {
 
   it('runs before every write', () => {
     const dir = clustersDir();
-    mkdirSync(join(dir, '.a.prev-99'), { recursive: true });
-    writeFileSync(join(dir, '.a.prev-99', 'k.yaml'), gen('k: 1'));
+    mkdirSync(join(dir, '.a.prev-4206699'), { recursive: true });
+    writeFileSync(join(dir, '.a.prev-4206699', 'k.yaml'), gen('k: 1'));
     const [a] = writeTrees(dir, [tree('a', { 'k.yaml': gen('k: 1') })]);
     expect(a?.unchanged).toEqual(['k.yaml']);
     expect(readdirSync(dir)).toEqual(['a']);

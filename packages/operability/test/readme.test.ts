@@ -4,6 +4,7 @@
  */
 
 import { loadEnvironments } from '@thanos-gitops/core-model';
+import fc from 'fast-check';
 import { Window } from 'happy-dom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { environmentReadme, gapsOf, mermaidBlocks, timeline, timelineMermaid, topologyChange } from '../src/index.js';
@@ -163,5 +164,23 @@ describe('README endpoints', () => {
       '| remote-write URL | `http://thanos-receive-router.observability.svc.cluster.local:19291/api/v1/receive` |',
     );
     expect(text).toContain('| tenant header |');
+  });
+});
+
+describe('mermaidBlocks', () => {
+  it('finds the fenced blocks the lazy regular expression found, without its quadratic time', () => {
+    const lazy = (md: string) => [...md.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+    const piece = fc.constantFrom('```mermaid\n', '```', '`', 'a', '\n', 'mermaid');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const md = pieces.join('');
+        expect(mermaidBlocks(md)).toEqual(lazy(md));
+      }),
+      { numRuns: 5000 },
+    );
+    const fences = '```mermaid\n'.repeat(20_000);
+    expect(mermaidBlocks(fences)).toEqual(lazy(fences));
+    const unclosed = `${'```mermaid\na'.repeat(2000)}\`\`\``;
+    expect(mermaidBlocks(unclosed)).toEqual(lazy(unclosed));
   });
 });

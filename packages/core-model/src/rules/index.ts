@@ -18,7 +18,7 @@ import { storeRules } from './store-gateway.js';
 import { escapeHatchRules } from './workloads.js';
 
 export { inapplicableSettingRules, type Written } from './inapplicable.js';
-export { globRegExp } from './tenant-glob.js';
+export { type TenantGlob, tenantGlob } from './tenant-glob.js';
 export { resourceRules } from './workloads.js';
 
 export function crossFieldRules(env: Environment, sink: ProblemSink): void {

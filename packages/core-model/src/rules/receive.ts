@@ -5,7 +5,7 @@ import type { FieldPath, ProblemSink } from '../problems.js';
 import { writeQuorum } from '../quorum.js';
 import type { Environment } from '../schema/environment.js';
 import { checkLength } from './lengths.js';
-import { globMatches, globRegExp } from './tenant-glob.js';
+import { globMatches, type TenantGlob, tenantGlob } from './tenant-glob.js';
 
 /**
  * The write path: a replication factor the hashrings can honour, routable tenants, and a limits file the
@@ -95,7 +95,7 @@ function hashringRules(r: Environment['receive'], sink: ProblemSink): void {
  */
 class TenantRouting {
   private readonly owner = new Map<string, number>();
-  private readonly globs: { index: number; pattern: string; re: RegExp }[] = [];
+  private readonly globs: { index: number; pattern: string; re: TenantGlob }[] = [];
   constructor(private readonly sink: ProblemSink) {}
 
   add(matcher: 'exact' | 'glob', t: string, hashring: number, at: FieldPath): void {
@@ -107,7 +107,7 @@ class TenantRouting {
     }
     this.owner.set(key, hashring);
     if (matcher === 'glob') {
-      const re = globRegExp(t);
+      const re = tenantGlob(t);
       if (typeof re === 'string') this.sink.report(at, `is not a valid glob pattern: ${re} (found "${t}")`);
       else this.globs.push({ index: hashring, pattern: t, re });
       return;

@@ -7,7 +7,7 @@ import { parseDuration } from '../duration.js';
 import type { ProblemSink } from '../problems.js';
 import type { Environment } from '../schema/environment.js';
 import { cidrRules } from './environment.js';
-import { globRegExp } from './tenant-glob.js';
+import { globMatches } from './tenant-glob.js';
 
 /** The target a writer sends to: its own, else the environment's. */
 export function writerTarget(env: Environment, index: number): 'thanos' | 'amp' | 'gmp' {
@@ -21,8 +21,7 @@ export function tenantIsKnown(env: Environment, tenant: string): boolean {
   return env.receive.hashrings.some((h) =>
     h.tenants.some((t) => {
       if (h.tenantMatcher === 'exact') return t === tenant;
-      const re = globRegExp(t);
-      return typeof re !== 'string' && re.test(tenant);
+      return globMatches(t, tenant);
     }),
   );
 }

@@ -177,7 +177,14 @@ export const Patch = Obj(
     target: Obj(
       {
         kind: Type.String({ pattern: KUBERNETES_KIND, description: 'Kind of the objects to patch.' }),
-        name: Type.Optional(Type.String({ minLength: 1, description: 'Name (or regex) of the objects.' })),
+        name: Type.Optional(
+          Type.String({
+            minLength: 1,
+            description:
+              'Name of the objects, or a Go regular expression (RE2 syntax, as Kustomize reads it) that matches their ' +
+              'whole name.',
+          }),
+        ),
       },
       'Which generated objects the patch applies to.',
     ),

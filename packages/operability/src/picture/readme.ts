@@ -43,7 +43,17 @@ const IDENTITY_ANNOTATION = /role-arn$|iam\.gke\.io\/gcp-service-account$|azure\
 
 /** The fenced Mermaid blocks of a README (topology first, then timeline). */
 export function mermaidBlocks(markdown: string): string[] {
-  return [...markdown.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+  // Found with indexOf, not a lazy regular expression: with many unclosed fences that one takes quadratic time.
+  const open = '```mermaid\n';
+  const blocks: string[] = [];
+  for (let at = markdown.indexOf(open); at >= 0; ) {
+    const start = at + open.length;
+    const end = markdown.indexOf('```', start);
+    if (end < 0) break;
+    blocks.push(markdown.slice(start, end));
+    at = markdown.indexOf(open, end + 3);
+  }
+  return blocks;
 }
 
 function table(head: string[], rows: string[][]): string[] {
