@@ -31,6 +31,7 @@ import { remoteWriteManifests, tls, writerFiles } from '@thanos-gitops/mtls';
 import { dashboards, environmentReadme, README } from '@thanos-gitops/operability';
 import { assembleTree } from '@thanos-gitops/overlays';
 import { renderComponents } from '@thanos-gitops/thanos-components';
+import { patchChecks } from './patch-checks.js';
 
 export interface RenderedEnvironment {
   env: string;
@@ -153,7 +154,8 @@ function* renderEach(
     });
     const tree = assembleTree(l.env, l.file, manifests, new Map([...docs, ...writers.files, [README, readme]]), plain);
     patchTargetRules(l.env, manifests, sink);
-    credentialScan(l.env, tree, sink);
+    const reported = credentialScan(l.env, tree, sink);
+    patchChecks(l.env, plain, sink, (i) => reported.has(JSON.stringify(['patches', i, 'patch'])));
     if (previous) volumeShrinks(l.env, claimSizesOf(plain), previous(l.env.name), sink);
     yield {
       rendered: { env: l.env.name, file: l.file, environment: l.env, manifests, tree, warnings: l.warnings },
