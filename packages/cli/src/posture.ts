@@ -36,6 +36,9 @@ function containerFacts(pod: Plain, facts: Map<string, PostureKind>): void {
     const name = `container ${c.name}`;
     if (sc.privileged === true) facts.set(`${name} is privileged`, 'privileged');
     for (const cap of sc.capabilities?.add ?? []) facts.set(`${name} adds capability ${cap}`, 'capabilities');
+    for (const p of c.ports ?? []) {
+      if (p?.hostPort) facts.set(`${name} binds host port ${p.hostPort}`, 'hostNamespaces');
+    }
     if (sc.allowPrivilegeEscalation !== false) {
       facts.set(`${name} does not forbid privilege escalation`, 'privilegeEscalation');
     }
@@ -62,6 +65,9 @@ export function postureFacts(o: Plain): Map<string, PostureKind> {
   }
   if (o.kind === 'Service' && ['LoadBalancer', 'NodePort'].includes(o.spec?.type)) {
     facts.set(`it is a Service of type ${o.spec.type}`, 'exposedService');
+  }
+  if (o.kind === 'Service' && (o.spec?.externalIPs ?? []).length > 0) {
+    facts.set(`the Service has external IPs ${o.spec.externalIPs.join(', ')}`, 'exposedService');
   }
   return facts;
 }

@@ -208,10 +208,10 @@ export const Patch = Obj(
         description:
           'The ways this patch weakens the security posture on purpose. A patch that does one of these is refused ' +
           'unless it is listed here, and `diff` calls it out: `privileged` (a privileged container), ' +
-          '`hostNamespaces` (hostNetwork, hostPID or hostIPC), `hostPath` (a hostPath volume), `capabilities` ' +
+          '`hostNamespaces` (hostNetwork, hostPID, hostIPC or a hostPort), `hostPath` (a hostPath volume), `capabilities` ' +
           '(capabilities added to a container), `root` (runAsUser 0, or runAsNonRoot no longer true), ' +
           '`privilegeEscalation` (allowPrivilegeEscalation no longer false), `exposedService` (a Service of type ' +
-          'LoadBalancer or NodePort), `networkPolicy` (a NetworkPolicy removed or its rules changed). Listing one ' +
+          'LoadBalancer or NodePort, or with externalIPs), `networkPolicy` (a NetworkPolicy removed or its rules changed). Listing one ' +
           'the patch does not do is an error.',
       }),
     ),
