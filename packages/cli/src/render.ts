@@ -23,6 +23,7 @@ import {
   sortProblems,
   toPlain,
   volumeShrinks,
+  yamlText,
 } from '@thanos-gitops/core-model';
 import { annotateForDelivery, checkDelivery, type DeliveryEnvironment, deliveryTrees } from '@thanos-gitops/delivery';
 import { awsIdentity, cloudRoles, documents, gcpIdentity, gsaEmail, identity, roleArnOf } from '@thanos-gitops/irsa';
@@ -31,6 +32,7 @@ import { dashboards, environmentReadme, README } from '@thanos-gitops/operabilit
 import { assembleTree } from '@thanos-gitops/overlays';
 import { renderComponents } from '@thanos-gitops/thanos-components';
 import { kustomizeNameMatcher } from './kustomize-name.js';
+import { patchChecks } from './patch-checks.js';
 
 export interface RenderedEnvironment {
   env: string;
@@ -139,6 +141,7 @@ function* renderEach(
     // Built outside this loop body: a closure made here would share the body's context, and so keep every
     // environment's objects (`plain`, captured by the checks below) alive until the run ends.
     delivery.push({ env: l.env, file: l.file, report: reporter(sink) });
+    deliveryCredentials(l.env, sink);
     const source = byPath.get(l.file);
     if (source && !select(source)) continue;
     const manifests = [
@@ -176,7 +179,8 @@ function* renderEach(
     });
     const tree = assembleTree(l.env, l.file, manifests, new Map([...docs, ...writers.files, [README, readme]]), plain);
     patchTargetRules(l.env, manifests, sink);
-    credentialScan(l.env, tree, sink);
+    const reported = credentialScan(l.env, tree, sink);
+    patchChecks(l.env, plain, sink, (i) => reported.has(JSON.stringify(['patches', i, 'patch'])));
     if (previous) volumeShrinks(l.env, claimSizesOf(plain), previous(l.env.name), sink);
     yield {
       rendered: { env: l.env.name, file: l.file, environment: l.env, manifests, tree, warnings: l.warnings },
@@ -212,7 +216,7 @@ export function renderDelivery(rendered: readonly { environment: Environment; fi
  * bearer tokens). A hit is reported at the option of the environment file it came from; a hit that no option
  * explains is a bug, and stops the run all the same.
  */
-function credentialScan(env: LoadedEnvironment['env'], tree: EnvironmentTree, sink: ProblemSink): void {
+function credentialScan(env: LoadedEnvironment['env'], tree: EnvironmentTree, sink: ProblemSink): Set<string> {
   const reported = new Set<string>();
   for (const [file, text] of tree.files) {
     for (const hit of findCredentials(text)) {
@@ -231,6 +235,24 @@ function credentialScan(env: LoadedEnvironment['env'], tree: EnvironmentTree, si
           `clusters/${env.name}/${file}: keep credentials in a Secret created out of band, or use the pods' cloud identity`,
       );
     }
+  }
+  return reported;
+}
+
+/**
+ * The Argo CD and Flux objects are rendered from every environment at once, after the per-environment scan: the
+ * `delivery` settings they carry (`repoURL` above all: `https://user:token@…`) are scanned here, at their option.
+ */
+function deliveryCredentials(env: LoadedEnvironment['env'], sink: ProblemSink): void {
+  for (const hit of findCredentials(yamlText(env.delivery))) {
+    const path = pathOfString(env.delivery, hit.text);
+    sink.report(
+      ['delivery', ...(path ?? [])],
+      `holds what looks like ${hit.kind} (${redact(hit.text)}), which would be committed to Git in the Argo CD or ` +
+        'Flux objects: give the repository URL without credentials, and the credentials to Argo CD (a repository ' +
+        'Secret) or Flux (`secretRef` of the GitRepository) out of band',
+    );
+    return;
   }
 }
 

@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { objectId, parseQuantity, RESIZE_ANCHOR, yamlText } from '@thanos-gitops/core-model';
 import { createTwoFilesPatch } from 'diff';
 import { plural } from './io.js';
+import { weakenings } from './posture.js';
 import { type RestartConsequence, restartConsequences, sameSaid } from './restarts.js';
 import { upgradeRows, upgradeTableMarkdown, upgradeTableText } from './upgrade-summary.js';
 import { onlyVersionLabel, versionLabelLine } from './version-label.js';
@@ -53,6 +54,8 @@ export interface EnvironmentReview {
   resizes: { id: string; why: string }[];
   /** What is destroyed, with what that means. */
   destroys: { id: string; why: string }[];
+  /** Weaker security posture (a privileged container, a LoadBalancer, a NetworkPolicy removed, …; posture.ts). */
+  weakened?: { id: string; why: string }[];
   /** The environment README's new topology diagram (a Mermaid block with its title) when the topology changed. */
   topology?: string;
 }
@@ -178,6 +181,9 @@ export function reviewEnvironment(env: string, before: readonly Plain[], after: 
   }
   for (const list of [r.restarts, r.recreates, r.resizes, r.destroys]) list.sort(byId);
   r.rollouts = restartConsequences(before, after, r.restarts);
+  r.weakened = [...r.added, ...r.changed, ...r.removed].flatMap((c) =>
+    weakenings(c.before, c.after).map((w) => ({ id: c.id, why: `${w.what} (${w.kind})` })),
+  );
   return r;
 }
 
@@ -239,6 +245,7 @@ export function textReport(reviews: readonly EnvironmentReview[], p: Paint): str
     for (const d of r.destroys) out.push(p.red(`  DESTROYED  ${d.id}: ${d.why}`));
     for (const d of r.recreates) out.push(p.red(`  RECREATED  ${d.id}: immutable ${d.fields.join(', ')} changed`));
     for (const d of r.resizes) out.push(p.yellow(`  RESIZE     ${d.id}: ${d.why}`));
+    for (const d of r.weakened ?? []) out.push(p.red(`  WEAKENED   ${d.id}: ${d.why}`));
     out.push(...restartsText(r, p));
     for (const c of [...r.added, ...r.changed, ...r.removed]) {
       const line = `  ${SIGN[c.change]} ${c.id}`;
@@ -313,6 +320,11 @@ function summaryMarkdown(reviews: readonly EnvironmentReview[], base: string, co
         `> **Must be recreated** (immutable fields changed; deleted and created again, its pods go down):`,
       );
       for (const d of r.recreates) out.push(`> - \`${d.id}\`: ${d.fields.map((f) => `\`spec.${f}\``).join(', ')}`);
+    }
+    if ((r.weakened ?? []).length > 0) {
+      out.push('', '> [!CAUTION]', '> **Security posture weakened** (acknowledged by `patches[].acknowledge`?):');
+      // Container names and host paths come from patches: one line, no markup.
+      for (const d of r.weakened ?? []) out.push(`> - \`${d.id}\`: ${d.why.replace(/[^\w ./:()'-]/g, '_')}`);
     }
     if (r.resizes.length > 0) {
       out.push('', '> [!IMPORTANT]', '> **Volumes grow** (Kubernetes refuses the change as it is; no data is lost):');

@@ -113,6 +113,7 @@ export {
   DEFAULT_THANOS_VERSION,
   type Environment,
   EnvironmentSchema,
+  PATCH_ACKNOWLEDGEMENTS,
   SUPPORTED_THANOS_VERSIONS,
   type ThanosVersion,
 } from './schema/environment.js';

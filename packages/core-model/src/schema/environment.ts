@@ -172,6 +172,18 @@ export const NetworkPolicies = Obj(
   { default: {} },
 );
 
+/** What a patch may acknowledge weakening: one name per kind of weakening (see the `acknowledge` description). */
+export const PATCH_ACKNOWLEDGEMENTS = [
+  'privileged',
+  'hostNamespaces',
+  'hostPath',
+  'capabilities',
+  'root',
+  'privilegeEscalation',
+  'exposedService',
+  'networkPolicy',
+] as const;
+
 export const Patch = Obj(
   {
     target: Obj(
@@ -195,6 +207,21 @@ export const Patch = Obj(
         'JSON6902 patch (a YAML or JSON list of operations), as text. It must parse, and `target` must name a kind ' +
         '(and name) the generator produces.',
     }),
+    acknowledge: Type.Array(
+      Type.Union(PATCH_ACKNOWLEDGEMENTS.map((a) => Type.Literal(a))),
+      withDefault({
+        default: [],
+        uniqueItems: true,
+        description:
+          'The ways this patch weakens the security posture on purpose. A patch that does one of these is refused ' +
+          'unless it is listed here, and `diff` calls it out: `privileged` (a privileged container), ' +
+          '`hostNamespaces` (hostNetwork, hostPID, hostIPC or a hostPort), `hostPath` (a hostPath volume), `capabilities` ' +
+          '(capabilities added to a container), `root` (runAsUser 0, or runAsNonRoot no longer true), ' +
+          '`privilegeEscalation` (allowPrivilegeEscalation no longer false), `exposedService` (a Service of type ' +
+          'LoadBalancer or NodePort, or with externalIPs), `networkPolicy` (a NetworkPolicy removed or its rules changed). Listing one ' +
+          'the patch does not do is an error.',
+      }),
+    ),
   },
   'A Kustomize patch applied on top of the generated objects: the escape hatch for anything not modelled.',
 );
