@@ -72,7 +72,7 @@ const RUNS = { numRuns: 12, seed: 20 };
 
 function withIdentity(env: Environment, cloud: 'aws' | 'gcp' | 'azure', patch: Record<string, string>): Environment {
   const copy = structuredClone(env);
-  Object.assign((copy.identity as Record<string, object>)[cloud], patch);
+  Object.assign((copy.identity as Record<string, object>)[cloud] as object, patch);
   return copy;
 }
 
