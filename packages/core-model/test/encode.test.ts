@@ -11,6 +11,7 @@ import { Parser } from 'commonmark';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  argoTemplateText,
   githubData,
   githubProperty,
   grafanaValue,
@@ -218,6 +219,37 @@ describe('Grafana provisioning values', () => {
           expect(grafanaExpand(v).variables).toContain('GF_SECURITY_ADMIN_PASSWORD');
         },
       ),
+      RUNS,
+    );
+  });
+});
+
+/**
+ * Go text/template as an ApplicationSet reads a template field: text outside `{{ … }}` is literal; the only action
+ * the encoder may produce is a quoted string (printed as its value). Anything else is an injection.
+ */
+function goTemplate(field: string): string {
+  let out = '';
+  let rest = field;
+  for (let at = rest.indexOf('{{'); at !== -1; at = rest.indexOf('{{')) {
+    out += rest.slice(0, at);
+    const end = rest.indexOf('}}', at + 2);
+    if (end === -1) throw new Error(`unclosed action in ${JSON.stringify(field)}`);
+    const action = rest.slice(at + 2, end).trim();
+    if (!/^"(?:[^"\\]|\\.)*"$/.test(action)) throw new Error(`action {{${action}}} in ${JSON.stringify(field)}`);
+    out += JSON.parse(action);
+    rest = rest.slice(end + 2);
+  }
+  return out + rest;
+}
+
+describe('Argo CD ApplicationSet template fields', () => {
+  it('run no action and print the value intact', () => {
+    fc.assert(
+      fc.property(hostile, (v) => {
+        expect(goTemplate(argoTemplateText(v))).toBe(v);
+        expect(() => goTemplate(`https://x/{{ .path.path }}${v}`)).toThrow();
+      }),
       RUNS,
     );
   });
