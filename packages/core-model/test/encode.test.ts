@@ -12,11 +12,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   argoTemplateText,
+  generatedHeader,
+  generatedMarkdownHeader,
   githubData,
   githubProperty,
   grafanaValue,
   hclLiteral,
   inertWorkflowCommands,
+  isGenerated,
   markdownCode,
   markdownFence,
   markdownText,
@@ -250,6 +253,25 @@ describe('Argo CD ApplicationSet template fields', () => {
         expect(goTemplate(argoTemplateText(v))).toBe(v);
         expect(() => goTemplate(`https://x/{{ .path.path }}${v}`)).toThrow();
       }),
+      RUNS,
+    );
+  });
+});
+
+describe('the generated header', () => {
+  it('keeps any --environments path on its one comment line', () => {
+    fc.assert(
+      fc.property(
+        hostile.filter((p) => p !== ''),
+        (path) => {
+          const yaml = generatedHeader(path);
+          expect(yaml.split(/\r\n|[\r\n\u2028\u2029\u0085\v\f]/)).toHaveLength(1);
+          expect(isGenerated(`${yaml}\n`)).toBe(true);
+          const md = generatedMarkdownHeader(path);
+          expect(walk(`${md}\n\nText.\n`).types).toEqual(['document', 'html_block', 'paragraph', 'text']);
+          expect(md.indexOf('-->')).toBe(md.length - 3);
+        },
+      ),
       RUNS,
     );
   });

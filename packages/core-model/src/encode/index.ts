@@ -5,7 +5,7 @@
 export { argoTemplateText } from './argocd.js';
 export { githubData, githubProperty, inertWorkflowCommands } from './github.js';
 export { grafanaValue } from './grafana.js';
-export { markdownCode, markdownFence, markdownText, oneLine } from './markdown.js';
+export { htmlText, markdownCode, markdownFence, markdownText, oneLine } from './markdown.js';
 export { mermaidLabel } from './mermaid.js';
 export { shellCommand, shellWord } from './shell.js';
 export { hclLiteral, type TerraformRef, terraformJson, tfRef } from './terraform.js';

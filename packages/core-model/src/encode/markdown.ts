@@ -1,7 +1,7 @@
 /**
  * Markdown (CommonMark + GitHub's extensions) for text that carries values: the PR comment and the generated
- * READMEs. Plain text has every ASCII punctuation character backslash-escaped (no link, image, emphasis, HTML,
- * `<!--`, table cell break can start from a value; GitHub links
+ * READMEs. Plain text has the characters that open a construct backslash-escaped (no link, image, emphasis,
+ * HTML, `<!--`, table cell break can start from a value; GitHub links
  * @-mentions in rendered text, so `@` is followed by a zero-width space); code spans and fences take a backtick run longer
  * than any inside. Line terminators cannot be carried by one line of Markdown: they are shown as `␤`.
  */
@@ -16,10 +16,14 @@ export function oneLine(value: string): string {
     .replace(CONTROL, (c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
 }
 
-/** Text: every ASCII punctuation escaped (CommonMark allows a backslash before each), on one line. */
+/**
+ * Text, on one line: the characters that open Markdown or GitHub constructs in the middle of a line are
+ * backslash-escaped (code, emphasis, strikethrough, links and images, HTML and `<!--`, table cells, entities,
+ * GitHub math); the rest of the punctuation stays readable.
+ */
 export function markdownText(value: string): string {
   return oneLine(value)
-    .replace(/[!-/:-?[-`{-~]/g, '\\$&')
+    .replace(/[\\`*_[\]<>!|~&$]/g, '\\$&')
     .replaceAll('@', '@\u200b');
 }
 
@@ -50,4 +54,12 @@ export function markdownFence(info: string, body: string): string {
   const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
   const text = body.endsWith('\n') ? body : `${body}\n`;
   return `${fence}${oneLine(info).replace(/`/g, '')}\n${text}${fence}`;
+}
+
+/** Text inside inline HTML of a Markdown document (`<summary>`, `<code>`): HTML escapes, on one line. */
+export function htmlText(value: string): string {
+  const entity: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+  return oneLine(value)
+    .replace(/[&<>"']/g, (c) => entity[c] ?? c)
+    .replaceAll('@', '@\u200b');
 }
