@@ -3,7 +3,7 @@
  * code `#<decimal>;`, so no quote, bracket, `%%`, `#`, backtick or line terminator (which would close the README's
  * fence) reaches the diagram source. Lines of one label are joined by `<br/>`.
  */
-const SAFE = /[A-Za-z0-9 ,.:/()_+=@'*!?–…-]/u;
+const SAFE = /[A-Za-z0-9 ,.:/()_+=@'*!?–…×-]/u;
 
 function entities(value: string): string {
   let out = '';
