@@ -3,7 +3,7 @@
  * `github` (each problem as a GitHub Actions annotation at its file, line and column, so it shows inline on the
  * pull request) and `json` for other CI systems.
  */
-import type { Problem } from '@thanos-gitops/core-model';
+import { githubData, githubProperty, type Problem } from '@thanos-gitops/core-model';
 import { UsageError } from './files.js';
 import type { Io } from './io.js';
 
@@ -21,9 +21,7 @@ export function problemFormat(format: string | undefined): ProblemFormat {
 
 /** Escapes data (`property` false) or a property value of a workflow command, as the Actions runner expects. */
 export function escapeGithub(text: string, property = false): string {
-  let s = text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  if (property) s = s.replace(/:/g, '%3A').replace(/,/g, '%2C');
-  return s;
+  return property ? githubProperty(text) : githubData(text);
 }
 
 /** One GitHub Actions annotation: `::error file=…,line=…,col=…,title=…::message`. */

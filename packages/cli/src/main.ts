@@ -6,6 +6,8 @@
  * interrupted by SIGINT/SIGTERM and rolled back.
  * `diff`: 0 no changes, 1 changes, 2 wrong command line, 3 error (invalid environment included).
  */
+
+import { inertWorkflowCommands } from '@thanos-gitops/core-model';
 import {
   type CommandLine,
   CommandLineError,
@@ -33,7 +35,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   schema: async () => (await import('./schema.js')).schema,
 };
 
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+export async function main(argv: readonly string[], given: Io): Promise<number> {
+  // stderr is for people: a value in a message never starts a GitHub Actions workflow command there.
+  const io: Io = { ...given, err: (t) => given.err(inertWorkflowCommands(t)) };
   let parsed: CommandLine;
   try {
     parsed = parseCommandLine(argv);

@@ -4,6 +4,7 @@
  * copies of a series that takes down at once, with a loud warning when that is more than the write quorum allows
  * (or when the change leaves the hashring's next restart so); for the other workloads, how they roll.
  */
+import { markdownCode } from '@thanos-gitops/core-model';
 import { type RolloutGroup, type RolloutPlan, rolloutPlan } from '@thanos-gitops/operability';
 import type { Plain } from './review.js';
 
@@ -31,7 +32,7 @@ const belongs = (pod: string, set: string) => pod.startsWith(`${set}-`) && /^\d+
 const ownerOf = (pod: string, sets: readonly string[]) => sets.find((s) => belongs(pod, s)) ?? pod;
 const steps = (n: number) => `${n} ${n === 1 ? 'step' : 'steps'}`;
 const held = (g: RolloutGroup) => (g.minReadySeconds > 0 ? `, each held ${g.minReadySeconds}s after Ready` : '');
-const mechanisms = (g: RolloutGroup) => g.mechanisms.map((m) => `\`${m}\``).join(', ');
+const mechanisms = (g: RolloutGroup) => g.mechanisms.map((m) => markdownCode(m)).join(', ');
 
 /**
  * Copies of a series down when only some of a hashring's StatefulSets restart: the plan counts whole steps, so

@@ -4,7 +4,16 @@
  * for a terminal or as markdown that fits one GitHub comment.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { objectId, parseQuantity, RESIZE_ANCHOR, yamlText } from '@thanos-gitops/core-model';
+import {
+  htmlText,
+  markdownCode,
+  markdownText,
+  objectId,
+  parseQuantity,
+  RESIZE_ANCHOR,
+  shellWord,
+  yamlText,
+} from '@thanos-gitops/core-model';
 import { createTwoFilesPatch } from 'diff';
 import { plural } from './io.js';
 import { weakenings } from './posture.js';
@@ -288,7 +297,11 @@ function fence(text: string): string {
 
 function summaryMarkdown(reviews: readonly EnvironmentReview[], base: string, compact: boolean): string {
   const changed = reviews.filter(hasChanges);
-  const out: string[] = [COMMENT_MARKER, `### thanos-gitops: what this change does (compared with \`${base}\`)`, ''];
+  const out: string[] = [
+    COMMENT_MARKER,
+    `### thanos-gitops: what this change does (compared with ${markdownCode(base)})`,
+    '',
+  ];
   if (changed.length === 0) {
     out.push(`No changes to the rendered objects of ${plural(reviews.length, 'environment folder')}.`);
     return `${out.join('\n')}\n`;
@@ -300,18 +313,18 @@ function summaryMarkdown(reviews: readonly EnvironmentReview[], base: string, co
   for (const r of changed) {
     const loud = (n: number) => (n > 0 ? `**${n}**` : '0');
     out.push(
-      `| \`${r.env}\` | ${r.added.length} | ${r.changed.length} | ${r.removed.length} | ${r.restarts.length} | ` +
+      `| ${markdownCode(r.env, true)} | ${r.added.length} | ${r.changed.length} | ${r.removed.length} | ${r.restarts.length} | ` +
         `${loud(r.recreates.length)} | ${loud(r.destroys.length)} |`,
     );
   }
-  const unchanged = reviews.filter((r) => !hasChanges(r)).map((r) => `\`${r.env}\``);
+  const unchanged = reviews.filter((r) => !hasChanges(r)).map((r) => markdownCode(r.env));
   if (unchanged.length > 0) out.push('', `No changes: ${unchanged.join(', ')}.`);
   for (const r of changed) {
-    out.push('', `#### \`${r.env}\`: ${countsLine(r)}`);
-    if (r.versionOnly.length > 0) out.push('', `${versionLabelLine(r.versionOnly, (s) => `\`${s}\``)}.`);
+    out.push('', `#### ${markdownCode(r.env)}: ${countsLine(r)}`);
+    if (r.versionOnly.length > 0) out.push('', `${versionLabelLine(r.versionOnly, (s) => markdownCode(s))}.`);
     if (r.destroys.length > 0) {
-      out.push('', '> [!CAUTION]', `> **Destroyed** in \`${r.env}\`:`);
-      for (const d of r.destroys) out.push(`> - \`${d.id}\`: ${d.why}`);
+      out.push('', '> [!CAUTION]', `> **Destroyed** in ${markdownCode(r.env)}:`);
+      for (const d of r.destroys) out.push(`> - ${markdownCode(d.id)}: ${markdownText(d.why)}`);
     }
     if (r.recreates.length > 0) {
       out.push(
@@ -319,7 +332,8 @@ function summaryMarkdown(reviews: readonly EnvironmentReview[], base: string, co
         '> [!WARNING]',
         `> **Must be recreated** (immutable fields changed; deleted and created again, its pods go down):`,
       );
-      for (const d of r.recreates) out.push(`> - \`${d.id}\`: ${d.fields.map((f) => `\`spec.${f}\``).join(', ')}`);
+      for (const d of r.recreates)
+        out.push(`> - ${markdownCode(d.id)}: ${d.fields.map((f) => `\`spec.${f}\``).join(', ')}`);
     }
     if ((r.weakened ?? []).length > 0) {
       out.push('', '> [!CAUTION]', '> **Security posture weakened** (acknowledged by `patches[].acknowledge`?):');
@@ -328,7 +342,7 @@ function summaryMarkdown(reviews: readonly EnvironmentReview[], base: string, co
     }
     if (r.resizes.length > 0) {
       out.push('', '> [!IMPORTANT]', '> **Volumes grow** (Kubernetes refuses the change as it is; no data is lost):');
-      for (const d of r.resizes) out.push(`> - \`${d.id}\`: ${d.why}`);
+      for (const d of r.resizes) out.push(`> - ${markdownCode(d.id)}: ${markdownText(d.why)}`);
     }
     out.push(...restartsMarkdown(r));
     if (r.topology && !compact) out.push('', r.topology);
@@ -344,14 +358,14 @@ const restartNames = (list: readonly { id: string; why: string }[], code: (s: st
     .join(', ');
 
 const hashringsOf = (names: readonly string[]) =>
-  `${names.length === 1 ? 'hashring' : 'hashrings'} ${names.map((n) => `\`${n}\``).join(', ')}`;
+  `${names.length === 1 ? 'hashring' : 'hashrings'} ${names.map((n) => markdownCode(n)).join(', ')}`;
 
 /** The restarts of a folder: a loud warning for each hashring taken below its write quorum, then how each rolls. */
 function restartsMarkdown(r: EnvironmentReview): string[] {
   const out: string[] = [];
   const dangers = sameSaid(r.rollouts, (c) => c.danger);
   if (dangers.length > 0) {
-    out.push('', '> [!CAUTION]', `> **Below the write quorum** in \`${r.env}\`:`);
+    out.push('', '> [!CAUTION]', `> **Below the write quorum** in ${markdownCode(r.env)}:`);
     for (const d of dangers) out.push(`> - ${hashringsOf(d.hashrings)}: ${d.text}`);
   }
   if (r.restarts.length === 0) return out;
@@ -392,14 +406,15 @@ function objectLists(changed: readonly EnvironmentReview[], compact: boolean): s
         k[c.change]++;
         byKind.set(c.kind, k);
       }
-      out.push('', `Objects of \`${r.env}\` by kind (too many to name them all here):`);
+      out.push('', `Objects of ${markdownCode(r.env)} by kind (too many to name them all here):`);
       for (const [kind, n] of [...byKind].sort(([a], [b]) => (a < b ? -1 : 1))) {
         out.push(`- ${kind}: ${n.added} added, ${n.changed} changed, ${n.removed} removed`);
       }
     } else {
-      out.push('', `<details><summary><b>${r.env}</b>: ${plural(all.length, 'object')}</summary>`, '');
-      for (const c of all) out.push(`- \`${SIGN[c.change]}\` ${c.id}`);
-      if (r.versionOnly.length > 0) out.push(`- version label only: ${r.versionOnly.map((c) => c.id).join(', ')}`);
+      out.push('', `<details><summary><b>${htmlText(r.env)}</b>: ${plural(all.length, 'object')}</summary>`, '');
+      for (const c of all) out.push(`- \`${SIGN[c.change]}\` ${markdownCode(c.id)}`);
+      if (r.versionOnly.length > 0)
+        out.push(`- version label only: ${r.versionOnly.map((c) => markdownCode(c.id)).join(', ')}`);
       out.push('', '</details>');
     }
   }
@@ -410,7 +425,7 @@ function diffBlock(env: string, c: ObjectChange, maxChars?: number): { text: str
   let body = objectDiff(c);
   let cut = false;
   const f = fence(body);
-  const head = `<details><summary><code>${SIGN[c.change]} ${env}: ${c.id}</code></summary>\n\n${f}diff\n`;
+  const head = `<details><summary><code>${SIGN[c.change]} ${htmlText(env)}: ${htmlText(c.id)}</code></summary>\n\n${f}diff\n`;
   const tail = `\n${f}\n\n</details>\n`;
   if (maxChars !== undefined && head.length + body.length + tail.length > maxChars) {
     const room = maxChars - head.length - tail.length - 40;
@@ -433,7 +448,7 @@ function cutNote(shown: number, total: number, left: readonly LeftOut[], hint: s
   const names: string[] = [];
   let room = 280;
   for (const l of left) {
-    const name = `\`${l.env}: ${l.id}\`${l.cut ? ' (cut)' : ''}`;
+    const name = `${markdownCode(`${l.env}: ${l.id}`)}${l.cut ? ' (cut)' : ''}`;
     if (name.length + 2 > room) break;
     names.push(name);
     room -= name.length + 2;
@@ -454,7 +469,7 @@ function diffSections(changed: readonly EnvironmentReview[], room: number, left:
   for (const r of changed) {
     // What changes in place is the most telling, then what goes, then what is new.
     const list = [...r.changed, ...r.removed, ...r.added];
-    const open = `<details><summary><b>${r.env}</b>: ${plural(list.length, 'object diff')}</summary>\n\n`;
+    const open = `<details><summary><b>${htmlText(r.env)}</b>: ${plural(list.length, 'object diff')}</summary>\n\n`;
     const close = '</details>\n';
     let i = 0;
     if (left.length === 0 && size + open.length + close.length <= room) {
@@ -480,7 +495,8 @@ function diffSections(changed: readonly EnvironmentReview[], room: number, left:
  */
 export function markdownReport(reviews: readonly EnvironmentReview[], options: MarkdownOptions): string {
   const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
-  const hint = options.fullDiffHint ?? `run \`pnpm diff --base ${options.base}\` for the full diff`;
+  const hint =
+    options.fullDiffHint ?? `run ${markdownCode(`pnpm diff --base ${shellWord(options.base)}`)} for the full diff`;
   const noteRoom = 800;
   let summary = summaryMarkdown(reviews, options.base, false);
   if (summary.length > limit - noteRoom) summary = summaryMarkdown(reviews, options.base, true);

@@ -4,6 +4,7 @@
  * removed and changed in value. Workloads of one component with the same change make one row, across environments,
  * so a release bump of prod is a handful of rows at the top of the review.
  */
+import { markdownCode, markdownText } from '@thanos-gitops/core-model';
 import type { EnvironmentReview, ObjectChange, Plain } from './review.js';
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
@@ -137,7 +138,7 @@ const changedFlags = (row: UpgradeRow) => row.changed.map((c) => `${c.flag}: ${c
 /** The table in markdown (empty when no image or flag changed). */
 export function upgradeTableMarkdown(rows: readonly UpgradeRow[]): string {
   if (rows.length === 0) return '';
-  const code = (items: readonly string[]) => items.map((s) => `\`${s.replace(/\|/g, '\\|')}\``).join('<br>');
+  const code = (items: readonly string[]) => items.map((s) => markdownCode(s, true)).join('<br>');
   const out = [
     '**Images and flags** of the changed workloads:',
     '',
@@ -147,7 +148,7 @@ export function upgradeTableMarkdown(rows: readonly UpgradeRow[]): string {
   for (const row of rows) {
     const image = row.image ? code([imageChange(row.image)]) : '';
     out.push(
-      `| ${code(row.components).replace(/<br>/g, ', ')} | ${whereOf(row)} | ${image} | ${code(row.added)} | ${code(row.removed)} | ` +
+      `| ${code(row.components).replace(/<br>/g, ', ')} | ${markdownText(whereOf(row))} | ${image} | ${code(row.added)} | ${code(row.removed)} | ` +
         `${code(changedFlags(row))} |`,
     );
   }

@@ -59,6 +59,7 @@ export {
 export { formatDuration, parseDuration, parseTimeBound } from './duration.js';
 export { editDistance } from './edit-distance.js';
 export { emitYaml, YAML_OPTIONS } from './emit.js';
+export * from './encode/index.js';
 export { isSystemError, systemErrorLine } from './fs-errors.js';
 export { isAwsEndpoint } from './identity-rules.js';
 export { isCredentialName, MAX_ANNOTATIONS_BYTES, nested, normalPath } from './input-rules.js';

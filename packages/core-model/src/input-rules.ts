@@ -9,6 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { parseDuration, parseTimeBound } from './duration.js';
 import type { FieldPath, ProblemSink } from './problems.js';
 import type { Environment } from './schema/environment.js';
+import { textRules } from './text-rules.js';
 
 /** Kubernetes' limit on the total size of an object's annotations (keys and values). */
 export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
@@ -30,6 +31,7 @@ type Plain = Record<string, unknown>;
 
 export function inputRules(env: Environment, sink: ProblemSink): void {
   walk(env, [], sink);
+  textRules(env, [], sink);
   timeRangeRules(env, sink);
   const b = env.bucketWeb;
   if (b?.enabled) {

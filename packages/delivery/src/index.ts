@@ -8,6 +8,7 @@ import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/
 import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
 import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
 import {
+  argoTemplateText,
   type Environment,
   type EnvironmentTree,
   type FieldPath,
@@ -200,8 +201,12 @@ function applicationSet(envs: readonly Environment[]): ApplicationSet {
       template: {
         metadata: { name: 'thanos-{{ .path.basename }}', labels },
         spec: {
-          project: d.argocd.project,
-          source: { repoURL: d.repoURL ?? '', targetRevision: d.revision, path: '{{ .path.path }}' },
+          project: argoTemplateText(d.argocd.project),
+          source: {
+            repoURL: argoTemplateText(d.repoURL ?? ''),
+            targetRevision: argoTemplateText(d.revision),
+            path: '{{ .path.path }}',
+          },
           destination: { name: '{{ .values.cluster }}', namespace: '{{ .values.namespace }}' },
           syncPolicy: argoSyncPolicy(),
         },

@@ -2,7 +2,7 @@
  * AWS: the IAM documents of every role (permissions scoped to the bucket, prefix and KMS key; trust for IRSA or
  * EKS Pod Identity), the pod identity associations, and the same as Terraform JSON and ACK `Role` objects.
  */
-import type { Environment } from '@thanos-gitops/core-model';
+import { type Environment, terraformJson, tfRef } from '@thanos-gitops/core-model';
 import { type CloudRole, cloudRoles, roleSuffix, tfName } from './roles.js';
 
 export type PolicyDocument = { Version: '2012-10-17'; Statement: Statement[] };
@@ -240,7 +240,7 @@ export function terraformAws(env: Environment, header: string): Record<string, u
       description: roleDescription(env, role),
       policy: json(permissionsPolicy(env, role)),
     };
-    attachment[id] = { role: `\${aws_iam_role.${id}.name}`, policy_arn: `\${aws_iam_policy.${id}.arn}` };
+    attachment[id] = { role: tfRef(`\${aws_iam_role.${id}.name}`), policy_arn: tfRef(`\${aws_iam_policy.${id}.arn}`) };
   }
   for (const a of podIdentityAssociations(env)) {
     const role = roles.find((r) => roleArnOf(env, r) === a.roleArn) as CloudRole;
@@ -248,7 +248,7 @@ export function terraformAws(env: Environment, header: string): Record<string, u
       cluster_name: a.clusterName,
       namespace: a.namespace,
       service_account: a.serviceAccount,
-      role_arn: `\${aws_iam_role.${tfName(roleName(env, role))}.arn}`,
+      role_arn: tfRef(`\${aws_iam_role.${tfName(roleName(env, role))}.arn}`),
     };
   }
   const resource: Record<string, unknown> = {
@@ -257,7 +257,7 @@ export function terraformAws(env: Environment, header: string): Record<string, u
     aws_iam_role_policy_attachment: attachment,
   };
   if (Object.keys(associations).length > 0) resource.aws_eks_pod_identity_association = associations;
-  return { '//': header, resource };
+  return terraformJson({ '//': header, resource }) as Record<string, unknown>;
 }
 
 /** The ACK `Role` object of a role (iam.services.k8s.aws/v1alpha1), with the permissions as an inline policy. */

@@ -3,7 +3,7 @@
  * gets a federated identity credential (the cluster's OIDC issuer, `system:serviceaccount:<ns>:<sa>`, audience
  * `api://AzureADTokenExchange`), and the identity gets a data role on the container.
  */
-import type { Environment } from '@thanos-gitops/core-model';
+import { type Environment, terraformJson, tfRef } from '@thanos-gitops/core-model';
 import { type CloudRole, cloudRoles, roleSuffix, tfName } from './roles.js';
 
 type AzureIdentity = NonNullable<NonNullable<Environment['identity']>['azure']>;
@@ -96,30 +96,30 @@ export function terraformAzure(env: Environment, header: string): Record<string,
     identities[id] = {
       name: managedIdentityName(env, role),
       resource_group_name: az.resourceGroup,
-      location: `\${data.azurerm_resource_group.${rg}.location}`,
+      location: tfRef(`\${data.azurerm_resource_group.${rg}.location}`),
       tags: { 'app.kubernetes.io/part-of': 'thanos', 'thanos-gitops-environment': env.name },
     };
     assignments[id] = {
       scope: containerScope(env),
       role_definition_name: azureRole(role.access),
-      principal_id: `\${azurerm_user_assigned_identity.${id}.principal_id}`,
+      principal_id: tfRef(`\${azurerm_user_assigned_identity.${id}.principal_id}`),
       principal_type: 'ServicePrincipal',
     };
     output[`${id}_client_id`] = {
       description: `identity.azure.clientIds.${role.key} of environments/${env.name}.yaml`,
-      value: `\${azurerm_user_assigned_identity.${id}.client_id}`,
+      value: tfRef(`\${azurerm_user_assigned_identity.${id}.client_id}`),
     };
   }
   for (const c of federatedCredentials(env)) {
     credentials[tfName(c.name)] = {
       name: c.name,
-      user_assigned_identity_id: `\${azurerm_user_assigned_identity.${tfName(c.identityName)}.id}`,
+      user_assigned_identity_id: tfRef(`\${azurerm_user_assigned_identity.${tfName(c.identityName)}.id}`),
       issuer: c.issuer,
       subject: c.subject,
       audience: c.audiences,
     };
   }
-  return {
+  return terraformJson({
     '//': header,
     terraform: { required_providers: { azurerm: { source: 'hashicorp/azurerm', version: '~> 5.0' } } },
     data: { azurerm_resource_group: { [rg]: { name: az.resourceGroup } } },
@@ -129,5 +129,5 @@ export function terraformAzure(env: Environment, header: string): Record<string,
       azurerm_role_assignment: assignments,
     },
     output,
-  };
+  }) as Record<string, unknown>;
 }

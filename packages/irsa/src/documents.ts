@@ -3,7 +3,15 @@
  * bucket, as plain documents the cloud CLIs take as they are, as Terraform JSON, and (AWS, optional) as ACK `Role`
  * objects. None of it is part of the environment's Kustomize base.
  */
-import { type Environment, generatedHeader, yamlText } from '@thanos-gitops/core-model';
+import {
+  type Environment,
+  generatedHeader,
+  markdownCode,
+  markdownFence,
+  markdownText,
+  shellCommand,
+  yamlText,
+} from '@thanos-gitops/core-model';
 import {
   ackRole,
   awsIdentity,
@@ -98,7 +106,7 @@ function principalOf(env: Environment, role: CloudRole): string {
 }
 
 function readme(env: Environment, header: string, roles: CloudRole[]): string {
-  const lines: string[] = [header, '', `# Cloud identity of ${env.name}`, ''];
+  const lines: string[] = [header, '', `# Cloud identity of ${markdownText(env.name)}`, ''];
   lines.push(
     'What must exist in the cloud account before the pods can reach the bucket. Nothing here is applied by',
     'Kustomize: create it once with the commands below (or the Terraform file), then sync the environment.',
@@ -108,11 +116,33 @@ function readme(env: Environment, header: string, roles: CloudRole[]): string {
   );
   for (const role of roles) {
     lines.push(
-      `| \`${principalOf(env, role)}\` | ${role.components.join(', ')} | ${role.serviceAccounts.map((s) => `\`${env.namespace}/${s}\``).join(', ')} | ${grantedActions(env, role).join(', ')} |`,
+      `| ${markdownCode(principalOf(env, role), true)} | ${role.components.join(', ')} | ${role.serviceAccounts.map((s) => markdownCode(`${env.namespace}/${s}`, true)).join(', ')} | ${grantedActions(env, role).join(', ')} |`,
     );
   }
   lines.push('', ...awsSteps(env, roles), ...gcpSteps(env, roles), ...azureSteps(env, roles));
   return `${lines.join('\n')}\n`;
+}
+
+/** The AWS CLI commands: each role with its policy, and the pod identity associations. */
+function awsCommands(env: Environment, roles: CloudRole[]): string[] {
+  const commands = roles.flatMap((role) => {
+    const name = roleName(env, role);
+    return [
+      shellCommand(
+        ...['aws', 'iam', 'create-role', '--role-name', name],
+        ...['--assume-role-policy-document', `file://${name}.trust-policy.json`],
+      ),
+      shellCommand(
+        ...['aws', 'iam', 'put-role-policy', '--role-name', name, '--policy-name', `${name}-bucket`],
+        ...['--policy-document', `file://${name}.permissions-policy.json`],
+      ),
+    ];
+  });
+  for (const a of podIdentityAssociations(env)) {
+    const file = `file://pod-identity-associations/${a.serviceAccount}.json`;
+    commands.push(shellCommand('aws', 'eks', 'create-pod-identity-association', '--cli-input-json', file));
+  }
+  return commands;
 }
 
 /** The AWS section: IAM roles and policies (or Terraform), pod identity associations, what the cluster needs. */
@@ -120,34 +150,30 @@ function awsSteps(env: Environment, roles: CloudRole[]): string[] {
   const aws = awsIdentity(env);
   const lines: string[] = [];
   if (aws) {
-    lines.push('## AWS', '', `Run from this folder (\`clusters/${env.name}/iam/aws\`):`, '', '```sh');
-    for (const role of roles) {
-      const name = roleName(env, role);
-      lines.push(
-        `aws iam create-role --role-name ${name} --assume-role-policy-document file://${name}.trust-policy.json`,
-        `aws iam put-role-policy --role-name ${name} --policy-name ${name}-bucket --policy-document file://${name}.permissions-policy.json`,
-      );
-    }
-    for (const a of podIdentityAssociations(env)) {
-      lines.push(
-        `aws eks create-pod-identity-association --cli-input-json file://pod-identity-associations/${a.serviceAccount}.json`,
-      );
-    }
-    lines.push('```', '');
+    const commands = awsCommands(env, roles);
     lines.push(
-      `Or with Terraform: \`thanos-${env.name}.tf.json\` holds the roles, their policies and attachments` +
+      '## AWS',
+      '',
+      `Run from this folder (${markdownCode(`clusters/${env.name}/iam/aws`)}):`,
+      '',
+      markdownFence('sh', commands.join('\n')),
+      '',
+    );
+    lines.push(
+      `Or with Terraform: ${markdownCode(`thanos-${env.name}.tf.json`)} holds the roles, their policies and attachments` +
         (aws.mode === 'podIdentity' ? ' and the pod identity associations.' : '.'),
     );
     if (aws.mode === 'podIdentity') {
+      const addon = ['aws', 'eks', 'create-addon', '--addon-name', 'eks-pod-identity-agent', '--cluster-name'];
       lines.push(
         '',
-        'EKS Pod Identity needs the Pod Identity Agent add-on on the cluster (`aws eks create-addon --addon-name',
-        `eks-pod-identity-agent --cluster-name ${aws.eksClusterName}\`).`,
+        'EKS Pod Identity needs the Pod Identity Agent add-on on the cluster',
+        `(${markdownCode(shellCommand(...addon, aws.eksClusterName ?? ''))}).`,
       );
     } else {
       lines.push(
         '',
-        `IRSA needs the cluster's OIDC provider in IAM (\`eksctl utils associate-iam-oidc-provider --cluster ${aws.eksClusterName} --approve\`).`,
+        `IRSA needs the cluster's OIDC provider in IAM (${markdownCode(shellCommand('eksctl', 'utils', 'associate-iam-oidc-provider', '--cluster', aws.eksClusterName ?? '', '--approve'))}).`,
       );
     }
     if (aws.ackRoles) {
@@ -165,61 +191,89 @@ function awsSteps(env: Environment, roles: CloudRole[]): string[] {
 function gcpSteps(env: Environment, roles: CloudRole[]): string[] {
   const lines: string[] = [];
   if (gcpIdentity(env)) {
-    const project = env.identity?.gcp?.projectId;
-    lines.push('## Google Cloud', '', `Run from this folder (\`clusters/${env.name}/iam/gcp\`):`, '', '```sh');
+    const project = env.identity?.gcp?.projectId ?? '';
+    const commands: string[] = [];
     for (const role of roles) {
-      lines.push(
-        `gcloud iam service-accounts create ${gsaId(env, role)} --project ${project}`,
-        `gcloud iam service-accounts set-iam-policy ${gsaEmail(env, role)} ${gsaId(env, role)}.iam-policy.json --project ${project}`,
+      commands.push(
+        shellCommand('gcloud', 'iam', 'service-accounts', 'create', gsaId(env, role), '--project', project),
+        shellCommand(
+          'gcloud',
+          'iam',
+          'service-accounts',
+          'set-iam-policy',
+          gsaEmail(env, role),
+          `${gsaId(env, role)}.iam-policy.json`,
+          '--project',
+          project,
+        ),
       );
     }
     for (const b of bucketBindings(env).bindings) {
       for (const m of b.members) {
-        lines.push(
-          `gcloud storage buckets add-iam-policy-binding gs://${env.objectStorage.bucket} --member=${m} --role=${b.role}`,
+        commands.push(
+          shellCommand(
+            'gcloud',
+            'storage',
+            'buckets',
+            'add-iam-policy-binding',
+            `gs://${env.objectStorage.bucket}`,
+            `--member=${m}`,
+            `--role=${b.role}`,
+          ),
         );
       }
     }
     lines.push(
-      '```',
+      '## Google Cloud',
+      '',
+      `Run from this folder (${markdownCode(`clusters/${env.name}/iam/gcp`)}):`,
+      '',
+      markdownFence('sh', commands.join('\n')),
+    );
+    lines.push(
       '',
       '`bucket-iam-bindings.json` lists the same bucket bindings in IAM policy form. Or with Terraform:',
-      `\`thanos-${env.name}.tf.json\`. The cluster and its node pools need Workload Identity enabled.`,
+      `${markdownCode(`thanos-${env.name}.tf.json`)}. The cluster and its node pools need Workload Identity enabled.`,
     );
   }
   return lines;
 }
 
+/** The Azure commands: identities, federated credentials, role assignments (the principal id looked up by `az`). */
+function azureCommands(env: Environment, az: NonNullable<ReturnType<typeof azureIdentity>>, roles: CloudRole[]) {
+  const rg = ['--resource-group', az.resourceGroup];
+  const identities = roles.map((role) =>
+    shellCommand(...['az', 'identity', 'create', '--name', managedIdentityName(env, role), ...rg]),
+  );
+  const credentials = federatedCredentials(env).map((c) =>
+    shellCommand(
+      ...['az', 'identity', 'federated-credential', 'create', '--name', c.name, '--identity-name', c.identityName],
+      ...['--resource-group', c.resourceGroup, '--issuer', c.issuer, '--subject', c.subject, '--audiences'],
+      ...c.audiences,
+    ),
+  );
+  const assignments = roleAssignments(env).map((a) => {
+    const show = shellCommand(...['az', 'identity', 'show', '--name', a.identityName, ...rg, '--query', 'principalId']);
+    const rest = ['--assignee-principal-type', 'ServicePrincipal', '--role', a.role, '--scope', containerScope(env)];
+    return `az role assignment create --assignee-object-id "$(${show} -o tsv)" ${shellCommand(...rest)}`;
+  });
+  return [...identities, ...credentials, ...assignments];
+}
+
 /** The Azure section: managed identities, federated credentials and role assignments. */
 function azureSteps(env: Environment, roles: CloudRole[]): string[] {
-  const lines: string[] = [];
   const az = azureIdentity(env);
-  if (az) {
-    lines.push('## Azure', '', `Run from this folder (\`clusters/${env.name}/iam/azure\`):`, '', '```sh');
-    for (const role of roles) {
-      lines.push(`az identity create --name ${managedIdentityName(env, role)} --resource-group ${az.resourceGroup}`);
-    }
-    for (const c of federatedCredentials(env)) {
-      lines.push(
-        `az identity federated-credential create --name ${c.name} --identity-name ${c.identityName} ` +
-          `--resource-group ${c.resourceGroup} --issuer ${c.issuer} --subject ${c.subject} --audiences ${c.audiences.join(' ')}`,
-      );
-    }
-    for (const a of roleAssignments(env)) {
-      lines.push(
-        `az role assignment create --assignee-object-id "$(az identity show --name ${a.identityName} ` +
-          `--resource-group ${az.resourceGroup} --query principalId -o tsv)" --assignee-principal-type ServicePrincipal ` +
-          `--role "${a.role}" --scope ${containerScope(env)}`,
-      );
-    }
-    lines.push(
-      '```',
-      '',
-      '`federated-credentials/*.json` are the same credentials as request bodies of the Managed Identity API, and',
-      `\`role-assignments.json\` the role assignments. Or with Terraform: \`thanos-${env.name}.tf.json\`, whose outputs are`,
-      'the client ids to put into `identity.azure.clientIds`. The cluster needs the OIDC issuer and workload identity',
-      'enabled (`az aks update --enable-oidc-issuer --enable-workload-identity`).',
-    );
-  }
-  return lines;
+  if (!az) return [];
+  return [
+    '## Azure',
+    '',
+    `Run from this folder (${markdownCode(`clusters/${env.name}/iam/azure`)}):`,
+    '',
+    markdownFence('sh', azureCommands(env, az, roles).join('\n')),
+    '',
+    '`federated-credentials/*.json` are the same credentials as request bodies of the Managed Identity API, and',
+    `\`role-assignments.json\` the role assignments. Or with Terraform: ${markdownCode(`thanos-${env.name}.tf.json`)}, whose outputs are`,
+    'the client ids to put into `identity.azure.clientIds`. The cluster needs the OIDC issuer and workload identity',
+    'enabled (`az aks update --enable-oidc-issuer --enable-workload-identity`).',
+  ];
 }

@@ -3,7 +3,7 @@
  * impersonate (`roles/iam.workloadIdentityUser` for `serviceAccount:<project>.svc.id.goog[<ns>/<ksa>]`), with
  * bucket roles by the same least-privilege split as on AWS.
  */
-import type { Environment } from '@thanos-gitops/core-model';
+import { type Environment, terraformJson, tfRef } from '@thanos-gitops/core-model';
 import { type CloudRole, cloudRoles, roleSuffix, tfName } from './roles.js';
 
 type GcpIdentity = NonNullable<NonNullable<Environment['identity']>['gcp']>;
@@ -83,7 +83,7 @@ export function terraformGcp(env: Environment, header: string): Record<string, u
     };
     for (const sa of role.serviceAccounts) {
       saMembers[tfName(`${gsaId(env, role)}_${sa}`)] = {
-        service_account_id: `\${google_service_account.${id}.name}`,
+        service_account_id: tfRef(`\${google_service_account.${id}.name}`),
         role: WORKLOAD_IDENTITY_USER,
         member: workloadIdentityMember(env, sa),
       };
@@ -92,16 +92,16 @@ export function terraformGcp(env: Environment, header: string): Record<string, u
       bucketMembers[tfName(`${gsaId(env, role)}_${r.replace('roles/storage.', '')}`)] = {
         bucket: env.objectStorage.bucket,
         role: r,
-        member: `serviceAccount:\${google_service_account.${id}.email}`,
+        member: tfRef(`serviceAccount:\${google_service_account.${id}.email}`),
       };
     }
   }
-  return {
+  return terraformJson({
     '//': header,
     resource: {
       google_service_account: accounts,
       google_service_account_iam_member: saMembers,
       google_storage_bucket_iam_member: bucketMembers,
     },
-  };
+  }) as Record<string, unknown>;
 }

@@ -2,8 +2,8 @@ import { GrafanaDashboard } from '@kubernetes-models/grafana-operator/grafana.in
 import { loadEnvironments, objectProblems, toPlain } from '@thanos-gitops/core-model';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { dashboardSpecs, dashboards, panelCount } from '../src/index.js';
-import { fixtureText, loadFixture } from './fixtures.js';
+import { dashboardSpecs, dashboards, datasourceProvisioning, panelCount } from '../src/index.js';
+import { FIXTURES, fixtureText, loadFixture, renderFixture } from './fixtures.js';
 
 function envOf(name: string, extra = '') {
   const [loaded] = loadEnvironments([{ path: `environments/${name}.yaml`, text: `${fixtureText(name)}${extra}` }]);
@@ -138,5 +138,20 @@ describe('built from the component data', () => {
       'memcached',
     ]);
     for (const d of specs) expect(panelCount(d), d.id).toBeGreaterThan(0);
+  });
+});
+
+describe('the datasource provisioning file', () => {
+  it('expands no environment variable in the datasource name (Grafana reads $$ as $)', () => {
+    const { env } = renderFixture(FIXTURES[0] as string);
+    const copy = structuredClone(env);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the variable Grafana would expand
+    copy.monitoring.datasource.name = 'Thanos $GF_SECURITY_ADMIN_PASSWORD ${HOME} $$';
+    const doc = datasourceProvisioning(copy) as { datasources: { name: string }[] };
+    const name = doc.datasources[0]?.name ?? '';
+    expect(name).toBe('Thanos $$GF_SECURITY_ADMIN_PASSWORD $${HOME} $$$$');
+    // Grafana's reading: `$$` is a literal `$`; what is left has no `$NAME` or `${NAME}`.
+    expect(name.replace(/\$\$/g, '')).not.toMatch(/\$/);
+    expect(name.replace(/\$\$/g, '$')).toBe(copy.monitoring.datasource.name);
   });
 });

@@ -4,7 +4,14 @@
  * `GrafanaDashboard` per dashboard, and optionally a datasource ConfigMap pointing at the read entry point.
  */
 import { GrafanaDashboard } from '@kubernetes-models/grafana-operator/grafana.integreatly.org/v1beta1/GrafanaDashboard';
-import { type Environment, type Manifest, readUrl, standardLabels, yamlText } from '@thanos-gitops/core-model';
+import {
+  type Environment,
+  grafanaValue,
+  type Manifest,
+  readUrl,
+  standardLabels,
+  yamlText,
+} from '@thanos-gitops/core-model';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { dashboardSpecs } from './definitions/index.js';
 import { dashboardJson } from './grafana.js';
@@ -22,10 +29,20 @@ function labels(env: Environment, component: string) {
   });
 }
 
-/** The Grafana provisioning file of the datasource. */
+/** Every string of a provisioning document as Grafana must read it (`$` doubled: no environment variable expands). */
+function provisioningValues(doc: unknown): unknown {
+  if (typeof doc === 'string') return grafanaValue(doc);
+  if (Array.isArray(doc)) return doc.map(provisioningValues);
+  if (doc && typeof doc === 'object') {
+    return Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, provisioningValues(v)]));
+  }
+  return doc;
+}
+
+/** The Grafana provisioning file of the datasource; every value through the Grafana encoder. */
 export function datasourceProvisioning(env: Environment): Record<string, unknown> {
   const ds = env.monitoring.datasource;
-  return {
+  return provisioningValues({
     apiVersion: 1,
     datasources: [
       {
@@ -39,7 +56,7 @@ export function datasourceProvisioning(env: Environment): Record<string, unknown
         jsonData: { prometheusType: 'Thanos', httpMethod: 'POST', timeInterval: '30s' },
       },
     ],
-  };
+  }) as Record<string, unknown>;
 }
 
 export function dashboards(env: Environment): Manifest[] {

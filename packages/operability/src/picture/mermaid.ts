@@ -3,16 +3,12 @@
  * store partitions → Query → Query Frontend → Grafana, with the ruler, compactor and caches) and the data-age
  * timeline. Built from the environment and the same component data the manifests use.
  */
-import { type Environment, formatDuration, names } from '@thanos-gitops/core-model';
+import { type Environment, formatDuration, mermaidLabel, names } from '@thanos-gitops/core-model';
 import { queryEndpointServices, usedMemcached } from '@thanos-gitops/thanos-components';
 import { ageText, type Timeline } from './timeline.js';
 
-/** A Mermaid label: quoted, with quotes and angle brackets escaped, lines joined by `<br/>`. */
-export function label(...lines: string[]): string {
-  const esc = (s: string) =>
-    s.replaceAll('&', '#amp;').replaceAll('"', '#quot;').replaceAll('<', '#lt;').replaceAll('>', '#gt;');
-  return `"${lines.map(esc).join('<br/>')}"`;
-}
+/** A Mermaid label: through the one Mermaid encoder (entity codes for anything but plain characters). */
+export const label = mermaidLabel;
 
 function times(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? '' : 's'}`;

@@ -4,7 +4,14 @@
  * volumes keep running), each PersistentVolumeClaim is grown in place, and the delivery tool creates the
  * StatefulSets again. Every command names this environment's objects, read from the rendered StatefulSets.
  */
-import { type Environment, names, type StorageOption, storageOptions } from '@thanos-gitops/core-model';
+import {
+  type Environment,
+  markdownFence,
+  names,
+  type StorageOption,
+  shellWord,
+  storageOptions,
+} from '@thanos-gitops/core-model';
 
 // biome-ignore lint/suspicious/noExplicitAny: plain object data of many kinds, read field by field.
 type PlainObject = Record<string, any>;
@@ -59,7 +66,7 @@ function volumeGroups(env: Environment, objects: readonly PlainObject[]) {
 }
 type Group = ReturnType<typeof volumeGroups>[number];
 
-const sh = (lines: string[]) => ['```sh', ...lines, '```', ''];
+const sh = (lines: string[]) => [markdownFence('sh', lines.join('\n')), ''];
 
 interface DeliverySteps {
   tool: string;
@@ -103,7 +110,7 @@ function argoSteps(env: Environment): DeliverySteps {
       ...sh([
         `argocd app sync ${app} ${ns}   # or Sync in the Argo CD UI`,
         `argocd app wait ${app} ${ns} --health`,
-        `kubectl apply -k ${d.path}/argocd`,
+        `kubectl apply -k ${shellWord(`${d.path}/argocd`)}`,
       ]),
     ],
   };
@@ -138,7 +145,7 @@ function deliverySteps(env: Environment): DeliverySteps {
     resume: [
       'Apply the folder as usual; it creates the StatefulSets.',
       '',
-      ...sh([`kubectl apply --server-side -k ${env.delivery.path}/${env.name}`]),
+      ...sh([`kubectl apply --server-side -k ${shellWord(`${env.delivery.path}/${env.name}`)}`]),
     ],
   };
 }
@@ -163,7 +170,7 @@ function storageClassCheck(env: Environment, groups: readonly Group[]): string[]
   const print = `-o jsonpath='{.allowVolumeExpansion}{"\\n"}'`;
   return [...first.values()].map((s) =>
     s.storageClass
-      ? `kubectl get storageclass ${s.storageClass} ${print}`
+      ? `kubectl get storageclass ${shellWord(s.storageClass)} ${print}`
       : `kubectl get storageclass "$(kubectl -n ${env.namespace} get pvc ${s.claims[0]} ` +
         `-o jsonpath='{.spec.storageClassName}')" ${print}`,
   );

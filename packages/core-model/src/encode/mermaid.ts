@@ -1,0 +1,18 @@
+/**
+ * Mermaid labels: a quoted string in which every character outside a small safe set is written as Mermaid's entity
+ * code `#<decimal>;`, so no quote, bracket, `%%`, `#`, backtick or line terminator (which would close the README's
+ * fence) reaches the diagram source. Lines of one label are joined by `<br/>`.
+ */
+const SAFE = /[A-Za-z0-9 ,.:/()_+=@'*!?–…×-]/u;
+
+function entities(value: string): string {
+  let out = '';
+  for (const c of value) out += SAFE.test(c) ? c : `#${c.codePointAt(0)};`;
+  return out;
+}
+
+/** The label of `lines`; an empty label (which Mermaid refuses) is written as one space. */
+export function mermaidLabel(...lines: string[]): string {
+  const text = lines.map(entities).join('<br/>');
+  return `"${text === '' ? ' ' : text}"`;
+}
