@@ -74,7 +74,8 @@ describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
       join(ws.environments, 'qa.yaml'),
       readFileSync(join(ws.environments, 'staging.yaml'), 'utf8')
         .replace(/^name: staging$/m, 'name: qa')
-        .replace(/^(\s+bucket: )(\S+)$/m, '$1$2-qa'), // its own bucket: two environments may not share one
+        .replace(/^(\s+bucket: )(\S+)$/m, '$1$2-qa') // its own bucket and hostname: two environments may not share one
+        .replace(/^(\s+hostname: remote-write\.)staging\./m, '$1qa.'),
     );
     rmSync(join(ws.environments, 'dev.yaml'));
     const r = await cliIn(ws, 'diff', '--base', 'main');
@@ -184,7 +185,8 @@ describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
         join(ws.environments, `${name}.yaml`),
         readFileSync(join(ws.environments, 'prod.yaml'), 'utf8')
           .replace(/^name: prod$/m, `name: ${name}`)
-          .replace(/^(\s+bucket: )(\S+)$/m, `$1$2-${name}`),
+          .replace(/^(\s+bucket: )(\S+)$/m, `$1$2-${name}`)
+          .replace(/^(\s+hostname: remote-write\.)prod\./m, `$1${name}.`),
       );
     }
     const text = await cliIn(ws, 'diff', '--base', 'main');
@@ -196,7 +198,7 @@ describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
       expect(r.out).toMatch(new RegExp(`^\\| \`${env}\` \\|`, 'm'));
     expect(r.out).toMatch(/The diffs were cut to fit one GitHub comment/);
     // every object of the summary is named, even though most diffs were cut
-    expect(r.out).toContain('`+` StatefulSet/thanos/thanos-store-p1-1');
+    expect(r.out).toContain('`+` `StatefulSet/thanos/thanos-store-p1-1`');
   });
 
   it('removes the worktrees of --base runs that are gone, never one of a run still going', async () => {

@@ -156,12 +156,15 @@ export function variantSources(): SourceFile[] {
   const guid = (n: number) => `${String(n).repeat(8)}-0000-4000-8000-000000000000`;
   // Cloud identities beyond IRSA: GKE and Azure Workload Identity, EKS Pod Identity with one shared role, and a
   // self-managed S3 (MinIO) whose keys come from a user-managed Secret.
+  // Each environment has its own remote-write hostname (one hostname serves one environment's routers).
   const gke = derivedSource('staging', 'gke', [
+    [['remoteWrite', 'hostname'], 'remote-write.gke.example.com'],
     [['objectStorage'], { provider: 'gcs', bucket: 'acme-thanos-gke', prefix: 'thanos' }],
     [['identity'], { gcp: { projectId: 'acme-observability' } }],
     [['bucketWeb', 'enabled'], true],
   ]);
   const azure = derivedSource('staging', 'azure', [
+    [['remoteWrite', 'hostname'], 'remote-write.azure.example.com'],
     [['objectStorage'], { provider: 'azure', storageAccount: 'acmethanos', container: 'thanos-azure' }],
     [
       ['identity'],
@@ -177,6 +180,7 @@ export function variantSources(): SourceFile[] {
     ],
   ]);
   const podIdentity = derivedSource('staging', 'podid', [
+    [['remoteWrite', 'hostname'], 'remote-write.podid.example.com'],
     [['identity'], { aws: { accountId: '222222222222', mode: 'podIdentity', roles: 'shared', ackRoles: true } }],
     [['ruler', 'mode'], 'stateful'],
     [['bucketWeb', 'enabled'], true],

@@ -140,6 +140,12 @@ export class Cluster {
       this.note(`sidecar ${s.name} (${s.image}) not run`);
     }
     if (!main) return;
+    if (/(^|\/)rollout-operator:/.test(String(main.image ?? ''))) {
+      // It only watches StatefulSets and deletes pods through the Kubernetes API, which the loopback cluster has
+      // not: a rollout here follows the rollout plan read from the same objects (operability's rolloutPlan).
+      this.note(`${o.metadata.name} (${main.image}) not run: it acts through the Kubernetes API, which is not here`);
+      return;
+    }
     this.pods.push({
       name,
       namespace,
