@@ -2,7 +2,7 @@
 import { type TreeChanges, TreeWriter } from '@thanos-gitops/core-model/output';
 import type { CommandOptions } from './args.js';
 import { githubWarnings, jsonLine, problemFormat } from './format.js';
-import { DIM, type Io, paint, plural, printWarnings } from './io.js';
+import { DIM, type Io, paint, pathText, plural, printWarnings } from './io.js';
 import { plan } from './plan.js';
 
 export async function generate(io: Io, options: CommandOptions): Promise<number> {
@@ -59,7 +59,8 @@ export async function generate(io: Io, options: CommandOptions): Promise<number>
       `${c.env}: ${plural(e.objects, 'object')}, ${plural(count, 'file')} written, ` +
         `${c.unchanged.length} unchanged, ${c.removed.length} removed\n`,
     );
-    if (c.foreign.length > 0) io.out(dim(`${c.env}: not generated, left alone: ${c.foreign.join(', ')}\n`));
+    if (c.foreign.length > 0)
+      io.out(dim(`${c.env}: not generated, left alone: ${c.foreign.map(pathText).join(', ')}\n`));
   }
   if (writer.interrupted) {
     io.err(`thanos-gitops: ${writer.interrupted} arrived while swapping in the new trees: the write finished.\n`);

@@ -28,6 +28,15 @@ export const paint = (io: Io, code: number) => (s: string) => (io.color ? `\u001
 export const paintErr = (io: Io, code: number) => (s: string) =>
   (io.errColor ?? io.color) ? `\u001b[${code}m${s}\u001b[0m` : s;
 
+/**
+ * A path someone else chose (a hand-written file), as one line of output: as it is when it holds only ordinary
+ * characters, else JSON-quoted, so a name with a line break, a control character or a leading `::` can neither
+ * start another line nor be read by a CI runner as a workflow command.
+ */
+export function pathText(path: string): string {
+  return /^[\p{L}\p{N}._/+@=,~ -]+$/u.test(path) && !path.startsWith('::') ? path : JSON.stringify(path);
+}
+
 /** `n things`, with the plural only when n is not 1. */
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;

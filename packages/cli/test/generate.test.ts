@@ -233,6 +233,17 @@ describe('hand-written files', () => {
     return ws;
   }
 
+  it('are listed one per name on one line, a name with a line break or `::` quoted, never a runner command', async () => {
+    const ws = await generatedIn(workspace());
+    const hostile = 'x\n::warning::pwned';
+    writeFileSync(join(ws.clusters, 'dev', hostile), 'hand-written\n');
+    writeFileSync(join(ws.clusters, 'dev', '::error::also'), 'hand-written\n');
+    const run = await cliIn(ws, 'generate');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain(`left alone: ${JSON.stringify('::error::also')}, ${JSON.stringify(hostile)}`);
+    expect(run.out.split('\n').filter((line) => line.trimStart().startsWith('::'))).toEqual([]);
+  });
+
   it('survive a generate that changes nothing, and are mentioned', async () => {
     const ws = await withFolders();
     const run = await cliIn(ws, 'generate');

@@ -68,6 +68,11 @@ export const AZURE_RESOURCE_GROUP = '^[-\\w._()]{1,89}[-\\w_()]$';
 export const DATA_KEY = '^[-._a-zA-Z0-9]+$';
 /** An https:// URL whose port, when given, is 1-65535. */
 export const HTTPS_URL = `^https://[^\\s/:?#@]+(:${PORT})?([/?#][^\\s]*)?$`;
+/**
+ * A Grafana folder: a relative name (the dashboard sidecar writes the files under it), with no `..` segment and
+ * no line break; `/` nests folders.
+ */
+export const GRAFANA_FOLDER = '^(?!/)(?!(?:.*/)?\\.\\.(?:/|$))[^\\n\\r]+$';
 /** A key prefix inside a bucket. */
 export const OBJECT_PREFIX = '^[A-Za-z0-9._/-]+$';
 /** A container image repository without tag (`quay.io/thanos/thanos`). */

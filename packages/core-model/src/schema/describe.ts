@@ -20,6 +20,7 @@ import {
   GCP_PROJECT_ID,
   GCP_SA_PREFIX,
   GO_DURATION,
+  GRAFANA_FOLDER,
   GRPC_ENDPOINT,
   HOST_PORT,
   HTTP_HEADER,
@@ -94,6 +95,7 @@ export const PATTERN_WORDS: Readonly<Record<string, string>> = {
   [DATA_KEY]: "a Secret key (letters, digits and '-._')",
   [HOST_PORT]: 'a host name with an optional port between 1 and 65535, such as s3.eu-west-1.amazonaws.com:443',
   [OBJECT_PREFIX]: "a key prefix of letters, digits and '._/-'",
+  [GRAFANA_FOLDER]: "a relative folder name on one line, not starting with '/' and without a '..' segment",
   [IMAGE_REPOSITORY]: 'an image repository in lower case without tag or digest, such as quay.io/thanos/thanos',
   [IMAGE_DIGEST]: "an image digest: 'sha256:' followed by 64 lower-case hexadecimal digits",
   [IMAGE_REFERENCE]:

@@ -2,7 +2,17 @@
 import { Type } from '@sinclair/typebox';
 import { THANOS_COMPONENTS } from '../components.js';
 import { DNS_LABEL_MAX } from '../names.js';
-import { DNS_LABEL, LABEL_KEY, LABEL_VALUE, LabelMap, Obj, PORT, StringMap, withDefault } from './common.js';
+import {
+  DNS_LABEL,
+  GRAFANA_FOLDER,
+  LABEL_KEY,
+  LABEL_VALUE,
+  LabelMap,
+  Obj,
+  PORT,
+  StringMap,
+  withDefault,
+} from './common.js';
 
 /** A Kubernetes label key: the one rule, from common.ts. */
 export { LABEL_KEY };
@@ -106,8 +116,11 @@ export const Dashboards = Obj(
     folder: Type.String(
       withDefault({
         minLength: 1,
+        pattern: GRAFANA_FOLDER,
         default: 'Thanos',
-        description: 'Grafana folder the dashboards go into.',
+        description:
+          'Grafana folder the dashboards go into: a relative name (`/` nests folders), never absolute or with a ' +
+          "`..` segment, since Grafana's dashboard sidecar writes the files under it.",
       }),
     ),
     folderAnnotation: Type.String(
