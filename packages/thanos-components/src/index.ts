@@ -48,6 +48,8 @@ export { type UsedMemcached, usedMemcached } from './caches.js';
 export type { ComponentRenderer, RenderContext } from './context.js';
 export { endpointsConfig, queryEndpointServices } from './endpoints.js';
 export { checkThanosArgs, isKnownFlag, type ThanosCommand } from './flags.js';
+export { ingestorDisruptionBudget } from './receive.js';
 export { RECORDS, type RecordingGroup, type RecordingRule, recordingGroups } from './recording-rules.js';
 export { RELEASES, type ReleaseBehaviour, release } from './releases.js';
+export { ROLLOUT_GROUP_LABEL, ROLLOUT_MAX_UNAVAILABLE } from './rollout-operator.js';
 export { rulerRetention } from './ruler.js';

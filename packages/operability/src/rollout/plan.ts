@@ -19,11 +19,16 @@
  * most ceil(RF / zones) copies of a series in one zone; without, any RF of the hashring's pods may hold one.
  */
 
+import { writeQuorum } from '@thanos-gitops/core-model';
+import {
+  ingestorDisruptionBudget,
+  ROLLOUT_GROUP_LABEL,
+  ROLLOUT_MAX_UNAVAILABLE,
+} from '@thanos-gitops/thanos-components';
+
 // biome-ignore lint/suspicious/noExplicitAny: rendered objects of many kinds, read field by field.
 export type PlainObject = Record<string, any>;
 
-export const ROLLOUT_GROUP_LABEL = 'rollout-group';
-export const ROLLOUT_MAX_UNAVAILABLE = 'rollout-max-unavailable';
 const HASHRINGS_FILE = 'hashrings.json';
 const RF_FLAG = '--receive.replication-factor=';
 
@@ -74,8 +79,6 @@ export interface RolloutPlan {
   groups: RolloutGroup[];
 }
 
-/** The write quorum Thanos needs of `rf` copies: floor(rf / 2) + 1. */
-const quorumOf = (rf: number) => Math.floor(rf / 2) + 1;
 const metaName = (o: PlainObject): string => String(o.metadata?.name ?? '');
 const byName = (a: PlainObject, b: PlainObject) => (metaName(a) < metaName(b) ? -1 : metaName(a) > metaName(b) ? 1 : 0);
 
@@ -278,12 +281,12 @@ export function rolloutPlan(objects: readonly PlainObject[]): RolloutPlan {
     if (!ring) return statefulSetGroup(key, members, undefined);
     const pods = [...endpoints.entries()].filter(([, e]) => e.hashring === key);
     const zones = new Set(pods.map(([, e]) => e.az)).size;
-    const quorum = quorumOf(rf);
+    const quorum = writeQuorum(rf);
     const hashring = {
       name: key,
       replicationFactor: rf,
       quorum,
-      budget: Math.max(rf - quorum, 1),
+      budget: ingestorDisruptionBudget(rf),
       zones: pods.every(([, e]) => e.az !== undefined) ? zones : 0,
     };
     return statefulSetGroup(key, members, { endpoints, hashring });
