@@ -83,13 +83,13 @@ const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
 /** A line that a YAML 1.1 reader would take as a directive or document marker. */
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
 /**
- * Strings that are plain-safe unless they spell null or a boolean of YAML 1.2 or 1.1, or an exponent alone (`e5`, a
- * float to the `yaml` library's YAML 1.1 reader); no other non-string scalar starts with a letter, `_` or `/`.
+ * Strings that are plain-safe unless they spell null or a boolean of YAML 1.2 or 1.1, or an exponent alone (`e5`, `E-0`:
+ * quoted by the exponent expression of `COMPAT_NON_STRING_SCALARS`); no other non-string scalar starts with a letter, `_` or `/`.
  * Checked first as a shortcut.
  */
 const SIMPLE = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
 const SIMPLE_NON_STRING =
-  /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|[Yy]|[Yy]es|YES|[Nn]|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|[eE][0-9]+)$/;
+  /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|[Yy]|[Yy]es|YES|[Nn]|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|[eE]-?[0-9]+)$/;
 
 class Unsupported extends Error {}
 const UNSUPPORTED = new Unsupported();
