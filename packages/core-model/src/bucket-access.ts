@@ -3,9 +3,9 @@
  * `bucket` access, see components.ts), for the IAM roles (irsa), the pods' object-storage wiring and the
  * NetworkPolicies' object-storage egress.
  */
+import type { ComponentKind } from './component-kinds.js';
 import {
   type BucketAccess,
-  type ComponentKind,
   componentRecord,
   enabledComponents,
   hasBucketAccess,

@@ -4,37 +4,9 @@
  * from here, so the store gateway is `COMPONENT_RECORDS['store-gateway']` everywhere and nowhere else has a
  * list of components of its own. Modelled on kube-thanos' `*-default-params.libsonnet`, one object per component.
  */
+import type { ComponentKind, SizedWorkload } from './component-kinds.js';
 import { ingestorSets, names, PORTS } from './names.js';
 import type { Environment } from './schema/environment.js';
-
-/** The Thanos components, by their one name. */
-export const THANOS_COMPONENTS = [
-  'receive-router',
-  'receive-ingestor',
-  'query',
-  'query-frontend',
-  'store-gateway',
-  'compactor',
-  'ruler',
-  'bucket-web',
-] as const;
-export type ThanosComponent = (typeof THANOS_COMPONENTS)[number];
-
-/** The components that run pods: the Thanos components and the memcached caches. The one name of each. */
-export type ComponentKind =
-  | ThanosComponent
-  | 'memcached-index'
-  | 'memcached-chunks'
-  | 'memcached-results'
-  | 'rollout-operator';
-
-/** The components whose resources come from the environment's size preset (see `SIZE_PRESETS`): Thanos'. */
-export type SizedWorkload = ThanosComponent;
-
-/** Whether the component runs Thanos (not memcached or the rollout-operator). */
-export function isThanosComponent(kind: ComponentKind): kind is ThanosComponent {
-  return (THANOS_COMPONENTS as readonly string[]).includes(kind);
-}
 
 /**
  * What a component's pods do with the object-storage bucket. Cloud identity (IAM policies, role bindings) is

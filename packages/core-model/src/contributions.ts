@@ -3,7 +3,7 @@
  * these interfaces only, never on the packages that implement them.
  */
 
-import type { ComponentKind } from './components.js';
+import type { ComponentKind } from './component-kinds.js';
 
 export interface EnvVarSpec {
   name: string;

@@ -8,24 +8,26 @@ export {
   touchesBucket,
 } from './bucket-access.js';
 export {
+  type ComponentKind,
+  isThanosComponent,
+  type SizedWorkload,
+  THANOS_COMPONENTS,
+  type ThanosComponent,
+} from './component-kinds.js';
+export {
   type BucketAccess,
   COMPONENT_RECORDS,
-  type ComponentKind,
   type ComponentRecord,
   chunkCacheDedicated,
   componentRecord,
   enabledComponents,
   hasBucketAccess,
   INSTANCE_LABEL,
-  isThanosComponent,
   jobsOf,
   MEMCACHED_EXPORTER_PORT,
   NAME_LABEL,
   NO_BUCKET_ACCESS,
   portOf,
-  type SizedWorkload,
-  THANOS_COMPONENTS,
-  type ThanosComponent,
   zonedRollout,
 } from './components.js';
 export {
@@ -43,17 +45,8 @@ export { CREDENTIAL_SHAPES, type CredentialHit, findCredentials, pathOfString, r
 export {
   applyDerivedDefaults,
   awsS3Endpoint,
-  CHUNK_CACHE_PRESETS,
-  CHUNK_CACHE_TITLE,
-  type MemcachedPreset,
-  memcachedMemoryLimitMi,
-  type ResourceSpec,
   resourcesOf,
-  SIZE_PRESETS,
-  type Size,
   sizedWorkloads,
-  sizePresetRows,
-  sizePresetTable,
   type WorkloadCommon,
 } from './defaults.js';
 export { formatDuration, parseDuration, parseTimeBound } from './duration.js';
@@ -80,9 +73,9 @@ export {
   standardLabels,
   toPlain,
 } from './manifest.js';
+export { DNS_LABEL_MAX, STATEFULSET_NAME_MAX } from './name-limits.js';
 export {
   CONFIG_FILES,
-  DNS_LABEL_MAX,
   EXTERNAL_LABELS,
   type IngestorSet,
   ingestorSets,
@@ -95,7 +88,6 @@ export {
   remoteWriteMtls,
   remoteWriteUrl,
   routerRemoteWriteUrl,
-  STATEFULSET_NAME_MAX,
   serviceHost,
 } from './names.js';
 export {
@@ -119,6 +111,17 @@ export {
   type ThanosVersion,
 } from './schema/environment.js';
 export { editorSchema, editorSchemaText } from './schema/export.js';
+export {
+  CHUNK_CACHE_PRESETS,
+  CHUNK_CACHE_TITLE,
+  type MemcachedPreset,
+  memcachedMemoryLimitMi,
+  type ResourceSpec,
+  SIZE_PRESETS,
+  type Size,
+  sizePresetRows,
+  sizePresetTable,
+} from './size-presets.js';
 export { hasKnownFields, unknownFields } from './strict-fields.js';
 export {
   claimSizes,

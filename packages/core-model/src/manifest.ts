@@ -2,7 +2,7 @@
  * The resource model: a generated Kubernetes object together with the component folder it is written to,
  * standard labels, validation (types, required fields, unknown fields, names) and the file it lands in.
  */
-import { DNS_LABEL_MAX } from './names.js';
+import { DNS_LABEL_MAX } from './name-limits.js';
 import { LABEL_KEY as LABEL_KEY_PATTERN, LABEL_VALUE as LABEL_VALUE_PATTERN } from './schema/common.js';
 import type { Environment } from './schema/environment.js';
 import { unknownFields } from './strict-fields.js';

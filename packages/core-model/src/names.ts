@@ -4,11 +4,6 @@
  */
 import type { Environment } from './schema/environment.js';
 
-/** Kubernetes' limit for a StatefulSet name: its pods' controller-revision-hash label must fit in 63 characters. */
-export const STATEFULSET_NAME_MAX = 52;
-/** Kubernetes' limit for names that become DNS labels (Services, Deployments' pods). */
-export const DNS_LABEL_MAX = 63;
-
 export const PORTS = {
   grpc: 10901,
   http: 10902,

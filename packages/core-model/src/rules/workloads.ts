@@ -1,8 +1,9 @@
 /** Rules of the options every workload has (`workloadOptions` in schema/common.ts): checked once per workload section, where the option is defined. */
-import { SIZE_PRESETS, sizedWorkloads } from '../defaults.js';
+import { sizedWorkloads } from '../defaults.js';
 import type { ProblemSink } from '../problems.js';
 import { parseQuantity } from '../quantity.js';
 import type { Environment } from '../schema/environment.js';
+import { SIZE_PRESETS } from '../size-presets.js';
 
 export function escapeHatchRules(env: Environment, sink: ProblemSink): void {
   const workloads = sizedWorkloads(env).map(([base, , w]) => [base, w] as const);

@@ -1,6 +1,6 @@
 /** Cache options shared by sections: in-memory or memcached (`storeGateway.indexCache`, `queryFrontend.cache`). */
 import { Type } from '@sinclair/typebox';
-import { CHUNK_CACHE_PRESETS, type MemcachedPreset } from '../defaults.js';
+import { CHUNK_CACHE_PRESETS, type MemcachedPreset } from '../size-presets.js';
 import { ByteSize, Obj, Quantity, Replicas, schedulingOptions, withDefault } from './common.js';
 
 /** A memcached item size limit as memcached's `-I` takes it: kilobytes or megabytes (`512k`, `5m`). */

@@ -4,7 +4,7 @@
  * `description`, which becomes the hover text in editors through the exported JSON Schema.
  */
 import { type TSchema, Type } from '@sinclair/typebox';
-import { DNS_LABEL_MAX } from '../names.js';
+import { DNS_LABEL_MAX } from '../name-limits.js';
 
 /** A DNS-1123 label (lower-case alphanumerics and '-', starting and ending alphanumeric). */
 export const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';

@@ -1,6 +1,6 @@
 /** `delivery`: how the environment reaches its cluster (Argo CD, Flux, or neither). */
 import { Type } from '@sinclair/typebox';
-import { DNS_LABEL_MAX } from '../names.js';
+import { DNS_LABEL_MAX } from '../name-limits.js';
 import { DNS_LABEL, DnsLabel, GO_DURATION, Obj, withDefault } from './common.js';
 
 export { RESERVED_CLUSTERS_FOLDERS } from '../layout.js';

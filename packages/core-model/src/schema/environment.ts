@@ -3,8 +3,8 @@
  * (exported to `schema/environment.schema.json`) and for its TypeScript type.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { sizePresetTable } from '../defaults.js';
-import { DNS_LABEL_MAX } from '../names.js';
+import { DNS_LABEL_MAX } from '../name-limits.js';
+import { sizePresetTable } from '../size-presets.js';
 import { BucketWeb } from './bucket-web.js';
 import {
   CIDR,

@@ -1,7 +1,7 @@
 /** Operability: tracing of every Thanos component, and the Grafana dashboards and datasource. */
 import { Type } from '@sinclair/typebox';
-import { THANOS_COMPONENTS } from '../components.js';
-import { DNS_LABEL_MAX } from '../names.js';
+import { THANOS_COMPONENTS } from '../component-kinds.js';
+import { DNS_LABEL_MAX } from '../name-limits.js';
 import {
   DNS_LABEL,
   GRAFANA_FOLDER,

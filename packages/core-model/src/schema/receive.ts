@@ -1,6 +1,6 @@
 /** The write path: Thanos Receive in split mode (routers in front of ingestor hashrings). */
 import { Type } from '@sinclair/typebox';
-import { DNS_LABEL_MAX } from '../names.js';
+import { DNS_LABEL_MAX } from '../name-limits.js';
 import {
   DNS_LABEL,
   DnsLabel,

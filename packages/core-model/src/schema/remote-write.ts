@@ -4,7 +4,7 @@
  * allowed to push, each of which may instead be pointed at Amazon Managed Service for Prometheus.
  */
 import { Type } from '@sinclair/typebox';
-import { DNS_LABEL_MAX } from '../names.js';
+import { DNS_LABEL_MAX } from '../name-limits.js';
 import {
   AWS_ACCOUNT_ID,
   AWS_REGION,
