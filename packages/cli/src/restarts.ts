@@ -4,8 +4,9 @@
  * copies of a series that takes down at once, with a loud warning when that is more than the write quorum allows
  * (or when the change leaves the hashring's next restart so); for the other workloads, how they roll.
  */
-import { markdownCode } from '@thanos-gitops/core-model';
+
 import { type RolloutGroup, type RolloutPlan, rolloutPlan } from '@thanos-gitops/operability';
+import { markdownCode } from '@thanos-gitops/output';
 import type { Plain } from './review.js';
 
 export interface Restart {

@@ -4,16 +4,9 @@
  * for a terminal or as markdown that fits one GitHub comment.
  */
 import { isDeepStrictEqual } from 'node:util';
-import {
-  htmlText,
-  markdownCode,
-  markdownText,
-  objectId,
-  parseQuantity,
-  RESIZE_ANCHOR,
-  shellWord,
-  yamlText,
-} from '@thanos-gitops/core-model';
+import { objectId, yamlText } from '@thanos-gitops/manifests';
+import { parseQuantity, RESIZE_ANCHOR } from '@thanos-gitops/model';
+import { htmlText, markdownCode, markdownText, shellWord } from '@thanos-gitops/output';
 import { createTwoFilesPatch } from 'diff';
 import { plural } from './io.js';
 import { weakenings } from './posture.js';

@@ -4,7 +4,7 @@
  * removed and changed in value. Workloads of one component with the same change make one row, across environments,
  * so a release bump of prod is a handful of rows at the top of the review.
  */
-import { markdownCode, markdownText } from '@thanos-gitops/core-model';
+import { markdownCode, markdownText } from '@thanos-gitops/output';
 import type { EnvironmentReview, ObjectChange, Plain } from './review.js';
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);

@@ -5,15 +5,10 @@
  * this deployment even when the same Prometheus scrapes several. Metric names are those Thanos v0.42 exposes.
  */
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
-import {
-  COMPONENT_RECORDS,
-  type ComponentKind,
-  type Environment,
-  jobsOf,
-  type Manifest,
-  names,
-  writeQuorum,
-} from '@thanos-gitops/core-model';
+import type { ComponentKind } from '@thanos-gitops/catalog';
+import type { Manifest } from '@thanos-gitops/manifests';
+import { COMPONENT_RECORDS, jobsOf, names, writeQuorum } from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import type { RenderContext } from './context.js';
 import { metadata } from './objects.js';
 import { recordingGroups } from './recording-rules.js';

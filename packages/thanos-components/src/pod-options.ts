@@ -1,11 +1,13 @@
 /**
  * Rules of the escape hatches every Thanos workload section has (`extraArgs`, `extraVolumes`), that need what
  * the generator puts into the pods (its flags, volumes and mount paths) and the flags of the environment's Thanos
- * release, so they cannot run with the other rules in core-model. Each is checked once, where the option is
+ * release, so they cannot run with the other rules in input. Each is checked once, where the option is
  * defined: one section feeds many pods (every store shard and partition, every compactor shard), and an entry
  * gets each distinct problem it has with any of them, once.
  */
-import { type FieldPath, nested, normalPath, type WorkloadCommon } from '@thanos-gitops/core-model';
+import { nested, normalPath } from '@thanos-gitops/input';
+import type { WorkloadCommon } from '@thanos-gitops/model';
+import type { FieldPath } from '@thanos-gitops/problems';
 import type { RenderContext } from './context.js';
 import { checkThanosArgs, flagName, twinOf } from './flags.js';
 import type { GeneratedPod } from './pod.js';

@@ -3,24 +3,21 @@
  * zones and nodes, identity and TLS wiring, the object-storage secret, and the escape hatches.
  * A component file calls these and only says what is special about it.
  */
+import type { ComponentKind } from '@thanos-gitops/catalog';
+import { type LabelSpec, selectorLabels, standardLabels } from '@thanos-gitops/manifests';
 import {
   CONFIG_FILES,
-  type ComponentKind,
   type ComponentRecord,
-  type Environment,
   type EnvVarSpec,
-  type FieldPath,
-  type LabelSpec,
   names,
   PORTS,
   resourcesOf,
-  selectorLabels,
-  standardLabels,
-  type ThanosVersion,
   type VolumeMountSpec,
   type VolumeSpec,
   type WorkloadCommon,
-} from '@thanos-gitops/core-model';
+} from '@thanos-gitops/model';
+import type { FieldPath } from '@thanos-gitops/problems';
+import type { Environment, ThanosVersion } from '@thanos-gitops/schema';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';

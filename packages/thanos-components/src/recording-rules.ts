@@ -4,7 +4,7 @@
  * PrometheusRule as the alerts, one group per component, and carry `namespace` and `job` like their inputs.
  * Names follow Prometheus' `level:metric:operations` convention.
  */
-import type { Environment } from '@thanos-gitops/core-model';
+import type { Environment } from '@thanos-gitops/schema';
 import { type Jobs, jobSelector } from './alerts.js';
 
 export interface RecordingRule {
