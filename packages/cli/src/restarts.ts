@@ -7,24 +7,9 @@
 
 import { type RolloutGroup, type RolloutPlan, rolloutPlan } from '@thanos-gitops/operability';
 import { markdownCode } from '@thanos-gitops/output';
-import type { Plain } from './review.js';
+import type { Plain, Restart, RestartConsequence } from './review-types.js';
 
-export interface Restart {
-  id: string;
-  why: string;
-}
-
-/** The restarts of one hashring, or of the other workloads that roll the same way. */
-export interface RestartConsequence {
-  /** The hashring's name, for its ingestors. */
-  hashring?: string;
-  /** The workloads restarted, with why. */
-  restarts: Restart[];
-  /** How they restart, e.g. `zone by zone in 3 steps (rollout-operator)`. */
-  how: string;
-  /** Set when the change takes the hashring below its write quorum, or leaves its next restart so. */
-  danger?: string;
-}
+export type { Restart, RestartConsequence } from './review-types.js';
 
 type Ring = NonNullable<RolloutGroup['hashring']>;
 

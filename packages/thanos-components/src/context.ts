@@ -3,7 +3,7 @@ import type { Manifest } from '@thanos-gitops/manifests';
 import type { IdentityContribution, TlsContribution } from '@thanos-gitops/model';
 import type { FieldPath } from '@thanos-gitops/problems';
 import type { Environment } from '@thanos-gitops/schema';
-import type { BuiltPod } from './pod-options.js';
+import type { BuiltPod } from './built-pod.js';
 
 export interface RenderContext {
   env: Environment;

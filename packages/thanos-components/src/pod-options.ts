@@ -6,18 +6,9 @@
  * gets each distinct problem it has with any of them, once.
  */
 import { nested, normalPath } from '@thanos-gitops/input';
-import type { WorkloadCommon } from '@thanos-gitops/model';
-import type { FieldPath } from '@thanos-gitops/problems';
+import type { BuiltPod, GeneratedPod } from './built-pod.js';
 import type { RenderContext } from './context.js';
 import { checkThanosArgs, flagName, twinOf } from './flags.js';
-import type { GeneratedPod } from './pod.js';
-
-/** A pod built from a section's options: where the options are, and what the generator put into the pod. */
-export interface BuiltPod {
-  optionsPath: FieldPath;
-  options: WorkloadCommon;
-  generated: GeneratedPod;
-}
 
 /** Checks the escape hatches of every section the pods were built from, once per section. */
 export function checkPodOptions(ctx: RenderContext, pods: readonly BuiltPod[]): void {

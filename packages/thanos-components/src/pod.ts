@@ -23,6 +23,7 @@ import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContex
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
+import type { GeneratedPod } from './built-pod.js';
 import type { RenderContext } from './context.js';
 import { checkThanosArgs, isKnownFlag, type ThanosCommand } from './flags.js';
 import { checkPodOptions } from './pod-options.js';
@@ -226,18 +227,6 @@ export function gracePeriodArgs(command: ThanosCommand, podGraceSeconds: number,
   return ['http-grace-period', 'grpc-grace-period']
     .filter((flag) => isKnownFlag(command, flag, version))
     .map((flag) => `--${flag}=${grace}`);
-}
-
-/**
- * What the generator puts into a Thanos pod before the escape hatches (`extraArgs`, `extraVolumes`): its flags,
- * volumes and mounts, and the tracing config's rollout annotation. `checkPodOptions` holds the escape hatches to it.
- */
-export interface GeneratedPod {
-  command: ThanosCommand;
-  args: string[];
-  volumes: VolumeSpec[];
-  mounts: VolumeMountSpec[];
-  annotations: Record<string, string>;
 }
 
 /** The generated part of a pod: common flags, the component's, then object storage, tracing and TLS wiring. */

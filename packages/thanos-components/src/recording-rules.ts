@@ -5,7 +5,7 @@
  * Names follow Prometheus' `level:metric:operations` convention.
  */
 import type { Environment } from '@thanos-gitops/schema';
-import { type Jobs, jobSelector } from './alerts.js';
+import { type Jobs, jobSelector } from './scrape-jobs.js';
 
 export interface RecordingRule {
   record: string;
