@@ -11,9 +11,9 @@ const slug = target.replace(/^packages\//, '').replace(/[^A-Za-z0-9]+/g, '-');
  * environment, which runs every rule and default) would make each surviving mutant cost seconds more.
  */
 const TESTS = {
-  'core-model/src/rules/': ['packages/core-model/test/rules.test.ts', 'packages/core-model/test/receive-rules.test.ts'],
-  'core-model/src/defaults.ts': ['packages/core-model/test/defaults.test.ts', 'packages/core-model/test/load.test.ts'],
-  'core-model/src/writer.ts': ['packages/core-model/test/writer*.test.ts'],
+  'input/src/rules/': ['packages/input/test/rules.test.ts', 'packages/input/test/receive-rules.test.ts'],
+  'model/src/defaults.ts': ['packages/input/test/defaults.test.ts', 'packages/input/test/load.test.ts'],
+  'output/src/writer.ts': ['packages/output/test/writer*.test.ts'],
   'thanos-components/src/receive.ts': ['packages/thanos-components/test/receive*.test.ts'],
   'thanos-components/src/hashrings.ts': [
     'packages/thanos-components/test/hashrings.test.ts',
@@ -28,17 +28,17 @@ export default {
   // Under pnpm the runner is not found by Stryker's own plugin search: name it.
   plugins: ['@stryker-mutator/vitest-runner'],
   testRunner: 'vitest',
-  // The tests of the target (TESTS above), or of core-model and thanos-components for other files.
+  // The tests of the target (TESTS above), or of the packages below the components and of thanos-components for other files.
   vitest: { configFile: 'vitest.stryker.config.ts' },
   coverageAnalysis: 'perTest',
   // The files whose mistakes cost users most; `--mutate <file>` narrows a run to one of them.
   mutate: [
     'packages/thanos-components/src/hashrings.ts',
     'packages/thanos-components/src/receive.ts',
-    'packages/core-model/src/writer.ts',
-    'packages/core-model/src/defaults.ts',
-    'packages/core-model/src/rules/*.ts',
-    '!packages/core-model/src/rules/index.ts',
+    'packages/output/src/writer.ts',
+    'packages/model/src/defaults.ts',
+    'packages/input/src/rules/*.ts',
+    '!packages/input/src/rules/index.ts',
   ],
   // A 2-core machine: two test processes at most; `pnpm mutate` also runs under `nice -n 10`.
   concurrency: 2,

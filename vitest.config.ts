@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*'],
+    projects: ['packages/*', 'test'],
     // `pnpm test` runs with --coverage (v8: no instrumentation step, a few percent slower). The figures are
     // in the README; the floor sits well below them, so it catches a suite that stopped running, never noise.
     coverage: {

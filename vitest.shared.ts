@@ -1,10 +1,25 @@
 /** Test-time resolution of workspace packages to their TypeScript sources, so tests never need a build. */
 import { fileURLToPath } from 'node:url';
 
-const packages = ['core-model', 'thanos-components', 'irsa', 'mtls', 'overlays', 'delivery', 'operability', 'cli'];
+const packages = [
+  'problems',
+  'catalog',
+  'output',
+  'schema',
+  'model',
+  'input',
+  'manifests',
+  'thanos-components',
+  'irsa',
+  'mtls',
+  'overlays',
+  'delivery',
+  'operability',
+  'cli',
+];
 
 /** Subpath entry points, listed before the packages: an alias also matches what starts with it and a '/'. */
-const subpaths = { '@thanos-gitops/core-model/output': './packages/core-model/src/output.ts' };
+const subpaths: Record<string, string> = {};
 
 export const workspaceAliases = Object.fromEntries([
   ...Object.entries(subpaths).map(([name, path]) => [name, fileURLToPath(new URL(path, import.meta.url))]),

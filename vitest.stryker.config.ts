@@ -1,7 +1,7 @@
 /**
  * The tests StrykerJS runs against mutants (stryker.config.mjs): the test files it names for the target in
- * `STRYKER_TESTS` (comma-separated, from the repository root), else every test of core-model and
- * thanos-components, which hold the targets. `pnpm test` still runs everything.
+ * `STRYKER_TESTS` (comma-separated, from the repository root), else every test of the packages that hold
+ * the targets (output, model, input, thanos-components). `pnpm test` still runs everything.
  */
 import { defineConfig } from 'vitest/config';
 import { testLimits, workspaceAliases } from './vitest.shared.js';
@@ -15,6 +15,9 @@ export default defineConfig({
     ...testLimits,
     include: only
       ? only.split(',')
-      : ['packages/core-model/test/**/*.test.ts', 'packages/thanos-components/test/**/*.test.ts'],
+      : [
+          'packages/{output,model,input,manifests,schema}/test/**/*.test.ts',
+          'packages/thanos-components/test/**/*.test.ts',
+        ],
   },
 });

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const core = await import(join(root, 'packages/core-model/dist/rules/tenant-glob.js'));
-const { COMPAT_NON_STRING_SCALARS } = await import(join(root, 'packages/core-model/dist/emit.js'));
+const core = await import(join(root, 'packages/input/dist/rules/tenant-glob.js'));
+const { COMPAT_NON_STRING_SCALARS } = await import(join(root, 'packages/manifests/dist/emit.js'));
 const { kustomizeNameMatcher } = await import(join(root, 'packages/cli/dist/kustomize-name.js'));
 const BIN = join(root, 'packages/cli/dist/thanos-gitops.mjs');
 

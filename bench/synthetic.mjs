@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-// `yaml` is a dependency of core-model, not of the repository root: resolve it from there.
-const { parseDocument } = createRequire(new URL('../packages/core-model/package.json', import.meta.url))('yaml');
+// `yaml` is a dependency of input, not of the repository root: resolve it from there.
+const { parseDocument } = createRequire(new URL('../packages/input/package.json', import.meta.url))('yaml');
 
 const FIXTURE = readFileSync(new URL('./fixtures/prod-like.yaml', import.meta.url), 'utf8');
 

@@ -49,7 +49,7 @@ const SOURCES = [
   { repo: 'grpc-ecosystem/go-grpc-middleware', ref: 'providers/prometheus/v1.0.1', paths: ['providers/prometheus'] },
   // The exporter image memcached.ts runs (MEMCACHED_EXPORTER_IMAGE).
   { repo: 'prometheus/memcached_exporter', ref: 'v0.15.3', paths: ['.'] },
-  // The rollout-operator image the zoned ingestors' rollouts run under (core-model ROLLOUT_OPERATOR_IMAGE).
+  // The rollout-operator image the zoned ingestors' rollouts run under (schema ROLLOUT_OPERATOR_IMAGE).
   { repo: 'grafana/rollout-operator', ref: 'v0.28.8', paths: ['cmd', 'pkg'] },
 ];
 

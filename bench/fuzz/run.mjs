@@ -18,7 +18,7 @@ const runs = Number(values.runs ?? 10000);
 const seed = Number(values.seed ?? 20);
 
 const { renderEnvironments } = await import(new URL('packages/cli/dist/render.js', root).href);
-const { InvalidEnvironmentError } = await import(new URL('packages/core-model/dist/index.js', root).href);
+const { InvalidEnvironmentError } = await import(new URL('packages/problems/dist/index.js', root).href);
 const schema = JSON.parse(readFileSync(new URL('schema/environment.schema.json', root), 'utf8'));
 
 const cases = fc.sample(environmentArbitrary(schema), { numRuns: runs, seed });

@@ -20,14 +20,14 @@ for (const f of readdirSync(dist)) {
 }
 
 /**
- * core-model loads its precompiled environment validator (ajv standalone code, a CommonJS file beside validator.js)
+ * input loads its precompiled environment validator (ajv standalone code, a CommonJS file beside validator.js)
  * with a runtime `require`, which a bundle cannot follow. Here it becomes an import of that file, so the validator
  * is part of the bundle. Fails the build if validator.js no longer has the expected shape.
  */
 const precompiledValidator = {
   name: 'precompiled-validator',
   setup(b) {
-    b.onLoad({ filter: /[/\\]core-model[/\\]dist[/\\]validator\.js$/ }, (args) => {
+    b.onLoad({ filter: /[/\\]input[/\\]dist[/\\]validator\.js$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
       const call = 'require(PRECOMPILED)';
       if (!source.includes(call)) {

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Problem } from '@thanos-gitops/core-model/output';
+import type { Problem } from '@thanos-gitops/problems';
 
 /** What one render of an environment produced. */
 export interface CachedRender {

@@ -1,6 +1,6 @@
 /** `check`: exit 1 and list the files when clusters/ differs from a fresh render. */
 import { relative } from 'node:path';
-import { compareTree, leftovers, lockHolder, type TreeChanges } from '@thanos-gitops/core-model/output';
+import { compareTree, leftovers, lockHolder, type TreeChanges } from '@thanos-gitops/output';
 import type { CommandOptions } from './args.js';
 import { githubAnnotation, jsonLine, problemFormat } from './format.js';
 import { type Io, plural } from './io.js';

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { README, topologyChange } from '@thanos-gitops/operability';
 import {
   type EnvironmentTree,
   existingEnvironments,
@@ -16,8 +17,7 @@ import {
   KUSTOMIZATION_FILE,
   RESERVED_CLUSTERS_FOLDERS,
   readTree,
-} from '@thanos-gitops/core-model';
-import { README, topologyChange } from '@thanos-gitops/operability';
+} from '@thanos-gitops/output';
 import type { CommandOptions } from './args.js';
 import { UsageError } from './files.js';
 import { BOLD, GREEN, type Io, paint, RED, YELLOW } from './io.js';

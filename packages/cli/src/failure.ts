@@ -1,11 +1,6 @@
 /** What a command's failure prints, and its exit code. */
-import {
-  formatProblem,
-  InterruptedError,
-  InvalidEnvironmentError,
-  systemErrorLine,
-  WriteRefusedError,
-} from '@thanos-gitops/core-model/output';
+import { InterruptedError, systemErrorLine, WriteRefusedError } from '@thanos-gitops/output';
+import { formatProblem, InvalidEnvironmentError } from '@thanos-gitops/problems';
 import { usageLine } from './args.js';
 import { EnvironmentFileRefusedError, FileSystemProblem, NoEnvironmentsError, UsageError } from './files.js';
 import { githubAnnotation, jsonLine, problemJson } from './format.js';

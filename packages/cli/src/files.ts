@@ -1,8 +1,8 @@
 /** Finding and reading environment files. */
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import type { SourceFile } from '@thanos-gitops/core-model';
-import { environmentName, YAML_FILE } from '@thanos-gitops/core-model/output';
+import type { SourceFile } from '@thanos-gitops/input';
+import { environmentName, YAML_FILE } from '@thanos-gitops/output';
 
 /** A mistake on the command line found by a command (a bad --format, --env naming no file): exit 2. */
 export class UsageError extends Error {}

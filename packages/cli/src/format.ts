@@ -3,7 +3,8 @@
  * `github` (each problem as a GitHub Actions annotation at its file, line and column, so it shows inline on the
  * pull request) and `json` for other CI systems.
  */
-import { githubData, githubProperty, type Problem } from '@thanos-gitops/core-model';
+import { githubData, githubProperty } from '@thanos-gitops/output';
+import type { Problem } from '@thanos-gitops/problems';
 import { UsageError } from './files.js';
 import type { Io } from './io.js';
 

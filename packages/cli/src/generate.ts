@@ -1,5 +1,5 @@
 /** `generate`: render every environment and write clusters/ (all or nothing). */
-import { type TreeChanges, TreeWriter } from '@thanos-gitops/core-model/output';
+import { type TreeChanges, TreeWriter } from '@thanos-gitops/output';
 import type { CommandOptions } from './args.js';
 import { githubWarnings, jsonLine, problemFormat } from './format.js';
 import { DIM, type Io, paint, pathText, plural, printWarnings } from './io.js';

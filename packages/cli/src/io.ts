@@ -1,4 +1,4 @@
-import { formatProblem, type Problem } from '@thanos-gitops/core-model/output';
+import { formatProblem, type Problem } from '@thanos-gitops/problems';
 
 /** Where the command writes, and whether it may colour what it writes. */
 export interface Io {

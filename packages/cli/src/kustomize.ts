@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { YAML_FILE } from '@thanos-gitops/core-model/output';
+import { YAML_FILE } from '@thanos-gitops/output';
 import { parseAllDocuments } from 'yaml';
 import type { Plain } from './review.js';
 

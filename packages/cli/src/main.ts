@@ -7,7 +7,7 @@
  * `diff`: 0 no changes, 1 changes, 2 wrong command line, 3 error (invalid environment included).
  */
 
-import { inertWorkflowCommands } from '@thanos-gitops/core-model';
+import { inertWorkflowCommands } from '@thanos-gitops/output';
 import {
   type CommandLine,
   CommandLineError,

@@ -5,16 +5,10 @@
  * compared for a weaker security posture (posture.ts). Every problem is reported at the patch that caused it:
  * `patches[i].patch`, naming the line inside the patch where it can be told.
  */
-import {
-  type Environment,
-  findCredentials,
-  modelFor,
-  objectId,
-  objectProblems,
-  type ProblemSink,
-  redact,
-  yamlText,
-} from '@thanos-gitops/core-model';
+import { findCredentials, redact } from '@thanos-gitops/input';
+import { modelFor, objectId, objectProblems, yamlText } from '@thanos-gitops/manifests';
+import type { ProblemSink } from '@thanos-gitops/problems';
+import type { Environment } from '@thanos-gitops/schema';
 import { applyJson6902, patchData, strategicMerge } from './apply-patches.js';
 import { kustomizeNameMatcher } from './kustomize-name.js';
 import { type PostureKind, type Weakening, weakenings } from './posture.js';

@@ -8,16 +8,16 @@
  * Node. When anything must be rendered, every selected environment is loaded and validated again (checks that span
  * environments, and the Argo CD and Flux folders, need all of them), and only the changed ones are rendered.
  */
-import type { SourceFile } from '@thanos-gitops/core-model';
+import type { SourceFile } from '@thanos-gitops/input';
 import {
   type EnvironmentTree,
   environmentName,
   existingEnvironments,
   KUSTOMIZATION_FILE,
-  type Problem,
   RESERVED_CLUSTERS_FOLDERS,
   type TreeChanges,
-} from '@thanos-gitops/core-model/output';
+} from '@thanos-gitops/output';
+import type { Problem } from '@thanos-gitops/problems';
 import type { CommandOptions } from './args.js';
 import { RenderCache } from './cache.js';
 import { environmentSelection } from './files.js';

@@ -5,7 +5,7 @@
  * to refuse a patch that weakens the posture (unless its `acknowledge` says so), and by `diff` to call it out.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { PATCH_ACKNOWLEDGEMENTS } from '@thanos-gitops/core-model';
+import type { PATCH_ACKNOWLEDGEMENTS } from '@thanos-gitops/schema';
 
 // biome-ignore lint/suspicious/noExplicitAny: objects of any kind, as plain data
 type Plain = Record<string, any>;

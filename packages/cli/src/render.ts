@@ -5,31 +5,19 @@
  * environment at once (`renderDelivery`).
  */
 
-import type { LoadedEnvironment, ProblemSink } from '@thanos-gitops/core-model';
-import {
-  claimSizes,
-  type Environment,
-  type EnvironmentTree,
-  findCredentials,
-  InvalidEnvironmentError,
-  loadEach,
-  type Manifest,
-  objectProblems,
-  type PreviousVolumes,
-  type Problem,
-  pathOfString,
-  redact,
-  type SourceFile,
-  sortProblems,
-  toPlain,
-  volumeShrinks,
-  yamlText,
-} from '@thanos-gitops/core-model';
 import { annotateForDelivery, checkDelivery, type DeliveryEnvironment, deliveryTrees } from '@thanos-gitops/delivery';
+import type { LoadedEnvironment } from '@thanos-gitops/input';
+import { findCredentials, loadEach, pathOfString, redact, type SourceFile, sortProblems } from '@thanos-gitops/input';
 import { awsIdentity, cloudRoles, documents, gcpIdentity, gsaEmail, identity, roleArnOf } from '@thanos-gitops/irsa';
+import { type Manifest, objectProblems, toPlain, yamlText } from '@thanos-gitops/manifests';
+import { claimSizes, type PreviousVolumes, volumeShrinks } from '@thanos-gitops/model';
 import { remoteWriteManifests, tls, writerFiles } from '@thanos-gitops/mtls';
 import { dashboards, environmentReadme, README } from '@thanos-gitops/operability';
+import type { EnvironmentTree } from '@thanos-gitops/output';
 import { assembleTree } from '@thanos-gitops/overlays';
+import type { ProblemSink } from '@thanos-gitops/problems';
+import { InvalidEnvironmentError, type Problem } from '@thanos-gitops/problems';
+import type { Environment } from '@thanos-gitops/schema';
 import { renderComponents } from '@thanos-gitops/thanos-components';
 import { kustomizeNameMatcher } from './kustomize-name.js';
 import { patchChecks } from './patch-checks.js';

@@ -4,26 +4,12 @@
  * copies of a series that takes down at once, with a loud warning when that is more than the write quorum allows
  * (or when the change leaves the hashring's next restart so); for the other workloads, how they roll.
  */
-import { markdownCode } from '@thanos-gitops/core-model';
+
 import { type RolloutGroup, type RolloutPlan, rolloutPlan } from '@thanos-gitops/operability';
-import type { Plain } from './review.js';
+import { markdownCode } from '@thanos-gitops/output';
+import type { Plain, Restart, RestartConsequence } from './review-types.js';
 
-export interface Restart {
-  id: string;
-  why: string;
-}
-
-/** The restarts of one hashring, or of the other workloads that roll the same way. */
-export interface RestartConsequence {
-  /** The hashring's name, for its ingestors. */
-  hashring?: string;
-  /** The workloads restarted, with why. */
-  restarts: Restart[];
-  /** How they restart, e.g. `zone by zone in 3 steps (rollout-operator)`. */
-  how: string;
-  /** Set when the change takes the hashring below its write quorum, or leaves its next restart so. */
-  danger?: string;
-}
+export type { Restart, RestartConsequence } from './review-types.js';
 
 type Ring = NonNullable<RolloutGroup['hashring']>;
 

@@ -4,25 +4,18 @@
  * for a terminal or as markdown that fits one GitHub comment.
  */
 import { isDeepStrictEqual } from 'node:util';
-import {
-  htmlText,
-  markdownCode,
-  markdownText,
-  objectId,
-  parseQuantity,
-  RESIZE_ANCHOR,
-  shellWord,
-  yamlText,
-} from '@thanos-gitops/core-model';
+import { objectId, yamlText } from '@thanos-gitops/manifests';
+import { parseQuantity, RESIZE_ANCHOR } from '@thanos-gitops/model';
+import { htmlText, markdownCode, markdownText, shellWord } from '@thanos-gitops/output';
 import { createTwoFilesPatch } from 'diff';
 import { plural } from './io.js';
 import { weakenings } from './posture.js';
-import { type RestartConsequence, restartConsequences, sameSaid } from './restarts.js';
+import { restartConsequences, sameSaid } from './restarts.js';
+import type { EnvironmentReview, ObjectChange, Plain } from './review-types.js';
 import { upgradeRows, upgradeTableMarkdown, upgradeTableText } from './upgrade-summary.js';
 import { onlyVersionLabel, versionLabelLine } from './version-label.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: objects parsed from YAML, any shape
-export type Plain = Record<string, any>;
+export type { EnvironmentReview, ObjectChange, Plain } from './review-types.js';
 
 /** The largest body GitHub accepts for an issue or pull-request comment. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -36,38 +29,6 @@ const IMMUTABLE: Readonly<Record<string, readonly string[]>> = {
   Deployment: ['selector'],
   DaemonSet: ['selector'],
 };
-
-export interface ObjectChange {
-  change: 'added' | 'changed' | 'removed';
-  /** `Kind/namespace/name` */
-  id: string;
-  kind: string;
-  before?: Plain;
-  after?: Plain;
-}
-
-export interface EnvironmentReview {
-  env: string;
-  added: ObjectChange[];
-  changed: ObjectChange[];
-  removed: ObjectChange[];
-  /** Changed objects whose only change is the version label: folded into one line, not shown as diffs. */
-  versionOnly: ObjectChange[];
-  /** Workloads whose pods are replaced, with why (`pod template`, `config changed`). */
-  restarts: { id: string; why: string }[];
-  /** How the restarts roll: per receive hashring, and loud when one would go below its write quorum. */
-  rollouts: RestartConsequence[];
-  /** Objects that must be deleted and created again, with the immutable fields that changed. */
-  recreates: { id: string; fields: string[] }[];
-  /** StatefulSets whose only immutable change is larger volumes: grown in place by the README's procedure. */
-  resizes: { id: string; why: string }[];
-  /** What is destroyed, with what that means. */
-  destroys: { id: string; why: string }[];
-  /** Weaker security posture (a privileged container, a LoadBalancer, a NetworkPolicy removed, …; posture.ts). */
-  weakened?: { id: string; why: string }[];
-  /** The environment README's new topology diagram (a Mermaid block with its title) when the topology changed. */
-  topology?: string;
-}
 
 export const objectKey = (o: Plain) =>
   `${

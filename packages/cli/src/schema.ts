@@ -1,5 +1,5 @@
 /** `schema`: print the JSON Schema of environment files. */
-import { editorSchemaText } from '@thanos-gitops/core-model';
+import { editorSchemaText } from '@thanos-gitops/schema';
 import type { Io } from './io.js';
 
 export function schema(io: Io): number {

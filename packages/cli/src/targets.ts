@@ -1,5 +1,5 @@
 /** The trees `generate`, `check` and `diff` compare clusters/ with. */
-import { type EnvironmentTree, existingEnvironments, RESERVED_CLUSTERS_FOLDERS } from '@thanos-gitops/core-model';
+import { type EnvironmentTree, existingEnvironments, RESERVED_CLUSTERS_FOLDERS } from '@thanos-gitops/output';
 import type { CommandOptions } from './args.js';
 import { environmentSelection } from './files.js';
 import { countObjects } from './plan.js';

@@ -4,8 +4,8 @@
  * removed and changed in value. Workloads of one component with the same change make one row, across environments,
  * so a release bump of prod is a handful of rows at the top of the review.
  */
-import { markdownCode, markdownText } from '@thanos-gitops/core-model';
-import type { EnvironmentReview, ObjectChange, Plain } from './review.js';
+import { markdownCode, markdownText } from '@thanos-gitops/output';
+import type { EnvironmentReview, ObjectChange, Plain } from './review-types.js';
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 /** Longest flag value shown in the table; longer ones end with `…` (the diff below has them whole). */

@@ -4,7 +4,7 @@
  * showing them as diffs. A workload whose pod template changed is never folded: its pods restart.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { ObjectChange, Plain } from './review.js';
+import type { ObjectChange, Plain } from './review-types.js';
 
 export const VERSION_LABEL = 'app.kubernetes.io/version';
 

@@ -5,7 +5,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { claimSizes, isGenerated, type PreviousVolumes } from '@thanos-gitops/core-model';
+import { claimSizes, type PreviousVolumes } from '@thanos-gitops/model';
+import { isGenerated } from '@thanos-gitops/output';
 import { parse } from 'yaml';
 
 /** The files the overlays write StatefulSets to (`<component>/stateful-set-<name>.yaml`). */

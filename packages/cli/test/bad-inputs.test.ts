@@ -23,7 +23,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatProblem, InvalidEnvironmentError, type SourceFile } from '@thanos-gitops/core-model';
+import type { SourceFile } from '@thanos-gitops/input';
+import { formatProblem, InvalidEnvironmentError } from '@thanos-gitops/problems';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/main.js';
 import { renderEnvironments } from '../src/render.js';

@@ -4,7 +4,8 @@
  * the rendered output before anything is written (which finds a secret in every file it lands in, e.g. every
  * store shard). Neither may repeat what the other, or itself, already said.
  */
-import { InvalidEnvironmentError, type Problem, type SourceFile } from '@thanos-gitops/core-model';
+import type { SourceFile } from '@thanos-gitops/input';
+import { InvalidEnvironmentError, type Problem } from '@thanos-gitops/problems';
 import { describe, expect, it } from 'vitest';
 import { renderEnvironments } from '../src/render.js';
 import { VALID } from './helpers.js';

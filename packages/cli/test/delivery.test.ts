@@ -5,8 +5,9 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidEnvironmentError, type SourceFile } from '@thanos-gitops/core-model';
 import { SYNC_WAVE } from '@thanos-gitops/delivery';
+import type { SourceFile } from '@thanos-gitops/input';
+import { InvalidEnvironmentError } from '@thanos-gitops/problems';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { renderDelivery, renderEnvironments } from '../src/render.js';

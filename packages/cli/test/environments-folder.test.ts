@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readTree } from '@thanos-gitops/core-model/output';
+import { readTree } from '@thanos-gitops/output';
 import { describe, expect, it } from 'vitest';
 import { cliIn, generatedIn, smallWorkspace, tempDir, validNamed, type Workspace } from './helpers.js';
 

@@ -5,7 +5,7 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidEnvironmentError } from '@thanos-gitops/core-model';
+import { InvalidEnvironmentError } from '@thanos-gitops/problems';
 import { checkThanosArgs, type ThanosCommand } from '@thanos-gitops/thanos-components';
 import { describe, expect, it } from 'vitest';
 import { renderEnvironments } from '../src/render.js';

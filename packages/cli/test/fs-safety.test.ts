@@ -7,8 +7,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { acquireLock } from '@thanos-gitops/core-model';
-import { readTree, writerFs } from '@thanos-gitops/core-model/output';
+import { acquireLock, readTree, writerFs } from '@thanos-gitops/output';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cliIn, generatedIn, smallWorkspace, VALID, type Workspace } from './helpers.js';
 

@@ -6,7 +6,7 @@
  * prints the times; this test draws a few hundred and asserts only outcomes.
  */
 import { readFileSync } from 'node:fs';
-import { InvalidEnvironmentError } from '@thanos-gitops/core-model';
+import { InvalidEnvironmentError } from '@thanos-gitops/problems';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript shared with the benchmark, no declarations

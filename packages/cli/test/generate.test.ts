@@ -14,7 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { generatedHeader, readTree } from '@thanos-gitops/core-model';
+import { generatedHeader, readTree } from '@thanos-gitops/output';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { renderEnvironments } from '../src/render.js';

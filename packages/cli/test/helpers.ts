@@ -7,15 +7,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  type EnvironmentTree,
-  modelFor,
-  OWNED_INDEX,
-  type SourceFile,
-  toPlain,
-  unknownFields,
-} from '@thanos-gitops/core-model';
+import type { SourceFile } from '@thanos-gitops/input';
 import { IAM_FOLDER } from '@thanos-gitops/irsa';
+import { modelFor, toPlain, unknownFields } from '@thanos-gitops/manifests';
+import { type EnvironmentTree, OWNED_INDEX } from '@thanos-gitops/output';
 import { afterAll, expect } from 'vitest';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { main } from '../src/main.js';

@@ -3,7 +3,7 @@
  * expressions, as Kustomize reads them) and tenant globs go through engines that are linear in their input, so
  * each of these renders or is refused with its answer. Their times are measured by `bench/hostile-patterns.mjs`.
  */
-import { InvalidEnvironmentError, type Problem } from '@thanos-gitops/core-model';
+import { InvalidEnvironmentError, type Problem } from '@thanos-gitops/problems';
 import { describe, expect, it } from 'vitest';
 import { kustomizeNameMatcher } from '../src/kustomize-name.js';
 import { renderEnvironments } from '../src/render.js';

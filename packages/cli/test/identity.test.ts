@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Environment, loadEnvironments } from '@thanos-gitops/core-model';
+import { loadEnvironments } from '@thanos-gitops/input';
 import {
   AZURE_CLIENT_ID_ANNOTATION,
   AZURE_USE_LABEL,
@@ -15,6 +15,7 @@ import {
   IAM_FOLDER,
   IRSA_ROLE_ANNOTATION,
 } from '@thanos-gitops/irsa';
+import type { Environment } from '@thanos-gitops/schema';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';

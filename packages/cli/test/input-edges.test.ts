@@ -15,13 +15,9 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { join } from 'node:path';
-import {
-  COMPONENT_RECORDS,
-  fieldName,
-  InvalidEnvironmentError,
-  loadEnvironments,
-  type SourceFile,
-} from '@thanos-gitops/core-model';
+import { loadEnvironments, type SourceFile } from '@thanos-gitops/input';
+import { COMPONENT_RECORDS } from '@thanos-gitops/model';
+import { fieldName, InvalidEnvironmentError } from '@thanos-gitops/problems';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';

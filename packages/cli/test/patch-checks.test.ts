@@ -7,7 +7,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Environment, InvalidEnvironmentError, type SourceFile } from '@thanos-gitops/core-model';
+import type { SourceFile } from '@thanos-gitops/input';
+import { InvalidEnvironmentError } from '@thanos-gitops/problems';
+import type { Environment } from '@thanos-gitops/schema';
 import { describe, expect, it } from 'vitest';
 import { patchChecks } from '../src/patch-checks.js';
 import { postureFacts, weakenings } from '../src/posture.js';

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadEnvironments } from '@thanos-gitops/core-model';
+import { loadEnvironments } from '@thanos-gitops/input';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { plainObjects, renderAll, shippedSources, tempDir, variantSources } from './helpers.js';

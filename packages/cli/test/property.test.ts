@@ -6,8 +6,9 @@
  * object), keep container limits at or above requests, and build with kustomize into valid objects.
  */
 import { join } from 'node:path';
-import { InvalidEnvironmentError, loadEnvironments, type SourceFile } from '@thanos-gitops/core-model';
+import { loadEnvironments, type SourceFile } from '@thanos-gitops/input';
 import { mermaidBlocks, README, timeline } from '@thanos-gitops/operability';
+import { InvalidEnvironmentError } from '@thanos-gitops/problems';
 import fc from 'fast-check';
 import { Window } from 'happy-dom';
 import { describe, expect, it } from 'vitest';

@@ -2,7 +2,8 @@
  * Every supported Thanos release: every environment (shipped and variants) renders at each release, and every
  * flag of every Thanos container exists for its subcommand in that release. The release table is what differs.
  */
-import { type SourceFile, SUPPORTED_THANOS_VERSIONS, type ThanosVersion } from '@thanos-gitops/core-model';
+import type { SourceFile } from '@thanos-gitops/input';
+import { SUPPORTED_THANOS_VERSIONS, type ThanosVersion } from '@thanos-gitops/schema';
 import { checkThanosArgs, RELEASES, type ThanosCommand } from '@thanos-gitops/thanos-components';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';

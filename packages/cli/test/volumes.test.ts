@@ -5,7 +5,7 @@
  */
 import { appendFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { claimSizes, storageOptions } from '@thanos-gitops/core-model';
+import { claimSizes, storageOptions } from '@thanos-gitops/model';
 import { describe, expect, it } from 'vitest';
 import { type EnvironmentReview, reviewEnvironment, volumeGrowth } from '../src/review.js';
 import { committedVolumes } from '../src/volumes.js';

@@ -1,18 +1,12 @@
 /**
- * The generated files are written by core-model's fast YAML emitter (emit.ts). For every object of every test
+ * The generated files are written by manifests' fast YAML emitter (emit.ts). For every object of every test
  * environment, the file must hold exactly what the `yaml` library writes for the same data, and parse back with the
  * `yaml` library to the object itself.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  conventionalOrder,
-  generatedHeader,
-  manifestFile,
-  toPlain,
-  YAML_OPTIONS,
-  yamlText,
-} from '@thanos-gitops/core-model';
+import { conventionalOrder, manifestFile, toPlain, YAML_OPTIONS, yamlText } from '@thanos-gitops/manifests';
+import { generatedHeader } from '@thanos-gitops/output';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';

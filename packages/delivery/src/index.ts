@@ -8,24 +8,26 @@ import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/
 import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
 import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
 import {
-  argoTemplateText,
-  type Environment,
-  type EnvironmentTree,
-  type FieldPath,
-  generatedHeader,
-  KUSTOMIZATION_FILE,
   type KubeObject,
   MANAGED_BY,
   type Manifest,
   manifestYaml,
-  names,
   objectProblems,
   PART_OF,
-  RESERVED_CLUSTERS_FOLDERS,
   yamlText,
-} from '@thanos-gitops/core-model';
+} from '@thanos-gitops/manifests';
+import { names } from '@thanos-gitops/model';
+import {
+  argoTemplateText,
+  type EnvironmentTree,
+  generatedHeader,
+  KUSTOMIZATION_FILE,
+  RESERVED_CLUSTERS_FOLDERS,
+} from '@thanos-gitops/output';
+import type { FieldPath } from '@thanos-gitops/problems';
+import type { Environment } from '@thanos-gitops/schema';
 
-export { RESERVED_CLUSTERS_FOLDERS } from '@thanos-gitops/core-model';
+export { RESERVED_CLUSTERS_FOLDERS } from '@thanos-gitops/output';
 
 /** The folder under `clusters/` of each tool's objects. */
 export const ARGOCD_FOLDER = 'argocd';

@@ -2,7 +2,8 @@
  * AWS: the IAM documents of every role (permissions scoped to the bucket, prefix and KMS key; trust for IRSA or
  * EKS Pod Identity), the pod identity associations, and the same as Terraform JSON and ACK `Role` objects.
  */
-import { type Environment, terraformJson, tfRef } from '@thanos-gitops/core-model';
+import { terraformJson, tfRef } from '@thanos-gitops/output';
+import type { Environment } from '@thanos-gitops/schema';
 import { type CloudRole, cloudRoles, roleSuffix, tfName } from './roles.js';
 
 export type PolicyDocument = { Version: '2012-10-17'; Statement: Statement[] };

@@ -3,7 +3,8 @@
  * gets a federated identity credential (the cluster's OIDC issuer, `system:serviceaccount:<ns>:<sa>`, audience
  * `api://AzureADTokenExchange`), and the identity gets a data role on the container.
  */
-import { type Environment, terraformJson, tfRef } from '@thanos-gitops/core-model';
+import { terraformJson, tfRef } from '@thanos-gitops/output';
+import type { Environment } from '@thanos-gitops/schema';
 import { type CloudRole, cloudRoles, roleSuffix, tfName } from './roles.js';
 
 type AzureIdentity = NonNullable<NonNullable<Environment['identity']>['azure']>;

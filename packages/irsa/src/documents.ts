@@ -3,15 +3,9 @@
  * bucket, as plain documents the cloud CLIs take as they are, as Terraform JSON, and (AWS, optional) as ACK `Role`
  * objects. None of it is part of the environment's Kustomize base.
  */
-import {
-  type Environment,
-  generatedHeader,
-  markdownCode,
-  markdownFence,
-  markdownText,
-  shellCommand,
-  yamlText,
-} from '@thanos-gitops/core-model';
+import { yamlText } from '@thanos-gitops/manifests';
+import { generatedHeader, markdownCode, markdownFence, markdownText, shellCommand } from '@thanos-gitops/output';
+import type { Environment } from '@thanos-gitops/schema';
 import {
   ackRole,
   awsIdentity,

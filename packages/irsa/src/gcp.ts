@@ -3,7 +3,8 @@
  * impersonate (`roles/iam.workloadIdentityUser` for `serviceAccount:<project>.svc.id.goog[<ns>/<ksa>]`), with
  * bucket roles by the same least-privilege split as on AWS.
  */
-import { type Environment, terraformJson, tfRef } from '@thanos-gitops/core-model';
+import { terraformJson, tfRef } from '@thanos-gitops/output';
+import type { Environment } from '@thanos-gitops/schema';
 import { type CloudRole, cloudRoles, roleSuffix, tfName } from './roles.js';
 
 type GcpIdentity = NonNullable<NonNullable<Environment['identity']>['gcp']>;

@@ -4,7 +4,9 @@
  * object-storage config carries no credentials; and the documents that create the roles are written under
  * `clusters/<env>/iam/`, outside what Kustomize applies.
  */
-import type { ComponentKind, Environment, IdentityContribution, PodIdentity } from '@thanos-gitops/core-model';
+import type { ComponentKind } from '@thanos-gitops/catalog';
+import type { IdentityContribution, PodIdentity } from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import { awsIdentity, roleArnOf } from './aws.js';
 import { azureIdentity, clientIdOf } from './azure.js';
 import { gcpIdentity, gsaEmail } from './gcp.js';

@@ -2,7 +2,9 @@
  * `objstore.yml` per provider, with only fields the pinned Thanos release documents and never a credential:
  * the pods' identity (or, for a self-managed S3, environment variables from a Secret) supplies those.
  */
-import { type Environment, isAwsEndpoint, yamlText } from '@thanos-gitops/core-model';
+import { isAwsEndpoint } from '@thanos-gitops/input';
+import { yamlText } from '@thanos-gitops/manifests';
+import type { Environment } from '@thanos-gitops/schema';
 
 /** Whether the bucket is on a self-managed S3 (MinIO, Ceph RGW) rather than on AWS. */
 export function selfManagedS3(env: Environment): boolean {

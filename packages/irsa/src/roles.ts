@@ -1,17 +1,17 @@
 /**
- * The cloud roles of an environment, from the bucket access of each component's record (core-model): one role per kind of access
+ * The cloud roles of an environment, from the bucket access of each component's record (model): one role per kind of access
  * (`writer`, `reader`, `compactor`), or one `shared` role, each with the ServiceAccounts that assume it.
  */
+import type { ComponentKind } from '@thanos-gitops/catalog';
 import {
   type AccessClass,
   type BucketAccess,
   bucketAccessOf,
   bucketComponents,
-  type ComponentKind,
   accessClass as classOf,
   componentRecord,
-  type Environment,
-} from '@thanos-gitops/core-model';
+} from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 
 export type RoleKey = AccessClass | 'shared';
 

@@ -8,11 +8,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Environment, loadEnvironments } from '@thanos-gitops/core-model';
+import { loadEnvironments } from '@thanos-gitops/input';
+import type { Environment } from '@thanos-gitops/schema';
 import { Parser } from 'commonmark';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hostile } from '../../core-model/test/support/hostile.js';
+import { hostile } from '../../output/test/support/hostile.js';
 import { documents } from '../src/index.js';
 
 const load = (extra: string, storage: string): Environment => {

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { type ComponentKind, type Environment, loadEnvironments } from '@thanos-gitops/core-model';
+import type { ComponentKind } from '@thanos-gitops/catalog';
+import { loadEnvironments } from '@thanos-gitops/input';
+import type { Environment } from '@thanos-gitops/schema';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {

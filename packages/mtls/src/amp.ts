@@ -3,7 +3,7 @@
  * needs to push to it (`aps:RemoteWrite` on that workspace only). Kept small and standalone so that the IAM
  * documents of the environment can adopt it.
  */
-import type { Environment } from '@thanos-gitops/core-model';
+import type { Environment } from '@thanos-gitops/schema';
 
 type Amp = NonNullable<Environment['remoteWrite']['amp']>;
 

@@ -9,14 +9,9 @@
  *   `Passthrough` mode, routing the hostname by SNI to the routers' remote-write port.
  */
 import { TLSRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/TLSRoute';
-import {
-  type Environment,
-  type Manifest,
-  names,
-  PORTS,
-  remoteWriteExposure,
-  selectorLabels,
-} from '@thanos-gitops/core-model';
+import { type Manifest, selectorLabels } from '@thanos-gitops/manifests';
+import { names, PORTS, remoteWriteExposure } from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import { Service } from 'kubernetes-models/v1/Service';
 import { FOLDER, pkiNames } from './names.js';
 import { pkiLabels } from './pki.js';

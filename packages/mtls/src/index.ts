@@ -3,11 +3,12 @@
  * routers, and the per-writer files (Prometheus fragments, prometheus-operator entries, ExternalSecrets, the
  * AMP IAM policy). With mTLS off this contributes nothing to the pods.
  */
-import type { Environment, Manifest } from '@thanos-gitops/core-model';
+import type { Manifest } from '@thanos-gitops/manifests';
+import type { Environment } from '@thanos-gitops/schema';
 import { exposureManifests } from './exposure.js';
 import { pkiManifests } from './pki.js';
 
-export { remoteWriteUrl } from '@thanos-gitops/core-model';
+export { remoteWriteUrl } from '@thanos-gitops/model';
 export { ampRemoteWriteUrl, ampWorkspaceArn, apsRemoteWritePolicy, awsPartition } from './amp.js';
 export { exposureManifests, nlbAnnotations } from './exposure.js';
 export { FOLDER, MOUNTS, pkiNames, WRITERS_FOLDER } from './names.js';

@@ -1,5 +1,5 @@
 /** Names of the PKI objects and where their Secrets are mounted. */
-import type { Environment } from '@thanos-gitops/core-model';
+import type { Environment } from '@thanos-gitops/schema';
 
 /** Folder of `clusters/<env>/` holding the PKI and the exposure objects. */
 export const FOLDER = 'remote-write';

@@ -10,14 +10,10 @@
 import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
 import type { ICertificateSpec } from '@kubernetes-models/cert-manager/cert-manager.io/v1/CertificateSpec';
 import { Issuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Issuer';
-import {
-  type Environment,
-  type Manifest,
-  names,
-  serviceHost,
-  standardLabels,
-  writerTarget,
-} from '@thanos-gitops/core-model';
+import { writerTarget } from '@thanos-gitops/input';
+import { type Manifest, standardLabels } from '@thanos-gitops/manifests';
+import { names, serviceHost } from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import { FOLDER, pkiNames } from './names.js';
 
 type Writer = Environment['remoteWrite']['writers'][number];

@@ -12,15 +12,15 @@
  *   supported release).
  * - Stateless ruler: a client certificate for its remote-write to the routers (see `remoteWriteClient`).
  */
+import type { ComponentKind } from '@thanos-gitops/catalog';
 import {
-  type ComponentKind,
-  type Environment,
   NO_TLS,
   type PodTls,
   type RemoteWriteClientTls,
   remoteWriteMtls,
   type TlsContribution,
-} from '@thanos-gitops/core-model';
+} from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import { MOUNTS, pkiNames } from './names.js';
 import { rulerNeedsClientCert } from './pki.js';
 

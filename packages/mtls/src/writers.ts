@@ -13,15 +13,11 @@
  */
 import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import { Prometheus } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus';
-import {
-  type Environment,
-  generatedHeader,
-  type KubeObject,
-  manifestYaml,
-  remoteWriteUrl,
-  writerTarget,
-  yamlText,
-} from '@thanos-gitops/core-model';
+import { writerTarget } from '@thanos-gitops/input';
+import { type KubeObject, manifestYaml, yamlText } from '@thanos-gitops/manifests';
+import { remoteWriteUrl } from '@thanos-gitops/model';
+import { generatedHeader } from '@thanos-gitops/output';
+import type { Environment } from '@thanos-gitops/schema';
 import { ampRemoteWriteUrl, apsRemoteWritePolicy } from './amp.js';
 import { pkiNames, WRITERS_FOLDER } from './names.js';
 import { pkiLabels } from './pki.js';

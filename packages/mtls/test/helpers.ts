@@ -1,5 +1,6 @@
 /** Test helpers: an environment from YAML text, with the remote-write section appended. */
-import { type Environment, loadEnvironments } from '@thanos-gitops/core-model';
+import { loadEnvironments } from '@thanos-gitops/input';
+import type { Environment } from '@thanos-gitops/schema';
 
 export const BASE = `name: t
 cluster: { name: c }

@@ -1,4 +1,5 @@
-import { NO_TLS, objectProblems, toPlain } from '@thanos-gitops/core-model';
+import { objectProblems, toPlain } from '@thanos-gitops/manifests';
+import { NO_TLS } from '@thanos-gitops/model';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {

@@ -1,5 +1,6 @@
 import { GrafanaDashboard } from '@kubernetes-models/grafana-operator/grafana.integreatly.org/v1beta1/GrafanaDashboard';
-import { loadEnvironments, objectProblems, toPlain } from '@thanos-gitops/core-model';
+import { loadEnvironments } from '@thanos-gitops/input';
+import { objectProblems, toPlain } from '@thanos-gitops/manifests';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { dashboardSpecs, dashboards, datasourceProvisioning, panelCount } from '../src/index.js';

@@ -3,12 +3,12 @@
  * was (the same nodes and edge), and reads back intact from the parsed diagram; inside the README's fence it cannot
  * close the fence (CommonMark sees one code block).
  */
-import { markdownFence, mermaidLabel } from '@thanos-gitops/core-model';
+import { markdownFence, mermaidLabel } from '@thanos-gitops/output';
 import { Parser } from 'commonmark';
 import fc from 'fast-check';
 import { Window } from 'happy-dom';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hostile } from '../../core-model/test/support/hostile.js';
+import { hostile } from '../../output/test/support/hostile.js';
 
 interface Vertex {
   id: string;

@@ -1,6 +1,9 @@
 /** Environments the operability tests render: the shared test fixtures plus variants of this package's own. */
 import { readFileSync } from 'node:fs';
-import { type Environment, loadEnvironments, type Manifest, NO_TLS } from '@thanos-gitops/core-model';
+import { loadEnvironments } from '@thanos-gitops/input';
+import type { Manifest } from '@thanos-gitops/manifests';
+import { NO_TLS } from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import { renderComponents } from '@thanos-gitops/thanos-components';
 
 const SHARED = new URL('../../../test/fixtures/environments/', import.meta.url);

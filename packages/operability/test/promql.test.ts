@@ -6,7 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parser } from '@prometheus-io/lezer-promql';
-import { type Environment, NO_TLS, toPlain } from '@thanos-gitops/core-model';
+import { toPlain } from '@thanos-gitops/manifests';
+import { NO_TLS } from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import { alertGroups, recordingGroups, renderComponents, scrapeJobs } from '@thanos-gitops/thanos-components';
 import { describe, expect, it } from 'vitest';
 import { dashboardSpecs, expressions, grafanaDashboard } from '../src/index.js';

@@ -3,7 +3,7 @@
  * timeline has no gap for every fixture, and a gap or a topology change shows.
  */
 
-import { loadEnvironments } from '@thanos-gitops/core-model';
+import { loadEnvironments } from '@thanos-gitops/input';
 import fc from 'fast-check';
 import { Window } from 'happy-dom';
 import { beforeAll, describe, expect, it } from 'vitest';

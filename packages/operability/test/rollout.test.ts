@@ -4,7 +4,9 @@
  * series of a hashring down at once, as the model of Kubernetes and the rollout-operator (rollout/plan.ts) rolls
  * the rendered objects. The model itself is pinned on hand-made objects, including the ones that break the bound.
  */
-import { loadEnvironments, NO_TLS, toPlain } from '@thanos-gitops/core-model';
+import { loadEnvironments } from '@thanos-gitops/input';
+import { toPlain } from '@thanos-gitops/manifests';
+import { NO_TLS } from '@thanos-gitops/model';
 import { renderComponents } from '@thanos-gitops/thanos-components';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -2,7 +2,8 @@
  * The README's procedure that grows volumes, read from rendered output: every StatefulSet with a volume and every
  * one of its claims named exactly, the StorageClass checked, and the commands of the environment's delivery tool.
  */
-import { RESIZE_ANCHOR, toPlain } from '@thanos-gitops/core-model';
+import { toPlain } from '@thanos-gitops/manifests';
+import { RESIZE_ANCHOR } from '@thanos-gitops/model';
 import { describe, expect, it } from 'vitest';
 import { environmentReadme, RESIZE_HEADING, volumesSection } from '../src/index.js';
 import { renderFixture } from './fixtures.js';

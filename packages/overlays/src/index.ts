@@ -2,19 +2,16 @@
  * Assembles an environment's objects into its Kustomize base: one YAML file per object in a folder per
  * component, and the `kustomization.yaml` that lists them and applies the environment's patches.
  */
+import { type Manifest, manifestFile, manifestYaml, yamlText } from '@thanos-gitops/manifests';
 import {
-  type Environment,
   type EnvironmentTree,
   generatedHeader,
   isGenerated,
   KUSTOMIZATION_FILE,
-  type Manifest,
-  manifestFile,
-  manifestYaml,
   OWNED_INDEX,
   ownedIndexText,
-  yamlText,
-} from '@thanos-gitops/core-model';
+} from '@thanos-gitops/output';
+import type { Environment } from '@thanos-gitops/schema';
 
 export const KUSTOMIZATION = KUSTOMIZATION_FILE;
 

@@ -1,4 +1,6 @@
-import { isGenerated, loadEnvironments, type Manifest } from '@thanos-gitops/core-model';
+import { loadEnvironments } from '@thanos-gitops/input';
+import type { Manifest } from '@thanos-gitops/manifests';
+import { isGenerated } from '@thanos-gitops/output';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';

@@ -5,18 +5,15 @@
  * this deployment even when the same Prometheus scrapes several. Metric names are those Thanos v0.42 exposes.
  */
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
-import {
-  COMPONENT_RECORDS,
-  type ComponentKind,
-  type Environment,
-  jobsOf,
-  type Manifest,
-  names,
-  writeQuorum,
-} from '@thanos-gitops/core-model';
+import type { Manifest } from '@thanos-gitops/manifests';
+import { names, writeQuorum } from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import type { RenderContext } from './context.js';
 import { metadata } from './objects.js';
 import { recordingGroups } from './recording-rules.js';
+import { type Jobs, jobSelector, scrapeJobs } from './scrape-jobs.js';
+
+export { type Jobs, jobSelector, scrapeJobs } from './scrape-jobs.js';
 
 const FOLDER = 'monitoring';
 
@@ -36,21 +33,6 @@ export interface Alert {
 export interface AlertGroup {
   name: string;
   alerts: Alert[];
-}
-
-/** The scrape jobs of every component, by component: its Services (`jobsOf`; none when it does not run). */
-export type Jobs = Record<ComponentKind, string[]>;
-
-export function scrapeJobs(env: Environment): Jobs {
-  const jobs = {} as Jobs;
-  for (const record of Object.values(COMPONENT_RECORDS)) jobs[record.kind] = jobsOf(record, env);
-  return jobs;
-}
-
-/** A label matcher list selecting these jobs in the namespace (`namespace="thanos", job=~"a|b"`). */
-export function jobSelector(env: Environment, jobs: string[], extra = ''): string {
-  const job = jobs.length === 1 ? `job="${jobs[0]}"` : `job=~"${jobs.join('|')}"`;
-  return `namespace="${env.namespace}", ${job}${extra ? `, ${extra}` : ''}`;
 }
 
 /** `rate(numerator) / rate(denominator)` summed per job (a fraction), compared with a threshold. */

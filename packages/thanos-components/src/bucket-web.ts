@@ -3,7 +3,9 @@
  * Deployment with read-only bucket access; admin operations (marking blocks for deletion or no-compaction)
  * are disabled, since they would fail under a read-only identity and belong to the compactor anyway.
  */
-import { componentRecord, type Environment, type Manifest, PORTS } from '@thanos-gitops/core-model';
+import type { Manifest } from '@thanos-gitops/manifests';
+import { componentRecord, PORTS } from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import type { RenderContext } from './context.js';
 import { disruptionBudget, service, serviceAccount, serviceMonitor } from './objects.js';
 import { componentLabels, HTTP_PORT, thanosPodTemplate } from './pod.js';

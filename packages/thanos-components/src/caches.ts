@@ -4,21 +4,19 @@
  * (see memcached.ts). The configurations are written to a ConfigMap per component, mounted into its pods and
  * passed with `--…config-file` flags; a hash of them rolls the pods when they change.
  */
+import { type LabelSpec, type Manifest, yamlText } from '@thanos-gitops/manifests';
 import {
   chunkCacheDedicated,
   componentRecord,
-  type Environment,
-  type FieldPath,
-  type LabelSpec,
-  type Manifest,
   names,
   parseQuantity,
   resourcesOf,
   serviceHost,
   type VolumeMountSpec,
   type VolumeSpec,
-  yamlText,
-} from '@thanos-gitops/core-model';
+} from '@thanos-gitops/model';
+import type { FieldPath } from '@thanos-gitops/problems';
+import type { Environment } from '@thanos-gitops/schema';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';

@@ -5,7 +5,9 @@
  * Deployment's surge). With sharding, each shard keeps the block streams whose external label hashes to
  * it, through a `hashmod` selector read from a generated ConfigMap.
  */
-import { componentRecord, type Environment, type Manifest, names, PORTS } from '@thanos-gitops/core-model';
+import type { Manifest } from '@thanos-gitops/manifests';
+import { componentRecord, names, PORTS } from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';

@@ -1,12 +1,9 @@
 /** What every component renderer receives: the environment and what identity and TLS give its pods. */
-import type {
-  Environment,
-  FieldPath,
-  IdentityContribution,
-  Manifest,
-  TlsContribution,
-} from '@thanos-gitops/core-model';
-import type { BuiltPod } from './pod-options.js';
+import type { Manifest } from '@thanos-gitops/manifests';
+import type { IdentityContribution, TlsContribution } from '@thanos-gitops/model';
+import type { FieldPath } from '@thanos-gitops/problems';
+import type { Environment } from '@thanos-gitops/schema';
+import type { BuiltPod } from './built-pod.js';
 
 export interface RenderContext {
   env: Environment;

@@ -23,7 +23,8 @@
  *   with open ones once the router closes them cannot be known from here: writers retry.
  * - `none`: no sleep (the in-cluster Service follows endpoints within seconds; writers retry).
  */
-import { type Environment, remoteWriteExposure } from '@thanos-gitops/core-model';
+import { remoteWriteExposure } from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import { DEFAULT_TERMINATION_GRACE_SECONDS } from './pod.js';
 
 /** Namespace label that makes the AWS Load Balancer Controller's webhook inject its pod readiness gate. */

@@ -5,7 +5,8 @@
  * serves the Rules API in both modes (Query's `/api/v1/rules` and `/api/v1/alerts`, Grafana's alert views),
  * and StoreAPI only when stateful (a stateless ruler's results come back through receive).
  */
-import { type Environment, names, remoteWriteMtls, serviceHost } from '@thanos-gitops/core-model';
+import { names, remoteWriteMtls, serviceHost } from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import { release } from './releases.js';
 
 /** Headless Services (one per StatefulSet) whose pods serve StoreAPI or the Rules API on their `grpc` port. */

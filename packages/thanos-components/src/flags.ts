@@ -3,12 +3,8 @@
 // from the `--help` listings of that release plus its hidden flags; regenerate them with that script, never edit
 // them by hand. Adding a release: see README "Upgrading Thanos" and ARCHITECTURE "Adding a Thanos release".
 
-import {
-  DEFAULT_THANOS_VERSION,
-  editDistance,
-  SUPPORTED_THANOS_VERSIONS,
-  type ThanosVersion,
-} from '@thanos-gitops/core-model';
+import { editDistance } from '@thanos-gitops/input';
+import { DEFAULT_THANOS_VERSION, SUPPORTED_THANOS_VERSIONS, type ThanosVersion } from '@thanos-gitops/schema';
 import v0_41_0 from './data/thanos-flags/v0.41.0.json' with { type: 'json' };
 import v0_42_4 from './data/thanos-flags/v0.42.4.json' with { type: 'json' };
 

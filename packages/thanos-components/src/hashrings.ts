@@ -4,7 +4,8 @@
  * environment lists `receive.zones`. It is computed from the environment alone, so it changes exactly when the
  * hashrings, their sizes or the zones change.
  */
-import { type Environment, ingestorSets, PORTS, podHost } from '@thanos-gitops/core-model';
+import { ingestorSets, PORTS, podHost } from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 
 /**
  * An endpoint as Thanos v0.42 reads it (`receive.Endpoint`). A plain `"host:port"` string is accepted too; the

@@ -2,7 +2,7 @@
  * Every Thanos component, one file each. `renderComponents` runs them in a fixed order; each returns
  * its objects tagged with the folder they are written to.
  */
-import type { Manifest } from '@thanos-gitops/core-model';
+import type { Manifest } from '@thanos-gitops/manifests';
 import { alerts } from './alerts.js';
 import { bucketWeb } from './bucket-web.js';
 import { compactor } from './compactor.js';

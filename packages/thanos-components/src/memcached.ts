@@ -5,16 +5,9 @@
  * keeps its name (and its share of the keys) across restarts. A Prometheus exporter runs beside each memcached.
  * Nothing is generated when no cache uses memcached.
  */
-import {
-  componentRecord,
-  type LabelSpec,
-  type Manifest,
-  MEMCACHED_EXPORTER_PORT,
-  memcachedMemoryLimitMi as memoryLimitMi,
-  PORTS,
-  type Size,
-  standardLabels,
-} from '@thanos-gitops/core-model';
+import { memcachedMemoryLimitMi as memoryLimitMi, type Size } from '@thanos-gitops/catalog';
+import { type LabelSpec, type Manifest, standardLabels } from '@thanos-gitops/manifests';
+import { componentRecord, MEMCACHED_EXPORTER_PORT, PORTS } from '@thanos-gitops/model';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';

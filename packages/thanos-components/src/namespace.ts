@@ -2,7 +2,8 @@
  * The namespace (Pod Security "restricted" enforced, and the AWS Load Balancer Controller's pod readiness gate when
  * remote-write is exposed through the NLB) and the object-storage configuration.
  */
-import { CONFIG_FILES, type Manifest, names, remoteWriteExposure } from '@thanos-gitops/core-model';
+import type { Manifest } from '@thanos-gitops/manifests';
+import { CONFIG_FILES, names, remoteWriteExposure } from '@thanos-gitops/model';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import type { RenderContext } from './context.js';

@@ -6,20 +6,19 @@
  * never looks at the other components' objects. The flow graph is a pure description of who
  * talks to whom on which port, so tests can check the policies against it.
  */
+import { type ComponentKind, isThanosComponent } from '@thanos-gitops/catalog';
+import { isAwsEndpoint } from '@thanos-gitops/input';
+import type { Manifest } from '@thanos-gitops/manifests';
 import {
   bucketComponents,
-  type ComponentKind,
   type ComponentRecord,
   componentRecord,
-  type Environment,
   enabledComponents,
-  isAwsEndpoint,
-  isThanosComponent,
-  type Manifest,
   names,
   PORTS,
   portOf,
-} from '@thanos-gitops/core-model';
+} from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';

@@ -4,15 +4,10 @@
  */
 
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
-import type { ComponentKind } from '@thanos-gitops/core-model';
-import {
-  type Environment,
-  type LabelSpec,
-  type Manifest,
-  PORTS,
-  selectorLabels,
-  standardLabels,
-} from '@thanos-gitops/core-model';
+import type { ComponentKind } from '@thanos-gitops/catalog';
+import { type LabelSpec, type Manifest, selectorLabels, standardLabels } from '@thanos-gitops/manifests';
+import { PORTS } from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';

@@ -1,21 +1,14 @@
 /**
  * Rules of the escape hatches every Thanos workload section has (`extraArgs`, `extraVolumes`), that need what
  * the generator puts into the pods (its flags, volumes and mount paths) and the flags of the environment's Thanos
- * release, so they cannot run with the other rules in core-model. Each is checked once, where the option is
+ * release, so they cannot run with the other rules in input. Each is checked once, where the option is
  * defined: one section feeds many pods (every store shard and partition, every compactor shard), and an entry
  * gets each distinct problem it has with any of them, once.
  */
-import { type FieldPath, nested, normalPath, type WorkloadCommon } from '@thanos-gitops/core-model';
+import { nested, normalPath } from '@thanos-gitops/input';
+import type { BuiltPod, GeneratedPod } from './built-pod.js';
 import type { RenderContext } from './context.js';
 import { checkThanosArgs, flagName, twinOf } from './flags.js';
-import type { GeneratedPod } from './pod.js';
-
-/** A pod built from a section's options: where the options are, and what the generator put into the pod. */
-export interface BuiltPod {
-  optionsPath: FieldPath;
-  options: WorkloadCommon;
-  generated: GeneratedPod;
-}
 
 /** Checks the escape hatches of every section the pods were built from, once per section. */
 export function checkPodOptions(ctx: RenderContext, pods: readonly BuiltPod[]): void {

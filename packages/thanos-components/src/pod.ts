@@ -3,29 +3,27 @@
  * zones and nodes, identity and TLS wiring, the object-storage secret, and the escape hatches.
  * A component file calls these and only says what is special about it.
  */
+import type { ComponentKind } from '@thanos-gitops/catalog';
+import { type LabelSpec, selectorLabels, standardLabels } from '@thanos-gitops/manifests';
 import {
   CONFIG_FILES,
-  type ComponentKind,
   type ComponentRecord,
-  type Environment,
   type EnvVarSpec,
-  type FieldPath,
-  type LabelSpec,
   names,
   PORTS,
   resourcesOf,
-  selectorLabels,
-  standardLabels,
-  type ThanosVersion,
   type VolumeMountSpec,
   type VolumeSpec,
   type WorkloadCommon,
-} from '@thanos-gitops/core-model';
+} from '@thanos-gitops/model';
+import type { FieldPath } from '@thanos-gitops/problems';
+import type { Environment, ThanosVersion } from '@thanos-gitops/schema';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
+import type { GeneratedPod } from './built-pod.js';
 import type { RenderContext } from './context.js';
 import { checkThanosArgs, isKnownFlag, type ThanosCommand } from './flags.js';
 import { checkPodOptions } from './pod-options.js';
@@ -229,18 +227,6 @@ export function gracePeriodArgs(command: ThanosCommand, podGraceSeconds: number,
   return ['http-grace-period', 'grpc-grace-period']
     .filter((flag) => isKnownFlag(command, flag, version))
     .map((flag) => `--${flag}=${grace}`);
-}
-
-/**
- * What the generator puts into a Thanos pod before the escape hatches (`extraArgs`, `extraVolumes`): its flags,
- * volumes and mounts, and the tracing config's rollout annotation. `checkPodOptions` holds the escape hatches to it.
- */
-export interface GeneratedPod {
-  command: ThanosCommand;
-  args: string[];
-  volumes: VolumeSpec[];
-  mounts: VolumeMountSpec[];
-  annotations: Record<string, string>;
 }
 
 /** The generated part of a pod: common flags, the component's, then object storage, tracing and TLS wiring. */

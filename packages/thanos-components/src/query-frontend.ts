@@ -4,7 +4,8 @@
  * generated results memcached. A stateless Deployment behind a Service on port 9090, the port Prometheus
  * clients expect.
  */
-import { componentRecord, type Manifest, PORTS, parseDuration, queryUrl } from '@thanos-gitops/core-model';
+import type { Manifest } from '@thanos-gitops/manifests';
+import { componentRecord, PORTS, parseDuration, queryUrl } from '@thanos-gitops/model';
 import { queryFrontendCacheFiles } from './caches.js';
 import type { RenderContext } from './context.js';
 import { disruptionBudget, service, serviceAccount, serviceMonitor } from './objects.js';

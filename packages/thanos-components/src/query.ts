@@ -2,16 +2,9 @@
  * Thanos Query: the PromQL engine over every StoreAPI (ingestors, store gateways, ruler). Stateless
  * Deployment behind a Service; endpoints come from a generated SD file; optional HPA.
  */
-import {
-  CONFIG_FILES,
-  componentRecord,
-  type Environment,
-  type LabelSpec,
-  type Manifest,
-  names,
-  PORTS,
-  yamlText,
-} from '@thanos-gitops/core-model';
+import { type LabelSpec, type Manifest, yamlText } from '@thanos-gitops/manifests';
+import { CONFIG_FILES, componentRecord, names, PORTS } from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';

@@ -12,21 +12,19 @@
  * headless Service, ServiceMonitor job and PodDisruptionBudget (the write quorum is per hashring, whatever the
  * zone), and the hashrings file gives every endpoint its zone (`az`) for zone-aware ketama.
  */
+import { type LabelSpec, type Manifest, yamlText } from '@thanos-gitops/manifests';
 import {
   CONFIG_FILES,
   componentRecord,
-  type Environment,
   type EnvVarSpec,
   EXTERNAL_LABELS,
-  type FieldPath,
   ingestorSets,
-  type LabelSpec,
-  type Manifest,
   names,
   PORTS,
   writeQuorum,
-  yamlText,
-} from '@thanos-gitops/core-model';
+} from '@thanos-gitops/model';
+import type { FieldPath } from '@thanos-gitops/problems';
+import type { Environment } from '@thanos-gitops/schema';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
 import { routerDrain } from './drain.js';

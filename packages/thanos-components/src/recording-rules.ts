@@ -4,8 +4,8 @@
  * PrometheusRule as the alerts, one group per component, and carry `namespace` and `job` like their inputs.
  * Names follow Prometheus' `level:metric:operations` convention.
  */
-import type { Environment } from '@thanos-gitops/core-model';
-import { type Jobs, jobSelector } from './alerts.js';
+import type { Environment } from '@thanos-gitops/schema';
+import { type Jobs, jobSelector } from './scrape-jobs.js';
 
 export interface RecordingRule {
   record: string;

@@ -1,5 +1,5 @@
 /** `--selector.relabel-config` documents that split blocks between shards. */
-import { yamlText } from '@thanos-gitops/core-model';
+import { yamlText } from '@thanos-gitops/manifests';
 
 /** Keeps the blocks whose `label` hashes to `shard` out of `shards`. */
 export function hashmodSelector(label: string, shard: number, shards: number): string {

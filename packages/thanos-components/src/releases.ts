@@ -4,7 +4,7 @@
  * data (`data/thanos-flags/<version>.json`). Flag existence itself is checked from the flag data, not here:
  * this table records the behaviour the generator adapts to.
  */
-import type { Environment, ThanosVersion } from '@thanos-gitops/core-model';
+import type { Environment, ThanosVersion } from '@thanos-gitops/schema';
 
 export interface ReleaseBehaviour {
   /**

@@ -9,14 +9,8 @@
  * The operator reads and deletes pods and reads StatefulSets of this namespace only (a Role, not a ClusterRole);
  * it has no webhooks here (no TLS server, no Secret), and the 0.28 line it is pinned to needs no CRD.
  */
-import {
-  componentRecord,
-  type LabelSpec,
-  type Manifest,
-  PORTS,
-  selectorLabels,
-  standardLabels,
-} from '@thanos-gitops/core-model';
+import { type LabelSpec, type Manifest, selectorLabels, standardLabels } from '@thanos-gitops/manifests';
+import { componentRecord, PORTS } from '@thanos-gitops/model';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';

@@ -7,21 +7,20 @@
  * - stateful: results go to a TSDB on a persistent volume, blocks are uploaded to the bucket, and the
  *   headless Service `thanos-rule` exposes StoreAPI to Query (see endpoints.ts).
  */
+import { type Manifest, yamlText } from '@thanos-gitops/manifests';
 import {
   alertmanagerUrl,
   CONFIG_FILES,
   componentRecord,
-  type Environment,
   EXTERNAL_LABELS,
-  type Manifest,
   names,
   PORTS,
   queryUrl,
   type RemoteWriteClientTls,
   routerRemoteWriteUrl,
   type VolumeMountSpec,
-  yamlText,
-} from '@thanos-gitops/core-model';
+} from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { RenderContext } from './context.js';

@@ -4,7 +4,8 @@
  * shards by `__block_id`. The newest partition serves up to now by default (`recentBlocks`), overlapping the
  * ingestors, so that recent history does not depend on their disks alone.
  */
-import { componentRecord, type Manifest, names, PORTS } from '@thanos-gitops/core-model';
+import type { Manifest } from '@thanos-gitops/manifests';
+import { componentRecord, names, PORTS } from '@thanos-gitops/model';
 import { storeCacheFiles } from './caches.js';
 import type { RenderContext } from './context.js';
 import { disruptionBudget, GRPC_AND_HTTP, service, serviceAccount, serviceMonitor } from './objects.js';

@@ -3,16 +3,10 @@
  * all in the ConfigMap `thanos-tracing`. Every Thanos pod mounts it and passes its own file with
  * `--tracing.config-file`, so each component reports its own service name.
  */
-import {
-  type ComponentKind,
-  componentRecord,
-  type Environment,
-  enabledComponents,
-  isThanosComponent,
-  type Manifest,
-  type ThanosComponent,
-  yamlText,
-} from '@thanos-gitops/core-model';
+import { type ComponentKind, isThanosComponent, type ThanosComponent } from '@thanos-gitops/catalog';
+import { type Manifest, yamlText } from '@thanos-gitops/manifests';
+import { componentRecord, enabledComponents } from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';

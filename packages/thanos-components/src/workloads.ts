@@ -3,7 +3,7 @@
  * desired count) and StatefulSets for components that need stable pod names (through the headless Service of
  * the same name) and, where they keep data, one persistent volume per pod.
  */
-import { type Manifest, selectorLabels } from '@thanos-gitops/core-model';
+import { type Manifest, selectorLabels } from '@thanos-gitops/manifests';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';

@@ -1,6 +1,9 @@
 /** The PrometheusRule: which alerts exist, what they select, and the object around them. */
 import { readFileSync } from 'node:fs';
-import { type Environment, loadEnvironments, NO_TLS, names, objectProblems, toPlain } from '@thanos-gitops/core-model';
+import { loadEnvironments } from '@thanos-gitops/input';
+import { objectProblems, toPlain } from '@thanos-gitops/manifests';
+import { NO_TLS, names } from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import { describe, expect, it } from 'vitest';
 import { alertGroups, scrapeJobs } from '../src/alerts.js';
 import { renderComponents } from '../src/index.js';

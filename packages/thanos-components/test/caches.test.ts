@@ -1,15 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  CHUNK_CACHE_PRESETS,
-  CHUNK_CACHE_TITLE,
-  loadEnvironments,
-  memcachedMemoryLimitMi,
-  NO_TLS,
-  objectProblems,
-  sizePresetRows,
-  toPlain,
-} from '@thanos-gitops/core-model';
+import { CHUNK_CACHE_PRESETS, CHUNK_CACHE_TITLE, memcachedMemoryLimitMi, sizePresetRows } from '@thanos-gitops/catalog';
+import { loadEnvironments } from '@thanos-gitops/input';
+import { objectProblems, toPlain } from '@thanos-gitops/manifests';
+import { NO_TLS } from '@thanos-gitops/model';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderComponents } from '../src/index.js';

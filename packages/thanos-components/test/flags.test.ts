@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SUPPORTED_THANOS_VERSIONS } from '@thanos-gitops/core-model';
+import { SUPPORTED_THANOS_VERSIONS } from '@thanos-gitops/schema';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkThanosArgs, isKnownFlag } from '../src/flags.js';
 

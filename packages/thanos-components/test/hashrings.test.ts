@@ -2,7 +2,8 @@
  * The hashrings file the routers read, computed from the environment alone (src/hashrings.ts): every entry,
  * byte for byte, for the shapes users write.
  */
-import { type Environment, loadEnvironments } from '@thanos-gitops/core-model';
+import { loadEnvironments } from '@thanos-gitops/input';
+import type { Environment } from '@thanos-gitops/schema';
 import { describe, expect, it } from 'vitest';
 import { hashringsConfig, hashringsJson, ingestorEndpoints } from '../src/hashrings.js';
 import { MINIMAL } from './support/render.js';

@@ -2,16 +2,10 @@
  * NetworkPolicies, checked with the NetworkPolicy evaluator of `support/` against the rendered pod templates of
  * every component (a component whose workloads are not rendered fails the test), on this file's own fixtures.
  */
-import {
-  type ComponentKind,
-  componentRecord,
-  type Environment,
-  enabledComponents,
-  type Manifest,
-  MEMCACHED_EXPORTER_PORT,
-  objectProblems,
-  PORTS,
-} from '@thanos-gitops/core-model';
+import type { ComponentKind } from '@thanos-gitops/catalog';
+import { type Manifest, objectProblems } from '@thanos-gitops/manifests';
+import { componentRecord, enabledComponents, MEMCACHED_EXPORTER_PORT, PORTS } from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { queryEndpointServices } from '../src/index.js';

@@ -1,4 +1,4 @@
-import { objectProblems } from '@thanos-gitops/core-model';
+import { objectProblems } from '@thanos-gitops/manifests';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { argsOf, find, type Rendered, render } from './support/render.js';

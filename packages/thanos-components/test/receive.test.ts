@@ -1,10 +1,7 @@
-import {
-  InvalidEnvironmentError,
-  loadEnvironments,
-  objectProblems,
-  toPlain,
-  writeQuorum,
-} from '@thanos-gitops/core-model';
+import { loadEnvironments } from '@thanos-gitops/input';
+import { objectProblems, toPlain } from '@thanos-gitops/manifests';
+import { writeQuorum } from '@thanos-gitops/model';
+import { InvalidEnvironmentError } from '@thanos-gitops/problems';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { INGESTOR_ZONE_LABEL, ingestorDisruptionBudget } from '../src/receive.js';

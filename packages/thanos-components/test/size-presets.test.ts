@@ -1,6 +1,7 @@
 /** The size presets are visible: the README table and the schema's `size` description show what pods get. */
 import { readFileSync } from 'node:fs';
-import { CHUNK_CACHE_TITLE, EnvironmentSchema, sizePresetRows } from '@thanos-gitops/core-model';
+import { CHUNK_CACHE_TITLE, sizePresetRows } from '@thanos-gitops/catalog';
+import { EnvironmentSchema } from '@thanos-gitops/schema';
 import { describe, expect, it } from 'vitest';
 import { find, render } from './support/render.js';
 

@@ -4,14 +4,10 @@
  * `GrafanaDashboard` per dashboard, and optionally a datasource ConfigMap pointing at the read entry point.
  */
 import { GrafanaDashboard } from '@kubernetes-models/grafana-operator/grafana.integreatly.org/v1beta1/GrafanaDashboard';
-import {
-  type Environment,
-  grafanaValue,
-  type Manifest,
-  readUrl,
-  standardLabels,
-  yamlText,
-} from '@thanos-gitops/core-model';
+import { type Manifest, standardLabels, yamlText } from '@thanos-gitops/manifests';
+import { readUrl } from '@thanos-gitops/model';
+import { grafanaValue } from '@thanos-gitops/output';
+import type { Environment } from '@thanos-gitops/schema';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { dashboardSpecs } from './definitions/index.js';
 import { dashboardJson } from './grafana.js';

@@ -3,7 +3,9 @@
  * store partitions → Query → Query Frontend → Grafana, with the ruler, compactor and caches) and the data-age
  * timeline. Built from the environment and the same component data the manifests use.
  */
-import { type Environment, formatDuration, mermaidLabel, names } from '@thanos-gitops/core-model';
+import { formatDuration, names } from '@thanos-gitops/model';
+import { mermaidLabel } from '@thanos-gitops/output';
+import type { Environment } from '@thanos-gitops/schema';
 import { queryEndpointServices, usedMemcached } from '@thanos-gitops/thanos-components';
 import { ageText, type Timeline } from './timeline.js';
 

@@ -3,18 +3,10 @@
  * `kustomization.yaml`); GitHub renders its Mermaid diagrams. Endpoints, cloud roles and versions are read from
  * the rendered objects, so they say what is deployed.
  */
-import {
-  type Environment,
-  generatedMarkdownHeader,
-  type Manifest,
-  names,
-  PORTS,
-  readUrl,
-  remoteWriteMtls,
-  remoteWriteUrl,
-  serviceHost,
-  toPlain,
-} from '@thanos-gitops/core-model';
+import { type Manifest, toPlain } from '@thanos-gitops/manifests';
+import { names, PORTS, readUrl, remoteWriteMtls, remoteWriteUrl, serviceHost } from '@thanos-gitops/model';
+import { generatedMarkdownHeader } from '@thanos-gitops/output';
+import type { Environment } from '@thanos-gitops/schema';
 import { type PlainObject, type RolloutGroup, rolloutPlan } from '../rollout/plan.js';
 import { timelineMermaid, topologyMermaid } from './mermaid.js';
 import { ageText, timeline } from './timeline.js';

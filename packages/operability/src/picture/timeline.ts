@@ -4,7 +4,8 @@
  * partition bound given as a fixed time (RFC 3339) is shown as such and ends the gap check there, since its age
  * depends on when you look.
  */
-import { type Environment, formatDuration, parseDuration, parseTimeBound } from '@thanos-gitops/core-model';
+import { formatDuration, parseDuration, parseTimeBound } from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import { rulerRetention } from '@thanos-gitops/thanos-components';
 
 /** A point on the age axis: an age in ms (0 = now), a fixed time, or the beginning of the bucket. */

@@ -4,19 +4,14 @@
  * volumes keep running), each PersistentVolumeClaim is grown in place, and the delivery tool creates the
  * StatefulSets again. Every command names this environment's objects, read from the rendered StatefulSets.
  */
-import {
-  type Environment,
-  markdownFence,
-  names,
-  type StorageOption,
-  shellWord,
-  storageOptions,
-} from '@thanos-gitops/core-model';
+import { names, type StorageOption, storageOptions } from '@thanos-gitops/model';
+import { markdownFence, shellWord } from '@thanos-gitops/output';
+import type { Environment } from '@thanos-gitops/schema';
 
 // biome-ignore lint/suspicious/noExplicitAny: plain object data of many kinds, read field by field.
 type PlainObject = Record<string, any>;
 
-/** The heading whose GitHub anchor is core-model's `RESIZE_ANCHOR` (what `pnpm diff` links to). */
+/** The heading whose GitHub anchor is model's `RESIZE_ANCHOR` (what `pnpm diff` links to). */
 export const RESIZE_HEADING = '## Growing volumes';
 
 const code = (s: string) => `\`${s}\``;

@@ -19,7 +19,7 @@
  * most ceil(RF / zones) copies of a series in one zone; without, any RF of the hashring's pods may hold one.
  */
 
-import { writeQuorum } from '@thanos-gitops/core-model';
+import { writeQuorum } from '@thanos-gitops/model';
 import {
   ingestorDisruptionBudget,
   ROLLOUT_GROUP_LABEL,

@@ -2,15 +2,11 @@
  * Test helpers: load an environment from YAML text and render this package's components, with a
  * stand-in identity (the real one lives in the irsa package, which this package must not import).
  */
-import {
-  type Environment,
-  InvalidEnvironmentError,
-  loadEnvironments,
-  type Manifest,
-  NO_TLS,
-  type Problem,
-  toPlain,
-} from '@thanos-gitops/core-model';
+import { loadEnvironments } from '@thanos-gitops/input';
+import { type Manifest, toPlain } from '@thanos-gitops/manifests';
+import { NO_TLS } from '@thanos-gitops/model';
+import { InvalidEnvironmentError, type Problem } from '@thanos-gitops/problems';
+import type { Environment } from '@thanos-gitops/schema';
 import { renderComponents } from '../../src/index.js';
 
 export const MINIMAL = `name: test

@@ -1,5 +1,5 @@
 /** The bucket-web dashboard. */
-import type { Environment } from '@thanos-gitops/core-model';
+import type { Environment } from '@thanos-gitops/schema';
 import { jobSelector } from '@thanos-gitops/thanos-components';
 import { type DashboardSpec, timeseries } from '../spec.js';
 import type { Jobs } from './jobs.js';

@@ -4,7 +4,7 @@
  * here. Every selector is scoped to the namespace and the component's jobs, like the alerts. One file per
  * dashboard; the PromQL shapes (promql.ts) and the panels they share (shared-panels.ts) beside them.
  */
-import type { Environment } from '@thanos-gitops/core-model';
+import type { Environment } from '@thanos-gitops/schema';
 import type { DashboardSpec } from '../spec.js';
 import { bucketWeb } from './bucket-web.js';
 import { compact } from './compactor.js';

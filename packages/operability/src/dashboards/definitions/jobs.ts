@@ -1,5 +1,5 @@
 /** The scrape jobs each dashboard shows, read from the component records. */
-import type { Environment } from '@thanos-gitops/core-model';
+import type { Environment } from '@thanos-gitops/schema';
 import { scrapeJobs } from '@thanos-gitops/thanos-components';
 
 /** The scrape jobs of each part the dashboards show, read from the component records (`scrapeJobs`). */

@@ -1,5 +1,5 @@
 /** The overview dashboard: headline signals of every running component, with links to their dashboards. */
-import type { Environment } from '@thanos-gitops/core-model';
+import type { Environment } from '@thanos-gitops/schema';
 import { jobSelector, RECORDS } from '@thanos-gitops/thanos-components';
 import { type DashboardSpec, type Panel, RATE, type Row, stat, timeseries } from '../spec.js';
 import type { Jobs } from './jobs.js';

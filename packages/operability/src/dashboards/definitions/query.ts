@@ -1,5 +1,5 @@
 /** The query dashboard. */
-import type { Environment } from '@thanos-gitops/core-model';
+import type { Environment } from '@thanos-gitops/schema';
 import { jobSelector, RECORDS } from '@thanos-gitops/thanos-components';
 import { type DashboardSpec, timeseries } from '../spec.js';
 import type { Jobs } from './jobs.js';

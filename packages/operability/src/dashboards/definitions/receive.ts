@@ -1,5 +1,5 @@
 /** The receive dashboard: remote write at the routers, the hashrings, the ingestors and their TSDBs. */
-import type { Environment } from '@thanos-gitops/core-model';
+import type { Environment } from '@thanos-gitops/schema';
 import { jobSelector, RECORDS } from '@thanos-gitops/thanos-components';
 import { type DashboardSpec, type Panel, type Row, stat, timeseries } from '../spec.js';
 import type { Jobs } from './jobs.js';

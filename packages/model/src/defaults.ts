@@ -1,0 +1,112 @@
+/**
+ * Defaults that depend on other fields. Static defaults live in the schema (`default` keywords, applied by
+ * ajv while validating); this file fills in the rest, once, right after validation.
+ */
+import type { SizedWorkload } from '@thanos-gitops/catalog';
+import { CHUNK_CACHE_PRESETS, type ResourceSpec, SIZE_PRESETS } from '@thanos-gitops/catalog';
+import type { FieldPath } from '@thanos-gitops/problems';
+import type { Environment } from '@thanos-gitops/schema';
+import { formatDuration, parseDuration } from './duration.js';
+import { EXTERNAL_LABELS } from './names.js';
+
+type WithResources = {
+  resources?: { requests?: { cpu?: string; memory?: string }; limits?: { cpu?: string; memory?: string } };
+};
+
+function fill(target: WithResources, preset: ResourceSpec): void {
+  const given = target.resources ?? {};
+  const limits: { cpu?: string; memory: string } = { memory: given.limits?.memory ?? preset.limits.memory };
+  const cpuLimit = given.limits?.cpu ?? preset.limits.cpu;
+  if (cpuLimit !== undefined) limits.cpu = cpuLimit;
+  target.resources = {
+    requests: {
+      cpu: given.requests?.cpu ?? preset.requests.cpu,
+      memory: given.requests?.memory ?? preset.requests.memory,
+    },
+    limits,
+  };
+}
+
+/** The options every workload has (see `workloadOptions` in the schema). */
+export type WorkloadCommon = Pick<
+  Environment['query'],
+  | 'resources'
+  | 'nodeSelector'
+  | 'tolerations'
+  | 'priorityClassName'
+  | 'podAnnotations'
+  | 'logLevel'
+  | 'extraArgs'
+  | 'extraEnv'
+  | 'extraVolumes'
+>;
+
+/** Every workload with size-preset resources: where it sits in the file, its component (the preset key), its options. */
+export function sizedWorkloads(env: Environment): [FieldPath, SizedWorkload, WorkloadCommon][] {
+  return [
+    [['receive', 'router'], 'receive-router', env.receive.router],
+    ...env.receive.hashrings.map((h, i): [FieldPath, SizedWorkload, WorkloadCommon] => [
+      ['receive', 'hashrings', i],
+      'receive-ingestor',
+      h,
+    ]),
+    [['query'], 'query', env.query],
+    [['queryFrontend'], 'query-frontend', env.queryFrontend],
+    [['storeGateway'], 'store-gateway', env.storeGateway],
+    [['compactor'], 'compactor', env.compactor],
+    [['ruler'], 'ruler', env.ruler],
+    [['bucketWeb'], 'bucket-web', env.bucketWeb],
+  ];
+}
+
+/** The regional S3 endpoint of AWS: `.amazonaws.com.cn` in the China regions. */
+export function awsS3Endpoint(region: string): string {
+  return `s3.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+}
+
+/** Fills every default that is not a constant. Mutates the freshly validated document. */
+export function applyDerivedDefaults(env: Environment): void {
+  const preset = SIZE_PRESETS[env.size];
+  const storage = env.objectStorage;
+  if (storage.provider === 's3' && storage.region) storage.endpoint ??= awsS3Endpoint(storage.region);
+  const id = env.identity;
+  if (id?.aws) {
+    id.aws.roleNamePrefix ??= `thanos-${env.name}`;
+    id.aws.eksClusterName ??= env.cluster.name;
+  }
+  if (id?.gcp) id.gcp.serviceAccountPrefix ??= `thanos-${env.name}`;
+  if (id?.azure) id.azure.identityPrefix ??= `thanos-${env.name}`;
+  for (const [, kind, workload] of sizedWorkloads(env)) fill(workload, preset[kind]);
+  const chunks = env.storeGateway.bucketCache.memcached;
+  const chunkPreset = CHUNK_CACHE_PRESETS[env.size];
+  chunks.replicas ??= chunkPreset.replicas;
+  chunks.memoryLimitMb ??= chunkPreset.memoryLimitMb;
+  chunks.cpu ??= chunkPreset.cpu;
+  // Receive replication uploads one copy of each block per replica; merge them on the ingestors' replica label.
+  const c = env.compactor;
+  const replicated = env.receive.enabled && env.receive.replicationFactor > 1;
+  c.deduplicationReplicaLabels ??= replicated ? [EXTERNAL_LABELS.ingestorReplica] : [];
+  const onlyReceiveReplicas = c.deduplicationReplicaLabels.every((l) => l === EXTERNAL_LABELS.ingestorReplica);
+  c.deduplicationFunc ??= onlyReceiveReplicas ? 'exact' : 'penalty';
+  // With `recentBlocks: skip` the newest store partition serves what is older than the ingestors keep, reaching
+  // `overlap` into it; with `serve` it has no upper bound and serves up to now.
+  const newest = env.storeGateway.partitions[0];
+  if (newest && newest.maxTime === undefined && env.receive.enabled && env.storeGateway.recentBlocks === 'skip') {
+    newest.maxTime = derivedMaxTime(env);
+  }
+}
+
+/** The `maxTime` the newest store partition gets with `recentBlocks: skip`: the receive retention less `overlap`. */
+export function derivedMaxTime(env: Environment): string {
+  const reach = (parseDuration(env.receive.retention) ?? 0) - (parseDuration(env.storeGateway.overlap) ?? 0);
+  return `-${formatDuration(Math.max(reach, 0))}`;
+}
+
+/** The resolved resources of a workload (always present once defaults are applied). */
+export function resourcesOf(workload: WithResources): ResourceSpec {
+  const res = workload.resources;
+  if (!res?.requests?.cpu || !res.requests.memory || !res.limits?.memory) {
+    throw new Error('resources are filled by applyDerivedDefaults; was the environment loaded with loadEnvironments?');
+  }
+  return res as ResourceSpec;
+}
