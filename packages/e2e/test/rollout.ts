@@ -160,9 +160,21 @@ interface Phase {
   selector: string;
 }
 
+/** The writer's failed sends since log line `from`, counted by what it was told (HTTP status or error). */
+function writerSaw(w: Pod, from: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const l of w.log.slice(from)) {
+    if (!l.includes('Failed to send batch')) continue;
+    const err = /err="(server returned HTTP status [^:"]+|[^:"]+)/.exec(l)?.[1] ?? 'other';
+    out[err] = (out[err] ?? 0) + 1;
+  }
+  return out;
+}
+
 /** Runs the steps (each: its pods restarted together, Ready, held) while measuring the writer and the reads. */
 async function measured(t: Topology, p: Phase) {
   const before = await writerMetrics(t, p.writer);
+  const logFrom = p.writer.log.length;
   const start = Math.floor(Date.now() / 1000);
   const stopWatch = watchPending(t, p.writer);
   const steps = [];
@@ -183,6 +195,7 @@ async function measured(t: Topology, p: Phase) {
     samplesRetried: after.retried - before.retried,
     samplesPendingAtMost: pendingAtMost,
     writerCaughtUp: caughtUp,
+    writerSaw: writerSaw(p.writer, logFrom),
     readDeduplicated: await missingSteps(t, p.query, p.selector, start, end, true),
     readEveryCopy: await missingSteps(t, p.query, p.selector, start, end, false),
   };
