@@ -160,7 +160,7 @@ interface Phase {
   selector: string;
 }
 
-/** The writer's failed sends since log line `from`, counted by what it was told (HTTP status or error). */
+/** The writer's "Failed to send batch" log lines since line `from` (Prometheus drops repeats), by what it was told. */
 function writerSaw(w: Pod, from: number): Record<string, number> {
   const out: Record<string, number> = {};
   for (const l of w.log.slice(from)) {
@@ -195,7 +195,7 @@ async function measured(t: Topology, p: Phase) {
     samplesRetried: after.retried - before.retried,
     samplesPendingAtMost: pendingAtMost,
     writerCaughtUp: caughtUp,
-    writerSaw: writerSaw(p.writer, logFrom),
+    writerLogged: writerSaw(p.writer, logFrom),
     readDeduplicated: await missingSteps(t, p.query, p.selector, start, end, true),
     readEveryCopy: await missingSteps(t, p.query, p.selector, start, end, false),
   };
