@@ -109,6 +109,34 @@ function watchPending(t: Topology, w: Pod): () => Promise<number> {
   };
 }
 
+/**
+ * Polls Query every second during a phase for the newest sample of the series (`timestamp()`): how many polls had
+ * none (error or empty answer) and the oldest the newest sample was.
+ */
+function watchReads(
+  t: Topology,
+  q: Pod,
+  selector: string,
+): () => Promise<{ polls: number; empty: number; ageAtMost: number }> {
+  let on = true;
+  const seen = { polls: 0, empty: 0, ageAtMost: 0 };
+  const loop = (async () => {
+    while (on) {
+      const r = await t.query(q, 'http', `timestamp(${selector})`).catch(() => []);
+      const newest = Math.max(...r.map((x) => Number(x.value[1])));
+      seen.polls++;
+      if (r.length === 0) seen.empty++;
+      else seen.ageAtMost = Math.max(seen.ageAtMost, Math.round(Date.now() / 1000 - newest));
+      await sleep(1000);
+    }
+  })();
+  return async () => {
+    on = false;
+    await loop;
+    return seen;
+  };
+}
+
 /** Waits (bounded) until the writer has sent what it appended: nothing pending, newest sample sent. */
 async function drained(t: Topology, w: Pod): Promise<boolean> {
   const ok = await waitFor(180_000, async () => {
@@ -177,6 +205,7 @@ async function measured(t: Topology, p: Phase) {
   const logFrom = p.writer.log.length;
   const start = Math.floor(Date.now() / 1000);
   const stopWatch = watchPending(t, p.writer);
+  const stopReads = watchReads(t, p.query, p.selector);
   const steps = [];
   for (const names of p.steps) {
     const at = Math.round(Date.now() / 1000 - start);
@@ -185,6 +214,7 @@ async function measured(t: Topology, p: Phase) {
   }
   const end = Math.floor(Date.now() / 1000);
   const pendingAtMost = await stopWatch();
+  const readsDuring = await stopReads();
   const caughtUp = await drained(t, p.writer);
   const after = await writerMetrics(t, p.writer);
   return {
@@ -196,6 +226,7 @@ async function measured(t: Topology, p: Phase) {
     samplesPendingAtMost: pendingAtMost,
     writerCaughtUp: caughtUp,
     writerLogged: writerSaw(p.writer, logFrom),
+    readsDuring,
     readDeduplicated: await missingSteps(t, p.query, p.selector, start, end, true),
     readEveryCopy: await missingSteps(t, p.query, p.selector, start, end, false),
   };
