@@ -26,6 +26,7 @@ import {
 import { HOW_TO_RUN, missingTools, thanosBinaries } from './harness/binaries.js';
 import { findKustomize, fixtureSource, type Plain, renderAndBuild } from './harness/render.js';
 import { Topology } from './harness/topology.js';
+import { assertRollout, rolloutMeasured } from './rollout.js';
 
 const REQUIRED = process.env.CI === 'true';
 const missing = [...missingTools(), ...(findKustomize() ? [] : ['kustomize'])];
@@ -149,5 +150,14 @@ describe('real run', () => {
         },
         true,
       ));
+
+    it('prod: an ingestor rollout with the plan, then all zones at once', async () => {
+      const { t, started } = await boot({ env: 'prod-rollout', from: 'prod', versions: ['v0.42.4'] });
+      const [a = ''] = t.writers();
+      const hold = process.env.E2E_ROLLOUT_HOLD_SECONDS;
+      const figures = await rolloutMeasured(t, t.startWriter(a, 'own', a), hold ? Number(hold) : undefined);
+      print('prod-rollout: rollout', { ...figures, wallSeconds: (Date.now() - started) / 1000 });
+      assertRollout(figures);
+    }, 1_800_000);
   });
 });
