@@ -4,7 +4,7 @@
  * from here, so the store gateway is `COMPONENT_RECORDS['store-gateway']` everywhere and nowhere else has a
  * list of components of its own. Modelled on kube-thanos' `*-default-params.libsonnet`, one object per component.
  */
-import { ingestorSets, names, PORTS } from './names.js';
+import { ingestorSets, names, PORTS, storeSets } from './names.js';
 import type { Environment } from './schema/environment.js';
 
 /** The Thanos components, by their one name. */
@@ -205,13 +205,8 @@ export const COMPONENT_RECORDS: Readonly<Record<ComponentKind, ComponentRecord>>
     ports: THANOS_PORTS,
     bucket: () => READ_ONLY,
     enabled: (env) => env.storeGateway.enabled,
-    workloads: (env) => {
-      const s = env.storeGateway;
-      const count = s.partitions.length;
-      return when(s.enabled, () =>
-        s.partitions.flatMap((_, p) => range(s.shards).map((i) => names.store(p, i, count))),
-      );
-    },
+    // One StatefulSet per time partition and hash shard.
+    workloads: (env) => when(env.storeGateway.enabled, () => storeSets(env).map((s) => s.name)),
   }),
   compactor: thanos({
     kind: 'compactor',

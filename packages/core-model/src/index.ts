@@ -96,7 +96,9 @@ export {
   remoteWriteUrl,
   routerRemoteWriteUrl,
   STATEFULSET_NAME_MAX,
+  type StoreSet,
   serviceHost,
+  storeSets,
 } from './names.js';
 export {
   type FieldPath,

@@ -5,19 +5,14 @@
  * serves the Rules API in both modes (Query's `/api/v1/rules` and `/api/v1/alerts`, Grafana's alert views),
  * and StoreAPI only when stateful (a stateless ruler's results come back through receive).
  */
-import { type Environment, names, remoteWriteMtls, serviceHost } from '@thanos-gitops/core-model';
+import { type Environment, names, remoteWriteMtls, serviceHost, storeSets } from '@thanos-gitops/core-model';
 import { release } from './releases.js';
 
 /** Headless Services (one per StatefulSet) whose pods serve StoreAPI or the Rules API on their `grpc` port. */
 export function queryEndpointServices(env: Environment): string[] {
   const out: string[] = [];
   if (env.receive.enabled) for (const h of env.receive.hashrings) out.push(names.ingestor(h.name));
-  if (env.storeGateway.enabled) {
-    const parts = env.storeGateway.partitions.length;
-    env.storeGateway.partitions.forEach((_, p) => {
-      for (let s = 0; s < env.storeGateway.shards; s++) out.push(names.store(p, s, parts));
-    });
-  }
+  if (env.storeGateway.enabled) for (const s of storeSets(env)) out.push(s.name);
   if (env.ruler.enabled) out.push(names.ruler);
   return out;
 }
