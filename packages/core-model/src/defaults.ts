@@ -2,7 +2,7 @@
  * Defaults that depend on other fields. Static defaults live in the schema (`default` keywords, applied by
  * ajv while validating); this file fills in the rest, once, right after validation.
  */
-import type { SizedWorkload } from './components.js';
+import { type SizedWorkload, sizedSections, sizedTitles, type WorkloadCommon } from './components.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { EXTERNAL_LABELS } from './names.js';
 import type { FieldPath } from './problems.js';
@@ -77,27 +77,16 @@ export function memcachedMemoryLimitMi(memoryLimitMb: number): number {
 /** The title of the caching bucket's memcached in the size-preset table. */
 export const CHUNK_CACHE_TITLE = 'chunk cache memcached (`storeGateway.bucketCache.memcached`), pods ×';
 
-/** What the size presets are called in tables, in the order of `SizedWorkload`. */
-const WORKLOAD_TITLES: Record<SizedWorkload, string> = {
-  'receive-router': 'receive router (`receive.router`)',
-  'receive-ingestor': 'receive ingestor (`receive.hashrings[]`)',
-  query: 'query',
-  'query-frontend': 'query frontend',
-  'store-gateway': 'store gateway',
-  compactor: 'compactor',
-  ruler: 'ruler',
-  'bucket-web': 'bucket web',
-};
-
 /**
  * The size presets as table rows: per workload, for each size, `cpu request / memory request / memory limit`.
  * The schema's `size` description and the README show this table.
  */
 export function sizePresetRows(): string[][] {
   const sizes = Object.keys(SIZE_PRESETS) as Size[];
-  return (Object.keys(WORKLOAD_TITLES) as SizedWorkload[])
-    .map((w) => [
-      WORKLOAD_TITLES[w],
+  // One row per sized component, titled and ordered by the component records.
+  return sizedTitles()
+    .map(([w, title]) => [
+      title,
       ...sizes.map((size) => {
         const p = SIZE_PRESETS[size][w];
         return `${p.requests.cpu} / ${p.requests.memory} / ${p.limits.memory}`;
@@ -140,36 +129,14 @@ function fill(target: WithResources, preset: ResourceSpec): void {
   };
 }
 
-/** The options every workload has (see `workloadOptions` in the schema). */
-export type WorkloadCommon = Pick<
-  Environment['query'],
-  | 'resources'
-  | 'nodeSelector'
-  | 'tolerations'
-  | 'priorityClassName'
-  | 'podAnnotations'
-  | 'logLevel'
-  | 'extraArgs'
-  | 'extraEnv'
-  | 'extraVolumes'
->;
+export type { WorkloadCommon };
 
-/** Every workload with size-preset resources: where it sits in the file, its component (the preset key), its options. */
+/**
+ * Every workload with size-preset resources: where it sits in the file, its component (the preset key), its
+ * options. The component records' `sized.sections`, in record order.
+ */
 export function sizedWorkloads(env: Environment): [FieldPath, SizedWorkload, WorkloadCommon][] {
-  return [
-    [['receive', 'router'], 'receive-router', env.receive.router],
-    ...env.receive.hashrings.map((h, i): [FieldPath, SizedWorkload, WorkloadCommon] => [
-      ['receive', 'hashrings', i],
-      'receive-ingestor',
-      h,
-    ]),
-    [['query'], 'query', env.query],
-    [['queryFrontend'], 'query-frontend', env.queryFrontend],
-    [['storeGateway'], 'store-gateway', env.storeGateway],
-    [['compactor'], 'compactor', env.compactor],
-    [['ruler'], 'ruler', env.ruler],
-    [['bucketWeb'], 'bucket-web', env.bucketWeb],
-  ];
+  return sizedSections(env);
 }
 
 /** The regional S3 endpoint of AWS: `.amazonaws.com.cn` in the China regions. */

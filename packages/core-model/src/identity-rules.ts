@@ -3,6 +3,7 @@
  * credentials Secret, and no static credential is written anywhere in an environment file.
  */
 import type { AccessClass } from './bucket-access.js';
+import { unhandled } from './exhaustive.js';
 import { isCredentialName } from './input-rules.js';
 import type { FieldPath, ProblemSink } from './problems.js';
 import type { Environment } from './schema/environment.js';
@@ -25,13 +26,28 @@ export function identityRules(env: Environment, sink: ProblemSink, classesInUse:
   }
   if (s.insecure && s.provider !== 's3')
     sink.report(at('insecure'), `is only used with provider s3 (found provider ${s.provider})`);
-  const check = providerChecks(env, sink);
-  if (s.provider === 's3') s3Rules(env, sink, check);
-  else if (s.provider === 'gcs') {
-    gcsRules(env, sink, check);
-    gcpNameRule(env, sink, classesInUse);
-  } else azureRules(env, sink, check, classesInUse);
+  providerRules(env, sink, classesInUse);
   staticCredentialRule(env, sink);
+}
+
+/** The rules of the bucket's provider: one case per provider, so a new one does not compile until it has rules. */
+function providerRules(env: Environment, sink: ProblemSink, classesInUse: readonly AccessClass[]): void {
+  const check = providerChecks(env, sink);
+  const provider = env.objectStorage.provider;
+  switch (provider) {
+    case 's3':
+      s3Rules(env, sink, check);
+      break;
+    case 'gcs':
+      gcsRules(env, sink, check);
+      gcpNameRule(env, sink, classesInUse);
+      break;
+    case 'azure':
+      azureRules(env, sink, check, classesInUse);
+      break;
+    default:
+      unhandled(provider, 'object storage provider');
+  }
 }
 
 const at = (...p: (string | number)[]): FieldPath => ['objectStorage', ...p];

@@ -15,6 +15,7 @@ export {
   chunkCacheDedicated,
   componentRecord,
   enabledComponents,
+  grpcEndpoints,
   hasBucketAccess,
   INSTANCE_LABEL,
   isThanosComponent,
@@ -23,9 +24,16 @@ export {
   NAME_LABEL,
   NO_BUCKET_ACCESS,
   portOf,
+  recordVolumes,
+  type Sized,
   type SizedWorkload,
+  sizedSections,
+  sizedTitles,
   THANOS_COMPONENTS,
   type ThanosComponent,
+  TLS_ROLES,
+  type TlsRole,
+  type WorkloadSection,
   zonedRollout,
 } from './components.js';
 export {
@@ -60,6 +68,7 @@ export { formatDuration, parseDuration, parseTimeBound } from './duration.js';
 export { editDistance } from './edit-distance.js';
 export { emitYaml, YAML_OPTIONS } from './emit.js';
 export * from './encode/index.js';
+export { unhandled } from './exhaustive.js';
 export { isSystemError, systemErrorLine } from './fs-errors.js';
 export { isAwsEndpoint } from './identity-rules.js';
 export { isCredentialName, MAX_ANNOTATIONS_BYTES, nested, normalPath } from './input-rules.js';

@@ -4,9 +4,8 @@
  * one, and a StatefulSet's volume claim templates cannot change at all: growing takes a procedure (each
  * environment's README has it, with its exact names), shrinking is refused.
  */
-import { COMPONENT_RECORDS } from './components.js';
-import { ingestorSets } from './names.js';
-import type { FieldPath, ProblemSink } from './problems.js';
+import { recordVolumes, type StorageOption } from './components.js';
+import type { ProblemSink } from './problems.js';
 import { parseQuantity } from './quantity.js';
 import type { Environment } from './schema/environment.js';
 
@@ -19,36 +18,14 @@ export const RESIZE_ANCHOR = 'growing-volumes';
  */
 export type PreviousVolumes = (env: string) => ReadonlyMap<string, ReadonlyMap<string, string>>;
 
-/** One `storage` option and the StatefulSets whose volumes it sizes. */
-export interface StorageOption {
-  /** The option's path in the environment file (`receive.hashrings[1].storage`). */
-  path: FieldPath;
-  /** What the volumes belong to, for people: `ingestors of hashring default`, `store gateways`, … */
-  what: string;
-  /** The StatefulSets with a `data` volume of that size. */
-  statefulSets: string[];
-}
+export type { StorageOption };
 
-/** Every option that sizes persistent volumes, with the StatefulSets it sizes (none for what does not run). */
+/**
+ * Every option that sizes persistent volumes, with the StatefulSets it sizes (none for what does not run): the
+ * component records' `volumes`, in record order.
+ */
 export function storageOptions(env: Environment): StorageOption[] {
-  const out: StorageOption[] = [];
-  if (env.receive.enabled) {
-    env.receive.hashrings.forEach((h, i) => {
-      out.push({
-        path: ['receive', 'hashrings', i, 'storage'],
-        what: `ingestors of hashring ${h.name}`,
-        statefulSets: ingestorSets(env, h).map((s) => s.name),
-      });
-    });
-  }
-  const sets = (kind: 'store-gateway' | 'compactor' | 'ruler') => COMPONENT_RECORDS[kind].workloads(env);
-  out.push({ path: ['storeGateway', 'storage'], what: 'store gateways', statefulSets: sets('store-gateway') });
-  out.push({ path: ['compactor', 'storage'], what: 'compactor', statefulSets: sets('compactor') });
-  // A stateless ruler's `storage` is the size limit of an emptyDir: no volume claim.
-  if (env.ruler.mode === 'stateful') {
-    out.push({ path: ['ruler', 'storage'], what: 'ruler', statefulSets: sets('ruler') });
-  }
-  return out.filter((o) => o.statefulSets.length > 0);
+  return recordVolumes(env).filter((o) => o.statefulSets.length > 0);
 }
 
 /** The requested size of each volume claim template of a StatefulSet (plain object), by template name. */

@@ -5,16 +5,15 @@
  * serves the Rules API in both modes (Query's `/api/v1/rules` and `/api/v1/alerts`, Grafana's alert views),
  * and StoreAPI only when stateful (a stateless ruler's results come back through receive).
  */
-import { type Environment, names, remoteWriteMtls, serviceHost, storeSets } from '@thanos-gitops/core-model';
+import { type Environment, grpcEndpoints, remoteWriteMtls, serviceHost } from '@thanos-gitops/core-model';
 import { release } from './releases.js';
 
-/** Headless Services (one per StatefulSet) whose pods serve StoreAPI or the Rules API on their `grpc` port. */
+/**
+ * Headless Services (one per StatefulSet) whose pods serve StoreAPI or the Rules API on their `grpc` port: the
+ * component records' `queryEndpoints` (ingestor hashrings, store shards, the ruler), in record order.
+ */
 export function queryEndpointServices(env: Environment): string[] {
-  const out: string[] = [];
-  if (env.receive.enabled) for (const h of env.receive.hashrings) out.push(names.ingestor(h.name));
-  if (env.storeGateway.enabled) for (const s of storeSets(env)) out.push(s.name);
-  if (env.ruler.enabled) out.push(names.ruler);
-  return out;
+  return grpcEndpoints(env);
 }
 
 /** An entry of the endpoint SD document; `client_config` overrides Query's `--grpc-client-tls-*` for it. */

@@ -19,6 +19,7 @@ import {
   names,
   PORTS,
   portOf,
+  unhandled,
 } from '@thanos-gitops/core-model';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
@@ -81,23 +82,42 @@ export const GKE_METADATA_SERVER: readonly { cidr: string; port: number }[] = [
  * Azure, `objectStorageCIDRs` on 443, which also covers STS and Entra ID token exchange; for a self-managed S3,
  * the endpoint's own address and port), plus the node-local credential endpoint of EKS Pod Identity or GKE.
  */
-export function objectStorageDestinations(env: Environment): { peer: Peer; port: number }[] {
+export function objectStorageDestinations(env: Environment): Destination[] {
+  const provider = env.objectStorage.provider;
+  const cidrs = (port: number) => objectStorageCidrs(env, port);
+  switch (provider) {
+    case 's3':
+      return s3Destinations(env);
+    case 'gcs':
+      return [...cidrs(HTTPS_PORT), ...GKE_METADATA_SERVER.map((d) => ({ peer: { cidr: d.cidr }, port: d.port }))];
+    case 'azure':
+      return cidrs(HTTPS_PORT);
+    default:
+      return unhandled(provider, 'object storage provider');
+  }
+}
+
+type Destination = { peer: Peer; port: number };
+
+function objectStorageCidrs(env: Environment, port: number): Destination[] {
+  return unique(env.networkPolicies.objectStorageCIDRs).map((cidr) => ({ peer: { cidr }, port }));
+}
+
+/** S3: AWS through `objectStorageCIDRs` (and the Pod Identity agent), a self-managed store at its endpoint. */
+function s3Destinations(env: Environment): Destination[] {
   const s = env.objectStorage;
-  const cidrs = (port: number) =>
-    unique(env.networkPolicies.objectStorageCIDRs).map((cidr) => ({ peer: { cidr }, port }));
-  const out: { peer: Peer; port: number }[] = [];
-  if (s.provider === 's3' && !isAwsEndpoint(s.endpoint ?? '')) {
+  const out: Destination[] = [];
+  if (!isAwsEndpoint(s.endpoint ?? '')) {
     const m = /^([^:]+)(?::([0-9]+))?$/.exec(s.endpoint ?? '');
     const host = m?.[1] ?? '';
     const port = m?.[2] ? Number(m[2]) : s.insecure ? 80 : HTTPS_PORT;
     const peer = hostPeer(env, host);
-    if ('cidr' in peer && peer.cidr === '0.0.0.0/0') out.push(...cidrs(port));
+    if ('cidr' in peer && peer.cidr === '0.0.0.0/0') out.push(...objectStorageCidrs(env, port));
     else out.push({ peer, port });
-  } else out.push(...cidrs(HTTPS_PORT));
-  if (s.provider === 's3' && env.identity?.aws?.mode === 'podIdentity') {
+  } else out.push(...objectStorageCidrs(env, HTTPS_PORT));
+  if (env.identity?.aws?.mode === 'podIdentity') {
     for (const peer of EKS_POD_IDENTITY_AGENT) out.push({ peer: { cidr: peer.cidr }, port: 80 });
   }
-  if (s.provider === 'gcs') for (const d of GKE_METADATA_SERVER) out.push({ peer: { cidr: d.cidr }, port: d.port });
   return out;
 }
 
@@ -180,16 +200,13 @@ export function flowGraph(env: Environment): Flow[] {
   const np = env.networkPolicies;
   const monitoring = env.monitoring.namespace;
 
-  // Query fans out to every gRPC endpoint (the same set as endpoints.ts): StoreAPIs, and the ruler's Rules API
-  // (plus its StoreAPI when stateful).
-  add(pods('query'), pods('receive-ingestor'), PORTS.grpc, 'grpc');
-  add(pods('query'), pods('store-gateway'), PORTS.grpc, 'grpc');
-  add(pods('query'), pods('ruler'), PORTS.grpc, 'grpc');
+  // Query fans out to every gRPC endpoint (the records' `queryEndpoints`, as endpoints.ts): StoreAPIs, and the
+  // ruler's Rules API (plus its StoreAPI when stateful).
+  for (const c of running) if (c.queryEndpoints) add(pods('query'), pods(c.kind), portOf(c, 'grpc'), 'grpc');
   for (const { peer, port } of uniquePeers(extraEndpointPeers(env))) add(pods('query'), peer, port, 'grpc');
   add(pods('query-frontend'), pods('query'), PORTS.http, 'http');
-  add(pods('query-frontend'), pods('memcached-results'), PORTS.memcached, 'memcached');
-  add(pods('store-gateway'), pods('memcached-index'), PORTS.memcached, 'memcached');
-  add(pods('store-gateway'), pods('memcached-chunks'), PORTS.memcached, 'memcached');
+  // Every cache from the component that uses it (the records' `cacheFor`).
+  for (const c of running) if (c.cacheFor) add(pods(c.cacheFor), pods(c.kind), portOf(c, 'memcached'), 'memcached');
 
   // Write path.
   add(pods('receive-router'), pods('receive-ingestor'), PORTS.grpc, 'grpc');
