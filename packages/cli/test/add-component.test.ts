@@ -154,6 +154,22 @@ describe('a component added by its record (and the tables the compiler asks for)
   });
 });
 
+describe('the records agree with themselves', () => {
+  it('a component Query dials serves gRPC with internal TLS, and only such a one', () => {
+    const grpcServers = Object.values(COMPONENT_RECORDS).filter((r) => r.tls === 'endpoint' || r.tls === 'ruler');
+    const dialed = Object.values(COMPONENT_RECORDS).filter((r) => r.queryEndpoints !== undefined);
+    expect(dialed.map((r) => r.kind)).toEqual(grpcServers.map((r) => r.kind));
+    for (const r of dialed) expect(r.ports.grpc).toBe(PORTS.grpc);
+  });
+
+  it('a cache serves memcached to a component that exists', () => {
+    for (const r of Object.values(COMPONENT_RECORDS).filter((c) => c.cacheFor !== undefined)) {
+      expect(r.ports.memcached).toBe(PORTS.memcached);
+      expect(Object.keys(COMPONENT_RECORDS)).toContain(r.cacheFor);
+    }
+  });
+});
+
 describe('every record is rendered', () => {
   it('has a registered renderer: every workload of every running component is rendered', () => {
     const env = envOf(`queryFrontend: { cache: { type: memcached } }

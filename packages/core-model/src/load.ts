@@ -7,6 +7,7 @@ import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, 
 import { alertmanagerRules } from './alertmanagers.js';
 import { applyDerivedDefaults } from './defaults.js';
 import { editDistance } from './edit-distance.js';
+import { unhandled } from './exhaustive.js';
 import { inputRules } from './input-rules.js';
 import { environmentName } from './layout.js';
 import { type FieldPath, fieldName, InvalidEnvironmentError, type Problem, type ProblemSink } from './problems.js';
@@ -87,14 +88,22 @@ export function loadEach(files: readonly SourceFile[]): { loaded: LoadedEnvironm
 function bucketLocation(env: Environment): { key: string; field: 'bucket' | 'container'; name: string } {
   const o = env.objectStorage;
   const prefix = (o.prefix ?? '').replace(/^\/+|\/+$/g, '');
-  if (o.provider === 'azure') {
-    const name = o.container ?? '';
-    return { key: `azure:${o.storageAccount ?? ''}:${name}/${prefix}`, field: 'container', name };
+  const provider = o.provider;
+  switch (provider) {
+    case 'azure': {
+      const name = o.container ?? '';
+      return { key: `azure:${o.storageAccount ?? ''}:${name}/${prefix}`, field: 'container', name };
+    }
+    case 's3':
+    case 'gcs': {
+      const name = o.bucket ?? '';
+      const selfManaged =
+        provider === 's3' && o.endpoint !== undefined && !/amazonaws\.com(\.cn)?(:[0-9]+)?$/.test(o.endpoint);
+      return { key: `${provider}:${selfManaged ? o.endpoint : ''}:${name}/${prefix}`, field: 'bucket', name };
+    }
+    default:
+      return unhandled(provider, 'object storage provider');
   }
-  const name = o.bucket ?? '';
-  const selfManaged =
-    o.provider === 's3' && o.endpoint !== undefined && !/amazonaws\.com(\.cn)?(:[0-9]+)?$/.test(o.endpoint);
-  return { key: `${o.provider}:${selfManaged ? o.endpoint : ''}:${name}/${prefix}`, field: 'bucket', name };
 }
 
 /**
