@@ -32,6 +32,7 @@ import {
   DOWN_ALERTS,
   endpointsConfig,
   flowGraph,
+  OWN_FLOWS,
   queryEndpointServices,
   renderComponents,
   scrapeJobs,
@@ -83,6 +84,7 @@ type Writable<T> = { -readonly [K in keyof T]: T[K] };
 const records = COMPONENT_RECORDS as Writable<typeof COMPONENT_RECORDS>;
 const downAlerts = DOWN_ALERTS as Writable<typeof DOWN_ALERTS>;
 const parts = DASHBOARD_PART as Writable<typeof DASHBOARD_PART>;
+const ownFlows = OWN_FLOWS as Writable<typeof OWN_FLOWS>;
 
 describe('a component added by its record (and the tables the compiler asks for)', () => {
   let env: Environment;
@@ -91,6 +93,8 @@ describe('a component added by its record (and the tables the compiler asks for)
     for (const size of Object.values(SIZE_PRESETS)) size[KIND] = size.query;
     downAlerts[KIND] = { alert: 'ThanosDummyDown', what: 'A dummy gateway', severity: 'warning' };
     parts[KIND] = 'store';
+    // Its own flow: it reads from Query's HTTP API.
+    ownFlows[KIND] = (_env, add) => add({ component: KIND }, { component: 'query' }, PORTS.http, 'http');
     env = envOf();
   });
   afterAll(() => {
@@ -98,6 +102,7 @@ describe('a component added by its record (and the tables the compiler asks for)
     for (const size of Object.values(SIZE_PRESETS)) delete size[KIND];
     delete downAlerts[KIND];
     delete parts[KIND];
+    delete ownFlows[KIND];
   });
 
   it('gets a row of the size-preset table and its sections sized', () => {
@@ -128,10 +133,17 @@ describe('a component added by its record (and the tables the compiler asks for)
     });
   });
 
-  it('is scraped and reaches the bucket, by its record', () => {
+  it('is scraped, reaches the bucket by its record and Query by its own flow', () => {
     const flows = flowGraph(env).filter((f) => 'component' in f.to && f.to.component === KIND);
     expect(flows.map((f) => f.traffic)).toContain('metrics');
     const out = flowGraph(env).filter((f) => 'component' in f.from && f.from.component === KIND);
+    expect(out).toContainEqual({
+      from: { component: KIND },
+      to: { component: 'query' },
+      port: PORTS.http,
+      protocol: 'TCP',
+      traffic: 'http',
+    });
     expect(out).toContainEqual({
       from: { component: KIND },
       to: { cidr: '10.0.0.0/8' },
@@ -209,7 +221,9 @@ describe('closed sets, at compile time', () => {
     const d: Record<KindWithDummy, unknown> = DOWN_ALERTS;
     // @ts-expect-error the records do not hold the new kind
     const r: Record<KindWithDummy, ComponentRecord> = COMPONENT_RECORDS;
-    expect([p, d, r].map((t) => Object.hasOwn(t, 'dummy-gateway'))).toEqual([false, false, false]);
+    // @ts-expect-error the NetworkPolicy flows particular to each kind do not name the new kind
+    const f: Record<KindWithDummy, unknown> = OWN_FLOWS;
+    expect([p, d, r, f].map((t) => Object.hasOwn(t, 'dummy-gateway'))).toEqual([false, false, false, false]);
   });
 
   it('a switch that misses a member does not reach `unhandled` with `never`', () => {

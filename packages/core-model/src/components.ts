@@ -137,6 +137,8 @@ export interface ComponentRecord {
   queryEndpoints?(env: Environment): string[];
   /** For a cache: the component whose pods use it (its NetworkPolicy lets them in, and only them). */
   cacheFor?: ComponentKind;
+  /** Whether people and tools of `networkPolicies.queryNamespaces` reach it on its `http` port in this environment. */
+  users?(env: Environment): boolean;
   /** The options that size its persistent volumes, with the StatefulSets each sizes (none when it does not run). */
   volumes?(env: Environment): StorageOption[];
   /** Whether the environment runs it. */
@@ -301,6 +303,8 @@ export const COMPONENT_RECORDS: Readonly<Record<ComponentKind, ComponentRecord>>
     title: 'query',
     sections: (env) => section(['query'], env.query),
     tls: 'query',
+    // The read entry point when there is no frontend.
+    users: (env) => !env.queryFrontend.enabled,
     enabled: () => true,
     workloads: () => [names.query],
   }),
@@ -313,6 +317,7 @@ export const COMPONENT_RECORDS: Readonly<Record<ComponentKind, ComponentRecord>>
     title: 'query frontend',
     sections: (env) => section(['queryFrontend'], env.queryFrontend),
     tls: 'none',
+    users: () => true,
     enabled: (env) => env.queryFrontend.enabled,
     workloads: (env) => when(env.queryFrontend.enabled, () => [names.queryFrontend]),
   }),
@@ -375,6 +380,7 @@ export const COMPONENT_RECORDS: Readonly<Record<ComponentKind, ComponentRecord>>
     title: 'bucket web',
     sections: (env) => section(['bucketWeb'], env.bucketWeb),
     tls: 'none',
+    users: () => true,
     enabled: (env) => env.bucketWeb.enabled,
     workloads: (env) => when(env.bucketWeb.enabled, () => [names.bucketWeb]),
   }),
