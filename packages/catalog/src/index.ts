@@ -9,6 +9,7 @@ export {
   THANOS_COMPONENTS,
   type ThanosComponent,
 } from './component-kinds.js';
+export { unhandled } from './exhaustive.js';
 export { DNS_LABEL_MAX, STATEFULSET_NAME_MAX } from './name-limits.js';
 export {
   CHUNK_CACHE_PRESETS,

@@ -3,10 +3,12 @@
  * under `clusters/argocd/` and `clusters/flux/<cluster>/` (outside every environment's base), and the annotations
  * that order and protect the environment's own objects (sync waves for Argo CD, prune protection for both).
  */
+
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
 import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
 import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
+import { unhandled } from '@thanos-gitops/catalog';
 import {
   type KubeObject,
   MANAGED_BY,
@@ -66,16 +68,28 @@ export function annotateForDelivery(env: Environment, manifests: readonly Manife
   if (tool === 'none') return;
   for (const m of manifests) {
     const meta = m.object.metadata ?? {};
-    const annotations: Record<string, string> = { ...(meta.annotations ?? {}) };
-    if (tool === 'argocd') {
-      annotations[SYNC_WAVE] = String(syncWave(m.object));
-      if (m.object.kind === 'Namespace') annotations[ARGOCD_SYNC_OPTIONS] = 'Prune=false,Delete=false';
-    } else if (m.object.kind === 'Namespace') {
-      annotations[FLUX_PRUNE] = 'disabled';
-    }
+    const annotations: Record<string, string> = { ...(meta.annotations ?? {}), ...toolAnnotations(tool, m.object) };
     m.object.metadata = { ...meta, annotations };
   }
 }
+
+/** The annotations a delivery tool reads on an object: one case per tool, so a new tool must say its own. */
+function toolAnnotations(tool: Exclude<DeliveryTool, 'none'>, object: Manifest['object']): Record<string, string> {
+  const namespace = object.kind === 'Namespace';
+  switch (tool) {
+    case 'argocd':
+      return {
+        [SYNC_WAVE]: String(syncWave(object)),
+        ...(namespace ? { [ARGOCD_SYNC_OPTIONS]: 'Prune=false,Delete=false' } : {}),
+      };
+    case 'flux':
+      return namespace ? { [FLUX_PRUNE]: 'disabled' } : {};
+    default:
+      return unhandled(tool, 'delivery tool');
+  }
+}
+
+type DeliveryTool = Environment['delivery']['tool'];
 
 /** An environment as delivery needs it: its validated data and file, and where to report a problem. */
 export interface DeliveryEnvironment {

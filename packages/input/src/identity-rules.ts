@@ -2,6 +2,7 @@
  * Rules of `objectStorage` and `identity`: the identity matches the provider, a self-managed S3 names its
  * credentials Secret, and no static credential is written anywhere in an environment file.
  */
+import { unhandled } from '@thanos-gitops/catalog';
 import type { AccessClass } from '@thanos-gitops/model';
 import type { FieldPath, ProblemSink } from '@thanos-gitops/problems';
 import type { Environment } from '@thanos-gitops/schema';
@@ -25,13 +26,28 @@ export function identityRules(env: Environment, sink: ProblemSink, classesInUse:
   }
   if (s.insecure && s.provider !== 's3')
     sink.report(at('insecure'), `is only used with provider s3 (found provider ${s.provider})`);
-  const check = providerChecks(env, sink);
-  if (s.provider === 's3') s3Rules(env, sink, check);
-  else if (s.provider === 'gcs') {
-    gcsRules(env, sink, check);
-    gcpNameRule(env, sink, classesInUse);
-  } else azureRules(env, sink, check, classesInUse);
+  providerRules(env, sink, classesInUse);
   staticCredentialRule(env, sink);
+}
+
+/** The rules of the bucket's provider: one case per provider, so a new one does not compile until it has rules. */
+function providerRules(env: Environment, sink: ProblemSink, classesInUse: readonly AccessClass[]): void {
+  const check = providerChecks(env, sink);
+  const provider = env.objectStorage.provider;
+  switch (provider) {
+    case 's3':
+      s3Rules(env, sink, check);
+      break;
+    case 'gcs':
+      gcsRules(env, sink, check);
+      gcpNameRule(env, sink, classesInUse);
+      break;
+    case 'azure':
+      azureRules(env, sink, check, classesInUse);
+      break;
+    default:
+      unhandled(provider, 'object storage provider');
+  }
 }
 
 const at = (...p: (string | number)[]): FieldPath => ['objectStorage', ...p];

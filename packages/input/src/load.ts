@@ -3,6 +3,7 @@
  * with its file, line, column and field path.
  */
 
+import { unhandled } from '@thanos-gitops/catalog';
 import { alertmanagerRules, applyDerivedDefaults } from '@thanos-gitops/model';
 import { environmentName } from '@thanos-gitops/output';
 import {
@@ -91,14 +92,22 @@ export function loadEach(files: readonly SourceFile[]): { loaded: LoadedEnvironm
 function bucketLocation(env: Environment): { key: string; field: 'bucket' | 'container'; name: string } {
   const o = env.objectStorage;
   const prefix = (o.prefix ?? '').replace(/^\/+|\/+$/g, '');
-  if (o.provider === 'azure') {
-    const name = o.container ?? '';
-    return { key: `azure:${o.storageAccount ?? ''}:${name}/${prefix}`, field: 'container', name };
+  const provider = o.provider;
+  switch (provider) {
+    case 'azure': {
+      const name = o.container ?? '';
+      return { key: `azure:${o.storageAccount ?? ''}:${name}/${prefix}`, field: 'container', name };
+    }
+    case 's3':
+    case 'gcs': {
+      const name = o.bucket ?? '';
+      const selfManaged =
+        provider === 's3' && o.endpoint !== undefined && !/amazonaws\.com(\.cn)?(:[0-9]+)?$/.test(o.endpoint);
+      return { key: `${provider}:${selfManaged ? o.endpoint : ''}:${name}/${prefix}`, field: 'bucket', name };
+    }
+    default:
+      return unhandled(provider, 'object storage provider');
   }
-  const name = o.bucket ?? '';
-  const selfManaged =
-    o.provider === 's3' && o.endpoint !== undefined && !/amazonaws\.com(\.cn)?(:[0-9]+)?$/.test(o.endpoint);
-  return { key: `${o.provider}:${selfManaged ? o.endpoint : ''}:${name}/${prefix}`, field: 'bucket', name };
 }
 
 /**

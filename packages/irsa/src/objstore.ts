@@ -2,6 +2,7 @@
  * `objstore.yml` per provider, with only fields the pinned Thanos release documents and never a credential:
  * the pods' identity (or, for a self-managed S3, environment variables from a Secret) supplies those.
  */
+import { unhandled } from '@thanos-gitops/catalog';
 import { isAwsEndpoint } from '@thanos-gitops/input';
 import { yamlText } from '@thanos-gitops/manifests';
 import type { Environment } from '@thanos-gitops/schema';
@@ -27,15 +28,27 @@ function s3Config(env: Environment): Record<string, unknown> {
 /** `objstore.yml`: where the bucket is; credentials come from the pod's identity, never from here. */
 export function objstoreConfig(env: Environment): string {
   const s = env.objectStorage;
-  let doc: Record<string, unknown>;
-  if (s.provider === 'gcs') doc = { type: 'GCS', config: { bucket: s.bucket } };
-  else if (s.provider === 'azure') {
-    // Container creation needs more than the data roles the identities get: the container is created beforehand.
-    doc = {
-      type: 'AZURE',
-      config: { storage_account: s.storageAccount, container: s.container, storage_create_container: false },
-    };
-  } else doc = { type: 'S3', config: s3Config(env) };
+  const doc = providerConfig(env);
   if (s.prefix) doc.prefix = s.prefix;
   return yamlText(doc);
+}
+
+/** Thanos' `type` and `config` of the bucket's provider: one case per provider, none taken for another's. */
+function providerConfig(env: Environment): Record<string, unknown> {
+  const s = env.objectStorage;
+  const provider = s.provider;
+  switch (provider) {
+    case 's3':
+      return { type: 'S3', config: s3Config(env) };
+    case 'gcs':
+      return { type: 'GCS', config: { bucket: s.bucket } };
+    case 'azure':
+      // Container creation needs more than the data roles the identities get: the container is created beforehand.
+      return {
+        type: 'AZURE',
+        config: { storage_account: s.storageAccount, container: s.container, storage_create_container: false },
+      };
+    default:
+      return unhandled(provider, 'object storage provider');
+  }
 }

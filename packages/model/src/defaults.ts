@@ -2,10 +2,10 @@
  * Defaults that depend on other fields. Static defaults live in the schema (`default` keywords, applied by
  * ajv while validating); this file fills in the rest, once, right after validation.
  */
-import type { SizedWorkload } from '@thanos-gitops/catalog';
-import { CHUNK_CACHE_PRESETS, type ResourceSpec, SIZE_PRESETS } from '@thanos-gitops/catalog';
+import { CHUNK_CACHE_PRESETS, type ResourceSpec, SIZE_PRESETS, type SizedWorkload } from '@thanos-gitops/catalog';
 import type { FieldPath } from '@thanos-gitops/problems';
 import type { Environment } from '@thanos-gitops/schema';
+import { sizedSections, type WorkloadCommon } from './components.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { EXTERNAL_LABELS } from './names.js';
 
@@ -27,36 +27,14 @@ function fill(target: WithResources, preset: ResourceSpec): void {
   };
 }
 
-/** The options every workload has (see `workloadOptions` in the schema). */
-export type WorkloadCommon = Pick<
-  Environment['query'],
-  | 'resources'
-  | 'nodeSelector'
-  | 'tolerations'
-  | 'priorityClassName'
-  | 'podAnnotations'
-  | 'logLevel'
-  | 'extraArgs'
-  | 'extraEnv'
-  | 'extraVolumes'
->;
+export type { WorkloadCommon };
 
-/** Every workload with size-preset resources: where it sits in the file, its component (the preset key), its options. */
+/**
+ * Every workload with size-preset resources: where it sits in the file, its component (the preset key), its
+ * options. The component records' `sized.sections`, in record order.
+ */
 export function sizedWorkloads(env: Environment): [FieldPath, SizedWorkload, WorkloadCommon][] {
-  return [
-    [['receive', 'router'], 'receive-router', env.receive.router],
-    ...env.receive.hashrings.map((h, i): [FieldPath, SizedWorkload, WorkloadCommon] => [
-      ['receive', 'hashrings', i],
-      'receive-ingestor',
-      h,
-    ]),
-    [['query'], 'query', env.query],
-    [['queryFrontend'], 'query-frontend', env.queryFrontend],
-    [['storeGateway'], 'store-gateway', env.storeGateway],
-    [['compactor'], 'compactor', env.compactor],
-    [['ruler'], 'ruler', env.ruler],
-    [['bucketWeb'], 'bucket-web', env.bucketWeb],
-  ];
+  return sizedSections(env);
 }
 
 /** The regional S3 endpoint of AWS: `.amazonaws.com.cn` in the China regions. */

@@ -18,6 +18,7 @@ export {
   chunkCacheDedicated,
   componentRecord,
   enabledComponents,
+  grpcEndpoints,
   hasBucketAccess,
   INSTANCE_LABEL,
   jobsOf,
@@ -25,6 +26,12 @@ export {
   NAME_LABEL,
   NO_BUCKET_ACCESS,
   portOf,
+  recordVolumes,
+  type Sized,
+  sizedSections,
+  TLS_ROLES,
+  type TlsRole,
+  type WorkloadSection,
   zonedRollout,
 } from './components.js';
 export {
@@ -61,7 +68,9 @@ export {
   remoteWriteMtls,
   remoteWriteUrl,
   routerRemoteWriteUrl,
+  type StoreSet,
   serviceHost,
+  storeSets,
 } from './names.js';
 export { parseQuantity } from './quantity.js';
 export { writeQuorum } from './quorum.js';

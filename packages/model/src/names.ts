@@ -114,6 +114,35 @@ export function ingestorSets(env: Environment, hashring: { name: string; replica
   return zones.map((zone) => ({ name: names.ingestorInZone(hashring.name, zone), service, replicas, zone }));
 }
 
+/** A store gateway StatefulSet (with its headless Service of the same name): one time partition's hash shard. */
+export interface StoreSet {
+  /** The StatefulSet's and its Service's name. */
+  name: string;
+  /** Index of its time partition in `storeGateway.partitions` (newest first). */
+  partition: number;
+  /** Its hash shard, `0 … shards - 1`. */
+  shard: number;
+  /** The time range its partition serves. */
+  range: Environment['storeGateway']['partitions'][number];
+}
+
+/**
+ * The store gateway's StatefulSets: one per time partition and hash shard, partition by partition. The one
+ * place the partition × shard product is spelled; whether the store gateway runs is its record's question.
+ */
+export function storeSets(env: Environment): StoreSet[] {
+  const s = env.storeGateway;
+  const count = s.partitions.length;
+  return s.partitions.flatMap((range, partition) =>
+    [...Array(s.shards).keys()].map((shard) => ({
+      name: names.store(partition, shard, count),
+      partition,
+      shard,
+      range,
+    })),
+  );
+}
+
 /** The Query HTTP API inside the cluster (the ruler evaluates against it; the frontend forwards to it). */
 export function queryUrl(env: Environment): string {
   return `http://${serviceHost(env, names.query)}:${PORTS.http}`;

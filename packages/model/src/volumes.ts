@@ -5,10 +5,9 @@
  * environment's README has it, with its exact names), shrinking is refused.
  */
 
-import type { FieldPath, ProblemSink } from '@thanos-gitops/problems';
+import type { ProblemSink } from '@thanos-gitops/problems';
 import type { Environment } from '@thanos-gitops/schema';
-import { COMPONENT_RECORDS } from './components.js';
-import { ingestorSets } from './names.js';
+import { recordVolumes, type StorageOption } from './components.js';
 import { parseQuantity } from './quantity.js';
 
 /** The anchor of the README section that grows the volumes (`clusters/<env>/README.md#growing-volumes`). */
@@ -20,36 +19,14 @@ export const RESIZE_ANCHOR = 'growing-volumes';
  */
 export type PreviousVolumes = (env: string) => ReadonlyMap<string, ReadonlyMap<string, string>>;
 
-/** One `storage` option and the StatefulSets whose volumes it sizes. */
-export interface StorageOption {
-  /** The option's path in the environment file (`receive.hashrings[1].storage`). */
-  path: FieldPath;
-  /** What the volumes belong to, for people: `ingestors of hashring default`, `store gateways`, … */
-  what: string;
-  /** The StatefulSets with a `data` volume of that size. */
-  statefulSets: string[];
-}
+export type { StorageOption };
 
-/** Every option that sizes persistent volumes, with the StatefulSets it sizes (none for what does not run). */
+/**
+ * Every option that sizes persistent volumes, with the StatefulSets it sizes (none for what does not run): the
+ * component records' `volumes`, in record order.
+ */
 export function storageOptions(env: Environment): StorageOption[] {
-  const out: StorageOption[] = [];
-  if (env.receive.enabled) {
-    env.receive.hashrings.forEach((h, i) => {
-      out.push({
-        path: ['receive', 'hashrings', i, 'storage'],
-        what: `ingestors of hashring ${h.name}`,
-        statefulSets: ingestorSets(env, h).map((s) => s.name),
-      });
-    });
-  }
-  const sets = (kind: 'store-gateway' | 'compactor' | 'ruler') => COMPONENT_RECORDS[kind].workloads(env);
-  out.push({ path: ['storeGateway', 'storage'], what: 'store gateways', statefulSets: sets('store-gateway') });
-  out.push({ path: ['compactor', 'storage'], what: 'compactor', statefulSets: sets('compactor') });
-  // A stateless ruler's `storage` is the size limit of an emptyDir: no volume claim.
-  if (env.ruler.mode === 'stateful') {
-    out.push({ path: ['ruler', 'storage'], what: 'ruler', statefulSets: sets('ruler') });
-  }
-  return out.filter((o) => o.statefulSets.length > 0);
+  return recordVolumes(env).filter((o) => o.statefulSets.length > 0);
 }
 
 /** The requested size of each volume claim template of a StatefulSet (plain object), by template name. */

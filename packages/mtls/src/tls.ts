@@ -11,14 +11,20 @@
  *   minimum TLS version is enforced by the servers (clients' `*-tls-min-version` flags are not in every
  *   supported release).
  * - Stateless ruler: a client certificate for its remote-write to the routers (see `remoteWriteClient`).
+ *
+ * Which of these a component gets is its record's `tls` role; the switch over roles is exhaustive.
  */
+
 import type { ComponentKind } from '@thanos-gitops/catalog';
+import { unhandled } from '@thanos-gitops/catalog';
 import {
+  componentRecord,
   NO_TLS,
   type PodTls,
   type RemoteWriteClientTls,
   remoteWriteMtls,
   type TlsContribution,
+  type TlsRole,
 } from '@thanos-gitops/model';
 import type { Environment } from '@thanos-gitops/schema';
 import { MOUNTS, pkiNames } from './names.js';
@@ -132,36 +138,40 @@ export function rulerRemoteWriteClient(): RemoteWriteClientTls {
   };
 }
 
+/** What a TLS role's pods get, with mTLS on. */
+function roleTls(env: Environment, role: TlsRole): PodTls {
+  const internal = env.remoteWrite.mtls.internal;
+  switch (role) {
+    case 'router':
+      return internal ? combine(routerServerTls(env), routerClientTls(env)) : routerServerTls(env);
+    case 'endpoint':
+      return internal ? internalGrpcServer(env) : NO_TLS;
+    case 'query':
+      return internal ? queryClientTls(env) : NO_TLS;
+    case 'ruler': {
+      const parts: PodTls[] = [];
+      // Query dials every endpoint of its file with its one client TLS, the ruler's Rules API included.
+      if (internal) parts.push(internalGrpcServer(env));
+      if (rulerNeedsClientCert(env)) {
+        parts.push({
+          args: [],
+          ...secretVolume({ volume: 'remote-write-tls', secretName: pkiNames.rulerSecret, mountPath: MOUNTS.client }),
+        });
+      }
+      return parts.length > 0 ? combine(...parts) : NO_TLS;
+    }
+    case 'none':
+      return NO_TLS;
+    default:
+      return unhandled(role, 'TLS role');
+  }
+}
+
+/** Each component's TLS, by the role its record gives it (`ComponentRecord.tls`). */
 export function tls(env: Environment): TlsContribution {
   if (!mtlsOn(env)) return { forComponent: () => NO_TLS };
-  const internal = env.remoteWrite.mtls.internal;
-  const forComponent = (component: ComponentKind): PodTls => {
-    switch (component) {
-      case 'receive-router':
-        return internal ? combine(routerServerTls(env), routerClientTls(env)) : routerServerTls(env);
-      case 'receive-ingestor':
-      case 'store-gateway':
-        return internal ? internalGrpcServer(env) : NO_TLS;
-      case 'query':
-        return internal ? queryClientTls(env) : NO_TLS;
-      case 'ruler': {
-        const parts: PodTls[] = [];
-        // Query dials every endpoint of its file with its one client TLS, the ruler's Rules API included.
-        if (internal) parts.push(internalGrpcServer(env));
-        if (rulerNeedsClientCert(env)) {
-          parts.push({
-            args: [],
-            ...secretVolume({ volume: 'remote-write-tls', secretName: pkiNames.rulerSecret, mountPath: MOUNTS.client }),
-          });
-        }
-        return parts.length > 0 ? combine(...parts) : NO_TLS;
-      }
-      default:
-        return NO_TLS;
-    }
-  };
   return {
-    forComponent,
+    forComponent: (component: ComponentKind) => roleTls(env, componentRecord(component).tls),
     ...(rulerNeedsClientCert(env) ? { remoteWriteClient: rulerRemoteWriteClient() } : {}),
   };
 }

@@ -11,8 +11,10 @@
  * - with target `amp`: the fragments sign with SigV4 instead, and `aps-remote-write-policy.json` is the IAM
  *   policy the writer's role needs (for the role `roleArn` names).
  */
+
 import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import { Prometheus } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus';
+import { unhandled } from '@thanos-gitops/catalog';
 import { writerTarget } from '@thanos-gitops/input';
 import { type KubeObject, manifestYaml, yamlText } from '@thanos-gitops/manifests';
 import { remoteWriteUrl } from '@thanos-gitops/model';
@@ -41,10 +43,34 @@ export function remoteName(env: Environment, target: 'thanos' | 'amp'): string {
   return target === 'amp' ? `amp-${env.name}` : `thanos-${env.name}`;
 }
 
+/**
+ * Where a writer's files send to: Thanos or AMP; none for gmp, which the rules refuse. One case per target, so
+ * a new target does not compile until its files are decided (not silently sent to Thanos).
+ */
+export function sendsTo(env: Environment, index: number): 'thanos' | 'amp' | undefined {
+  const target = writerTarget(env, index);
+  switch (target) {
+    case 'thanos':
+    case 'amp':
+      return target;
+    case 'gmp':
+      return undefined;
+    default:
+      return unhandled(target, 'remote-write target');
+  }
+}
+
+/** The target of a writer that has files (a bug to ask for another). */
+function filesTarget(env: Environment, index: number): 'thanos' | 'amp' {
+  const target = sendsTo(env, index);
+  if (target === undefined) throw new Error(`writer ${index}: target gmp has no files (the rules refuse it)`);
+  return target;
+}
+
 /** The `remote_write` entry of a writer's `prometheus.yml`. */
 export function remoteWriteEntry(env: Environment, index: number): Record<string, unknown> {
   const w = env.remoteWrite.writers[index] as Writer;
-  if (writerTarget(env, index) === 'amp') {
+  if (filesTarget(env, index) === 'amp') {
     const amp = env.remoteWrite.amp;
     if (!amp) throw new Error(`writer ${w.name}: target amp without remoteWrite.amp`);
     return {
@@ -85,7 +111,7 @@ export function prometheusFragment(env: Environment, index: number): Record<stri
 export function operatorPrometheus(env: Environment, index: number): Prometheus {
   const w = env.remoteWrite.writers[index] as Writer;
   const metadata = { name: w.prometheus, namespace: w.namespace };
-  if (writerTarget(env, index) === 'amp') {
+  if (filesTarget(env, index) === 'amp') {
     const amp = env.remoteWrite.amp;
     if (!amp) throw new Error(`writer ${w.name}: target amp without remoteWrite.amp`);
     return new Prometheus({
@@ -160,8 +186,8 @@ export function writerFiles(env: Environment, environmentFile: string): WriterFi
   const objects: KubeObject[] = [];
   const header = generatedHeader(environmentFile);
   env.remoteWrite.writers.forEach((w, i) => {
-    const target = writerTarget(env, i);
-    if (target === 'gmp') return;
+    const target = sendsTo(env, i);
+    if (target === undefined) return;
     const dir = `${WRITERS_FOLDER}/${w.name}`;
     const where =
       target === 'amp'

@@ -4,6 +4,7 @@
  * timeline as Mermaid diagrams.
  */
 export { dashboardSpecs } from './dashboards/definitions/index.js';
+export { DASHBOARD_PART, jobsOf as dashboardJobs } from './dashboards/definitions/jobs.js';
 export { dashboardJson, dashboardUid, environmentTag, grafanaDashboard } from './dashboards/grafana.js';
 export { DATASOURCE_LABEL, dashboards, datasourceProvisioning } from './dashboards/manifests.js';
 export {

@@ -4,7 +4,9 @@
  * ServiceMonitors produce (Prometheus Operator names a target's job after its Service), so the rules see only
  * this deployment even when the same Prometheus scrapes several. Metric names are those Thanos v0.42 exposes.
  */
+
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import type { ComponentKind } from '@thanos-gitops/catalog';
 import type { Manifest } from '@thanos-gitops/manifests';
 import { names, writeQuorum } from '@thanos-gitops/model';
 import type { Environment } from '@thanos-gitops/schema';
@@ -363,6 +365,43 @@ function rolloutGroup(env: Environment, jobs: Jobs): AlertGroup {
   };
 }
 
+/** A component's availability alert: its name, what is down (for the summary), how bad. */
+interface DownAlert {
+  alert: string;
+  what: string;
+  severity: Severity;
+}
+
+/**
+ * Each component's availability alert, in alert order; the memcached caches share one. Keyed by every kind, so
+ * a new component does not compile until it names its own.
+ */
+export const DOWN_ALERTS: Readonly<Record<ComponentKind, DownAlert>> = {
+  'receive-router': { alert: 'ThanosReceiveRouterDown', what: 'The receive router', severity: 'critical' },
+  'receive-ingestor': { alert: 'ThanosReceiveIngestorDown', what: 'A receive hashring', severity: 'critical' },
+  query: { alert: 'ThanosQueryDown', what: 'Query', severity: 'critical' },
+  'query-frontend': { alert: 'ThanosQueryFrontendDown', what: 'The query frontend', severity: 'critical' },
+  'store-gateway': { alert: 'ThanosStoreDown', what: 'A store gateway shard', severity: 'critical' },
+  compactor: { alert: 'ThanosCompactDown', what: 'The compactor', severity: 'warning' },
+  ruler: { alert: 'ThanosRuleDown', what: 'The ruler', severity: 'critical' },
+  'bucket-web': { alert: 'ThanosBucketWebDown', what: 'The bucket web UI', severity: 'warning' },
+  'rollout-operator': { alert: 'ThanosRolloutOperatorDown', what: 'The rollout-operator', severity: 'warning' },
+  'memcached-index': { alert: 'ThanosMemcachedDown', what: 'A memcached cache', severity: 'warning' },
+  'memcached-chunks': { alert: 'ThanosMemcachedDown', what: 'A memcached cache', severity: 'warning' },
+  'memcached-results': { alert: 'ThanosMemcachedDown', what: 'A memcached cache', severity: 'warning' },
+};
+
+/** The availability alerts with the jobs each covers, one entry per alert name, in `DOWN_ALERTS` order. */
+function downAlerts(jobs: Jobs): (DownAlert & { jobs: string[] })[] {
+  const byAlert = new Map<string, DownAlert & { jobs: string[] }>();
+  for (const [kind, a] of Object.entries(DOWN_ALERTS) as [ComponentKind, DownAlert][]) {
+    const entry = byAlert.get(a.alert) ?? { ...a, jobs: [] };
+    entry.jobs.push(...(jobs[kind] ?? []));
+    byAlert.set(a.alert, entry);
+  }
+  return [...byAlert.values()];
+}
+
 /** Per Service, an alert when none of its targets is up (a job missing entirely counts as down). */
 function availabilityGroup(env: Environment, jobs: Jobs): AlertGroup {
   const down = (alert: string, what: string, list: string[], severity: Severity): Alert[] =>
@@ -380,21 +419,7 @@ function availabilityGroup(env: Environment, jobs: Jobs): AlertGroup {
   return {
     name: 'thanos-availability',
     alerts: [
-      ...down('ThanosReceiveRouterDown', 'The receive router', jobs['receive-router'], 'critical'),
-      ...down('ThanosReceiveIngestorDown', 'A receive hashring', jobs['receive-ingestor'], 'critical'),
-      ...down('ThanosQueryDown', 'Query', jobs.query, 'critical'),
-      ...down('ThanosQueryFrontendDown', 'The query frontend', jobs['query-frontend'], 'critical'),
-      ...down('ThanosStoreDown', 'A store gateway shard', jobs['store-gateway'], 'critical'),
-      ...down('ThanosCompactDown', 'The compactor', jobs.compactor, 'warning'),
-      ...down('ThanosRuleDown', 'The ruler', jobs.ruler, 'critical'),
-      ...down('ThanosBucketWebDown', 'The bucket web UI', jobs['bucket-web'], 'warning'),
-      ...down('ThanosRolloutOperatorDown', 'The rollout-operator', jobs['rollout-operator'], 'warning'),
-      ...down(
-        'ThanosMemcachedDown',
-        'A memcached cache',
-        [...jobs['memcached-index'], ...jobs['memcached-chunks'], ...jobs['memcached-results']],
-        'warning',
-      ),
+      ...downAlerts(jobs).flatMap((a) => down(a.alert, a.what, a.jobs, a.severity)),
       {
         alert: 'ThanosTargetDown',
         expr: `up{${jobSelector(env, all)}} == 0`,

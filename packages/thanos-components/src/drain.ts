@@ -23,6 +23,7 @@
  *   with open ones once the router closes them cannot be known from here: writers retry.
  * - `none`: no sleep (the in-cluster Service follows endpoints within seconds; writers retry).
  */
+import { unhandled } from '@thanos-gitops/catalog';
 import { remoteWriteExposure } from '@thanos-gitops/model';
 import type { Environment } from '@thanos-gitops/schema';
 import { DEFAULT_TERMINATION_GRACE_SECONDS } from './pod.js';
@@ -47,7 +48,8 @@ export interface RouterDrain {
 export function routerDrain(env: Environment): RouterDrain | undefined {
   const e = env.remoteWrite.exposure;
   let wait: number;
-  switch (remoteWriteExposure(env)) {
+  const exposure = remoteWriteExposure(env);
+  switch (exposure) {
     case 'loadBalancer':
       wait = e.loadBalancer.deregistrationDelaySeconds + NLB_DRAIN_MARGIN_SECONDS;
       break;
@@ -55,8 +57,10 @@ export function routerDrain(env: Environment): RouterDrain | undefined {
       // Stryker disable next-line OptionalChaining: remoteWriteExposure says `gateway` only when the Gateway is set
       wait = e.gateway?.drainSeconds ?? 0;
       break;
-    default:
+    case 'none':
       return undefined;
+    default:
+      return unhandled(exposure, 'remote-write exposure');
   }
   return { preStopSleepSeconds: wait, terminationGracePeriodSeconds: wait + DEFAULT_TERMINATION_GRACE_SECONDS };
 }

@@ -5,22 +5,16 @@
  * serves the Rules API in both modes (Query's `/api/v1/rules` and `/api/v1/alerts`, Grafana's alert views),
  * and StoreAPI only when stateful (a stateless ruler's results come back through receive).
  */
-import { names, remoteWriteMtls, serviceHost } from '@thanos-gitops/model';
+import { grpcEndpoints, remoteWriteMtls, serviceHost } from '@thanos-gitops/model';
 import type { Environment } from '@thanos-gitops/schema';
 import { release } from './releases.js';
 
-/** Headless Services (one per StatefulSet) whose pods serve StoreAPI or the Rules API on their `grpc` port. */
+/**
+ * Headless Services (one per StatefulSet) whose pods serve StoreAPI or the Rules API on their `grpc` port: the
+ * component records' `queryEndpoints` (ingestor hashrings, store shards, the ruler), in record order.
+ */
 export function queryEndpointServices(env: Environment): string[] {
-  const out: string[] = [];
-  if (env.receive.enabled) for (const h of env.receive.hashrings) out.push(names.ingestor(h.name));
-  if (env.storeGateway.enabled) {
-    const parts = env.storeGateway.partitions.length;
-    env.storeGateway.partitions.forEach((_, p) => {
-      for (let s = 0; s < env.storeGateway.shards; s++) out.push(names.store(p, s, parts));
-    });
-  }
-  if (env.ruler.enabled) out.push(names.ruler);
-  return out;
+  return grpcEndpoints(env);
 }
 
 /** An entry of the endpoint SD document; `client_config` overrides Query's `--grpc-client-tls-*` for it. */

@@ -43,11 +43,20 @@ export function renderComponents(input: RenderContext): Manifest[] {
   return manifests;
 }
 
-export { type Alert, type AlertGroup, alertGroups, type Jobs, jobSelector, scrapeJobs } from './alerts.js';
+export {
+  type Alert,
+  type AlertGroup,
+  alertGroups,
+  DOWN_ALERTS,
+  type Jobs,
+  jobSelector,
+  scrapeJobs,
+} from './alerts.js';
 export { type UsedMemcached, usedMemcached } from './caches.js';
 export type { ComponentRenderer, RenderContext } from './context.js';
 export { endpointsConfig, queryEndpointServices } from './endpoints.js';
 export { checkThanosArgs, isKnownFlag, type ThanosCommand } from './flags.js';
+export { type Flow, flowGraph, OWN_FLOWS, type Peer } from './network-policies.js';
 export { ingestorDisruptionBudget } from './receive.js';
 export { RECORDS, type RecordingGroup, type RecordingRule, recordingGroups } from './recording-rules.js';
 export { RELEASES, type ReleaseBehaviour, release } from './releases.js';

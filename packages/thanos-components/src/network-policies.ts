@@ -6,7 +6,7 @@
  * never looks at the other components' objects. The flow graph is a pure description of who
  * talks to whom on which port, so tests can check the policies against it.
  */
-import { type ComponentKind, isThanosComponent } from '@thanos-gitops/catalog';
+import { type ComponentKind, isThanosComponent, unhandled } from '@thanos-gitops/catalog';
 import { isAwsEndpoint } from '@thanos-gitops/input';
 import type { Manifest } from '@thanos-gitops/manifests';
 import {
@@ -80,23 +80,42 @@ export const GKE_METADATA_SERVER: readonly { cidr: string; port: number }[] = [
  * Azure, `objectStorageCIDRs` on 443, which also covers STS and Entra ID token exchange; for a self-managed S3,
  * the endpoint's own address and port), plus the node-local credential endpoint of EKS Pod Identity or GKE.
  */
-export function objectStorageDestinations(env: Environment): { peer: Peer; port: number }[] {
+export function objectStorageDestinations(env: Environment): Destination[] {
+  const provider = env.objectStorage.provider;
+  const cidrs = (port: number) => objectStorageCidrs(env, port);
+  switch (provider) {
+    case 's3':
+      return s3Destinations(env);
+    case 'gcs':
+      return [...cidrs(HTTPS_PORT), ...GKE_METADATA_SERVER.map((d) => ({ peer: { cidr: d.cidr }, port: d.port }))];
+    case 'azure':
+      return cidrs(HTTPS_PORT);
+    default:
+      return unhandled(provider, 'object storage provider');
+  }
+}
+
+type Destination = { peer: Peer; port: number };
+
+function objectStorageCidrs(env: Environment, port: number): Destination[] {
+  return unique(env.networkPolicies.objectStorageCIDRs).map((cidr) => ({ peer: { cidr }, port }));
+}
+
+/** S3: AWS through `objectStorageCIDRs` (and the Pod Identity agent), a self-managed store at its endpoint. */
+function s3Destinations(env: Environment): Destination[] {
   const s = env.objectStorage;
-  const cidrs = (port: number) =>
-    unique(env.networkPolicies.objectStorageCIDRs).map((cidr) => ({ peer: { cidr }, port }));
-  const out: { peer: Peer; port: number }[] = [];
-  if (s.provider === 's3' && !isAwsEndpoint(s.endpoint ?? '')) {
+  const out: Destination[] = [];
+  if (!isAwsEndpoint(s.endpoint ?? '')) {
     const m = /^([^:]+)(?::([0-9]+))?$/.exec(s.endpoint ?? '');
     const host = m?.[1] ?? '';
     const port = m?.[2] ? Number(m[2]) : s.insecure ? 80 : HTTPS_PORT;
     const peer = hostPeer(env, host);
-    if ('cidr' in peer && peer.cidr === '0.0.0.0/0') out.push(...cidrs(port));
+    if ('cidr' in peer && peer.cidr === '0.0.0.0/0') out.push(...objectStorageCidrs(env, port));
     else out.push({ peer, port });
-  } else out.push(...cidrs(HTTPS_PORT));
-  if (s.provider === 's3' && env.identity?.aws?.mode === 'podIdentity') {
+  } else out.push(...objectStorageCidrs(env, HTTPS_PORT));
+  if (env.identity?.aws?.mode === 'podIdentity') {
     for (const peer of EKS_POD_IDENTITY_AGENT) out.push({ peer: { cidr: peer.cidr }, port: 80 });
   }
-  if (s.provider === 'gcs') for (const d of GKE_METADATA_SERVER) out.push({ peer: { cidr: d.cidr }, port: d.port });
   return out;
 }
 
@@ -165,61 +184,80 @@ export function capnpReplication(env: Environment): boolean {
   return workloads.some((w) => w.extraArgs.includes('--receive.replication-protocol=capnproto'));
 }
 
+/** Adds a flow (dropped when one end is a component the environment does not run). */
+type AddFlow = (from: Peer, to: Peer, port: number, traffic: Traffic) => void;
+const pods = (component: ComponentKind): Peer => ({ component });
+const namespace = (ns: string): Peer => ({ namespace: ns });
+const NO_OWN_FLOWS = () => {};
+
+/**
+ * The flows particular to each component, beyond what its record says (Query's gRPC to `queryEndpoints`, caches
+ * from `cacheFor`, the bucket, users, tracing, scraping). Keyed by every kind, so a new component does not
+ * compile until it states its own (most have none); added in this order.
+ */
+export const OWN_FLOWS: Readonly<Record<ComponentKind, (env: Environment, add: AddFlow) => void>> = {
+  // Query's extra endpoints; the frontend forwards to Query.
+  query: (env, add) => {
+    for (const { peer, port } of uniquePeers(extraEndpointPeers(env))) add(pods('query'), peer, port, 'grpc');
+  },
+  'query-frontend': (_env, add) => add(pods('query-frontend'), pods('query'), PORTS.http, 'http'),
+  // Write path.
+  'receive-router': (env, add) => {
+    add(pods('receive-router'), pods('receive-ingestor'), PORTS.grpc, 'grpc');
+    if (capnpReplication(env)) add(pods('receive-router'), pods('receive-ingestor'), PORTS.capnp, 'capnp-replication');
+    for (const source of unique([env.monitoring.namespace, ...env.networkPolicies.remoteWriteNamespaces])) {
+      add(namespace(source), pods('receive-router'), PORTS.remoteWrite, 'remote-write');
+    }
+    for (const peer of remoteWriteExposurePeers(env))
+      add(peer, pods('receive-router'), PORTS.remoteWrite, 'remote-write');
+  },
+  ruler: (env, add) => {
+    add(pods('ruler'), pods('query'), PORTS.http, 'http');
+    if (env.ruler.mode === 'stateless') add(pods('ruler'), pods('receive-router'), PORTS.remoteWrite, 'remote-write');
+    for (const { peer, port } of uniquePeers(alertmanagerPeers(env))) add(pods('ruler'), peer, port, 'alertmanager');
+  },
+  // The rollout-operator watches StatefulSets and deletes pods through the Kubernetes API (443, or 6443 where the
+  // API server's endpoints listen on it, as on kubeadm clusters: a ClusterIP translated before the policy applies).
+  'rollout-operator': (env, add) => {
+    for (const cidr of unique(env.networkPolicies.apiServerCIDRs)) {
+      for (const port of KUBERNETES_API_PORTS) add(pods('rollout-operator'), { cidr }, port, 'kubernetes-api');
+    }
+  },
+  'receive-ingestor': NO_OWN_FLOWS,
+  'store-gateway': NO_OWN_FLOWS,
+  compactor: NO_OWN_FLOWS,
+  'bucket-web': NO_OWN_FLOWS,
+  'memcached-index': NO_OWN_FLOWS,
+  'memcached-chunks': NO_OWN_FLOWS,
+  'memcached-results': NO_OWN_FLOWS,
+};
+
 /** Every flow the deployment needs, besides DNS (allowed to every pod by `allow-dns`). */
 export function flowGraph(env: Environment): Flow[] {
   const running = enabledComponents(env);
   const enabled = new Set(running.map((c) => c.kind));
   const flows: Flow[] = [];
-  const add = (from: Peer, to: Peer, port: number, traffic: Traffic) => {
+  const add: AddFlow = (from, to, port, traffic) => {
     const off = [from, to].some((p) => 'component' in p && !enabled.has(p.component));
     if (!off) flows.push({ from, to, port, protocol: 'TCP', traffic });
   };
-  const pods = (component: ComponentKind): Peer => ({ component });
-  const namespace = (ns: string): Peer => ({ namespace: ns });
-  const np = env.networkPolicies;
   const monitoring = env.monitoring.namespace;
 
-  // Query fans out to every gRPC endpoint (the same set as endpoints.ts): StoreAPIs, and the ruler's Rules API
-  // (plus its StoreAPI when stateful).
-  add(pods('query'), pods('receive-ingestor'), PORTS.grpc, 'grpc');
-  add(pods('query'), pods('store-gateway'), PORTS.grpc, 'grpc');
-  add(pods('query'), pods('ruler'), PORTS.grpc, 'grpc');
-  for (const { peer, port } of uniquePeers(extraEndpointPeers(env))) add(pods('query'), peer, port, 'grpc');
-  add(pods('query-frontend'), pods('query'), PORTS.http, 'http');
-  add(pods('query-frontend'), pods('memcached-results'), PORTS.memcached, 'memcached');
-  add(pods('store-gateway'), pods('memcached-index'), PORTS.memcached, 'memcached');
-  add(pods('store-gateway'), pods('memcached-chunks'), PORTS.memcached, 'memcached');
-
-  // Write path.
-  add(pods('receive-router'), pods('receive-ingestor'), PORTS.grpc, 'grpc');
-  if (capnpReplication(env)) add(pods('receive-router'), pods('receive-ingestor'), PORTS.capnp, 'capnp-replication');
-  for (const source of unique([monitoring, ...np.remoteWriteNamespaces])) {
-    add(namespace(source), pods('receive-router'), PORTS.remoteWrite, 'remote-write');
-  }
-  for (const peer of remoteWriteExposurePeers(env))
-    add(peer, pods('receive-router'), PORTS.remoteWrite, 'remote-write');
-
-  // Ruler.
-  add(pods('ruler'), pods('query'), PORTS.http, 'http');
-  if (env.ruler.mode === 'stateless') add(pods('ruler'), pods('receive-router'), PORTS.remoteWrite, 'remote-write');
-  for (const { peer, port } of uniquePeers(alertmanagerPeers(env))) add(pods('ruler'), peer, port, 'alertmanager');
+  // Query fans out to every gRPC endpoint (the records' `queryEndpoints`, as endpoints.ts): StoreAPIs, and the
+  // ruler's Rules API (plus its StoreAPI when stateful).
+  for (const c of running) if (c.queryEndpoints) add(pods('query'), pods(c.kind), portOf(c, 'grpc'), 'grpc');
+  for (const own of Object.values(OWN_FLOWS)) own(env, add);
+  // Every cache from the component that uses it (the records' `cacheFor`).
+  for (const c of running) if (c.cacheFor) add(pods(c.cacheFor), pods(c.kind), portOf(c, 'memcached'), 'memcached');
 
   // Object storage (and the credential endpoints of the pods' cloud identity).
   for (const c of bucketComponents(env)) {
     for (const d of objectStorageDestinations(env)) add(pods(c), d.peer, d.port, 'object-storage');
   }
 
-  // The rollout-operator watches StatefulSets and deletes pods through the Kubernetes API (443, or 6443 where the
-  // API server's endpoints listen on it, as on kubeadm clusters: a ClusterIP translated before the policy applies).
-  for (const cidr of unique(np.apiServerCIDRs)) {
-    for (const port of KUBERNETES_API_PORTS) add(pods('rollout-operator'), { cidr }, port, 'kubernetes-api');
-  }
-
-  // Users: the query entry point and the bucket UI.
-  const entry: ComponentKind = env.queryFrontend.enabled ? 'query-frontend' : 'query';
-  for (const ns of unique(np.queryNamespaces)) {
-    add(namespace(ns), pods(entry), portOf(componentRecord(entry), 'http'), 'http');
-    add(namespace(ns), pods('bucket-web'), PORTS.http, 'http');
+  // Users (the records' `users`): the query entry point and the bucket UI.
+  for (const ns of unique(env.networkPolicies.queryNamespaces)) {
+    for (const c of running) if (c.users?.(env)) add(namespace(ns), pods(c.kind), portOf(c, 'http'), 'http');
   }
 
   // Traces, from every Thanos pod to the OTLP receiver.

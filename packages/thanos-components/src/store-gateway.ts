@@ -4,8 +4,9 @@
  * shards by `__block_id`. The newest partition serves up to now by default (`recentBlocks`), overlapping the
  * ingestors, so that recent history does not depend on their disks alone.
  */
+
 import type { Manifest } from '@thanos-gitops/manifests';
-import { componentRecord, names, PORTS } from '@thanos-gitops/model';
+import { componentRecord, PORTS, storeSets } from '@thanos-gitops/model';
 import { storeCacheFiles } from './caches.js';
 import type { RenderContext } from './context.js';
 import { disruptionBudget, GRPC_AND_HTTP, service, serviceAccount, serviceMonitor } from './objects.js';
@@ -28,54 +29,50 @@ export function storeGateway(ctx: RenderContext): Manifest[] {
     serviceAccount(ctx, { folder: FOLDER, component: STORE.kind, name: APP, labels: saLabels }),
     cache.configMap,
   ];
-  const ranges = s.partitions;
-  ranges.forEach((range, p) => {
-    for (let shard = 0; shard < s.shards; shard++) {
-      const name = names.store(p, shard, ranges.length);
-      const labels = componentLabels(STORE, name, env);
-      const args = [
-        `--data-dir=${DATA_DIR}/store`,
-        `--grpc-address=0.0.0.0:${PORTS.grpc}`,
-        `--http-address=0.0.0.0:${PORTS.http}`,
-        ...cache.args,
-        '--store.enable-index-header-lazy-reader',
-        ...(range.minTime ? [`--min-time=${range.minTime}`] : []),
-        ...(range.maxTime ? [`--max-time=${range.maxTime}`] : []),
-        ...(s.shards > 1 ? [`--selector.relabel-config=${hashmodSelector('__block_id', shard, s.shards)}`] : []),
-      ];
-      const template = thanosPodTemplate({
-        ctx,
-        component: STORE.kind,
+  for (const { name, partition: p, shard, range } of storeSets(env)) {
+    const labels = componentLabels(STORE, name, env);
+    const args = [
+      `--data-dir=${DATA_DIR}/store`,
+      `--grpc-address=0.0.0.0:${PORTS.grpc}`,
+      `--http-address=0.0.0.0:${PORTS.http}`,
+      ...cache.args,
+      '--store.enable-index-header-lazy-reader',
+      ...(range.minTime ? [`--min-time=${range.minTime}`] : []),
+      ...(range.maxTime ? [`--max-time=${range.maxTime}`] : []),
+      ...(s.shards > 1 ? [`--selector.relabel-config=${hashmodSelector('__block_id', shard, s.shards)}`] : []),
+    ];
+    const template = thanosPodTemplate({
+      ctx,
+      component: STORE.kind,
+      labels,
+      options: s,
+      optionsPath: ['storeGateway'],
+      command: 'store',
+      args,
+      ports: [GRPC_PORT, HTTP_PORT],
+      objstore: true,
+      volumes: cache.volumes,
+      mounts: [{ name: 'data', mountPath: DATA_DIR }, ...cache.mounts],
+      rolloutAnnotations: cache.rolloutAnnotations,
+      serviceAccountName: APP,
+      podLabels: { 'thanos-gitops/store-shard': String(shard), 'thanos-gitops/store-partition': String(p) },
+    });
+    out.push(
+      // The volume only caches index headers; the bucket holds the data. Each rollout step is held until
+      // Query reads from the new pod, so a shard of two or more replicas keeps one serving (see rollout.ts).
+      statefulSet(ctx, {
+        folder: FOLDER,
+        name,
         labels,
-        options: s,
-        optionsPath: ['storeGateway'],
-        command: 'store',
-        args,
-        ports: [GRPC_PORT, HTTP_PORT],
-        objstore: true,
-        volumes: cache.volumes,
-        mounts: [{ name: 'data', mountPath: DATA_DIR }, ...cache.mounts],
-        rolloutAnnotations: cache.rolloutAnnotations,
-        serviceAccountName: APP,
-        podLabels: { 'thanos-gitops/store-shard': String(shard), 'thanos-gitops/store-partition': String(p) },
-      });
-      out.push(
-        // The volume only caches index headers; the bucket holds the data. Each rollout step is held until
-        // Query reads from the new pod, so a shard of two or more replicas keeps one serving (see rollout.ts).
-        statefulSet(ctx, {
-          folder: FOLDER,
-          name,
-          labels,
-          replicas: s.replicasPerShard,
-          template,
-          data: { size: s.storage, storageClass: s.storageClass, keep: false },
-          rollout: { minReadySeconds: QUERY_DISCOVERY_SECONDS },
-        }),
-        service(ctx, { folder: FOLDER, name, labels, ports: GRPC_AND_HTTP, headless: true }),
-        disruptionBudget(ctx, { folder: FOLDER, name, labels }),
-      );
-    }
-  });
+        replicas: s.replicasPerShard,
+        template,
+        data: { size: s.storage, storageClass: s.storageClass, keep: false },
+        rollout: { minReadySeconds: QUERY_DISCOVERY_SECONDS },
+      }),
+      service(ctx, { folder: FOLDER, name, labels, ports: GRPC_AND_HTTP, headless: true }),
+      disruptionBudget(ctx, { folder: FOLDER, name, labels }),
+    );
+  }
   out.push(...serviceMonitor(ctx, { folder: FOLDER, name: APP, labels: saLabels, selector: STORE.selector }));
   return out;
 }

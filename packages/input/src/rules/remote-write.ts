@@ -3,8 +3,9 @@
  * the certificate, a Gateway, source ranges), writers with unique names and tenants the hashrings route, and
  * targets the generator can really configure.
  */
+import { unhandled } from '@thanos-gitops/catalog';
 import { parseDuration } from '@thanos-gitops/model';
-import type { ProblemSink } from '@thanos-gitops/problems';
+import type { FieldPath, ProblemSink } from '@thanos-gitops/problems';
 import type { Environment } from '@thanos-gitops/schema';
 import { cidrRules } from './environment.js';
 import { globMatches } from './tenant-glob.js';
@@ -156,26 +157,40 @@ type Writer = Environment['remoteWrite']['writers'][number];
 function writerTargetRules(env: Environment, w: Writer, i: number, sink: ProblemSink): void {
   const at = (field: string) => ['remoteWrite', 'writers', i, field];
   const target = writerTarget(env, i);
-  if (target === 'gmp') {
-    // Only a writer can name gmp: remoteWrite.target is thanos or amp.
-    sink.report(
-      at('target'),
-      'Google Cloud Managed Service for Prometheus is not a remote-write target: it ingests through its own ' +
-        'collectors (managed collection or its Prometheus fork), not through a documented remote_write ' +
-        'endpoint, and thanos-gitops does not guess one. Use target thanos or amp, and run the GMP collectors ' +
-        'in that cluster if you want Google to store the data',
-    );
-    return;
+  switch (target) {
+    case 'gmp':
+      gmpRule(at, sink);
+      break;
+    case 'amp':
+      if (!env.remoteWrite.amp) {
+        sink.report(
+          w.target === 'amp' ? at('target') : ['remoteWrite', 'target'],
+          'target amp needs remoteWrite.amp (workspaceId and region of the workspace)',
+        );
+      }
+      break;
+    case 'thanos':
+      thanosWriterRules(env, w, i, sink);
+      break;
+    default:
+      unhandled(target, 'remote-write target');
   }
-  if (target === 'amp') {
-    if (!env.remoteWrite.amp) {
-      sink.report(
-        w.target === 'amp' ? at('target') : ['remoteWrite', 'target'],
-        'target amp needs remoteWrite.amp (workspaceId and region of the workspace)',
-      );
-    }
-    return;
-  }
+}
+
+/** Only a writer can name gmp (remoteWrite.target is thanos or amp): refused. */
+function gmpRule(at: (field: string) => FieldPath, sink: ProblemSink): void {
+  sink.report(
+    at('target'),
+    'Google Cloud Managed Service for Prometheus is not a remote-write target: it ingests through its own ' +
+      'collectors (managed collection or its Prometheus fork), not through a documented remote_write ' +
+      'endpoint, and thanos-gitops does not guess one. Use target thanos or amp, and run the GMP collectors ' +
+      'in that cluster if you want Google to store the data',
+  );
+}
+
+/** A writer to Thanos: no SigV4 role, an address it can reach, a running receive that routes its tenant. */
+function thanosWriterRules(env: Environment, w: Writer, i: number, sink: ProblemSink): void {
+  const at = (field: string) => ['remoteWrite', 'writers', i, field];
   if (w.roleArn !== undefined) {
     sink.report(at('roleArn'), 'only used with target amp (SigV4); this writer sends to Thanos with its certificate');
   }

@@ -3,7 +3,7 @@
  * store partitions → Query → Query Frontend → Grafana, with the ruler, compactor and caches) and the data-age
  * timeline. Built from the environment and the same component data the manifests use.
  */
-import { formatDuration, names } from '@thanos-gitops/model';
+import { formatDuration, names, storeSets } from '@thanos-gitops/model';
 import { mermaidLabel } from '@thanos-gitops/output';
 import type { Environment } from '@thanos-gitops/schema';
 import { queryEndpointServices, usedMemcached } from '@thanos-gitops/thanos-components';
@@ -99,7 +99,7 @@ function readPath(f: Flowchart, env: Environment, timelineData: Timeline, endpoi
     f.lines.push('  end');
     lanes.forEach((_, i) => {
       f.edge('bucket', `sp${i}`);
-      const shards = [...Array(s.shards).keys()].map((shard) => names.store(i, shard, s.partitions.length));
+      const shards = storeSets(env).flatMap((set) => (set.partition === i ? [set.name] : []));
       if (shards.some((svc) => endpoints.has(svc))) f.edge(`sp${i}`, 'query', 'StoreAPI');
     });
   }

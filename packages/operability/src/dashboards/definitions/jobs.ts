@@ -1,4 +1,5 @@
 /** The scrape jobs each dashboard shows, read from the component records. */
+import type { ComponentKind } from '@thanos-gitops/catalog';
 import type { Environment } from '@thanos-gitops/schema';
 import { scrapeJobs } from '@thanos-gitops/thanos-components';
 
@@ -18,21 +19,41 @@ export interface Jobs {
   memcached: string[];
 }
 
-/** The scrape jobs of each part, from the component records. */
+/**
+ * The part of the dashboards each component's jobs are shown in. Keyed by every kind: a new component does not
+ * compile until it says where its jobs go.
+ */
+export const DASHBOARD_PART: Readonly<Record<ComponentKind, keyof Jobs>> = {
+  'receive-router': 'router',
+  'receive-ingestor': 'ingestors',
+  query: 'query',
+  'query-frontend': 'queryFrontend',
+  'store-gateway': 'store',
+  compactor: 'compact',
+  ruler: 'rule',
+  'bucket-web': 'bucketWeb',
+  'memcached-index': 'memcached',
+  'memcached-chunks': 'memcached',
+  'memcached-results': 'memcached',
+  'rollout-operator': 'rolloutOperator',
+};
+
+/** The scrape jobs of each part, from the component records, in record order within a part. */
 export function jobsOf(env: Environment): Jobs {
-  const j = scrapeJobs(env);
-  return {
-    router: j['receive-router'],
-    ingestors: j['receive-ingestor'],
-    query: j.query,
-    queryFrontend: j['query-frontend'],
-    store: j['store-gateway'],
-    compact: j.compactor,
-    rule: j.ruler,
-    bucketWeb: j['bucket-web'],
-    rolloutOperator: j['rollout-operator'],
-    memcached: Object.entries(j)
-      .filter(([kind]) => kind.startsWith('memcached'))
-      .flatMap(([, jobs]) => jobs),
+  const jobs: Jobs = {
+    router: [],
+    ingestors: [],
+    query: [],
+    queryFrontend: [],
+    store: [],
+    compact: [],
+    rule: [],
+    bucketWeb: [],
+    rolloutOperator: [],
+    memcached: [],
   };
+  for (const [kind, list] of Object.entries(scrapeJobs(env)) as [ComponentKind, string[]][]) {
+    jobs[DASHBOARD_PART[kind]].push(...list);
+  }
+  return jobs;
 }
