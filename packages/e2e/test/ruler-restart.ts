@@ -14,6 +14,7 @@
  * is queryable; after it, every ruler's activeAt is the stored one (not the restart time); the alert fires at that
  * activeAt + `for`, earlier than an alert started over at the restart could.
  */
+import { existsSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { Figures } from './checks.js';
 import type { Pod } from './harness/cluster.js';
@@ -55,6 +56,7 @@ async function everyRuler(t: Topology, rulers: Pod[], ms: number, ok: (s: Seen, 
   const done = await waitFor(
     ms,
     async () => {
+      if (down(t)) throw new Error('ruler restart: the topology went down (another check failed)');
       for (const r of rulers) seen[r.name] = await alertOf(t, r);
       return rulers.every((r) => seen[r.name] && ok(seen[r.name] as Seen, r)) ? true : undefined;
     },
@@ -63,8 +65,12 @@ async function everyRuler(t: Topology, rulers: Pod[], ms: number, ok: (s: Seen, 
   return { done: done === true, seen };
 }
 
+/** The topology's network namespace is gone: the test ended while this check ran alongside. */
+const down = (t: Topology) => !existsSync(`/etc/netns/${t.cluster.netns}`);
+
 /** Restarts pods as Kubernetes does: SIGTERM, SIGKILL after the pod's grace period, then the same process again. */
 async function restart(t: Topology, pods: Pod[]) {
+  if (down(t)) throw new Error('ruler restart: the topology went down (another check failed)');
   const stopping = Date.now();
   await Promise.all(
     pods.map((p) => t.cluster.stop(p, 1000 * (p.owner.spec?.template?.spec?.terminationGracePeriodSeconds ?? 30))),
