@@ -44,7 +44,8 @@ interface Seen {
 /** The test alert as a ruler reports it (`/api/v1/alerts`). */
 async function alertOf(t: Topology, ruler: Pod): Promise<Seen | undefined> {
   const data = await t.api(ruler, 'http', '/api/v1/alerts').catch(() => undefined);
-  const a = (data?.alerts ?? []).find(
+  // Thanos' ruler answers `{"Alerts": [...]}` (Prometheus: `alerts`).
+  const a = (data?.Alerts ?? data?.alerts ?? []).find(
     (x: { labels: Record<string, string> }) => x.labels.alertname === FOR_STATE_ALERT,
   );
   return a ? { state: a.state, activeAt: Date.parse(a.activeAt) } : undefined;
