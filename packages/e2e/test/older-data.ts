@@ -19,7 +19,7 @@ import { stringify } from 'yaml';
 import { type Figures, hashrings, readEntry, routerArgs } from './checks.js';
 import { expandEnv, type Pod } from './harness/cluster.js';
 import { portOf } from './harness/pods.js';
-import type { Topology } from './harness/topology.js';
+import { type Topology, waitFor } from './harness/topology.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -364,20 +364,41 @@ async function acrossPartitions(t: Topology, parts: Partition[], now: number): P
   };
 }
 
-/** Where the history ends and the ruler's live writes begin (the seed happened before the processes started). */
-async function seam(t: Topology, s: Seeded, now: number): Promise<Figures> {
+/**
+ * Where the history ends and the ruler's live writes begin (the seed happened before the processes started): the
+ * timestamps of the newest sample at 15 s steps, through Query, waited for (bounded) until a live one shows.
+ */
+async function seam(t: Topology, s: Seeded): Promise<Figures> {
   const q = t.cluster.pods.find((p) => /^thanos-query-\d+$/.test(p.name));
   if (!q) throw new Error('no Query pod');
-  const from = s.lastSample - 10 * MINUTE + 30_000;
-  const r = await rangeQuery(t, q, 'http', `count_over_time(${HISTORY_METRIC}[1m])`, from, now, MINUTE);
-  const { series, values } = rawHours(r);
-  const live = values.filter(([ts]) => ts - MINUTE > s.lastSample);
+  let series = 0;
+  let stamps: number[] = [];
+  await waitFor(
+    180_000,
+    async () => {
+      const r = await rangeQuery(
+        t,
+        q,
+        'http',
+        `timestamp(${HISTORY_METRIC})`,
+        s.lastSample - 5 * MINUTE,
+        Date.now(),
+        15_000,
+      );
+      series = r.length;
+      stamps = [...new Set((r[0]?.values ?? []).map(([, v]) => Number(v) * 1000))].sort((a, b) => a - b);
+      return stamps.some((x) => x > s.lastSample) ? true : undefined;
+    },
+    5000,
+  );
+  const live = stamps.filter((x) => x > s.lastSample);
   expect(series, 'history and live writes of the recording rule: one series').toBe(1);
   expect(live.length, 'live samples of the recording rule after the history').toBeGreaterThan(0);
   return {
-    lastHistorySampleMinutesAgo: Math.round((now - s.lastSample) / MINUTE),
-    firstLiveMinuteAfterHistory: Math.round(((live[0]?.[0] ?? 0) - MINUTE - s.lastSample) / MINUTE),
-    liveMinutes: live.length,
+    lastHistorySample: new Date(s.lastSample).toISOString(),
+    firstLiveSample: new Date(live[0] ?? 0).toISOString(),
+    secondsBetween: ((live[0] ?? 0) - s.lastSample) / 1000,
+    liveSamplesSoFar: live.length,
   };
 }
 
@@ -420,7 +441,7 @@ export async function olderData(t: Topology, s: Seeded): Promise<Figures> {
       ),
       lastThirtyDays: await lastThirtyDays(t, s, parts, now),
       acrossPartitions: await acrossPartitions(t, parts, now),
-      seam: await seam(t, s, Date.now()),
+      seam: await seam(t, s),
     };
   } finally {
     removeSeeded(t, s);
