@@ -159,7 +159,13 @@ describe('real run', () => {
 
     it('prod with internal mTLS, stateful ruler', () =>
       writeAndRead(
-        { env: 'prod-stateful', from: 'prod', set: [INTERNAL, [['ruler', 'mode'], 'stateful']], versions: ['v0.42.4'] },
+        {
+          env: 'prod-stateful',
+          from: 'prod',
+          set: [INTERNAL, [['ruler', 'mode'], 'stateful']],
+          versions: ['v0.42.4'],
+          rulerRestart: true,
+        },
         true,
       ));
 
