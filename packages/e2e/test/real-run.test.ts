@@ -26,7 +26,9 @@ import {
 import { HOW_TO_RUN, missingTools, thanosBinaries } from './harness/binaries.js';
 import { findKustomize, fixtureSource, type Plain, renderAndBuild } from './harness/render.js';
 import { Topology } from './harness/topology.js';
+import { HISTORY_RULES, olderData, seedHistory } from './older-data.js';
 import { assertRollout, rolloutMeasured } from './rollout.js';
+import { FOR_STATE_ARGS, FOR_STATE_RULES, rulerRestart } from './ruler-restart.js';
 
 const REQUIRED = process.env.CI === 'true';
 const missing = [...missingTools(), ...(findKustomize() ? [] : ['kustomize'])];
@@ -63,6 +65,10 @@ interface Variant {
   externalStores?: string[];
   /** Also stop the ingestors and run the compactor once (ends the topology's write path). */
   compaction?: boolean;
+  /** Seed blocks older than the ingestors' retention and query them across the store partitions. */
+  olderData?: boolean;
+  /** Restart every ruler while the test alert is pending (its for-state must survive). */
+  rulerRestart?: boolean;
 }
 
 async function boot(v: Variant) {
@@ -71,22 +77,27 @@ async function boot(v: Variant) {
   const root = mkdtempSync(join(tmpdir(), `thanos-gitops-real-${v.env}-`));
   roots.push(root);
   const rendered = renderAndBuild(root, v.env, fixtureSource(v.from, v.env, v.set));
-  const ruleConfigMaps = Object.fromEntries(ruleConfigMapNames(rendered.objects).map((n) => [n, TEST_RULES]));
+  const rules = TEST_RULES + HISTORY_RULES + FOR_STATE_RULES;
+  const ruleConfigMaps = Object.fromEntries(ruleConfigMapNames(rendered.objects).map((n) => [n, rules]));
   const t = new Topology(root, rendered, {
     thanos,
     alertmanagers: 2,
     externalStores: v.externalStores,
     ruleConfigMaps,
+    extraArgs: v.rulerRestart ? FOR_STATE_ARGS : undefined,
   });
   topologies.push(t);
+  const history = v.olderData ? seedHistory(t) : undefined;
   const s = await t.start();
   print(`${v.env}: started`, { pods: s.pods, secondsToReady: s.seconds, root, substitutions: t.cluster.substitutions });
-  return { t, started };
+  return { t, started, history };
 }
 
 /** Write path (mTLS writers and refused senders when the environment has writers), hashring, read path, stores. */
 async function writeAndRead(v: Variant, refuseInternal = false): Promise<void> {
-  const { t, started } = await boot(v);
+  const { t, started, history } = await boot(v);
+  // The test alert goes pending when the rulers start: the restart check runs alongside the others.
+  const restart = v.rulerRestart ? rulerRestart(t).catch((e: unknown) => e) : undefined;
   const [a, b] = t.writers();
   let tenants: string[];
   if (a && b) {
@@ -109,6 +120,12 @@ async function writeAndRead(v: Variant, refuseInternal = false): Promise<void> {
   print(`${v.env}: Query stores`, await storesHealthy(t));
   if (t.cluster.pods.some((p) => p.name.startsWith('thanos-rule-')))
     print(`${v.env}: rules and alerts`, await rulesAndAlerts(t));
+  if (history) print(`${v.env}: older data`, await olderData(t, history));
+  if (restart) {
+    const r = await restart;
+    if (r instanceof Error) throw r;
+    print(`${v.env}: ruler restart`, r as Figures);
+  }
   if (v.compaction) print(`${v.env}: compaction`, await compaction(t));
   print(`${v.env}: wall time`, { seconds: (Date.now() - started) / 1000 });
 }
@@ -125,7 +142,15 @@ describe('real run', () => {
       await Promise.all(topologies.splice(0).map((t) => t.down()));
     }, 120_000);
 
-    it('prod (v0.42.4)', () => writeAndRead({ env: 'prod', from: 'prod', versions: ['v0.42.4'], compaction: true }));
+    it('prod (v0.42.4)', () =>
+      writeAndRead({
+        env: 'prod',
+        from: 'prod',
+        versions: ['v0.42.4'],
+        compaction: true,
+        olderData: true,
+        rulerRestart: true,
+      }));
 
     it('dev on v0.41.0', () =>
       writeAndRead({ env: 'dev', from: 'dev', set: [[['thanos', 'version'], 'v0.41.0']], versions: ['v0.41.0'] }));
@@ -135,7 +160,13 @@ describe('real run', () => {
 
     it('prod with internal mTLS, stateful ruler', () =>
       writeAndRead(
-        { env: 'prod-stateful', from: 'prod', set: [INTERNAL, [['ruler', 'mode'], 'stateful']], versions: ['v0.42.4'] },
+        {
+          env: 'prod-stateful',
+          from: 'prod',
+          set: [INTERNAL, [['ruler', 'mode'], 'stateful']],
+          versions: ['v0.42.4'],
+          rulerRestart: true,
+        },
         true,
       ));
 

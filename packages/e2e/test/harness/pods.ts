@@ -120,7 +120,9 @@ export function prepare(c: Cluster, p: Pod, bucket: string): void {
     if (defaults.length > 0)
       c.note('listeners the rendered args leave at their 0.0.0.0 default are passed bound to the pod IP');
     args.push(...defaults);
-    args.push(...(c.options.extraArgs?.[p.owner.metadata.name] ?? []));
+    const extra = c.options.extraArgs?.[p.owner.metadata.name] ?? [];
+    if (extra.length > 0) c.note(`${p.owner.metadata.name}: ${extra.join(' ')} added`);
+    args.push(...extra);
   } else if (/(^|\/)memcached:/.test(image)) {
     p.program = 'memcached';
     args.push('-l', p.ip, '-u', 'nobody');
