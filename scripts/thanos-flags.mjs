@@ -48,7 +48,9 @@ import { fileURLToPath } from 'node:url';
 
 const scriptDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(scriptDir, '..');
-const referenceRoot = resolve(process.env.THANOS_REFERENCE_ROOT ?? resolve(repoRoot, 'packages/thanos-components/test/fixtures/thanos-help'));
+const referenceRoot = resolve(
+  process.env.THANOS_REFERENCE_ROOT ?? resolve(repoRoot, 'packages/thanos-components/test/fixtures/thanos-help'),
+);
 let outDir = resolve(repoRoot, 'packages/thanos-components/src/data/thanos-flags');
 
 /** '*' hidden flag -> visible flag whose presence in a listing shows that the command registers its group. */
