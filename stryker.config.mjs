@@ -76,6 +76,8 @@ export default {
   htmlReporter: { fileName: `reports/mutation/${slug}.html` },
   // Generous: a loaded machine must not turn a slow run into a "timeout" (counted as killed).
   timeoutMS: 30_000,
+  // The first run of the target's tests, unmutated: minutes when the machine is busy (the default is 5).
+  dryRunTimeoutMinutes: 30,
   thresholds: { high: 90, low: 80, break: null },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
