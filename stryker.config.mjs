@@ -1,6 +1,8 @@
 // StrykerJS: mutation testing, run by `pnpm mutate` (not in CI: minutes per file). See README "Mutation testing".
 // Run one file at a time:  pnpm mutate --mutate packages/thanos-components/src/hashrings.ts
 
+import { existsSync } from 'node:fs';
+
 /** The file(s) given with `--mutate`/`-m`, as a name for this target's incremental file and report. */
 const at = process.argv.findIndex((a) => a === '--mutate' || a === '-m');
 const target = at >= 0 ? (process.argv[at + 1] ?? 'all') : 'all';
@@ -9,15 +11,18 @@ const slug = target.replace(/^packages\//, '').replace(/[^A-Za-z0-9]+/g, '-');
  * The tests that pin each target: a mutant runs only these (the test processes inherit the variables, read by
  * vitest.stryker.config.ts). Every other test that merely passes through the target (most of them load an
  * environment, which runs every rule and default) would make each surviving mutant cost seconds more.
- * A component file `thanos-components/src/<name>.ts` is pinned by `test/<name>*.test.ts` (its own tests and its
- * `<name>.intent.test.ts`, the behaviours that make it work, asserted by name) and by every `*.intent.test.ts`.
+ * A component file `thanos-components/src/<name>.ts` is pinned by `test/<name>*.test.ts`: its own tests and its
+ * `<name>.intent.test.ts`, the behaviours that make it work, asserted by name (see testsFor).
  */
 const COMPONENT_TESTS = 'packages/thanos-components/test';
 const TESTS = {
   'core-model/src/rules/': ['packages/core-model/test/rules.test.ts', 'packages/core-model/test/receive-rules.test.ts'],
   'core-model/src/defaults.ts': ['packages/core-model/test/defaults.test.ts', 'packages/core-model/test/load.test.ts'],
   'core-model/src/writer.ts': ['packages/core-model/test/writer*.test.ts'],
-  'core-model/src/credentials.ts': ['packages/cli/test/credential-reports.test.ts'],
+  'core-model/src/credentials.ts': [
+    'packages/cli/test/credential-reports.test.ts',
+    'packages/cli/test/patch-checks.test.ts',
+  ],
   'thanos-components/src/hashrings.ts': [
     `${COMPONENT_TESTS}/hashrings.test.ts`,
     `${COMPONENT_TESTS}/receive.test.ts`,
@@ -32,12 +37,20 @@ const TESTS = {
   'delivery/src/': ['packages/cli/test/delivery.test.ts'],
   'cli/src/cache.ts': ['packages/cli/test/cache.test.ts'],
 };
-/** The tests for one target file: its entry in TESTS, or a component's own and intent tests. */
+/**
+ * The tests for one target file: its entry in TESTS; for a component with its own intent test, its own tests and
+ * the escape-hatch test (each section checked at its own path); for the files every component uses (pod.ts,
+ * objects.ts, …), their own tests and every intent test.
+ */
 function testsFor(file) {
   const listed = Object.entries(TESTS).find(([prefix]) => file.startsWith(`packages/${prefix}`))?.[1];
   if (listed) return listed;
   const component = /^packages\/thanos-components\/src\/([a-z-]+)\.ts$/.exec(file)?.[1];
-  return component && [`${COMPONENT_TESTS}/${component}*.test.ts`, `${COMPONENT_TESTS}/*.intent.test.ts`];
+  if (!component) return undefined;
+  const own = `${COMPONENT_TESTS}/${component}*.test.ts`;
+  return existsSync(`${COMPONENT_TESTS}/${component}.intent.test.ts`)
+    ? [own, `${COMPONENT_TESTS}/escape-hatches.intent.test.ts`]
+    : [own, `${COMPONENT_TESTS}/*.intent.test.ts`];
 }
 const tests = testsFor(target);
 if (tests) process.env.STRYKER_TESTS = tests.join(',');
