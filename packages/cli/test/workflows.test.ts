@@ -54,13 +54,13 @@ describe('.github/workflows', { timeout: 60_000 }, () => {
       .flatMap((s) => [s.run, s.with?.version, s.with?.publish].map((c) => String(c ?? '')))
       .join('\n');
     const commands = [...runs.matchAll(/\bpnpm (?:run )?([a-z][\w:-]*)/g)].map((m) => m[1] as string);
-    const files = [...runs.matchAll(/\bbash ((?!-)[\w./-]+)/g)].map((m) => m[1] as string);
-    expect(commands.length + files.length, `${f} runs pnpm or a script`).toBeGreaterThan(0);
+    const paths = [...runs.matchAll(/\bbash ((?!-)[\w./-]+)/g)].map((m) => m[1] as string);
+    expect(commands.length + paths.length, `${f} runs pnpm or a script`).toBeGreaterThan(0);
     for (const script of commands) {
       if (['install', 'exec', 'add'].includes(script)) continue;
       expect(scripts, `pnpm ${script} in ${f}`).toContain(script);
     }
-    for (const path of files) expect(() => readFileSync(join(REPO_ROOT, path)), path).not.toThrow();
+    for (const path of paths) expect(() => readFileSync(join(REPO_ROOT, path)), path).not.toThrow();
   });
 
   it.each(files)('%s starts from no permissions or read-only contents', (f) => {
