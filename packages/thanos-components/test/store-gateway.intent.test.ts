@@ -14,7 +14,7 @@ import {
   renderEverything,
   subcommand,
 } from './support/intent.js';
-import { find } from './support/render.js';
+import { find, flagValues, render } from './support/render.js';
 
 const SETS = ['thanos-store-p0-0', 'thanos-store-p0-1', 'thanos-store-p1-0', 'thanos-store-p1-1'];
 type Check = (w: Record<string, any>, name: string, r: ReturnType<typeof renderEverything>) => void;
@@ -65,6 +65,32 @@ describe('store gateway: what makes it work', () => {
       expectSwitch(w, 'store.enable-index-header-lazy-reader');
     }),
   );
+
+  it(
+    'claims the configured size for its volume, deleted with the StatefulSet (index headers are rebuilt from the bucket)',
+    each((w) => {
+      const claim = w.spec.volumeClaimTemplates.find((c: { metadata: { name: string } }) => c.metadata.name === 'data');
+      expect(claim.spec.resources.requests.storage).toBe('40Gi');
+      expect(claim.spec.storageClassName).toBe('gp3');
+      expect(w.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Delete', whenScaled: 'Delete' });
+    }),
+  );
+
+  it(
+    'labels each pod with its partition and shard',
+    each((w, name) => {
+      const [, p, shard] = /-p(\d)-(\d)$/.exec(name) ?? [];
+      expect(w.spec.template.metadata.labels).toMatchObject({
+        'thanos-gitops/store-partition': p,
+        'thanos-gitops/store-shard': shard,
+      });
+    }),
+  );
+
+  it('with one shard, serves every block: no block selector', () => {
+    const w = find(render(''), 'StatefulSet', 'thanos-store-0');
+    expect(flagValues(w.spec.template.spec.containers[0].args, 'selector.relabel-config')).toEqual([]);
+  });
 
   it(
     'is probed for health and readiness',

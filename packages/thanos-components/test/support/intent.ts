@@ -28,6 +28,8 @@ queryFrontend:
   cache: { type: memcached }
 storeGateway:
   shards: 2
+  storage: 40Gi
+  storageClass: gp3
   partitions: [{ minTime: -90d }, { maxTime: -89d }]
   indexCache: { type: memcached }
   bucketCache: { enabled: true }
