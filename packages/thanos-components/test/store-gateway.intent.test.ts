@@ -1,5 +1,6 @@
 /** What makes the store gateway work, by name (see support/intent.ts). */
 import { describe, expect, it } from 'vitest';
+import { QUERY_DISCOVERY_SECONDS } from '../src/rollout.js';
 import {
   expectBucket,
   expectDataVolume,
@@ -84,6 +85,15 @@ describe('store gateway: what makes it work', () => {
         'thanos-gitops/store-partition': p,
         'thanos-gitops/store-shard': shard,
       });
+    }),
+  );
+
+  it(
+    'rolls one pod at a time, each held until Query has discovered it',
+    each((w) => {
+      expect(w.spec.updateStrategy).toEqual({ type: 'RollingUpdate' });
+      expect(w.spec.minReadySeconds).toBe(QUERY_DISCOVERY_SECONDS);
+      expect(QUERY_DISCOVERY_SECONDS).toBeGreaterThan(0);
     }),
   );
 
