@@ -1,6 +1,8 @@
 // StrykerJS: mutation testing, run by `pnpm mutate` (not in CI: minutes per file). See README "Mutation testing".
 // Run one file at a time:  pnpm mutate --mutate packages/thanos-components/src/hashrings.ts
 
+import { existsSync } from 'node:fs';
+
 /** The file(s) given with `--mutate`/`-m`, as a name for this target's incremental file and report. */
 const at = process.argv.findIndex((a) => a === '--mutate' || a === '-m');
 const target = at >= 0 ? (process.argv[at + 1] ?? 'all') : 'all';
@@ -9,18 +11,48 @@ const slug = target.replace(/^packages\//, '').replace(/[^A-Za-z0-9]+/g, '-');
  * The tests that pin each target: a mutant runs only these (the test processes inherit the variables, read by
  * vitest.stryker.config.ts). Every other test that merely passes through the target (most of them load an
  * environment, which runs every rule and default) would make each surviving mutant cost seconds more.
+ * A component file `thanos-components/src/<name>.ts` is pinned by `test/<name>*.test.ts`: its own tests and its
+ * `<name>.intent.test.ts`, the behaviours that make it work, asserted by name (see testsFor).
  */
+const COMPONENT_TESTS = 'packages/thanos-components/test';
 const TESTS = {
   'input/src/rules/': ['packages/input/test/rules.test.ts', 'packages/input/test/receive-rules.test.ts'],
   'model/src/defaults.ts': ['packages/input/test/defaults.test.ts', 'packages/input/test/load.test.ts'],
   'output/src/writer.ts': ['packages/output/test/writer*.test.ts'],
-  'thanos-components/src/receive.ts': ['packages/thanos-components/test/receive*.test.ts'],
-  'thanos-components/src/hashrings.ts': [
-    'packages/thanos-components/test/hashrings.test.ts',
-    'packages/thanos-components/test/receive.test.ts',
+  'input/src/credentials.ts': [
+    'packages/cli/test/credential-reports.test.ts',
+    'packages/cli/test/patch-checks.test.ts',
   ],
+  'thanos-components/src/hashrings.ts': [
+    `${COMPONENT_TESTS}/hashrings.test.ts`,
+    `${COMPONENT_TESTS}/receive.test.ts`,
+    `${COMPONENT_TESTS}/*.intent.test.ts`,
+  ],
+  'thanos-components/src/network-policies.ts': [
+    `${COMPONENT_TESTS}/network-polic*.test.ts`,
+    `${COMPONENT_TESTS}/*.intent.test.ts`,
+  ],
+  'irsa/src/': ['packages/irsa/test/*.test.ts'],
+  'mtls/src/': ['packages/mtls/test/*.test.ts'],
+  'delivery/src/': ['packages/cli/test/delivery.test.ts'],
+  'cli/src/cache.ts': ['packages/cli/test/cache.test.ts'],
 };
-const tests = Object.entries(TESTS).find(([prefix]) => target.startsWith(`packages/${prefix}`))?.[1];
+/**
+ * The tests for one target file: its entry in TESTS; for a component with its own intent test, its own tests and
+ * the escape-hatch test (each section checked at its own path); for the files every component uses (pod.ts,
+ * objects.ts, …), their own tests and every intent test.
+ */
+function testsFor(file) {
+  const listed = Object.entries(TESTS).find(([prefix]) => file.startsWith(`packages/${prefix}`))?.[1];
+  if (listed) return listed;
+  const component = /^packages\/thanos-components\/src\/([a-z-]+)\.ts$/.exec(file)?.[1];
+  if (!component) return undefined;
+  const own = `${COMPONENT_TESTS}/${component}*.test.ts`;
+  return existsSync(`${COMPONENT_TESTS}/${component}.intent.test.ts`)
+    ? [own, `${COMPONENT_TESTS}/escape-hatches.intent.test.ts`]
+    : [own, `${COMPONENT_TESTS}/*.intent.test.ts`];
+}
+const tests = testsFor(target);
 if (tests) process.env.STRYKER_TESTS = tests.join(',');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -33,15 +65,20 @@ export default {
   coverageAnalysis: 'perTest',
   // The files whose mistakes cost users most; `--mutate <file>` narrows a run to one of them.
   mutate: [
-    'packages/thanos-components/src/hashrings.ts',
-    'packages/thanos-components/src/receive.ts',
+    'packages/thanos-components/src/*.ts',
+    'packages/irsa/src/*.ts',
+    'packages/mtls/src/*.ts',
+    'packages/delivery/src/*.ts',
+    'packages/input/src/credentials.ts',
+    'packages/cli/src/cache.ts',
     'packages/output/src/writer.ts',
     'packages/model/src/defaults.ts',
     'packages/input/src/rules/*.ts',
     '!packages/input/src/rules/index.ts',
   ],
-  // A 2-core machine: two test processes at most; `pnpm mutate` also runs under `nice -n 10`.
-  concurrency: 2,
+  // A 2-core machine shared by several people: one test process; `pnpm mutate` also runs under `nice -n 10`.
+  // Run one file at a time (`--mutate <file>`): every file of the list above takes hours.
+  concurrency: 1,
   // Reuses the results of unchanged mutants and tests from the last run (reports/ is not committed).
   incremental: true,
   // One file per target, so running another target does not drop this one's results.
@@ -52,6 +89,8 @@ export default {
   htmlReporter: { fileName: `reports/mutation/${slug}.html` },
   // Generous: a loaded machine must not turn a slow run into a "timeout" (counted as killed).
   timeoutMS: 30_000,
+  // The first run of the target's tests, unmutated: minutes when the machine is busy (the default is 5).
+  dryRunTimeoutMinutes: 30,
   thresholds: { high: 90, low: 80, break: null },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',

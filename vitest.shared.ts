@@ -34,3 +34,9 @@ export const workspaceAliases = Object.fromEntries([
  * seconds on a loaded 2-core machine): a limit is there to end a hung test, never to fail a slow machine.
  */
 export const testLimits = { testTimeout: 60_000, hookTimeout: 120_000 };
+
+/**
+ * Rules every project's tests follow (spread into each `vitest.config.ts`, which cli/test/test-rules.test.ts checks): a
+ * test that makes no assertion fails (`expect.requireAssertions`), so a test cannot pass by asserting nothing.
+ */
+export const testRules = { expect: { requireAssertions: true } };

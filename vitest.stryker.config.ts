@@ -4,7 +4,7 @@
  * the targets (output, model, input, thanos-components). `pnpm test` still runs everything.
  */
 import { defineConfig } from 'vitest/config';
-import { testLimits, workspaceAliases } from './vitest.shared.js';
+import { testLimits, testRules, workspaceAliases } from './vitest.shared.js';
 
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: set by stryker.config.mjs for vitest under Stryker, never by a turbo task
 const only = process.env.STRYKER_TESTS;
@@ -13,6 +13,7 @@ export default defineConfig({
   resolve: { alias: workspaceAliases },
   test: {
     ...testLimits,
+    ...testRules,
     include: only
       ? only.split(',')
       : [

@@ -7,7 +7,8 @@
 //   referenceDir  directory holding `<command>.help.txt` (verbatim `thanos <command> --help` output),
 //                 hidden-flags.json and, optionally, SOURCE.md. The version is read from SOURCE.md or from the
 //                 directory name (`v0.42.4`). Without one, every release that has a data file is regenerated
-//                 from $THANOS_REFERENCE_ROOT/<version> (default ../shared/reference/thanos beside the repository).
+//                 from $THANOS_REFERENCE_ROOT/<version> (default packages/thanos-components/test/fixtures/thanos-help,
+//                 the listings shipped with the flag-data test).
 //                 `scripts/thanos-help.mjs` writes such a directory from a thanos binary or image.
 //   --check       do not write; exit 1 when a file on disk differs from a fresh generation.
 //   --out=DIR     write (or check) the data files in DIR instead of packages/thanos-components/src/data/thanos-flags.
@@ -47,7 +48,9 @@ import { fileURLToPath } from 'node:url';
 
 const scriptDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(scriptDir, '..');
-const referenceRoot = resolve(process.env.THANOS_REFERENCE_ROOT ?? resolve(repoRoot, '../shared/reference/thanos'));
+const referenceRoot = resolve(
+  process.env.THANOS_REFERENCE_ROOT ?? resolve(repoRoot, 'packages/thanos-components/test/fixtures/thanos-help'),
+);
 let outDir = resolve(repoRoot, 'packages/thanos-components/src/data/thanos-flags');
 
 /** '*' hidden flag -> visible flag whose presence in a listing shows that the command registers its group. */

@@ -49,16 +49,18 @@ describe('.github/workflows', { timeout: 60_000 }, () => {
   });
 
   it.each(files)('%s runs only scripts the repository has', (f) => {
+    // Commands run by a step, or by an action on its behalf (changesets/action's `version` and `publish`).
     const runs = steps(f)
-      .map((s) => String(s.run ?? ''))
+      .flatMap((s) => [s.run, s.with?.version, s.with?.publish].map((c) => String(c ?? '')))
       .join('\n');
-    for (const [, script] of runs.matchAll(/\bpnpm (?:run )?([a-z][\w:-]*)/g)) {
-      if (['install', 'exec', 'add'].includes(script as string)) continue;
+    const commands = [...runs.matchAll(/\bpnpm (?:run )?([a-z][\w:-]*)/g)].map((m) => m[1] as string);
+    const paths = [...runs.matchAll(/\bbash ((?!-)[\w./-]+)/g)].map((m) => m[1] as string);
+    expect(commands.length + paths.length, `${f} runs pnpm or a script`).toBeGreaterThan(0);
+    for (const script of commands) {
+      if (['install', 'exec', 'add'].includes(script)) continue;
       expect(scripts, `pnpm ${script} in ${f}`).toContain(script);
     }
-    for (const [, path] of runs.matchAll(/\bbash ((?!-)[\w./-]+)/g)) {
-      expect(() => readFileSync(join(REPO_ROOT, path as string)), path).not.toThrow();
-    }
+    for (const path of paths) expect(() => readFileSync(join(REPO_ROOT, path)), path).not.toThrow();
   });
 
   it.each(files)('%s starts from no permissions or read-only contents', (f) => {
