@@ -7,7 +7,6 @@
  * `diff`: 0 no changes, 1 changes, 2 wrong command line, 3 error (invalid environment included).
  */
 
-import { inertWorkflowCommands } from '@thanos-gitops/output';
 import {
   type CommandLine,
   CommandLineError,
@@ -19,7 +18,7 @@ import {
   version,
 } from './args.js';
 import { failed } from './failure.js';
-import type { Io } from './io.js';
+import { type Io, inertIo, type StdoutKind } from './io.js';
 
 export { USAGE } from './args.js';
 export type { Io } from './io.js';
@@ -35,9 +34,17 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   schema: async () => (await import('./schema.js')).schema,
 };
 
+/** What the command writes on stdout: JSON (`--format json`, `schema`), annotations (`--format github`) or text. */
+function stdoutKind({ command, options, help, version }: CommandLine): StdoutKind {
+  if (help || version) return 'text';
+  if (command === 'schema' || options.format === 'json') return 'json';
+  return options.format === 'github' && command !== 'diff' ? 'github' : 'text';
+}
+
 export async function main(argv: readonly string[], given: Io): Promise<number> {
-  // stderr is for people: a value in a message never starts a GitHub Actions workflow command there.
-  const io: Io = { ...given, err: (t) => given.err(inertWorkflowCommands(t)) };
+  // Every write passes one filter: a value in a message or a report never drives the terminal or the CI runner.
+  let kind: StdoutKind = 'text';
+  const io = inertIo(given, () => kind);
   let parsed: CommandLine;
   try {
     parsed = parseCommandLine(argv);
@@ -49,6 +56,7 @@ export async function main(argv: readonly string[], given: Io): Promise<number> 
     return 2;
   }
   const { command, options } = parsed;
+  kind = stdoutKind(parsed);
   if (parsed.help) {
     io.out(command === undefined ? USAGE : commandHelp(command));
     return 0;

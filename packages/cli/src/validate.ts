@@ -2,7 +2,7 @@
 import type { CommandOptions } from './args.js';
 import { environmentSelection } from './files.js';
 import { githubWarnings, jsonLine, problemFormat, problemJson } from './format.js';
-import { type Io, plural, printWarnings } from './io.js';
+import { type Io, pathText, plural, printWarnings } from './io.js';
 import { renderEnvironments, scopeOf } from './render.js';
 import { committedVolumes } from './volumes.js';
 
@@ -17,6 +17,7 @@ export function validate(io: Io, { environmentsDir, clustersDir, only, note, for
   if (f === 'json') {
     const warnings = rendered.flatMap((r) => r.warnings.map(problemJson)).map((w) => ({ ...w, severity: 'warning' }));
     io.out(jsonLine({ ok: true, files: files.map((x) => x.path), problems: [], warnings }));
-  } else io.out(`${plural(files.length, 'environment file')} valid: ${files.map((x) => x.path).join(', ')}\n`);
+  } else
+    io.out(`${plural(files.length, 'environment file')} valid: ${files.map((x) => pathText(x.path)).join(', ')}\n`);
   return 0;
 }

@@ -211,7 +211,8 @@ function applicationSet(envs: readonly Environment[]): ApplicationSet {
           repoURL: d.repoURL ?? '',
           revision: d.revision,
           directories: [{ path: envPath(env) }],
-          values: { cluster: argoCluster(env), namespace: env.namespace },
+          // A git generator's values are Go templates too, rendered with the generator's parameters.
+          values: { cluster: argoTemplateText(argoCluster(env)), namespace: argoTemplateText(env.namespace) },
         },
       })),
       template: {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { networkOf } from '../src/cidr.js';
 import { loadEnvironments } from '../src/index.js';
 import { refNameProblem } from '../src/rules/delivery.js';
-import { reservedNamespace } from '../src/rules/environment.js';
+import { reservedNamespace, serviceNames } from '../src/rules/environment.js';
 import { problemsOf, warningsOf } from './support/problems.js';
 
 const report = (yaml: string) => problemsOf(yaml).map((p) => [p.field, p.message]);
@@ -411,5 +411,76 @@ describe('a writer that cannot reach its URL', () => {
     expect(warningsOf(writer('test-cluster'))).toEqual([]);
     const lb = '  exposure: { type: loadBalancer }\n';
     expect(warningsOf(`${writer('other', lb)}networkPolicies: { remoteWriteCIDRs: [203.0.113.0/24] }\n`)).toEqual([]);
+  });
+});
+
+describe("Service names in another cluster domain than the environment's", () => {
+  /** Loads an environment on a cluster whose domain is `domain`, with `yaml` appended. */
+  const inDomain = (domain: string, yaml: string) => {
+    const text =
+      `name: test\ncluster: { name: c1, domain: ${domain} }\n` +
+      'objectStorage: { provider: s3, bucket: test-bucket, region: eu-west-1 }\n' +
+      yaml;
+    try {
+      const [loaded] = loadEnvironments([{ path: 'environments/test.yaml', text }]);
+      return { problems: [], warnings: (loaded?.warnings ?? []).map((w) => [w.field, w.message]) };
+    } catch (e) {
+      if (!(e instanceof InvalidEnvironmentError)) throw e;
+      return { problems: e.problems.map((p) => [p.field, p.message]), warnings: [] };
+    }
+  };
+  const ALERTMANAGERS = (url: string) => `ruler:\n  enabled: true\n  alertmanagers: [${JSON.stringify(url)}]\n`;
+
+  it('finds Service and pod names with their domain, and nothing else', () => {
+    expect(serviceNames('dnssrv+http://_web._tcp.am.mon.svc.cluster.local.:9093/x')).toEqual([
+      { name: '_web._tcp.am.mon.svc.cluster.local', domain: 'cluster.local' },
+    ]);
+    expect(serviceNames('s3 at MinIO.minio.svc.K8S.example:9000, and a.b.svc')).toEqual([
+      { name: 'minio.minio.svc.k8s.example', domain: 'k8s.example' },
+    ]);
+    expect(serviceNames('api.svc.example.com web.svc. x.y.svc.')).toEqual([]);
+  });
+
+  it('refuses cluster.local in a cluster of another domain, at the field, with both spellings that work', () => {
+    expect(inDomain('k8s.example', ALERTMANAGERS('http://am.monitoring.svc.cluster.local:9093')).problems).toEqual([
+      [
+        'ruler.alertmanagers[0]',
+        'names the Service am.monitoring.svc.cluster.local in the cluster domain cluster.local, but this ' +
+          "environment's cluster uses k8s.example (cluster.domain): its pods cannot resolve it; write " +
+          'am.monitoring.svc.k8s.example, or am.monitoring.svc',
+      ],
+    ]);
+  });
+
+  it("accepts the environment's own domain and the short form, in either domain", () => {
+    for (const [domain, url] of [
+      ['k8s.example', 'http://am.monitoring.svc.k8s.example:9093'],
+      ['k8s.example', 'http://am.monitoring.svc:9093'],
+      ['cluster.local', 'http://am.monitoring.svc.cluster.local:9093'],
+      ['cluster.local', 'http://alertmanager.example.com:9093'],
+    ] as const) {
+      expect(inDomain(domain, ALERTMANAGERS(url))).toEqual({ problems: [], warnings: [] });
+    }
+  });
+
+  it('warns for another domain than cluster.local, which might be a public name with a svc label', () => {
+    const r = inDomain('cluster.local', ALERTMANAGERS('http://am.monitoring.svc.corp.example:9093'));
+    expect(r.problems).toEqual([]);
+    expect(r.warnings).toEqual([
+      [
+        'ruler.alertmanagers[0]',
+        expect.stringMatching(
+          /^names the Service am\.monitoring\.svc\.corp\.example in the cluster domain corp\.example.*\(if it is a Service at all\)$/,
+        ),
+      ],
+    ]);
+  });
+
+  it('looks into patches too: their pods resolve names in the same cluster', () => {
+    const patch =
+      'patches:\n  - target: {kind: Deployment, name: thanos-query}\n    patch: |\n' +
+      '      - op: add\n        path: /spec/template/spec/containers/0/args/-\n' +
+      '        value: --endpoint=dnssrv+_grpc._tcp.store.other.svc.cluster.local\n';
+    expect(inDomain('k8s.example', patch).problems.map(([f]) => f)).toEqual(['patches[0].patch']);
   });
 });

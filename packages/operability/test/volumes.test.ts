@@ -2,6 +2,10 @@
  * The README's procedure that grows volumes, read from rendered output: every StatefulSet with a volume and every
  * one of its claims named exactly, the StorageClass checked, and the commands of the environment's delivery tool.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { toPlain } from '@thanos-gitops/manifests';
 import { RESIZE_ANCHOR } from '@thanos-gitops/model';
 import { describe, expect, it } from 'vitest';
@@ -154,5 +158,40 @@ describe('the resize procedure', () => {
       'No workload of this environment has a persistent volume.',
       '',
     ]);
+  });
+
+  it('quotes every name as a shell word: a hostile namespace, claim or class runs nothing and reads back', () => {
+    // A patch can rename objects; the procedure names what was rendered, so each name must stay one word.
+    const evil = 'x$(touch pwned)`touch pwned`;touch pwned \'"$HOME';
+    const { env, manifests } = renderFixture('variant');
+    const objects = manifests.map((m) => toPlain(m.object) as Record<string, any>);
+    for (const o of objects.filter((x) => x.kind === 'StatefulSet'))
+      for (const t of o.spec.volumeClaimTemplates ?? []) t.metadata.name = `d${evil}`;
+    const text = volumesSection({ ...env, namespace: evil }, 'environments/variant.yaml', objects).join('\n');
+    const lines = commands(text).filter((l) => !l.startsWith('#'));
+    const dir = mkdtempSync(join(tmpdir(), 'volumes-sh-'));
+    try {
+      const stub = (t: string) => `${t}() { printf '%s\\0' ${t} "$@" >> calls; printf '\\1\\0' >> calls; }`;
+      writeFileSync(join(dir, 'run.sh'), `${stub('kubectl')}\n: > calls\n${lines.join('\n')}\n`);
+      execFileSync('bash', ['-n', 'run.sh'], { cwd: dir });
+      execFileSync('bash', ['run.sh'], { cwd: dir, env: { PATH: process.env.PATH } });
+      expect(existsSync(join(dir, 'pwned'))).toBe(false);
+      const calls = readFileSync(join(dir, 'calls'), 'utf8')
+        .split('\u0001\u0000')
+        .filter(Boolean)
+        .map((c) => c.split('\u0000').filter(Boolean));
+      const patched = calls.filter((c) => c[3] === 'patch');
+      expect(patched.length).toBeGreaterThan(2);
+      for (const c of patched) {
+        expect(c.slice(0, 4)).toEqual(['kubectl', '-n', evil, 'patch']);
+        expect(c[5]).toMatch(/^d.*\$HOME-thanos-[a-z0-9-]+-\d+$/);
+        expect(JSON.parse(c[9] ?? '').spec.resources.requests.storage).toMatch(/^\d+Gi$/);
+      }
+      const listed = calls.find((c) => c[3] === 'get' && c[4] === 'pvc' && !c.includes('-o'));
+      expect(listed?.slice(5)).toEqual(patched.map((c) => c[5]));
+      expect(calls.filter((c) => c[3] === 'wait').map((c) => c[4])).toEqual(patched.map((c) => `pvc/${c[5]}`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Rules of the top-level options (schema/environment.ts): the namespace the generator owns, and the address
- * ranges of the NetworkPolicies.
+ * Rules of the top-level options (schema/environment.ts): the namespace the generator owns, the address
+ * ranges of the NetworkPolicies, and Service names written in another cluster domain than `cluster.domain`.
  */
 
 import type { FieldPath, ProblemSink } from '@thanos-gitops/problems';
@@ -35,7 +35,50 @@ export function cidrRules(cidrs: readonly string[], path: FieldPath, sink: Probl
   });
 }
 
+/**
+ * The Service DNS names in a string (`<service>.<namespace>.svc.<domain>`, pods' `<pod>.<service>.<namespace>…`
+ * too) with their cluster domain: the string is cut at every character no host name holds (no regular expression
+ * that could backtrack), and a name needs two labels before `.svc.` and a domain after it.
+ */
+export function serviceNames(text: string): { name: string; domain: string }[] {
+  const out: { name: string; domain: string }[] = [];
+  for (const token of text.toLowerCase().split(/[^a-z0-9._-]+/)) {
+    const at = token.lastIndexOf('.svc.');
+    if (at < 0 || !token.slice(0, at).includes('.')) continue;
+    const domain = token.slice(at + '.svc.'.length).replace(/\.$/, '');
+    if (domain !== '') out.push({ name: token.replace(/\.$/, ''), domain });
+  }
+  return out;
+}
+
+/**
+ * A Service name written with another cluster domain than the environment's does not resolve from its pods
+ * (`x.ns.svc.cluster.local` in a cluster whose domain is `k8s.example`): refused when it names `cluster.local`,
+ * the default copied from examples; a warning for any other domain, which might be a public name with a `svc` label.
+ */
+export function serviceDomainRules(value: unknown, path: FieldPath, domain: string, sink: ProblemSink): void {
+  if (typeof value === 'string') {
+    const other = serviceNames(value).find((n) => n.domain !== domain);
+    if (other === undefined) return;
+    const local = other.name.slice(0, other.name.length - other.domain.length);
+    const message =
+      `names the Service ${other.name} in the cluster domain ${other.domain}, but this environment's cluster uses ` +
+      `${domain} (cluster.domain): its pods cannot resolve it; write ${local}${domain}, or ${local.slice(0, -1)}`;
+    if (other.domain === 'cluster.local') sink.report(path, message);
+    else sink.warn?.(path, `${message} (if it is a Service at all)`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) serviceDomainRules(v, [...path, i], domain, sink);
+  } else if (value && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      if (!(path.length === 0 && key === 'cluster')) serviceDomainRules(v, [...path, key], domain, sink);
+    }
+  }
+}
+
 export function environmentRules(env: Environment, sink: ProblemSink): void {
+  serviceDomainRules(env, [], env.cluster.domain, sink);
   const np = env.networkPolicies;
   for (const field of ['objectStorageCIDRs', 'remoteWriteCIDRs', 'apiServerCIDRs'] as const) {
     cidrRules(np[field], ['networkPolicies', field], sink);

@@ -5,7 +5,7 @@
  * StatefulSets again. Every command names this environment's objects, read from the rendered StatefulSets.
  */
 import { names, type StorageOption, storageOptions } from '@thanos-gitops/model';
-import { markdownFence, shellWord } from '@thanos-gitops/output';
+import { markdownCode, markdownFence, shellCommand, shellWord } from '@thanos-gitops/output';
 import type { Environment } from '@thanos-gitops/schema';
 
 // biome-ignore lint/suspicious/noExplicitAny: plain object data of many kinds, read field by field.
@@ -14,7 +14,11 @@ type PlainObject = Record<string, any>;
 /** The heading whose GitHub anchor is model's `RESIZE_ANCHOR` (what `pnpm diff` links to). */
 export const RESIZE_HEADING = '## Growing volumes';
 
-const code = (s: string) => `\`${s}\``;
+const code = (s: string) => markdownCode(s);
+/** Every name, namespace and size in a command is a shell word: a patched or odd name cannot run anything. */
+const w = shellWord;
+/** The merge patch that grows a claim to `size`. */
+const sizePatch = (size: string) => ({ spec: { resources: { requests: { storage: size } } } });
 const fieldName = (path: StorageOption['path']) =>
   path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 
@@ -75,9 +79,9 @@ function argoSteps(env: Environment): DeliverySteps {
   const app = names.delivery(env.name);
   const set = d.argocd.mode === 'applicationset';
   const target = set
-    ? `applicationset ${names.applicationSet} --type json -p '[{"op":"remove","path":"/spec/template/spec/syncPolicy/automated"}]'`
-    : `application ${app} --type json -p '[{"op":"remove","path":"/spec/syncPolicy/automated"}]'`;
-  const ns = `--app-namespace ${d.argocd.namespace}`;
+    ? `applicationset ${w(names.applicationSet)} --type json -p '[{"op":"remove","path":"/spec/template/spec/syncPolicy/automated"}]'`
+    : `application ${w(app)} --type json -p '[{"op":"remove","path":"/spec/syncPolicy/automated"}]'`;
+  const ns = `--app-namespace ${w(d.argocd.namespace)}`;
   return {
     tool: 'Argo CD',
     pause: [
@@ -88,13 +92,13 @@ function argoSteps(env: Environment): DeliverySteps {
               'environment it holds for the time being.',
           ]
         : []),
-      `If an app-of-apps syncs \`${d.path}/argocd/\` with self-heal, pause it first: it would turn automated sync ` +
+      `If an app-of-apps syncs ${markdownCode(`${d.path}/argocd/`)} with self-heal, pause it first: it would turn automated sync ` +
         'back on.',
       '',
       ...sh([
-        `kubectl -n ${d.argocd.namespace} patch ${target}`,
+        `kubectl -n ${w(d.argocd.namespace)} patch ${target}`,
         '# prints nothing once automated sync is off',
-        `kubectl -n ${d.argocd.namespace} get application ${app} -o jsonpath='{.spec.syncPolicy.automated}'`,
+        `kubectl -n ${w(d.argocd.namespace)} get application ${w(app)} -o jsonpath='{.spec.syncPolicy.automated}'`,
       ]),
     ],
     resume: [
@@ -103,8 +107,8 @@ function argoSteps(env: Environment): DeliverySteps {
         'Never sync with `Replace` or `Force`: Argo CD would delete the StatefulSets with their pods.',
       '',
       ...sh([
-        `argocd app sync ${app} ${ns}   # or Sync in the Argo CD UI`,
-        `argocd app wait ${app} ${ns} --health`,
+        `argocd app sync ${w(app)} ${ns}   # or Sync in the Argo CD UI`,
+        `argocd app wait ${w(app)} ${ns} --health`,
         `kubectl apply -k ${shellWord(`${d.path}/argocd`)}`,
       ]),
     ],
@@ -113,8 +117,8 @@ function argoSteps(env: Environment): DeliverySteps {
 
 /** Flux: the Kustomization suspended, then resumed on the merged revision. */
 function fluxSteps(env: Environment): DeliverySteps {
-  const app = names.delivery(env.name);
-  const ns = env.delivery.flux.namespace;
+  const app = w(names.delivery(env.name));
+  const ns = w(env.delivery.flux.namespace);
   return {
     tool: 'Flux',
     pause: sh([`flux suspend kustomization ${app} -n ${ns}`]),
@@ -166,14 +170,14 @@ function storageClassCheck(env: Environment, groups: readonly Group[]): string[]
   return [...first.values()].map((s) =>
     s.storageClass
       ? `kubectl get storageclass ${shellWord(s.storageClass)} ${print}`
-      : `kubectl get storageclass "$(kubectl -n ${env.namespace} get pvc ${s.claims[0]} ` +
+      : `kubectl get storageclass "$(kubectl -n ${w(env.namespace)} get pvc ${w(s.claims[0] ?? '')} ` +
         `-o jsonpath='{.spec.storageClassName}')" ${print}`,
   );
 }
 
 /** Step 4 for one option: grow each claim, wait for it, delete the StatefulSets but not their pods. */
 function growCommands(env: Environment, { option, sets }: Group): string[] {
-  const ns = env.namespace;
+  const ns = w(env.namespace);
   const claims = sets.flatMap((s) => s.claims.map((c) => ({ claim: c, size: s.size })));
   const deletes = sets.some((s) => s.deletesVolumes);
   return [
@@ -183,15 +187,15 @@ function growCommands(env: Environment, { option, sets }: Group): string[] {
       '# grow each volume to the size of this render',
       ...claims.map(
         ({ claim, size }) =>
-          `kubectl -n ${ns} patch pvc ${claim} --type merge -p '{"spec":{"resources":{"requests":{"storage":"${size}"}}}}'`,
+          `kubectl -n ${ns} patch pvc ${w(claim)} --type merge -p ${w(JSON.stringify(sizePatch(size)))}`,
       ),
       '# wait until the provisioner has grown each of them',
       ...claims.map(
         ({ claim, size }) =>
-          `kubectl -n ${ns} wait pvc/${claim} --for=jsonpath='{.status.capacity.storage}'=${size} --timeout=1h`,
+          `kubectl -n ${ns} wait ${w(`pvc/${claim}`)} --for=jsonpath='{.status.capacity.storage}'=${w(size)} --timeout=1h`,
       ),
       `# delete the ${sets.length === 1 ? 'StatefulSet' : 'StatefulSets'} only: the pods keep running, the volumes stay`,
-      ...sets.map((s) => `kubectl -n ${ns} delete statefulset ${s.name} --cascade=orphan`),
+      ...sets.map((s) => `kubectl -n ${ns} delete statefulset ${w(s.name)} --cascade=orphan`),
     ]),
     ...(deletes
       ? [
@@ -206,7 +210,7 @@ function growCommands(env: Environment, { option, sets }: Group): string[] {
 
 /** What recreating the StatefulSets does to their pods, and the file-system resize some drivers leave pending. */
 function afterwards(env: Environment, groups: readonly Group[]): string[] {
-  const ns = env.namespace;
+  const ns = w(env.namespace);
   const sets = groups.flatMap((g) => g.sets);
   const groupsOf = [...new Set(sets.flatMap((s) => (s.rolloutGroup ? [s.rolloutGroup] : [])))];
   return [
@@ -218,15 +222,15 @@ function afterwards(env: Environment, groups: readonly Group[]): string[] {
         : '.'),
     '',
     ...sh([
-      `kubectl -n ${ns} get statefulset ${sets.map((s) => s.name).join(' ')}`,
-      `kubectl -n ${ns} get pvc ${sets.flatMap((s) => s.claims).join(' ')}`,
+      shellCommand('kubectl', '-n', env.namespace, 'get', 'statefulset', ...sets.map((s) => s.name)),
+      shellCommand('kubectl', '-n', env.namespace, 'get', 'pvc', ...sets.flatMap((s) => s.claims)),
     ]),
     'Every volume shows its new CAPACITY. Most CSI drivers (the AWS EBS, GCE PD and Azure Disk ones among them) ' +
       'grow the file system while it is mounted. Others grow it only when the volume is mounted again: the claim ' +
       'then has the condition `FileSystemResizePending` ' +
-      `(\`kubectl -n ${ns} get pvc <claim> -o jsonpath='{.status.conditions[*].type}'\`). Restart those pods one ` +
-      `at a time, each once the previous one is Ready again (\`kubectl -n ${ns} delete pod <pod>\`, then ` +
-      `\`kubectl -n ${ns} wait pod/<pod> --for=condition=Ready --timeout=30m\`); one ingestor at a time keeps ` +
+      `(${code(`kubectl -n ${ns} get pvc <claim> -o jsonpath='{.status.conditions[*].type}'`)}). Restart those ` +
+      `pods one at a time, each once the previous one is Ready again (${code(`kubectl -n ${ns} delete pod <pod>`)}, ` +
+      `then ${code(`kubectl -n ${ns} wait pod/<pod> --for=condition=Ready --timeout=30m`)}); one ingestor at a time keeps ` +
       'every hashring above its write quorum when the replication factor is 3 or more.',
     '',
   ];

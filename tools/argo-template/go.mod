@@ -1,0 +1,3 @@
+module thanos-gitops/tools/argo-template
+
+go 1.26
