@@ -531,6 +531,14 @@ describe('remote write', () => {
     ]);
   });
 
+  it('refuses internal mTLS with the NetworkPolicies off unless acknowledged', () => {
+    const off = (ack: string) =>
+      `networkPolicies: { enabled: false }\n${rw(`  mtls: { enabled: true, issuer: { kind: bootstrap }, internal: true${ack} }\n`)}`;
+    expect(report(off('')).map(([field]) => field)).toEqual(['remoteWrite.mtls.internal']);
+    expect(report(off(', withoutNetworkPolicies: true'))).toEqual([]);
+    expect(report(rw('  mtls: { enabled: true, issuer: { kind: bootstrap }, internal: true }\n'))).toEqual([]);
+  });
+
   it('wants certificate lifetimes cert-manager accepts, at their lines, the boundaries included', () => {
     const lifetimes = (fields: string, issuer = '{ kind: bootstrap }', enabled = 'true') =>
       rw(`  mtls:\n    enabled: ${enabled}\n    issuer: ${issuer}\n${fields}`);

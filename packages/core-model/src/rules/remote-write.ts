@@ -36,6 +36,14 @@ export function remoteWriteRules(env: Environment, sink: ProblemSink): void {
   if (mtls.internal && !mtls.enabled) {
     sink.report(['remoteWrite', 'mtls', 'internal'], 'internal mTLS uses the environment CA: set mtls.enabled: true');
   }
+  if (mtls.enabled && mtls.internal && !env.networkPolicies.enabled && !mtls.withoutNetworkPolicies) {
+    sink.report(
+      ['remoteWrite', 'mtls', 'internal'],
+      'covers the gRPC flows only: with networkPolicies.enabled: false every pod of the cluster reaches the ' +
+        "plaintext HTTP APIs (Query's and the frontend's read every tenant), metrics and memcached. Turn the " +
+        'NetworkPolicies on, or acknowledge it with remoteWrite.mtls.withoutNetworkPolicies: true',
+    );
+  }
   cidrRules(env.remoteWrite.exposure.loadBalancer.healthCheckCIDRs, HEALTH_CHECK_CIDRS, sink);
   if (mtls.enabled && env.remoteWrite.externalSecrets.enabled) refreshRule(env, sink);
   if (env.remoteWrite.amp && env.remoteWrite.amp.accountId === undefined && env.identity?.aws === undefined) {

@@ -152,6 +152,16 @@ export const Mtls = Obj(
       }),
     ),
     internalIssuer: InternalIssuer,
+    withoutNetworkPolicies: Type.Boolean(
+      withDefault({
+        default: false,
+        description:
+          'Acknowledge running `internal: true` with `networkPolicies.enabled: false`. Internal mTLS covers the ' +
+          "gRPC flows only: the HTTP servers (Query's and the frontend's APIs read every tenant; the ruler reads " +
+          'through Query), the metrics endpoints and memcached stay plaintext and unauthenticated, and without the ' +
+          'NetworkPolicies every pod of the cluster reaches them. Refused unless this is true.',
+      }),
+    ),
   },
   'Mutual TLS on the remote-write endpoint, with certificates from cert-manager.',
   { default: {} },
