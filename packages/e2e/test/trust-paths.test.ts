@@ -220,6 +220,14 @@ function remoteWriteDials(r: Rendered, pki: Pki, all: Workload[]): Dial[] {
   return dials;
 }
 
+/**
+ * Whether a CA file holds a certificate openssl parses. Thanos' TLS helpers wrap a nil error when a CA file holds no
+ * parseable certificate (issue 21: the server then runs without TLS, without a word): the one fail-open of the chain.
+ */
+function holdsCertificate(file: string): boolean {
+  return spawnSync('openssl', ['x509', '-noout', '-in', file]).status === 0;
+}
+
 /** What fails to verify in a dial, in words (empty when it verifies both ways). */
 function failures(d: Dial): string[] {
   const out: string[] = [];
@@ -227,6 +235,7 @@ function failures(d: Dial): string[] {
   if (!server.cert || !server.ca) out.push(`${d.what}: ${server.who} serves no mTLS`);
   if (!dialer.cert || !dialer.ca) out.push(`${d.what}: ${dialer.who} dials without a certificate or CA`);
   if (out.length > 0 || !server.cert || !server.ca || !dialer.cert || !dialer.ca) return out;
+  if (!holdsCertificate(server.ca)) out.push(`${d.what}: ${server.who}'s client CA file holds no certificate`);
   if (!verifies(dialer.ca, server.cert, 'sslserver', d.name)) {
     out.push(`${d.what}: ${server.who}'s certificate does not verify for ${d.name} against ${dialer.who}'s CA`);
   }

@@ -220,7 +220,20 @@ export const Exposure = Obj(
       Obj(
         {
           name: DnsLabel('Name of the Gateway the TLSRoute attaches to.'),
-          namespace: DnsLabel('Namespace of the Gateway (its pods are allowed in by the NetworkPolicy).'),
+          namespace: DnsLabel(
+            'Namespace of the Gateway. Its pods are let in by the NetworkPolicy (Istio, NGINX Gateway Fabric and ' +
+              "kgateway run a Gateway's proxies in its namespace).",
+          ),
+          proxyNamespaces: Type.Array(Type.String({ pattern: DNS_LABEL, maxLength: DNS_LABEL_MAX }), {
+            ...withDefault({
+              default: ['envoy-gateway-system'],
+              description:
+                "Other namespaces where the Gateway's proxy pods run, also let in by the NetworkPolicy: Envoy " +
+                'Gateway runs them in its own namespace, `envoy-gateway-system`, unless its deploy mode is ' +
+                "`GatewayNamespace`. Set `[]` when your implementation runs the proxies in the Gateway's namespace.",
+            }),
+            uniqueItems: true,
+          }),
           sectionName: Type.Optional(
             DnsLabel('Listener of the Gateway (a TLS listener in `Passthrough` mode); any listener when unset.'),
           ),
