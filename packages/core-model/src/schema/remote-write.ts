@@ -146,7 +146,7 @@ export const Mtls = Obj(
         default: false,
         description:
           'Also encrypt and authenticate traffic inside the namespace: routers to ingestors ' +
-          '(`--remote-write.client-tls-*`), and Query to ingestors, store gateways and a stateful ruler ' +
+          '(`--remote-write.client-tls-*`), and Query to ingestors, store gateways and the ruler (either mode) ' +
           '(`--grpc-server-tls-*` on the servers, `--grpc-client-tls-*` on Query), with the certificate ' +
           "`thanos-internal`, signed by `internalIssuer` (a CA of its own, never the writers').",
       }),
