@@ -171,12 +171,28 @@ describe('remote-write mTLS in the rendered environment', () => {
     expect(sources('nlb')).toEqual(
       expect.arrayContaining([{ ipBlock: { cidr: '198.51.100.0/24' } }, { ipBlock: { cidr: '10.0.0.0/16' } }]),
     );
-    expect(sources('gw')).toEqual(
-      expect.arrayContaining([
-        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway-system' } } },
-      ]),
-    );
+    // The Gateway's namespace, and Envoy Gateway's own, where its proxies run by default.
+    const nsOf = (env: string) =>
+      sources(env)
+        .filter((p: Plain) => p.namespaceSelector)
+        .map((p: Plain) => p.namespaceSelector.matchLabels['kubernetes.io/metadata.name']);
+    expect(nsOf('gw')).toEqual(expect.arrayContaining(['gateway-system', 'envoy-gateway-system']));
     expect(JSON.stringify(sources('gw'))).not.toContain('ipBlock');
+    const only = renderEnvironments([
+      {
+        path: 'environments/gw2.yaml',
+        text: GATEWAY.replace('name: gw\n', 'name: gw2\n').replace('port: 8443 }', 'port: 8443, proxyNamespaces: [] }'),
+      },
+    ])[0];
+    if (!only) throw new Error('gw2');
+    const np = plainObjects(only).find(
+      (o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'thanos-receive-router',
+    );
+    const rw = np?.spec.ingress
+      .filter((r: Plain) => r.ports.some((p: Plain) => p.port === 19291))
+      .flatMap((r: Plain) => r.from);
+    expect(JSON.stringify(rw)).not.toContain('envoy-gateway-system');
+    expect(JSON.stringify(rw)).toContain('gateway-system');
   });
 
   it('writes the Gateway URL with its port, and the tenant header where tenancy is by header', () => {

@@ -487,6 +487,58 @@ describe('remote write', () => {
     expect(report(rw(MTLS))).toEqual([]);
   });
 
+  it("refuses one existing issuer for the writers' and the internal trust domains, at internalIssuer", () => {
+    const both = (internalIssuer: string, issuer = '{ kind: ClusterIssuer, name: vault }') =>
+      rw(
+        `  mtls:\n    enabled: true\n    internal: true\n    issuer: ${issuer}\n    internalIssuer: ${internalIssuer}\n`,
+      );
+    const yaml = both('{ kind: ClusterIssuer, name: vault }');
+    expect(problemsOf(yaml).map((p) => [p.field, p.line, p.message])).toEqual([
+      [
+        'remoteWrite.mtls.internalIssuer',
+        lineOf(yaml, 'internalIssuer'),
+        "is the writers' issuer too (ClusterIssuer vault): every writer's client certificate would then open the " +
+          'internal gRPC ports (read any tenant, write into any tenant); give the internal domain its own CA ' +
+          '({kind: bootstrap}, or another issuer)',
+      ],
+    ]);
+    // Another name, kind or group is another issuer; the default bootstraps a CA of its own.
+    expect(report(both('{ kind: ClusterIssuer, name: mesh }'))).toEqual([]);
+    expect(report(both('{ kind: Issuer, name: vault }'))).toEqual([]);
+    expect(report(both('{ kind: ClusterIssuer, name: vault, group: awspca.cert-manager.io }'))).toEqual([]);
+    expect(report(both('{ kind: bootstrap }'))).toEqual([]);
+    expect(report(both('{ kind: ClusterIssuer }'))).toEqual([
+      ['remoteWrite.mtls.internalIssuer.kind', 'an existing ClusterIssuer needs its name'],
+    ]);
+    expect(report(both('{ kind: bootstrap, name: x }'))).toEqual([
+      [
+        'remoteWrite.mtls.internalIssuer.name',
+        'a bootstrapped CA is named thanos-internal-ca by the generator: remove name, or set kind to Issuer or ' +
+          'ClusterIssuer',
+      ],
+    ]);
+    expect(report(both('{ kind: bootstrap, caDuration: 30m }'))).toEqual([
+      [
+        'remoteWrite.mtls.internalIssuer.caDuration',
+        `must be at least 1h, cert-manager's shortest certificate (found "30m")`,
+      ],
+    ]);
+    expect(report(both('{ kind: Issuer, name: mesh, caDuration: 30m }'))).toEqual([
+      [
+        'remoteWrite.mtls.internalIssuer.caDuration',
+        'is only used with kind bootstrap: an existing issuer has its own CA, whose lifetime the generator does not set',
+      ],
+    ]);
+  });
+
+  it('refuses internal mTLS with the NetworkPolicies off unless acknowledged', () => {
+    const off = (ack: string) =>
+      `networkPolicies: { enabled: false }\n${rw(`  mtls: { enabled: true, issuer: { kind: bootstrap }, internal: true${ack} }\n`)}`;
+    expect(report(off('')).map(([field]) => field)).toEqual(['remoteWrite.mtls.internal']);
+    expect(report(off(', withoutNetworkPolicies: true'))).toEqual([]);
+    expect(report(rw('  mtls: { enabled: true, issuer: { kind: bootstrap }, internal: true }\n'))).toEqual([]);
+  });
+
   it('wants certificate lifetimes cert-manager accepts, at their lines, the boundaries included', () => {
     const lifetimes = (fields: string, issuer = '{ kind: bootstrap }', enabled = 'true') =>
       rw(`  mtls:\n    enabled: ${enabled}\n    issuer: ${issuer}\n${fields}`);

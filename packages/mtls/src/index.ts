@@ -13,12 +13,15 @@ export { ampRemoteWriteUrl, ampWorkspaceArn, apsRemoteWritePolicy, awsPartition 
 export { exposureManifests, nlbAnnotations } from './exposure.js';
 export { FOLDER, MOUNTS, pkiNames, WRITERS_FOLDER } from './names.js';
 export {
+  bootstrapNames,
+  domainIssuer,
   internalDnsNames,
   issuerRef,
   pkiManifests,
   routerServiceNames,
   rulerNeedsClientCert,
   serverDnsNames,
+  type TrustDomain,
   thanosWriters,
   usages,
   writerCertificate,

@@ -8,6 +8,7 @@ export const WRITERS_FOLDER = 'writers';
 
 export const pkiNames = {
   selfSigned: 'thanos-selfsigned',
+  /** The writers' CA (remote-write: the routers' server certificate, writers' and the ruler's client ones). */
   ca: 'thanos-ca',
   caSecret: 'thanos-ca',
   caIssuer: 'thanos-ca',
@@ -17,6 +18,9 @@ export const pkiNames = {
   writerSecret: (name: string) => `thanos-writer-${name}-tls`,
   ruler: 'thanos-rule-remote-write',
   rulerSecret: 'thanos-rule-remote-write-tls',
+  internalCa: 'thanos-internal-ca',
+  internalCaSecret: 'thanos-internal-ca',
+  internalCaIssuer: 'thanos-internal-ca',
   internal: 'thanos-internal',
   internalSecret: 'thanos-internal-tls',
   /** The name every internal client verifies the servers against (in the internal certificate). */

@@ -1,7 +1,11 @@
 /**
- * The environment PKI, as cert-manager objects: the issuer (a bootstrapped private CA, or a reference to an
- * existing Issuer/ClusterIssuer), the routers' remote-write server certificate, one client certificate per
- * writer (its tenant in the subject's Organization), one for the stateless ruler, and the internal one.
+ * The environment PKI, as cert-manager objects, in two trust domains that share no CA:
+ * - the writers' domain (`remoteWrite.mtls.issuer`): the routers' remote-write server certificate, one client
+ *   certificate per writer (its tenant in the subject's Organization) and one for the stateless ruler; the
+ *   routers' client CA is this CA only;
+ * - the internal domain (`remoteWrite.mtls.internalIssuer`, with `internal: true`): the certificate the internal
+ *   gRPC servers serve and their clients present; the internal servers trust this CA only.
+ * Each issuer is a bootstrapped private CA or a reference to an existing Issuer/ClusterIssuer.
  *
  * cert-manager generates every private key in the cluster; nothing here carries key material. Keys are
  * regenerated at every renewal (`rotationPolicy: Always`), and the pods mount whole Secrets (no subPath), so
@@ -37,11 +41,39 @@ function meta(env: Environment, { name, component }: PkiObjectProps) {
   return { name, namespace: env.namespace, labels: pkiLabels(env, component) };
 }
 
-/** The issuerRef every leaf certificate uses. */
-export function issuerRef(env: Environment): { name: string; kind: string; group: string } {
-  const issuer = env.remoteWrite.mtls.issuer;
+/** The two trust domains: the writers' (remote-write) and the internal one (component identity). */
+export type TrustDomain = 'writers' | 'internal';
+
+type IssuerSetting = Environment['remoteWrite']['mtls']['internalIssuer'];
+
+/** The issuer setting of a trust domain. */
+export function domainIssuer(env: Environment, domain: TrustDomain): IssuerSetting | undefined {
+  const m = env.remoteWrite.mtls;
+  return domain === 'writers' ? m.issuer : m.internalIssuer;
+}
+
+/** The bootstrapped CA of a trust domain: its Certificate, Secret and CA Issuer, and its Common Name. */
+export function bootstrapNames(env: Environment, domain: TrustDomain) {
+  return domain === 'writers'
+    ? {
+        certificate: pkiNames.ca,
+        secret: pkiNames.caSecret,
+        issuer: pkiNames.caIssuer,
+        cn: `thanos-${env.name} remote-write CA`,
+      }
+    : {
+        certificate: pkiNames.internalCa,
+        secret: pkiNames.internalCaSecret,
+        issuer: pkiNames.internalCaIssuer,
+        cn: `thanos-${env.name} internal CA`,
+      };
+}
+
+/** The issuerRef of the leaf certificates of a trust domain. */
+export function issuerRef(env: Environment, domain: TrustDomain): { name: string; kind: string; group: string } {
+  const issuer = domainIssuer(env, domain);
   if (!issuer || issuer.kind === 'bootstrap') {
-    return { name: pkiNames.caIssuer, kind: 'Issuer', group: 'cert-manager.io' };
+    return { name: bootstrapNames(env, domain).issuer, kind: 'Issuer', group: 'cert-manager.io' };
   }
   return { name: issuer.name ?? '', kind: issuer.kind, group: issuer.group };
 }
@@ -59,21 +91,23 @@ export function usages(env: Environment, auth: ('server auth' | 'client auth')[]
 }
 
 interface LeafProps extends PkiObjectProps {
+  /** The trust domain whose issuer signs it. */
+  readonly domain: TrustDomain;
   /** The Secret cert-manager writes the key pair into. */
   readonly secretName: string;
   /** What differs from the environment's issuer, lifetime and key: usages, names, subject. */
   readonly spec: Partial<ICertificateSpec>;
 }
 
-/** A certificate issued by the environment's issuer, with its key settings and lifetime. */
-function leaf(env: Environment, { name, secretName, component, spec }: LeafProps) {
+/** A certificate issued by its trust domain's issuer, with the environment's key settings and lifetime. */
+function leaf(env: Environment, { name, secretName, component, domain, spec }: LeafProps) {
   const m = env.remoteWrite.mtls;
   return new Certificate({
     metadata: meta(env, { name, component }),
     spec: {
       secretName,
       secretTemplate: { labels: pkiLabels(env, component) },
-      issuerRef: issuerRef(env),
+      issuerRef: issuerRef(env, domain),
       duration: m.duration,
       renewBefore: m.renewBefore,
       privateKey: privateKey(env),
@@ -111,37 +145,46 @@ export function rulerNeedsClientCert(env: Environment): boolean {
   return env.remoteWrite.mtls.enabled && env.ruler.enabled && env.ruler.mode === 'stateless' && env.receive.enabled;
 }
 
-/** The PKI of remote-write: the bootstrapped CA (when the issuer is `bootstrap`), then every leaf certificate. */
+/** The PKI: each trust domain's bootstrapped CA (when its issuer is `bootstrap`), then every leaf certificate. */
 export function pkiManifests(env: Environment): Manifest[] {
   const m = env.remoteWrite.mtls;
   if (!m.enabled || !m.issuer || !env.receive.enabled) return [];
-  const out: Manifest[] = m.issuer.kind === 'bootstrap' ? bootstrapCa(env, m.issuer.caDuration) : [];
+  const domains: TrustDomain[] = m.internal ? ['writers', 'internal'] : ['writers'];
+  const bootstrapped = domains.filter((d) => domainIssuer(env, d)?.kind === 'bootstrap');
+  const out: Manifest[] = bootstrapped.length > 0 ? [selfSignedIssuer(env)] : [];
+  for (const d of bootstrapped) out.push(...bootstrapCa(env, d));
   return [...out, ...leafCertificates(env)];
 }
 
-/** A self-signed Issuer, the CA certificate it signs, and the CA Issuer every leaf certificate uses. */
-function bootstrapCa(env: Environment, caDuration: string): Manifest[] {
+/** The self-signed Issuer that signs each bootstrapped CA certificate (and nothing else). */
+function selfSignedIssuer(env: Environment): Manifest {
+  return {
+    component: FOLDER,
+    object: new Issuer({
+      metadata: meta(env, { name: pkiNames.selfSigned, component: 'pki' }),
+      spec: { selfSigned: {} },
+    }),
+  };
+}
+
+/** A trust domain's CA certificate, signed by the self-signed Issuer, and the CA Issuer its leaves use. */
+function bootstrapCa(env: Environment, domain: TrustDomain): Manifest[] {
+  const n = bootstrapNames(env, domain);
+  const issuer = domainIssuer(env, domain);
   return [
     {
       component: FOLDER,
-      object: new Issuer({
-        metadata: meta(env, { name: pkiNames.selfSigned, component: 'pki' }),
-        spec: { selfSigned: {} },
-      }),
-    },
-    {
-      component: FOLDER,
       object: new Certificate({
-        metadata: meta(env, { name: pkiNames.ca, component: 'pki' }),
+        metadata: meta(env, { name: n.certificate, component: 'pki' }),
         spec: {
           isCA: true,
-          commonName: `thanos-${env.name} remote-write CA`,
+          commonName: n.cn,
           subject: { organizations: ['thanos-gitops'] },
-          secretName: pkiNames.caSecret,
+          secretName: n.secret,
           secretTemplate: { labels: pkiLabels(env, 'pki') },
-          duration: caDuration,
-          // Keep the CA key across renewals: a new key would invalidate every client certificate in the
-          // writer clusters at once, until each is reissued and copied over.
+          duration: issuer?.caDuration,
+          // Keep the CA key across renewals: a new key would invalidate every certificate it signed at once (for
+          // the writers' CA, the client certificates in the writer clusters, until each is reissued and copied).
           privateKey: privateKey(env, 'Never'),
           usages: ['cert sign', 'crl sign', 'digital signature'],
           issuerRef: { name: pkiNames.selfSigned, kind: 'Issuer', group: 'cert-manager.io' },
@@ -151,8 +194,8 @@ function bootstrapCa(env: Environment, caDuration: string): Manifest[] {
     {
       component: FOLDER,
       object: new Issuer({
-        metadata: meta(env, { name: pkiNames.caIssuer, component: 'pki' }),
-        spec: { ca: { secretName: pkiNames.caSecret } },
+        metadata: meta(env, { name: n.issuer, component: 'pki' }),
+        spec: { ca: { secretName: n.secret } },
       }),
     },
   ];
@@ -167,6 +210,7 @@ function leafCertificates(env: Environment): Manifest[] {
       name: pkiNames.server,
       secretName: pkiNames.serverSecret,
       component: 'remote-write-server',
+      domain: 'writers',
       spec: {
         commonName: env.remoteWrite.hostname ?? serviceHost(env, names.router),
         dnsNames: serverDnsNames(env),
@@ -182,6 +226,7 @@ function leafCertificates(env: Environment): Manifest[] {
         name: pkiNames.ruler,
         secretName: pkiNames.rulerSecret,
         component: 'remote-write-client',
+        domain: 'writers',
         spec: {
           commonName: names.ruler,
           subject: { organizations: [env.receive.defaultTenant] },
@@ -197,6 +242,7 @@ function leafCertificates(env: Environment): Manifest[] {
         name: pkiNames.internal,
         secretName: pkiNames.internalSecret,
         component: 'internal',
+        domain: 'internal',
         spec: {
           commonName: pkiNames.internalServerName(env),
           dnsNames: internalDnsNames(env),
@@ -214,6 +260,7 @@ export function writerCertificate(env: Environment, w: Writer): Certificate {
     name: pkiNames.writer(w.name),
     secretName: pkiNames.writerSecret(w.name),
     component: 'remote-write-client',
+    domain: 'writers',
     spec: {
       commonName: w.name,
       subject: { organizations: [w.tenant] },

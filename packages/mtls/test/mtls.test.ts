@@ -168,6 +168,74 @@ describe('internal mTLS', () => {
     }
   });
 
+  it('keeps two trust domains: writers and internal certificates come from two CAs that share nothing', () => {
+    const objects = plain(env);
+    const issuerOf = (cert: string) => byName(objects, 'Certificate', cert).spec.issuerRef.name;
+    const caSecretOf = (issuer: string) => byName(objects, 'Issuer', issuer).spec.ca.secretName;
+    const writersCa = caSecretOf(issuerOf(pkiNames.server));
+    const internalCa = caSecretOf(issuerOf(pkiNames.internal));
+    expect(writersCa).toBe(pkiNames.caSecret);
+    expect(internalCa).toBe(pkiNames.internalCaSecret);
+    expect(writersCa).not.toBe(internalCa);
+    for (const w of ['alpha', 'beta']) expect(caSecretOf(issuerOf(pkiNames.writer(w)))).toBe(writersCa);
+    const cas = objects.filter((o) => o.kind === 'Certificate' && o.spec.isCA);
+    expect(cas.map((c) => [c.metadata.name, c.spec.secretName, c.spec.commonName])).toEqual([
+      [pkiNames.ca, pkiNames.caSecret, 'thanos-t remote-write CA'],
+      [pkiNames.internalCa, pkiNames.internalCaSecret, 'thanos-t internal CA'],
+    ]);
+  });
+
+  it("trusts the writers' CA on remote-write only, the internal CA on every internal server only", () => {
+    const mountOf = (component: Parameters<typeof t.forComponent>[0], flag: string) => {
+      const pod = t.forComponent(component);
+      const path = pod.args.find((a) => a.startsWith(`${flag}=`))?.split('=')[1] ?? '';
+      const mount = pod.mounts.find((m) => path.startsWith(`${m.mountPath}/`));
+      return pod.volumes.find((v) => v.name === mount?.name)?.secret?.secretName;
+    };
+    expect(mountOf('receive-router', '--remote-write.server-tls-client-ca')).toBe(pkiNames.serverSecret);
+    for (const c of ['receive-ingestor', 'store-gateway', 'ruler'] as const) {
+      expect(mountOf(c, '--grpc-server-tls-client-ca'), c).toBe(pkiNames.internalSecret);
+    }
+  });
+
+  it("refuses nothing and bootstraps only the writers' CA without internal mTLS", () => {
+    const cas = plain(envOf(MTLS)).filter((o) => o.kind === 'Certificate' && o.spec.isCA);
+    expect(cas.map((c) => c.metadata.name)).toEqual([pkiNames.ca]);
+  });
+
+  it('signs each domain with its own existing issuer when given one', () => {
+    const two = envOf(
+      MTLS.replace(
+        '    issuer: { kind: bootstrap }\n',
+        '    issuer: { kind: ClusterIssuer, name: writers-pca, group: awspca.cert-manager.io }\n' +
+          '    internal: true\n    internalIssuer: { kind: Issuer, name: mesh-ca }\n',
+      ),
+    );
+    const objects = plain(two);
+    expect(objects.filter((o) => o.kind === 'Issuer')).toEqual([]);
+    expect(byName(objects, 'Certificate', pkiNames.internal).spec.issuerRef).toEqual({
+      name: 'mesh-ca',
+      kind: 'Issuer',
+      group: 'cert-manager.io',
+    });
+    expect(byName(objects, 'Certificate', pkiNames.server).spec.issuerRef.name).toBe('writers-pca');
+  });
+
+  it('bootstraps the internal CA beside an existing writers issuer', () => {
+    const mixed = envOf(
+      MTLS.replace(
+        '    issuer: { kind: bootstrap }\n',
+        '    issuer: { kind: ClusterIssuer, name: vault }\n    internal: true\n',
+      ),
+    );
+    const objects = plain(mixed);
+    expect(objects.filter((o) => o.kind === 'Issuer').map((o) => o.metadata.name)).toEqual([
+      pkiNames.selfSigned,
+      pkiNames.internalCaIssuer,
+    ]);
+    expect(byName(objects, 'Certificate', pkiNames.internal).spec.issuerRef.name).toBe(pkiNames.internalCaIssuer);
+  });
+
   it('issues the internal certificate for both server and client auth, naming what clients verify', () => {
     const spec = byName(plain(env), 'Certificate', pkiNames.internal).spec;
     expect(spec.usages).toEqual(['digital signature', 'server auth', 'client auth']);

@@ -24,6 +24,7 @@ export {
   topologyChange,
 } from './picture/readme.js';
 export { ageText, type Edge, type Gap, gapsOf, type Lane, type Timeline, timeline } from './picture/timeline.js';
+export { type TrustRow, trustRows } from './picture/trust.js';
 export { RESIZE_HEADING, volumesSection } from './picture/volumes.js';
 export {
   type HashringRollout,

@@ -78,6 +78,18 @@ export const QueryFrontend = Obj(
           '(`--labels.max-retries-per-request`, set whether or not `labelsCache` is on).',
       }),
     ),
+    downstreamIdleConnections: Type.Integer(
+      withDefault({
+        minimum: 2,
+        maximum: 10000,
+        default: 100,
+        description:
+          'Idle HTTP connections the frontend keeps to Query (`max_idle_conns` and `max_idle_conns_per_host` of ' +
+          "`--query-frontend.downstream-tripper-config`). Go's default keeps 2 per host, and every request the " +
+          'frontend splits or retries then opens a new connection to the one Query Service; Thanos recommends at ' +
+          'least 100.',
+      }),
+    ),
     logQueriesLongerThan: Type.Optional(
       Duration(
         'Log every query that takes longer than this (`--query-frontend.log-queries-longer-than`), with its ' +

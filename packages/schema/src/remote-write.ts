@@ -40,32 +40,49 @@ const GoDuration = (description: string, defaultValue: string, note: string) =>
     withDefault({ pattern: GO_DURATION, minLength: 2, default: defaultValue, description, defaultNote: note }),
   );
 
-export const Issuer = Obj(
-  {
-    kind: Type.Union([Type.Literal('bootstrap'), Type.Literal('Issuer'), Type.Literal('ClusterIssuer')], {
-      description:
-        '`bootstrap`: cert-manager creates a private CA for this environment (a self-signed Issuer signs the CA ' +
-        'Certificate `thanos-ca`, whose Secret backs the CA Issuer `thanos-ca`). `Issuer` or `ClusterIssuer`: ' +
-        'certificates are signed by an existing issuer you name (Vault, AWS Private CA, your own CA); it must put ' +
-        'the issuing CA in `ca.crt` of the Secrets it fills, since the routers trust that CA for client certificates.',
+const issuerProperties = {
+  kind: Type.Union([Type.Literal('bootstrap'), Type.Literal('Issuer'), Type.Literal('ClusterIssuer')], {
+    description:
+      '`bootstrap`: cert-manager creates a private CA for this environment (a self-signed Issuer signs the CA ' +
+      'Certificate `thanos-ca`, whose Secret backs the CA Issuer `thanos-ca`). `Issuer` or `ClusterIssuer`: ' +
+      'certificates are signed by an existing issuer you name (Vault, AWS Private CA, your own CA); it must put ' +
+      'the issuing CA in `ca.crt` of the Secrets it fills, since the servers trust that CA for client certificates.',
+  }),
+  name: Type.Optional(
+    Type.String({
+      pattern: K8S_NAME,
+      maxLength: 253,
+      description: 'Name of the existing Issuer (in the environment namespace) or ClusterIssuer.',
     }),
-    name: Type.Optional(
-      Type.String({
-        pattern: K8S_NAME,
-        maxLength: 253,
-        description: 'Name of the existing Issuer (in the environment namespace) or ClusterIssuer.',
-      }),
-    ),
-    group: Type.String(
-      withDefault({
-        pattern: ISSUER_GROUP,
-        default: 'cert-manager.io',
-        description: 'API group of the existing issuer (e.g. `awspca.cert-manager.io` for AWS Private CA).',
-      }),
-    ),
-    caDuration: GoDuration('Lifetime of the bootstrapped CA certificate, at least 1h.', '87600h', '(10 years)'),
-  },
-  'Who signs the certificates.',
+  ),
+  group: Type.String(
+    withDefault({
+      pattern: ISSUER_GROUP,
+      default: 'cert-manager.io',
+      description: 'API group of the existing issuer (e.g. `awspca.cert-manager.io` for AWS Private CA).',
+    }),
+  ),
+  caDuration: GoDuration('Lifetime of the bootstrapped CA certificate, at least 1h.', '87600h', '(10 years)'),
+};
+
+export const Issuer = Obj(
+  issuerProperties,
+  "Who signs the writers' trust domain: the routers' remote-write server certificate and the client certificates " +
+    'of the writers and of the stateless ruler, and nothing else: the routers accept any client certificate ' +
+    'this CA signed, and take its Organization as the tenant. An existing issuer here must issue nothing else ' +
+    '(no other workload, no other environment), which the generator cannot check. A bootstrapped CA is ' +
+    '`thanos-ca`.',
+);
+
+/** The internal trust domain's issuer: its own CA, so no writer certificate opens an internal port. */
+export const InternalIssuer = Obj(
+  issuerProperties,
+  'Who signs the internal trust domain, with `internal: true`: the certificate `thanos-internal` that the ' +
+    'ingestors, store gateways and ruler serve gRPC with and that Query and the routers dial them with. The ' +
+    "internal servers trust only this CA, so a writer's client certificate opens no internal port. " +
+    "`bootstrap` creates the CA `thanos-internal-ca` beside the writers' one (same self-signed Issuer, its own key). " +
+    "An existing issuer must not be the writers' issuer (refused). Default: `{kind: bootstrap}`.",
+  { default: { kind: 'bootstrap' } },
 );
 
 export const Mtls = Obj(
@@ -129,9 +146,20 @@ export const Mtls = Obj(
         default: false,
         description:
           'Also encrypt and authenticate traffic inside the namespace: routers to ingestors ' +
-          '(`--remote-write.client-tls-*`), and Query to ingestors, store gateways and a stateful ruler ' +
+          '(`--remote-write.client-tls-*`), and Query to ingestors, store gateways and the ruler (either mode) ' +
           '(`--grpc-server-tls-*` on the servers, `--grpc-client-tls-*` on Query), with the certificate ' +
-          '`thanos-internal`.',
+          "`thanos-internal`, signed by `internalIssuer` (a CA of its own, never the writers').",
+      }),
+    ),
+    internalIssuer: InternalIssuer,
+    withoutNetworkPolicies: Type.Boolean(
+      withDefault({
+        default: false,
+        description:
+          'Acknowledge running `internal: true` with `networkPolicies.enabled: false`. Internal mTLS covers the ' +
+          "gRPC flows only: the HTTP servers (Query's and the frontend's APIs read every tenant; the ruler reads " +
+          'through Query), the metrics endpoints and memcached stay plaintext and unauthenticated, and without the ' +
+          'NetworkPolicies every pod of the cluster reaches them. Refused unless this is true.',
       }),
     ),
   },
@@ -192,7 +220,20 @@ export const Exposure = Obj(
       Obj(
         {
           name: DnsLabel('Name of the Gateway the TLSRoute attaches to.'),
-          namespace: DnsLabel('Namespace of the Gateway (its pods are allowed in by the NetworkPolicy).'),
+          namespace: DnsLabel(
+            'Namespace of the Gateway. Its pods are let in by the NetworkPolicy (Istio, NGINX Gateway Fabric and ' +
+              "kgateway run a Gateway's proxies in its namespace).",
+          ),
+          proxyNamespaces: Type.Array(Type.String({ pattern: DNS_LABEL, maxLength: DNS_LABEL_MAX }), {
+            ...withDefault({
+              default: ['envoy-gateway-system'],
+              description:
+                "Other namespaces where the Gateway's proxy pods run, also let in by the NetworkPolicy: Envoy " +
+                'Gateway runs them in its own namespace, `envoy-gateway-system`, unless its deploy mode is ' +
+                "`GatewayNamespace`. Set `[]` when your implementation runs the proxies in the Gateway's namespace.",
+            }),
+            uniqueItems: true,
+          }),
           sectionName: Type.Optional(
             DnsLabel('Listener of the Gateway (a TLS listener in `Passthrough` mode); any listener when unset.'),
           ),

@@ -48,6 +48,7 @@ const WORDED: Record<string, string> = {
   'storeGateway.partitions': 'Default one partition serving everything',
   'networkPolicies.objectStorageCIDRs': 'Default any address, since S3 has no fixed ranges',
   'storeGateway.recentBlocks': '`serve` (default)',
+  'remoteWrite.mtls.internalIssuer': 'Default: `{kind: bootstrap}`.',
 };
 
 describe('schema defaults', () => {

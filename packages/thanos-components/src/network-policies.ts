@@ -274,15 +274,17 @@ export function flowGraph(env: Environment): Flow[] {
 /**
  * Who reaches the routers' remote-write port from outside the namespace besides the in-cluster writer
  * namespaces, following `remoteWrite.exposure`: the writers' addresses (`remoteWriteCIDRs`; the NLB preserves
- * client addresses) and, for an NLB, its own subnets for health checks; for a Gateway, the Gateway's namespace,
- * whose proxies pass the TLS connections through.
+ * client addresses) and, for an NLB, its own subnets for health checks; for a Gateway, the Gateway's namespace
+ * and `proxyNamespaces`, where its proxies (which pass the TLS connections through) run.
  */
 export function remoteWriteExposurePeers(env: Environment): Peer[] {
   const e = env.remoteWrite.exposure;
   const cidrs = [...env.networkPolicies.remoteWriteCIDRs];
   if (e.type === 'loadBalancer') cidrs.push(...e.loadBalancer.healthCheckCIDRs);
   const peers: Peer[] = unique(cidrs).map((cidr) => ({ cidr }));
-  if (e.type === 'gateway' && e.gateway) peers.push({ namespace: e.gateway.namespace });
+  if (e.type === 'gateway' && e.gateway) {
+    for (const ns of unique([e.gateway.namespace, ...e.gateway.proxyNamespaces])) peers.push({ namespace: ns });
+  }
   return peers;
 }
 

@@ -56,6 +56,9 @@ export interface ServicePort {
 }
 
 /** The ports of a Thanos component that serves StoreAPI (or forwarded writes) and HTTP. */
+/** The HTTP port alone, of a component whose gRPC server is pod-local (`POD_LOCAL`). */
+export const HTTP_ONLY: readonly ServicePort[] = [{ name: 'http', port: PORTS.http }];
+
 export const GRPC_AND_HTTP: readonly ServicePort[] = [
   { name: 'grpc', port: PORTS.grpc },
   { name: 'http', port: PORTS.http },

@@ -356,3 +356,8 @@ export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
 
 export const HTTP_PORT = { name: 'http', containerPort: PORTS.http };
 export const GRPC_PORT = { name: 'grpc', containerPort: PORTS.grpc };
+/**
+ * The address of a listener no other pod uses: only the pod itself can connect (Thanos has no flag that turns
+ * these servers off). Its port is in no Service, container port list or NetworkPolicy.
+ */
+export const POD_LOCAL = '127.0.0.1';

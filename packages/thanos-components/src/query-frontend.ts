@@ -17,6 +17,11 @@ const FRONTEND = componentRecord('query-frontend');
 const FOLDER = FRONTEND.folder;
 const HTTP = { name: 'http', containerPort: PORTS.queryFrontendHttp };
 
+/** The downstream tripper settings, as the one-line YAML (flow mapping) the inline flag takes. */
+export function downstreamTripper(idle: number): string {
+  return `{max_idle_conns: ${idle}, max_idle_conns_per_host: ${idle}}`;
+}
+
 export function queryFrontend(ctx: RenderContext): Manifest[] {
   const { env } = ctx;
   const qf = env.queryFrontend;
@@ -30,6 +35,8 @@ export function queryFrontend(ctx: RenderContext): Manifest[] {
   const args = [
     `--http-address=0.0.0.0:${PORTS.queryFrontendHttp}`,
     `--query-frontend.downstream-url=${queryUrl(env)}`,
+    // One host (the Query Service) behind every request: Go keeps only 2 idle connections per host by default.
+    `--query-frontend.downstream-tripper-config=${downstreamTripper(qf.downstreamIdleConnections)}`,
     `--query-range.split-interval=${qf.splitInterval}`,
     `--query-range.max-retries-per-request=${qf.maxRetries}`,
     ...(release(env).instantQueryRetries ? [`--query.max-retries-per-request=${qf.maxRetries}`] : []),

@@ -11,8 +11,8 @@ import type { RenderContext } from './context.js';
 import { endpointsConfig } from './endpoints.js';
 import { flagName } from './flags.js';
 import { contentHash } from './hash.js';
-import { disruptionBudget, GRPC_AND_HTTP, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
-import { componentLabels, GRPC_PORT, HTTP_PORT, thanosPodTemplate } from './pod.js';
+import { disruptionBudget, HTTP_ONLY, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
+import { componentLabels, HTTP_PORT, POD_LOCAL, thanosPodTemplate } from './pod.js';
 import { deployment } from './workloads.js';
 
 const QUERY = componentRecord('query');
@@ -39,10 +39,13 @@ function refuseEndpointArgs(ctx: RenderContext): void {
   });
 }
 
-/** Query's flags: its servers, the endpoint SD file, deduplication and query limits. */
+/**
+ * Query's flags: its servers, the endpoint SD file, deduplication and query limits. No pod dials Query's gRPC
+ * (a StoreAPI over every tenant): it listens on the pod itself only.
+ */
 function queryArgs(q: Environment['query']): string[] {
   return [
-    `--grpc-address=0.0.0.0:${PORTS.grpc}`,
+    `--grpc-address=${POD_LOCAL}:${PORTS.grpc}`,
     `--http-address=0.0.0.0:${PORTS.http}`,
     `--endpoint.sd-config-file=${ENDPOINTS_DIR}/${CONFIG_FILES.endpoints}`,
     '--endpoint.sd-config-reload-interval=1m',
@@ -106,7 +109,7 @@ export function query(ctx: RenderContext): Manifest[] {
     optionsPath: ['query'],
     command: 'query',
     args,
-    ports: [GRPC_PORT, HTTP_PORT],
+    ports: [HTTP_PORT],
     volumes: [{ name: 'endpoints', configMap: { name: names.endpointsConfig } }],
     mounts: [{ name: 'endpoints', mountPath: ENDPOINTS_DIR, readOnly: true }],
     rolloutAnnotations: { 'thanos-gitops/endpoints-hash': contentHash(endpoints) },
@@ -126,7 +129,7 @@ export function query(ctx: RenderContext): Manifest[] {
       folder: FOLDER,
       name,
       labels,
-      ports: GRPC_AND_HTTP,
+      ports: HTTP_ONLY,
     }),
     ...serviceMonitor(ctx, { folder: FOLDER, name, labels }),
   ];

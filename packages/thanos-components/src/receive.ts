@@ -31,8 +31,17 @@ import { routerDrain } from './drain.js';
 import { flagName } from './flags.js';
 import { contentHash } from './hash.js';
 import { hashringsJson } from './hashrings.js';
-import { disruptionBudget, GRPC_AND_HTTP, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
-import { componentLabels, DATA_DIR, GRPC_PORT, HTTP_PORT, thanosPodTemplate } from './pod.js';
+import { capnpReplication } from './network-policies.js';
+import {
+  disruptionBudget,
+  GRPC_AND_HTTP,
+  HTTP_ONLY,
+  metadata,
+  service,
+  serviceAccount,
+  serviceMonitor,
+} from './objects.js';
+import { componentLabels, DATA_DIR, GRPC_PORT, HTTP_PORT, POD_LOCAL, thanosPodTemplate } from './pod.js';
 import { ROLLOUT_POD_NAME_LABEL } from './rollout-operator.js';
 import { deployment, statefulSet } from './workloads.js';
 
@@ -114,16 +123,44 @@ function tenancyArgs(ctx: RenderContext): string[] {
   ];
 }
 
+/**
+ * Cap'n Proto replication has no TLS in any supported release (its server is a plain TCP listener, with no flag
+ * for a certificate): with internal mTLS it would carry every tenant's writes unauthenticated, so it is refused.
+ */
+function capnpGuard(ctx: RenderContext): void {
+  const r = ctx.env.receive;
+  if (!ctx.env.remoteWrite.mtls.enabled || !ctx.env.remoteWrite.mtls.internal) return;
+  const sets: [FieldPath, string[]][] = [
+    [['receive', 'router'], r.router.extraArgs],
+    ...r.hashrings.map((h, i): [FieldPath, string[]] => [['receive', 'hashrings', i], h.extraArgs]),
+  ];
+  for (const [at, extraArgs] of sets) {
+    extraArgs.forEach((arg, i) => {
+      if (arg !== '--receive.replication-protocol=capnproto') return;
+      ctx.report(
+        [...at, 'extraArgs', i],
+        "Cap'n Proto replication has no TLS in Thanos (a plain TCP server on port 19391), so with " +
+          "remoteWrite.mtls.internal it would carry every tenant's writes unauthenticated: keep the default " +
+          'protobuf replication, which uses the gRPC mTLS',
+      );
+    });
+  }
+}
+
 function router(ctx: RenderContext): Manifest[] {
   const { env } = ctx;
   const r = env.receive;
   const name = ROUTER.app;
   const labels = componentLabels(ROUTER, name, env);
   modeGuard(ctx, r.router.extraArgs, ['receive', 'router'], 'router');
+  capnpGuard(ctx);
   const hashrings = hashringsJson(env);
   const limits = r.limits ? yamlText(r.limits) : undefined;
   const args = [
-    `--grpc-address=0.0.0.0:${PORTS.grpc}`,
+    // Nothing dials a router's gRPC (its forwarded-write API would skip remote-write's client certificates) or
+    // its Cap'n Proto server (routers store nothing): both listen on the pod itself only.
+    `--grpc-address=${POD_LOCAL}:${PORTS.grpc}`,
+    `--receive.capnproto-address=${POD_LOCAL}:${PORTS.capnp}`,
     `--http-address=0.0.0.0:${PORTS.http}`,
     `--remote-write.address=0.0.0.0:${PORTS.remoteWrite}`,
     // Thanos refuses to start without an external label; a router stores nothing, so one constant label does.
@@ -143,7 +180,7 @@ function router(ctx: RenderContext): Manifest[] {
     optionsPath: ['receive', 'router'],
     command: 'receive',
     args,
-    ports: [GRPC_PORT, HTTP_PORT, REMOTE_WRITE_PORT],
+    ports: [HTTP_PORT, REMOTE_WRITE_PORT],
     // The whole directory is mounted (no subPath) so that ConfigMap updates reach the file watchers.
     volumes: [
       { name: 'hashrings', configMap: { name: names.hashringsConfig } },
@@ -169,7 +206,7 @@ function router(ctx: RenderContext): Manifest[] {
       folder: FOLDER,
       name,
       labels,
-      ports: [...GRPC_AND_HTTP, { name: REMOTE_WRITE_PORT.name, port: PORTS.remoteWrite }],
+      ports: [...HTTP_ONLY, { name: REMOTE_WRITE_PORT.name, port: PORTS.remoteWrite }],
     }),
     ...serviceMonitor(ctx, { folder: FOLDER, name, labels }),
   ];
@@ -252,6 +289,10 @@ function hashringIngestors(ctx: RenderContext, h: Hashring, i: number): Manifest
   const args = [
     `--grpc-address=0.0.0.0:${PORTS.grpc}`,
     `--http-address=0.0.0.0:${PORTS.http}`,
+    // Routers forward over gRPC: an ingestor's own remote-write server is unused (and would take any tenant's
+    // writes without a certificate), and so is its Cap'n Proto server unless replication uses it.
+    `--remote-write.address=${POD_LOCAL}:${PORTS.remoteWrite}`,
+    ...(capnpReplication(env) ? [] : [`--receive.capnproto-address=${POD_LOCAL}:${PORTS.capnp}`]),
     `--tsdb.path=${DATA_DIR}/receive`,
     `--tsdb.retention=${r.retention}`,
     ...Object.entries(INGESTOR_LABELS).map(([label, value]) => `--label=${label}="${value}"`),

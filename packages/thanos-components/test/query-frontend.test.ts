@@ -34,6 +34,15 @@ describe('query frontend', () => {
     );
   });
 
+  it('keeps 100 idle connections to Query by default (Go keeps 2 per host), as the option says', () => {
+    const tripper = (yaml = '') => parse(flag(qfArgs(render(yaml)), 'query-frontend.downstream-tripper-config') ?? '');
+    expect(tripper()).toEqual({ max_idle_conns: 100, max_idle_conns_per_host: 100 });
+    expect(tripper('queryFrontend: { downstreamIdleConnections: 250 }\n')).toEqual({
+      max_idle_conns: 250,
+      max_idle_conns_per_host: 250,
+    });
+  });
+
   it('splits and retries as configured, for ranges, instant queries and labels', () => {
     const args = qfArgs(render('queryFrontend: { splitInterval: 12h, maxRetries: 3 }\n'));
     expect(flag(args, 'query-range.split-interval')).toBe('12h');

@@ -173,17 +173,18 @@ describe('receive router', () => {
     );
   });
 
-  it('serves remote-write, gRPC and HTTP through a ClusterIP Service', () => {
+  it("serves remote-write and HTTP through a ClusterIP Service; gRPC and Cap'n Proto on the pod itself only", () => {
     const svc = find(r, 'Service', 'thanos-receive-router');
     expect(svc.spec.clusterIP).toBeUndefined();
     expect(svc.spec.ports.map((p: { name: string; port: number }) => [p.name, p.port])).toEqual([
-      ['grpc', 10901],
       ['http', 10902],
       ['remote-write', 19291],
     ]);
     const ports = podSpec(router).containers[0].ports.map((p: { name: string }) => p.name);
-    expect(ports).toEqual(['grpc', 'http', 'remote-write']);
+    expect(ports).toEqual(['http', 'remote-write']);
     expect(args).toContain('--remote-write.address=0.0.0.0:19291');
+    expect(args).toContain('--grpc-address=127.0.0.1:10901');
+    expect(args).toContain('--receive.capnproto-address=127.0.0.1:19391');
     expect(podSpec(router).serviceAccountName).toBe('thanos-receive-router');
     find(r, 'ServiceAccount', 'thanos-receive-router');
     find(r, 'ServiceMonitor', 'thanos-receive-router');

@@ -110,6 +110,13 @@ export function prepare(c: Cluster, p: Pod, bucket: string): void {
   // Every pod binds its ports on all addresses in Kubernetes; here each binds its own address.
   args = args.map((a) => a.replace(/^(--[a-z.-]*address=)(0\.0\.0\.0)?:(\d+)$/, `$1${p.ip}:$3`));
   c.note('listen addresses 0.0.0.0:<port> become <pod IP>:<port>');
+  // A pod-local listener (127.0.0.1, reachable from the pod itself only) would collide between pods sharing one
+  // network namespace here: it binds the pod's own address instead.
+  const local = args.filter((a) => /^--[a-z.-]*address=127\.0\.0\.1:\d+$/.test(a));
+  if (local.length > 0) {
+    args = args.map((a) => (local.includes(a) ? a.replace('=127.0.0.1:', `=${p.ip}:`) : a));
+    c.note('pod-local listeners 127.0.0.1:<port> become <pod IP>:<port> (pods share one network namespace)');
+  }
   const tag = thanosTag(image);
   if (tag) {
     const bin = c.options.thanos[tag];

@@ -16,23 +16,34 @@ export function inapplicableSettingRules(env: Environment, written: Written, sin
       'is only used with remoteWrite.mtls.enabled: true (without mTLS the tenant always comes from the header)',
     );
   }
-  if (env.remoteWrite.mtls.issuer?.kind === 'bootstrap' && written([...mtls, 'issuer', 'group'])) {
-    sink.report(
-      [...mtls, 'issuer', 'group'],
-      'is only used with an existing Issuer or ClusterIssuer: a bootstrapped CA is a cert-manager.io Issuer',
-    );
-  }
-  if (env.remoteWrite.mtls.issuer?.kind !== 'bootstrap' && written([...mtls, 'issuer', 'caDuration'])) {
-    sink.report(
-      [...mtls, 'issuer', 'caDuration'],
-      'is only used with kind bootstrap: an existing issuer has its own CA, whose lifetime the generator does not set',
-    );
-  }
+  issuerSettingRules(env.remoteWrite.mtls.issuer, [...mtls, 'issuer'], written, sink);
+  issuerSettingRules(env.remoteWrite.mtls.internalIssuer, [...mtls, 'internalIssuer'], written, sink);
   const tracing = env.tracing;
   if (tracing?.urlPath !== undefined && tracing.protocol !== 'http') {
     sink.report(
       ['tracing', 'urlPath'],
       `is only used with protocol http: gRPC has no URL path (found protocol ${tracing.protocol})`,
+    );
+  }
+}
+
+/** `group` only names an existing issuer, `caDuration` only a bootstrapped CA. */
+function issuerSettingRules(
+  issuer: Environment['remoteWrite']['mtls']['issuer'],
+  at: FieldPath,
+  written: Written,
+  sink: ProblemSink,
+): void {
+  if (issuer?.kind === 'bootstrap' && written([...at, 'group'])) {
+    sink.report(
+      [...at, 'group'],
+      'is only used with an existing Issuer or ClusterIssuer: a bootstrapped CA is a cert-manager.io Issuer',
+    );
+  }
+  if (issuer !== undefined && issuer.kind !== 'bootstrap' && written([...at, 'caDuration'])) {
+    sink.report(
+      [...at, 'caDuration'],
+      'is only used with kind bootstrap: an existing issuer has its own CA, whose lifetime the generator does not set',
     );
   }
 }

@@ -37,6 +37,14 @@ export function remoteWriteRules(env: Environment, sink: ProblemSink): void {
   if (mtls.internal && !mtls.enabled) {
     sink.report(['remoteWrite', 'mtls', 'internal'], 'internal mTLS uses the environment CA: set mtls.enabled: true');
   }
+  if (mtls.enabled && mtls.internal && !env.networkPolicies.enabled && !mtls.withoutNetworkPolicies) {
+    sink.report(
+      ['remoteWrite', 'mtls', 'internal'],
+      'covers the gRPC flows only: with networkPolicies.enabled: false every pod of the cluster reaches the ' +
+        "plaintext HTTP APIs (Query's and the frontend's read every tenant), metrics and memcached. Turn the " +
+        'NetworkPolicies on, or acknowledge it with remoteWrite.mtls.withoutNetworkPolicies: true',
+    );
+  }
   cidrRules(env.remoteWrite.exposure.loadBalancer.healthCheckCIDRs, HEALTH_CHECK_CIDRS, sink);
   if (mtls.enabled && env.remoteWrite.externalSecrets.enabled) refreshRule(env, sink);
   if (env.remoteWrite.amp && env.remoteWrite.amp.accountId === undefined && env.identity?.aws === undefined) {
@@ -63,7 +71,7 @@ function refreshRule(env: Environment, sink: ProblemSink): void {
   }
 }
 
-/** mTLS needs an issuer, and the issuer a name exactly when it is an existing one. */
+/** mTLS needs an issuer, each issuer a name exactly when it is an existing one, and the two domains two issuers. */
 function issuerRules(mtls: Environment['remoteWrite']['mtls'], sink: ProblemSink): void {
   if (mtls.enabled && !mtls.issuer) {
     sink.report(
@@ -72,15 +80,43 @@ function issuerRules(mtls: Environment['remoteWrite']['mtls'], sink: ProblemSink
         'or to {kind: ClusterIssuer, name: …} (or Issuer) to use an existing one',
     );
   }
-  if (mtls.issuer && mtls.issuer.kind !== 'bootstrap' && mtls.issuer.name === undefined) {
-    sink.report(['remoteWrite', 'mtls', 'issuer', 'kind'], `an existing ${mtls.issuer.kind} needs its name`);
+  if (mtls.issuer) issuerShapeRules(mtls.issuer, 'issuer', sink);
+  if (mtls.internal) {
+    issuerShapeRules(mtls.internalIssuer, 'internalIssuer', sink);
+    sameIssuerRule(mtls, sink);
   }
-  if (mtls.issuer?.kind === 'bootstrap' && mtls.issuer.name !== undefined) {
+}
+
+type IssuerSetting = Environment['remoteWrite']['mtls']['internalIssuer'];
+
+/** An existing issuer needs its name; a bootstrapped CA is named by the generator. */
+function issuerShapeRules(issuer: IssuerSetting, field: 'issuer' | 'internalIssuer', sink: ProblemSink): void {
+  if (issuer.kind !== 'bootstrap' && issuer.name === undefined) {
+    sink.report(['remoteWrite', 'mtls', field, 'kind'], `an existing ${issuer.kind} needs its name`);
+  }
+  if (issuer.kind === 'bootstrap' && issuer.name !== undefined) {
+    const ca = field === 'issuer' ? 'thanos-ca' : 'thanos-internal-ca';
     sink.report(
-      ['remoteWrite', 'mtls', 'issuer', 'name'],
-      'a bootstrapped CA is named thanos-ca by the generator: remove name, or set kind to Issuer or ClusterIssuer',
+      ['remoteWrite', 'mtls', field, 'name'],
+      `a bootstrapped CA is named ${ca} by the generator: remove name, or set kind to Issuer or ClusterIssuer`,
     );
   }
+}
+
+/**
+ * One existing issuer for both trust domains would let every writer's client certificate (whose key lives in
+ * another cluster) pass the internal servers' client CA: refused at the internal issuer.
+ */
+function sameIssuerRule(mtls: Environment['remoteWrite']['mtls'], sink: ProblemSink): void {
+  const w = mtls.issuer;
+  const i = mtls.internalIssuer;
+  if (!w || w.kind === 'bootstrap' || i.kind !== w.kind || i.name !== w.name || i.group !== w.group) return;
+  sink.report(
+    ['remoteWrite', 'mtls', 'internalIssuer'],
+    `is the writers' issuer too (${w.kind} ${w.name}): every writer's client certificate would then open the ` +
+      'internal gRPC ports (read any tenant, write into any tenant); give the internal domain its own CA ' +
+      '({kind: bootstrap}, or another issuer)',
+  );
 }
 
 /** The key sizes cert-manager accepts for the algorithm. */
@@ -239,18 +275,30 @@ function certificateDurationRules(mtls: Environment['remoteWrite']['mtls'], sink
         `(found "${mtls.renewBefore}")`,
     );
   }
-  const issuer = mtls.issuer;
-  if (issuer?.kind !== 'bootstrap') return;
+  if (mtls.issuer) caLifetimeRule(mtls, mtls.issuer, 'issuer', sink);
+  if (mtls.internal) caLifetimeRule(mtls, mtls.internalIssuer, 'internalIssuer', sink);
+}
+
+/** A bootstrapped CA lives at least 1h and no shorter than the certificates it signs. */
+function caLifetimeRule(
+  mtls: Environment['remoteWrite']['mtls'],
+  issuer: IssuerSetting,
+  field: 'issuer' | 'internalIssuer',
+  sink: ProblemSink,
+): void {
+  if (issuer.kind !== 'bootstrap') return;
+  const hour = 3_600_000;
+  const duration = parseDuration(mtls.duration) ?? 0;
   const caDuration = parseDuration(issuer.caDuration) ?? 0;
   if (caDuration < hour) {
     sink.report(
-      ['remoteWrite', 'mtls', 'issuer', 'caDuration'],
+      ['remoteWrite', 'mtls', field, 'caDuration'],
       `must be at least 1h, cert-manager's shortest certificate (found "${issuer.caDuration}")`,
     );
   } else if (duration > caDuration) {
     sink.report(
-      at('duration'),
-      `must not be longer than the CA's lifetime, issuer.caDuration (${issuer.caDuration}): cert-manager cuts a ` +
+      ['remoteWrite', 'mtls', 'duration'],
+      `must not be longer than the CA's lifetime, ${field}.caDuration (${issuer.caDuration}): cert-manager cuts a ` +
         `certificate at its CA's expiry, so it would be renewed early and the CA expire under it (found "${mtls.duration}")`,
     );
   }

@@ -10,6 +10,7 @@ import type { Environment } from '@thanos-gitops/schema';
 import { type PlainObject, type RolloutGroup, rolloutPlan } from '../rollout/plan.js';
 import { timelineMermaid, topologyMermaid } from './mermaid.js';
 import { ageText, timeline } from './timeline.js';
+import { trustRows } from './trust.js';
 import { volumesSection } from './volumes.js';
 
 export const README = 'README.md';
@@ -225,6 +226,28 @@ function versionsSection(objects: readonly PlainObject[]): string[] {
 }
 
 /**
+ * Who can reach what, with which credential: every ingress rule of the NetworkPolicies, with what the destination
+ * demands on that port. Without NetworkPolicies, every pod of the cluster reaches every listener.
+ */
+function trustSection(objects: readonly PlainObject[]): string[] {
+  const rows = trustRows(objects).map((r) => [r.from, `${r.to}:${r.port}`, r.credential]);
+  const intro =
+    rows.length === 0
+      ? 'No NetworkPolicies are generated (`networkPolicies.enabled: false`): every pod of the cluster reaches ' +
+        'every listener; only the servers given a client CA demand a certificate.'
+      : 'Every ingress rule of the generated NetworkPolicies (default deny otherwise), with the credential the ' +
+        'destination demands on that port; "none" means the NetworkPolicy is the only guard.';
+  return [
+    '## Who can reach what',
+    '',
+    intro,
+    '',
+    ...(rows.length > 0 ? table(['from', 'to', 'credential'], rows) : []),
+    '',
+  ];
+}
+
+/**
  * The README of `clusters/<env>/`: title, topology, data ages, endpoints, cloud roles, image versions and how to
  * grow the volumes.
  */
@@ -252,6 +275,7 @@ export function environmentReadme(
     '',
     ...timelineSection(t),
     ...endpointsSection(env),
+    ...trustSection(objects),
     ...cloudRolesSection(objects, extras),
     ...rolloutSection(objects),
     ...versionsSection(objects),

@@ -1,0 +1,119 @@
+/**
+ * Every listener is used or closed: each server a Thanos container opens (the listen flags it is given, and those
+ * it leaves at their 0.0.0.0 default, from the releases' --help) either listens on the pod itself only
+ * (127.0.0.1) or is the destination of a flow of the deployment's flow graph (the one the NetworkPolicies are
+ * made from). Its container ports and Service ports are exactly the listeners other pods reach.
+ */
+import { COMPONENT_RECORDS, type ComponentKind } from '@thanos-gitops/core-model';
+import { describe, expect, it } from 'vitest';
+import { flowGraph } from '../src/network-policies.js';
+import { type Rendered, render } from './support/render.js';
+
+/** Listen flags and their default port, by Thanos command (the same in v0.41.0 and v0.42.4). */
+const LISTENERS: Record<string, Record<string, number>> = {
+  receive: {
+    'grpc-address': 10901,
+    'http-address': 10902,
+    'remote-write.address': 19291,
+    'receive.capnproto-address': 19391,
+  },
+  query: { 'grpc-address': 10901, 'http-address': 10902 },
+  rule: { 'grpc-address': 10901, 'http-address': 10902 },
+  store: { 'grpc-address': 10901, 'http-address': 10902 },
+  compact: { 'http-address': 10902 },
+  'query-frontend': { 'http-address': 10902 },
+  'tools bucket web': { 'http-address': 10902 },
+};
+
+interface Listener {
+  component: ComponentKind;
+  workload: string;
+  flag: string;
+  host: string;
+  port: number;
+}
+
+function componentOf(labels: Record<string, string>): ComponentKind | undefined {
+  return Object.values(COMPONENT_RECORDS).find((r) => Object.entries(r.selector).every(([k, v]) => labels[k] === v))
+    ?.kind;
+}
+
+function listeners(r: Rendered): Listener[] {
+  const out: Listener[] = [];
+  for (const o of r.objects.filter((x) => x.kind === 'Deployment' || x.kind === 'StatefulSet')) {
+    const component = componentOf(o.spec.template.metadata.labels);
+    const c = o.spec.template.spec.containers[0];
+    const args: string[] = [...(c.command ?? []).slice(1), ...(c.args ?? [])];
+    const command = args[0] === 'tools' ? args.slice(0, 3).join(' ') : args[0];
+    if (!component || !command || !LISTENERS[command]) continue;
+    for (const [flag, port] of Object.entries(LISTENERS[command])) {
+      const given = args.find((a) => a.startsWith(`--${flag}=`))?.split('=')[1] ?? `0.0.0.0:${port}`;
+      const [host = '', p = ''] = given.split(':');
+      out.push({ component, workload: o.metadata.name, flag, host, port: Number(p) });
+    }
+  }
+  return out;
+}
+
+const ENVIRONMENTS: Record<string, string> = {
+  minimal: '',
+  'prod-like, stateless ruler': `receive:
+  replicationFactor: 3
+  hashrings: [{ name: teams, tenants: [a], replicas: 3 }, { name: default, replicas: 3 }]
+storeGateway: { shards: 2 }
+ruler: { enabled: true, mode: stateless, alertmanagers: [http://am.monitoring.svc:9093] }
+bucketWeb: { enabled: true }
+`,
+  'stateful ruler': 'ruler: { enabled: true, mode: stateful, alertmanagers: [http://am.monitoring.svc:9093] }\n',
+  "Cap'n Proto replication": `receive:
+  router: { extraArgs: [--receive.replication-protocol=capnproto] }
+  hashrings: [{ name: default, extraArgs: [--receive.replication-protocol=capnproto] }]
+`,
+};
+
+describe('listeners', () => {
+  for (const [name, yaml] of Object.entries(ENVIRONMENTS)) {
+    it(`${name}: every listener is pod-local or the destination of a flow`, () => {
+      const r = render(yaml);
+      const reached = new Set(
+        flowGraph(r.env).flatMap((f) => ('component' in f.to ? [`${f.to.component}:${f.port}`] : [])),
+      );
+      const all = listeners(r);
+      expect(all.length).toBeGreaterThan(4);
+      const open = all.filter((l) => l.host !== '127.0.0.1');
+      const unused = open.filter((l) => !reached.has(`${l.component}:${l.port}`));
+      expect(unused.map((l) => `${l.workload} --${l.flag}=${l.host}:${l.port}`)).toEqual([]);
+      // What listens beyond the pod is what its container and Service declare, and nothing more.
+      for (const o of r.objects.filter((x) => x.kind === 'Deployment' || x.kind === 'StatefulSet')) {
+        const mine = open.filter((l) => l.workload === o.metadata.name).map((l) => l.port);
+        if (mine.length === 0) continue;
+        const declared = o.spec.template.spec.containers[0].ports.map(
+          (p: { containerPort: number }) => p.containerPort,
+        );
+        // Cap'n Proto replication, an extraArgs choice, opens no declared port (nor did it before).
+        const notCapnp = (p: number) => p !== 19391;
+        expect(declared.filter(notCapnp).sort(), o.metadata.name).toEqual(mine.filter(notCapnp).sort());
+      }
+    });
+  }
+
+  it("closes the ingestors' remote-write and the routers' and Query's gRPC, used by no other pod", () => {
+    const local = listeners(render(ENVIRONMENTS['prod-like, stateless ruler'] ?? ''))
+      .filter((l) => l.host === '127.0.0.1')
+      .map((l) => `${l.component} ${l.flag}`);
+    expect([...new Set(local)].sort()).toEqual([
+      'query grpc-address',
+      'receive-ingestor receive.capnproto-address',
+      'receive-ingestor remote-write.address',
+      'receive-router grpc-address',
+      'receive-router receive.capnproto-address',
+    ]);
+  });
+
+  it("keeps the ingestors' Cap'n Proto server open when the routers replicate with it", () => {
+    const capnp = listeners(render(ENVIRONMENTS["Cap'n Proto replication"] ?? '')).filter(
+      (l) => l.component === 'receive-ingestor' && l.flag === 'receive.capnproto-address',
+    );
+    expect(capnp.map((l) => l.host)).toEqual(['0.0.0.0']);
+  });
+});
