@@ -4,7 +4,8 @@
  * (127.0.0.1) or is the destination of a flow of the deployment's flow graph (the one the NetworkPolicies are
  * made from). Its container ports and Service ports are exactly the listeners other pods reach.
  */
-import { COMPONENT_RECORDS, type ComponentKind } from '@thanos-gitops/core-model';
+import type { ComponentKind } from '@thanos-gitops/catalog';
+import { COMPONENT_RECORDS } from '@thanos-gitops/model';
 import { describe, expect, it } from 'vitest';
 import { flowGraph } from '../src/network-policies.js';
 import { type Rendered, render } from './support/render.js';
