@@ -11,7 +11,7 @@ import { inputRules } from './input-rules.js';
 import { environmentName } from './layout.js';
 import { type FieldPath, fieldName, InvalidEnvironmentError, type Problem, type ProblemSink } from './problems.js';
 import { crossFieldRules, inapplicableSettingRules, resourceRules } from './rules/index.js';
-import { sharedHostnameRule } from './rules/remote-write.js';
+import { copiedValuesRule, sharedHostnameRule } from './rules/remote-write.js';
 import { MAX_COLLECTION_SIZE, MAX_STRING_LENGTH } from './schema/common.js';
 import { describeSchema, schemaAt } from './schema/describe.js';
 import type { Environment } from './schema/environment.js';
@@ -76,7 +76,9 @@ export function loadEach(files: readonly SourceFile[]): { loaded: LoadedEnvironm
   }
   // A duplicate of another environment's name is reported above; its bucket would only repeat that.
   sharedBucketRule([...seen.values()], problems);
-  sharedHostnameRule([...seen.values()].map((l) => ({ env: l.env, file: l.file, sink: l.sink(problems) })));
+  const among = [...seen.values()].map((l) => ({ env: l.env, file: l.file, sink: l.sink(problems) }));
+  sharedHostnameRule(among);
+  copiedValuesRule(among);
   return { loaded: loaded.filter((l) => seen.get(l.env.name) === l), problems };
 }
 
