@@ -6,49 +6,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDocument } from 'yaml';
-import { checklist } from './doc-blocks.js';
+import { asChecklistSays, checklist } from './doc-blocks.js';
 import { cli, ENVIRONMENTS_DIR, REPO_ROOT, tempDir } from './helpers.js';
 
 const CHECKLIST = checklist(readFileSync(join(REPO_ROOT, 'docs/add-an-environment.md'), 'utf8'));
 
-/** A new value for a field of the checklist, for the copy `name` (a value of the same form). */
-function changed(field: string, value: unknown, name: string): unknown {
-  if (field === 'name') return name;
-  if (field.endsWith('workspaceId')) return 'ws-11111111-2222-3333-4444-555555555555';
-  if (field.endsWith('accountId')) return '333333333333';
-  if (field.endsWith('roleArn')) return String(value).replace(/role\/.*/, `role/prometheus-${name}-amp`);
-  if (field.endsWith('hostname')) return `remote-write.${name}.example.com`;
-  if (field.endsWith('region')) return value;
-  return `${String(value).replace(/\./g, '-').slice(0, 30)}-${name}`.replace(/^-+/, '');
-}
-
-/** The paths in `doc` that a checklist field (`a.b`, `a.list[].c`) names, with their values. */
-function paths(doc: ReturnType<typeof parseDocument>, field: string): (string | number)[][] {
-  let found: (string | number)[][] = [[]];
-  for (const part of field.split('.')) {
-    const list = part.endsWith('[]');
-    const key = list ? part.slice(0, -2) : part;
-    found = found.flatMap((p) => {
-      const at = [...p, key];
-      const v = doc.getIn(at);
-      if (v === undefined) return [];
-      if (!list) return [at];
-      const n = (doc.getIn(at) as { items?: unknown[] }).items?.length ?? 0;
-      return Array.from({ length: n }, (_, i) => [...at, i]);
-    });
-  }
-  return found;
-}
-
 /** The fixture `from` copied as `name`, every checklist field changed except those in `keep`. */
 function copy(from: string, name: string, keep: readonly string[] = []): string {
-  const doc = parseDocument(readFileSync(join(ENVIRONMENTS_DIR, `${from}.yaml`), 'utf8'));
-  for (const field of CHECKLIST.flatMap((c) => c.fields)) {
-    if (keep.includes(field)) continue;
-    for (const path of paths(doc, field)) doc.setIn(path, changed(field, doc.getIn(path), name));
-  }
-  return doc.toString();
+  return asChecklistSays(readFileSync(join(ENVIRONMENTS_DIR, `${from}.yaml`), 'utf8'), CHECKLIST, name, keep);
 }
 
 function validate(files: Record<string, string>) {
