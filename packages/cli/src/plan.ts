@@ -42,6 +42,8 @@ export interface PlanEntry {
 }
 
 export interface Plan {
+  /** The environment files the run covers (`--env`, or all). */
+  files: string[];
   /** In order: the environments (by file), those whose file is gone, the Argo CD and Flux folders. */
   entries: PlanEntry[];
   /** Saves the cache, with what was rendered; call once the run succeeded. */
@@ -178,6 +180,7 @@ export async function plan(
     } else if (hit && (hit.files > 0 || existing.includes(folder))) entries.push(cached(folder, hit));
   }
   return {
+    files: files.map((f) => f.path),
     entries,
     remember() {
       if (!cache) return;
