@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Captures the `--help` listing of every Thanos command from a thanos binary or container image into a reference
 // directory that scripts/thanos-flags.mjs turns into flag data. This is how a new release is added without the
-// upstream docs: see README "Upgrading Thanos" -> "Adding a Thanos release".
+// upstream docs: see docs/upgrade-thanos.md "Adding a Thanos release".
 //
 // Usage:
 //   node scripts/thanos-help.mjs --binary ./thanos --out DIR [--hidden FILE]

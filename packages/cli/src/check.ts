@@ -2,7 +2,7 @@
 import { relative } from 'node:path';
 import { compareTree, leftovers, lockHolder, type TreeChanges } from '@thanos-gitops/output';
 import type { CommandOptions } from './args.js';
-import { githubAnnotation, jsonLine, problemFormat } from './format.js';
+import { githubAnnotation, jsonReport, problemFormat, warningsJson } from './format.js';
 import { type Io, plural } from './io.js';
 import { plan } from './plan.js';
 
@@ -17,7 +17,8 @@ export async function check(io: Io, options: CommandOptions): Promise<number> {
   const format = problemFormat(options.format);
   // Each rendered tree is compared as soon as it is rendered, then dropped. Folders the render cache shows up to
   // date were compared with what their last render produced (hashes).
-  const { entries, remember } = await plan(options, (tree) => compareTree(options.clustersDir, tree));
+  const planned = await plan(options, (tree) => compareTree(options.clustersDir, tree));
+  const { entries, remember } = planned;
   const stale = entries.flatMap((e) => (e.changes ? outOfDate(options.clustersDir, e.changes) : []));
   remember();
   // Working folders of an interrupted or failed generate: clusters/ is not what a finished run leaves.
@@ -28,11 +29,13 @@ export async function check(io: Io, options: CommandOptions): Promise<number> {
     : 'left over from an interrupted generate';
   stale.push(...leftovers(options.clustersDir).map((e) => `${shown}/${e} (${why})`));
   if (format === 'json') {
-    const files = stale.map((s) => {
-      const [, file, why] = /^(.*) \(([^)]*)\)$/.exec(s) ?? [];
+    const outOfDate = stale.map((s) => {
+      const [, file = s, why = ''] = /^(.*) \(([^)]*)\)$/.exec(s) ?? [];
       return { file, why };
     });
-    io.out(jsonLine({ ok: stale.length === 0, outOfDate: files }));
+    io.out(
+      jsonReport('check', stale.length === 0, { files: planned.files, outOfDate, warnings: warningsJson(entries) }),
+    );
     return stale.length === 0 ? 0 : 1;
   }
   if (format === 'github') {

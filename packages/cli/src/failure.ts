@@ -3,7 +3,7 @@ import { InterruptedError, systemErrorLine, WriteRefusedError } from '@thanos-gi
 import { formatProblem, InvalidEnvironmentError } from '@thanos-gitops/problems';
 import { usageLine } from './args.js';
 import { EnvironmentFileRefusedError, FileSystemProblem, NoEnvironmentsError, UsageError } from './files.js';
-import { githubAnnotation, jsonLine, problemJson } from './format.js';
+import { githubAnnotation, jsonReport, problemJson } from './format.js';
 import { type Io, paintErr, plural, RED } from './io.js';
 
 /**
@@ -20,7 +20,7 @@ export function failed(io: Io, err: unknown, debug = false, format = 'text', com
   };
   if (err instanceof InvalidEnvironmentError) {
     if (format === 'json') {
-      io.out(jsonLine({ ok: false, problems: err.problems.map(problemJson) }));
+      io.out(jsonReport(command ?? 'thanos-gitops', false, { problems: err.problems.map(problemJson) }));
     } else if (format === 'github') {
       for (const p of err.problems) {
         io.out(githubAnnotation('error', { file: p.file, line: p.line, column: p.column, title: p.field }, p.message));

@@ -92,7 +92,7 @@ export function environmentFiles(
   if (all.length === 0 && only.length === 0) {
     throw new NoEnvironmentsError(
       `no environment files in ${dir}: generate would remove every environment from clusters/. Add an environment ` +
-        'file (see README "Adding an environment"); to remove the last environment, delete its clusters/ folder by hand',
+        'file (see docs/add-an-environment.md); to remove the last environment, delete its clusters/ folder by hand',
     );
   }
   // Both `x.yaml` and `x.yml` are read when present, so the loader reports the clash instead of one hiding the other.

@@ -41,12 +41,66 @@ export function githubAnnotation(
 }
 
 /** A problem as JSON for other CI systems. */
-export function problemJson(p: Problem) {
+export function problemJson(p: Problem): {
+  severity: 'error' | 'warning';
+  file: string;
+  line: number;
+  column: number;
+  field: string;
+  message: string;
+} {
   return { severity: 'error', file: p.file, line: p.line, column: p.column, field: p.field, message: p.message };
 }
 
 /** One JSON document on one line, for `--format json`. */
 export const jsonLine = (value: unknown) => `${JSON.stringify(value)}\n`;
+
+/** A folder `generate` wrote, in its JSON report. */
+export interface JsonFolder {
+  folder: string;
+  objects: number;
+  written: string[];
+  unchanged: number;
+  removed: string[];
+  foreign: string[];
+}
+
+/**
+ * The one shape of every `--format json` report (`schema/output.schema.json`): every key is always there, empty
+ * when the command has nothing of that kind to say.
+ */
+export interface JsonReport {
+  command: string;
+  ok: boolean;
+  /** The environment files the command covered. */
+  files: string[];
+  problems: ReturnType<typeof problemJson>[];
+  warnings: ReturnType<typeof problemJson>[];
+  /** `generate`: what it wrote, per folder of clusters/. */
+  folders: JsonFolder[];
+  /** `check`: the files of clusters/ that differ from a fresh render, and why. */
+  outOfDate: { file: string; why: string }[];
+}
+
+/** The JSON report of `command`: what is not given is empty. */
+export function jsonReport(command: string, ok: boolean, parts: Partial<Omit<JsonReport, 'command' | 'ok'>>): string {
+  const report: JsonReport = {
+    command,
+    ok,
+    files: [],
+    problems: [],
+    warnings: [],
+    folders: [],
+    outOfDate: [],
+    ...parts,
+  };
+  return jsonLine(report);
+}
+
+/** Located warnings as JSON problems of severity `warning`. */
+export function warningsJson(rendered: readonly { warnings: readonly Problem[] }[]) {
+  return rendered.flatMap((r) => r.warnings.map((w) => ({ ...problemJson(w), severity: 'warning' as const })));
+}
 
 /** Located warnings as `::warning` annotations on stdout (they are on stderr as text too). */
 export function githubWarnings(io: Io, rendered: readonly { warnings: readonly Problem[] }[]): void {

@@ -1,7 +1,7 @@
 /** `generate`: render every environment and write clusters/ (all or nothing). */
 import { type TreeChanges, TreeWriter } from '@thanos-gitops/output';
 import type { CommandOptions } from './args.js';
-import { githubWarnings, jsonLine, problemFormat } from './format.js';
+import { githubWarnings, jsonReport, problemFormat, warningsJson } from './format.js';
 import { DIM, type Io, paint, pathText, plural, printWarnings } from './io.js';
 import { plan } from './plan.js';
 
@@ -35,7 +35,7 @@ export async function generate(io: Io, options: CommandOptions): Promise<number>
         foreign: c ? c.foreign : (e.upToDate?.foreign ?? []),
       };
     });
-    io.out(jsonLine({ ok: true, folders, problems: [] }));
+    io.out(jsonReport('generate', true, { files: planned.files, folders, warnings: warningsJson(entries) }));
     return 0;
   }
   const dim = paint(io, DIM);

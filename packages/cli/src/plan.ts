@@ -42,6 +42,8 @@ export interface PlanEntry {
 }
 
 export interface Plan {
+  /** The environment files the run covers (`--env`, or all). */
+  files: string[];
   /** In order: the environments (by file), those whose file is gone, the Argo CD and Flux folders. */
   entries: PlanEntry[];
   /** Saves the cache, with what was rendered; call once the run succeeded. */
@@ -85,14 +87,22 @@ function cacheLookup(
   return { inputs, upToDate };
 }
 
+/** The shared folders' input: every environment's input hash (`known` holds those already computed), in order. */
+function sharedInput(
+  cache: RenderCache,
+  all: readonly SourceFile[],
+  known: ReadonlyMap<string, string> | undefined,
+): string {
+  return cache.sharedHash(all.map((f) => known?.get(envName(f.path)) ?? cache.inputHash(f.path, f.text)));
+}
+
 /**
  * Renders every environment not up to date (the render code is loaded only then), handing each tree rendered
- * without a problem to `take`; returns the Argo CD and Flux trees, rendered from every environment when `whole`.
+ * without a problem to `take`; returns the Argo CD and Flux trees, rendered from every environment.
  */
 async function renderStale(
   { all, selected }: { all: readonly SourceFile[]; selected: readonly SourceFile[] },
   upToDate: ReadonlyMap<string, Hit>,
-  whole: boolean,
   clustersDir: string,
   take: (tree: EnvironmentTree, objects: number, warnings: readonly Problem[]) => Promise<void>,
 ): Promise<EnvironmentTree[]> {
@@ -101,7 +111,7 @@ async function renderStale(
     import('./volumes.js'),
   ]);
   const rendered = (file: SourceFile) => !upToDate.has(envName(file.path));
-  const steps = renderSelected(all, rendered, whole, committedVolumes(clustersDir), scopeOf(selected));
+  const steps = renderSelected(all, rendered, true, committedVolumes(clustersDir), scopeOf(selected));
   for (let r = steps.next(); ; r = steps.next()) {
     if (r.done) return r.value;
     const { tree, objects, warnings, clean } = r.value;
@@ -128,7 +138,7 @@ export async function plan(
   const { inputs, upToDate } = cacheLookup(files, cache, clustersDir, clash);
   const existing = existingEnvironments(clustersDir);
   const reserved: readonly string[] = RESERVED_CLUSTERS_FOLDERS;
-  const shared = cache && whole ? cache.sharedHash(names.map((n) => inputs.get(n) ?? '')) : undefined;
+  const shared = cache ? sharedInput(cache, selection.all, whole ? inputs : undefined) : undefined;
   const sharedHits = new Map(
     reserved.map((folder) => [folder, shared ? cache?.verify(clustersDir, folder, shared, 'shared') : undefined]),
   );
@@ -144,11 +154,12 @@ export async function plan(
     }
     return entry;
   };
-  const everythingUpToDate =
-    upToDate.size === files.length && (!whole || reserved.every((folder) => sharedHits.get(folder)));
+  // The Argo CD and Flux folders depend on the set of environments: kept current with `--env` too, so that a
+  // `generate --env new` leaves clusters/ as `check` wants it.
+  const everythingUpToDate = upToDate.size === files.length && reserved.every((folder) => sharedHits.get(folder));
   const sharedTrees = everythingUpToDate
     ? []
-    : await renderStale(selection, upToDate, whole, clustersDir, async (tree, objects, warnings) => {
+    : await renderStale(selection, upToDate, clustersDir, async (tree, objects, warnings) => {
         results.set(tree.env, await take(tree, objects, warnings, inputs.get(tree.env)));
       });
   for (const name of new Set(names)) entries.push(results.get(name) ?? cached(name, upToDate.get(name) as Hit));
@@ -157,18 +168,19 @@ export async function plan(
     for (const env of existing) {
       if (!known.has(env) && !reserved.includes(env)) entries.push(await take({ env, files: new Map() }, 0, []));
     }
-    // An empty Argo CD or Flux tree only matters when its folder exists (it removes the generated files there).
-    for (const folder of reserved) {
-      const tree = sharedTrees.find((t) => t.env === folder);
-      const hit = sharedHits.get(folder);
-      if (tree) {
-        if (tree.files.size > 0 || existing.includes(folder))
-          entries.push(await take(tree, countObjects(tree), [], shared));
-        else if (cache && shared) cache.record(folder, shared, 0, tree.files, [], 'shared');
-      } else if (hit && (hit.files > 0 || existing.includes(folder))) entries.push(cached(folder, hit));
-    }
+  }
+  // An empty Argo CD or Flux tree only matters when its folder exists (it removes the generated files there).
+  for (const folder of reserved) {
+    const tree = sharedTrees.find((t) => t.env === folder);
+    const hit = sharedHits.get(folder);
+    if (tree) {
+      if (tree.files.size > 0 || existing.includes(folder))
+        entries.push(await take(tree, countObjects(tree), [], shared));
+      else if (cache && shared) cache.record(folder, shared, 0, tree.files, [], 'shared');
+    } else if (hit && (hit.files > 0 || existing.includes(folder))) entries.push(cached(folder, hit));
   }
   return {
+    files: files.map((f) => f.path),
     entries,
     remember() {
       if (!cache) return;

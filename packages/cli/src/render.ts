@@ -93,7 +93,8 @@ export function* renderSelected(
 ): Generator<RenderedTree, EnvironmentTree[]> {
   const steps = renderEach(files, (f) => scope(f) && render(f), previous, scope);
   for (let r = steps.next(); ; r = steps.next()) {
-    if (r.done) return delivery ? renderDelivery(r.value) : [];
+    // With `--env`, another file that does not load leaves the shared folders alone (they would lose it).
+    if (r.done) return delivery && r.value.length === files.length ? renderDelivery(r.value) : [];
     const { rendered: e, clean } = r.value;
     yield {
       env: e.env,

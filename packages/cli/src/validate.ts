@@ -1,7 +1,7 @@
 /** `validate`: check the environment files only; nothing is written. */
 import type { CommandOptions } from './args.js';
 import { environmentSelection } from './files.js';
-import { githubWarnings, jsonLine, problemFormat, problemJson } from './format.js';
+import { githubWarnings, jsonReport, problemFormat, warningsJson } from './format.js';
 import { type Io, pathText, plural, printWarnings } from './io.js';
 import { renderEnvironments, scopeOf } from './render.js';
 import { committedVolumes } from './volumes.js';
@@ -15,8 +15,7 @@ export function validate(io: Io, { environmentsDir, clustersDir, only, note, for
   printWarnings(io, rendered);
   if (f === 'github') githubWarnings(io, rendered);
   if (f === 'json') {
-    const warnings = rendered.flatMap((r) => r.warnings.map(problemJson)).map((w) => ({ ...w, severity: 'warning' }));
-    io.out(jsonLine({ ok: true, files: files.map((x) => x.path), problems: [], warnings }));
+    io.out(jsonReport('validate', true, { files: files.map((x) => x.path), warnings: warningsJson(rendered) }));
   } else
     io.out(`${plural(files.length, 'environment file')} valid: ${files.map((x) => pathText(x.path)).join(', ')}\n`);
   return 0;

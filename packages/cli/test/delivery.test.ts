@@ -242,3 +242,38 @@ describe('generate', () => {
     expect(existsSync(join(ws.clusters, 'prod', 'kustomization.yaml'))).toBe(true);
   });
 });
+
+/** A copy of staging for a new environment `qa`, with what must differ changed, delivered by Argo CD. */
+const qaCopy = () =>
+  derivedSource('staging', 'qa', [
+    [['cluster', 'name'], 'qa-eu-west-1'],
+    [['remoteWrite', 'hostname'], 'remote-write.qa.example.com'],
+    [['delivery'], { tool: 'argocd', repoURL: REPO }],
+  ]);
+
+describe('generate --env', () => {
+  it('keeps the Argo CD and Flux folders current, so a new environment passes check at once', async () => {
+    const ws = workspace();
+    const prod = join(ws.environments, 'prod.yaml');
+    writeFileSync(prod, `${readFileSync(prod, 'utf8')}\ndelivery:\n  tool: argocd\n  repoURL: ${REPO}\n`);
+    expect((await cliIn(ws, 'generate')).code).toBe(0);
+    writeFileSync(join(ws.environments, 'qa.yaml'), qaCopy().text);
+    const partial = await cliIn(ws, 'generate', '--env', 'qa');
+    expect(partial.code, partial.err).toBe(0);
+    expect(partial.out).toMatch(/^argocd: /m);
+    const set = readFileSync(join(ws.clusters, 'argocd', 'applicationset-thanos.yaml'), 'utf8');
+    expect(set).toContain('clusters/qa');
+    const whole = await cliIn(ws, 'check');
+    expect(whole.code, whole.err).toBe(0);
+  });
+
+  it('leaves them alone when another environment file does not load', async () => {
+    const ws = workspace();
+    expect((await cliIn(ws, 'generate')).code).toBe(0);
+    writeFileSync(join(ws.environments, 'qa.yaml'), qaCopy().text);
+    writeFileSync(join(ws.environments, 'broken.yaml'), 'name: broken\nsize: [\n');
+    const partial = await cliIn(ws, 'generate', '--env', 'qa');
+    expect(partial.code, partial.err).toBe(0);
+    expect(existsSync(join(ws.clusters, 'argocd'))).toBe(false);
+  });
+});

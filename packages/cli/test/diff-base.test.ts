@@ -11,7 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { GITHUB_COMMENT_LIMIT } from '../src/review.js';
-import { cliIn, findKustomize, KUSTOMIZE_REQUIRED, type Workspace, workspace } from './helpers.js';
+import { asChecklistSays, checklist } from './doc-blocks.js';
+import { cliIn, findKustomize, KUSTOMIZE_REQUIRED, REPO_ROOT, type Workspace, workspace } from './helpers.js';
+
+const CHECKLIST = checklist(readFileSync(join(REPO_ROOT, 'docs/add-an-environment.md'), 'utf8'));
 
 const git = (ws: Workspace, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], {
@@ -72,10 +75,8 @@ describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
     const ws = await repository();
     writeFileSync(
       join(ws.environments, 'qa.yaml'),
-      readFileSync(join(ws.environments, 'staging.yaml'), 'utf8')
-        .replace(/^name: staging$/m, 'name: qa')
-        .replace(/^(\s+bucket: )(\S+)$/m, '$1$2-qa') // its own bucket and hostname: two environments may not share one
-        .replace(/^(\s+hostname: remote-write\.)staging\./m, '$1qa.'),
+      // Its own bucket, hostname, writers and workspace, as the checklist says: a copy that keeps them is refused.
+      asChecklistSays(readFileSync(join(ws.environments, 'staging.yaml'), 'utf8'), CHECKLIST, 'qa'),
     );
     rmSync(join(ws.environments, 'dev.yaml'));
     const r = await cliIn(ws, 'diff', '--base', 'main');
@@ -183,10 +184,7 @@ describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
     for (const name of ['qa', 'perf']) {
       writeFileSync(
         join(ws.environments, `${name}.yaml`),
-        readFileSync(join(ws.environments, 'prod.yaml'), 'utf8')
-          .replace(/^name: prod$/m, `name: ${name}`)
-          .replace(/^(\s+bucket: )(\S+)$/m, `$1$2-${name}`)
-          .replace(/^(\s+hostname: remote-write\.)prod\./m, `$1${name}.`),
+        asChecklistSays(readFileSync(join(ws.environments, 'prod.yaml'), 'utf8'), CHECKLIST, name),
       );
     }
     const text = await cliIn(ws, 'diff', '--base', 'main');

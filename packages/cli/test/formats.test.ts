@@ -55,10 +55,13 @@ describe('--format json', () => {
     const ok = await cliIn(withFiles(false), 'validate', '--format', 'json');
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.out)).toEqual({
+      command: 'validate',
       ok: true,
       files: [expect.stringMatching(/environments\/valid\.yaml$/)],
       problems: [],
       warnings: [],
+      folders: [],
+      outOfDate: [],
     });
     const bad = await cliIn(withFiles(true), 'generate', '--format', 'json');
     expect(bad.code).toBe(1);

@@ -2,7 +2,9 @@
  * Shared helpers of the end-to-end tests: the shipped environments, temporary copies of them, the CLI run
  * in-process, kustomize found on this machine, and validation of plain objects with the kubernetes-models classes.
  */
+
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -65,7 +67,38 @@ export function derivedSource(
   if (name !== from && typeof bucket === 'string' && !set.some(([path]) => path[0] === 'objectStorage')) {
     doc.setIn(['objectStorage', 'bucket'], `${bucket}-${name}`);
   }
+  if (name !== from)
+    ownRemoteWrite(
+      doc,
+      name,
+      set.map(([path]) => path.join('.')),
+    );
   return { path: `environments/${name}.yaml`, text: doc.toString() };
+}
+
+/**
+ * A derived environment's own writers (in their own clusters), AMP workspace and writer roles: a copy that keeps
+ * them is refused (a copied file), as are one bucket and one hostname.
+ */
+function ownRemoteWrite(doc: ReturnType<typeof parseDocument>, name: string, set: readonly string[]): void {
+  const given = (field: string) => set.some((p) => p === 'remoteWrite' || p.startsWith(field));
+  const host = doc.getIn(['remoteWrite', 'hostname']);
+  if (typeof host === 'string' && !given('remoteWrite.hostname'))
+    doc.setIn(['remoteWrite', 'hostname'], `${name}.${host}`);
+  if (given('remoteWrite.writers') || given('remoteWrite.amp')) return;
+  const writers = (doc.getIn(['remoteWrite', 'writers']) as { items?: unknown[] } | undefined)?.items ?? [];
+  for (let i = 0; i < writers.length; i++) {
+    const cluster = doc.getIn(['remoteWrite', 'writers', i, 'cluster']);
+    if (typeof cluster === 'string') doc.setIn(['remoteWrite', 'writers', i, 'cluster'], `${cluster}-${name}`);
+    const role = doc.getIn(['remoteWrite', 'writers', i, 'roleArn']);
+    if (typeof role === 'string') doc.setIn(['remoteWrite', 'writers', i, 'roleArn'], `${role}-${name}`);
+  }
+  const ws = doc.getIn(['remoteWrite', 'amp', 'workspaceId']);
+  if (typeof ws === 'string') {
+    const hex = createHash('sha256').update(name).digest('hex');
+    const id = `ws-${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+    doc.setIn(['remoteWrite', 'amp', 'workspaceId'], id);
+  }
 }
 
 /**

@@ -58,7 +58,7 @@ const GATEWAY = `${BASE('gw')}remoteWrite:
     type: gateway
     gateway: { name: edge, namespace: gateway-system, port: 8443 }
   writers:
-    - { name: alpha, tenant: team-a, cluster: alpha }
+    - { name: alpha, tenant: team-a, cluster: alpha-eu }
 `;
 
 const PLAIN = `${BASE('plain')}remoteWrite:

@@ -45,10 +45,11 @@ const SINGLE = `${BASE('single')}ruler:
 bucketWeb: { enabled: true }
 `;
 
-const MTLS = `  mtls:
+/** Remote-write with mTLS and one writer, in a cluster of its own per environment (a shared one is a copy). */
+const MTLS = (env: string) => `  mtls:
     enabled: true
     issuer: { kind: bootstrap }
-  writers: [{ name: alpha, tenant: default-tenant, cluster: alpha }]
+  writers: [{ name: alpha, tenant: default-tenant, cluster: alpha-${env} }]
 `;
 
 const NLB = (
@@ -57,12 +58,12 @@ const NLB = (
 ) => `${BASE(name)}networkPolicies: { remoteWriteCIDRs: [198.51.100.0/24] }
 remoteWrite:
   hostname: rw.${name}.example.com
-${MTLS}  exposure: { type: loadBalancer, loadBalancer: ${loadBalancer} }
+${MTLS(name)}  exposure: { type: loadBalancer, loadBalancer: ${loadBalancer} }
 `;
 
 const GATEWAY = (name: string, extra = '') => `${BASE(name)}remoteWrite:
   hostname: rw.${name}.example.com
-${MTLS}  exposure: { type: gateway, gateway: { name: edge, namespace: gateway-system${extra} } }
+${MTLS(name)}  exposure: { type: gateway, gateway: { name: edge, namespace: gateway-system${extra} } }
 `;
 
 const TEXTS = [
@@ -72,7 +73,7 @@ const TEXTS = [
   NLB('nlb-short', '{ deregistrationDelaySeconds: 10 }'),
   GATEWAY('gw'),
   GATEWAY('gw-slow', ', drainSeconds: 45'),
-  `${BASE('plain')}remoteWrite:\n${MTLS}`,
+  `${BASE('plain')}remoteWrite:\n${MTLS('plain')}`,
 ];
 const rendered = renderEnvironments(
   TEXTS.map((text) => ({ path: `environments/${/^name: (\S+)/.exec(text)?.[1]}.yaml`, text })),

@@ -20,7 +20,7 @@ import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, 
 import { editDistance } from './edit-distance.js';
 import { inputRules } from './input-rules.js';
 import { crossFieldRules, inapplicableSettingRules, resourceRules } from './rules/index.js';
-import { sharedHostnameRule } from './rules/remote-write.js';
+import { copiedValuesRule, sharedHostnameRule } from './rules/remote-write.js';
 import { environmentValidator } from './validator.js';
 
 export interface SourceFile {
@@ -81,7 +81,9 @@ export function loadEach(files: readonly SourceFile[]): { loaded: LoadedEnvironm
   }
   // A duplicate of another environment's name is reported above; its bucket would only repeat that.
   sharedBucketRule([...seen.values()], problems);
-  sharedHostnameRule([...seen.values()].map((l) => ({ env: l.env, file: l.file, sink: l.sink(problems) })));
+  const among = [...seen.values()].map((l) => ({ env: l.env, file: l.file, sink: l.sink(problems) }));
+  sharedHostnameRule(among);
+  copiedValuesRule(among);
   return { loaded: loaded.filter((l) => seen.get(l.env.name) === l), problems };
 }
 
@@ -211,7 +213,15 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
   const before = problems.length;
   const add = (at: { line: number; column: number }, path: FieldPath, message: string) =>
     problems.push({ file: file.path, ...at, field: fieldName(path), message });
-  for (const [offset, path, message] of yamlMessages(doc, pos)) add(pos(offset), path, message);
+  for (const [offset, path, message] of yamlMessages(doc, pos)) {
+    const at = pos(offset);
+    // The parser often stops at the line before the one indented wrong (a value that cannot take a mapping).
+    const misplaced = message.startsWith('invalid YAML')
+      ? [at.line, at.line + 1].flatMap((line) => indentationMessage(file.text, line) ?? [])[0]
+      : undefined;
+    if (misplaced) add({ line: misplaced.line, column: misplaced.column }, misplaced.path, misplaced.message);
+    else add(at, path, message);
+  }
   if (problems.length > before) return undefined;
   for (const [offset, path, message] of sizeMessages(doc.contents, [])) add(pos(offset), path, message);
   if (problems.length > before) return undefined;
@@ -316,6 +326,72 @@ function yamlMessages(doc: Document, pos: (offset: number) => { line: number }):
   return out;
 }
 
+/** A key line of the YAML text, as the indentation shows it: its column, key, path, and whether it is a list item. */
+interface KeyLine {
+  indent: number;
+  path: FieldPath;
+  line: number;
+}
+
+const KEY_LINE = /^( *)(- +)?([A-Za-z0-9_.-]+) *:(?: |$)/;
+
+/**
+ * The open keys (and list items) at `upTo`, read from the indentation alone: the chain of mappings a line below
+ * them sits in. Lines that are not `key:` or `- key:` (values, block scalars, comments) are passed over.
+ */
+function openKeys(lines: readonly string[], upTo: number): KeyLine[] {
+  const stack: KeyLine[] = [];
+  const items = new Map<string, number>();
+  for (let i = 0; i < upTo; i++) {
+    const m = KEY_LINE.exec(lines[i] ?? '');
+    if (!m) continue;
+    const indent = (m[1] ?? '').length;
+    while (stack.length > 0 && (stack.at(-1)?.indent ?? 0) >= indent) stack.pop();
+    let parent = stack.at(-1)?.path ?? [];
+    if (m[2]) {
+      const id = JSON.stringify(parent);
+      const index = (items.get(id) ?? -1) + 1;
+      items.set(id, index);
+      parent = [...parent, index];
+      stack.push({ indent, path: parent, line: i + 1 });
+    }
+    const keyIndent = indent + (m[2]?.length ?? 0);
+    stack.push({ indent: keyIndent, path: [...parent, m[3] ?? ''], line: i + 1 });
+  }
+  return stack;
+}
+
+/**
+ * A YAML syntax error on a line whose key is indented wrong, said in the user's terms: which mapping the key
+ * belongs to (from the schema), at what indentation its keys are, and where the user put it.
+ */
+function indentationMessage(
+  text: string,
+  line: number,
+): { line: number; column: number; path: FieldPath; message: string } | undefined {
+  const lines = text.split('\n');
+  const m = KEY_LINE.exec(lines[line - 1] ?? '');
+  if (!m) return undefined;
+  const key = m[3] ?? '';
+  const indent = (m[1] ?? '').length + (m[2]?.length ?? 0);
+  const open = openKeys(lines, line - 1);
+  const owner = [...open].reverse().find((o) => Object.hasOwn(propertiesAt(o.path), key));
+  if (!owner) return undefined;
+  const sibling = open.find((o) => o.path.length === owner.path.length + 1 && o.indent > owner.indent);
+  const childIndent = sibling?.indent ?? owner.indent + 2;
+  const where = sibling ? ` (like \`${String(sibling.path.at(-1))}\` on line ${sibling.line})` : '';
+  if (indent === childIndent) return undefined; // this line is where it belongs
+  const name = owner.path.length === 0 ? 'the top level' : `\`${fieldName(owner.path)}\``;
+  return {
+    line,
+    column: indent + 1,
+    path: [...owner.path, key],
+    message:
+      `\`${key}\` is an option of ${name}, whose keys are indented ${childIndent} spaces${where}; ` +
+      `it is indented ${indent} here, which YAML cannot read (${indent > childIndent ? 'too deep' : 'too shallow'})`,
+  };
+}
+
 /** The path of the mapping key that starts at `offset`, and where the same key first appears in its mapping. */
 function findKey(
   node: unknown,
@@ -402,7 +478,7 @@ function schemaMessages(errors: ErrorObject[], data: unknown): SchemaMessage[] {
       const keyPattern = keys ? Object.keys(keys)[0] : undefined;
       const message = keyPattern
         ? `key must be ${describeSchema({ type: 'string', pattern: keyPattern })} (found ${found(key)})`
-        : unknownFieldMessage(key, path);
+        : unknownFieldMessage(key, path, data);
       out.push({ path: [...path, key], message, atKey: true });
     } else if (e.keyword === 'required') {
       const key = String((e.params as { missingProperty: string }).missingProperty);
@@ -420,12 +496,50 @@ function schemaMessages(errors: ErrorObject[], data: unknown): SchemaMessage[] {
   return out;
 }
 
-function unknownFieldMessage(key: string, parent: FieldPath): string {
+function unknownFieldMessage(key: string, parent: FieldPath, data?: unknown): string {
   const known = Object.keys(propertiesAt(parent));
+  const misplaced = data === undefined ? undefined : indentedOutOf(key, parent, data);
+  if (misplaced) return misplaced;
   if (known.length === 0) return `unknown field ${JSON.stringify(key)}: this mapping takes no fields`;
   const guess = closest(key, known);
   const hint = guess ? ` (did you mean ${JSON.stringify(guess)}?)` : '';
   return `unknown field ${JSON.stringify(key)}${hint}; expected one of: ${known.join(', ')}`;
+}
+
+/** A field path as the user reads it: `storeGateway`, `receive.hashrings[0]`, or "top-level". */
+function pathWords(path: FieldPath): string {
+  return path.length === 0 ? 'a top-level key' : `a key of \`${fieldName(path)}\``;
+}
+
+/**
+ * An unknown key that is an option of the mapping written just before it (the previous key of its own mapping, or
+ * a mapping inside that one): the mistake is the indentation, so say where the key belongs.
+ */
+function indentedOutOf(key: string, parent: FieldPath, data: unknown): string | undefined {
+  const here = valueAt(data, parent);
+  if (!here || typeof here !== 'object' || Array.isArray(here)) return undefined;
+  const keys = Object.keys(here);
+  const before = keys[keys.indexOf(key) - 1];
+  if (before === undefined) return undefined;
+  let path: FieldPath = [...parent, before];
+  for (let depth = 0; depth < 4; depth++) {
+    if (Object.hasOwn(propertiesAt(path), key)) {
+      return (
+        `\`${key}\` is an option of \`${fieldName(path)}\`; it is indented as ${pathWords(parent)} here ` +
+        `(indent it under \`${String(path.at(-1))}\`)`
+      );
+    }
+    const inner = valueAt(data, path);
+    const last = Array.isArray(inner) ? inner.length - 1 : -1;
+    const next = Array.isArray(inner)
+      ? last
+      : inner && typeof inner === 'object'
+        ? Object.keys(inner).at(-1)
+        : undefined;
+    if (next === undefined || next === -1) return undefined;
+    path = [...path, next];
+  }
+  return undefined;
 }
 
 function propertiesAt(path: FieldPath): Record<string, unknown> {

@@ -1,15 +1,15 @@
-/** The size presets are visible: the README table and the schema's `size` description show what pods get. */
+/** The size presets are visible: the table of docs/operate.md and the schema's `size` description show what pods get. */
 import { readFileSync } from 'node:fs';
 import { CHUNK_CACHE_TITLE, sizePresetRows } from '@thanos-gitops/catalog';
 import { EnvironmentSchema } from '@thanos-gitops/schema';
 import { describe, expect, it } from 'vitest';
 import { find, render } from './support/render.js';
 
-const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+const README = readFileSync(new URL('../../../docs/operate.md', import.meta.url), 'utf8');
 
 /** The cells of the README's size table (without header and separator). */
 function readmeRows(): string[][] {
-  const section = README.split('### Size presets')[1]?.split('\n## ')[0] ?? '';
+  const section = README.split('## Size presets')[1]?.split('\n## ')[0] ?? '';
   const lines = section.split('\n').filter((l) => l.startsWith('|'));
   return lines.slice(2).map((l) =>
     l

@@ -11,7 +11,7 @@ import { REPO_ROOT } from './render.js';
 export const BUILD_SCRIPT = join(REPO_ROOT, 'e2e/thanos/build.sh');
 export const HOW_TO_RUN =
   'install Go >= 1.26 (or set THANOS_BINARY), run as root with iproute2, dnsmasq, prometheus, ' +
-  'prometheus-alertmanager, memcached, openssl (see README "Running it for real"), then `pnpm --filter @thanos-gitops/e2e test`';
+  'prometheus-alertmanager, memcached, openssl (see docs/contributing.md "Running it for real"), then `pnpm --filter @thanos-gitops/e2e test`';
 
 const TOOLS = ['ip', 'dnsmasq', 'prometheus', 'promtool', 'prometheus-alertmanager', 'memcached', 'openssl', 'curl'];
 

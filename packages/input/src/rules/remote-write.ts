@@ -334,3 +334,60 @@ export function sharedHostnameRule(envs: readonly EnvironmentAmongOthers[]): voi
     }
   }
 }
+
+/** A value that belongs to one environment, where an environment sets it: its field and a key to compare. */
+interface OwnValue {
+  field: (string | number)[];
+  key: string;
+  what: string;
+}
+
+/** The values of an environment that a copy would keep by mistake: writers (name in a cluster), AMP workspace, roles. */
+function ownValues(env: Environment): OwnValue[] {
+  const rw = env.remoteWrite;
+  const values: OwnValue[] = rw.writers.flatMap((w, i) => [
+    {
+      field: ['remoteWrite', 'writers', i, 'cluster'],
+      key: `writer\0${w.cluster}\0${w.name}`,
+      what: `the writer "${w.name}" of cluster "${w.cluster}"`,
+    },
+    ...(w.roleArn === undefined
+      ? []
+      : [
+          { field: ['remoteWrite', 'writers', i, 'roleArn'], key: `role\0${w.roleArn}`, what: `the role ${w.roleArn}` },
+        ]),
+  ]);
+  if (rw.amp !== undefined) {
+    const id = rw.amp.workspaceId;
+    values.push({ field: ['remoteWrite', 'amp', 'workspaceId'], key: `amp\0${id}`, what: `the AMP workspace ${id}` });
+  }
+  return values;
+}
+
+/**
+ * Values that must differ between environments, as a copied file keeps them: a writer (one Prometheus, by name and
+ * cluster) pushing to two environments, one AMP workspace, one writer role. Reported at every file involved, at the
+ * value's line, naming the other files.
+ */
+export function copiedValuesRule(envs: readonly EnvironmentAmongOthers[]): void {
+  const byKey = new Map<string, { e: EnvironmentAmongOthers; v: OwnValue }[]>();
+  for (const e of envs) {
+    const mine = new Set<string>();
+    for (const v of ownValues(e.env)) {
+      if (mine.has(v.key)) continue;
+      mine.add(v.key);
+      byKey.set(v.key, [...(byKey.get(v.key) ?? []), { e, v }]);
+    }
+  }
+  for (const group of byKey.values()) {
+    if (group.length < 2) continue;
+    for (const { e, v } of group) {
+      const others = group.filter((o) => o.e !== e).map((o) => o.e.file);
+      e.sink.report(
+        v.field,
+        `${v.what} is also in ${others.join(', ')}: is this file a copy? Each environment has its own ` +
+          '(change it to what this environment uses, as docs/add-an-environment.md lists)',
+      );
+    }
+  }
+}
