@@ -4,6 +4,7 @@ import {
   expectIdentity,
   expectListens,
   expectNoBucket,
+  expectPodLocal,
   expectSelectsOwnPods,
   expectServiceReaches,
   expectThanosProbes,
@@ -39,12 +40,13 @@ describe('query: what makes it work', () => {
     expect(labels).toEqual(expect.arrayContaining(['replica', 'rule_replica']));
   });
 
-  it('listens for gRPC and HTTP, reached through the thanos-query Service', () => {
+  it('listens for HTTP, reached through the thanos-query Service; its unused gRPC only on the pod itself', () => {
     const r = renderEverything();
     const w = query(r);
-    expectListens(w, 'grpc', 10901, 'grpc-address');
+    expectPodLocal(w, 'grpc', 'grpc-address', 10901);
     expectListens(w, 'http', 10902, 'http-address');
-    const svc = expectServiceReaches(r, w, 'thanos-query', ['grpc', 'http']);
+    const svc = expectServiceReaches(r, w, 'thanos-query', ['http']);
+    expect(svc.spec.ports.map((p: { name: string }) => p.name)).not.toContain('grpc');
     expect(svc.spec.clusterIP).toBeUndefined();
   });
 

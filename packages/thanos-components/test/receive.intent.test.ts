@@ -7,6 +7,7 @@ import {
   expectListens,
   expectMountedFile,
   expectNoBucket,
+  expectPodLocal,
   expectQueryReaches,
   expectSelectsOwnPods,
   expectServiceReaches,
@@ -45,13 +46,15 @@ describe('receive router: what makes it work', () => {
     expect(expectMountedFile(r, router(r), 'receive.limits-config-file')).toMatch(/max_concurrency: 1000/);
   });
 
-  it('listens for remote-write, gRPC and HTTP, reached through the thanos-receive-router Service', () => {
+  it("listens for remote-write and HTTP through the thanos-receive-router Service; gRPC, Cap'n Proto pod-local", () => {
     const r = renderEverything();
     const w = router(r);
     expectListens(w, 'remote-write', 19291, 'remote-write.address');
-    expectListens(w, 'grpc', 10901, 'grpc-address');
     expectListens(w, 'http', 10902, 'http-address');
-    expectServiceReaches(r, w, 'thanos-receive-router', ['remote-write', 'grpc', 'http']);
+    expectPodLocal(w, 'grpc', 'grpc-address', 10901);
+    expectPodLocal(w, 'capnp', 'receive.capnproto-address', 19391);
+    const svc = expectServiceReaches(r, w, 'thanos-receive-router', ['remote-write', 'http']);
+    expect(svc.spec.ports.map((p: { name: string }) => p.name)).not.toContain('grpc');
   });
 
   it('sends each hashring to the pods of its ingestors, by their stable DNS names on the gRPC port', () => {

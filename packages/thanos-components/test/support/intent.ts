@@ -91,6 +91,16 @@ export function expectListens(w: Obj, portName: string, port: number, addressFla
 }
 
 /**
+ * A server no other pod uses listens on the pod itself only (`127.0.0.1`), and neither the container nor a Service
+ * offers its port: Thanos has no flag that turns it off, so it is closed this way (issue #21).
+ */
+export function expectPodLocal(w: Obj, portName: string, addressFlag: string, port: number, container = 'thanos') {
+  const ports = (containerOf(w, container).ports ?? []).map((p: Obj) => p.name);
+  expect(ports, `${w.metadata.name}: ${portName} is not offered`).not.toContain(portName);
+  expect(flag(w, addressFlag, container)).toBe(`127.0.0.1:${port}`);
+}
+
+/**
  * A Service `name` reaches the workload's pods on each of `portNames`: its selector picks the pod template's labels
  * and each port targets a port the container declares under that name.
  */
