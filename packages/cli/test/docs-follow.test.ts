@@ -124,7 +124,8 @@ describe.skipIf(!findKustomize() && !KUSTOMIZE_REQUIRED)(
       });
       // The state the other pages start from: this is `main`; the pages work on a branch.
       expect(
-        run('git add -A && git commit -q --no-verify -m main && git branch -f main && git checkout -q -b work').status,
+        run('git add -A && git commit -q --no-verify -m main && git checkout -q -B work && git branch -f main work')
+          .status,
       ).toBe(0);
     });
 
