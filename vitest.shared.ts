@@ -15,6 +15,7 @@ const packages = [
   'overlays',
   'delivery',
   'operability',
+  'importer',
   'cli',
 ];
 

@@ -20,6 +20,7 @@ const LAYERS = [
   ['input', 'manifests'],
   ['thanos-components'],
   ['irsa', 'mtls', 'overlays', 'delivery', 'operability'],
+  ['importer'],
   ['cli'],
   ['e2e'],
 ];
