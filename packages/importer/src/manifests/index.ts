@@ -1,7 +1,74 @@
+/**
+ * `import manifests`: rendered manifests (kube-thanos output, `helm template`, `kubectl get -o yaml`) in, an
+ * environment with its report out. Each Thanos container's flags are read back against the release's flag table;
+ * the hashrings file, objstore config, caches, ServiceMonitors and resources fill the rest. The command prints,
+ * besides the report, `adoptionDiff(old, rendered)`: which old objects the new `clusters/<env>` keeps, changes,
+ * recreates or orphans.
+ */
+import { Document } from 'yaml';
 import type { ImportOptions, ImportSource } from '../options.js';
 import type { ImportResult } from '../report.js';
+import { readCaches } from './caches.js';
+import type { ImportContext } from './context.js';
+import { readCluster, readEnvironment, readLabels, readSize } from './environment.js';
+import { readObjects } from './objects.js';
+import { readDatasource, readTracing } from './observability.js';
+import { readBucketWeb, readCompactor, readQuery, readQueryFrontend, readRuler } from './readers.js';
+import { readReceive } from './receive.js';
+import { readRemoteWrite } from './remote-write.js';
+import { manifestsRunbook } from './runbook.js';
+import { readIdentity, readObjectStorage } from './storage.js';
+import { readStore } from './store.js';
+import { thanosWorkloads } from './workloads.js';
+
+export { type AdoptionDiff, type AdoptionEntry, adoptionDiff, formatAdoption } from './adoption.js';
+export { readObjects } from './objects.js';
+export { tsdbLayout } from './receive.js';
+
+/** Options of `import manifests` beyond the shared ones. */
+export interface ManifestsOptions extends ImportOptions {
+  /** The cluster's name (`cluster.name`), when the manifests do not say. */
+  cluster?: string;
+}
 
 /** Reads rendered manifests (kube-thanos, `helm template`, `kubectl get -o yaml`) into an environment. */
-export function importManifests(_source: ImportSource, _options: ImportOptions): ImportResult {
-  throw new Error('import manifests: not built yet');
+export function importManifests(source: ImportSource, options: ManifestsOptions): ImportResult {
+  const objects = readObjects(source.text);
+  const workloads = thanosWorkloads(objects);
+  if (workloads.length === 0) throw new Error(`${source.file}: no Thanos containers in the input`);
+  const ctx: ImportContext = { objects, workloads, env: {}, entries: [], resources: [], caches: [] };
+  readEnvironment(ctx, options);
+  readRuler(ctx);
+  readTracing(ctx);
+  readCluster(ctx, options);
+  readObjectStorage(ctx);
+  readIdentity(ctx);
+  readLabels(ctx);
+  readDatasource(ctx);
+  readReceive(ctx);
+  readQuery(ctx);
+  readQueryFrontend(ctx);
+  readStore(ctx);
+  readCompactor(ctx);
+  readBucketWeb(ctx);
+  readCaches(ctx);
+  readRemoteWrite(ctx);
+  readSize(ctx);
+  const name = String(ctx.env.name);
+  return {
+    name,
+    environment: environmentText(ctx.env, source.file),
+    report: { input: `manifests ${source.file}`, entries: ctx.entries },
+    runbook: manifestsRunbook(name),
+  };
+}
+
+const ORDER = ['name', 'cluster', 'namespace', 'size', 'labels', 'thanos', 'objectStorage', 'identity', 'monitoring'];
+
+function environmentText(env: Record<string, unknown>, file: string): string {
+  const ordered: Record<string, unknown> = {};
+  for (const key of [...ORDER, ...Object.keys(env)]) if (env[key] !== undefined) ordered[key] = env[key];
+  const doc = new Document(ordered);
+  doc.commentBefore = ` yaml-language-server: $schema=../schema/environment.schema.json\n Imported by \`thanos-gitops import manifests\` from ${file}: read the report beside this file.`;
+  return doc.toString({ lineWidth: 0 });
 }

@@ -1,0 +1,119 @@
+/**
+ * The adoption diff: the objects that ran before against what the imported environment renders. Each old object
+ * is kept (same kind, namespace and name, nothing else differs), changed, recreated (a field the API server will
+ * not change in place differs: the object must be deleted and created again) or orphaned (nothing renders it:
+ * the new delivery will not delete it). New objects are counted as added.
+ */
+import { at, isPlain, type K8sObject, objectId } from './objects.js';
+
+export type AdoptionStatus = 'kept' | 'changed' | 'recreated' | 'orphaned' | 'added';
+
+export interface AdoptionEntry {
+  id: string;
+  status: AdoptionStatus;
+  /** For `recreated`: the immutable fields that differ. For `changed`: the top-level fields that differ. */
+  fields: string[];
+}
+
+export interface AdoptionDiff {
+  entries: AdoptionEntry[];
+  counts: Record<AdoptionStatus, number>;
+}
+
+/** Fields the API server refuses to change in place, per kind. */
+const IMMUTABLE: Record<string, string[][]> = {
+  StatefulSet: [
+    ['spec', 'selector'],
+    ['spec', 'volumeClaimTemplates'],
+    ['spec', 'serviceName'],
+    ['spec', 'podManagementPolicy'],
+  ],
+  Deployment: [['spec', 'selector']],
+  DaemonSet: [['spec', 'selector']],
+  Job: [
+    ['spec', 'selector'],
+    ['spec', 'template'],
+  ],
+  Service: [
+    ['spec', 'clusterIP'],
+    ['spec', 'type'],
+  ],
+  PersistentVolumeClaim: [
+    ['spec', 'storageClassName'],
+    ['spec', 'accessModes'],
+  ],
+};
+
+const key = (o: K8sObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+export function adoptionDiff(oldObjects: readonly K8sObject[], newObjects: readonly K8sObject[]): AdoptionDiff {
+  const fresh = new Map(newObjects.map((o) => [key(o), o]));
+  const entries: AdoptionEntry[] = oldObjects.map((o) => compare(o, fresh.get(key(o))));
+  const known = new Set(oldObjects.map(key));
+  for (const o of newObjects) if (!known.has(key(o))) entries.push({ id: objectId(o), status: 'added', fields: [] });
+  const counts = { kept: 0, changed: 0, recreated: 0, orphaned: 0, added: 0 };
+  for (const e of entries) counts[e.status] += 1;
+  return { entries, counts };
+}
+
+function compare(before: K8sObject, after: K8sObject | undefined): AdoptionEntry {
+  const id = objectId(before);
+  if (!after) return { id, status: 'orphaned', fields: [] };
+  const immutable = (IMMUTABLE[before.kind] ?? []).filter((path) => {
+    const was = at(before, ...path);
+    // A Service's clusterIP the old dump carries (allocated) and the new one leaves out is kept, not changed.
+    if (path[1] === 'clusterIP' && at(after, ...path) === undefined) return false;
+    return !equal(normalized(path, was), normalized(path, at(after, ...path)));
+  });
+  if (immutable.length > 0) return { id, status: 'recreated', fields: immutable.map((p) => p.join('.')) };
+  const fields = ['metadata', 'spec', 'data', 'stringData', 'rules', 'roleRef', 'subjects', 'type'].filter(
+    (f) =>
+      (before[f] !== undefined || after[f] !== undefined) && !equal(comparable(f, before[f]), comparable(f, after[f])),
+  );
+  return { id, status: fields.length > 0 ? 'changed' : 'kept', fields };
+}
+
+/** Defaults the API server fills in a claim template, so a dump and a file compare alike. */
+function normalized(path: string[], value: unknown): unknown {
+  if (path[1] === 'type' && value === undefined) return 'ClusterIP';
+  if (path[1] === 'podManagementPolicy' && value === undefined) return 'OrderedReady';
+  if (path[1] !== 'volumeClaimTemplates' || !Array.isArray(value)) return value;
+  return value.map((t) => ({
+    name: at(t, 'metadata', 'name'),
+    spec: at(t, 'spec', 'resources'),
+    cls: at(t, 'spec', 'storageClassName') ?? null,
+    modes: at(t, 'spec', 'accessModes'),
+  }));
+}
+
+function comparable(field: string, value: unknown): unknown {
+  if (field !== 'metadata' || !isPlain(value)) return value;
+  return { labels: value.labels ?? {}, annotations: value.annotations ?? {} };
+}
+
+function equal(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
+}
+
+function sorted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sorted);
+  if (!isPlain(value)) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sorted(value[k])]),
+  );
+}
+
+/** The diff as Markdown: counts first, then each object that is not kept. */
+export function formatAdoption(diff: AdoptionDiff): string {
+  const c = diff.counts;
+  const lines = [
+    `Adoption: ${c.kept} kept, ${c.changed} changed, ${c.recreated} recreated, ${c.orphaned} orphaned, ${c.added} added.`,
+    '',
+  ];
+  for (const e of diff.entries.filter((x) => x.status === 'recreated' || x.status === 'orphaned')) {
+    lines.push(`- ${e.status} \`${e.id}\`${e.fields.length ? ` (${e.fields.join(', ')})` : ''}`);
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
