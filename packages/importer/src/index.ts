@@ -7,6 +7,7 @@ export {
   importManifests,
   type ManifestsOptions,
   readObjects,
+  withAdoption,
 } from './manifests/index.js';
 export type { ImportOptions, ImportSource } from './options.js';
 export { formatReport, type ImportReport, type ImportResult, type ReportEntry, type ReportKind } from './report.js';

@@ -4,6 +4,7 @@
  * not change in place differs: the object must be deleted and created again) or orphaned (nothing renders it:
  * the new delivery will not delete it). New objects are counted as added.
  */
+import type { ImportReport, ReportEntry } from '../report.js';
 import { at, isPlain, type K8sObject, objectId } from './objects.js';
 
 export type AdoptionStatus = 'kept' | 'changed' | 'recreated' | 'orphaned' | 'added';
@@ -48,9 +49,15 @@ const key = (o: K8sObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metad
 
 export function adoptionDiff(oldObjects: readonly K8sObject[], newObjects: readonly K8sObject[]): AdoptionDiff {
   const fresh = new Map(newObjects.map((o) => [key(o), o]));
-  const entries: AdoptionEntry[] = oldObjects.map((o) => compare(o, fresh.get(key(o))));
-  const known = new Set(oldObjects.map(key));
-  for (const o of newObjects) if (!known.has(key(o))) entries.push({ id: objectId(o), status: 'added', fields: [] });
+  // `helm template` leaves the namespace out of namespaced objects: such an object matches by kind and name.
+  const unplaced = (o: K8sObject) => newObjects.find((n) => n.kind === o.kind && n.metadata.name === o.metadata.name);
+  const matched = new Set<K8sObject>();
+  const entries: AdoptionEntry[] = oldObjects.map((o) => {
+    const match = fresh.get(key(o)) ?? (o.metadata.namespace === undefined ? unplaced(o) : undefined);
+    if (match) matched.add(match);
+    return compare(o, match);
+  });
+  for (const o of newObjects) if (!matched.has(o)) entries.push({ id: objectId(o), status: 'added', fields: [] });
   const counts = { kept: 0, changed: 0, recreated: 0, orphaned: 0, added: 0 };
   for (const e of entries) counts[e.status] += 1;
   return { entries, counts };
@@ -116,4 +123,29 @@ export function formatAdoption(diff: AdoptionDiff): string {
     lines.push(`- ${e.status} \`${e.id}\`${e.fields.length ? ` (${e.fields.join(', ')})` : ''}`);
   }
   return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/**
+ * The report with the adoption diff in it: each recreated or orphaned object needs a person (a recreated
+ * StatefulSet is deleted with `--cascade=orphan` so its pods and volumes stay; an orphan is deleted by hand once
+ * the new objects run), and the counts close the report.
+ */
+export function withAdoption(report: ImportReport, diff: AdoptionDiff): ImportReport {
+  const c = diff.counts;
+  const entries: ReportEntry[] = diff.entries
+    .filter((e) => e.status === 'recreated' || e.status === 'orphaned')
+    .map((e) => ({
+      kind: 'needs-person',
+      source: e.id,
+      detail:
+        e.status === 'recreated'
+          ? `recreated (${e.fields.join(', ')} cannot change in place): delete it with \`kubectl delete --cascade=orphan\` before the sync`
+          : 'orphaned: the new configuration does not render it; delete it once the new objects run',
+    }));
+  entries.push({
+    kind: 'mapped',
+    source: 'adoption diff',
+    detail: `${c.kept} kept, ${c.changed} changed, ${c.recreated} recreated, ${c.orphaned} orphaned, ${c.added} added`,
+  });
+  return { ...report, entries: [...report.entries, ...entries] };
 }

@@ -17,7 +17,7 @@ export function readCaches(ctx: ImportContext): void {
     const type = String(config.type ?? '').toUpperCase();
     if (type === 'IN-MEMORY') {
       const size = at(config, 'config', 'max_size');
-      if (typeof size === 'string') put(ctx, `${cache.option}.size`, size.replace(/B$/, ''), where);
+      if (typeof size === 'string') put(ctx, `${cache.option}.size`, quantity(size), where);
     } else if (type === 'MEMCACHED') {
       put(ctx, `${cache.option}.type`, 'memcached', where);
       memcached(ctx, `${cache.option}.memcached`, config, where);
@@ -96,4 +96,10 @@ export function memcachedSettings(ctx: ImportContext, option: string, o: K8sObje
     if (v === undefined || (isPlain(fallback) && fallback[key] === v)) continue;
     put(ctx, `${option}.${key}`, v, `${objectId(o)}${key === 'replicas' ? ': spec.replicas' : ''}`);
   }
+}
+
+/** A Thanos byte size (`256MB`, `128MiB`: both base 2 in Thanos) as a Kubernetes quantity (`256Mi`). */
+export function quantity(size: string): string {
+  const m = /^(\d+)\s*([KMGT])i?B$/i.exec(size.trim());
+  return m ? `${m[1]}${(m[2] ?? '').toUpperCase()}i` : size;
 }

@@ -18,6 +18,8 @@ export interface ImportContext {
   caches: { option: string; workload: ThanosWorkload; base: string }[];
   /** The store gateway's dedicated chunk-cache memcached, read once `size` is known (its defaults follow it). */
   chunkCache?: K8sObject;
+  /** Whether a patch keeps the ingestors' TSDB at their volume's root (kube-thanos' layout). */
+  tsdbAtRoot?: boolean;
 }
 
 /** Sets an option (dotted path; numeric parts index lists) and reports it as mapped. */

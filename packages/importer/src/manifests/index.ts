@@ -11,6 +11,7 @@ import type { ImportResult } from '../report.js';
 import { readCaches } from './caches.js';
 import type { ImportContext } from './context.js';
 import { readCluster, readEnvironment, readLabels, readSize } from './environment.js';
+import { reportFlagsLeft } from './flags-left.js';
 import { readObjects } from './objects.js';
 import { readDatasource, readTracing } from './observability.js';
 import { readBucketWeb, readCompactor, readQuery, readQueryFrontend, readRuler } from './readers.js';
@@ -21,7 +22,7 @@ import { readIdentity, readObjectStorage } from './storage.js';
 import { readStore } from './store.js';
 import { thanosWorkloads } from './workloads.js';
 
-export { type AdoptionDiff, type AdoptionEntry, adoptionDiff, formatAdoption } from './adoption.js';
+export { type AdoptionDiff, type AdoptionEntry, adoptionDiff, formatAdoption, withAdoption } from './adoption.js';
 export { readObjects } from './objects.js';
 export { tsdbLayout } from './receive.js';
 
@@ -54,6 +55,7 @@ export function importManifests(source: ImportSource, options: ManifestsOptions)
   readCaches(ctx);
   readRemoteWrite(ctx);
   readSize(ctx);
+  reportFlagsLeft(ctx);
   const name = String(ctx.env.name);
   return {
     name,

@@ -130,6 +130,7 @@ export function readRuler(ctx: ImportContext): void {
         'rule files from volumes the project does not know: put them in ConfigMaps and list them in ruler.ruleConfigMaps',
     });
   }
+  rulerStorage(ctx, r);
   const cluster = flags(r, 'label')
     .map(labelOf)
     .find(([k]) => k === 'ruler_cluster');
@@ -142,4 +143,14 @@ export function readBucketWeb(ctx: ImportContext): void {
   if (!b) return;
   put(ctx, 'bucketWeb.enabled', true, objectId(b.object));
   ctx.resources.push({ option: 'bucketWeb', workload: b, preset: 'bucket-web' });
+}
+
+function rulerStorage(ctx: ImportContext, r: ThanosWorkload): void {
+  const retention = flag(r, 'tsdb.retention');
+  if (retention) put(ctx, 'ruler.retention', retention, source(r, 'tsdb.retention'));
+  const interval = flag(r, 'eval-interval');
+  if (interval && interval !== '1m') put(ctx, 'ruler.evaluationInterval', interval, source(r, 'eval-interval'));
+  const claim = r.kind === 'StatefulSet' ? claimOf(r.object) : undefined;
+  if (claim?.storage) put(ctx, 'ruler.storage', claim.storage, `${objectId(r.object)}: volumeClaimTemplates`);
+  if (claim?.storageClass) put(ctx, 'ruler.storageClass', claim.storageClass, `${objectId(r.object)}: volumeClaimTemplates`);
 }

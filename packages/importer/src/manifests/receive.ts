@@ -2,7 +2,7 @@
  * `receive`: the router's flags, the hashrings file, and each hashring's ingestor StatefulSets (replicas, volume
  * claim size and class, zones). Dual mode (ingestors that route, no router) becomes the project's split mode.
  */
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { claimOf, replicasOf } from './common.js';
 import { configOf, type ImportContext, note, put } from './context.js';
 import { isPlain, objectId, type Plain } from './objects.js';
@@ -16,6 +16,8 @@ interface HashringEntry {
 }
 
 const INGESTOR_PREFIX = 'thanos-receive-ingestor-';
+/** The project's `--tsdb.path` of the ingestors. */
+const TSDB_PATH = '/var/thanos/receive';
 
 export function readReceive(ctx: ImportContext): void {
   const receive = ctx.workloads.filter((w) => w.command === 'receive');
@@ -42,8 +44,36 @@ export function readReceive(ctx: ImportContext): void {
   if (router)
     put(ctx, 'receive.router.replicas', replicasOf(router.object), `${objectId(router.object)}: spec.replicas`);
   if (router) ctx.resources.push({ option: 'receive.router', workload: router, preset: 'receive-router' });
+  keepTsdbAtRoot(ctx, ingestors);
   hashrings(ctx, ingestors, routing);
   timing(ctx, first);
+}
+
+/**
+ * kube-thanos mounts the claim at the TSDB path, so the TSDB is the volume's root; the project mounts it one
+ * level up. When every ingestor ran so, a patch mounts the project's claim at `/var/thanos/receive` too: the
+ * same `--tsdb.path`, the same files on the volume.
+ */
+function keepTsdbAtRoot(ctx: ImportContext, ingestors: ThanosWorkload[]): void {
+  const atRoot = ingestors.every((w) => {
+    const mounts = (w.container.volumeMounts ?? []) as Plain[];
+    return mounts.some((m) => m.mountPath === flag(w, 'tsdb.path') && m.name === claimOf(w.object)?.name);
+  });
+  if (!atRoot || flag(ingestors[0], 'tsdb.path') !== TSDB_PATH) return;
+  const patch = [
+    { op: 'test', path: '/spec/template/spec/containers/0/volumeMounts/0/name', value: 'data' },
+    { op: 'replace', path: '/spec/template/spec/containers/0/volumeMounts/0/mountPath', value: TSDB_PATH },
+  ];
+  const patches = (ctx.env.patches ?? []) as unknown[];
+  ctx.env.patches = patches;
+  put(
+    ctx,
+    `patches.${patches.length}`,
+    { target: { kind: 'StatefulSet', name: `${INGESTOR_PREFIX}.*` }, patch: stringify(patch) },
+    ingestors.map((w) => `${objectId(w.object)}: volumeMounts`).join(', '),
+    `the claim is mounted at \`${TSDB_PATH}\` as before, so the TSDB stays the volume's root and the volumes are reused as they are`,
+  );
+  ctx.tsdbAtRoot = true;
 }
 
 function routerFlags(ctx: ImportContext, w: ThanosWorkload): void {
@@ -132,7 +162,7 @@ function adoption(ctx: ImportContext, name: string, sets: ThanosWorkload[]): voi
         detail: `claim template \`${claim.name}\`: the project's is \`data\`, so the volumes are not reused`,
       });
     }
-    const layout = tsdbLayout(w);
+    const layout = ctx.tsdbAtRoot ? undefined : tsdbLayout(w);
     if (layout) note(ctx, { kind: 'needs-person', source: source(w, 'tsdb.path'), detail: layout });
   }
 }
@@ -147,7 +177,7 @@ export function tsdbLayout(w: ThanosWorkload): string | undefined {
   const mount = mounts.find((m) => path === m.mountPath || path.startsWith(`${m.mountPath}/`));
   if (!mount) return `--tsdb.path=${path} is not on a volume: nothing to reuse`;
   const inVolume = `${path.slice(String(mount.mountPath).length)}`.replace(/^\//, '');
-  if (inVolume === 'receive' && path === '/var/thanos/receive') return undefined;
+  if (inVolume === 'receive' && path === TSDB_PATH) return undefined;
   return `the TSDB is the volume's ${inVolume ? `\`${inVolume}/\` folder` : 'root'} (\`${path}\` on mount \`${String(mount.mountPath)}\`); the project's is its \`receive/\` folder (\`/var/thanos/receive\` on \`/var/thanos\`): move the blocks into \`receive/\` on each volume (or patch the mount) before the new pods start`;
 }
 

@@ -19,6 +19,8 @@ export interface ThanosWorkload {
   tag?: string;
   /** Flags the release's table does not know (under the supported release read against). */
   unknownFlags: string[];
+  /** The flags the import read (the others are reported as ignored). */
+  read: Set<string>;
 }
 
 const COMMANDS: readonly ThanosCommand[] = ['compact', 'query', 'query-frontend', 'receive', 'rule', 'store'];
@@ -55,7 +57,18 @@ function readContainer(o: K8sObject, c: Plain): ThanosWorkload | undefined {
   const version = supported(tag);
   const unknownFlags = [...flags.keys()].filter((f) => !isKnownFlag(command, f, version));
   const kind = o.kind as 'Deployment' | 'StatefulSet';
-  return { object: o, kind, name: o.metadata.name, container: c, command, flags, image, tag, unknownFlags };
+  return {
+    object: o,
+    kind,
+    name: o.metadata.name,
+    container: c,
+    command,
+    flags,
+    image,
+    tag,
+    unknownFlags,
+    read: new Set(),
+  };
 }
 
 function commandOf(words: readonly string[]): ThanosCommand | undefined {
@@ -76,11 +89,13 @@ export function supported(tag: string | undefined): ThanosVersion {
 
 /** The first value of a flag. */
 export function flag(w: ThanosWorkload | undefined, name: string): string | undefined {
+  w?.read.add(name);
   return w?.flags.get(name)?.[0];
 }
 
 /** Every value of a repeatable flag. */
 export function flags(w: ThanosWorkload | undefined, name: string): string[] {
+  w?.read.add(name);
   return w?.flags.get(name) ?? [];
 }
 
