@@ -73,9 +73,10 @@ function compare(before: K8sObject, after: K8sObject | undefined): AdoptionEntry
     return !equal(normalized(path, was), normalized(path, at(after, ...path)));
   });
   if (immutable.length > 0) return { id, status: 'recreated', fields: immutable.map((p) => p.join('.')) };
+  // As `kubectl apply` sees it: what the new object sets must hold already; what only the old one has (defaults
+  // and allocations the API server wrote in a live dump) is left alone.
   const fields = ['metadata', 'spec', 'data', 'stringData', 'rules', 'roleRef', 'subjects', 'type'].filter(
-    (f) =>
-      (before[f] !== undefined || after[f] !== undefined) && !equal(comparable(f, before[f]), comparable(f, after[f])),
+    (f) => after[f] !== undefined && !covers(comparable(f, before[f]), comparable(f, after[f])),
   );
   return { id, status: fields.length > 0 ? 'changed' : 'kept', fields };
 }
@@ -96,6 +97,14 @@ function normalized(path: string[], value: unknown): unknown {
 function comparable(field: string, value: unknown): unknown {
   if (field !== 'metadata' || !isPlain(value)) return value;
   return { labels: value.labels ?? {}, annotations: value.annotations ?? {} };
+}
+
+/** Whether `have` already holds every field `want` sets (lists: the same length, item by item). */
+function covers(have: unknown, want: unknown): boolean {
+  if (Array.isArray(want))
+    return Array.isArray(have) && have.length === want.length && want.every((w, i) => covers(have[i], w));
+  if (isPlain(want)) return isPlain(have) && Object.keys(want).every((k) => covers(have[k], want[k]));
+  return String(have) === String(want) && typeof have !== 'object';
 }
 
 function equal(a: unknown, b: unknown): boolean {

@@ -152,5 +152,6 @@ function rulerStorage(ctx: ImportContext, r: ThanosWorkload): void {
   if (interval && interval !== '1m') put(ctx, 'ruler.evaluationInterval', interval, source(r, 'eval-interval'));
   const claim = r.kind === 'StatefulSet' ? claimOf(r.object) : undefined;
   if (claim?.storage) put(ctx, 'ruler.storage', claim.storage, `${objectId(r.object)}: volumeClaimTemplates`);
-  if (claim?.storageClass) put(ctx, 'ruler.storageClass', claim.storageClass, `${objectId(r.object)}: volumeClaimTemplates`);
+  if (claim?.storageClass)
+    put(ctx, 'ruler.storageClass', claim.storageClass, `${objectId(r.object)}: volumeClaimTemplates`);
 }
