@@ -175,6 +175,14 @@ describe('import manifests: other shapes', () => {
     expect(ignored?.detail).toBe('not a flag of `thanos query` v0.42.4');
   });
 
+  it('reads the release of a Bitnami image tag', () => {
+    const text = SPLIT.replaceAll('quay.io/thanos/thanos:v0.37.2', 'docker.io/bitnami/thanos:0.39.2-debian-12-r5');
+    const result = run(text);
+    expect(entries(result, 'version')[0]?.detail).toMatch(/^v0\.39\.2 → v0\.42\.4/);
+    expect(parse(result.environment).thanos).toBeUndefined();
+    expect(entries(result, 'default-differs').map((e) => e.option)).toContain('thanos.image');
+  });
+
   it('refuses input without a Thanos container', () => {
     expect(() => run('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n')).toThrow(/no Thanos containers/);
   });

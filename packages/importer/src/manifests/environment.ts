@@ -26,7 +26,14 @@ export function readEnvironment(ctx: ImportContext, options: ImportOptions): voi
     });
   }
   const image = ctx.workloads[0]?.image.replace(/[:@].*$/, '');
-  if (image && image !== 'quay.io/thanos/thanos') put(ctx, 'thanos.image', image, 'image');
+  if (image?.includes('bitnami/')) {
+    note(ctx, {
+      kind: 'default-differs',
+      source: `image ${image}`,
+      option: 'thanos.image',
+      detail: "Bitnami's Thanos images are no longer published: the project runs quay.io/thanos/thanos",
+    });
+  } else if (image && image !== 'quay.io/thanos/thanos') put(ctx, 'thanos.image', image, 'image');
   const digest = /@(sha256:[a-f0-9]{64})$/.exec(ctx.workloads[0]?.image ?? '')?.[1];
   if (digest) put(ctx, 'thanos.digest', digest, 'image');
   for (const w of ctx.workloads) {

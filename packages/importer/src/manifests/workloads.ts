@@ -53,7 +53,9 @@ function readContainer(o: K8sObject, c: Plain): ThanosWorkload | undefined {
     const name = eq < 0 ? word.slice(2) : word.slice(2, eq);
     flags.set(name, [...(flags.get(name) ?? []), eq < 0 ? 'true' : word.slice(eq + 1)]);
   }
-  const tag = /:(v\d+\.\d+\.\d+)(?:@|$)/.exec(image)?.[1];
+  // quay.io/thanos/thanos:v0.42.4, and Bitnami's docker.io/bitnami/thanos:0.39.2-debian-12-r5.
+  const release = /:v?(\d+\.\d+\.\d+)(?:[-@]|$)/.exec(image)?.[1];
+  const tag = release ? `v${release}` : undefined;
   const version = supported(tag);
   const unknownFlags = [...flags.keys()].filter((f) => !isKnownFlag(command, f, version));
   const kind = o.kind as 'Deployment' | 'StatefulSet';
