@@ -140,6 +140,37 @@ describe('import manifests: other shapes', () => {
     expect(renamed?.detail).toMatch(/thanos-receive-ingestor-default/);
   });
 
+  it('moves a catch-all hashring that came first to the end, and says so', () => {
+    const text = edited((objects) =>
+      objects.map((o) => {
+        if (o.kind !== 'ConfigMap' || o.metadata.name !== 'hashring-config') return o;
+        const rings = JSON.parse(o.data['hashrings.json']);
+        return { ...o, data: { 'hashrings.json': JSON.stringify([rings[1], rings[0]]) } };
+      }),
+    );
+    const result = run(text);
+    expect(loaded(result).receive.hashrings.map((h: Any) => h.name)).toEqual(['tenant-a', 'default']);
+    expect(entries(result, 'needs-person').find((e) => e.option === 'receive.hashrings')?.detail).toMatch(
+      /received nothing/,
+    );
+  });
+
+  it('reads only the namespace asked for', () => {
+    // Another namespace's Query first: without the filter it would be the one read.
+    const other = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'thanos-query', namespace: 'other' },
+      spec: {
+        replicas: 9,
+        template: { spec: { containers: [{ name: 'q', image: 'quay.io/thanos/thanos:v0.42.4', args: ['query'] }] } },
+      },
+    };
+    const text = `${stringify(other)}---\n${SPLIT}`;
+    const result = importManifests({ text, file: 'input.yaml' }, { namespace: 'thanos' });
+    expect(parse(result.environment).query.replicas).toBe(3);
+  });
+
   it('reads time partitions of the store gateways', () => {
     const text = edited((objects) =>
       objects.map((o) => {

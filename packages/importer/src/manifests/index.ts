@@ -34,7 +34,11 @@ export interface ManifestsOptions extends ImportOptions {
 
 /** Reads rendered manifests (kube-thanos, `helm template`, `kubectl get -o yaml`) into an environment. */
 export function importManifests(source: ImportSource, options: ManifestsOptions): ImportResult {
-  const objects = readObjects(source.text);
+  const all = readObjects(source.text);
+  // With --namespace, only that namespace's objects (and cluster-scoped ones) are read.
+  const objects = options.namespace
+    ? all.filter((o) => (o.metadata.namespace ?? options.namespace) === options.namespace)
+    : all;
   const workloads = thanosWorkloads(objects);
   if (workloads.length === 0) throw new Error(`${source.file}: no Thanos containers in the input`);
   const ctx: ImportContext = { objects, workloads, env: {}, entries: [], resources: [], caches: [] };

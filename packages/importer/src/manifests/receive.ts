@@ -98,7 +98,11 @@ function hashrings(ctx: ImportContext, ingestors: ThanosWorkload[], routing: Tha
   const text = routing ? configOf(ctx, routing, 'receive.hashrings') : undefined;
   const file = text ? (JSON.parse(text) as HashringEntry[]) : undefined;
   const where = routing ? source(routing, 'receive.hashrings-file') : 'input';
-  const rings = file ?? ingestors.map((w) => ({ hashring: hashringName(w) }) as HashringEntry);
+  const rings = catchAllLast(
+    ctx,
+    file ?? ingestors.map((w) => ({ hashring: hashringName(w) }) as HashringEntry),
+    where,
+  );
   const zones = new Set<string>();
   rings.forEach((ring, i) => {
     const name = ring.hashring ?? 'default';
@@ -190,4 +194,21 @@ function timing(ctx: ImportContext, w: ThanosWorkload): void {
   const ready = (w.object.spec as Plain | undefined)?.minReadySeconds;
   if (typeof ready === 'number' && ready !== 60)
     put(ctx, 'receive.minReadySeconds', ready, `${objectId(w.object)}: spec.minReadySeconds`);
+}
+
+/**
+ * Thanos sends a tenant to the first hashring that lists it or lists no tenant: a catch-all before others got
+ * every tenant. The project refuses that order; the catch-all moves last, and a person checks where data went.
+ */
+function catchAllLast(ctx: ImportContext, rings: HashringEntry[], where: string): HashringEntry[] {
+  const catchAll = (r: HashringEntry) => (r.tenants ?? []).length === 0;
+  const first = rings.findIndex(catchAll);
+  if (first < 0 || first === rings.length - 1 || rings.slice(first + 1).every(catchAll)) return rings;
+  note(ctx, {
+    kind: 'needs-person',
+    source: where,
+    option: 'receive.hashrings',
+    detail: `hashring \`${rings[first]?.hashring ?? 'default'}\` lists no tenant and came first, so the hashrings after it received nothing: it is moved last; their tenants' recent data is on its ingestors until it ages out`,
+  });
+  return [...rings.filter((r) => !catchAll(r)), ...rings.filter(catchAll)];
 }
