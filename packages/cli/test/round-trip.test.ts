@@ -124,6 +124,13 @@ describe('render → import manifests → render', () => {
     const plain = (r: typeof first) => r.manifests.map((m) => toPlain(m.object) as never);
     const adoption = adoptionDiff(plain(first), plain(second));
     expect(adoption.entries.filter((e) => e.status === 'recreated')).toEqual([]);
+    // ... and nothing that holds data needs a person: names, claims, TSDB path and external labels all match.
+    const dataHolding = imported.report.entries.filter(
+      (e) =>
+        e.kind === 'needs-person' &&
+        /: --(tsdb\.path|label)$|: volumeClaimTemplates$|^StatefulSet\/[^:]*$/.test(e.source),
+    );
+    expect(dataHolding).toEqual([]);
   });
 
   it('explains only differences that happen', () => {

@@ -206,6 +206,14 @@ describe('import manifests: other shapes', () => {
     expect(ignored?.detail).toBe('not a flag of `thanos query` v0.42.4');
   });
 
+  it('needs a person when the ingestors wrote other external labels than the project does', () => {
+    const kept = entries(run(SPLIT), 'mapped').find((e) => e.detail.startsWith('external labels kept'));
+    expect(kept?.source).toBe('StatefulSet/thanos/thanos-receive-ingestor-default: --label');
+    const text = SPLIT.replaceAll('--label=replica="$(NAME)"', '--label=receive_replica="$(NAME)"');
+    const changed = entries(run(text), 'needs-person').find((e) => e.source.endsWith(': --label'));
+    expect(changed?.detail).toMatch(/^the blocks carry external labels receive_replica=\$\(NAME\), receive=true;/);
+  });
+
   it('reads the release of a Bitnami image tag', () => {
     const text = SPLIT.replaceAll('quay.io/thanos/thanos:v0.37.2', 'docker.io/bitnami/thanos:0.39.2-debian-12-r5');
     const result = run(text);

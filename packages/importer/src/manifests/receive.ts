@@ -6,7 +6,7 @@ import { parse, stringify } from 'yaml';
 import { claimOf, replicasOf } from './common.js';
 import { configOf, type ImportContext, note, put } from './context.js';
 import { isPlain, objectId, type Plain } from './objects.js';
-import { flag, source, type ThanosWorkload } from './workloads.js';
+import { flag, flags, labelOf, source, type ThanosWorkload } from './workloads.js';
 
 interface HashringEntry {
   hashring?: string;
@@ -45,6 +45,7 @@ export function readReceive(ctx: ImportContext): void {
     put(ctx, 'receive.router.replicas', replicasOf(router.object), `${objectId(router.object)}: spec.replicas`);
   if (router) ctx.resources.push({ option: 'receive.router', workload: router, preset: 'receive-router' });
   keepTsdbAtRoot(ctx, ingestors);
+  externalLabels(ctx, first);
   hashrings(ctx, ingestors, routing);
   timing(ctx, first);
 }
@@ -211,4 +212,33 @@ function catchAllLast(ctx: ImportContext, rings: HashringEntry[], where: string)
     detail: `hashring \`${rings[first]?.hashring ?? 'default'}\` lists no tenant and came first, so the hashrings after it received nothing: it is moved last; their tenants' recent data is on its ingestors until it ages out`,
   });
   return [...rings.filter((r) => !catchAll(r)), ...rings.filter(catchAll)];
+}
+
+/** The labels the project's ingestors put on every series and block: the pod's name and `receive="true"`. */
+const POD_NAME = /^\$\((NAME|POD_NAME|HOSTNAME)\)$/;
+
+/**
+ * The ingestors' external labels are part of every block's identity: the compactor groups blocks by them, so a
+ * label that changes name or value starts new streams that are never compacted or deduplicated with the old.
+ */
+function externalLabels(ctx: ImportContext, w: ThanosWorkload): void {
+  const labels = flags(w, 'label').map(labelOf);
+  const where = source(w, 'label');
+  const same = labels.filter(([k, v]) => (k === 'replica' && POD_NAME.test(v)) || (k === 'receive' && v === 'true'));
+  const other = labels.filter((l) => !same.includes(l));
+  if (same.length === 2 && other.length === 0) {
+    ctx.entries.push({
+      kind: 'mapped',
+      source: where,
+      detail: 'external labels kept: `replica` (the pod name) and `receive="true"`, as the project writes them',
+    });
+    return;
+  }
+  const shown = labels.map(([k, v]) => `${k}=${v}`).join(', ') || 'none';
+  note(ctx, {
+    kind: 'needs-person',
+    source: where,
+    option: 'receive',
+    detail: `the blocks carry external labels ${shown}; the project's ingestors write \`replica\` (the pod name) and \`receive="true"\`: new blocks start new streams the compactor never merges with the old ones; check the compactor's deduplication labels and Query's replica labels`,
+  });
 }
