@@ -78,6 +78,19 @@ describe('import manifests: kube-thanos', () => {
     expect(ignored.some((s) => s.startsWith('thanos receive: ') && s.includes('--receive.local-endpoint'))).toBe(true);
   });
 
+  it("compares the ingestors' disruption budgets with the project's", () => {
+    const budgets = result.report.entries.filter((e) => e.source.startsWith('PodDisruptionBudget/'));
+    // Replication factor 3: write quorum 2, so one ingestor may be down, as kube-thanos had it.
+    const same = "maxUnavailable 1, as the project's (replication factor 3 less its write quorum, at least 1)";
+    expect(budgets.map((e) => [e.kind, e.detail])).toEqual([
+      ['ignored', same],
+      ['ignored', same],
+    ]);
+    const text = SPLIT.replaceAll('maxUnavailable: 1', 'maxUnavailable: 2');
+    const changed = entries(run(text), 'default-differs').filter((e) => e.source.startsWith('PodDisruptionBudget/'));
+    expect(changed[0]?.detail).toBe('maxUnavailable 2 → 1 (replication factor 3 less its write quorum, at least 1)');
+  });
+
   it('keeps the TSDB at the volume root kube-thanos used, by a patch', () => {
     expect(env.patches).toHaveLength(1);
     expect(env.patches[0].target).toEqual({ kind: 'StatefulSet', name: 'thanos-receive-ingestor-.*' });

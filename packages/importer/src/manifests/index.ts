@@ -8,6 +8,7 @@
 import { Document } from 'yaml';
 import type { ImportOptions, ImportSource } from '../options.js';
 import type { ImportResult } from '../report.js';
+import { readDisruptionBudgets } from './budgets.js';
 import { readCaches } from './caches.js';
 import type { ImportContext } from './context.js';
 import { readCluster, readEnvironment, readLabels, readSize } from './environment.js';
@@ -51,6 +52,7 @@ export function importManifests(source: ImportSource, options: ManifestsOptions)
   readLabels(ctx);
   readDatasource(ctx);
   readReceive(ctx);
+  readDisruptionBudgets(ctx);
   readQuery(ctx);
   readQueryFrontend(ctx);
   readStore(ctx);
