@@ -148,7 +148,7 @@ export function withAdoption(report: ImportReport, diff: AdoptionDiff): ImportRe
       source: e.id,
       detail:
         e.status === 'recreated'
-          ? `recreated (${e.fields.join(', ')} cannot change in place): delete it with \`kubectl delete --cascade=orphan\` before the sync`
+          ? `recreated (${e.fields.join(', ')} cannot change in place): delete it with \`kubectl delete --cascade=orphan\` before the sync, then its old pods one at a time (a new pod takes the same name and claim)`
           : 'orphaned: the new configuration does not render it; delete it once the new objects run',
     }));
   entries.push({
