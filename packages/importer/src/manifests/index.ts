@@ -71,7 +71,28 @@ export function importManifests(source: ImportSource, options: ManifestsOptions)
   };
 }
 
-const ORDER = ['name', 'cluster', 'namespace', 'size', 'labels', 'thanos', 'objectStorage', 'identity', 'monitoring'];
+/** Sections in the order the examples write them. */
+const ORDER = [
+  'name',
+  'cluster',
+  'namespace',
+  'size',
+  'labels',
+  'thanos',
+  'objectStorage',
+  'identity',
+  'monitoring',
+  'receive',
+  'query',
+  'queryFrontend',
+  'storeGateway',
+  'compactor',
+  'ruler',
+  'bucketWeb',
+  'tracing',
+  'patches',
+  'delivery',
+];
 
 function environmentText(env: Record<string, unknown>, file: string): string {
   const ordered: Record<string, unknown> = {};
