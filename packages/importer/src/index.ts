@@ -1,4 +1,13 @@
+export { type AdoptionSummary, adoptionSummary, claimNames, formatAdoption, type NewObject } from './adoption.js';
 export { importBitnami } from './bitnami/index.js';
 export { importManifests } from './manifests/index.js';
 export type { ImportOptions, ImportSource } from './options.js';
-export { formatReport, type ImportReport, type ImportResult, type ReportEntry, type ReportKind } from './report.js';
+export {
+  formatReport,
+  type ImportReport,
+  type ImportResult,
+  type OldObject,
+  type ReportEntry,
+  type ReportKind,
+} from './report.js';
+export { migrationRunbook, type RunbookFacts } from './runbook.js';
