@@ -4,7 +4,8 @@
  * sides name is recreated (the old one goes with the old delivery, the new one is applied: selectors and labels
  * differ, and a StatefulSet's or Deployment's selector cannot change in place); an old volume claim no new
  * StatefulSet names is orphaned (delete it once the new deployment is verified); an old object of another kind the
- * new side does not name is removed with the old delivery.
+ * new side does not name is removed with the old delivery (a claim the old delivery made itself, not from a claim
+ * template, too).
  */
 import type { OldObject } from './report.js';
 
@@ -40,7 +41,7 @@ export function adoptionSummary(old: readonly OldObject[], rendered: readonly Ne
   const s: AdoptionSummary = { kept: [], recreated: [], orphaned: [], removed: [], added: [] };
   for (const o of old) {
     const both = names.has(key(o));
-    if (o.kind === 'PersistentVolumeClaim') (both ? s.kept : s.orphaned).push(o);
+    if (o.kind === 'PersistentVolumeClaim' && o.data) (both ? s.kept : s.orphaned).push(o);
     else if (both) s.recreated.push(o);
     else if (o.data) s.kept.push(o);
     else s.removed.push(o);
@@ -51,6 +52,13 @@ export function adoptionSummary(old: readonly OldObject[], rendered: readonly Ne
 
 const list = (objects: readonly { kind: string; name: string }[]) =>
   objects.length === 0 ? ['- none'] : objects.map((o) => `- ${o.kind} \`${o.name}\``);
+
+function byKind(objects: readonly { kind: string; name: string }[]): string[] {
+  const kinds = new Map<string, string[]>();
+  for (const o of objects) kinds.set(o.kind, [...(kinds.get(o.kind) ?? []), o.name]);
+  if (kinds.size === 0) return ['- none'];
+  return [...kinds].map(([kind, names]) => `- ${kind} (${names.length}): ${names.map((n) => `\`${n}\``).join(', ')}`);
+}
 
 /** The summary as the Markdown section written with the report. */
 export function formatAdoption(s: AdoptionSummary): string {
@@ -76,9 +84,9 @@ export function formatAdoption(s: AdoptionSummary): string {
     '',
     ...list(s.removed),
     '',
-    `### New (${s.added.length} objects the environment adds)`,
+    `### New (${s.added.length} objects the environment adds, by kind)`,
     '',
-    ...list(s.added),
+    ...byKind(s.added),
     '',
   ].join('\n');
 }

@@ -21,6 +21,11 @@ export interface RunbookFacts {
   /** The remote-write URL writers push to today, when known, and the new one. */
   oldRemoteWriteUrl?: string;
   newRemoteWriteUrl: string;
+  /**
+   * The old remote-write Service, to keep answering on the new routers until every writer has moved (plain HTTP
+   * only: with mTLS the writers need their certificates anyway): its name, the routers' pod selector, its port.
+   */
+  bridge?: { service: string; selector: Readonly<Record<string, string>>; port: number };
   /** Whether the new endpoint requires client certificates (`remoteWrite.mtls`). */
   mtls: boolean;
   /** The writers the environment lists (`remoteWrite.writers`); empty when none are listed yet. */
@@ -105,8 +110,34 @@ function takeOver(f: RunbookFacts): string[] {
       ].join('\n'),
     ),
     '',
+    ...bridge(f),
     `*Check*: \`kubectl -n ${f.namespace} get pvc\` shows the kept claims Bound to the same volumes (their age did not change); each ingestor logs the WAL replay and \`prometheus_tsdb_head_series\` of the ingestors is back above 0; Query shows series older than the switch; the store gateway has loaded the bucket's blocks (\`thanos_bucket_store_blocks_loaded\`); the new compactor runs without \`halted\`.`,
     `*Roll back*: delete the environment's delivery object (or \`kubectl delete -k clusters/${f.environment}\`), then reinstall the release at its last values (\`helm upgrade --install\`): the kept claims are bound again by the old StatefulSet names.`,
+    '',
+  ];
+}
+
+/** A Service of the old name in front of the new routers, so writers can move one by one. */
+function bridge(f: RunbookFacts): string[] {
+  if (!f.bridge || f.mtls) return [];
+  const b = f.bridge;
+  const manifest = [
+    `kubectl -n ${f.namespace} apply -f - <<'EOF'`,
+    'apiVersion: v1',
+    'kind: Service',
+    'metadata:',
+    `  name: ${b.service}`,
+    'spec:',
+    '  selector:',
+    ...Object.entries(b.selector).map(([k, v]) => `    ${k}: ${v}`),
+    '  ports:',
+    `    - { name: remote-write, port: ${b.port}, targetPort: remote-write }`,
+    'EOF',
+  ];
+  return [
+    `Right after the sync, keep the old URL answering: a Service of the old name (\`${b.service}\`) in front of the new routers, so no writer is cut off while they move one by one (step 5). Delete it after the last writer.`,
+    '',
+    ...code(manifest.join('\n')),
     '',
   ];
 }

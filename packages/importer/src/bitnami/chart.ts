@@ -34,6 +34,8 @@ export interface ChartFacts {
   storeSets: string[];
   storeReplicas: number;
   rulerReplicas: number;
+  /** The rules are in the chart's ConfigMap `<fullname>-ruler` (`ruler.config`), which the environment mounts. */
+  rulerRules: boolean;
   /** Persistent volumes from claim templates, per component. */
   persistence: { receive: boolean; storegateway: boolean; ruler: boolean; compactor: boolean };
   /** The chart's objstore Secret, when it made one (`objstoreConfig` without `existingObjstoreSecret`). */
@@ -105,7 +107,7 @@ export function chartObjects(f: ChartFacts): OldObject[] {
       : []),
     ...(e.ruler
       ? workload(f, 'StatefulSet', n('ruler'), [
-          { kind: 'ConfigMap', name: n('ruler') },
+          ...(f.rulerRules ? [{ kind: 'ConfigMap', name: n('ruler'), data: true }] : []),
           ...(f.persistence.ruler ? claims(n('ruler'), f.rulerReplicas) : []),
         ])
       : []),

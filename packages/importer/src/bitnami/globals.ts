@@ -15,6 +15,15 @@ function version(v: Values): void {
     'thanos.version',
   );
   v.touch('image');
+  for (const key of ['image.registry', 'image.repository', 'image.digest']) {
+    if (v.has(key)) {
+      v.add(
+        'ignored',
+        key,
+        "the environment runs the upstream image (`thanos.image`, quay.io/thanos/thanos): Bitnami's images stopped at 0.39.2",
+      );
+    }
+  }
 }
 
 function clusterName(v: Values, name: string): string {
@@ -122,10 +131,13 @@ const REASONS: [RegExp, string][] = [
 
 /** Every key the mapping did not read: ignored, with the reason when a known kind of key, else "not modelled". */
 export function leftovers(v: Values): void {
-  for (const path of v.unread()) {
+  for (const { path, read } of v.unreported()) {
+    const known = REASONS.find(([re]) => re.test(path))?.[1];
     const reason =
-      REASONS.find(([re]) => re.test(path))?.[1] ??
-      'not modelled by thanos-gitops: review it, and carry it in a patch if you need it';
+      known ??
+      (read
+        ? 'read with its section: the environment decides it (a component not deployed, or a setting the project makes itself)'
+        : 'not modelled by thanos-gitops: review it, and carry it in a patch if you need it');
     v.add('ignored', path, reason);
   }
 }

@@ -3,6 +3,7 @@
  * deployment in place, with its report and runbook. The keys and names are those of the chart's `values.yaml` and
  * templates (see `chart.ts`); nothing of the chart is copied.
  */
+import { componentRecord, names as generated, PORTS } from '@thanos-gitops/model';
 import { parse } from 'yaml';
 import type { ImportOptions, ImportSource } from '../options.js';
 import type { ImportResult } from '../report.js';
@@ -97,6 +98,7 @@ function facts(
     storeSets: chartStoreSets(v, n.fullname),
     storeReplicas: Math.max(v.num('storegateway.replicaCount') ?? 1, 1),
     rulerReplicas: Math.max(v.num('ruler.replicaCount') ?? 1, 1),
+    rulerRules: v.has('ruler.config') && !v.has('ruler.existingConfigmap'),
     persistence: {
       receive: r.persistent,
       storegateway: v.bool('storegateway.persistence.enabled', true),
@@ -155,7 +157,10 @@ export function importBitnami(source: ImportSource, options: ImportOptions): Imp
     keptClaims: keptClaims.map((o) => o.name),
     ...(f.enabled.compactor ? { compactor: `Deployment/${n.fullname}-compactor` } : {}),
     ...(r.oldUrl ? { oldRemoteWriteUrl: r.oldUrl } : {}),
-    newRemoteWriteUrl: `http://thanos-receive-router.${n.namespace}.svc.${domain}:19291/api/v1/receive`,
+    newRemoteWriteUrl: `http://${generated.router}.${n.namespace}.svc.${domain}:${PORTS.remoteWrite}/api/v1/receive`,
+    ...(r.enabled
+      ? { bridge: { service: r.statefulSet, selector: componentRecord('receive-router').selector, port: r.port } }
+      : {}),
     mtls: false,
     writers: [],
   });

@@ -149,7 +149,12 @@ function reportKeys(v: Values, c: Record<string, Json>, type: string): void {
 /** The object storage and identity for the chart's objstore settings. */
 export function mapStorage(v: Values, fullname: string): StorageResult {
   const existing = v.str('existingObjstoreSecret');
-  v.touch('existingObjstoreSecretItems');
+  if (v.has('existingObjstoreSecretItems'))
+    v.add(
+      'ignored',
+      'existingObjstoreSecretItems',
+      'the key of the old Secret: the environment writes its own objstore.yml',
+    );
   const c = config(v);
   if (existing !== undefined || c === undefined) {
     v.add(
@@ -164,6 +169,7 @@ export function mapStorage(v: Values, fullname: string): StorageResult {
     };
   }
   const type = String(c.type ?? 'S3').toUpperCase();
+  v.add('mapped', 'objstoreConfig.type', type, 'objectStorage.provider');
   const conf = (
     typeof c.config === 'object' && c.config !== null && !Array.isArray(c.config) ? c.config : {}
   ) as Record<string, Json>;

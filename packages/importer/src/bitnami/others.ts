@@ -105,6 +105,8 @@ export function mapMonitoring(v: Values): { monitoring: Section; serviceMonitors
   const m: Section = {};
   const metrics = v.bool('metrics.enabled', false);
   const serviceMonitors = metrics && v.bool('metrics.serviceMonitor.enabled', false);
+  if (v.has('metrics.enabled'))
+    v.add('mapped', 'metrics.enabled', metrics ? 'on' : 'off', 'monitoring.serviceMonitors');
   const prometheusRule =
     metrics && v.bool('metrics.prometheusRule.enabled', false) && v.has('metrics.prometheusRule.groups');
   m.serviceMonitors = serviceMonitors;

@@ -20,8 +20,9 @@ export interface ReceiveResult {
   replicas: number;
   persistent: boolean;
   statefulSet: string;
-  /** The URL writers push to today. */
+  /** The URL writers push to today, and the port of the old Service. */
   oldUrl?: string;
+  port: number;
 }
 
 function replication(v: Values, dual: boolean, replicas: number, into: Record<string, unknown>): void {
@@ -30,7 +31,9 @@ function replication(v: Values, dual: boolean, replicas: number, into: Record<st
   let rf = v.num(from) ?? 1;
   if (rf % 2 === 0 || rf > replicas) {
     const was = rf;
-    rf = Math.max(1, Math.min(rf % 2 === 0 ? rf - 1 : rf, replicas % 2 === 0 ? replicas - 1 : replicas));
+    // The nearest odd factor the ingestors can hold: one more copy when they can, else one less.
+    const odd = rf % 2 === 0 && rf + 1 <= replicas ? rf + 1 : rf - (rf % 2 === 0 ? 1 : 0);
+    rf = Math.max(1, Math.min(odd, replicas % 2 === 0 ? replicas - 1 : replicas));
     v.add(
       'needs-person',
       from,
@@ -104,10 +107,17 @@ function hashringConfig(v: Values): void {
 
 function volumeRetention(v: Values): void {
   const policy = v.obj('receive.persistentVolumeClaimRetentionPolicy');
+  if (policy && Object.keys(policy).length > 0 && !(policy.enabled === true && policy.whenDeleted === 'Delete')) {
+    v.add(
+      'ignored',
+      'receive.persistentVolumeClaimRetentionPolicy',
+      "the ingestors' claims are kept on scale-down and deletion (Retain)",
+    );
+  }
   if (policy?.enabled === true && policy.whenDeleted === 'Delete') {
     v.add(
       'needs-person',
-      'receive.persistentVolumeClaimRetentionPolicy.whenDeleted',
+      'receive.persistentVolumeClaimRetentionPolicy',
       'Delete: removing the old StatefulSet would delete the volumes the import keeps; set it to Retain (`helm upgrade --set`) before anything else',
     );
   }
@@ -131,7 +141,10 @@ function hashring(
       'receive.hashrings[0].storage',
     );
     const cls = v.str('receive.persistence.storageClass') ?? v.str('global.defaultStorageClass');
-    if (cls) ring.storageClass = cls;
+    if (cls) {
+      ring.storageClass = cls;
+      v.add('mapped', 'receive.persistence.storageClass', 'kept', 'receive.hashrings[0].storageClass');
+    }
     ring.adopt = { statefulSet, tsdbAtVolumeRoot: tsdb(v) };
   } else {
     v.add(
@@ -146,6 +159,36 @@ function hashring(
   return { ring, persistent };
 }
 
+/** The routers: the distributors in dual mode; in standalone mode new, since every receive pod routed. */
+function routerSection(v: Values, dual: boolean): Record<string, unknown> {
+  const router: Record<string, unknown> = {};
+  if (dual) {
+    v.add(
+      'mapped',
+      'receive.mode',
+      'dual-mode: the distributors route and the receive StatefulSet ingests, as routers and ingestors do',
+      'receive.router',
+    );
+    const n = Math.max(v.num('receiveDistributor.replicaCount') ?? 1, 1);
+    router.replicas = n;
+    v.add(
+      'mapped',
+      'receiveDistributor.replicaCount',
+      'kept: the distributors become the routers',
+      'receive.router.replicas',
+    );
+    workloadOptions(v, 'receiveDistributor', 'receive.router', router);
+  } else {
+    v.add(
+      'default-differs',
+      'receive.mode',
+      'standalone: every receive pod routed and ingested; now routers (a Deployment of 2) route and the adopted StatefulSet only ingests',
+      'receive.router.replicas',
+    );
+  }
+  return router;
+}
+
 /** The receive section for the chart's `receive` and `receiveDistributor`. */
 export function mapReceive(v: Values, fullname: string, namespace: string, domain: string): ReceiveResult {
   const enabled = v.bool('receive.enabled', false);
@@ -158,8 +201,17 @@ export function mapReceive(v: Values, fullname: string, namespace: string, domai
       'false: no receive (a sidecar setup); Query reaches the sidecars through `query.extraEndpoints`',
       'receive.enabled',
     );
-    return { receive: { enabled: false }, enabled, distributor: false, replicas: 0, persistent: false, statefulSet };
+    return {
+      receive: { enabled: false },
+      enabled,
+      distributor: false,
+      replicas: 0,
+      persistent: false,
+      statefulSet,
+      port: 0,
+    };
   }
+  v.add('mapped', 'receive.enabled', 'deployed', 'receive.enabled');
   const dual = v.str('receive.mode') === 'dual-mode';
   const replicas = Math.max(v.num('receive.replicaCount') ?? 1, 1);
   v.add(
@@ -179,29 +231,11 @@ export function mapReceive(v: Values, fullname: string, namespace: string, domai
   hashringConfig(v);
   volumeRetention(v);
   const { ring, persistent } = hashring(v, fullname, replicas);
-  const router: Record<string, unknown> = {};
-  if (dual) {
-    const n = Math.max(v.num('receiveDistributor.replicaCount') ?? 1, 1);
-    router.replicas = n;
-    v.add(
-      'mapped',
-      'receiveDistributor.replicaCount',
-      'kept: the distributors become the routers',
-      'receive.router.replicas',
-    );
-    workloadOptions(v, 'receiveDistributor', 'receive.router', router);
-  } else {
-    v.add(
-      'default-differs',
-      'receive.mode',
-      'standalone: every receive pod routed and ingested; now routers (a Deployment of 2) route and the adopted StatefulSet only ingests',
-      'receive.router.replicas',
-    );
-  }
+  const router = routerSection(v, dual);
   v.touch('receive.mode', 'receive.enabled', 'receiveDistributor.enabled');
   receive.router = router;
   receive.hashrings = [ring];
   const port = v.num('receive.service.ports.remote') ?? 19291;
   const oldUrl = `http://${statefulSet}.${namespace}.svc.${domain}:${port}/api/v1/receive`;
-  return { receive, enabled, distributor: dual, replicas, persistent, statefulSet, oldUrl };
+  return { receive, enabled, distributor: dual, replicas, persistent, statefulSet, oldUrl, port };
 }

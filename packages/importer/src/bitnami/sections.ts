@@ -120,6 +120,12 @@ export function mapStoreGateway(v: Values): Section {
   if (!enabled(v, 'storegateway', 'storeGateway', false, s)) return s;
   replicas(v, 'storegateway', 'storeGateway', s, 'replicasPerShard');
   if (v.bool('storegateway.sharded.enabled', false)) {
+    v.add(
+      'mapped',
+      'storegateway.sharded.enabled',
+      'sharded: one StatefulSet per shard and partition, as before',
+      'storeGateway.shards',
+    );
     const shards = v.num('storegateway.sharded.hashPartitioning.shards');
     if (shards !== undefined && shards > 1) {
       s.shards = shards;
@@ -133,6 +139,8 @@ export function mapStoreGateway(v: Values): Section {
     partitions(v, s);
   }
   v.touch('storegateway.sharded', 'storegateway.config', 'storegateway.existingConfigmap');
+  if (v.has('storegateway.config'))
+    v.add('ignored', 'storegateway.config', "the index cache is the project's memcached (`storeGateway.indexCache`)");
   if (v.has('indexCacheConfig') || v.has('bucketCacheConfig')) {
     v.add(
       'ignored',

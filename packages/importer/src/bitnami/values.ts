@@ -71,14 +71,19 @@ export class Values {
     this.entries.push({ kind, source, ...(option === undefined ? {} : { option }), detail });
   }
 
-  /** Every leaf (a scalar, a list, an empty map) of the file that no read covered, as dotted paths. */
-  unread(): string[] {
-    const out: string[] = [];
+  /**
+   * Every leaf (a scalar, a list, an empty map) of the file that no report entry covers, as dotted paths, and
+   * whether a mapping read it (a section read whole, or a key whose value needed no entry).
+   */
+  unreported(): { path: string; read: boolean }[] {
+    const sources = this.entries.map((e) => e.source);
+    const reported = (path: string) =>
+      sources.some((s) => s === path || path.startsWith(`${s}.`) || s.startsWith(`${path}.`));
+    const out: { path: string; read: boolean }[] = [];
     const walk = (value: Json, path: string) => {
-      if (this.covered(path)) return;
       if (isObject(value) && Object.keys(value).length > 0) {
         for (const [k, v] of Object.entries(value)) walk(v, path === '' ? k : `${path}.${k}`);
-      } else out.push(path);
+      } else if (!reported(path)) out.push({ path, read: this.covered(path) });
     };
     walk(this.root, '');
     return out;
