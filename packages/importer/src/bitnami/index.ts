@@ -59,6 +59,12 @@ function names(v: Values, options: ImportOptions): Names {
     );
   }
   const fullname = chartFullname(release, v.str('nameOverride'), v.str('fullnameOverride'));
+  v.add(
+    'needs-person',
+    'namespace',
+    `the environment takes over the namespace: it labels it Pod Security \`restricted\` and default-denies its traffic; move anything else running there first`,
+    'namespace',
+  );
   v.touch('nameOverride', 'fullnameOverride');
   const namespace = options.namespace ?? v.str('namespaceOverride') ?? 'thanos';
   v.touch('namespaceOverride');

@@ -72,7 +72,7 @@ export function mapRuler(v: Values, fullname: string): Section {
     'ruler.replicaLabel',
     `the ruler's blocks carried \`${label}\`; the project's carry \`rule_replica\` (a new stream for the ruler's own series, old and new both queryable and deduplicated by Query)`,
   );
-  v.add('ignored', 'ruler.queryURL', "the ruler queries the environment's Query");
+  if (v.has('ruler.queryURL')) v.add('ignored', 'ruler.queryURL', "the ruler queries the environment's Query");
   v.touch('ruler.queryURL', 'ruler.dnsDiscovery', 'ruler.dataPath', 'ruler.clusterName');
   persistence(v, 'ruler', 'ruler', r, 'kept');
   v.touch('ruler.persistence', 'ruler.persistentVolumeClaimRetentionPolicy');

@@ -26,8 +26,8 @@ function endpoints(v: Values, domain: string): string[] {
     out.push(`dnssrv+_grpc._tcp.${service}.${ns}.svc.${domain}`);
     v.add(
       'mapped',
-      'query.dnsDiscovery.sidecarsService',
-      'the sidecars stay endpoints of Query',
+      'query.dnsDiscovery',
+      'the sidecars stay endpoints of Query (by their SRV records)',
       'query.extraEndpoints',
     );
   }
