@@ -45,10 +45,10 @@ function pause(f: RunbookFacts): string[] {
     '',
     how,
     '',
-    '*Check*: nothing re-applies the old objects (`kubectl get events -n ' +
+    '_Check_: nothing re-applies the old objects (`kubectl get events -n ' +
       ns +
       '` stays quiet after a manual change).',
-    '*Roll back*: resume it.',
+    '_Roll back_: resume it.',
     '',
   ];
 }
@@ -62,7 +62,7 @@ function compactor(f: RunbookFacts): string[] {
     '',
     ...code(`kubectl -n ${f.namespace} scale ${f.compactor.toLowerCase()} --replicas=0`),
     '',
-    '*Check*: no compactor pod runs. *Roll back*: scale it back to 1.',
+    '_Check_: no compactor pod runs. _Roll back_: scale it back to 1.',
     '',
   ];
 }
@@ -111,8 +111,8 @@ function takeOver(f: RunbookFacts): string[] {
     ),
     '',
     ...bridge(f),
-    `*Check*: \`kubectl -n ${f.namespace} get pvc\` shows the kept claims Bound to the same volumes (their age did not change); each ingestor logs the WAL replay and \`prometheus_tsdb_head_series\` of the ingestors is back above 0; Query shows series older than the switch; the store gateway has loaded the bucket's blocks (\`thanos_bucket_store_blocks_loaded\`); the new compactor runs without \`halted\`.`,
-    `*Roll back*: delete the environment's delivery object (or \`kubectl delete -k clusters/${f.environment}\`), then reinstall the release at its last values (\`helm upgrade --install\`): the kept claims are bound again by the old StatefulSet names.`,
+    `_Check_: \`kubectl -n ${f.namespace} get pvc\` shows the kept claims Bound to the same volumes (their age did not change); each ingestor logs the WAL replay and \`prometheus_tsdb_head_series\` of the ingestors is back above 0; Query shows series older than the switch; the store gateway has loaded the bucket's blocks (\`thanos_bucket_store_blocks_loaded\`); the new compactor runs without \`halted\`.`,
+    `_Roll back_: delete the environment's delivery object (or \`kubectl delete -k clusters/${f.environment}\`), then reinstall the release at its last values (\`helm upgrade --install\`): the kept claims are bound again by the old StatefulSet names.`,
     '',
   ];
 }
@@ -155,8 +155,8 @@ function writers(f: RunbookFacts): string[] {
     '',
     ...each,
     '',
-    '*Check* after each: its `prometheus_remote_storage_samples_failed_total` stays flat and `prometheus_remote_storage_highest_timestamp_in_seconds` minus `..._queue_highest_sent_timestamp_seconds` falls back under a minute; its series are in Query under the same external labels.',
-    '*Roll back*: point that writer back (the old URL only answers while the old deployment runs).',
+    '_Check_ after each: its `prometheus_remote_storage_samples_failed_total` stays flat and `prometheus_remote_storage_highest_timestamp_in_seconds` minus `..._queue_highest_sent_timestamp_seconds` falls back under a minute; its series are in Query under the same external labels.',
+    '_Roll back_: point that writer back (the old URL only answers while the old deployment runs).',
     '',
   ];
 }
