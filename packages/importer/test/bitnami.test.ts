@@ -155,7 +155,8 @@ describe('import bitnami: standalone receive, existing objstore Secret, release 
     expect(env.receive.replicationFactor).toBe(3);
     expect(kinds(result, 'receive.replicationFactor')).toEqual(['needs-person']);
     expect(kinds(result, 'receive.extraFlags')).toEqual(['needs-person']);
-    expect(entry(result, 'receive.podSecurityContext.fsGroup')[0]?.detail).toContain('restricted');
+    expect(entry(result, 'receive.podSecurityContext.fsGroup')[0]?.detail).toContain('65534');
+    expect(entry(result, 'receive.logFormat')[0]?.detail).toContain('logfmt');
     expect(kinds(result, 'someKeyTheChartDoesNotHave')).toEqual(['ignored']);
     expect(env.queryFrontend.enabled).toBe(false);
     expect(env.query.extraEndpoints).toEqual(['prometheus-a.example.internal:10901']);

@@ -146,6 +146,12 @@ function hashring(
       v.add('mapped', 'receive.persistence.storageClass', 'kept', 'receive.hashrings[0].storageClass');
     }
     ring.adopt = { statefulSet, tsdbAtVolumeRoot: tsdb(v) };
+    // The chart runs as 1001 (fsGroup 1001); the environment's pods as 65534 with fsGroupChangePolicy OnRootMismatch.
+    v.add(
+      'default-differs',
+      'receive.podSecurityContext.fsGroup',
+      'the chart ran as uid and fsGroup 1001, the environment runs as 65534: on the first start Kubernetes gives the adopted volumes to group 65534 (the whole tree, once), which takes a while on a large TSDB; the first ingestor start is slower',
+    );
   } else {
     v.add(
       'needs-person',
