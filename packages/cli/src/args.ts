@@ -16,6 +16,7 @@ Commands:
   diff        show what generate would change: objects added, changed, removed, then a unified diff
   validate    check the environment files only
   schema      print the JSON Schema of environment files
+  import      adopt a running Thanos: Bitnami chart values or rendered manifests into an environment file
 
 Options (each command accepts those its help lists):
   --env NAME            only this environment (repeatable); default: every environments/*.yaml
@@ -26,6 +27,10 @@ Options (each command accepts those its help lists):
   --clusters DIR        where output goes (default: clusters)
   --no-color            never colour the output (colour is only used on a terminal anyway)
   --no-cache            generate, check: render every environment, even those unchanged since their last render
+  --release NAME        import bitnami: the Helm release (default: thanos)
+  --namespace NS        import bitnami: the namespace the release runs in (default: thanos)
+  --name ENV            import: the environment name (default: the namespace)
+  --force               import: overwrite an existing environment file and its report
   --debug               print the stack trace of an internal error
   -h, --help            show this help; thanos-gitops <command> --help shows that command's
   -v, --version         show the version
@@ -50,6 +55,10 @@ const OPTIONS = {
   clusters: { value: 'DIR' },
   'no-color': {},
   'no-cache': {},
+  release: { value: 'NAME' },
+  namespace: { value: 'NS' },
+  name: { value: 'ENV' },
+  force: {},
   debug: {},
   help: { short: 'h' },
   version: { short: 'v' },
@@ -186,6 +195,40 @@ export const COMMAND_HELP: Readonly<Record<string, CommandSpec>> = {
       FILE_SYSTEM,
     ],
   },
+  import: {
+    synopsis: 'thanos-gitops import bitnami VALUES.yaml | manifests PATH|- [options]',
+    about:
+      'Adopt a running Thanos: read a values file of the Bitnami thanos chart (17.x), or rendered manifests\n' +
+      '(kube-thanos, helm template, kubectl get -o yaml; a folder, a file or - for stdin), and write an environment\n' +
+      'that keeps what holds data (bucket and prefix, external labels, ingestor StatefulSet and claim names, TSDB\n' +
+      'path and size), with its report and migration runbook. The environment is rendered in memory first: nothing\n' +
+      'is written unless it loads and renders without problems. The report is printed, and written with the\n' +
+      'objects kept, recreated and orphaned and the runbook in one file beside the environment.',
+    reads: 'VALUES.yaml or PATH (- for stdin)',
+    writes:
+      'environments/<name>.yaml and environments/<name>.import.md (report, adoption summary, runbook); never\n' +
+      'clusters/ (run generate afterwards)',
+    options: {
+      release: 'bitnami: the Helm release name, the prefix of every old object name (default: thanos)',
+      namespace: 'bitnami: the namespace the release runs in, where the volumes are (default: thanos)',
+      name: 'the environment name (default: the namespace)',
+      force: 'overwrite environments/<name>.yaml and its report when they exist',
+      environments: ENVIRONMENTS,
+      'no-color': NO_COLOR,
+      debug: DEBUG,
+    },
+    exits: [
+      ['0', 'written'],
+      [
+        '1',
+        'the input cannot be read as what was named, the environment it gives does not load or render (nothing\n' +
+          'written), or environments/<name>.yaml exists (without --force)',
+      ],
+      WRONG_LINE,
+      INTERNAL,
+      FILE_SYSTEM,
+    ],
+  },
   schema: {
     synopsis: 'thanos-gitops schema',
     about: 'Print the JSON Schema of environment files (pnpm schema writes it to schema/environment.schema.json).',
@@ -269,6 +312,13 @@ export interface CommandOptions {
   format?: string;
   /** `diff --base`: the git revision to compare with. */
   base?: string;
+  /** `import`: what to import (`bitnami`, `manifests`) and from where, as given after the command. */
+  args?: readonly string[];
+  /** `import`: `--release`, `--namespace`, `--name`, `--force`. */
+  release?: string;
+  namespace?: string;
+  name?: string;
+  force?: boolean;
 }
 
 export function version(): string {
@@ -339,6 +389,26 @@ function tokenize(argv: readonly string[]): { tokens: OptionToken[]; positionals
   return { tokens, positionals };
 }
 
+/** `import` takes what to import and where from: `bitnami VALUES.yaml` or `manifests PATH|-`. */
+function importArguments(command: string | undefined, positionals: readonly string[]): void {
+  if (command !== 'import') return;
+  const [kind, path] = positionals.slice(1);
+  if (kind !== 'bitnami' && kind !== 'manifests') {
+    throw new CommandLineError(
+      kind === undefined
+        ? 'what to import is required: bitnami or manifests'
+        : `unknown import '${kind}' (bitnami or manifests)`,
+      command,
+    );
+  }
+  if (path === undefined) {
+    throw new CommandLineError(
+      `import ${kind} needs ${kind === 'bitnami' ? 'a values file' : 'a path, or - for stdin'}`,
+      command,
+    );
+  }
+}
+
 /** Parses argv; throws a CommandLineError saying what is wrong with it. */
 export function parseCommandLine(argv: readonly string[]): CommandLine {
   const { tokens, positionals } = tokenize(argv);
@@ -359,8 +429,10 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       if (t.missing) throw new CommandLineError(`option '${t.raw}' needs a value (${t.raw} ${value})`, command);
       if (t.unwanted) throw new CommandLineError(`option '${t.raw}' takes no value`, command);
     }
-    if (positionals.length > 1) {
-      throw new CommandLineError(`unexpected argument '${positionals[1]}'${where ? ` after${where}` : ''}`, command);
+    importArguments(command, positionals);
+    if (positionals.length > (command === 'import' ? 3 : 1)) {
+      const extra = positionals[command === 'import' ? 3 : 1];
+      throw new CommandLineError(`unexpected argument '${extra}'${where ? ` after${where}` : ''}`, command);
     }
     if (command === undefined && !has('version')) throw new CommandLineError('a command is required');
   }
@@ -368,6 +440,9 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   const env = tokens.filter((t) => t.name === 'env' && t.value !== undefined).map((t) => t.value as string);
   const format = last('format');
   const base = last('base');
+  const named = Object.fromEntries(
+    (['release', 'namespace', 'name'] as const).flatMap((k) => (last(k) === undefined ? [] : [[k, last(k)]])),
+  );
   return {
     ...(command === undefined ? {} : { command }),
     help: has('help'),
@@ -381,6 +456,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       cache: !has('no-cache'),
       ...(format === undefined ? {} : { format }),
       ...(base === undefined ? {} : { base }),
+      ...(command === 'import' ? { args: positionals.slice(1), force: has('force'), ...named } : {}),
     },
   };
 }

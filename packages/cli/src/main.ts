@@ -32,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   diff: async () => (await import('./diff.js')).diff,
   validate: async () => (await import('./validate.js')).validate,
   schema: async () => (await import('./schema.js')).schema,
+  import: async () => (await import('./import.js')).importCommand,
 };
 
 /** What the command writes on stdout: JSON (`--format json`, `schema`), annotations (`--format github`) or text. */

@@ -39,7 +39,7 @@ describe('a wrong command line exits 2', () => {
     const run = await cli(['frobnicate']);
     expect(run.code).toBe(2);
     expect(run.err).toBe(
-      "thanos-gitops: unknown command 'frobnicate' (the commands: generate, check, diff, validate, schema)\n" +
+      "thanos-gitops: unknown command 'frobnicate' (the commands: generate, check, diff, validate, import, schema)\n" +
         usageLine(),
     );
     expect(run.out).toBe('');

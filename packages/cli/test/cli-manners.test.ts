@@ -93,7 +93,7 @@ describe('a command-line mistake is a short usage line and exit 2', () => {
     [['generate', 'check'], "thanos-gitops generate: unexpected argument 'check' after generate", 'generate'],
     [
       ['frob'],
-      "thanos-gitops: unknown command 'frob' (the commands: generate, check, diff, validate, schema)",
+      "thanos-gitops: unknown command 'frob' (the commands: generate, check, diff, validate, import, schema)",
       undefined,
     ],
     [['--bogus'], "thanos-gitops: unknown option '--bogus'", undefined],

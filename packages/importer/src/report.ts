@@ -42,6 +42,19 @@ export interface ImportResult {
   report: ImportReport;
   /** The migration runbook for this environment, Markdown. */
   runbook: string;
+  /**
+   * The objects the old deployment is made of, by kind and name (`data` marks those that hold data: volume claims,
+   * a Secret or ConfigMap the user keeps), for `adoptionSummary` against the rendered environment.
+   */
+  oldObjects?: OldObject[];
+}
+
+/** One object of the deployment being migrated. */
+export interface OldObject {
+  kind: string;
+  name: string;
+  /** Holds data the new deployment must reuse or that must not be lost (a volume claim, a kept Secret). */
+  data?: boolean;
 }
 
 const TITLES: Record<ReportKind, string> = {

@@ -105,10 +105,15 @@ export interface IngestorSet {
   zone?: string;
 }
 
-export function ingestorSets(env: Environment, hashring: { name: string; replicas: number }): IngestorSet[] {
+export function ingestorSets(
+  env: Environment,
+  hashring: { name: string; replicas: number; adopt?: { statefulSet: string } },
+): IngestorSet[] {
   const service = names.ingestor(hashring.name);
   const zones = env.receive.zones;
-  if (zones.length === 0) return [{ name: service, service, replicas: hashring.replicas }];
+  // An adopted StatefulSet keeps its old name (`adopt.statefulSet`); the rules refuse it with zones.
+  const name = hashring.adopt?.statefulSet ?? service;
+  if (zones.length === 0) return [{ name, service, replicas: hashring.replicas }];
   // The rules require replicas to be a multiple of the zones; floor keeps a bad file from rendering fractions.
   const replicas = Math.floor(hashring.replicas / zones.length);
   return zones.map((zone) => ({ name: names.ingestorInZone(hashring.name, zone), service, replicas, zone }));

@@ -1,6 +1,6 @@
 /** The write path: Thanos Receive in split mode (routers in front of ingestor hashrings). */
 import { Type } from '@sinclair/typebox';
-import { DNS_LABEL_MAX } from '@thanos-gitops/catalog';
+import { DNS_LABEL_MAX, STATEFULSET_NAME_MAX } from '@thanos-gitops/catalog';
 import {
   DNS_LABEL,
   DnsLabel,
@@ -15,6 +15,34 @@ import {
   withDefault,
   workloadOptions,
 } from './common.js';
+
+/**
+ * Adoption in place: what a hashring's ingestors keep of a deployment made by another tool, so that its volumes
+ * (and the `replica` external label, the pod name) are reused instead of recreated.
+ */
+export const HashringAdopt = Obj(
+  {
+    statefulSet: DnsLabel(
+      'Name of the ingestor StatefulSet to keep instead of `thanos-receive-ingestor-<name>`: its pods ' +
+        '(`<statefulSet>-0`, …) and volume claims (`data-<statefulSet>-0`, …) keep their names, so the existing ' +
+        "volumes are bound again and the `replica` external label (the pod name) carries on. The hashring's " +
+        'headless Service stays `thanos-receive-ingestor-<name>`. Not with `receive.zones` (one StatefulSet per ' +
+        'zone).',
+      STATEFULSET_NAME_MAX,
+    ),
+    tsdbAtVolumeRoot: Type.Boolean(
+      withDefault({
+        default: false,
+        description:
+          'The TSDB sits at the root of the data volume (as the Bitnami chart lays it out) instead of in its ' +
+          '`receive/` folder: the volume is mounted at `/var/thanos/receive`, the `--tsdb.path`, instead of at ' +
+          '`/var/thanos`.',
+      }),
+    ),
+  },
+  "Keep the names of an adopted deployment's ingestors (`thanos-gitops import` sets it): the StatefulSet, " +
+    'hence the pods and volume claims, and where the TSDB sits in the volume.',
+);
 
 export const Hashring = Obj(
   {
@@ -43,6 +71,7 @@ export const Hashring = Obj(
       1,
     ),
     ...Storage,
+    adopt: Type.Optional(HashringAdopt),
     ...workloadOptions,
   },
   'One hashring: a set of ingestors that owns a set of tenants.',

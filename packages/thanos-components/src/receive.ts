@@ -51,6 +51,8 @@ const FOLDER = ROUTER.folder;
 const INGESTOR_APP = INGESTOR.app;
 const HASHRINGS_DIR = '/etc/thanos/hashrings';
 const LIMITS_DIR = '/etc/thanos/limits';
+/** The ingestors' TSDB: the `receive/` folder of the data volume, or its root (`adopt.tsdbAtVolumeRoot`). */
+const TSDB_PATH = `${DATA_DIR}/receive`;
 const REMOTE_WRITE_PORT = { name: 'remote-write', containerPort: PORTS.remoteWrite };
 const POD_NAME: EnvVarSpec = { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } };
 /** Pod label of an ingestor's zone (with `receive.zones`): in its StatefulSet's selector, not its Service's. */
@@ -253,7 +255,8 @@ function ingestorStatefulSet(
     ports: [GRPC_PORT, HTTP_PORT],
     env: [POD_NAME],
     objstore: true,
-    mounts: [{ name: 'data', mountPath: DATA_DIR }],
+    // An adopted volume may hold the TSDB at its root: mounted at the TSDB path itself, the data stays where it is.
+    mounts: [{ name: 'data', mountPath: h.adopt?.tsdbAtVolumeRoot ? TSDB_PATH : DATA_DIR }],
     // On shutdown an ingestor cuts its head block and uploads it; cutting that short loses the upload.
     terminationGracePeriodSeconds: r.terminationGracePeriodSeconds,
     // One node or one zone must not hold more replicas of a series than the write quorum can lose.
@@ -293,7 +296,7 @@ function hashringIngestors(ctx: RenderContext, h: Hashring, i: number): Manifest
     // writes without a certificate), and so is its Cap'n Proto server unless replication uses it.
     `--remote-write.address=${POD_LOCAL}:${PORTS.remoteWrite}`,
     ...(capnpReplication(env) ? [] : [`--receive.capnproto-address=${POD_LOCAL}:${PORTS.capnp}`]),
-    `--tsdb.path=${DATA_DIR}/receive`,
+    `--tsdb.path=${TSDB_PATH}`,
     `--tsdb.retention=${r.retention}`,
     ...Object.entries(INGESTOR_LABELS).map(([label, value]) => `--label=${label}="${value}"`),
     ...tenancyArgs(ctx),

@@ -1,5 +1,5 @@
 /** Rules of the `receive` section (schema/receive.ts). */
-import { names, parseDuration, writeQuorum } from '@thanos-gitops/model';
+import { names, parseDuration, storeSets, writeQuorum } from '@thanos-gitops/model';
 import type { FieldPath, ProblemSink } from '@thanos-gitops/problems';
 import type { Environment } from '@thanos-gitops/schema';
 import { checkLength } from './lengths.js';
@@ -21,6 +21,7 @@ export function receiveRules(env: Environment, sink: ProblemSink): void {
   defaultTenantRule(env, sink);
   zoneRules(r, sink);
   workloadNameRule(r, sink);
+  adoptRules(env, sink);
   limitsRules(r.limits, sink);
 }
 
@@ -45,6 +46,33 @@ function workloadNameRule(r: Environment['receive'], sink: ProblemSink): void {
         return;
       }
     }
+  });
+}
+
+/**
+ * An adopted ingestor StatefulSet (`adopt.statefulSet`) is one StatefulSet: not split by zones, and named like no
+ * other StatefulSet the environment generates (another hashring's, a store gateway's, the ruler's).
+ */
+function adoptRules(env: Environment, sink: ProblemSink): void {
+  const r = env.receive;
+  const taken = new Map<string, string>([
+    ...r.hashrings
+      .filter((h) => !h.adopt)
+      .map((h): [string, string] => [names.ingestor(h.name), `hashring "${h.name}"`]),
+    ...(env.storeGateway.enabled ? storeSets(env).map((s): [string, string] => [s.name, 'the store gateway']) : []),
+    ...(env.ruler.enabled ? [[names.ruler, 'the ruler'] as [string, string]] : []),
+  ]);
+  r.hashrings.forEach((h, i) => {
+    if (!h.adopt) return;
+    const at: FieldPath = ['receive', 'hashrings', i, 'adopt'];
+    if (r.zones.length > 0) {
+      sink.report(at, 'is not used with receive.zones: zones split a hashring into one StatefulSet per zone');
+    }
+    const other = taken.get(h.adopt.statefulSet);
+    if (other !== undefined) {
+      sink.report([...at, 'statefulSet'], `"${h.adopt.statefulSet}" is already the StatefulSet of ${other}`);
+    }
+    taken.set(h.adopt.statefulSet, `hashring "${h.name}"`);
   });
 }
 

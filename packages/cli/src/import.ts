@@ -1,0 +1,94 @@
+/**
+ * `import bitnami VALUES.yaml` / `import manifests PATH|-`: migration in. The importer (`@thanos-gitops/importer`)
+ * turns the input into an environment file, its report and runbook; this renders the environment in memory (the
+ * loader, the rules and the components: it must come out without problems before anything is written), compares
+ * the old objects with the rendered ones (kept, recreated, orphaned), then writes `environments/<name>.yaml` and
+ * `environments/<name>.import.md` (the report, the adoption summary and the runbook in one file, so the person
+ * migrating has one thing to read) and prints the report and summary.
+ */
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import {
+  adoptionSummary,
+  formatAdoptionSummary,
+  formatReport,
+  type ImportResult,
+  importBitnami,
+  importManifests,
+  type NewObject,
+} from '@thanos-gitops/importer';
+import type { Manifest } from '@thanos-gitops/manifests';
+import type { CommandOptions } from './args.js';
+import { EnvironmentFileRefusedError } from './files.js';
+import type { Io } from './io.js';
+import { renderEnvironments } from './render.js';
+
+/** The input's text: a file, stdin (`-`), or every YAML file of a folder (manifests only), one document stream. */
+function readInput(path: string, kind: string): string {
+  if (path === '-') return readFileSync(0, 'utf8');
+  if (kind === 'manifests' && lstatSync(path).isDirectory()) {
+    return readdirSync(path, { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+      .map((f) => readFileSync(join(path, f), 'utf8'))
+      .join('\n---\n');
+  }
+  return readFileSync(path, 'utf8');
+}
+
+function newObjects(manifests: readonly Manifest[]): NewObject[] {
+  return manifests.map(({ object }) => {
+    const o = object as { kind: string; metadata?: { name?: string }; spec?: Record<string, unknown> };
+    const spec = o.spec as { replicas?: number; volumeClaimTemplates?: { metadata?: { name?: string } }[] } | undefined;
+    const claims = spec?.volumeClaimTemplates?.map((t) => t.metadata?.name ?? '') ?? [];
+    return {
+      kind: o.kind,
+      name: o.metadata?.name ?? '',
+      ...(o.kind === 'StatefulSet' ? { claimTemplates: claims, replicas: spec?.replicas ?? 1 } : {}),
+    };
+  });
+}
+
+function runImporter(kind: string, path: string, options: CommandOptions): ImportResult {
+  const text = readInput(path, kind);
+  const given = {
+    ...(options.release === undefined ? {} : { release: options.release }),
+    ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
+    ...(options.name === undefined ? {} : { name: options.name }),
+  };
+  const source = { text, file: path === '-' ? '-' : relative(process.cwd(), path) || path };
+  return kind === 'bitnami' ? importBitnami(source, given) : importManifests(source, given);
+}
+
+export async function importCommand(io: Io, options: CommandOptions): Promise<number> {
+  const [kind = '', path = ''] = options.args ?? [];
+  let result: ImportResult;
+  try {
+    result = runImporter(kind, path, options);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== undefined) throw err;
+    io.err(`thanos-gitops import: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const file = join(options.environmentsDir, `${result.name}.yaml`);
+  const reportFile = join(options.environmentsDir, `${result.name}.import.md`);
+  const shown = relative(process.cwd(), file) || file;
+  if (!options.force && (existsSync(file) || existsSync(reportFile))) {
+    throw new EnvironmentFileRefusedError(
+      `${shown} (or its report) exists: not overwritten. Choose another --name, or pass --force to replace it`,
+    );
+  }
+  // In memory first: the environment must load and render without problems, else nothing is written.
+  const [rendered] = renderEnvironments([{ path: `environments/${result.name}.yaml`, text: result.environment }]);
+  const summary = adoptionSummary(result.oldObjects ?? [], newObjects(rendered?.manifests ?? []));
+  const report = `${formatReport(result.report)}\n${formatAdoptionSummary(summary)}`;
+  mkdirSync(options.environmentsDir, { recursive: true });
+  writeFileSync(file, result.environment);
+  writeFileSync(reportFile, `${report}\n${result.runbook}`);
+  io.out(report);
+  io.out(
+    `\nwrote ${shown} and ${relative(process.cwd(), reportFile) || reportFile} (the report, and the migration runbook to follow);\n` +
+      `next: resolve what "Needs a person" lists, then thanos-gitops generate --env ${result.name}\n`,
+  );
+  return 0;
+}

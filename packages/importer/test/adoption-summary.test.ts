@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { adoptionSummary, claimNames, formatAdoption } from '../src/adoption.js';
+import { migrationRunbook, type RunbookFacts } from '../src/runbook.js';
+
+describe('adoptionSummary', () => {
+  const old = [
+    { kind: 'StatefulSet', name: 'thanos-receive' },
+    { kind: 'PersistentVolumeClaim', name: 'data-thanos-receive-0', data: true },
+    { kind: 'PersistentVolumeClaim', name: 'data-thanos-receive-1', data: true },
+    { kind: 'PersistentVolumeClaim', name: 'data-thanos-storegateway-0', data: true },
+    { kind: 'PersistentVolumeClaim', name: 'thanos-compactor' },
+    { kind: 'ConfigMap', name: 'thanos-ruler', data: true },
+    { kind: 'Deployment', name: 'thanos-query' },
+    { kind: 'Service', name: 'thanos-query-grpc' },
+  ];
+  const rendered = [
+    { kind: 'StatefulSet', name: 'thanos-receive', claimTemplates: ['data'], replicas: 2 },
+    { kind: 'Deployment', name: 'thanos-query' },
+    { kind: 'Deployment', name: 'thanos-receive-router' },
+  ];
+
+  it('keeps the claims a new StatefulSet binds, recreates same-named objects, orphans unbound claims', () => {
+    expect(claimNames(rendered[0] ?? { kind: '', name: '' })).toEqual([
+      'data-thanos-receive-0',
+      'data-thanos-receive-1',
+    ]);
+    const s = adoptionSummary(old, rendered);
+    expect(s.kept.map((o) => o.name)).toEqual(['data-thanos-receive-0', 'data-thanos-receive-1', 'thanos-ruler']);
+    expect(s.recreated.map((o) => o.name)).toEqual(['thanos-receive', 'thanos-query']);
+    expect(s.orphaned.map((o) => o.name)).toEqual(['data-thanos-storegateway-0']);
+    expect(s.removed.map((o) => o.name)).toEqual(['thanos-compactor', 'thanos-query-grpc']);
+    expect(s.added.map((o) => o.name)).toEqual(['thanos-receive-router']);
+    expect(formatAdoption(s)).toContain('3 kept, 2 recreated, 2 removed, 1 orphaned, 1 new.');
+  });
+});
+
+describe('migrationRunbook', () => {
+  const facts: RunbookFacts = {
+    environment: 'prod',
+    namespace: 'metrics',
+    old: { kind: 'manifests', how: 'an Argo CD Application' },
+    delivery: 'flux',
+    ingestors: [{ statefulSet: 'thanos-receive-default', replicas: 3 }],
+    keptClaims: ['data-thanos-receive-default-0'],
+    newRemoteWriteUrl: 'https://metrics.example.com/api/v1/receive',
+    bridge: { service: 'thanos-receive', selector: { app: 'router' }, port: 19291 },
+    mtls: true,
+    writers: ['eu-1', 'us-1'],
+  };
+
+  it('takes plain facts: manifests, Flux, mTLS writers one by one, no bridge with mTLS, no compactor step', () => {
+    const text = migrationRunbook(facts);
+    expect(text).toContain('flux reconcile kustomization thanos-prod --with-source');
+    expect(text).not.toContain('argocd app sync');
+    expect(text).toContain('kubectl -n metrics delete statefulset thanos-receive-default');
+    expect(text).toContain('- [ ] `eu-1`\n- [ ] `us-1`');
+    expect(text).toContain('with its client certificate (`clusters/prod/writers/<name>/`');
+    expect(text).not.toContain('kind: Service');
+    expect(text).not.toContain('Stop the old compactor');
+    const plain = migrationRunbook({ ...facts, mtls: false, compactor: 'Deployment/thanos-compact' });
+    expect(plain).toContain('kind: Service');
+    expect(plain.indexOf('Stop the old compactor')).toBeLessThan(plain.indexOf('Remove the old objects'));
+  });
+});
