@@ -73,13 +73,6 @@ function readersPolicy(env: Environment, labels: ReturnType<typeof componentLabe
   });
 }
 
-const tcpProbe = (periodSeconds: number, failureThreshold: number) => ({
-  tcpSocket: { port: 'http' },
-  periodSeconds,
-  timeoutSeconds: 5,
-  failureThreshold,
-});
-
 export function queryReaders(ctx: RenderContext): Manifest[] {
   const { env } = ctx;
   if (!readersOn(env)) return [];
@@ -106,12 +99,8 @@ export function queryReaders(ctx: RenderContext): Manifest[] {
     ],
     rolloutAnnotations: { 'thanos-gitops/web-config-hash': contentHash(web) },
     serviceAccountName: QUERY.app,
+    tcpProbes: true,
   });
-  const container = template.spec?.containers[0];
-  if (container) {
-    container.livenessProbe = tcpProbe(30, 4);
-    container.readinessProbe = tcpProbe(5, 20);
-  }
   const folder = QUERY.folder;
   const out: Manifest[] = [
     {
