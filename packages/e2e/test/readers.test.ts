@@ -6,6 +6,9 @@
  * without a client certificate, one with a writer's certificate (the writers' CA) and one with the internal
  * certificate (the internal CA) are refused in the TLS handshake.
  *
+ * And by openssl alone, the other way round: a reader's certificate does not verify against the routers' client CA
+ * (it cannot write) nor the internal servers' (it cannot reach the stores).
+ *
  * Starts two Thanos processes on 127.0.0.1 (no network namespaces): needs the Thanos binary, kustomize and
  * openssl; skipped without them unless CI.
  */
@@ -112,6 +115,37 @@ function localArgs(deployment: Plain, { http, grpc, store, web }: Record<string,
     `--endpoint=${store}`,
   ];
 }
+
+const openssl = findKustomize() !== undefined && spawnSync('openssl', ['version']).status === 0;
+
+describe.runIf(openssl || REQUIRED)("the readers' certificates, by openssl", () => {
+  it("verify against the readers' CA only: not the routers' client CA, not the internal servers'", () => {
+    const root = mkdtempSync(join(tmpdir(), 'thanos-readers-pki-'));
+    roots.push(root);
+    const text = fixtureSource('prod', 'readers', [
+      [['remoteWrite', 'mtls', 'internal'], true],
+      [['readers'], { clients: [{ name: 'grafana-a', tenant: 'team-a', cluster: 'a' }] }],
+    ]);
+    const { objects } = renderAndBuild(root, 'readers', text);
+    const secrets = issueAll(join(root, 'pki'), objects);
+    const file = (secret: string, key: keyof SecretFiles) => {
+      const path = join(root, `${secret}.${key}`);
+      writeFileSync(path, (secrets.get(secret) as SecretFiles)[key]);
+      return path;
+    };
+    const verifies = (ca: string, cert: string) =>
+      spawnSync('openssl', ['verify', '-CAfile', ca, '-purpose', 'sslclient', cert]).status === 0;
+    const reader = file('thanos-reader-grafana-a-tls', 'tls.crt');
+    const readersCa = file('thanos-query-readers-tls', 'ca.crt');
+    const routersClientCa = file('thanos-remote-write-tls', 'ca.crt');
+    const internalCa = file('thanos-internal-tls', 'ca.crt');
+    expect(verifies(readersCa, reader)).toBe(true);
+    expect(verifies(routersClientCa, reader)).toBe(false);
+    expect(verifies(internalCa, reader)).toBe(false);
+    expect(verifies(readersCa, file('thanos-writer-payments-eu-tls', 'tls.crt'))).toBe(false);
+    expect(verifies(readersCa, file('thanos-internal-tls', 'tls.crt'))).toBe(false);
+  });
+});
 
 describe.runIf(runnable || REQUIRED)('the read entry point with real Thanos', () => {
   it('gives a reader its tenant only, and refuses no certificate, a writer and an internal certificate', async () => {
