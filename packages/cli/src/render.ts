@@ -11,7 +11,7 @@ import { findCredentials, loadEach, pathOfString, redact, type SourceFile, sortP
 import { awsIdentity, cloudRoles, documents, gcpIdentity, gsaEmail, identity, roleArnOf } from '@thanos-gitops/irsa';
 import { type Manifest, objectProblems, toPlain, yamlText } from '@thanos-gitops/manifests';
 import { claimSizes, type PreviousVolumes, volumeShrinks } from '@thanos-gitops/model';
-import { remoteWriteManifests, tls, writerFiles } from '@thanos-gitops/mtls';
+import { outsideFiles, remoteWriteManifests, tls } from '@thanos-gitops/mtls';
 import { dashboards, environmentReadme, README } from '@thanos-gitops/operability';
 import type { EnvironmentTree } from '@thanos-gitops/output';
 import { assembleTree } from '@thanos-gitops/overlays';
@@ -147,8 +147,8 @@ function* renderEach(
     annotateForDelivery(l.env, manifests);
     // Each object is converted to plain data once, for its checks and for its YAML.
     const plain = manifests.map((m) => toPlain(m.object));
-    // Files for the writers' clusters: in the tree, but not in kustomization.yaml.
-    const writers = writerFiles(l.env, l.file);
+    // Files for the writers' and readers' clusters: in the tree, but not in kustomization.yaml.
+    const writers = outsideFiles(l.env, l.file);
     const invalid = [
       ...manifests.flatMap((m, i) => objectProblems(m.object, plain[i])),
       ...writers.objects.flatMap((o) => objectProblems(o)),

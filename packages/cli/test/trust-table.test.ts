@@ -19,6 +19,11 @@ remoteWrite:
   writers:
     - { name: alpha, tenant: default-tenant, cluster: alpha }
 ruler: { enabled: true, mode: stateless, alertmanagers: [http://am.monitoring.svc:9093] }
+readers:
+  hostname: read.trust.example.com
+  exposure: { type: gateway, gateway: { name: gw, namespace: gateways } }
+  clients:
+    - { name: grafana, tenant: default-tenant, cluster: g }
 `;
 
 const [rendered] = renderEnvironments([{ path: 'environments/trust.yaml', text: ENV }]);
@@ -50,6 +55,39 @@ describe('who can reach what', () => {
     }
     expect(cred('thanos-query', 10902)).toEqual(['none']);
     expect(cred('thanos-query-frontend', 9090)).toEqual(['none']);
+  });
+
+  it("names the readers' CA and the tenant from the certificate on the read entry point, from its web config", () => {
+    const readers = rows.filter((r) => r.to === 'thanos-query-readers');
+    expect(readers.map((r) => `${r.from}:${r.port}`)).toEqual([
+      'namespace gateways:10902',
+      'namespace envoy-gateway-system:10902',
+    ]);
+    const web = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'thanos-query-readers-web');
+    expect(web?.data['web-config.yaml']).toContain('client_auth_type: RequireAndVerifyClientCert');
+    for (const r of readers) {
+      expect(r.credential).toBe(
+        'client certificate of Issuer thanos-readers-ca, reads only the tenant in its organization',
+      );
+    }
+  });
+
+  it('says none for the read entry point whose web config stops requiring a client certificate', () => {
+    const weakened = objects.map((o) =>
+      o.kind === 'ConfigMap' && o.metadata.name === 'thanos-query-readers-web'
+        ? {
+            ...o,
+            data: {
+              'web-config.yaml': o.data['web-config.yaml'].replace(
+                'RequireAndVerifyClientCert',
+                'VerifyClientCertIfGiven',
+              ),
+            },
+          }
+        : o,
+    );
+    const weak = trustRows(weakened).filter((r) => r.to === 'thanos-query-readers');
+    expect(weak.map((r) => r.credential)).toEqual(['none', 'none']);
   });
 
   it('is in the README, row for row', () => {

@@ -190,3 +190,33 @@ export function remoteWriteUrl(env: Environment): string {
   const port = e.type === 'loadBalancer' ? e.loadBalancer.port : (e.gateway?.port ?? 443);
   return `${scheme}://${env.remoteWrite.hostname}${port === 443 ? '' : `:${port}`}/api/v1/receive`;
 }
+
+/**
+ * The read entry point of readers outside the namespace (`readers.clients`): a Query of its own over the same
+ * endpoints, serving HTTP with TLS that requires a client certificate of the readers' CA (`--http.config`), the
+ * tenant taken from that certificate and enforced. Names shared by its Deployment and its PKI.
+ */
+export const READERS = {
+  query: 'thanos-query-readers',
+  external: 'thanos-query-readers-external',
+  serverCertificate: 'thanos-query-readers',
+  serverSecret: 'thanos-query-readers-tls',
+  webConfig: 'thanos-query-readers-web',
+  webConfigFile: 'web-config.yaml',
+  tlsDir: '/etc/thanos/tls/readers',
+  webDir: '/etc/thanos/web',
+} as const;
+
+/** Whether the environment has the read entry point: readers listed, and the PKI on (`remoteWrite.mtls`). */
+export function readersOn(env: Environment): boolean {
+  return env.readers.clients.length > 0 && remoteWriteMtls(env);
+}
+
+/** The readers' URL: the public hostname with an exposure, else the in-cluster Service. */
+export function readersUrl(env: Environment): string {
+  const r = env.readers;
+  if (r.exposure.type !== 'none' && r.hostname) {
+    return `https://${r.hostname}${r.exposure.port === 443 ? '' : `:${r.exposure.port}`}`;
+  }
+  return `https://${serviceHost(env, READERS.query)}:${PORTS.http}`;
+}

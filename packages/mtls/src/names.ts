@@ -5,6 +5,8 @@ import type { Environment } from '@thanos-gitops/schema';
 export const FOLDER = 'remote-write';
 /** Folder of `clusters/<env>/` holding one folder per writer; Kustomize does not apply it. */
 export const WRITERS_FOLDER = 'writers';
+/** Folder of `clusters/<env>/` holding one folder per reader (its Grafana datasource); Kustomize does not apply it. */
+export const READERS_FOLDER = 'readers';
 
 export const pkiNames = {
   selfSigned: 'thanos-selfsigned',
@@ -26,6 +28,10 @@ export const pkiNames = {
   /** The name every internal client verifies the servers against (in the internal certificate). */
   internalServerName: (env: Environment) => `thanos-internal.${env.namespace}.svc`,
   routerExternal: 'thanos-receive-router-external',
+  /** The readers' CA (the read entry point's server certificate and the readers' client ones). */
+  readersCa: 'thanos-readers-ca',
+  reader: (name: string) => `thanos-reader-${name}`,
+  readerSecret: (name: string) => `thanos-reader-${name}-tls`,
 } as const;
 
 /** Mount points: whole Secrets, read-only, never subPath (so renewals reach the files). */

@@ -16,7 +16,7 @@ import type { ICertificateSpec } from '@kubernetes-models/cert-manager/cert-mana
 import { Issuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Issuer';
 import { writerTarget } from '@thanos-gitops/input';
 import { type Manifest, standardLabels } from '@thanos-gitops/manifests';
-import { names, serviceHost } from '@thanos-gitops/model';
+import { names, READERS, readersOn, serviceHost } from '@thanos-gitops/model';
 import type { Environment } from '@thanos-gitops/schema';
 import { FOLDER, pkiNames } from './names.js';
 
@@ -41,19 +41,31 @@ function meta(env: Environment, { name, component }: PkiObjectProps) {
   return { name, namespace: env.namespace, labels: pkiLabels(env, component) };
 }
 
-/** The two trust domains: the writers' (remote-write) and the internal one (component identity). */
-export type TrustDomain = 'writers' | 'internal';
+/**
+ * The trust domains: the writers' (remote-write), the internal one (component identity) and the readers' (the
+ * read entry point's server certificate and the readers' client certificates).
+ */
+export type TrustDomain = 'writers' | 'internal' | 'readers';
 
 type IssuerSetting = Environment['remoteWrite']['mtls']['internalIssuer'];
 
 /** The issuer setting of a trust domain. */
 export function domainIssuer(env: Environment, domain: TrustDomain): IssuerSetting | undefined {
   const m = env.remoteWrite.mtls;
+  if (domain === 'readers') return env.readers.issuer;
   return domain === 'writers' ? m.issuer : m.internalIssuer;
 }
 
 /** The bootstrapped CA of a trust domain: its Certificate, Secret and CA Issuer, and its Common Name. */
 export function bootstrapNames(env: Environment, domain: TrustDomain) {
+  if (domain === 'readers') {
+    return {
+      certificate: pkiNames.readersCa,
+      secret: pkiNames.readersCa,
+      issuer: pkiNames.readersCa,
+      cn: `thanos-${env.name} readers CA`,
+    };
+  }
   return domain === 'writers'
     ? {
         certificate: pkiNames.ca,
@@ -150,10 +162,60 @@ export function pkiManifests(env: Environment): Manifest[] {
   const m = env.remoteWrite.mtls;
   if (!m.enabled || !m.issuer || !env.receive.enabled) return [];
   const domains: TrustDomain[] = m.internal ? ['writers', 'internal'] : ['writers'];
+  if (readersOn(env)) domains.push('readers');
   const bootstrapped = domains.filter((d) => domainIssuer(env, d)?.kind === 'bootstrap');
   const out: Manifest[] = bootstrapped.length > 0 ? [selfSignedIssuer(env)] : [];
   for (const d of bootstrapped) out.push(...bootstrapCa(env, d));
-  return [...out, ...leafCertificates(env)];
+  return [...out, ...leafCertificates(env), ...readerCertificates(env)];
+}
+
+/** The DNS names of the read entry point: the public hostname first, then its in-cluster Service names. */
+export function readersDnsNames(env: Environment): string[] {
+  const svc = READERS.query;
+  return [
+    ...(env.readers.hostname ? [env.readers.hostname] : []),
+    svc,
+    `${svc}.${env.namespace}`,
+    `${svc}.${env.namespace}.svc`,
+    serviceHost(env, svc),
+  ];
+}
+
+/** The read entry point's server certificate and one client certificate per reader, from the readers' CA. */
+function readerCertificates(env: Environment): Manifest[] {
+  if (!readersOn(env)) return [];
+  const server = leaf(env, {
+    name: READERS.serverCertificate,
+    secretName: READERS.serverSecret,
+    component: 'read-server',
+    domain: 'readers',
+    spec: {
+      commonName: env.readers.hostname ?? serviceHost(env, READERS.query),
+      dnsNames: readersDnsNames(env),
+      usages: usages(env, ['server auth']),
+    } as Partial<ICertificateSpec>,
+  });
+  return [server, ...env.readers.clients.map((r) => readerCertificate(env, r))].map((object) => ({
+    component: FOLDER,
+    object,
+  }));
+}
+
+type Reader = Environment['readers']['clients'][number];
+
+/** A reader's client certificate: its name as Common Name, its one tenant as Organization. */
+export function readerCertificate(env: Environment, r: Reader): Certificate {
+  return leaf(env, {
+    name: pkiNames.reader(r.name),
+    secretName: pkiNames.readerSecret(r.name),
+    component: 'read-client',
+    domain: 'readers',
+    spec: {
+      commonName: r.name,
+      subject: { organizations: [r.tenant] },
+      usages: usages(env, ['client auth']),
+    } as Partial<ICertificateSpec>,
+  });
 }
 
 /** The self-signed Issuer that signs each bootstrapped CA certificate (and nothing else). */

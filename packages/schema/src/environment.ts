@@ -22,6 +22,7 @@ import { Compactor } from './compactor.js';
 import { Delivery } from './delivery.js';
 import { Dashboards, Datasource, Tracing } from './observability.js';
 import { Query, QueryFrontend } from './query.js';
+import { Readers } from './readers.js';
 import { Receive } from './receive.js';
 import { RemoteWrite } from './remote-write.js';
 import { RolloutOperator } from './rollout-operator.js';
@@ -259,6 +260,7 @@ export const EnvironmentSchema = Obj(
     networkPolicies: NetworkPolicies,
     receive: Receive,
     remoteWrite: RemoteWrite,
+    readers: Readers,
     query: Query,
     queryFrontend: QueryFrontend,
     storeGateway: StoreGateway,

@@ -49,6 +49,7 @@ const WORDED: Record<string, string> = {
   'networkPolicies.objectStorageCIDRs': 'Default any address, since S3 has no fixed ranges',
   'storeGateway.recentBlocks': '`serve` (default)',
   'remoteWrite.mtls.internalIssuer': 'Default: `{kind: bootstrap}`.',
+  'readers.issuer': 'Default: `{kind: bootstrap}`.',
 };
 
 describe('schema defaults', () => {

@@ -13,6 +13,7 @@ import { networkPolicies } from './network-policies.js';
 import { checkPodOptions } from './pod-options.js';
 import { query } from './query.js';
 import { queryFrontend } from './query-frontend.js';
+import { queryReaders } from './query-readers.js';
 import { receive } from './receive.js';
 import { rolloutOperator } from './rollout-operator.js';
 import { ruler } from './ruler.js';
@@ -23,6 +24,7 @@ export const COMPONENTS: readonly ComponentRenderer[] = [
   namespace,
   receive,
   query,
+  queryReaders,
   queryFrontend,
   storeGateway,
   memcached,
@@ -57,6 +59,7 @@ export type { ComponentRenderer, RenderContext } from './context.js';
 export { endpointsConfig, queryEndpointServices } from './endpoints.js';
 export { checkThanosArgs, isKnownFlag, type ThanosCommand } from './flags.js';
 export { type Flow, flowGraph, OWN_FLOWS, type Peer } from './network-policies.js';
+export { readersArgs, readersPeers, readersWebConfig } from './query-readers.js';
 export { ingestorDisruptionBudget } from './receive.js';
 export { RECORDS, type RecordingGroup, type RecordingRule, recordingGroups } from './recording-rules.js';
 export { RELEASES, type ReleaseBehaviour, release } from './releases.js';

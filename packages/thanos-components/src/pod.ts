@@ -98,6 +98,17 @@ export function thanosProbes(
   };
 }
 
+/** TCP probes on the HTTP port: the server accepts connections (it cannot be asked over HTTP). */
+export function tcpProbes(): Pick<IContainer, 'livenessProbe' | 'readinessProbe'> {
+  const probe = (periodSeconds: number, failureThreshold: number) => ({
+    tcpSocket: { port: 'http' },
+    periodSeconds,
+    timeoutSeconds: 5,
+    failureThreshold,
+  });
+  return { livenessProbe: probe(30, 4), readinessProbe: probe(READINESS_PERIOD_SECONDS, 20) };
+}
+
 /** The well-known node label naming a node's zone (set by EKS, GKE, AKS). */
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
 
@@ -206,6 +217,11 @@ export interface ThanosPod {
   sidecars?: IContainer[];
   /** Seconds `/-/ready` must answer ready before the pod is Ready (see `thanosProbes`). @default 0 */
   readyAfterSeconds?: number;
+  /**
+   * TCP probes on the HTTP port instead of Thanos' health endpoints, for an HTTP server that requires a client
+   * certificate the kubelet cannot present (the readers' Query). @default false
+   */
+  tcpProbes?: boolean;
 }
 
 /** The kubelet's grace period of Thanos pods that do not say otherwise. */
@@ -303,7 +319,7 @@ function thanosContainer(
     imagePullPolicy: 'IfNotPresent',
     args: [...p.command.split(' '), ...args],
     ports: p.ports.map((port) => ({ ...port, protocol: 'TCP' })),
-    ...thanosProbes('http', p.readyAfterSeconds),
+    ...(p.tcpProbes ? tcpProbes() : thanosProbes('http', p.readyAfterSeconds)),
     resources: resourceRequirements(p.options),
     securityContext: containerSecurityContext(),
     terminationMessagePolicy: 'FallbackToLogsOnError',

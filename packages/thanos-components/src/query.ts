@@ -17,7 +17,7 @@ import { deployment } from './workloads.js';
 
 const QUERY = componentRecord('query');
 const FOLDER = QUERY.folder;
-const ENDPOINTS_DIR = '/etc/thanos/endpoints';
+export const ENDPOINTS_DIR = '/etc/thanos/endpoints';
 
 /** Flags that add endpoints behind the endpoint file's back, where the NetworkPolicies cannot see them. */
 const ENDPOINT_FLAGS = ['endpoint', 'endpoint-strict', 'endpoint-group', 'endpoint-group-strict'];
@@ -43,7 +43,7 @@ function refuseEndpointArgs(ctx: RenderContext): void {
  * Query's flags: its servers, the endpoint SD file, deduplication and query limits. No pod dials Query's gRPC
  * (a StoreAPI over every tenant): it listens on the pod itself only.
  */
-function queryArgs(q: Environment['query']): string[] {
+export function queryArgs(q: Environment['query']): string[] {
   return [
     `--grpc-address=${POD_LOCAL}:${PORTS.grpc}`,
     `--http-address=0.0.0.0:${PORTS.http}`,

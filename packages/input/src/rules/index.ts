@@ -11,6 +11,7 @@ import { compactorRules } from './compactor.js';
 import { deliveryRules } from './delivery.js';
 import { environmentRules } from './environment.js';
 import { queryRules } from './query.js';
+import { readersRules } from './readers.js';
 import { receiveRules } from './receive.js';
 import { remoteWriteRules } from './remote-write.js';
 import { rulerRules } from './ruler.js';
@@ -31,5 +32,6 @@ export function crossFieldRules(env: Environment, sink: ProblemSink): void {
   identityRules(env, sink, accessClassesInUse(env));
   queryRules(env, sink);
   remoteWriteRules(env, sink);
+  readersRules(env, sink);
   deliveryRules(env, sink);
 }

@@ -4,7 +4,16 @@
  * the rendered objects, so they say what is deployed.
  */
 import { type Manifest, toPlain } from '@thanos-gitops/manifests';
-import { names, PORTS, readUrl, remoteWriteMtls, remoteWriteUrl, serviceHost } from '@thanos-gitops/model';
+import {
+  names,
+  PORTS,
+  readersOn,
+  readersUrl,
+  readUrl,
+  remoteWriteMtls,
+  remoteWriteUrl,
+  serviceHost,
+} from '@thanos-gitops/model';
 import { generatedMarkdownHeader } from '@thanos-gitops/output';
 import type { Environment } from '@thanos-gitops/schema';
 import { type PlainObject, type RolloutGroup, rolloutPlan } from '../rollout/plan.js';
@@ -101,6 +110,12 @@ function endpointsSection(env: Environment): string[] {
     );
   }
   endpoints.push(['query URL (Grafana datasource)', code(readUrl(env))]);
+  if (readersOn(env)) {
+    endpoints.push([
+      'read entry point (readers, one tenant each)',
+      `${code(readersUrl(env))}, a client certificate of the readers' CA (see \`readers/\`)`,
+    ]);
+  }
   if (env.bucketWeb.enabled)
     endpoints.push(['bucket web UI', code(`http://${serviceHost(env, names.bucketWeb)}:${PORTS.http}`)]);
   return ['## Endpoints', '', ...table(['what', 'where'], endpoints), ''];

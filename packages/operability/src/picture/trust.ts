@@ -19,6 +19,7 @@ export interface TrustRow {
 }
 
 const NAME = 'app.kubernetes.io/name';
+const INSTANCE = 'app.kubernetes.io/instance';
 
 function peerText(peer: Plain): string {
   if (peer.ipBlock) return `addresses ${peer.ipBlock.cidr}`;
@@ -50,10 +51,38 @@ function clientCaIssuer(objects: readonly Plain[], w: Plain, path: string): stri
   return ref ? `${ref.kind} ${ref.name}` : `the CA in Secret ${secret}`;
 }
 
+/** The volume of workload `w` mounted where `path` lies. */
+function volumeOf(w: Plain, path: string): Plain | undefined {
+  const pod = w.spec.template.spec;
+  const mount = (pod.containers[0].volumeMounts ?? []).find((m: Plain) => path.startsWith(`${m.mountPath}/`));
+  return pod.volumes?.find((v: Plain) => v.name === mount?.name);
+}
+
+/**
+ * The credential the HTTP server demands under `--http.config` (the web configuration in a mounted ConfigMap):
+ * a client certificate when its `client_auth_type` requires and verifies one, with the tenant from the certificate
+ * when Query takes it from there and enforces it.
+ */
+function httpCredential(objects: readonly Plain[], w: Plain, args: string[]): string {
+  const path = flagValue(args, 'http.config') ?? '';
+  const map = volumeOf(w, path)?.configMap?.name;
+  const text: string = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === map)?.data?.[
+    path.split('/').pop() ?? ''
+  ];
+  if (!text?.includes('client_auth_type: RequireAndVerifyClientCert')) return 'none';
+  const ca = /client_ca_file: (\S+)/.exec(text)?.[1] ?? '';
+  const field = flagValue(args, 'query.tenant-certificate-field');
+  const tenant = field && args.includes('--query.enforce-tenancy') ? `, reads only the tenant in its ${field}` : '';
+  return `client certificate of ${clientCaIssuer(objects, w, ca)}${tenant}`;
+}
+
 /** The credential workload `w` demands on `port`. */
 function credentialOf(objects: readonly Plain[], w: Plain | undefined, port: number): string {
   if (!w) return 'none';
   const args = argsOf(w);
+  if (flagValue(args, 'http.config') && portOf(args, 'http-address', 10902) === port) {
+    return httpCredential(objects, w, args);
+  }
   const servers: [listen: string, fallback: number, tls: string][] = [
     ['grpc-address', 10901, 'grpc-server-tls'],
     ['remote-write.address', 19291, 'remote-write.server-tls'],
@@ -77,7 +106,8 @@ export function trustRows(objects: readonly PlainObject[]): TrustRow[] {
     const sel: Record<string, string> = np.spec.podSelector?.matchLabels ?? {};
     if (Object.keys(sel).length === 0) continue;
     const w = workloads.find((x) => Object.entries(sel).every(([k, v]) => x.spec.template.metadata.labels?.[k] === v));
-    const to = sel[NAME] ?? np.metadata.name;
+    // A workload that shares its component's name label (the readers' Query) is named by its instance.
+    const to = sel[INSTANCE] ?? sel[NAME] ?? np.metadata.name;
     for (const rule of np.spec.ingress ?? []) {
       for (const p of rule.ports ?? []) {
         for (const peer of rule.from ?? []) {
