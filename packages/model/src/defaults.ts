@@ -2,7 +2,13 @@
  * Defaults that depend on other fields. Static defaults live in the schema (`default` keywords, applied by
  * ajv while validating); this file fills in the rest, once, right after validation.
  */
-import { CHUNK_CACHE_PRESETS, type ResourceSpec, SIZE_PRESETS, type SizedWorkload } from '@thanos-gitops/catalog';
+import {
+  CHUNK_CACHE_PRESETS,
+  REQUEST_LIMIT_PRESETS,
+  type ResourceSpec,
+  SIZE_PRESETS,
+  type SizedWorkload,
+} from '@thanos-gitops/catalog';
 import type { FieldPath } from '@thanos-gitops/problems';
 import type { Environment } from '@thanos-gitops/schema';
 import { sizedSections, type WorkloadCommon } from './components.js';
@@ -60,6 +66,7 @@ export function applyDerivedDefaults(env: Environment): void {
   chunks.replicas ??= chunkPreset.replicas;
   chunks.memoryLimitMb ??= chunkPreset.memoryLimitMb;
   chunks.cpu ??= chunkPreset.cpu;
+  fillRequestLimits(env);
   // Receive replication uploads one copy of each block per replica; merge them on the ingestors' replica label.
   const c = env.compactor;
   const replicated = env.receive.enabled && env.receive.replicationFactor > 1;
@@ -72,6 +79,19 @@ export function applyDerivedDefaults(env: Environment): void {
   if (newest && newest.maxTime === undefined && env.receive.enabled && env.storeGateway.recentBlocks === 'skip') {
     newest.maxTime = derivedMaxTime(env);
   }
+}
+
+/** The request limits of the store gateways and Query the options leave out, from the size preset. */
+function fillRequestLimits(env: Environment): void {
+  const p = REQUEST_LIMIT_PRESETS[env.size];
+  const store = env.storeGateway.limits;
+  store.requestSeries ??= p.requestSeries;
+  store.requestSamples ??= p.requestSamples;
+  const q = env.query.limits;
+  q.requestSeries ??= p.requestSeries;
+  q.requestSamples ??= p.requestSamples;
+  q.maxConcurrent ??= p.maxConcurrent;
+  q.maxConcurrentSelect ??= p.maxConcurrentSelect;
 }
 
 /** The `maxTime` the newest store partition gets with `recentBlocks: skip`: the receive retention less `overlap`. */
