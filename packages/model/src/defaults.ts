@@ -11,6 +11,7 @@ import {
 } from '@thanos-gitops/catalog';
 import type { FieldPath } from '@thanos-gitops/problems';
 import type { Environment } from '@thanos-gitops/schema';
+import { applyCapacity } from './capacity.js';
 import { sizedSections, type WorkloadCommon } from './components.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { EXTERNAL_LABELS } from './names.js';
@@ -48,8 +49,12 @@ export function awsS3Endpoint(region: string): string {
   return `s3.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
 }
 
-/** Fills every default that is not a constant. Mutates the freshly validated document. */
-export function applyDerivedDefaults(env: Environment): void {
+/**
+ * Fills every default that is not a constant. Mutates the freshly validated document. `given` says whether the
+ * file gives a path (the values `capacity` derives never replace one); without it, nothing is derived from it.
+ */
+export function applyDerivedDefaults(env: Environment, given: (path: FieldPath) => boolean = () => true): void {
+  applyCapacity(env, given);
   const preset = SIZE_PRESETS[env.size];
   const storage = env.objectStorage;
   if (storage.provider === 's3' && storage.region) storage.endpoint ??= awsS3Endpoint(storage.region);

@@ -155,3 +155,47 @@ describe('request limits', () => {
     expect(argsOf(find(r, 'Deployment', 'thanos-query'))).toContain('--query.max-concurrent=7');
   });
 });
+
+describe('sizing from capacity', () => {
+  const CAPACITY =
+    'capacity: { activeSeries: 3000000, samplesPerSecond: 200000, tenants: 4, queriesPerSecond: 10 }\n' +
+    'receive:\n  replicationFactor: 3\n  hashrings: [{ name: default, replicas: 6 }]\n';
+
+  const volume = (o: Record<string, any>) => o.spec.volumeClaimTemplates[0].spec.resources.requests.storage;
+  const resources = (o: Record<string, any>) => o.spec.template.spec.containers[0].resources;
+
+  it('derives volumes, requests and the chunk cache by the formulas', () => {
+    const r = render(CAPACITY);
+    const ingestor = find(r, 'StatefulSet', INGESTOR);
+    // 200000 × 3 / 6 × (15 d + 3 h) × 2 B × 1.25 = 304.3 GiB
+    expect(volume(ingestor)).toBe('305Gi');
+    // 3e6 × 3 / 6 × 6 KiB + 4 × 64 MiB + 256 MiB = 9301 MiB, up to a multiple of 64
+    expect(resources(ingestor)).toMatchObject({
+      requests: { cpu: '2500m', memory: '9344Mi' },
+      limits: { memory: '18688Mi' },
+    });
+    // 200000 × 86400 × 14 × 2 B × (3 + 1) × 1.25 = 2253.1 GiB
+    expect(volume(find(r, 'StatefulSet', 'thanos-compact'))).toBe('2254Gi');
+    expect(resources(find(r, 'Deployment', ROUTER)).requests.cpu).toBe('3000m');
+    expect(resources(find(r, 'Deployment', 'thanos-query')).requests.cpu).toBe('5000m');
+    expect(r.env.storeGateway.bucketCache.memcached.memoryLimitMb).toBe(2930);
+  });
+
+  it('keeps what the file gives, and the size preset for the rest', () => {
+    const r = render(
+      `${CAPACITY.replace('replicas: 6 }', 'replicas: 6, storage: 50Gi }')}compactor: { storage: 500Gi }\n` +
+        'query: { resources: { requests: { cpu: 250m } } }\n',
+    );
+    expect(volume(find(r, 'StatefulSet', INGESTOR))).toBe('50Gi');
+    expect(volume(find(r, 'StatefulSet', 'thanos-compact'))).toBe('500Gi');
+    expect(resources(find(r, 'Deployment', 'thanos-query')).requests.cpu).toBe('250m');
+    // The store gateway is not derived: the small preset's.
+    expect(resources(find(r, 'StatefulSet', 'thanos-store-0')).requests.cpu).toBe('100m');
+  });
+
+  it('derives nothing without capacity', () => {
+    const r = render('receive:\n  hashrings: [{ name: default, replicas: 6 }]\n');
+    expect(volume(find(r, 'StatefulSet', INGESTOR))).toBe('10Gi');
+    expect(volume(find(r, 'StatefulSet', 'thanos-compact'))).toBe('10Gi');
+  });
+});

@@ -8,6 +8,7 @@ import { names, PORTS, readUrl, remoteWriteMtls, remoteWriteUrl, serviceHost } f
 import { generatedMarkdownHeader } from '@thanos-gitops/output';
 import type { Environment } from '@thanos-gitops/schema';
 import { type PlainObject, type RolloutGroup, rolloutPlan } from '../rollout/plan.js';
+import { capacitySection } from './capacity.js';
 import { timelineMermaid, topologyMermaid } from './mermaid.js';
 import { ageText, timeline } from './timeline.js';
 import { trustRows } from './trust.js';
@@ -275,6 +276,7 @@ export function environmentReadme(
     '',
     ...timelineSection(t),
     ...endpointsSection(env),
+    ...capacitySection(env),
     ...trustSection(objects),
     ...cloudRolesSection(objects, extras),
     ...rolloutSection(objects),
