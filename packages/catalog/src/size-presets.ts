@@ -74,6 +74,55 @@ export function memcachedMemoryLimitMi(memoryLimitMb: number): number {
 /** The title of the caching bucket's memcached in the size-preset table. */
 export const CHUNK_CACHE_TITLE = 'chunk cache memcached (`storeGateway.bucketCache.memcached`), pods ×';
 
+/** Request limits per size (`storeGateway.limits`, `query.limits`, when their options leave them out). */
+export interface RequestLimitPreset {
+  /** `--store.limits.request-series` of the store gateways and Query. */
+  requestSeries: number;
+  /** `--store.limits.request-samples` of the store gateways and Query. */
+  requestSamples: number;
+  /** `--query.max-concurrent`. */
+  maxConcurrent: number;
+  /** `--query.max-concurrent-select`. */
+  maxConcurrentSelect: number;
+}
+
+/**
+ * Request limits per size: a query that would read more series or samples than a pod of that size holds in
+ * memory fails with a message instead of an out-of-memory kill. Samples are about 100 per series (a day of 15 s
+ * samples is 5760: a larger query range needs raising them, or downsampled data).
+ */
+export const REQUEST_LIMIT_PRESETS: Record<Size, RequestLimitPreset> = {
+  small: { requestSeries: 250_000, requestSamples: 25_000_000, maxConcurrent: 10, maxConcurrentSelect: 4 },
+  medium: { requestSeries: 1_000_000, requestSamples: 100_000_000, maxConcurrent: 20, maxConcurrentSelect: 4 },
+  large: { requestSeries: 5_000_000, requestSamples: 500_000_000, maxConcurrent: 40, maxConcurrentSelect: 8 },
+};
+
+/** The titles of the request-limit rows of the size-preset table. */
+export const REQUEST_LIMIT_TITLES = {
+  store: 'store gateway request limits (`storeGateway.limits`), series / samples',
+  query: 'query limits (`query.limits`), series / samples / concurrent / concurrent selects',
+} as const;
+
+/** The request-limit rows of the size-preset table. */
+function requestLimitRows(sizes: readonly Size[]): string[][] {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return [
+    [
+      REQUEST_LIMIT_TITLES.store,
+      ...sizes.map(
+        (s) => `${n(REQUEST_LIMIT_PRESETS[s].requestSeries)} / ${n(REQUEST_LIMIT_PRESETS[s].requestSamples)}`,
+      ),
+    ],
+    [
+      REQUEST_LIMIT_TITLES.query,
+      ...sizes.map((s) => {
+        const p = REQUEST_LIMIT_PRESETS[s];
+        return `${n(p.requestSeries)} / ${n(p.requestSamples)} / ${p.maxConcurrent} / ${p.maxConcurrentSelect}`;
+      }),
+    ],
+  ];
+}
+
 /** What the size presets are called in tables, in the order of `SizedWorkload`. */
 const WORKLOAD_TITLES: Record<SizedWorkload, string> = {
   'receive-router': 'receive router (`receive.router`)',
@@ -109,7 +158,8 @@ export function sizePresetRows(): string[][] {
           return `${p.replicas} × ${p.cpu} / ${memory} / ${memory}`;
         }),
       ],
-    ]);
+    ])
+    .concat(requestLimitRows(sizes));
 }
 
 /** The size presets as a Markdown table. */

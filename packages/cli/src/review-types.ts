@@ -52,6 +52,8 @@ export interface EnvironmentReview {
   destroys: { id: string; why: string }[];
   /** Weaker security posture (a privileged container, a LoadBalancer, a NetworkPolicy removed, …; posture.ts). */
   weakened?: { id: string; why: string }[];
+  /** Hashrings whose algorithm changes, which moves most of their series (reshuffle.ts). */
+  reshuffles?: { id: string; why: string }[];
   /** The environment README's new topology diagram (a Mermaid block with its title) when the topology changed. */
   topology?: string;
 }

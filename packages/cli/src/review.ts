@@ -10,6 +10,7 @@ import { htmlText, markdownCode, markdownText, shellWord } from '@thanos-gitops/
 import { createTwoFilesPatch } from 'diff';
 import { plural } from './io.js';
 import { weakenings } from './posture.js';
+import { reshuffles } from './reshuffle.js';
 import { restartConsequences, sameSaid } from './restarts.js';
 import type { EnvironmentReview, ObjectChange, Plain } from './review-types.js';
 import { upgradeRows, upgradeTableMarkdown, upgradeTableText } from './upgrade-summary.js';
@@ -151,6 +152,7 @@ export function reviewEnvironment(env: string, before: readonly Plain[], after: 
   }
   for (const list of [r.restarts, r.recreates, r.resizes, r.destroys]) list.sort(byId);
   r.rollouts = restartConsequences(before, after, r.restarts);
+  r.reshuffles = reshuffles(before, after);
   r.weakened = [...r.added, ...r.changed, ...r.removed].flatMap((c) =>
     weakenings(c.before, c.after).map((w) => ({ id: c.id, why: `${w.what} (${w.kind})` })),
   );
@@ -216,6 +218,7 @@ export function textReport(reviews: readonly EnvironmentReview[], p: Paint): str
     for (const d of r.recreates) out.push(p.red(`  RECREATED  ${d.id}: immutable ${d.fields.join(', ')} changed`));
     for (const d of r.resizes) out.push(p.yellow(`  RESIZE     ${d.id}: ${d.why}`));
     for (const d of r.weakened ?? []) out.push(p.red(`  WEAKENED   ${d.id}: ${d.why}`));
+    for (const d of r.reshuffles ?? []) out.push(p.yellow(`  RESHUFFLE  hashring ${d.id}: ${d.why}`));
     out.push(...restartsText(r, p));
     for (const c of [...r.added, ...r.changed, ...r.removed]) {
       const line = `  ${SIGN[c.change]} ${c.id}`;
@@ -304,6 +307,10 @@ function summaryMarkdown(reviews: readonly EnvironmentReview[], base: string, co
     if (r.resizes.length > 0) {
       out.push('', '> [!IMPORTANT]', '> **Volumes grow** (Kubernetes refuses the change as it is; no data is lost):');
       for (const d of r.resizes) out.push(`> - ${markdownCode(d.id)}: ${markdownText(d.why)}`);
+    }
+    if ((r.reshuffles ?? []).length > 0) {
+      out.push('', '> [!WARNING]', '> **Series move between ingestors** (hashring algorithm changed):');
+      for (const d of r.reshuffles ?? []) out.push(`> - hashring ${markdownCode(d.id)}: ${markdownText(d.why)}`);
     }
     out.push(...restartsMarkdown(r));
     if (r.topology && !compact) out.push('', r.topology);

@@ -86,7 +86,7 @@ describe('an unknown extra flag', () => {
     const source = derivedSource('prod', 'flagged', [
       [
         ['query', 'extraArgs'],
-        ['--query.max-concurrent=10', '--not-a-flag=1'],
+        ['--query.default-evaluation-interval=1m', '--not-a-flag=1'],
       ],
       [['storeGateway', 'extraArgs'], ['--query.timeout=1m']],
     ]);

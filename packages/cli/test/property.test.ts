@@ -53,7 +53,7 @@ const globTenant = fc.tuple(dnsLabel(12), pick('*', '?', '-*', '')).map(([base, 
 const EXTRA_ARGS = {
   router: ['--receive.forward.async-workers=10', '--tsdb.max-exemplars=0'],
   ingestor: ['--tsdb.wal-compression', '--tsdb.max-exemplars=100', '--tsdb.out-of-order.time-window=10m'],
-  query: ['--query.max-concurrent=40', '--query.max-concurrent-select=8', '--store.response-timeout=30s'],
+  query: ['--query.default-evaluation-interval=1m', '--store.sd-dns-interval=1m', '--store.response-timeout=30s'],
   queryFrontend: ['--query-frontend.log-queries-longer-than=10s', '--query-range.max-query-parallelism=28'],
   storeGateway: ['--store.grpc.series-max-concurrency=30', '--block-sync-concurrency=10'],
   compactor: ['--compact.cleanup-interval=10m', '--block-files-concurrency=2'],

@@ -259,7 +259,7 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
   const env = data as Environment;
   inputRules(env, here);
   resourceRules(env, here);
-  applyDerivedDefaults(env);
+  applyDerivedDefaults(env, (path) => doc.hasIn(path));
   crossFieldRules(env, here);
   inapplicableSettingRules(env, (path) => doc.hasIn(path), here);
   alertmanagerRules(env, here);

@@ -58,6 +58,18 @@ describe('size presets', () => {
         '2 × 500m / 2458Mi / 2458Mi',
         '3 × 1 / 9831Mi / 9831Mi',
       ],
+      [
+        'store gateway request limits (`storeGateway.limits`), series / samples',
+        '250,000 / 25,000,000',
+        '1,000,000 / 100,000,000',
+        '5,000,000 / 500,000,000',
+      ],
+      [
+        'query limits (`query.limits`), series / samples / concurrent / concurrent selects',
+        '250,000 / 25,000,000 / 10 / 4',
+        '1,000,000 / 100,000,000 / 20 / 4',
+        '5,000,000 / 500,000,000 / 40 / 8',
+      ],
     ]);
     const table = sizePresetTable().split('\n');
     expect(table.slice(0, 3)).toEqual([
@@ -65,7 +77,7 @@ describe('size presets', () => {
       '| --- | --- | --- | --- |',
       '| receive router (`receive.router`) | 100m / 128Mi / 512Mi | 500m / 512Mi / 2Gi | 1 / 1Gi / 4Gi |',
     ]);
-    expect(table).toHaveLength(2 + 9);
+    expect(table).toHaveLength(2 + 11);
   });
 
   it('fill only what the user left out, keeping a given cpu limit', () => {

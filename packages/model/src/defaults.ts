@@ -2,9 +2,16 @@
  * Defaults that depend on other fields. Static defaults live in the schema (`default` keywords, applied by
  * ajv while validating); this file fills in the rest, once, right after validation.
  */
-import { CHUNK_CACHE_PRESETS, type ResourceSpec, SIZE_PRESETS, type SizedWorkload } from '@thanos-gitops/catalog';
+import {
+  CHUNK_CACHE_PRESETS,
+  REQUEST_LIMIT_PRESETS,
+  type ResourceSpec,
+  SIZE_PRESETS,
+  type SizedWorkload,
+} from '@thanos-gitops/catalog';
 import type { FieldPath } from '@thanos-gitops/problems';
 import type { Environment } from '@thanos-gitops/schema';
+import { applyCapacity } from './capacity.js';
 import { sizedSections, type WorkloadCommon } from './components.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { EXTERNAL_LABELS } from './names.js';
@@ -42,8 +49,12 @@ export function awsS3Endpoint(region: string): string {
   return `s3.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
 }
 
-/** Fills every default that is not a constant. Mutates the freshly validated document. */
-export function applyDerivedDefaults(env: Environment): void {
+/**
+ * Fills every default that is not a constant. Mutates the freshly validated document. `given` says whether the
+ * file gives a path (the values `capacity` derives never replace one); without it, nothing is derived from it.
+ */
+export function applyDerivedDefaults(env: Environment, given: (path: FieldPath) => boolean = () => true): void {
+  applyCapacity(env, given);
   const preset = SIZE_PRESETS[env.size];
   const storage = env.objectStorage;
   if (storage.provider === 's3' && storage.region) storage.endpoint ??= awsS3Endpoint(storage.region);
@@ -60,6 +71,7 @@ export function applyDerivedDefaults(env: Environment): void {
   chunks.replicas ??= chunkPreset.replicas;
   chunks.memoryLimitMb ??= chunkPreset.memoryLimitMb;
   chunks.cpu ??= chunkPreset.cpu;
+  fillRequestLimits(env);
   // Receive replication uploads one copy of each block per replica; merge them on the ingestors' replica label.
   const c = env.compactor;
   const replicated = env.receive.enabled && env.receive.replicationFactor > 1;
@@ -72,6 +84,19 @@ export function applyDerivedDefaults(env: Environment): void {
   if (newest && newest.maxTime === undefined && env.receive.enabled && env.storeGateway.recentBlocks === 'skip') {
     newest.maxTime = derivedMaxTime(env);
   }
+}
+
+/** The request limits of the store gateways and Query the options leave out, from the size preset. */
+function fillRequestLimits(env: Environment): void {
+  const p = REQUEST_LIMIT_PRESETS[env.size];
+  const store = env.storeGateway.limits;
+  store.requestSeries ??= p.requestSeries;
+  store.requestSamples ??= p.requestSamples;
+  const q = env.query.limits;
+  q.requestSeries ??= p.requestSeries;
+  q.requestSamples ??= p.requestSamples;
+  q.maxConcurrent ??= p.maxConcurrent;
+  q.maxConcurrentSelect ??= p.maxConcurrentSelect;
 }
 
 /** The `maxTime` the newest store partition gets with `recentBlocks: skip`: the receive retention less `overlap`. */

@@ -11,6 +11,7 @@ export {
   bucketComponents,
   touchesBucket,
 } from './bucket-access.js';
+export { applyCapacity, CAPACITY_CONSTANTS, type CapacityFigure, capacityFigures } from './capacity.js';
 export {
   type BucketAccess,
   COMPONENT_RECORDS,

@@ -5,6 +5,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { DNS_LABEL_MAX, sizePresetTable } from '@thanos-gitops/catalog';
 import { BucketWeb } from './bucket-web.js';
+import { Capacity } from './capacity.js';
 import {
   CIDR,
   DNS_LABEL,
@@ -252,6 +253,7 @@ export const EnvironmentSchema = Obj(
           `${sizePresetTable()}\n\n`,
       }),
     ),
+    capacity: Type.Optional(Capacity),
     labels: LabelMap('Extra labels put on every object (never in selectors); Kubernetes label keys and values.'),
     thanos: Obj(Thanos.properties, Thanos.description ?? '', { default: {} }),
     objectStorage: ObjectStorage,

@@ -1,7 +1,9 @@
 /** The read path entry points: Query and Query Frontend. */
 import { Type } from '@sinclair/typebox';
+import { Autoscaling } from './autoscaling.js';
 import { Cache } from './caches.js';
 import { Duration, GRPC_ENDPOINT, LABEL_NAME, Obj, Replicas, withDefault, workloadOptions } from './common.js';
+import { QueryRequestLimits } from './request-limits.js';
 
 export const Query = Obj(
   {
@@ -36,22 +38,8 @@ export const Query = Obj(
           'refused while they are on.',
       },
     ),
-    autoscaling: Type.Optional(
-      Obj(
-        {
-          maxReplicas: Type.Integer({ minimum: 1, maximum: 100, description: 'Upper bound of the HPA.' }),
-          targetCPUUtilization: Type.Integer(
-            withDefault({
-              minimum: 10,
-              maximum: 100,
-              default: 70,
-              description: 'Average CPU utilisation (percent of requests) the HPA aims for.',
-            }),
-          ),
-        },
-        'A HorizontalPodAutoscaler for Query, from `replicas` to `maxReplicas`.',
-      ),
-    ),
+    autoscaling: Autoscaling('Query'),
+    limits: QueryRequestLimits,
     ...workloadOptions,
   },
   'Thanos Query: the PromQL engine that fans out to ingestors, store gateways and the ruler.',
@@ -61,7 +49,8 @@ export const Query = Obj(
 export const QueryFrontend = Obj(
   {
     enabled: Type.Boolean(withDefault({ default: true, description: 'Deploy Query Frontend in front of Query.' })),
-    replicas: Replicas('Number of Query Frontend pods.', 1),
+    replicas: Replicas('Number of Query Frontend pods (the minimum when autoscaling).', 1),
+    autoscaling: Autoscaling('Query Frontend'),
     splitInterval: Duration(
       'Split range queries into requests of at most this interval, run in parallel and cached separately ' +
         '(`--query-range.split-interval`). Must be longer than 0, since results are always cached.',

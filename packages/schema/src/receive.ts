@@ -1,6 +1,7 @@
 /** The write path: Thanos Receive in split mode (routers in front of ingestor hashrings). */
 import { Type } from '@sinclair/typebox';
 import { DNS_LABEL_MAX, STATEFULSET_NAME_MAX } from '@thanos-gitops/catalog';
+import { Autoscaling } from './autoscaling.js';
 import {
   DNS_LABEL,
   DnsLabel,
@@ -15,6 +16,7 @@ import {
   withDefault,
   workloadOptions,
 } from './common.js';
+import { hashringIngestionOptions, ingestionOptions } from './ingestion.js';
 
 /**
  * Adoption in place: what a hashring's ingestors keep of a deployment made by another tool, so that its volumes
@@ -65,6 +67,7 @@ export const Hashring = Obj(
         description: 'How `tenants` match: `exact` names, or `glob` patterns (`team-*`).',
       }),
     ),
+    ...hashringIngestionOptions,
     replicas: Replicas(
       'Number of ingestors in this hashring; at least `receive.replicationFactor`, and with `receive.zones` a ' +
         'multiple of the number of zones (each zone gets `replicas / zones`).',
@@ -226,6 +229,7 @@ export const Receive = Obj(
       },
     ),
     limits: Type.Optional(Limits),
+    ...ingestionOptions,
     terminationGracePeriodSeconds: Type.Integer(
       withDefault({
         minimum: 30,
@@ -252,7 +256,8 @@ export const Receive = Obj(
     ),
     router: Obj(
       {
-        replicas: Replicas('Number of routers.', 2),
+        replicas: Replicas('Number of routers (the minimum when autoscaling).', 2),
+        autoscaling: Autoscaling('the receive routers'),
         ...workloadOptions,
       },
       'The stateless routers that accept remote-write and forward by hashring.',

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { Cache, ChunkMemcached } from './caches.js';
 import { Duration, Obj, Replicas, Storage, withDefault, workloadOptions } from './common.js';
+import { StoreRequestLimits } from './request-limits.js';
 
 /** A Thanos time bound: RFC 3339, or a duration relative to now (`-14d`). */
 export const TIME_BOUND =
@@ -67,6 +68,7 @@ export const StoreGateway = Obj(
         'falls into a gap while blocks upload and sync; query deduplicates the overlap.',
       '6h',
     ),
+    limits: StoreRequestLimits,
     indexCache: Cache('index cache'),
     bucketCache: Obj(
       {

@@ -11,6 +11,7 @@ import type { Environment } from '@thanos-gitops/schema';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';
+import { outOfOrderIngestion } from './ingestion.js';
 import { disruptionBudget, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
 import { componentLabels, DATA_DIR, HTTP_PORT, thanosPodTemplate } from './pod.js';
 import { hashmodSelector } from './relabel.js';
@@ -29,7 +30,8 @@ export function shardKey(shard: number): string {
 }
 
 /** Retention, downsampling and deduplication flags, the same on every shard. */
-function policyArgs(c: Environment['compactor']): string[] {
+function policyArgs(env: Environment): string[] {
+  const c = env.compactor;
   // Filled by the defaults: `[replica]` with receive replication, else none.
   const dedup = c.deduplicationReplicaLabels ?? [];
   return [
@@ -41,6 +43,9 @@ function policyArgs(c: Environment['compactor']): string[] {
     ...dedup.map((l) => `--deduplication.replica-label=${l}`),
     // Thanos' default merge ("") is exact 1:1; penalty needs at least one replica label.
     ...(dedup.length > 0 && c.deduplicationFunc === 'penalty' ? ['--deduplication.func=penalty'] : []),
+    // Out-of-order samples make blocks that overlap others: only vertical compaction merges them (a replica
+    // label turns it on already).
+    ...(dedup.length === 0 && outOfOrderIngestion(env) ? ['--compact.enable-vertical-compaction'] : []),
   ];
 }
 
@@ -87,7 +92,7 @@ function compactorShard(ctx: RenderContext, shard: number | undefined, selector:
     '--wait-interval=5m',
     `--data-dir=${DATA_DIR}/compact`,
     `--http-address=0.0.0.0:${PORTS.http}`,
-    ...policyArgs(c),
+    ...policyArgs(env),
     '--compact.concurrency=1',
     '--downsample.concurrency=1',
     ...(sharded ? [`--selector.relabel-config-file=${SHARDS_DIR}/${shardKey(shard)}`] : []),

@@ -25,6 +25,8 @@ export interface HashringEntry {
   /** Only `glob` is written: Thanos treats an absent matcher as `exact`. */
   tenant_matcher_type?: 'glob';
   endpoints: HashringEndpoint[];
+  /** The hashring's own algorithm (`receive.hashrings[].algorithm`), over the routers' `--receive.hashrings-algorithm`. */
+  algorithm?: 'ketama' | 'hashmod';
 }
 
 type Hashring = Environment['receive']['hashrings'][number];
@@ -49,6 +51,7 @@ export function hashringsConfig(env: Environment): HashringEntry[] {
     ...(h.tenants.length > 0 ? { tenants: [...h.tenants] } : {}),
     ...(h.tenants.length > 0 && h.tenantMatcher === 'glob' ? { tenant_matcher_type: 'glob' as const } : {}),
     endpoints: ingestorEndpoints(env, h),
+    ...(h.algorithm === undefined ? {} : { algorithm: h.algorithm }),
   }));
 }
 

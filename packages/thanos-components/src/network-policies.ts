@@ -23,6 +23,7 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPol
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
 import type { RenderContext } from './context.js';
+import { capnpChosen } from './ingestion.js';
 import { metadata } from './objects.js';
 
 const FOLDER = 'network-policies';
@@ -177,9 +178,11 @@ function hostPeer(env: Environment, host: string): Peer {
 
 /**
  * Whether the router replicates to the ingestors with Cap'n Proto (port 19391) instead of gRPC. The generator
- * keeps Thanos' default (`protobuf`, over gRPC on 10901); only `extraArgs` can switch it.
+ * keeps Thanos' default (`protobuf`, over gRPC on 10901) unless `receive.replicationProtocol` (or `extraArgs`)
+ * switches it.
  */
 export function capnpReplication(env: Environment): boolean {
+  if (capnpChosen(env.receive)) return true;
   const workloads = [env.receive.router, ...env.receive.hashrings];
   return workloads.some((w) => w.extraArgs.includes('--receive.replication-protocol=capnproto'));
 }

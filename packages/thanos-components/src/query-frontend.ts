@@ -6,6 +6,7 @@
  */
 import type { Manifest } from '@thanos-gitops/manifests';
 import { componentRecord, PORTS, parseDuration, queryUrl } from '@thanos-gitops/model';
+import { autoscaler } from './autoscaling.js';
 import { queryFrontendCacheFiles } from './caches.js';
 import type { RenderContext } from './context.js';
 import { disruptionBudget, service, serviceAccount, serviceMonitor } from './objects.js';
@@ -66,10 +67,13 @@ export function queryFrontend(ctx: RenderContext): Manifest[] {
   const out: Manifest[] = [
     serviceAccount(ctx, { folder: FOLDER, component: FRONTEND.kind, name, labels }),
     cache.configMap,
-    deployment(ctx, { folder: FOLDER, name, labels, replicas: qf.replicas, template }),
+    deployment(ctx, { folder: FOLDER, name, labels, replicas: qf.autoscaling ? undefined : qf.replicas, template }),
     service(ctx, { folder: FOLDER, name, labels, ports: [{ name: 'http', port: PORTS.queryFrontendHttp }] }),
     ...serviceMonitor(ctx, { folder: FOLDER, name, labels }),
   ];
-  if (qf.replicas > 1) out.push(disruptionBudget(ctx, { folder: FOLDER, name, labels }));
+  if (qf.replicas > 1 || qf.autoscaling) out.push(disruptionBudget(ctx, { folder: FOLDER, name, labels }));
+  if (qf.autoscaling) {
+    out.push(autoscaler(ctx, { folder: FOLDER, name, labels, autoscaling: qf.autoscaling, minReplicas: qf.replicas }));
+  }
   return out;
 }

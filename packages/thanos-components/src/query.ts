@@ -2,17 +2,18 @@
  * Thanos Query: the PromQL engine over every StoreAPI (ingestors, store gateways, ruler). Stateless
  * Deployment behind a Service; endpoints come from a generated SD file; optional HPA.
  */
-import { type LabelSpec, type Manifest, yamlText } from '@thanos-gitops/manifests';
+import { type Manifest, yamlText } from '@thanos-gitops/manifests';
 import { CONFIG_FILES, componentRecord, names, PORTS } from '@thanos-gitops/model';
 import type { Environment } from '@thanos-gitops/schema';
-import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { autoscaler } from './autoscaling.js';
 import type { RenderContext } from './context.js';
 import { endpointsConfig } from './endpoints.js';
 import { flagName } from './flags.js';
 import { contentHash } from './hash.js';
 import { disruptionBudget, HTTP_ONLY, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
 import { componentLabels, HTTP_PORT, POD_LOCAL, thanosPodTemplate } from './pod.js';
+import { queryLimitArgs } from './request-limits.js';
 import { deployment } from './workloads.js';
 
 const QUERY = componentRecord('query');
@@ -53,44 +54,8 @@ export function queryArgs(q: Environment['query']): string[] {
     `--query.timeout=${q.timeout}`,
     ...(q.lookbackDelta ? [`--query.lookback-delta=${q.lookbackDelta}`] : []),
     '--query.auto-downsampling',
+    ...queryLimitArgs(q.limits),
   ];
-}
-
-/** The HorizontalPodAutoscaler of Query's Deployment, on CPU, from `minReplicas` up to `maxReplicas`. */
-function autoscaler(
-  ctx: RenderContext,
-  {
-    name,
-    labels,
-    autoscaling,
-    minReplicas,
-  }: {
-    name: string;
-    labels: LabelSpec;
-    autoscaling: NonNullable<Environment['query']['autoscaling']>;
-    minReplicas: number;
-  },
-): Manifest {
-  return {
-    component: FOLDER,
-    object: new HorizontalPodAutoscaler({
-      metadata: metadata(ctx.env, name, labels),
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-        minReplicas,
-        maxReplicas: autoscaling.maxReplicas,
-        metrics: [
-          {
-            type: 'Resource',
-            resource: {
-              name: 'cpu',
-              target: { type: 'Utilization', averageUtilization: autoscaling.targetCPUUtilization },
-            },
-          },
-        ],
-      },
-    }),
-  };
 }
 
 export function query(ctx: RenderContext): Manifest[] {
@@ -134,6 +99,7 @@ export function query(ctx: RenderContext): Manifest[] {
     ...serviceMonitor(ctx, { folder: FOLDER, name, labels }),
   ];
   if (q.replicas > 1 || q.autoscaling) out.push(disruptionBudget(ctx, { folder: FOLDER, name, labels }));
-  if (q.autoscaling) out.push(autoscaler(ctx, { name, labels, autoscaling: q.autoscaling, minReplicas: q.replicas }));
+  if (q.autoscaling)
+    out.push(autoscaler(ctx, { folder: FOLDER, name, labels, autoscaling: q.autoscaling, minReplicas: q.replicas }));
   return out;
 }

@@ -26,11 +26,13 @@ import {
 import type { FieldPath } from '@thanos-gitops/problems';
 import type { Environment } from '@thanos-gitops/schema';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { autoscaler } from './autoscaling.js';
 import type { RenderContext } from './context.js';
 import { routerDrain } from './drain.js';
 import { flagName } from './flags.js';
 import { contentHash } from './hash.js';
 import { hashringsJson } from './hashrings.js';
+import { capnpChosen, ingestorCapnpAddress, ingestorTsdbArgs, routerIngestionArgs } from './ingestion.js';
 import { capnpReplication } from './network-policies.js';
 import {
   disruptionBudget,
@@ -54,6 +56,7 @@ const LIMITS_DIR = '/etc/thanos/limits';
 /** The ingestors' TSDB: the `receive/` folder of the data volume, or its root (`adopt.tsdbAtVolumeRoot`). */
 const TSDB_PATH = `${DATA_DIR}/receive`;
 const REMOTE_WRITE_PORT = { name: 'remote-write', containerPort: PORTS.remoteWrite };
+const CAPNP_PORT = { name: 'capnp', containerPort: PORTS.capnp };
 const POD_NAME: EnvVarSpec = { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } };
 /** Pod label of an ingestor's zone (with `receive.zones`): in its StatefulSet's selector, not its Service's. */
 export const INGESTOR_ZONE_LABEL = 'thanos-gitops/zone';
@@ -149,16 +152,10 @@ function capnpGuard(ctx: RenderContext): void {
   }
 }
 
-function router(ctx: RenderContext): Manifest[] {
-  const { env } = ctx;
-  const r = env.receive;
-  const name = ROUTER.app;
-  const labels = componentLabels(ROUTER, name, env);
-  modeGuard(ctx, r.router.extraArgs, ['receive', 'router'], 'router');
-  capnpGuard(ctx);
-  const hashrings = hashringsJson(env);
-  const limits = r.limits ? yamlText(r.limits) : undefined;
-  const args = [
+/** The routers' flags: servers (gRPC and Cap'n Proto pod-local), hashrings, tenancy, limits and ingestion. */
+function routerArgs(ctx: RenderContext, limits: boolean): string[] {
+  const r = ctx.env.receive;
+  return [
     // Nothing dials a router's gRPC (its forwarded-write API would skip remote-write's client certificates) or
     // its Cap'n Proto server (routers store nothing): both listen on the pod itself only.
     `--grpc-address=${POD_LOCAL}:${PORTS.grpc}`,
@@ -173,7 +170,20 @@ function router(ctx: RenderContext): Manifest[] {
     ...tenancyArgs(ctx),
     // Limits belong on the component that receives remote-write, which in split mode is the router.
     ...(limits ? [`--receive.limits-config-file=${LIMITS_DIR}/${CONFIG_FILES.limits}`] : []),
+    ...routerIngestionArgs(r),
   ];
+}
+
+function router(ctx: RenderContext): Manifest[] {
+  const { env } = ctx;
+  const r = env.receive;
+  const name = ROUTER.app;
+  const labels = componentLabels(ROUTER, name, env);
+  modeGuard(ctx, r.router.extraArgs, ['receive', 'router'], 'router');
+  capnpGuard(ctx);
+  const hashrings = hashringsJson(env);
+  const limits = r.limits ? yamlText(r.limits) : undefined;
+  const args = routerArgs(ctx, limits !== undefined);
   const template = thanosPodTemplate({
     ctx,
     component: ROUTER.kind,
@@ -203,7 +213,13 @@ function router(ctx: RenderContext): Manifest[] {
     serviceAccount(ctx, { folder: FOLDER, component: ROUTER.kind, name, labels }),
     configMap(ctx, { name: names.hashringsConfig, labels, file: CONFIG_FILES.hashrings, text: hashrings }),
     ...(limits ? [configMap(ctx, { name: names.limitsConfig, labels, file: CONFIG_FILES.limits, text: limits })] : []),
-    deployment(ctx, { folder: FOLDER, name, labels, replicas: r.router.replicas, template }),
+    deployment(ctx, {
+      folder: FOLDER,
+      name,
+      labels,
+      replicas: r.router.autoscaling ? undefined : r.router.replicas,
+      template,
+    }),
     service(ctx, {
       folder: FOLDER,
       name,
@@ -212,7 +228,11 @@ function router(ctx: RenderContext): Manifest[] {
     }),
     ...serviceMonitor(ctx, { folder: FOLDER, name, labels }),
   ];
-  if (r.router.replicas > 1) out.push(disruptionBudget(ctx, { folder: FOLDER, name, labels, maxUnavailable: 1 }));
+  const scaling = r.router.autoscaling;
+  if (r.router.replicas > 1 || scaling)
+    out.push(disruptionBudget(ctx, { folder: FOLDER, name, labels, maxUnavailable: 1 }));
+  if (scaling)
+    out.push(autoscaler(ctx, { folder: FOLDER, name, labels, autoscaling: scaling, minReplicas: r.router.replicas }));
   return out;
 }
 
@@ -252,7 +272,7 @@ function ingestorStatefulSet(
     optionsPath: ['receive', 'hashrings', i],
     command: 'receive',
     args,
-    ports: [GRPC_PORT, HTTP_PORT],
+    ports: capnpChosen(r) ? [GRPC_PORT, HTTP_PORT, CAPNP_PORT] : [GRPC_PORT, HTTP_PORT],
     env: [POD_NAME],
     objstore: true,
     // An adopted volume may hold the TSDB at its root: mounted at the TSDB path itself, the data stays where it is.
@@ -295,11 +315,12 @@ function hashringIngestors(ctx: RenderContext, h: Hashring, i: number): Manifest
     // Routers forward over gRPC: an ingestor's own remote-write server is unused (and would take any tenant's
     // writes without a certificate), and so is its Cap'n Proto server unless replication uses it.
     `--remote-write.address=${POD_LOCAL}:${PORTS.remoteWrite}`,
-    ...(capnpReplication(env) ? [] : [`--receive.capnproto-address=${POD_LOCAL}:${PORTS.capnp}`]),
+    ...(capnpReplication(env) && !capnpChosen(r) ? [] : [ingestorCapnpAddress(capnpChosen(r), POD_LOCAL)]),
     `--tsdb.path=${TSDB_PATH}`,
     `--tsdb.retention=${r.retention}`,
     ...Object.entries(INGESTOR_LABELS).map(([label, value]) => `--label=${label}="${value}"`),
     ...tenancyArgs(ctx),
+    ...ingestorTsdbArgs(r),
   ];
   return [
     ...ingestorSets(env, h).map((set) => ingestorStatefulSet(ctx, { h, i, set, labels, args })),

@@ -12,6 +12,7 @@ import type { RenderContext } from './context.js';
 import { disruptionBudget, GRPC_AND_HTTP, service, serviceAccount, serviceMonitor } from './objects.js';
 import { componentLabels, DATA_DIR, GRPC_PORT, HTTP_PORT, thanosPodTemplate } from './pod.js';
 import { hashmodSelector } from './relabel.js';
+import { storeLimitArgs } from './request-limits.js';
 import { QUERY_DISCOVERY_SECONDS } from './rollout.js';
 import { statefulSet } from './workloads.js';
 
@@ -37,6 +38,7 @@ export function storeGateway(ctx: RenderContext): Manifest[] {
       `--http-address=0.0.0.0:${PORTS.http}`,
       ...cache.args,
       '--store.enable-index-header-lazy-reader',
+      ...storeLimitArgs(s.limits),
       ...(range.minTime ? [`--min-time=${range.minTime}`] : []),
       ...(range.maxTime ? [`--max-time=${range.maxTime}`] : []),
       ...(s.shards > 1 ? [`--selector.relabel-config=${hashmodSelector('__block_id', shard, s.shards)}`] : []),

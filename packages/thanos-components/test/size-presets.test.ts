@@ -1,9 +1,9 @@
 /** The size presets are visible: the table of docs/operate.md and the schema's `size` description show what pods get. */
 import { readFileSync } from 'node:fs';
-import { CHUNK_CACHE_TITLE, sizePresetRows } from '@thanos-gitops/catalog';
+import { CHUNK_CACHE_TITLE, REQUEST_LIMIT_TITLES, sizePresetRows } from '@thanos-gitops/catalog';
 import { EnvironmentSchema } from '@thanos-gitops/schema';
 import { describe, expect, it } from 'vitest';
-import { find, render } from './support/render.js';
+import { argsOf, find, flagValues, render } from './support/render.js';
 
 const README = readFileSync(new URL('../../../docs/operate.md', import.meta.url), 'utf8');
 
@@ -47,7 +47,20 @@ describe('size presets', () => {
         ['ruler', find(r, 'StatefulSet', 'thanos-rule')],
         ['bucket web', find(r, 'Deployment', 'thanos-bucket-web')],
       ];
-      expect([...rendered.map(([w]) => w), CHUNK_CACHE_TITLE].sort()).toEqual([...byWorkload.keys()].sort());
+      const titles = [CHUNK_CACHE_TITLE, REQUEST_LIMIT_TITLES.store, REQUEST_LIMIT_TITLES.query];
+      expect([...rendered.map(([w]) => w), ...titles].sort()).toEqual([...byWorkload.keys()].sort());
+      // The request limits, as the flags of the store gateway and Query write them.
+      const n = (args: string[], flag: string) => Number(flagValues(args, flag)[0]).toLocaleString('en-US');
+      const store = argsOf(find(r, 'StatefulSet', 'thanos-store-0'));
+      const limits = (args: string[]) => [
+        n(args, 'store.limits.request-series'),
+        n(args, 'store.limits.request-samples'),
+      ];
+      expect(limits(store).join(' / ')).toBe(byWorkload.get(REQUEST_LIMIT_TITLES.store)?.[i]);
+      const query = argsOf(find(r, 'Deployment', 'thanos-query'));
+      expect(
+        [...limits(query), n(query, 'query.max-concurrent'), n(query, 'query.max-concurrent-select')].join(' / '),
+      ).toBe(byWorkload.get(REQUEST_LIMIT_TITLES.query)?.[i]);
       for (const [w, workload] of rendered) expect(cell(workload), `${size} ${w}`).toBe(byWorkload.get(w)?.[i]);
       // The caching bucket's memcached: pods × CPU request / memory request / memory limit of each.
       const chunks = find(r, 'StatefulSet', 'thanos-memcached-chunks');

@@ -10,6 +10,7 @@ import { identityRules } from '../identity-rules.js';
 import { compactorRules } from './compactor.js';
 import { deliveryRules } from './delivery.js';
 import { environmentRules } from './environment.js';
+import { ingestionRules } from './ingestion-rules.js';
 import { queryRules } from './query.js';
 import { readersRules } from './readers.js';
 import { receiveRules } from './receive.js';
@@ -25,6 +26,7 @@ export { resourceRules } from './workloads.js';
 export function crossFieldRules(env: Environment, sink: ProblemSink): void {
   environmentRules(env, sink);
   receiveRules(env, sink);
+  ingestionRules(env, sink);
   storeRules(env, sink);
   escapeHatchRules(env, sink);
   compactorRules(env, sink);

@@ -20,6 +20,11 @@ function range(min: number, max: number | undefined): string {
   return max !== undefined && max > min ? `${min}–${max}` : String(min);
 }
 
+/** `n pods`, or `min–max pods` for a workload its HPA scales. */
+function podRange(min: number, max: number | undefined): string {
+  return max !== undefined && max > min ? `${min}–${max} pods` : times(min, 'pod');
+}
+
 /** A Mermaid flowchart being written: its lines, and how nodes and edges are spelled. */
 class Flowchart {
   readonly lines = ['flowchart LR'];
@@ -36,7 +41,11 @@ function writePath(f: Flowchart, r: Environment['receive']): void {
   f.node('writers', label('Writers', `remote-write with header ${r.tenantHeader}`), 'round');
   f.node(
     'router',
-    label('Receive routers', times(r.router.replicas, 'pod'), `replication factor ${r.replicationFactor}`),
+    label(
+      'Receive routers',
+      podRange(r.router.replicas, r.router.autoscaling?.maxReplicas),
+      `replication factor ${r.replicationFactor}`,
+    ),
   );
   f.edge('writers', 'router');
   f.lines.push(`  subgraph hashrings[${label('Hashrings')}]`);
@@ -127,7 +136,11 @@ function entryPoint(f: Flowchart, env: Environment): void {
   if (env.queryFrontend.enabled) {
     f.node(
       'frontend',
-      label('Query Frontend', times(env.queryFrontend.replicas, 'pod'), `split ${env.queryFrontend.splitInterval}`),
+      label(
+        'Query Frontend',
+        podRange(env.queryFrontend.replicas, env.queryFrontend.autoscaling?.maxReplicas),
+        `split ${env.queryFrontend.splitInterval}`,
+      ),
     );
     f.edge('query', 'frontend');
     entry = 'frontend';

@@ -17,6 +17,7 @@ import {
 import { generatedMarkdownHeader } from '@thanos-gitops/output';
 import type { Environment } from '@thanos-gitops/schema';
 import { type PlainObject, type RolloutGroup, rolloutPlan } from '../rollout/plan.js';
+import { capacitySection } from './capacity.js';
 import { timelineMermaid, topologyMermaid } from './mermaid.js';
 import { ageText, timeline } from './timeline.js';
 import { trustRows } from './trust.js';
@@ -290,6 +291,7 @@ export function environmentReadme(
     '',
     ...timelineSection(t),
     ...endpointsSection(env),
+    ...capacitySection(env),
     ...trustSection(objects),
     ...cloudRolesSection(objects, extras),
     ...rolloutSection(objects),
