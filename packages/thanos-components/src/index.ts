@@ -52,6 +52,7 @@ export {
   jobSelector,
   scrapeJobs,
 } from './alerts.js';
+export { CA_BUNDLE_CHECK_SCRIPT, serverClientCaFiles } from './ca-bundle-check.js';
 export { type UsedMemcached, usedMemcached } from './caches.js';
 export type { ComponentRenderer, RenderContext } from './context.js';
 export { endpointsConfig, queryEndpointServices } from './endpoints.js';
