@@ -109,7 +109,10 @@ export function upgradeRows(reviews: readonly EnvironmentReview[]): UpgradeRow[]
         const { component, ...rest } = change;
         const row: UpgradeRow = rows.get(key) ?? { ...rest, components: [], where: new Map() };
         if (!row.components.includes(component)) row.components.push(component);
-        row.where.set(r.env, [...(row.where.get(r.env) ?? []), c.id]);
+        // A workload counts once even when several of its containers share the change (an init container on the
+        // Thanos image, say).
+        const ids = row.where.get(r.env) ?? [];
+        row.where.set(r.env, ids.includes(c.id) ? ids : [...ids, c.id]);
         rows.set(key, row);
       }
     }

@@ -54,10 +54,12 @@ export {
   jobSelector,
   scrapeJobs,
 } from './alerts.js';
+export { CA_BUNDLE_CHECK_SCRIPT, serverClientCaFiles } from './ca-bundle-check.js';
 export { type UsedMemcached, usedMemcached } from './caches.js';
 export type { ComponentRenderer, RenderContext } from './context.js';
 export { endpointsConfig, queryEndpointServices } from './endpoints.js';
 export { checkThanosArgs, isKnownFlag, type ThanosCommand } from './flags.js';
+export { DEFAULT_LISTENERS, thanosCommandOf } from './listeners.js';
 export { type Flow, flowGraph, OWN_FLOWS, type Peer } from './network-policies.js';
 export { readersArgs, readersPeers, readersWebConfig } from './query-readers.js';
 export { ingestorDisruptionBudget } from './receive.js';

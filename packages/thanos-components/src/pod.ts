@@ -24,6 +24,7 @@ import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 import type { GeneratedPod } from './built-pod.js';
+import { caBundleCheckContainer } from './ca-bundle-check.js';
 import type { RenderContext } from './context.js';
 import { checkThanosArgs, isKnownFlag, type ThanosCommand } from './flags.js';
 import { checkPodOptions } from './pod-options.js';
@@ -351,6 +352,7 @@ export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
     env: containerEnv(p, identity.env),
     mounts,
   });
+  const check = caBundleCheckContainer(container.image ?? '', container.args ?? [], mounts, containerSecurityContext());
   const annotations = { ...p.options.podAnnotations, ...(p.rolloutAnnotations ?? {}), ...generated.annotations };
   return {
     metadata: {
@@ -362,6 +364,7 @@ export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
       automountServiceAccountToken: false,
       securityContext: podSecurityContext(),
       terminationGracePeriodSeconds: graceSeconds,
+      ...(check ? { initContainers: [check] } : {}),
       containers: [container, ...(p.sidecars ?? [])],
       ...(volumes.length > 0 ? { volumes } : {}),
       ...spreading(p.labels, p.strictSpreading, p.zone),

@@ -6,25 +6,12 @@
  */
 import type { ComponentKind } from '@thanos-gitops/catalog';
 import { COMPONENT_RECORDS } from '@thanos-gitops/model';
+import { SUPPORTED_THANOS_VERSIONS } from '@thanos-gitops/schema';
 import { describe, expect, it } from 'vitest';
+import { isKnownFlag, type ThanosCommand } from '../src/flags.js';
+import { DEFAULT_LISTENERS as LISTENERS, thanosCommandOf } from '../src/listeners.js';
 import { flowGraph } from '../src/network-policies.js';
 import { type Rendered, render } from './support/render.js';
-
-/** Listen flags and their default port, by Thanos command (the same in v0.41.0 and v0.42.4). */
-const LISTENERS: Record<string, Record<string, number>> = {
-  receive: {
-    'grpc-address': 10901,
-    'http-address': 10902,
-    'remote-write.address': 19291,
-    'receive.capnproto-address': 19391,
-  },
-  query: { 'grpc-address': 10901, 'http-address': 10902 },
-  rule: { 'grpc-address': 10901, 'http-address': 10902 },
-  store: { 'grpc-address': 10901, 'http-address': 10902 },
-  compact: { 'http-address': 10902 },
-  'query-frontend': { 'http-address': 10902 },
-  'tools bucket web': { 'http-address': 10902 },
-};
 
 interface Listener {
   component: ComponentKind;
@@ -45,9 +32,9 @@ function listeners(r: Rendered): Listener[] {
     const component = componentOf(o.spec.template.metadata.labels);
     const c = o.spec.template.spec.containers[0];
     const args: string[] = [...(c.command ?? []).slice(1), ...(c.args ?? [])];
-    const command = args[0] === 'tools' ? args.slice(0, 3).join(' ') : args[0];
-    if (!component || !command || !LISTENERS[command]) continue;
-    for (const [flag, port] of Object.entries(LISTENERS[command])) {
+    const table = LISTENERS[thanosCommandOf(args) as keyof typeof LISTENERS];
+    if (!component || !table) continue;
+    for (const [flag, port] of Object.entries(table)) {
       const given = args.find((a) => a.startsWith(`--${flag}=`))?.split('=')[1] ?? `0.0.0.0:${port}`;
       const [host = '', p = ''] = given.split(':');
       out.push({ component, workload: o.metadata.name, flag, host, port: Number(p) });
@@ -73,6 +60,18 @@ bucketWeb: { enabled: true }
 };
 
 describe('listeners', () => {
+  it('the default-listener table names flags each supported release knows', () => {
+    const unknown = SUPPORTED_THANOS_VERSIONS.flatMap((v) =>
+      Object.entries(LISTENERS).flatMap(([command, flags]) =>
+        Object.keys(flags ?? {})
+          .filter((f) => !isKnownFlag(command as ThanosCommand, f, v))
+          .map((f) => `${v} ${command} --${f}`),
+      ),
+    );
+    expect(Object.keys(LISTENERS).length).toBeGreaterThan(5);
+    expect(unknown).toEqual([]);
+  });
+
   for (const [name, yaml] of Object.entries(ENVIRONMENTS)) {
     it(`${name}: every listener is pod-local or the destination of a flow`, () => {
       const r = render(yaml);

@@ -5,31 +5,18 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { DEFAULT_LISTENERS, thanosCommandOf } from '@thanos-gitops/thanos-components';
 import { stringify } from 'yaml';
 import { type Cluster, expandEnv, type Pod } from './cluster.js';
 import type { Plain } from './render.js';
 
 /**
- * Listen flags with a 0.0.0.0 default, by Thanos command (from the releases' --help): when the rendered args
- * leave one out, the pod still listens there, so the harness passes it bound to the pod's own address.
+ * Listen flags with a 0.0.0.0 default, by Thanos command (thanos-components' table, from the releases' --help):
+ * when the rendered args leave one out, the pod still listens there, so the harness passes it bound to the pod's
+ * own address.
  */
-const DEFAULT_LISTENERS: Record<string, Record<string, number>> = {
-  receive: {
-    'grpc-address': 10901,
-    'http-address': 10902,
-    'remote-write.address': 19291,
-    'receive.capnproto-address': 19391,
-  },
-  query: { 'grpc-address': 10901, 'http-address': 10902 },
-  rule: { 'grpc-address': 10901, 'http-address': 10902 },
-  store: { 'grpc-address': 10901, 'http-address': 10902 },
-  compact: { 'http-address': 10902 },
-  'query-frontend': { 'http-address': 10902 },
-  'tools bucket web': { 'http-address': 10902 },
-};
-
 function defaultListeners(args: string[], ip: string): string[] {
-  const command = args[0] === 'tools' ? args.slice(0, 3).join(' ') : (args[0] ?? '');
+  const command = thanosCommandOf(args) as keyof typeof DEFAULT_LISTENERS;
   return Object.entries(DEFAULT_LISTENERS[command] ?? {})
     .filter(([flag]) => !args.some((a) => a.startsWith(`--${flag}=`)))
     .map(([flag, port]) => `--${flag}=${ip}:${port}`);

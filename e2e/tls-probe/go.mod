@@ -1,0 +1,3 @@
+module thanos-gitops/e2e/tls-probe
+
+go 1.26
