@@ -20,6 +20,7 @@ import {
 } from './common.js';
 import { Compactor } from './compactor.js';
 import { Delivery } from './delivery.js';
+import { Images } from './images.js';
 import { Dashboards, Datasource, Tracing } from './observability.js';
 import { Query, QueryFrontend } from './query.js';
 import { Receive } from './receive.js';
@@ -266,6 +267,7 @@ export const EnvironmentSchema = Obj(
     ruler: Ruler,
     bucketWeb: BucketWeb,
     rolloutOperator: RolloutOperator,
+    images: Images,
     tracing: Type.Optional(Tracing),
     patches: Type.Array(Patch, { default: [], description: 'Kustomize patches applied to the generated objects.' }),
     delivery: Delivery,

@@ -56,6 +56,7 @@ export { type UsedMemcached, usedMemcached } from './caches.js';
 export type { ComponentRenderer, RenderContext } from './context.js';
 export { endpointsConfig, queryEndpointServices } from './endpoints.js';
 export { checkThanosArgs, isKnownFlag, type ThanosCommand } from './flags.js';
+export { mirrorPath, pinnedImage, pullSecrets, rolloutOperatorImage, thanosImage } from './images.js';
 export { type Flow, flowGraph, OWN_FLOWS, type Peer } from './network-policies.js';
 export { ingestorDisruptionBudget } from './receive.js';
 export { RECORDS, type RecordingGroup, type RecordingRule, recordingGroups } from './recording-rules.js';
