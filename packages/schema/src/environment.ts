@@ -104,8 +104,19 @@ export const Monitoring = Obj(
       Type.String({
         pattern: HTTP_URL_NO_FRAGMENT,
         description:
-          'Where your runbooks live: each alert gets the annotation `runbook_url: <runbookBaseUrl>#<alertname in ' +
-          'lower case>`. No `runbook_url` when unset.',
+          'Where your own runbooks live: each alert gets the annotation `runbook_url: <runbookBaseUrl>#<alertname ' +
+          'in lower case>`. Unset: the generated runbook `clusters/<env>/RUNBOOK.md` (see `repositoryUrl`).',
+      }),
+    ),
+    repositoryUrl: Type.Optional(
+      Type.String({
+        pattern: HTTP_URL_NO_FRAGMENT,
+        description:
+          "The web address this repository's files are browsed at, branch included, such as " +
+          '`https://github.com/acme/observability-gitops/blob/main`: each alert links its section of the generated ' +
+          'runbook, `<repositoryUrl>/<delivery.path>/<env>/RUNBOOK.md#<alertname in lower case>`. Unset: the link ' +
+          'is relative to the repository root (`clusters/<env>/RUNBOOK.md#…`), which Alertmanager and Grafana show ' +
+          'as text, not as a link.',
       }),
     ),
   },

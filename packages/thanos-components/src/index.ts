@@ -47,9 +47,13 @@ export {
   type Alert,
   type AlertGroup,
   alertGroups,
+  claimSelector,
   DOWN_ALERTS,
   type Jobs,
   jobSelector,
+  KUBELET_VOLUME_METRICS,
+  RUNBOOK,
+  runbookUrl,
   scrapeJobs,
 } from './alerts.js';
 export { type UsedMemcached, usedMemcached } from './caches.js';
