@@ -12,7 +12,7 @@ import { awsIdentity, cloudRoles, documents, gcpIdentity, gsaEmail, identity, ro
 import { type Manifest, objectProblems, toPlain, yamlText } from '@thanos-gitops/manifests';
 import { claimSizes, type PreviousVolumes, volumeShrinks } from '@thanos-gitops/model';
 import { outsideFiles, remoteWriteManifests, tls } from '@thanos-gitops/mtls';
-import { dashboards, environmentReadme, README } from '@thanos-gitops/operability';
+import { dashboards, environmentReadme, environmentRunbook, README, RUNBOOK } from '@thanos-gitops/operability';
 import type { EnvironmentTree } from '@thanos-gitops/output';
 import { assembleTree } from '@thanos-gitops/overlays';
 import type { ProblemSink } from '@thanos-gitops/problems';
@@ -108,6 +108,23 @@ export function* renderSelected(
   }
 }
 
+/** The environment's documents for people: its README and its runbook (not in kustomization.yaml). */
+function pictures(l: LoadedEnvironment, manifests: Manifest[], documents: string[]): [string, string][] {
+  const readme = environmentReadme(l.env, l.file, manifests, {
+    roles: cloudRoles(l.env).map((r) => ({
+      role: r.key,
+      identity: awsIdentity(l.env) ? roleArnOf(l.env, r) : gcpIdentity(l.env) ? gsaEmail(l.env, r) : undefined,
+      serviceAccounts: r.serviceAccounts,
+      access: (['read', 'write', 'delete'] as const).filter((a) => r.access[a]).join(', '),
+    })),
+    documents,
+  });
+  return [
+    [README, readme],
+    [RUNBOOK, environmentRunbook(l.env, l.file, manifests)],
+  ];
+}
+
 /**
  * The pipeline: load and check every file, render the selected ones one at a time (yielding each, and whether no
  * problem was found so far), check what spans them; returns every loaded environment.
@@ -157,16 +174,8 @@ function* renderEach(
       throw new Error(`generated objects failed validation (a bug in thanos-gitops):\n  ${invalid.join('\n  ')}`);
     }
     const docs = documents(l.env, l.file);
-    const readme = environmentReadme(l.env, l.file, manifests, {
-      roles: cloudRoles(l.env).map((r) => ({
-        role: r.key,
-        identity: awsIdentity(l.env) ? roleArnOf(l.env, r) : gcpIdentity(l.env) ? gsaEmail(l.env, r) : undefined,
-        serviceAccounts: r.serviceAccounts,
-        access: (['read', 'write', 'delete'] as const).filter((a) => r.access[a]).join(', '),
-      })),
-      documents: [...docs.keys()],
-    });
-    const tree = assembleTree(l.env, l.file, manifests, new Map([...docs, ...writers.files, [README, readme]]), plain);
+    const files = [...docs, ...writers.files, ...pictures(l, manifests, [...docs.keys()])];
+    const tree = assembleTree(l.env, l.file, manifests, new Map(files), plain);
     patchTargetRules(l.env, manifests, sink);
     const reported = credentialScan(l.env, tree, sink);
     patchChecks(l.env, plain, sink, (i) => reported.has(JSON.stringify(['patches', i, 'patch'])));

@@ -6,6 +6,8 @@
  *   into the writer's own config, with `tls_config` pointing at the files of its client certificate Secret;
  * - `prometheus-remote-write.yaml`: the same for prometheus-operator, a `Prometheus` object carrying only the
  *   `remoteWrite` entry (and external labels, and the Secret to mount), to merge into the writer's Prometheus;
+ * - `prometheus-remote-write.patch.yaml`: the same as a JSON6902 patch that appends to the writer's lists
+ *   (`add` to `/spec/remoteWrite/-`) instead of replacing them, as a strategic merge of the object above would;
  * - `external-secret.yaml` (with `remoteWrite.externalSecrets.enabled`): an ExternalSecret copying the client
  *   Secret into the writer's namespace;
  * - with target `amp`: the fragments sign with SigV4 instead, and `aps-remote-write-policy.json` is the IAM
@@ -158,6 +160,43 @@ export function operatorPrometheus(env: Environment, index: number): Prometheus 
   });
 }
 
+/** A JSON pointer token (RFC 6901): `~` and `/` escaped. */
+function pointerToken(key: string): string {
+  return key.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+/**
+ * The operator file as a JSON6902 patch that adds to the writer's `Prometheus` instead of replacing its lists:
+ * `add` to `/spec/remoteWrite/-` and `/spec/secrets/-` appends, each external label is added (or replaced) by key.
+ */
+export function operatorPatch(env: Environment, index: number): Record<string, unknown>[] {
+  const spec = operatorPrometheus(env, index).spec ?? {};
+  return [
+    ...(spec.remoteWrite ?? []).map((value) => ({ op: 'add', path: '/spec/remoteWrite/-', value })),
+    ...(spec.secrets ?? []).map((value) => ({ op: 'add', path: '/spec/secrets/-', value })),
+    ...Object.entries(spec.externalLabels ?? {}).map(([key, value]) => ({
+      op: 'add',
+      path: `/spec/externalLabels/${pointerToken(key)}`,
+      value,
+    })),
+  ];
+}
+
+/** The comment above the patch: how the writer's kustomization.yaml applies it, and what it expects. */
+function patchIntro(w: Writer, header: string): string {
+  return [
+    header,
+    `# JSON6902 patch for the Prometheus "${w.prometheus}" (namespace ${w.namespace}) of cluster ${w.cluster}: it adds`,
+    "# the remote-write entry, the Secret to mount and the external labels, and keeps your own. In that cluster's",
+    '# kustomization.yaml:',
+    '#   patches:',
+    '#     - path: prometheus-remote-write.patch.yaml',
+    `#       target: { group: monitoring.coreos.com, version: v1, kind: Prometheus, name: ${w.prometheus}, namespace: ${w.namespace} }`,
+    '# `add` to a list end needs the list: give your Prometheus `remoteWrite: []`, `secrets: []` and',
+    '# `externalLabels: {}` when it has none.',
+  ].join('\n');
+}
+
 /** An ExternalSecret that copies the writer's client Secret (all its keys) into the writer's namespace. */
 export function writerExternalSecret(env: Environment, w: Writer): ExternalSecret {
   const es = env.remoteWrite.externalSecrets;
@@ -208,6 +247,10 @@ export function writerFiles(env: Environment, environmentFile: string): WriterFi
     const prom = operatorPrometheus(env, i);
     objects.push(prom);
     files.set(`${dir}/prometheus-remote-write.yaml`, manifestYaml(prom, environmentFile));
+    files.set(
+      `${dir}/prometheus-remote-write.patch.yaml`,
+      `${patchIntro(w, header)}\n${yamlText(operatorPatch(env, i))}`,
+    );
     if (target === 'thanos' && mtlsOn(env) && env.remoteWrite.externalSecrets.enabled) {
       const es = writerExternalSecret(env, w);
       objects.push(es);

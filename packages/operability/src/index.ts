@@ -23,6 +23,7 @@ export {
   README,
   topologyChange,
 } from './picture/readme.js';
+export { environmentRunbook, RUNBOOK } from './picture/runbook.js';
 export { ageText, type Edge, type Gap, gapsOf, type Lane, type Timeline, timeline } from './picture/timeline.js';
 export { type TrustRow, trustRows } from './picture/trust.js';
 export { RESIZE_HEADING, volumesSection } from './picture/volumes.js';

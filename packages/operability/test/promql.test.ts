@@ -7,9 +7,15 @@
 import { readFileSync } from 'node:fs';
 import { parser } from '@prometheus-io/lezer-promql';
 import { toPlain } from '@thanos-gitops/manifests';
-import { NO_TLS } from '@thanos-gitops/model';
+import { NO_TLS, storageOptions } from '@thanos-gitops/model';
 import type { Environment } from '@thanos-gitops/schema';
-import { alertGroups, recordingGroups, renderComponents, scrapeJobs } from '@thanos-gitops/thanos-components';
+import {
+  alertGroups,
+  KUBELET_VOLUME_METRICS,
+  recordingGroups,
+  renderComponents,
+  scrapeJobs,
+} from '@thanos-gitops/thanos-components';
 import { describe, expect, it } from 'vitest';
 import { dashboardSpecs, expressions, grafanaDashboard } from '../src/index.js';
 import { FIXTURES, loadFixture } from './fixtures.js';
@@ -18,6 +24,11 @@ const DATA = JSON.parse(
   readFileSync(new URL('../../thanos-components/src/data/thanos-metrics.json', import.meta.url), 'utf8'),
 ) as { metrics: string[] };
 const KNOWN = new Set(DATA.metrics);
+/**
+ * The kubelet's volume metrics (Kubernetes pkg/kubelet/metrics, subsystem `kubelet`: VolumeStatsAvailableBytesKey,
+ * VolumeStatsCapacityBytesKey): not Thanos', so not in thanos-metrics.json; only the volume alerts use them.
+ */
+const KUBELET = new Set<string>(KUBELET_VOLUME_METRICS);
 
 /** Grafana's macros, replaced by what Grafana would put there, so the text is plain PromQL. */
 function withoutMacros(expr: string): string {
@@ -111,6 +122,7 @@ describe.each(FIXTURES)('PromQL of %s', (name) => {
   const exprs = allExpressions(env);
   const recorded = new Set(recordingGroups(env, scrapeJobs(env)).flatMap((g) => g.rules.map((r) => r.record)));
   const smJobs = serviceMonitorJobs(env);
+  const claimStatefulSets = storageOptions(env).flatMap((o) => o.statefulSets);
 
   it('parses with the PromQL grammar', () => {
     expect(exprs.length).toBeGreaterThan(20);
@@ -122,6 +134,7 @@ describe.each(FIXTURES)('PromQL of %s', (name) => {
       for (const s of parsePromql(expr)) {
         expect(s.metric, `${where}: selector without a metric name`).not.toBe('');
         if (s.metric.includes(':')) expect(recorded, `${where}: ${s.metric}`).toContain(s.metric);
+        else if (KUBELET.has(s.metric)) expect(where).toMatch(/^alert ThanosVolume/);
         else expect(KNOWN, `${where}: ${s.metric} is not in thanos-metrics.json`).toContain(s.metric);
       }
     }
@@ -131,6 +144,14 @@ describe.each(FIXTURES)('PromQL of %s', (name) => {
     expect(smJobs.size).toBeGreaterThan(0);
     for (const { where, expr } of exprs) {
       for (const s of parsePromql(expr)) {
+        if (KUBELET.has(s.metric)) {
+          // The kubelet's series: selected by this namespace and the claims of its StatefulSets, never by job.
+          expect(s.matchers, where).toContainEqual({ label: 'namespace', op: '=', value: env.namespace });
+          const claims = s.matchers.find((m) => m.label === 'persistentvolumeclaim');
+          expect(claims?.op, where).toBe('=~');
+          for (const sts of claimStatefulSets) expect(`data-${sts}-0`).toMatch(new RegExp(`^(?:${claims?.value})$`));
+          continue;
+        }
         const job = s.matchers.find((m) => m.label === 'job');
         expect(job, `${where}: ${s.metric} has no job matcher`).toBeDefined();
         expect(['=', '=~'], where).toContain(job!.op);

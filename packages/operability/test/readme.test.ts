@@ -165,6 +165,27 @@ describe('README endpoints', () => {
     );
     expect(text).toContain('| tenant header |');
   });
+
+  it('names in the topology the tenancy the routers use: the certificate in prod, the header in the variant', () => {
+    const topology = (name: string) => {
+      const { env, manifests } = renderFixture(name);
+      const readme = environmentReadme(env, `environments/${name}.yaml`, manifests);
+      return readme.slice(readme.indexOf('flowchart'), readme.indexOf('## Endpoints'));
+    };
+    expect(topology('prod')).toContain('tenant from the client certificate (O)');
+    expect(topology('prod')).not.toContain('with header');
+    expect(topology('variant')).toMatch(/remote-write with header [A-Za-z-]+/);
+  });
+});
+
+describe('versions', () => {
+  it('lists every image with what pins it, and the pull secrets', () => {
+    const { env, manifests } = renderFixture('prod');
+    const readme = environmentReadme(env, 'environments/prod.yaml', manifests);
+    const versions = readme.slice(readme.indexOf('## Versions'));
+    expect(versions).toContain(`| \`quay.io/thanos/thanos:${env.thanos.version}\` | tag |`);
+    expect(versions).toContain('No image pull secrets');
+  });
 });
 
 describe('mermaidBlocks', () => {

@@ -45,6 +45,7 @@ import {
   TOLERATION_KEY,
 } from './common.js';
 import { GIT_BRANCH, GIT_URL, REPO_PATH } from './delivery.js';
+import { IMAGE_REGISTRY, IMAGE_TAG } from './images.js';
 import { GRAFANA_UID, OTLP_ENDPOINT, URL_PATH } from './observability.js';
 import { AMP_WORKSPACE_ID, DNS_NAME, IAM_ROLE_ARN, ISSUER_GROUP, K8S_NAME } from './remote-write.js';
 import { TIME_BOUND } from './store-gateway.js';
@@ -98,6 +99,9 @@ export const PATTERN_WORDS: Readonly<Record<string, string>> = {
   [GRAFANA_FOLDER]: "a relative folder name on one line, not starting with '/' and without a '..' segment",
   [IMAGE_REPOSITORY]: 'an image repository in lower case without tag or digest, such as quay.io/thanos/thanos',
   [IMAGE_DIGEST]: "an image digest: 'sha256:' followed by 64 lower-case hexadecimal digits",
+  [IMAGE_REGISTRY]:
+    'a registry host with an optional port and path, without scheme, such as registry.example.com/mirror',
+  [IMAGE_TAG]: "an image tag (letters, digits and '_.-', at most 128, not starting with '.' or '-')",
   [IMAGE_REFERENCE]:
     'an image in lower case with its tag and optionally a digest, such as grafana/rollout-operator:v0.28.8',
   [CIDR]:

@@ -21,6 +21,7 @@ import {
 } from './common.js';
 import { Compactor } from './compactor.js';
 import { Delivery } from './delivery.js';
+import { Images } from './images.js';
 import { Dashboards, Datasource, Tracing } from './observability.js';
 import { Query, QueryFrontend } from './query.js';
 import { Readers } from './readers.js';
@@ -105,8 +106,19 @@ export const Monitoring = Obj(
       Type.String({
         pattern: HTTP_URL_NO_FRAGMENT,
         description:
-          'Where your runbooks live: each alert gets the annotation `runbook_url: <runbookBaseUrl>#<alertname in ' +
-          'lower case>`. No `runbook_url` when unset.',
+          'Where your own runbooks live: each alert gets the annotation `runbook_url: <runbookBaseUrl>#<alertname ' +
+          'in lower case>`. Unset: the generated runbook `clusters/<env>/RUNBOOK.md` (see `repositoryUrl`).',
+      }),
+    ),
+    repositoryUrl: Type.Optional(
+      Type.String({
+        pattern: HTTP_URL_NO_FRAGMENT,
+        description:
+          "The web address this repository's files are browsed at, branch included, such as " +
+          '`https://github.com/acme/observability-gitops/blob/main`: each alert links its section of the generated ' +
+          'runbook, `<repositoryUrl>/<delivery.path>/<env>/RUNBOOK.md#<alertname in lower case>`. Unset: the link ' +
+          'is relative to the repository root (`clusters/<env>/RUNBOOK.md#…`), which Alertmanager and Grafana show ' +
+          'as text, not as a link.',
       }),
     ),
   },
@@ -270,6 +282,7 @@ export const EnvironmentSchema = Obj(
     ruler: Ruler,
     bucketWeb: BucketWeb,
     rolloutOperator: RolloutOperator,
+    images: Images,
     tracing: Type.Optional(Tracing),
     patches: Type.Array(Patch, { default: [], description: 'Kustomize patches applied to the generated objects.' }),
     delivery: Delivery,

@@ -13,3 +13,4 @@ export {
   type ThanosVersion,
 } from './environment.js';
 export { editorSchema, editorSchemaText } from './export.js';
+export { IMAGE_REGISTRY, IMAGE_TAG, type ImagesOptions, PINNED_IMAGES, type PinnedImageName } from './images.js';

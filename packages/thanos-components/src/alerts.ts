@@ -8,7 +8,7 @@
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import type { ComponentKind } from '@thanos-gitops/catalog';
 import type { Manifest } from '@thanos-gitops/manifests';
-import { names, writeQuorum } from '@thanos-gitops/model';
+import { names, storageOptions, writeQuorum } from '@thanos-gitops/model';
 import type { Environment } from '@thanos-gitops/schema';
 import type { RenderContext } from './context.js';
 import { metadata } from './objects.js';
@@ -148,8 +148,70 @@ function receiveGroup(env: Environment, jobs: Jobs): AlertGroup {
         summary: 'An ingestor fails to upload blocks to object storage.',
         description: `${POD} failed {{ $value | humanize }} block uploads in the last hour.`,
       },
+      ...rejectedSampleAlerts(ingestors),
+      ...tenantLimitAlerts(env, router, ingestors),
     ],
   };
+}
+
+/** Samples the ingestors refuse: out of order (older than the series' newest), or before the head's time range. */
+function rejectedSampleAlerts(ingestors: string): Alert[] {
+  const rejected = (alert: string, metric: string, what: string): Alert => ({
+    alert,
+    expr: `sum by (namespace, job, tenant) (rate(${metric}{${ingestors}}[5m])) > 0`,
+    for: '15m',
+    severity: 'warning',
+    summary: `Ingestors refuse ${what} samples.`,
+    description:
+      `${AT} refuses {{ $value | humanize }} ${what} samples per second of tenant {{ $labels.tenant }}: a writer ` +
+      'sends duplicates with other values, restarted with an old WAL, or two writers share external labels.',
+  });
+  return [
+    rejected('ThanosReceiveOutOfOrderSamples', 'prometheus_tsdb_out_of_order_samples_total', 'out-of-order'),
+    rejected(
+      'ThanosReceiveOutOfBoundsSamples',
+      'prometheus_tsdb_out_of_bound_samples_total',
+      'too old (out-of-bounds)',
+    ),
+  ];
+}
+
+/** A tenant whose active series near its `head_series_limit` (each series is held by `rf` ingestors). */
+function nearSeriesLimit(rf: number, router: string, ingestors: string): Alert {
+  return {
+    alert: 'ThanosReceiveTenantNearSeriesLimit',
+    // Each series is held by `rf` ingestors; the routers export each tenant's configured limit.
+    expr: [
+      `(sum by (namespace, tenant) (prometheus_tsdb_head_series{${ingestors}}) / ${rf})`,
+      '/ on (namespace, tenant)',
+      `max by (namespace, tenant) (thanos_receive_head_series_limit{${router}} > 0)`,
+      '> 0.8',
+    ].join('\n'),
+    for: '15m',
+    severity: 'warning',
+    summary: 'A tenant is near its active series limit.',
+    description: `Tenant {{ $labels.tenant }} of {{ $labels.namespace }} uses ${PERCENT} of its head series limit; at the limit its writes are refused.`,
+  };
+}
+
+/** With a limits file: tenants near their head series limit, and requests the routers refuse for a limit. */
+function tenantLimitAlerts(env: Environment, router: string, ingestors: string): Alert[] {
+  const limits = env.receive.limits;
+  if (!limits) return [];
+  const rf = env.receive.replicationFactor;
+  const tenants = [limits.write.default, ...Object.values(limits.write.tenants ?? {})];
+  const seriesLimited = tenants.some((t) => t?.head_series_limit !== undefined);
+  return [
+    ...(seriesLimited ? [nearSeriesLimit(rf, router, ingestors)] : []),
+    {
+      alert: 'ThanosReceiveRequestsRefusedByLimits',
+      expr: `sum by (namespace, job) (rate(http_requests_total{${router}, handler="receive", code=~"413|429"}[5m])) > 0`,
+      for: '15m',
+      severity: 'warning',
+      summary: 'Receive routers refuse remote-write requests for a limit.',
+      description: `${AT} refuses {{ $value | humanize }} requests per second with 413 or 429 (a request or tenant limit): those samples are lost unless the writer retries.`,
+    },
+  ];
 }
 
 function queryGroup(env: Environment, jobs: Jobs): AlertGroup {
@@ -234,7 +296,25 @@ function storeGroup(env: Environment, jobs: Jobs): AlertGroup {
         summary: 'The store gateway fails StoreAPI requests.',
         description: `${AT} fails ${PERCENT} of its StoreAPI requests: queries over old data may be partial.`,
       },
+      hitRatioCollapsed('ThanosStoreIndexCacheHitRatioCollapsed', 'index cache', 'thanos_store_index_cache', store),
+      hitRatioCollapsed('ThanosCacheHitRatioCollapsed', 'memcached cache', 'thanos_cache_memcached', store, 'name'),
     ],
+  };
+}
+
+/** A cache's hit ratio fallen below half of what it was a day before (`<prefix>_hits_total` / `_requests_total`). */
+function hitRatioCollapsed(alert: string, what: string, prefix: string, selector: string, by = ''): Alert {
+  const keys = `namespace, job${by ? `, ${by}` : ''}`;
+  const ratio = (offset: string) =>
+    `sum by (${keys}) (rate(${prefix}_hits_total{${selector}}[30m]${offset})) / ` +
+    `sum by (${keys}) (rate(${prefix}_requests_total{${selector}}[30m]${offset}))`;
+  return {
+    alert,
+    expr: `(${ratio('')})\n< 0.5 * (${ratio(' offset 1d')})`,
+    for: '30m',
+    severity: 'warning',
+    summary: `The ${what} hit ratio has collapsed.`,
+    description: `${AT}${by ? ` ({{ $labels.${by} }})` : ''} hits its ${what} less than half as often as a day ago: queries read the bucket instead, slower and costlier.`,
   };
 }
 
@@ -286,6 +366,15 @@ function compactGroup(env: Environment, jobs: Jobs): AlertGroup {
         description: `${AT} fails ${PERCENT} of its compactions.`,
       },
       bucketFailures('ThanosCompactBucketOperationFailures', 'compactor', env, jobs.compactor),
+      {
+        alert: 'ThanosCompactBacklog',
+        // Each iteration plans and works off its compactions: one left over for a whole day is a backlog.
+        expr: `min by (namespace, job) (min_over_time(thanos_compact_todo_compactions{${compact}}[24h])) > 0`,
+        for: '1h',
+        severity: 'warning',
+        summary: 'The compactor does not keep up.',
+        description: `${AT} has had at least {{ $value }} compactions waiting for a day: queries over old data read uncompacted blocks and retention lags.`,
+      },
     ],
   };
 }
@@ -432,6 +521,56 @@ function availabilityGroup(env: Environment, jobs: Jobs): AlertGroup {
   };
 }
 
+/**
+ * The kubelet's volume metrics (Kubernetes `pkg/kubelet/metrics`, subsystem `kubelet`): scraped from the kubelet,
+ * not from Thanos, so selected by namespace and claim name, never by job.
+ */
+export const KUBELET_VOLUME_METRICS = [
+  'kubelet_volume_stats_available_bytes',
+  'kubelet_volume_stats_capacity_bytes',
+] as const;
+
+/** Every persistent volume claim the environment's StatefulSets create: `data-<statefulset>-<ordinal>`. */
+export function claimSelector(env: Environment): string | undefined {
+  const sets = storageOptions(env).flatMap((o) => o.statefulSets);
+  if (sets.length === 0) return undefined;
+  return `namespace="${env.namespace}", persistentvolumeclaim=~"data-(${sets.join('|')})-[0-9]+"`;
+}
+
+function volumeGroup(env: Environment): AlertGroup | undefined {
+  const claims = claimSelector(env);
+  if (!claims) return undefined;
+  const by = 'namespace, persistentvolumeclaim';
+  const [available, capacity] = KUBELET_VOLUME_METRICS.map((m) => `max by (${by}) (${m}{${claims}})`);
+  const free = `${available} / ${capacity}`;
+  const claim = '{{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }}';
+  return {
+    name: 'thanos-volumes',
+    alerts: [
+      {
+        alert: 'ThanosVolumeFillingUp',
+        expr: [
+          `(${free}) < 0.15`,
+          `and on (${by})`,
+          `max by (${by}) (predict_linear(${KUBELET_VOLUME_METRICS[0]}{${claims}}[6h], 4 * 24 * 3600)) < 0`,
+        ].join('\n'),
+        for: '1h',
+        severity: 'warning',
+        summary: 'A Thanos volume fills up within four days.',
+        description: `${claim} has ${PERCENT} free and, at the rate of the last 6 hours, is full within four days.`,
+      },
+      {
+        alert: 'ThanosVolumeAlmostFull',
+        expr: `(${free}) < 0.05`,
+        for: '15m',
+        severity: 'critical',
+        summary: 'A Thanos volume is almost full.',
+        description: `${claim} has ${PERCENT} free: a full volume stops its pod writing (ingestors refuse samples, the compactor halts).`,
+      },
+    ],
+  };
+}
+
 /** The alert groups of the environment: only for the components it runs. */
 export function alertGroups(env: Environment): AlertGroup[] {
   const jobs = scrapeJobs(env);
@@ -442,13 +581,26 @@ export function alertGroups(env: Environment): AlertGroup[] {
   if (env.compactor.enabled) groups.push(compactGroup(env, jobs));
   if (env.ruler.enabled) groups.push(ruleGroup(env, jobs));
   if (jobs['rollout-operator'].length > 0) groups.push(rolloutGroup(env, jobs));
+  const volumes = volumeGroup(env);
+  if (volumes) groups.push(volumes);
   // The jobs exist only as the ServiceMonitors name them; without those, absence alerts would always fire.
   if (env.monitoring.serviceMonitors) groups.push(availabilityGroup(env, jobs));
   return groups;
 }
 
-function ruleOf(env: Environment, a: Alert) {
+/** The generated runbook's file name, in `clusters/<env>/` beside the README (not in kustomization.yaml). */
+export const RUNBOOK = 'RUNBOOK.md';
+
+/** Where an alert's runbook section is: `runbookBaseUrl`'s, else the generated runbook's (see `repositoryUrl`). */
+export function runbookUrl(env: Environment, alert: string): string {
+  const anchor = alert.toLowerCase();
   const base = env.monitoring.runbookBaseUrl;
+  if (base) return `${base}#${anchor}`;
+  const repository = env.monitoring.repositoryUrl?.replace(/\/+$/, '');
+  return `${repository ? `${repository}/` : ''}${env.delivery.path}/${env.name}/${RUNBOOK}#${anchor}`;
+}
+
+function ruleOf(env: Environment, a: Alert) {
   return {
     alert: a.alert,
     expr: a.expr,
@@ -457,7 +609,7 @@ function ruleOf(env: Environment, a: Alert) {
     annotations: {
       summary: a.summary,
       description: a.description,
-      ...(base ? { runbook_url: `${base}#${a.alert.toLowerCase()}` } : {}),
+      runbook_url: runbookUrl(env, a.alert),
     },
   };
 }

@@ -49,9 +49,13 @@ export {
   type Alert,
   type AlertGroup,
   alertGroups,
+  claimSelector,
   DOWN_ALERTS,
   type Jobs,
   jobSelector,
+  KUBELET_VOLUME_METRICS,
+  RUNBOOK,
+  runbookUrl,
   scrapeJobs,
 } from './alerts.js';
 export { CA_BUNDLE_CHECK_SCRIPT, serverClientCaFiles } from './ca-bundle-check.js';
@@ -59,6 +63,7 @@ export { type UsedMemcached, usedMemcached } from './caches.js';
 export type { ComponentRenderer, RenderContext } from './context.js';
 export { endpointsConfig, queryEndpointServices } from './endpoints.js';
 export { checkThanosArgs, isKnownFlag, type ThanosCommand } from './flags.js';
+export { mirrorPath, pinnedImage, pullSecrets, rolloutOperatorImage, thanosImage } from './images.js';
 export { DEFAULT_LISTENERS, thanosCommandOf } from './listeners.js';
 export { type Flow, flowGraph, OWN_FLOWS, type Peer } from './network-policies.js';
 export { readersArgs, readersPeers, readersWebConfig } from './query-readers.js';

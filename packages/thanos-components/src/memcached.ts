@@ -8,18 +8,17 @@
 import { memcachedMemoryLimitMi as memoryLimitMi, type Size } from '@thanos-gitops/catalog';
 import { type LabelSpec, type Manifest, standardLabels } from '@thanos-gitops/manifests';
 import { componentRecord, MEMCACHED_EXPORTER_PORT, PORTS } from '@thanos-gitops/model';
+import type { Environment } from '@thanos-gitops/schema';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { type MemcachedOptions, memcachedItemBytes, type UsedMemcached, usedMemcached } from './caches.js';
 import type { RenderContext } from './context.js';
+import { pinnedImage, pullSecrets } from './images.js';
 import { disruptionBudget, metadata, service, serviceMonitor } from './objects.js';
 import { containerSecurityContext, podSecurityContext, scheduling, spreading } from './pod.js';
 import { statefulSet } from './workloads.js';
 
-export const MEMCACHED_VERSION = '1.6.39';
-export const MEMCACHED_IMAGE = `memcached:${MEMCACHED_VERSION}-alpine`;
-export const MEMCACHED_EXPORTER_IMAGE = 'prom/memcached-exporter:v0.15.3';
 /** The `memcache` user of the official memcached image. */
 const MEMCACHED_UID = 11211;
 /** memcached refuses items larger than this whatever `-m` is. */
@@ -67,11 +66,11 @@ function checkOptions(ctx: RenderContext, used: UsedMemcached): void {
   }
 }
 
-function memcachedContainer(options: MemcachedOptions, size: Size): IContainer {
+function memcachedContainer(env: Environment, options: MemcachedOptions, size: Size): IContainer {
   const memory = `${memcachedMemoryLimitMi(options)}Mi`;
   return {
     name: 'memcached',
-    image: MEMCACHED_IMAGE,
+    image: pinnedImage(env, 'memcached'),
     imagePullPolicy: 'IfNotPresent',
     args: memcachedArgs(options, size),
     ports: [{ name: 'memcached', containerPort: PORTS.memcached, protocol: 'TCP' }],
@@ -84,10 +83,10 @@ function memcachedContainer(options: MemcachedOptions, size: Size): IContainer {
   };
 }
 
-function exporterContainer(): IContainer {
+function exporterContainer(env: Environment): IContainer {
   return {
     name: 'exporter',
-    image: MEMCACHED_EXPORTER_IMAGE,
+    image: pinnedImage(env, 'memcachedExporter'),
     imagePullPolicy: 'IfNotPresent',
     args: [`--memcached.address=localhost:${PORTS.memcached}`, `--web.listen-address=:${MEMCACHED_EXPORTER_PORT}`],
     ports: [{ name: 'metrics', containerPort: MEMCACHED_EXPORTER_PORT, protocol: 'TCP' }],
@@ -116,7 +115,8 @@ function podTemplate(
         fsGroup: MEMCACHED_UID,
       },
       terminationGracePeriodSeconds: 30,
-      containers: [memcachedContainer(options, ctx.env.size), exporterContainer()],
+      ...pullSecrets(ctx.env),
+      containers: [memcachedContainer(ctx.env, options, ctx.env.size), exporterContainer(ctx.env)],
       ...spreading(labels),
       ...scheduling(options),
     },
@@ -129,7 +129,12 @@ function memcachedObjects(ctx: RenderContext, used: UsedMemcached): Manifest[] {
   const record = componentRecord(`memcached-${used.cache}`);
   const folder = record.folder;
   const name = record.policy;
-  const labels: LabelSpec = { name: record.app, instance: name, component: record.role, version: MEMCACHED_VERSION };
+  const labels: LabelSpec = {
+    name: record.app,
+    instance: name,
+    component: record.role,
+    version: ctx.env.images.memcached.tag.split('-')[0] ?? '',
+  };
   return [
     {
       component: folder,

@@ -27,6 +27,7 @@ import type { GeneratedPod } from './built-pod.js';
 import { caBundleCheckContainer } from './ca-bundle-check.js';
 import type { RenderContext } from './context.js';
 import { checkThanosArgs, isKnownFlag, type ThanosCommand } from './flags.js';
+import { pullSecrets, thanosImage } from './images.js';
 import { checkPodOptions } from './pod-options.js';
 import { tracingPod } from './tracing.js';
 
@@ -35,11 +36,6 @@ export const OBJSTORE_FILE = `${OBJSTORE_DIR}/${CONFIG_FILES.objstore}`;
 export const DATA_DIR = '/var/thanos';
 /** nobody:nogroup, as in the Thanos image. */
 export const RUN_AS = 65534;
-
-export function thanosImage(env: Environment): string {
-  const t = env.thanos;
-  return `${t.image}:${t.version}${t.digest ? `@${t.digest}` : ''}`;
-}
 
 /** The labels of a Thanos component's object: its record's application and role, the workload `instance`. */
 export function componentLabels(record: ComponentRecord, instance: string, env: Environment): LabelSpec {
@@ -361,6 +357,7 @@ export function thanosPodTemplate(p: ThanosPod): IPodTemplateSpec {
     },
     spec: {
       serviceAccountName: p.serviceAccountName,
+      ...pullSecrets(p.ctx.env),
       automountServiceAccountToken: false,
       securityContext: podSecurityContext(),
       terminationGracePeriodSeconds: graceSeconds,

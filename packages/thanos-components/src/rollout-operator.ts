@@ -18,6 +18,7 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { RenderContext } from './context.js';
+import { pullSecrets, rolloutOperatorImage } from './images.js';
 import { metadata, service, serviceMonitor } from './objects.js';
 import { containerSecurityContext, podSecurityContext, scheduling } from './pod.js';
 
@@ -44,7 +45,7 @@ const RULES = [
 function container(ctx: RenderContext): IContainer {
   return {
     name: 'rollout-operator',
-    image: ctx.env.rolloutOperator.image,
+    image: rolloutOperatorImage(ctx.env),
     imagePullPolicy: 'IfNotPresent',
     args: [
       `-kubernetes.namespace=${ctx.env.namespace}`,
@@ -75,6 +76,7 @@ function podTemplate(ctx: RenderContext, labels: LabelSpec): IPodTemplateSpec {
       automountServiceAccountToken: true,
       securityContext: podSecurityContext(),
       terminationGracePeriodSeconds: 30,
+      ...pullSecrets(ctx.env),
       containers: [container(ctx)],
       ...scheduling(ctx.env.rolloutOperator),
     },

@@ -25,6 +25,7 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { RenderContext } from './context.js';
 import { contentHash } from './hash.js';
+import { pinnedImage } from './images.js';
 import { disruptionBudget, GRPC_AND_HTTP, metadata, service, serviceAccount, serviceMonitor } from './objects.js';
 import { componentLabels, containerSecurityContext, DATA_DIR, GRPC_PORT, HTTP_PORT, thanosPodTemplate } from './pod.js';
 import { ingestorSeriesLabels } from './receive.js';
@@ -95,7 +96,6 @@ export function restoreIgnoredLabels(env: Environment): string[] {
 }
 
 /** The config reloader, pinned: the Prometheus Operator's, which is built on Thanos' own reloader package. */
-export const CONFIG_RELOADER_IMAGE = 'quay.io/prometheus-operator/prometheus-config-reloader:v0.81.0';
 const RELOADER_PORT = 8080;
 
 /**
@@ -103,10 +103,10 @@ const RELOADER_PORT = 8080;
  * `POST /-/reload`, and the kubelet updates a mounted ConfigMap in place (no `subPath`), so the reloader watches
  * every rules directory and POSTs the ruler's reload endpoint, over localhost, when one changes.
  */
-function configReloader(mounts: VolumeMountSpec[]): IContainer {
+function configReloader(env: Environment, mounts: VolumeMountSpec[]): IContainer {
   return {
     name: 'config-reloader',
-    image: CONFIG_RELOADER_IMAGE,
+    image: pinnedImage(env, 'configReloader'),
     imagePullPolicy: 'IfNotPresent',
     args: [
       `--reload-url=http://127.0.0.1:${PORTS.http}/-/reload`,
@@ -157,6 +157,18 @@ function rulerArgs(env: Environment): string[] {
   ];
 }
 
+/** The config reloader when the ruler mounts rule ConfigMaps, else nothing. */
+function reloaderSidecars(env: Environment, rules: ReturnType<typeof ruleVolumes>): IContainer[] {
+  return rules.length > 0
+    ? [
+        configReloader(
+          env,
+          rules.map((v) => v.mount),
+        ),
+      ]
+    : [];
+}
+
 export function ruler(ctx: RenderContext): Manifest[] {
   const { env } = ctx;
   const r = env.ruler;
@@ -190,7 +202,7 @@ export function ruler(ctx: RenderContext): Manifest[] {
     ],
     ...(remoteWrite ? { rolloutAnnotations: { 'thanos-gitops/remote-write-hash': contentHash(remoteWrite) } } : {}),
     serviceAccountName: name,
-    sidecars: rules.length > 0 ? [configReloader(rules.map((v) => v.mount))] : [],
+    sidecars: reloaderSidecars(env, rules),
   });
   const out: Manifest[] = [serviceAccount(ctx, { folder: FOLDER, component: RULER.kind, name, labels })];
   if (remoteWrite) {

@@ -107,6 +107,17 @@ describe('prod', () => {
       // prod's ingestors are split over zones: the rollout-operator rolls them.
       'ThanosIngestorRolloutReconcileFailing',
       'ThanosRolloutOperatorDown',
+      // What operators miss: refused samples, requests refused by limits (prod has a limits file, without a head
+      // series limit), caches, backlog,
+      // volumes.
+      'ThanosReceiveOutOfOrderSamples',
+      'ThanosReceiveOutOfBoundsSamples',
+      'ThanosReceiveRequestsRefusedByLimits',
+      'ThanosStoreIndexCacheHitRatioCollapsed',
+      'ThanosCacheHitRatioCollapsed',
+      'ThanosCompactBacklog',
+      'ThanosVolumeFillingUp',
+      'ThanosVolumeAlmostFull',
     ];
     expect(new Set(alertNames(rule))).toEqual(new Set(expected));
   });
@@ -145,7 +156,8 @@ describe('prod', () => {
         expect(x.for, x.alert).toMatch(/^[0-9]+[smh]$/);
         expect(x.annotations.summary, x.alert).toBeTruthy();
         expect(x.annotations.description, x.alert).toBeTruthy();
-        expect(x.annotations.runbook_url).toBeUndefined();
+        // Without repositoryUrl: the section of the generated runbook, relative to the repository root.
+        expect(x.annotations.runbook_url).toBe(`clusters/prod/RUNBOOK.md#${x.alert.toLowerCase()}`);
       }
     }
   });
@@ -158,6 +170,11 @@ describe('prod', () => {
         expect(lists.length, x.alert).toBeGreaterThan(0);
         for (const matchers of lists) {
           expect(matchers, x.alert).toContain('namespace="thanos"');
+          // The kubelet's volume series carry no job of ours: they are selected by this deployment's claims.
+          if (g.name === 'thanos-volumes') {
+            expect(matchers, x.alert).toMatch(/persistentvolumeclaim=~"data-\(thanos-[a-z0-9|-]+\)-\[0-9\]\+"/);
+            continue;
+          }
           const jobs = jobsIn(matchers);
           expect(jobs.length, `${x.alert}: ${matchers}`).toBeGreaterThan(0);
           for (const job of jobs) expect(known.has(job), `${x.alert}: job ${job}`).toBe(true);
@@ -208,6 +225,7 @@ describe('the components of the environment', () => {
       'thanos-query',
       'thanos-store',
       'thanos-compact',
+      'thanos-volumes',
       'thanos-availability',
     ]);
     for (const absent of [
@@ -264,6 +282,19 @@ describe('options', () => {
       ?.spec.groups.flatMap((g) => g.rules)
       .find((x) => x.alert === 'ThanosCompactHalted');
     expect(halted?.annotations.runbook_url).toBe('https://runbooks.example.com/thanos#thanoscompacthalted');
+  });
+
+  it('links the generated runbook on the repository host when repositoryUrl is set', () => {
+    const r = render(
+      "monitoring: { repositoryUrl: 'https://git.example.com/acme/gitops/blob/main/' }\ndelivery: { path: deploy/clusters }\n",
+    );
+    const urls = ruleOf(r.objects)?.spec.groups.flatMap((g) =>
+      g.rules.filter((x) => x.alert).map((x) => x.annotations.runbook_url),
+    );
+    expect(urls?.length).toBeGreaterThan(10);
+    expect(urls).toContain(
+      'https://git.example.com/acme/gitops/blob/main/deploy/clusters/test/RUNBOOK.md#thanoscompacthalted',
+    );
   });
 
   it('follows the namespace', () => {

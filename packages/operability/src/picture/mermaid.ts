@@ -3,7 +3,7 @@
  * store partitions → Query → Query Frontend → Grafana, with the ruler, compactor and caches) and the data-age
  * timeline. Built from the environment and the same component data the manifests use.
  */
-import { formatDuration, names, storeSets } from '@thanos-gitops/model';
+import { formatDuration, names, remoteWriteMtls, storeSets } from '@thanos-gitops/model';
 import { mermaidLabel } from '@thanos-gitops/output';
 import type { Environment } from '@thanos-gitops/schema';
 import { queryEndpointServices, usedMemcached } from '@thanos-gitops/thanos-components';
@@ -36,9 +36,20 @@ class Flowchart {
   }
 }
 
+/**
+ * Where the routers take the tenant from, as their flags say: the client certificate's Organization with mTLS and
+ * certificate tenancy (the header is then ignored), else the tenant header.
+ */
+export function tenancyText(env: Environment): string {
+  return remoteWriteMtls(env) && env.remoteWrite.mtls.tenancy === 'certificate'
+    ? 'mTLS, tenant from the client certificate (O)'
+    : `remote-write with header ${env.receive.tenantHeader}`;
+}
+
 /** Writers → routers → the hashrings (one node `hr<i>` each, with its tenants, ingestors and zones). */
-function writePath(f: Flowchart, r: Environment['receive']): void {
-  f.node('writers', label('Writers', `remote-write with header ${r.tenantHeader}`), 'round');
+function writePath(f: Flowchart, env: Environment): void {
+  const r = env.receive;
+  f.node('writers', label('Writers', tenancyText(env)), 'round');
   f.node(
     'router',
     label(
@@ -170,7 +181,7 @@ export function topologyMermaid(env: Environment, timelineData: Timeline): strin
   const f = new Flowchart();
   // What Query fans out to, as its endpoint file lists it: the edges into Query follow the component data.
   const endpoints = new Set(queryEndpointServices(env));
-  if (env.receive.enabled) writePath(f, env.receive);
+  if (env.receive.enabled) writePath(f, env);
   bucketAndCompactor(f, env, timelineData);
   readPath(f, env, timelineData, endpoints);
   if (env.ruler.enabled) ruler(f, env, endpoints);

@@ -217,12 +217,15 @@ function rolloutSection(objects: readonly PlainObject[]): string[] {
   ];
 }
 
-/** Every container image deployed, with the components that run it. */
+/** Every container image deployed, with the components that run it, and the pull secrets of their pods. */
 function versionsSection(objects: readonly PlainObject[]): string[] {
   const images = new Map<string, Set<string>>();
+  const secrets = new Set<string>();
   for (const o of objects) {
     if (o.kind !== 'Deployment' && o.kind !== 'StatefulSet') continue;
-    for (const c of o.spec.template.spec.containers as { name: string; image: string }[]) {
+    const pod = o.spec.template.spec;
+    for (const s of (pod.imagePullSecrets ?? []) as { name: string }[]) secrets.add(s.name);
+    for (const c of pod.containers as { name: string; image: string }[]) {
       const set = images.get(c.image) ?? new Set<string>();
       set.add(o.metadata.labels?.['app.kubernetes.io/name'] ?? o.metadata.name);
       images.set(c.image, set);
@@ -231,12 +234,23 @@ function versionsSection(objects: readonly PlainObject[]): string[] {
   return [
     '## Versions',
     '',
+    'Every image the pods run (set by `thanos`, `rolloutOperator.image` and `images`; `images.registry` is the ' +
+      'mirror). An image pinned by tag only can change under the same tag; add its digest to pin it.',
+    '',
     ...table(
-      ['image', 'used by'],
+      ['image', 'pinned by', 'used by'],
       [...images]
         .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([image, users]) => [code(image), [...users].sort().join(', ')]),
+        .map(([image, users]) => [
+          code(image),
+          image.includes('@sha256:') ? 'digest' : 'tag',
+          [...users].sort().join(', '),
+        ]),
     ),
+    '',
+    secrets.size > 0
+      ? `Pulled with the image pull secrets ${[...secrets].sort().map(code).join(', ')} (create them in the namespace).`
+      : 'No image pull secrets (`images.pullSecrets`).',
     '',
   ];
 }
