@@ -34,4 +34,5 @@ export {
   type RolloutPlan,
   type RolloutStep,
   rolloutPlan,
+  seriesCopiesDown,
 } from './rollout/plan.js';
