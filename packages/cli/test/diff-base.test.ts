@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { GITHUB_COMMENT_LIMIT } from '../src/review.js';
 import { asChecklistSays, checklist } from './doc-blocks.js';
-import { cliIn, findKustomize, generatedWorkspace, KUSTOMIZE_REQUIRED, REPO_ROOT, type Workspace } from './helpers.js';
+import { cliIn, findKustomize, KUSTOMIZE_REQUIRED, REPO_ROOT, type Workspace, workspace } from './helpers.js';
 
 const CHECKLIST = checklist(readFileSync(join(REPO_ROOT, 'docs/add-an-environment.md'), 'utf8'));
 
@@ -25,7 +25,9 @@ const git = (ws: Workspace, ...args: string[]) =>
 
 /** A git repository with the fixture environments rendered and committed. */
 async function repository(): Promise<Workspace> {
-  const ws = await generatedWorkspace();
+  const ws = workspace();
+  const generated = await cliIn(ws, 'generate');
+  expect(generated.code, generated.err).toBe(0);
   git(ws, 'init', '--quiet', '--initial-branch=main');
   git(ws, 'add', '-A');
   git(ws, 'commit', '--quiet', '-m', 'base');

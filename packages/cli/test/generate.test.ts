@@ -18,7 +18,7 @@ import { generatedHeader, readTree } from '@thanos-gitops/output';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { renderEnvironments } from '../src/render.js';
-import { cliIn, generatedWorkspace, objectFiles, type Workspace, workspace } from './helpers.js';
+import { cliIn, generatedIn, objectFiles, type Workspace, workspace } from './helpers.js';
 
 /** Every file of every environment under a clusters folder, by `<env>/<path>`. */
 function snapshot(clusters: string): Map<string, string> {
@@ -43,7 +43,7 @@ function expectedFiles(ws: Workspace, env: string): string[] {
 
 describe('generate', () => {
   it('writes identical bytes on two runs into two folders', async () => {
-    const ws = await generatedWorkspace();
+    const ws = await generatedIn(workspace());
     const other = join(ws.root, 'clusters-again');
     expect((await cliIn(ws, 'generate', '--clusters', other)).code).toBe(0);
     const first = snapshot(ws.clusters);
@@ -53,7 +53,7 @@ describe('generate', () => {
   });
 
   it('writes nothing on a second run into the same folder', async () => {
-    const ws = await generatedWorkspace();
+    const ws = await generatedIn(workspace());
     const before = snapshot(ws.clusters);
     const again = await cliIn(ws, 'generate');
     expect(again.code).toBe(0);
@@ -65,7 +65,7 @@ describe('generate', () => {
   });
 
   it('writes nothing when an environment rendered after others proves invalid (their staged trees are dropped)', async () => {
-    const ws = await generatedWorkspace();
+    const ws = await generatedIn(workspace());
     // dev and prod change (staged one at a time, in file order); staging, rendered last, targets a kind never
     // generated, which only its render finds.
     editEnvironment(ws, 'dev', [[['storeGateway', 'replicasPerShard'], 2]]);
@@ -96,14 +96,14 @@ describe('generate', () => {
 
 describe('check', () => {
   it('passes right after generate', async () => {
-    const ws = await generatedWorkspace();
+    const ws = await generatedIn(workspace());
     const run = await cliIn(ws, 'check');
     expect(run).toMatchObject({ code: 0, err: '' });
     expect(run.out).toContain('up to date');
   });
 
   it('fails on an edited generated file and names it', async () => {
-    const ws = await generatedWorkspace();
+    const ws = await generatedIn(workspace());
     const file = join(ws.clusters, 'dev', 'query', 'deployment-thanos-query.yaml');
     writeFileSync(file, `${readFileSync(file, 'utf8')}# tweaked by hand\n`);
     const run = await cliIn(ws, 'check');
@@ -113,7 +113,7 @@ describe('check', () => {
   });
 
   it('fails on a deleted generated file and names it', async () => {
-    const ws = await generatedWorkspace();
+    const ws = await generatedIn(workspace());
     unlinkSync(join(ws.clusters, 'staging', 'kustomization.yaml'));
     const run = await cliIn(ws, 'check');
     expect(run.code).toBe(1);
@@ -121,7 +121,7 @@ describe('check', () => {
   });
 
   it('fails on a stale generated file and names it; generate then removes it', async () => {
-    const ws = await generatedWorkspace();
+    const ws = await generatedIn(workspace());
     const stale = join(ws.clusters, 'prod', 'query', 'config-map-left-over.yaml');
     writeFileSync(stale, `${generatedHeader('environments/prod.yaml')}\napiVersion: v1\nkind: ConfigMap\n`);
     const run = await cliIn(ws, 'check');
@@ -134,7 +134,7 @@ describe('check', () => {
   });
 
   it('does not write anything', async () => {
-    const ws = await generatedWorkspace();
+    const ws = await generatedIn(workspace());
     unlinkSync(join(ws.clusters, 'dev', 'kustomization.yaml'));
     const before = snapshot(ws.clusters);
     await cliIn(ws, 'check');
@@ -144,7 +144,7 @@ describe('check', () => {
 
 describe('pruning', () => {
   it('removes the files of components that are switched off or shrunk', async () => {
-    const ws = await generatedWorkspace();
+    const ws = await generatedIn(workspace());
     const before = new Set(readTree(join(ws.clusters, 'prod')).keys());
     expect(before.has('store-gateway/stateful-set-thanos-store-p0-1.yaml')).toBe(true);
     editEnvironment(ws, 'prod', [
@@ -171,7 +171,7 @@ describe('pruning', () => {
   });
 
   it('removes the folder of an environment whose file was deleted, on a full generate only', async () => {
-    const ws = await generatedWorkspace();
+    const ws = await generatedIn(workspace());
     const staging = snapshot(join(ws.clusters, 'staging'));
     rmSync(join(ws.environments, 'staging.yaml'));
     const partial = await cliIn(ws, 'generate', '--env', 'dev');
@@ -191,7 +191,7 @@ describe('pruning', () => {
   });
 
   it('keeps the folder of a deleted environment when hand-written files remain in it', async () => {
-    const ws = await generatedWorkspace();
+    const ws = await generatedIn(workspace());
     const notes = join(ws.clusters, 'staging', 'NOTES.md');
     writeFileSync(notes, 'Staging is being retired.\n');
     rmSync(join(ws.environments, 'staging.yaml'));
@@ -227,14 +227,14 @@ describe('hand-written files', () => {
   }
 
   async function withFolders(): Promise<Workspace> {
-    const ws = await generatedWorkspace();
+    const ws = await generatedIn(workspace());
     mkdirSync(join(ws.clusters, 'dev', 'extra'), { recursive: true });
     plant(ws);
     return ws;
   }
 
   it('are listed one per name on one line, a name with a line break or `::` quoted, never a runner command', async () => {
-    const ws = await generatedWorkspace();
+    const ws = await generatedIn(workspace());
     const hostile = 'x\n::warning::pwned';
     writeFileSync(join(ws.clusters, 'dev', hostile), 'hand-written\n');
     writeFileSync(join(ws.clusters, 'dev', '::error::also'), 'hand-written\n');
@@ -278,14 +278,14 @@ describe('hand-written files', () => {
 
 describe('diff', () => {
   it('says so when nothing would change', async () => {
-    const ws = await generatedWorkspace();
+    const ws = await generatedIn(workspace());
     const run = await cliIn(ws, 'diff');
     expect(run.code).toBe(0);
     expect(run.out).toBe('dev: no changes\nprod: no changes\nstaging: no changes\n');
   });
 
   it('shows the new topology diagram when a change alters it, and none otherwise', async () => {
-    const ws = await generatedWorkspace();
+    const ws = await generatedIn(workspace());
     editEnvironment(ws, 'prod', [[['storeGateway', 'shards'], 1]]);
     const run = await cliIn(ws, 'diff');
     expect(run.code).toBe(1); // changes, as git diff --exit-code
@@ -296,7 +296,7 @@ describe('diff', () => {
   });
 
   it('summarises added, changed and removed objects and prints a diff per object, writing nothing', async () => {
-    const ws = await generatedWorkspace();
+    const ws = await generatedIn(workspace());
     editEnvironment(ws, 'dev', [[['query', 'replicas'], 2]]);
     editEnvironment(ws, 'prod', [[['storeGateway', 'shards'], 1]]);
     const before = snapshot(ws.clusters);

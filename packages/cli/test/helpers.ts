@@ -345,27 +345,6 @@ export function smallWorkspace(): Workspace {
   return { root, environments, clusters: join(root, 'clusters') };
 }
 
-let generatedTemplate: Promise<Workspace> | undefined;
-
-/**
- * A fresh `workspace()` after a `generate` that succeeded without a word on stderr, for tests that start from a
- * generated tree (not for those that test that first generate): generated once per worker, copied for each call.
- */
-export async function generatedWorkspace(): Promise<Workspace> {
-  if (!SHARE) return generatedIn(workspace());
-  generatedTemplate ??= (async () => {
-    const root = mkdtempSync(join(tmpdir(), 'thanos-gitops-generated-'));
-    sharedDirs.push(root);
-    const environments = join(root, 'environments');
-    cpSync(ENVIRONMENTS_DIR, environments, { recursive: true });
-    return generatedIn({ root, environments, clusters: join(root, 'clusters') });
-  })();
-  const template = await generatedTemplate;
-  const root = tempDir();
-  cpSync(template.root, root, { recursive: true });
-  return { root, environments: join(root, 'environments'), clusters: join(root, 'clusters') };
-}
-
 /** `ws` after a `generate` that succeeded without a word on stderr. */
 export async function generatedIn(ws: Workspace): Promise<Workspace> {
   const run = await cliIn(ws, 'generate');
