@@ -13,6 +13,9 @@ export default defineConfig({
         resolve: { alias: workspaceAliases },
         test: {
           ...testLimits,
+          // A soak runs long by design (one property of 100 renders takes a minute on a busy 2-core machine):
+          // the limit only ends a hung test.
+          testTimeout: 600_000,
           ...testRules,
           name: 'soak',
           include: [`packages/*/test/${SOAK_FILES}`],
