@@ -14,6 +14,8 @@ export default defineConfig({
   test: {
     ...testLimits,
     ...testRules,
+    // Every test renders for itself (packages/cli/test/helpers.ts shares nothing then): per-test coverage.
+    env: { THANOS_GITOPS_TEST_SHARE: '0' },
     include: only
       ? only.split(',')
       : [

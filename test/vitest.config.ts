@@ -1,7 +1,7 @@
 import { defineProject } from 'vitest/config';
-import { testLimits, testRules } from '../vitest.shared.js';
+import { sharedWorkers, testLimits, testRules } from '../vitest.shared.js';
 
 /** The repository's own structure: the layering lint and the import graph of every package's sources. */
 export default defineProject({
-  test: { ...testLimits, ...testRules, name: 'repo', include: ['*.test.ts'] },
+  test: { ...testLimits, ...testRules, ...sharedWorkers, name: 'repo', include: ['*.test.ts'] },
 });

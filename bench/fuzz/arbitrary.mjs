@@ -2,7 +2,7 @@
 // valid and invalid: fast-check arbitraries built keyword by keyword (type, const, anyOf, properties, required,
 // additionalProperties, patternProperties, items, minimum/maximum, minLength/maxLength, pattern), then up to three
 // mutations that put a hostile value at a random place of the document or add an unknown key. Used by the fuzz
-// gate (`node bench/fuzz/run.mjs`, 10,000 files) and by `packages/cli/test/fuzz.test.ts` (a few hundred).
+// gate (`node bench/fuzz/run.mjs`, 10,000 files) and by `packages/cli/test/fuzz.soak.test.ts` (a few hundred).
 import fc from 'fast-check';
 
 /** Strings fast-check cannot draw from a pattern (lookaheads) fall back to these, then to the default. */

@@ -1,7 +1,15 @@
 import { defineProject } from 'vitest/config';
-import { testLimits, testRules, workspaceAliases } from '../../vitest.shared.js';
+import { sharedWorkers, testLimits, testRules, workspaceAliases } from '../../vitest.shared.js';
 
 export default defineProject({
   resolve: { alias: workspaceAliases },
-  test: { ...testLimits, ...testRules, name: 'cli', include: ['test/**/*.test.ts'] },
+  test: {
+    ...testLimits,
+    ...testRules,
+    ...sharedWorkers,
+    name: 'cli',
+    include: ['test/**/*.test.ts'],
+    setupFiles: ['test/per-file.ts'],
+    globalSetup: ['test/global-setup.ts'],
+  },
 });

@@ -1,7 +1,7 @@
 import { defineProject } from 'vitest/config';
-import { testLimits, testRules, workspaceAliases } from '../../vitest.shared.js';
+import { sharedWorkers, testLimits, testRules, workspaceAliases } from '../../vitest.shared.js';
 
 export default defineProject({
   resolve: { alias: workspaceAliases },
-  test: { ...testLimits, ...testRules, name: 'delivery', include: ['test/**/*.test.ts'] },
+  test: { ...testLimits, ...testRules, ...sharedWorkers, name: 'delivery', include: ['test/**/*.test.ts'] },
 });

@@ -5,7 +5,7 @@
  * (or when the change leaves the hashring's next restart so); for the other workloads, how they roll.
  */
 
-import { type RolloutGroup, type RolloutPlan, rolloutPlan } from '@thanos-gitops/operability';
+import { type RolloutGroup, type RolloutPlan, rolloutPlan, seriesCopiesDown } from '@thanos-gitops/operability';
 import { markdownCode } from '@thanos-gitops/output';
 import type { Plain, Restart, RestartConsequence } from './review-types.js';
 
@@ -21,27 +21,17 @@ const held = (g: RolloutGroup) => (g.minReadySeconds > 0 ? `, each held ${g.minR
 const mechanisms = (g: RolloutGroup) => g.mechanisms.map((m) => markdownCode(m)).join(', ');
 
 /**
- * Copies of a series down when only some of a hashring's StatefulSets restart: the plan counts whole steps, so
- * here each StatefulSet stands for its zone (the generator renders one per zone), at most ceil(RF / zones) each.
+ * The plan's steps cut to the restarted StatefulSets, each with the copies of a series it takes down: the plan's
+ * count when all restart; else the plan's `seriesCopiesDown` over the restarted pods, each restarted StatefulSet
+ * standing for its zone (the generator renders one per zone).
  */
-function partialCopies(pods: readonly string[], sets: readonly string[], ring: Ring): number {
-  if (ring.zones === 0) return Math.min(pods.length, ring.replicationFactor);
-  const perZone = Math.ceil(ring.replicationFactor / ring.zones);
-  const down = new Map<string, number>();
-  for (const p of pods) down.set(ownerOf(p, sets), (down.get(ownerOf(p, sets)) ?? 0) + 1);
-  return Math.min(
-    ring.replicationFactor,
-    [...down.values()].reduce((n, k) => n + Math.min(k, perZone), 0),
-  );
-}
-
-/** The plan's steps cut to the restarted StatefulSets, each with the copies of a series it takes down. */
 function restartedSteps(g: RolloutGroup, ring: Ring, restarted: readonly string[]) {
   const whole = restarted.length === g.workloads.length;
+  const zoneOf = (pod: string) => ownerOf(pod, restarted);
   return g.steps
     .map((s) => {
       const pods = s.pods.filter((p) => restarted.some((r) => belongs(p, r)));
-      return { pods, copies: whole ? (s.seriesCopiesDown ?? 0) : partialCopies(pods, restarted, ring) };
+      return { pods, copies: whole ? (s.seriesCopiesDown ?? 0) : seriesCopiesDown(pods, ring, zoneOf) };
     })
     .filter((s) => s.pods.length > 0);
 }

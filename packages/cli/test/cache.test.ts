@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RenderCache } from '../src/cache.js';
 import { REPO_ROOT, tempDir, VALID } from './helpers.js';
 
@@ -100,14 +100,7 @@ describe('the render cache', () => {
 // A dozen spawns, most of which render: about 15 s alone, several times that on a busy machine.
 describe('the built command with its render cache', { timeout: 300_000 }, () => {
   const BIN = join(REPO_ROOT, 'packages/cli/dist/thanos-gitops.mjs');
-  beforeAll(() => {
-    const build = spawnSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
-    });
-    if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`);
-  }, 180_000);
+  // Built once for the whole run by test/global-setup.ts (the cli project's globalSetup).
 
   const run = (cwd: string, ...args: string[]) =>
     spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commandHelp, usageLine } from '../src/args.js';
 import { USAGE } from '../src/main.js';
 import { cli, ENVIRONMENTS_DIR, REPO_ROOT, tempDir, VALID } from './helpers.js';
@@ -141,14 +141,7 @@ describe('success exits 0', () => {
 describe('the built binary', { timeout: 30_000 }, () => {
   const BIN = join(REPO_ROOT, 'packages/cli/dist/thanos-gitops.mjs');
 
-  beforeAll(() => {
-    const build = spawnSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
-    });
-    if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`);
-  }, 180_000);
+  // Built once for the whole run by test/global-setup.ts (the cli project's globalSetup).
 
   const run = (cwd: string, ...args: string[]) =>
     spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });

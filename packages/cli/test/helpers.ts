@@ -45,9 +45,40 @@ export function shippedSources(): SourceFile[] {
     .map((f) => ({ path: `environments/${f}`, text: readFileSync(join(ENVIRONMENTS_DIR, f), 'utf8') }));
 }
 
-/** Every shipped environment, rendered in memory. */
+/**
+ * Whether renders and kustomize builds are shared between tests (and, as the projects of `pnpm test` reuse their
+ * workers, between files): off under StrykerJS (vitest.stryker.config.ts sets THANOS_GITOPS_TEST_SHARE=0), whose
+ * per-test coverage runs a mutant only against the tests that executed its code, so each test must render itself.
+ */
+const SHARE = process.env.THANOS_GITOPS_TEST_SHARE !== '0';
+const shared = new Map<string, unknown>();
+
+/** Frozen all the way down (a Map's entries included), so a test that changes a shared render fails at once. */
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  if (value instanceof Map) for (const entry of value) deepFreeze(entry);
+  for (const v of Object.values(value)) deepFreeze(v);
+  return value;
+}
+
+/**
+ * `make()` once per worker under `key`, frozen; every caller gets its own array around the shared elements. The
+ * way for a test to use a render or build that other files make too: add a function here that calls `sharedOnce`.
+ */
+export function sharedOnce<T>(key: string, make: () => T[]): T[] {
+  if (!SHARE) return make();
+  let value = shared.get(key) as T[] | undefined;
+  if (value === undefined) {
+    value = deepFreeze(make());
+    shared.set(key, value);
+  }
+  return [...value];
+}
+
+/** Every shipped environment, rendered in memory (once per worker; frozen: derive, never change). */
 export function renderShipped(): RenderedEnvironment[] {
-  return renderEnvironments(shippedSources());
+  return sharedOnce('shipped', () => renderEnvironments(shippedSources()));
 }
 
 /** Environment text derived from a shipped one: renamed, with fields set (YAML paths) and fields removed. */
@@ -243,9 +274,30 @@ export function variantSources(): SourceFile[] {
   return [everything, bare, gke, azure, podIdentity, minio];
 }
 
-/** The shipped environments and the variants, rendered in memory. */
+/** The shipped environments and the variants, rendered in memory (once per worker; frozen: derive, never change). */
 export function renderAll(): RenderedEnvironment[] {
-  return renderEnvironments([...shippedSources(), ...variantSources()]);
+  return sharedOnce('all', () => renderEnvironments([...shippedSources(), ...variantSources()]));
+}
+
+/** One environment of `renderAll()`. */
+export function renderedEnvironment(env: string): RenderedEnvironment {
+  const r = renderAll().find((x) => x.env === env);
+  if (!r) throw new Error(`environment ${env} was not rendered`);
+  return r;
+}
+
+/**
+ * The tree of an environment of `renderAll()` written to a temporary folder, and `kustomize build` of it: one
+ * build per environment and worker, whichever files ask (kustomize.test.ts checks every object of it).
+ */
+export function builtEnvironment(k: Kustomize, env: string): { r: RenderedEnvironment; dir: string; objects: Plain[] } {
+  const [b] = sharedOnce(`built ${env}`, () => {
+    const r = renderedEnvironment(env);
+    const dir = writeTree(join(mkdtempSync(join(tmpdir(), 'thanos-gitops-built-')), env), r.tree);
+    sharedDirs.push(dirname(dir));
+    return [{ r, dir, objects: kustomizeBuild(k, dir) }];
+  });
+  return b as { r: RenderedEnvironment; dir: string; objects: Plain[] };
 }
 
 /** The rendered objects of an environment as plain data, as they are written. */
@@ -254,8 +306,17 @@ export function plainObjects(r: RenderedEnvironment): Plain[] {
 }
 
 const tempDirs: string[] = [];
-afterAll(() => {
-  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+/** Removes the temporary folders made so far; after every test file (here, and through test/per-file.ts). */
+export function removeTempDirs(): void {
+  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+// A worker of `pnpm test` imports this module once for all its files: this hook then serves the first file only,
+// and test/per-file.ts (the cli project's setup file, run before every file) registers it for each.
+afterAll(removeTempDirs);
+/** Folders of the shared builds: they outlive a file, so they go when the worker exits. */
+const sharedDirs: string[] = [];
+process.on('exit', () => {
+  for (const d of sharedDirs) rmSync(d, { recursive: true, force: true });
 });
 
 /** A fresh temporary directory, removed after the test file. */

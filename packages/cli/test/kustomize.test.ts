@@ -4,23 +4,19 @@
  * file, the standard labels everywhere, and no version label in any selector (selectors must survive upgrades).
  * Without kustomize the tests are skipped locally and fail in CI (CI=true).
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RenderedEnvironment } from '../src/render.js';
 import {
+  builtEnvironment,
   findKustomize,
   KUSTOMIZE_REQUIRED,
-  kustomizeBuild,
   objectFiles,
   objectName,
   type Plain,
   plainObjectProblems,
   podSpecs,
-  renderAll,
   shippedSources,
-  tempDir,
   variantSources,
-  writeTree,
 } from './helpers.js';
 
 const STANDARD_LABELS = ['name', 'instance', 'component', 'part-of', 'managed-by', 'version'].map(
@@ -30,25 +26,9 @@ const VERSION_LABEL = 'app.kubernetes.io/version';
 
 const kustomize = findKustomize();
 
-let rendered: RenderedEnvironment[] | undefined;
-function renderedEnv(env: string): RenderedEnvironment {
-  rendered ??= renderAll();
-  const r = rendered.find((x) => x.env === env);
-  if (!r) throw new Error(`environment ${env} was not rendered`);
-  return r;
-}
-
-const builds = new Map<string, { r: RenderedEnvironment; objects: Plain[] }>();
-/** `kustomize build` of the environment's tree, written to a temporary folder; built once per environment. */
+/** `kustomize build` of the environment's tree: built once per environment (shared, see helpers.ts). */
 function built(env: string): { r: RenderedEnvironment; objects: Plain[] } {
-  let b = builds.get(env);
-  if (!b) {
-    const r = renderedEnv(env);
-    const dir = writeTree(join(tempDir('kustomize-'), env), r.tree);
-    b = { r, objects: kustomizeBuild(kustomize!, dir) };
-    builds.set(env, b);
-  }
-  return b;
+  return builtEnvironment(kustomize!, env);
 }
 
 /**

@@ -35,4 +35,5 @@ export {
   type RolloutPlan,
   type RolloutStep,
   rolloutPlan,
+  seriesCopiesDown,
 } from './rollout/plan.js';

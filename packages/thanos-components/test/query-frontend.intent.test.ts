@@ -9,17 +9,16 @@ import {
   expectServiceReaches,
   expectThanosProbes,
   flag,
-  renderEverything,
   subcommand,
+  workloadIn,
 } from './support/intent.js';
 import { find } from './support/render.js';
 
-const frontend = (r = renderEverything()) => find(r, 'Deployment', 'thanos-query-frontend');
+const frontend = workloadIn('Deployment', 'thanos-query-frontend');
 
 describe('query frontend: what makes it work', () => {
   it('runs `thanos query-frontend` in front of the http port of the thanos-query Service', () => {
-    const r = renderEverything();
-    const w = frontend(r);
+    const { r, w } = frontend();
     expect(subcommand(w)).toEqual(['query-frontend']);
     const url = new URL(flag(w, 'query-frontend.downstream-url'));
     expect(url.hostname).toBe('thanos-query.thanos.svc.cluster.local');
@@ -28,8 +27,7 @@ describe('query frontend: what makes it work', () => {
   });
 
   it('splits range queries and caches responses in the results memcached', () => {
-    const r = renderEverything();
-    const w = frontend(r);
+    const { r, w } = frontend();
     expect(flag(w, 'query-range.split-interval')).toBe('24h');
     const cache = expectMountedFile(r, w, 'query-range.response-cache-config-file');
     expect(cache).toMatch(/type: MEMCACHED/);
@@ -39,15 +37,13 @@ describe('query frontend: what makes it work', () => {
   });
 
   it('listens for HTTP on 9090, reached through the thanos-query-frontend Service', () => {
-    const r = renderEverything();
-    const w = frontend(r);
+    const { r, w } = frontend();
     expectListens(w, 'http', 9090, 'http-address');
     expectServiceReaches(r, w, 'thanos-query-frontend', ['http']);
   });
 
   it('reads no bucket, is probed, runs as thanos-query-frontend without an API token', () => {
-    const r = renderEverything();
-    const w = frontend(r);
+    const { r, w } = frontend();
     expectNoBucket(w);
     expectThanosProbes(w);
     expectIdentity(r, w, 'thanos-query-frontend');

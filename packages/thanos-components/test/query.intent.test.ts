@@ -12,15 +12,15 @@ import {
   queryEndpoints,
   renderEverything,
   subcommand,
+  workloadIn,
 } from './support/intent.js';
-import { find, flagValues } from './support/render.js';
+import { flagValues } from './support/render.js';
 
-const query = (r = renderEverything()) => find(r, 'Deployment', 'thanos-query');
+const query = workloadIn('Deployment', 'thanos-query');
 
 describe('query: what makes it work', () => {
   it('runs `thanos query`, fanning out to the endpoints of its mounted SD file, reloaded', () => {
-    const r = renderEverything();
-    const w = query(r);
+    const { r, w } = query();
     expect(subcommand(w)).toEqual(['query']);
     expect(queryEndpoints(r)).toEqual([
       'dnssrv+_grpc._tcp.thanos-receive-ingestor-tenants-a.thanos.svc.cluster.local',
@@ -36,13 +36,12 @@ describe('query: what makes it work', () => {
 
   it('deduplicates on the replica labels of the ingestors and the ruler', () => {
     const r = renderEverything();
-    const labels = flagValues(query(r).spec.template.spec.containers[0].args, 'query.replica-label');
+    const labels = flagValues(query(r).w.spec.template.spec.containers[0].args, 'query.replica-label');
     expect(labels).toEqual(expect.arrayContaining(['replica', 'rule_replica']));
   });
 
   it('listens for HTTP, reached through the thanos-query Service; its unused gRPC only on the pod itself', () => {
-    const r = renderEverything();
-    const w = query(r);
+    const { r, w } = query();
     expectPodLocal(w, 'grpc', 'grpc-address', 10901);
     expectListens(w, 'http', 10902, 'http-address');
     const svc = expectServiceReaches(r, w, 'thanos-query', ['http']);
@@ -51,8 +50,7 @@ describe('query: what makes it work', () => {
   });
 
   it('reads no bucket, is probed, runs as thanos-query without an API token', () => {
-    const r = renderEverything();
-    const w = query(r);
+    const { r, w } = query();
     expectNoBucket(w);
     expectThanosProbes(w);
     expectIdentity(r, w, 'thanos-query');

@@ -15,6 +15,7 @@ import {
   flag,
   renderEverything,
   subcommand,
+  workloadIn,
 } from './support/intent.js';
 import { find, flagValues, type Rendered } from './support/render.js';
 
@@ -22,12 +23,11 @@ const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
 const HASHRINGS = ['tenants-a', 'default'];
 const ingestorSets = (r: Rendered) =>
   HASHRINGS.flatMap((h) => ZONES.map((z) => find(r, 'StatefulSet', `thanos-receive-ingestor-${h}-${z}`)));
-const router = (r: Rendered) => find(r, 'Deployment', 'thanos-receive-router');
+const router = workloadIn('Deployment', 'thanos-receive-router');
 
 describe('receive router: what makes it work', () => {
   it('runs `thanos receive` with the hashrings file and the replication factor, so it routes', () => {
-    const r = renderEverything();
-    const w = router(r);
+    const { r, w } = router();
     expect(subcommand(w)).toEqual(['receive']);
     expect(flag(w, 'receive.replication-factor')).toBe('3');
     expect(flag(w, 'receive.hashrings-algorithm')).toBe('ketama');
@@ -36,19 +36,18 @@ describe('receive router: what makes it work', () => {
   });
 
   it('stores nothing itself: no TSDB path, no bucket', () => {
-    const w = router(renderEverything());
+    const { w } = router();
     expect(flagValues(w.spec.template.spec.containers[0].args, 'tsdb.path')).toEqual([]);
     expectNoBucket(w);
   });
 
   it('reads its tenant limits from the mounted limits ConfigMap', () => {
-    const r = renderEverything();
-    expect(expectMountedFile(r, router(r), 'receive.limits-config-file')).toMatch(/max_concurrency: 1000/);
+    const { r, w } = router();
+    expect(expectMountedFile(r, w, 'receive.limits-config-file')).toMatch(/max_concurrency: 1000/);
   });
 
   it("listens for remote-write and HTTP through the thanos-receive-router Service; gRPC, Cap'n Proto pod-local", () => {
-    const r = renderEverything();
-    const w = router(r);
+    const { r, w } = router();
     expectListens(w, 'remote-write', 19291, 'remote-write.address');
     expectListens(w, 'http', 10902, 'http-address');
     expectPodLocal(w, 'grpc', 'grpc-address', 10901);
@@ -58,8 +57,8 @@ describe('receive router: what makes it work', () => {
   });
 
   it('sends each hashring to the pods of its ingestors, by their stable DNS names on the gRPC port', () => {
-    const r = renderEverything();
-    const rings = JSON.parse(expectMountedFile(r, router(r), 'receive.hashrings-file'));
+    const { r, w } = router();
+    const rings = JSON.parse(expectMountedFile(r, w, 'receive.hashrings-file'));
     for (const ring of rings) {
       const service = `thanos-receive-ingestor-${ring.hashring}`;
       const expected = ZONES.map((z) => {
@@ -74,8 +73,7 @@ describe('receive router: what makes it work', () => {
   });
 
   it('is probed, runs as thanos-receive-router without an API token', () => {
-    const r = renderEverything();
-    const w = router(r);
+    const { r, w } = router();
     expectThanosProbes(w);
     expectIdentity(r, w, 'thanos-receive-router');
     expectSelectsOwnPods(w);

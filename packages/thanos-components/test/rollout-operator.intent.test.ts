@@ -6,20 +6,19 @@ import {
   expectListens,
   expectSelectsOwnPods,
   expectServiceReaches,
-  renderEverything,
+  workloadIn,
 } from './support/intent.js';
 import { find, render } from './support/render.js';
 
-const operator = (r = renderEverything()) => find(r, 'Deployment', 'thanos-rollout-operator');
+const operator = workloadIn('Deployment', 'thanos-rollout-operator');
 
 describe('rollout-operator: what makes it work', () => {
   it('watches this namespace, where the zoned ingestors are', () => {
-    expect(containerOf(operator(), 'rollout-operator').args).toContain('-kubernetes.namespace=thanos');
+    expect(containerOf(operator().w, 'rollout-operator').args).toContain('-kubernetes.namespace=thanos');
   });
 
   it('may delete pods and read StatefulSets through its Role, bound to its ServiceAccount with an API token', () => {
-    const r = renderEverything();
-    const w = operator(r);
+    const { r, w } = operator();
     expectIdentity(r, w, 'thanos-rollout-operator', true);
     const binding = find(r, 'RoleBinding', 'thanos-rollout-operator');
     expect(binding.subjects).toEqual([
@@ -36,8 +35,7 @@ describe('rollout-operator: what makes it work', () => {
   });
 
   it('serves metrics and readiness on its http-metrics port, behind its Service', () => {
-    const r = renderEverything();
-    const w = operator(r);
+    const { r, w } = operator();
     const c = containerOf(w, 'rollout-operator');
     expect(c.args).toContain('-server.port=8001');
     expectListens(w, 'http-metrics', 8001, undefined, 'rollout-operator');

@@ -19,17 +19,17 @@ import {
   podSpec,
   renderEverything,
   subcommand,
+  workloadIn,
 } from './support/intent.js';
-import { find, flagValues, render } from './support/render.js';
+import { flagValues, render } from './support/render.js';
 
-const ruler = (r = renderEverything()) => find(r, 'StatefulSet', 'thanos-rule');
+const ruler = workloadIn('StatefulSet', 'thanos-rule');
 const stateful = () =>
   render(EVERYTHING.replace('  enabled: true\n  alertmanagers', '  enabled: true\n  mode: stateful\n  alertmanagers'));
 
 describe('ruler: what makes it work', () => {
   it('runs `thanos rule`, querying the http port of the thanos-query Service', () => {
-    const r = renderEverything();
-    const w = ruler(r);
+    const { w } = ruler();
     expect(subcommand(w)).toEqual(['rule']);
     const url = new URL(flag(w, 'query'));
     expect(url.hostname).toBe('thanos-query.thanos.svc.cluster.local');
@@ -37,7 +37,7 @@ describe('ruler: what makes it work', () => {
   });
 
   it('sends alerts to the configured Alertmanagers, without its replica label', () => {
-    const w = ruler();
+    const { w } = ruler();
     expect(flag(w, 'alertmanagers.url')).toBe(
       'dnssrv+http://_web._tcp.alertmanager-operated.monitoring.svc.cluster.local',
     );
@@ -46,7 +46,7 @@ describe('ruler: what makes it work', () => {
   });
 
   it('reads rule files from the mounted rule ConfigMap, reloaded by its sidecar on change', () => {
-    const w = ruler();
+    const { w } = ruler();
     const files = flagValues(containerOf(w).args, 'rule-file');
     expect(files).toEqual(['/etc/thanos/rules/thanos-rules-slo/*.yaml', '/etc/thanos/rules/thanos-rules-slo/*.yml']);
     const dir = posix.dirname(files[0] ?? '');
@@ -60,8 +60,7 @@ describe('ruler: what makes it work', () => {
   });
 
   it('stateless: remote-writes its results to the receive router, keeps a WAL only, reads no bucket', () => {
-    const r = renderEverything();
-    const w = ruler(r);
+    const { r, w } = ruler();
     const config = parse(expectMountedFile(r, w, 'remote-write.config-file'));
     const url = new URL(config.remote_write[0].url);
     expect(url.hostname).toBe('thanos-receive-router.thanos.svc.cluster.local');
@@ -73,7 +72,7 @@ describe('ruler: what makes it work', () => {
 
   it('stateful: keeps a TSDB on a claimed volume and uploads it to the bucket', () => {
     const r = stateful();
-    const w = ruler(r);
+    const { w } = ruler(r);
     expectDataVolume(w, 'data-dir');
     expectBucket(r, w);
     expect(flagValues(containerOf(w).args, 'remote-write.config-file')).toEqual([]);
@@ -81,7 +80,7 @@ describe('ruler: what makes it work', () => {
 
   it('listens for gRPC and HTTP behind the headless thanos-rule Service that Query reaches', () => {
     for (const r of [renderEverything(), stateful()]) {
-      const w = ruler(r);
+      const { w } = ruler(r);
       expectListens(w, 'grpc', 10901, 'grpc-address');
       expectListens(w, 'http', 10902, 'http-address');
       expectServiceReaches(r, w, 'thanos-rule', ['grpc', 'http']);
@@ -90,8 +89,7 @@ describe('ruler: what makes it work', () => {
   });
 
   it('is probed and runs as thanos-rule without an API token', () => {
-    const r = renderEverything();
-    const w = ruler(r);
+    const { r, w } = ruler();
     expectThanosProbes(w);
     expectIdentity(r, w, 'thanos-rule');
     expectSelectsOwnPods(w);

@@ -191,16 +191,21 @@ function lockstep(sequences: readonly Sequence[]): string[][] {
   return Array.from({ length }, (_, i) => sequences.flatMap((q) => q.chunks[i] ?? []));
 }
 
-/** The most copies of one series that these pods of a hashring can hold. */
-function seriesCopiesDown(pods: readonly string[], endpoints: Map<string, Endpoint>, ring: HashringRollout): number {
+/**
+ * The most copies of one series that these pods of a hashring can hold: with zones, at most ceil(RF / zones) per
+ * zone, `zoneOf` naming each pod's zone (the plan reads it from the hashrings file; `diff`, for a change that
+ * restarts only some of a hashring's StatefulSets, takes each restarted StatefulSet for its zone); without, RF.
+ */
+export function seriesCopiesDown(
+  pods: readonly string[],
+  ring: Pick<HashringRollout, 'replicationFactor' | 'zones'>,
+  zoneOf: (pod: string) => string,
+): number {
   const rf = ring.replicationFactor;
   if (ring.zones === 0) return Math.min(pods.length, rf);
   const perZone = Math.ceil(rf / ring.zones);
   const down = new Map<string, number>();
-  for (const pod of pods) {
-    const az = endpoints.get(pod)?.az ?? pod;
-    down.set(az, (down.get(az) ?? 0) + 1);
-  }
+  for (const pod of pods) down.set(zoneOf(pod), (down.get(zoneOf(pod)) ?? 0) + 1);
   return Math.min(
     rf,
     [...down.values()].reduce((sum, n) => sum + Math.min(n, perZone), 0),
@@ -215,7 +220,9 @@ function statefulSetGroup(
 ): RolloutGroup {
   const sequences = statefulSetSequences(sets);
   const steps: RolloutStep[] = lockstep(sequences).map((pods) =>
-    ring ? { pods, seriesCopiesDown: seriesCopiesDown(pods, ring.endpoints, ring.hashring) } : { pods },
+    ring
+      ? { pods, seriesCopiesDown: seriesCopiesDown(pods, ring.hashring, (p) => ring.endpoints.get(p)?.az ?? p) }
+      : { pods },
   );
   const replicas = sets.reduce((n, sts) => n + podsOf(sts).length, 0);
   const maxPodsDown = Math.max(0, ...steps.map((s) => s.pods.length));

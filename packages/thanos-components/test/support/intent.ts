@@ -48,6 +48,15 @@ export function renderEverything(): Rendered {
   return render(EVERYTHING);
 }
 
+/**
+ * The opening every intent test shares: `EVERYTHING` rendered in the test itself and the component's workload found
+ * in it. A file names its component once, `const query = workloadIn('Deployment', 'thanos-query')`; a test opens with
+ * `const { r, w } = query()`, or passes another render (`ruler(stateful()).w`).
+ */
+export function workloadIn(kind: string, name: string): (r?: Rendered) => { r: Rendered; w: Obj } {
+  return (r = renderEverything()) => ({ r, w: find(r, kind, name) });
+}
+
 export const podSpec = (w: Obj): Obj => w.spec.template.spec;
 
 /** The named container of a workload (the Thanos one by default). */

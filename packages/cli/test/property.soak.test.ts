@@ -384,7 +384,7 @@ describe('any environment the loader accepts', () => {
       }),
       { numRuns: 100 },
     );
-  }, 60_000);
+  }, 600_000);
 
   it('never sets a container limit below its request', () => {
     fc.assert(
@@ -393,7 +393,7 @@ describe('any environment the loader accepts', () => {
       }),
       { numRuns: 40 },
     );
-  }, 60_000);
+  }, 600_000);
 
   it('writes a README whose timeline has no gap and whose diagrams Mermaid parses', async () => {
     const parse = await mermaidParse();
@@ -429,6 +429,6 @@ describe('any environment the loader accepts', () => {
         { numRuns: 15 },
       );
     },
-    60_000,
+    600_000,
   );
 });
