@@ -4,7 +4,16 @@
 // needs) stays a chunk of its own, loaded when used, as `main.ts` and `plan.ts` import them. Source maps sit
 // beside the chunks; `--debug` turns them on for stack traces (bin.ts).
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
