@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -82,6 +83,7 @@ async function validatorFromSources() {
 const validatorCode = fromSources ? await validatorFromSources() : undefined;
 
 // The chunks of the previous bundle: their names carry a content hash, so old ones would pile up.
+mkdirSync(dist, { recursive: true });
 for (const f of readdirSync(dist)) {
   if (/^(thanos-gitops|chunk-).*\.mjs(\.map)?$/.test(f) || f === BUILD_ID || f === 're2.wasm') rmSync(join(dist, f));
 }
