@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 
 const [treeFile, dir] = process.argv.slice(2);
 const tree = JSON.parse(readFileSync(treeFile, 'utf8'));
+// Parsing the input is not part of the floor: the CPU time from here on is reported (BENCH_FLOOR_USAGE).
+const start = process.cpuUsage();
 const made = new Set();
 for (const [path, text] of Object.entries(tree)) {
   const full = join(dir, path);
@@ -14,4 +16,8 @@ for (const [path, text] of Object.entries(tree)) {
     made.add(parent);
   }
   writeFileSync(full, text);
+}
+if (process.env.BENCH_FLOOR_USAGE) {
+  const u = process.cpuUsage(start);
+  writeFileSync(process.env.BENCH_FLOOR_USAGE, `${(u.user + u.system) / 1e6}\n`);
 }

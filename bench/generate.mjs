@@ -13,7 +13,16 @@
 // Each figure is the median of the runs with min and max: CPU time (user + sys) and wall time of the process, and
 // its peak resident memory; ratios are to the floor's CPU time. Environments come from bench/synthetic.mjs.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -47,12 +56,13 @@ const HOOK = `data:text/javascript,${encodeURIComponent(
 function measure(args, cwd, expectStatus = 0) {
   const usage = join(cwd, '.usage');
   const start = process.hrtime.bigint();
+  const env = { ...process.env, BENCH_FLOOR_USAGE: join(cwd, '.floor-usage') };
   const r = GNU_TIME
-    ? spawnSync(GNU_TIME, ['-f', '%U %S %M', '-o', usage, process.execPath, ...args], { cwd, encoding: 'utf8' })
+    ? spawnSync(GNU_TIME, ['-f', '%U %S %M', '-o', usage, process.execPath, ...args], { cwd, encoding: 'utf8', env })
     : spawnSync(process.execPath, ['--import', HOOK, ...args], {
         cwd,
         encoding: 'utf8',
-        env: { ...process.env, BENCH_USAGE: usage },
+        env: { ...env, BENCH_USAGE: usage },
       });
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.status !== expectStatus) {
@@ -65,6 +75,17 @@ function measure(args, cwd, expectStatus = 0) {
   return { cpu: user + sys, wall, rss: maxKiB * 1024 };
 }
 
+/**
+ * The floor's CPU time: what bench/floor.mjs reports for its writes (parsing its JSON input is not counted), plus
+ * Node's start-up, which every command pays too.
+ */
+function measureFloor(args, cwd) {
+  const m = measure(args, cwd);
+  const written = Number(readFileSync(join(cwd, '.floor-usage'), 'utf8'));
+  rmSync(join(cwd, '.floor-usage'));
+  return { ...m, cpu: written + startup.cpu.median };
+}
+
 /** Median, min and max of each measured quantity. */
 function summary(samples) {
   const stat = (k) => {
@@ -74,13 +95,39 @@ function summary(samples) {
   return { runs: samples.length, cpu: stat('cpu'), wall: stat('wall'), rss: stat('rss') };
 }
 
-function repeat(n, before, args, cwd, expectStatus) {
+function repeat(n, before, args, cwd, expectStatus, how = measure) {
   const samples = [];
   for (let i = 0; i < n; i++) {
     before?.();
-    samples.push(measure(args, cwd, expectStatus));
+    samples.push(how(args, cwd, expectStatus));
   }
   return summary(samples);
+}
+
+const git = (cwd, ...args) => {
+  const r = spawnSync('git', ['-c', 'user.email=b@example.com', '-c', 'user.name=b', ...args], { cwd });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+};
+
+/**
+ * `diff --base HEAD --format markdown` of a one-line change in one environment, as a pull request's review runs it:
+ * the environments and clusters/ committed, one environment's retention changed in the working tree.
+ */
+function benchDiff(work, environments, runs) {
+  git(work, 'init', '--quiet');
+  writeFileSync(join(work, '.gitignore'), 'node_modules/\n.usage\n.floor-usage\n');
+  git(work, 'add', '-A');
+  git(work, 'commit', '--quiet', '-m', 'base');
+  const file = join(work, 'environments', `${environments[0].name}.yaml`);
+  const text = readFileSync(file, 'utf8');
+  const changed = text.replace(/^(\s+retention: )(\d+)d$/m, (_, k, d) => `${k}${Number(d) + 1}d`);
+  if (changed === text) return undefined; // an environment of yours without a retention: no diff measured
+  writeFileSync(file, changed);
+  try {
+    return repeat(runs, undefined, [BIN, 'diff', '--base', 'HEAD', '--format', 'markdown'], work, 1);
+  } finally {
+    writeFileSync(file, text);
+  }
 }
 
 /** Every file under `dir`, relative path → content. */
@@ -103,7 +150,14 @@ function benchCase(label, environments, runs) {
     mkdirSync(join(work, 'node_modules'));
     for (const e of environments) writeFileSync(join(work, 'environments', `${e.name}.yaml`), e.text);
     const clusters = join(work, 'clusters');
-    const empty = () => rmSync(clusters, { recursive: true, force: true });
+    // A fresh folder: the old output is renamed away (and deleted after the case), not deleted right before the
+    // run: creating many files soon after deleting many costs the kernel up to 15 times more on some disks.
+    const trash = join(work, '.trash');
+    mkdirSync(trash);
+    let trashed = 0;
+    const empty = () => {
+      if (existsSync(clusters)) renameSync(clusters, join(trash, String(trashed++)));
+    };
     const generate = repeat(runs, empty, [BIN, 'generate'], work);
     const noop = repeat(runs, undefined, [BIN, 'generate'], work);
     const check = repeat(runs, undefined, [BIN, 'check'], work);
@@ -114,7 +168,11 @@ function benchCase(label, environments, runs) {
     const files = Object.keys(tree).length;
     const bytes = Object.values(tree).reduce((n, t) => n + Buffer.byteLength(t), 0);
     writeFileSync(join(work, 'tree.json'), JSON.stringify(tree));
-    const floor = repeat(runs, empty, [FLOOR, 'tree.json', 'clusters'], work);
+    const floor = repeat(runs, empty, [FLOOR, 'tree.json', 'clusters'], work, 0, measureFloor);
+    rmSync(join(work, 'tree.json'));
+    const validate = repeat(runs, undefined, [BIN, 'validate'], work);
+    rmSync(trash, { recursive: true, force: true });
+    const diff = benchDiff(work, environments, runs);
     const after = readTree(clusters);
     if (JSON.stringify(after) !== JSON.stringify(tree)) throw new Error('the floor wrote different bytes');
     const ratio = (s) => s.cpu.median / floor.cpu.median;
@@ -127,6 +185,8 @@ function benchCase(label, environments, runs) {
       noop,
       check,
       checkCold,
+      validate,
+      diff,
       floor,
       ratios: { generate: ratio(generate), noop: ratio(noop), check: ratio(check), checkCold: ratio(checkCold) },
       // The machine's 1-, 5- and 15-minute load averages before and after the case: figures from a loaded machine
@@ -149,7 +209,7 @@ const s = (x) => `${x.toFixed(2)} s`;
 const mib = (x) => `${(x / 2 ** 20).toFixed(0)} MiB`;
 const cell = (m, f) => `${f(m.median)} (${f(m.min)}–${f(m.max)})`;
 
-const nodeOnly = (() => {
+const startup = (() => {
   const work = mkdtempSync(join(tmpdir(), 'thanos-gitops-bench-'));
   try {
     return repeat(5, undefined, ['-e', ''], work);
@@ -158,6 +218,7 @@ const nodeOnly = (() => {
   }
 })();
 log(`node ${process.version}, ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}`);
+const nodeOnly = startup;
 log(`node -e '' (start-up alone): CPU ${cell(nodeOnly.cpu, s)}, peak ${mib(nodeOnly.rss.median)}`);
 log("figures: median (min–max) of the runs; CPU = user + sys of the process; ×floor = CPU / the floor's CPU");
 
@@ -173,8 +234,11 @@ const show = (c) => {
     ['generate, nothing to change', c.noop, c.ratios.noop],
     ['check', c.check, c.ratios.check],
     ['check --no-cache (CI)', c.checkCold, c.ratios.checkCold],
+    ['validate', c.validate, c.validate.cpu.median / c.floor.cpu.median],
+    ['diff --base, one env changed', c.diff, c.diff && c.diff.cpu.median / c.floor.cpu.median],
     ['floor: write the same files', c.floor, 1],
   ]) {
+    if (!m) continue;
     log(
       `  ${name.padEnd(28)} CPU ${cell(m.cpu, s).padEnd(24)} wall ${cell(m.wall, s).padEnd(24)} ` +
         `peak ${mib(m.rss.max).padStart(8)}  ×floor ${ratio.toFixed(1)}`,
@@ -191,6 +255,38 @@ if (values.environments) {
   cases.push(c);
   show(c);
 }
+
+/** The goals of issue #25, each with the figure of this run that measures it. */
+function goals() {
+  const at = (n) => cases.find((c) => c.label === `${n} synthetic`);
+  const lines = [];
+  const goal = (what, value, limit, show = s) =>
+    lines.push(
+      `  ${value <= limit ? 'met ' : 'NOT '} ${what.padEnd(58)} ${show(value).padStart(9)} (goal ≤ ${show(limit)})`,
+    );
+  for (const [n, limit] of [
+    [1, 0.6],
+    [100, 1],
+  ]) {
+    if (at(n)?.diff) goal(`diff --base, one environment changed, ${n} env(s), CPU`, at(n).diff.cpu.median, limit);
+  }
+  if (at(100)) {
+    const ms = (x) => `${(x * 1000).toFixed(1)} ms`;
+    goal('check --no-cache per environment at 100, CPU', at(100).checkCold.cpu.median / 100, 0.01, ms);
+  }
+  if (at(1000)) goal('validate at 1000, peak memory', at(1000).validate.rss.max, 300 * 2 ** 20, mib);
+  for (const c of cases) {
+    const x = (v) => `${v.toFixed(2)}×`;
+    goal(`generate into an empty folder / write floor, ${c.label}`, c.ratios.generate, 1.5, x);
+  }
+  if (at(1)) {
+    goal('start-up: check with nothing to do (1 env), CPU', at(1).check.cpu.median, 0.12);
+    goal('start-up: generate with nothing to do (1 env), CPU', at(1).noop.cpu.median, 0.12);
+  }
+  return lines;
+}
+log('\ngoals (issue #25), medians of this run:');
+for (const line of goals()) log(line);
 
 const result = {
   date: new Date().toISOString(),

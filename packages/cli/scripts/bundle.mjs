@@ -4,17 +4,86 @@
 // needs) stays a chunk of its own, loaded when used, as `main.ts` and `plan.ts` import them. Source maps sit
 // beside the chunks; `--debug` turns them on for stack traces (bin.ts).
 import { createHash } from 'node:crypto';
-import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
+const repo = join(root, '..', '..');
+/**
+ * `--from-sources`: bundles straight from every package's TypeScript sources (the `source` export condition), with
+ * no tsc run first: what `pnpm generate`, `check`, `diff`, `validate` use, so a fresh clone renders in seconds
+ * (`pnpm build` still runs tsc everywhere, and `pnpm test` type-checks). With `--if-stale`, does nothing when the
+ * bundle is newer than every source, package.json, the lockfile and this script.
+ */
+const fromSources = process.argv.includes('--from-sources');
+
+/** The newest modification time among the inputs of a bundle from the sources. */
+function newestInput() {
+  let newest = statSync(fileURLToPath(import.meta.url)).mtimeMs;
+  const visit = (path) => {
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (!st) return;
+    newest = Math.max(newest, st.mtimeMs);
+    if (st.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
+  };
+  visit(join(repo, 'pnpm-lock.yaml'));
+  for (const pkg of readdirSync(join(repo, 'packages'))) {
+    visit(join(repo, 'packages', pkg, 'package.json'));
+    visit(join(repo, 'packages', pkg, 'src'));
+  }
+  return newest;
+}
+
+if (fromSources && process.argv.includes('--if-stale')) {
+  const bundle = statSync(join(dist, 'thanos-gitops.mjs'), { throwIfNoEntry: false });
+  if (bundle && existsSync(join(dist, 'thanos-gitops.build-id')) && bundle.mtimeMs > newestInput()) process.exit(0);
+}
 /** A hash of the bundle's files: the render cache's fingerprint of the generator (cache.ts), read at every start. */
 const BUILD_ID = 'thanos-gitops.build-id';
 
+/**
+ * From the sources, the precompiled validator is made here as input's build makes it (scripts/build-validator.mjs):
+ * its module bundled on its own, then asked for the validator's standalone code.
+ */
+async function validatorFromSources() {
+  // Inside input's node_modules/: the validator module requires ajv at run time, resolved from there.
+  const tmp = mkdtempSync(join(repo, 'packages/input/node_modules/.thanos-gitops-bundle-'));
+  try {
+    await build({
+      absWorkingDir: root,
+      entryPoints: [join(repo, 'packages/input/src/validator.ts')],
+      outfile: join(tmp, 'validator.mjs'),
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      conditions: ['source'],
+      logLevel: 'warning',
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    });
+    const { validatorSource } = await import(join(tmp, 'validator.mjs'));
+    return validatorSource();
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+const validatorCode = fromSources ? await validatorFromSources() : undefined;
+
 // The chunks of the previous bundle: their names carry a content hash, so old ones would pile up.
+mkdirSync(dist, { recursive: true });
 for (const f of readdirSync(dist)) {
   if (/^(thanos-gitops|chunk-).*\.mjs(\.map)?$/.test(f) || f === BUILD_ID || f === 're2.wasm') rmSync(join(dist, f));
 }
@@ -27,25 +96,33 @@ for (const f of readdirSync(dist)) {
 const precompiledValidator = {
   name: 'precompiled-validator',
   setup(b) {
-    b.onLoad({ filter: /[/\\]input[/\\]dist[/\\]validator\.js$/ }, (args) => {
+    b.onLoad({ filter: /[/\\]input[/\\](dist[/\\]validator\.js|src[/\\]validator\.ts)$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
       const call = 'require(PRECOMPILED)';
       if (!source.includes(call)) {
         throw new Error(`${args.path} no longer loads its precompiled validator with ${call}: update bundle.mjs`);
       }
       const cjs = join(dirname(args.path), 'environment-validator.cjs');
+      const validator = validatorCode === undefined ? JSON.stringify(cjs) : '"thanos-gitops-precompiled-validator"';
       return {
-        contents: `import __precompiledValidator from ${JSON.stringify(cjs)};\n${source.replace(call, '__precompiledValidator')}`,
-        loader: 'js',
+        contents: `import __precompiledValidator from ${validator};\n${source.replace(call, '__precompiledValidator')}`,
+        loader: args.path.endsWith('.ts') ? 'ts' : 'js',
         resolveDir: dirname(args.path),
       };
     });
+    b.onResolve({ filter: /^thanos-gitops-precompiled-validator$/ }, () => ({ path: 'validator', namespace: 'pv' }));
+    b.onLoad({ filter: /.*/, namespace: 'pv' }, () => ({
+      contents: validatorCode,
+      loader: 'js',
+      resolveDir: join(repo, 'packages/input'),
+    }));
   },
 };
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { 'thanos-gitops': join(dist, 'bin.js') },
+  entryPoints: { 'thanos-gitops': fromSources ? join(root, 'src/bin.ts') : join(dist, 'bin.js') },
+  conditions: fromSources ? ['source'] : [],
   outdir: dist,
   bundle: true,
   splitting: true,

@@ -10,7 +10,17 @@
  * environment is rendered. It is only used by the built command: tests run the sources and never use it.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  type Stats,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '@thanos-gitops/problems';
@@ -24,6 +34,11 @@ export interface CachedRender {
   files: Record<string, string>;
   /** The render's warnings, printed again when it is skipped. */
   warnings?: Problem[];
+  /**
+   * File path → its size, inode, change and modification times when its content was last found to match: a file
+   * whose stat still says so is not read again (as git's index does). A hand edit changes its change time.
+   */
+  stats?: Record<string, string>;
 }
 
 interface CacheFile {
@@ -54,21 +69,30 @@ function listFiles(dir: string, rel = '', out: string[] = []): string[] {
   return out;
 }
 
-/** Whether a symlink or an empty folder is anywhere under `dir` (files only is the usual case). */
-function hasSymlinkOrEmptyFolder(dir: string, rel = ''): boolean {
+/**
+ * Every file under `dir` as listFiles gives them, in one walk; undefined when a symlink or an empty folder is
+ * anywhere under it (files only is the usual case).
+ */
+function plainFiles(dir: string, rel = '', out: string[] = []): string[] | undefined {
   let entries: import('node:fs').Dirent[];
   try {
     entries = readdirSync(rel ? join(dir, rel) : dir, { withFileTypes: true });
   } catch {
-    return false;
+    return out;
   }
-  if (entries.length === 0 && rel !== '') return true;
-  for (const e of entries) {
-    if (e.isSymbolicLink()) return true;
-    if (e.isDirectory() && hasSymlinkOrEmptyFolder(dir, rel ? `${rel}/${e.name}` : e.name)) return true;
+  if (entries.length === 0 && rel !== '') return undefined;
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const path = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isSymbolicLink()) return undefined;
+    if (e.isDirectory()) {
+      if (plainFiles(dir, path, out) === undefined) return undefined;
+    } else if (e.isFile()) out.push(path);
   }
-  return false;
+  return out;
 }
+
+/** What a file's stat says about its content: equal when it was not written since. */
+const statSignature = (st: Stats) => `${st.size}:${st.ino}:${st.ctimeMs}:${st.mtimeMs}`;
 
 /** Walks up from `dir` to the first folder that holds `name`. */
 function findUp(dir: string, name: string): string | undefined {
@@ -124,6 +148,9 @@ export interface CacheVerdict {
   /** Files without the generated header that the render does not produce: left alone. */
   foreign: string[];
 }
+
+const sameRecord = (a: Record<string, string> | undefined, b: Record<string, string>) =>
+  a !== undefined && Object.keys(a).length === Object.keys(b).length && Object.keys(b).every((k) => a[k] === b[k]);
 
 export class RenderCache {
   private readonly file: string;
@@ -190,12 +217,22 @@ export class RenderCache {
     if (!entry || entry.input !== input) return undefined;
     const dir = join(clustersDir, env);
     // Hand-written symlinks and empty folders are reported by the writer's own walk: leave such folders to it.
-    if (hasSymlinkOrEmptyFolder(dir)) return undefined;
+    const paths = plainFiles(dir);
+    if (paths === undefined) return undefined;
     const unchanged: string[] = [];
     const foreign: string[] = [];
-    for (const path of listFiles(dir)) {
-      const text = readFileSync(join(dir, path));
+    const stats: Record<string, string> = {};
+    for (const path of paths) {
       const expected = Object.hasOwn(entry.files, path) ? entry.files[path] : undefined;
+      if (expected !== undefined) {
+        const signature = statSignature(statSync(join(dir, path)));
+        stats[path] = signature;
+        if (entry.stats?.[path] === signature) {
+          unchanged.push(path);
+          continue;
+        }
+      }
+      const text = readFileSync(join(dir, path));
       if (expected === undefined) {
         if (text.subarray(0, GENERATED_MARK.length).toString() === GENERATED_MARK) return undefined; // stale
         foreign.push(path);
@@ -204,6 +241,10 @@ export class RenderCache {
     }
     const files = Object.keys(entry.files).length;
     if (unchanged.length !== files) return undefined; // a file is missing
+    if (!sameRecord(entry.stats, stats)) {
+      entry.stats = stats;
+      this.dirty = true;
+    }
     return { unchanged, foreign, objects: entry.objects, files, warnings: entry.warnings ?? [] };
   }
 

@@ -1,14 +1,14 @@
 /**
  * `diff`: what a change does to the rendered objects. Without `--base`, the working tree's render against
- * clusters/ on disk; with `--base <ref>`, against the clusters/ of that git revision (checked out in a temporary
- * worktree; CI's `check` keeps each revision's clusters/ equal to its own render). Objects are compared after
+ * clusters/ on disk; with `--base <ref>`, against the clusters/ of that git revision (read from git's objects, only
+ * for the environments whose file or folder changed; CI's `check` keeps each revision's clusters/ equal to its own
+ * render). Objects are compared after
  * `kustomize build`, so kustomization.yaml patches show by their effect. Exit codes as `git diff --exit-code`:
  * 0 no changes, 1 changes, 2 wrong command line, 3 error.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { README, topologyChange } from '@thanos-gitops/operability';
 import {
   type EnvironmentTree,
@@ -19,6 +19,7 @@ import {
   readTree,
 } from '@thanos-gitops/output';
 import type { CommandOptions } from './args.js';
+import { type BaseTree, openBase } from './base.js';
 import { UsageError } from './files.js';
 import { BOLD, GREEN, type Io, paint, RED, YELLOW } from './io.js';
 import { findKustomize, type Kustomize, kustomizeBuild, treeObjects } from './kustomize.js';
@@ -30,74 +31,34 @@ import {
   reviewEnvironment,
   textReport,
 } from './review.js';
-import { targetTrees } from './targets.js';
+import { changedTrees } from './targets.js';
 
 export const DIFF_FORMATS = ['text', 'markdown'] as const;
 
-function git(cwd: string, args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+/** The clusters/ a run compares with: the base revision's (from git's objects) or the folder on disk. */
+interface Before {
+  folders(): string[];
+  files(folder: string): Map<string, string>;
+  /** A folder on disk holding `files` (kustomize builds it). */
+  dir(folder: string, files: ReadonlyMap<string, string>): string;
 }
 
-/** The temporary folders of `--base` worktrees: `<tmp>/thanos-gitops-base-<pid>-<random>/base`. */
-const BASE_PREFIX = 'thanos-gitops-base-';
-const BASE_WORKTREE = /[/\\]thanos-gitops-base-([0-9]+)-[^/\\]+[/\\]base$/;
-
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Removes the `--base` worktrees of runs that are gone (killed before they could clean up: SIGKILL, a power cut),
- * never one of a run still going, then lets git forget worktrees whose folder is gone.
- */
-function removeStaleWorktrees(top: string): void {
-  const list = git(top, ['worktree', 'list', '--porcelain']);
-  for (const line of list.split('\n')) {
-    if (!line.startsWith('worktree ')) continue;
-    const path = line.slice('worktree '.length);
-    const pid = BASE_WORKTREE.exec(path)?.[1];
-    if (pid === undefined || Number(pid) === process.pid || running(Number(pid))) continue;
-    try {
-      git(top, ['worktree', 'remove', '--force', path]);
-    } catch {
-      // Its folder is gone already: prune below.
-    }
-    rmSync(dirname(path), { recursive: true, force: true });
-  }
-  git(top, ['worktree', 'prune']);
-}
-
-/** Checks out `ref` in a temporary worktree; returns its clusters/ folder and how to remove the worktree. */
-function checkoutBase(ref: string, clustersDir: string): { dir: string; cleanup: () => void } {
-  let top: string;
-  const probe = existsSync(clustersDir) ? clustersDir : dirname(clustersDir);
-  try {
-    top = git(probe, ['rev-parse', '--show-toplevel']);
-  } catch {
-    throw new UsageError(`--base needs a git repository, and ${probe} is not in one`);
-  }
-  try {
-    git(top, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
-  } catch {
-    throw new UsageError(`--base: unknown git revision "${ref}"`);
-  }
-  removeStaleWorktrees(top);
-  const tmp = mkdtempSync(join(tmpdir(), `${BASE_PREFIX}${process.pid}-`));
-  const worktree = join(tmp, 'base');
-  git(top, ['worktree', 'add', '--detach', '--quiet', worktree, ref]);
+function beforeOnDisk(clustersDir: string): Before {
   return {
-    dir: join(worktree, relative(top, clustersDir)),
-    cleanup: () => {
-      try {
-        git(top, ['worktree', 'remove', '--force', worktree]);
-      } finally {
-        rmSync(tmp, { recursive: true, force: true });
-      }
+    folders: () => existingEnvironments(clustersDir),
+    files: (folder) => readTree(join(clustersDir, folder)),
+    dir: (folder) => join(clustersDir, folder),
+  };
+}
+
+function beforeInGit(base: BaseTree, scratch: string): Before {
+  return {
+    folders: () => base.folders(),
+    files: (folder) => base.files(folder),
+    dir: (folder, files) => {
+      const dir = join(scratch, 'before', folder);
+      writeTreeTo(dir, files);
+      return dir;
     },
   };
 }
@@ -113,11 +74,11 @@ const sameFiles = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string
   a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 
 /** The objects of a folder: built by kustomize when it has a kustomization.yaml and kustomize is found. */
-function objectsOf(dir: string, files: ReadonlyMap<string, string>, k: Kustomize | undefined, env: string): Plain[] {
+function objectsOf(dir: () => string, files: ReadonlyMap<string, string>, k: Kustomize | undefined, env: string) {
   if (files.size === 0) return [];
   const reserved: readonly string[] = RESERVED_CLUSTERS_FOLDERS;
   if (k === undefined || reserved.includes(env) || !files.has(KUSTOMIZATION_FILE)) return treeObjects(files);
-  return kustomizeBuild(k, dir);
+  return kustomizeBuild(k, dir());
 }
 
 /** Compares every environment folder (and the Argo CD and Flux folders) before and after. */
@@ -126,33 +87,53 @@ export function reviewTrees(
   trees: readonly EnvironmentTree[],
   only: readonly string[],
 ): EnvironmentReview[] {
-  return [...reviewSteps(beforeDir, trees, only)];
+  return [
+    ...reviewSteps(
+      beforeOnDisk(beforeDir),
+      trees,
+      trees.map((t) => t.env),
+      only,
+    ),
+  ];
+}
+
+/**
+ * What the run renders and compares with. With `--base`, only the environments whose file or clusters/ folder
+ * differs from the base are rendered: for the others the base's clusters/ is what they render (CI's `check` keeps
+ * each revision's clusters/ equal to its own render), so they show no change without being rendered.
+ */
+function prepare(options: CommandOptions, scratch: string) {
+  if (options.base === undefined) {
+    const before = beforeOnDisk(options.clustersDir);
+    return { before, ...changedTrees(options, () => true, before.folders()) };
+  }
+  const base = openBase(options.base, options.clustersDir);
+  const changed = base.changed(options.environmentsDir);
+  const before = beforeInGit(base, scratch);
+  return { before, ...changedTrees(options, (env) => changed.has(env), before.folders()) };
 }
 
 /**
  * The review, with SIGINT and SIGTERM let in between environments: a signal stops it (InterruptedError, exit
- * 130/143), and the `--base` worktree is removed either way. A run killed outright leaves its worktree to the next
- * `--base` run, which removes the worktrees of runs that are gone.
+ * 130/143). Nothing is checked out: the base is read from git's objects.
  */
-async function reviewInterruptibly(
-  options: CommandOptions,
-  trees: readonly EnvironmentTree[],
-): Promise<EnvironmentReview[]> {
+async function reviewInterruptibly(options: CommandOptions): Promise<EnvironmentReview[]> {
   const seen: { signal?: NodeJS.Signals } = {};
   const onSignal = (signal: NodeJS.Signals) => {
     seen.signal ??= signal;
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const base = options.base === undefined ? undefined : checkoutBase(options.base, options.clustersDir);
   const letIn = async () => {
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (seen.signal) throw new InterruptedError(seen.signal);
   };
+  const scratch = mkdtempSync(join(tmpdir(), `thanos-gitops-diff-${process.pid}-`));
   try {
+    const { before, trees, names } = prepare(options, scratch);
     const reviews: EnvironmentReview[] = [];
     try {
-      for (const review of reviewSteps(base?.dir ?? options.clustersDir, trees, options.only)) {
+      for (const review of reviewSteps(before, trees, names, options.only, scratch)) {
         reviews.push(review);
         await letIn();
       }
@@ -162,43 +143,52 @@ async function reviewInterruptibly(
     }
     return reviews;
   } finally {
-    base?.cleanup();
+    rmSync(scratch, { recursive: true, force: true });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 }
 
+/** Each folder's review, in name order; a folder without a tree was not rendered: unchanged. */
 function* reviewSteps(
-  beforeDir: string,
+  before: Before,
   trees: readonly EnvironmentTree[],
+  envs: readonly string[],
   only: readonly string[],
+  scratchDir?: string,
 ): Generator<EnvironmentReview> {
   const k = findKustomize();
   const after = new Map(trees.map((t) => [t.env, t.files]));
-  const names = new Set([...after.keys()]);
-  if (only.length === 0) for (const env of existingEnvironments(beforeDir)) names.add(env);
-  const scratch = mkdtempSync(join(tmpdir(), 'thanos-gitops-diff-'));
+  const names = new Set([...envs, ...after.keys()]);
+  if (only.length === 0) for (const env of before.folders()) names.add(env);
+  const scratch = scratchDir ?? mkdtempSync(join(tmpdir(), 'thanos-gitops-diff-'));
   try {
     for (const env of [...names].sort()) {
-      yield reviewOne(env, beforeDir, after.get(env) ?? new Map<string, string>(), k, scratch);
+      const now = after.get(env);
+      if (now === undefined && envs.includes(env)) yield reviewEnvironment(env, [], []);
+      else yield reviewOne(env, before, now ?? new Map<string, string>(), k, scratch);
     }
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    if (scratchDir === undefined) rmSync(scratch, { recursive: true, force: true });
   }
 }
 
 function reviewOne(
   env: string,
-  beforeDir: string,
+  before: Before,
   now: ReadonlyMap<string, string>,
   k: Kustomize | undefined,
   scratch: string,
 ): EnvironmentReview {
-  const old = readTree(join(beforeDir, env));
+  const old = before.files(env);
   if (sameFiles(old, now)) return reviewEnvironment(env, [], []);
-  const newDir = join(scratch, env);
+  const newDir = join(scratch, 'after', env);
   writeTreeTo(newDir, now);
-  const review = reviewEnvironment(env, objectsOf(join(beforeDir, env), old, k, env), objectsOf(newDir, now, k, env));
+  const review = reviewEnvironment(
+    env,
+    objectsOf(() => before.dir(env, old), old, k, env),
+    objectsOf(() => newDir, now, k, env),
+  );
   // The README's topology diagram, when it changed: a reviewer sees the new shape, not only its YAML.
   const topology = topologyChange(old.get(README), now.get(README));
   return topology ? { ...review, topology } : review;
@@ -219,8 +209,7 @@ export async function diff(io: Io, options: CommandOptions): Promise<number> {
   if (!(DIFF_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`--format must be one of ${DIFF_FORMATS.join(', ')} (found "${format}")`);
   }
-  const { trees } = targetTrees(options);
-  const reviews = await reviewInterruptibly(options, trees);
+  const reviews = await reviewInterruptibly(options);
   if (format === 'markdown') {
     io.out(markdownReport(reviews, { base: options.base ?? 'clusters/ on disk', fullDiffHint: fullDiffHint(options) }));
   } else {

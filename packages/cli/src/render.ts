@@ -179,7 +179,7 @@ function* renderEach(
     patchTargetRules(l.env, manifests, sink);
     const reported = credentialScan(l.env, tree, sink);
     patchChecks(l.env, plain, sink, (i) => reported.has(JSON.stringify(['patches', i, 'patch'])));
-    if (previous) volumeShrinks(l.env, claimSizesOf(plain), previous(l.env.name), sink);
+    if (previous) volumeShrinks(l.env, claimSizesOf(plain), previous(l.env.name, tree.files), sink);
     yield {
       rendered: { env: l.env.name, file: l.file, environment: l.env, manifests, tree, warnings: l.warnings },
       clean: !problems.some((p) => inScope(p.file)),

@@ -1,9 +1,14 @@
 /** The trees `generate`, `check` and `diff` compare clusters/ with. */
-import { type EnvironmentTree, existingEnvironments, RESERVED_CLUSTERS_FOLDERS } from '@thanos-gitops/output';
+import {
+  type EnvironmentTree,
+  environmentName,
+  existingEnvironments,
+  RESERVED_CLUSTERS_FOLDERS,
+} from '@thanos-gitops/output';
 import type { CommandOptions } from './args.js';
 import { environmentSelection } from './files.js';
 import { countObjects } from './plan.js';
-import { renderDelivery, renderEnvironments, scopeOf } from './render.js';
+import { renderDelivery, renderEnvironments, renderSelected, scopeOf } from './render.js';
 import { committedVolumes } from './volumes.js';
 
 /**
@@ -31,4 +36,41 @@ export function targetTrees({ environmentsDir, clustersDir, only, note }: Comman
     if (!objects.has(t.env)) objects.set(t.env, countObjects(t));
   }
   return { trees, objects, warnings };
+}
+
+/**
+ * `diff`'s trees: every environment is loaded and checked, but only those `render` selects are rendered (the
+ * others are known to render what the base holds), one at a time; plus empty trees for folders of `existing`
+ * whose environment file is gone, and the Argo CD and Flux trees. Returns the names of every environment too.
+ */
+export function changedTrees(
+  { environmentsDir, clustersDir, only, note }: CommandOptions,
+  render: (env: string) => boolean,
+  existing: readonly string[],
+): { trees: EnvironmentTree[]; names: string[] } {
+  const { all, selected } = environmentSelection(environmentsDir, only, note);
+  const names = selected.map((f) => environmentName(f.path));
+  const trees: EnvironmentTree[] = [];
+  const whole = only.length === 0;
+  const steps = renderSelected(
+    all,
+    (f) => render(environmentName(f.path)),
+    whole,
+    committedVolumes(clustersDir),
+    scopeOf(selected),
+  );
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) {
+      trees.push(...r.value.filter((t) => t.files.size > 0 || existing.includes(t.env)));
+      break;
+    }
+    trees.push(r.value.tree);
+  }
+  if (whole) {
+    const reserved: readonly string[] = RESERVED_CLUSTERS_FOLDERS;
+    for (const env of existing) {
+      if (!names.includes(env) && !reserved.includes(env)) trees.push({ env, files: new Map() });
+    }
+  }
+  return { trees, names };
 }

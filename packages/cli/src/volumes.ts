@@ -4,7 +4,7 @@
  * environment, with nothing to compare.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { claimSizes, type PreviousVolumes } from '@thanos-gitops/model';
 import { isGenerated } from '@thanos-gitops/output';
 import { parse } from 'yaml';
@@ -23,13 +23,15 @@ function statefulSetFiles(dir: string): string[] {
 
 /** Each generated StatefulSet of `clusters/<env>/` with the sizes of its volume claim templates. */
 export function committedVolumes(clustersDir: string): PreviousVolumes {
-  return (env) => {
+  return (env, rendered) => {
     const dir = join(clustersDir, env);
     const out = new Map<string, ReadonlyMap<string, string>>();
     if (!existsSync(dir)) return out;
     for (const file of statefulSetFiles(dir)) {
       const text = readFileSync(file, 'utf8');
       if (!isGenerated(text)) continue;
+      // The same bytes as the new render: the same sizes, so nothing to compare (and no YAML to parse).
+      if (rendered?.get(relative(dir, file).split(sep).join('/')) === text) continue;
       let o: { kind?: unknown; metadata?: { name?: unknown } } | null;
       try {
         o = parse(text);

@@ -52,6 +52,22 @@ describe('the render cache', () => {
     }
   });
 
+  it('trusts a file whose stat is unchanged since its content matched, and reads an edited one again', () => {
+    for (const breakIt of [
+      (c: string) => writeFileSync(join(c, 'a', 'x/a.yaml'), `${HEADER}\nkind: B\n`), // same size
+      (c: string) => writeFileSync(join(c, 'a', 'x/a.yaml'), 'kind: A\n'),
+    ]) {
+      const { clusters, file, input } = setup();
+      const first = RenderCache.at(file, 'f1');
+      expect(first.verify(clusters, 'a', input)?.unchanged).toEqual(['kustomization.yaml', 'x/a.yaml']);
+      first.save(); // now with the files' stats
+      expect(JSON.parse(readFileSync(file, 'utf8')).envs.a.stats['x/a.yaml']).toMatch(/^\d+:\d+:/);
+      expect(RenderCache.at(file, 'f1').verify(clusters, 'a', input)?.files).toBe(2);
+      breakIt(clusters);
+      expect(RenderCache.at(file, 'f1').verify(clusters, 'a', input)).toBeUndefined();
+    }
+  });
+
   it('leaves folders with hand-written symlinks or empty folders to the writer, which reports them', () => {
     for (const add of [
       (c: string) => symlinkSync('x/a.yaml', join(c, 'a', 'link.yaml')),

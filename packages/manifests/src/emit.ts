@@ -87,8 +87,8 @@ const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
  * quoted by the exponent expression of `COMPAT_NON_STRING_SCALARS`); no other non-string scalar starts with a letter, `_` or `/`.
  * Checked first as a shortcut.
  */
-const SIMPLE = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
-const SIMPLE_NON_STRING =
+export const SIMPLE = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
+export const SIMPLE_NON_STRING =
   /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|[Yy]|[Yy]es|YES|[Nn]|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|[eE]-?[0-9]+)$/;
 
 class Unsupported extends Error {}
@@ -100,19 +100,52 @@ function looksLikeNonString(s: string): boolean {
   return false;
 }
 
+/** A letter, `_` or `/`: what SIMPLE allows first. */
+const simpleFirst = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 47;
+/** What SIMPLE allows after the first character: also digits, `.` and `-`. */
+const simpleNext = (c: number) => simpleFirst(c) || (c >= 48 && c <= 57) || c === 46 || c === 45;
+
+/** `SIMPLE.test(s)`, by character codes: the hot path of the emitter runs no regular expression. */
+export function isSimple(s: string): boolean {
+  if (s.length === 0 || !simpleFirst(s.charCodeAt(0))) return false;
+  for (let i = 1; i < s.length; i++) if (!simpleNext(s.charCodeAt(i))) return false;
+  return true;
+}
+
+const SIMPLE_WORDS = new Set(
+  'null Null NULL true True TRUE false False FALSE y Y yes Yes YES n N no No NO on On ON off Off OFF'.split(' '),
+);
+
+/** `SIMPLE_NON_STRING.test(s)` for a string that `isSimple`, without a regular expression. */
+export function simpleNonString(s: string): boolean {
+  if (s.length <= 5 && SIMPLE_WORDS.has(s)) return true;
+  const c0 = s.charCodeAt(0);
+  if (c0 !== 101 && c0 !== 69) return false; // e, E: an exponent alone
+  let i = s.charCodeAt(1) === 45 ? 2 : 1;
+  if (i >= s.length) return false;
+  for (; i < s.length; i++) if (s.charCodeAt(i) < 48 || s.charCodeAt(i) > 57) return false;
+  return true;
+}
+
 /** A single-line string as a key or value. */
 function flowString(s: string): string {
-  if (SIMPLE.test(s)) return SIMPLE_NON_STRING.test(s) ? JSON.stringify(s) : s;
+  if (isSimple(s)) return simpleNonString(s) ? JSON.stringify(s) : s;
   if (CONTROL.test(s) || DOCUMENT_MARKER.test(s)) throw UNSUPPORTED;
   // With no control characters and no newline, the library's double-quoted form is exactly JSON's.
   if (NOT_PLAIN.test(s) || looksLikeNonString(s)) return JSON.stringify(s);
   return s;
 }
 
+/** Keys repeat in every object (`apiVersion`, `name`, `image`…): each is written once, then looked up. */
+const keys = new Map<string, string>();
+
 function keyString(k: string): string {
+  const known = keys.get(k);
+  if (known !== undefined) return known;
   if (k.length > 1024 || k.includes('\n')) throw UNSUPPORTED;
   const out = flowString(k);
   if (out.length > 1024) throw UNSUPPORTED;
+  if (keys.size < 4096) keys.set(k, out);
   return out;
 }
 

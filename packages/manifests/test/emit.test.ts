@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Document, parse, stringify } from 'yaml';
-import { COMPAT_NON_STRING_SCALARS, emitYaml, NON_STRING_SCALARS, YAML_OPTIONS } from '../src/emit.js';
+import {
+  COMPAT_NON_STRING_SCALARS,
+  emitYaml,
+  isSimple,
+  NON_STRING_SCALARS,
+  SIMPLE,
+  SIMPLE_NON_STRING,
+  simpleNonString,
+  YAML_OPTIONS,
+} from '../src/emit.js';
 
 /**
  * Strings that YAML 1.1, YAML 1.2 or go-yaml v3 (kustomize) read as something other than a string when written plain,
@@ -275,6 +284,20 @@ describe('emitYaml', () => {
       }
     }
     expect(covered).toBeGreaterThan(TRICKY.length * 3);
+  });
+
+  it('tells simple strings by character codes exactly as the regular expressions do', () => {
+    fc.assert(
+      fc.property(str, (s) => {
+        expect(isSimple(s)).toBe(SIMPLE.test(s));
+        if (isSimple(s)) expect(simpleNonString(s)).toBe(SIMPLE_NON_STRING.test(s));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const s of TRICKY) {
+      expect(isSimple(s)).toBe(SIMPLE.test(s));
+      if (isSimple(s)) expect(simpleNonString(s)).toBe(SIMPLE_NON_STRING.test(s));
+    }
   });
 
   it('leaves out undefined values of mappings, like the library', () => {

@@ -17,7 +17,14 @@ export const RESIZE_ANCHOR = 'growing-volumes';
  * The volumes an environment had before this render: for each StatefulSet (by name) the requested size of each
  * volume claim template (by template name). Empty for a new environment.
  */
-export type PreviousVolumes = (env: string) => ReadonlyMap<string, ReadonlyMap<string, string>>;
+/**
+ * The volume sizes of each StatefulSet committed for `env`. `rendered` (the environment's new files, by path in its
+ * folder) lets it skip files that are exactly what is rendered now: their sizes are the new ones, nothing shrinks.
+ */
+export type PreviousVolumes = (
+  env: string,
+  rendered?: ReadonlyMap<string, string>,
+) => ReadonlyMap<string, ReadonlyMap<string, string>>;
 
 export type { StorageOption };
 

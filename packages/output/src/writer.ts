@@ -113,19 +113,34 @@ function entriesOf(dir: string): Dirent[] {
   return readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
-/** Every file under a directory, by relative path with '/' separators, sorted. */
-export function readTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
+/** What a tree on disk holds: its files (by relative path, sorted), and hand-written symlinks and empty folders. */
+interface ScannedTree {
+  files: Map<string, string>;
+  symlinks: [string, string][];
+  emptyDirs: string[];
+}
+
+/** Reads a tree on disk in one walk: every file (its text unless `read` is false), symlink and empty folder. */
+function scanTree(dir: string, read = true): ScannedTree {
+  const out: ScannedTree = { files: new Map(), symlinks: [], emptyDirs: [] };
   if (!existsSync(dir)) return out;
   const walk = (rel: string) => {
-    for (const entry of entriesOf(join(dir, rel))) {
+    const entries = entriesOf(join(dir, rel));
+    if (entries.length === 0 && rel !== '') out.emptyDirs.push(rel);
+    for (const entry of entries) {
       const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile()) out.set(path, readText(join(dir, path)));
+      if (entry.isSymbolicLink()) out.symlinks.push([path, readlinkSync(join(dir, path))]);
+      else if (entry.isDirectory()) walk(path);
+      else if (read && entry.isFile()) out.files.set(path, readText(join(dir, path)));
     }
   };
   walk('');
   return out;
+}
+
+/** Every file under a directory, by relative path with '/' separators, sorted. */
+export function readTree(dir: string): Map<string, string> {
+  return scanTree(dir).files;
 }
 
 /** The relative paths of every file under a directory ('/' separators), without reading them. */
@@ -140,7 +155,8 @@ function listTree(dir: string, rel = '', out: string[] = []): string[] {
 
 /** What writing `tree` into `clusters/<env>/` would change. */
 export function compareTree(clustersDir: string, tree: EnvironmentTree): TreeChanges {
-  const current = readTree(join(clustersDir, tree.env));
+  // One walk: the files, and the hand-written symlinks and empty folders beside them.
+  const { files: current, ...extras } = scanTree(join(clustersDir, tree.env));
   const changes: TreeChanges = { env: tree.env, added: [], changed: [], unchanged: [], removed: [], foreign: [] };
   const owned = ownedPaths(current);
   // A hand-written file where the generator wants to write: never overwritten (writeTrees refuses).
@@ -155,7 +171,6 @@ export function compareTree(clustersDir: string, tree: EnvironmentTree): TreeCha
     }
   }
   if (collisions.length > 0) changes.collisions = collisions;
-  const extras = handWrittenExtras(join(clustersDir, tree.env));
   changes.foreign.push(...extras.symlinks.map(([path]) => path), ...extras.emptyDirs.map((d) => `${d}/`));
   for (const [path, text] of current) {
     if (tree.files.has(path)) continue;
@@ -205,19 +220,8 @@ export function existingEnvironments(clustersDir: string): string[] {
 
 /** Hand-written symlinks (path and target) and empty folders of a tree on disk: `readTree` sees neither. */
 export function handWrittenExtras(dir: string): { symlinks: [string, string][]; emptyDirs: string[] } {
-  const out = { symlinks: [] as [string, string][], emptyDirs: [] as string[] };
-  if (!existsSync(dir)) return out;
-  const walk = (rel: string) => {
-    const entries = entriesOf(join(dir, rel));
-    if (entries.length === 0 && rel !== '') out.emptyDirs.push(rel);
-    for (const entry of entries) {
-      const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      if (entry.isSymbolicLink()) out.symlinks.push([path, readlinkSync(join(dir, path))]);
-      else if (entry.isDirectory()) walk(path);
-    }
-  };
-  walk('');
-  return out;
+  const { symlinks, emptyDirs } = scanTree(dir, false);
+  return { symlinks, emptyDirs };
 }
 
 /** Why `generate` did not write: an ordinary state of the file system, told in one line (exit code 4). */
