@@ -23,14 +23,7 @@ import { type BaseTree, openBase } from './base.js';
 import { UsageError } from './files.js';
 import { BOLD, GREEN, type Io, paint, RED, YELLOW } from './io.js';
 import { findKustomize, type Kustomize, kustomizeBuild, treeObjects } from './kustomize.js';
-import {
-  type EnvironmentReview,
-  hasChanges,
-  markdownReport,
-  type Plain,
-  reviewEnvironment,
-  textReport,
-} from './review.js';
+import { type EnvironmentReview, hasChanges, markdownReport, reviewEnvironment, textReport } from './review.js';
 import { changedTrees } from './targets.js';
 
 export const DIFF_FORMATS = ['text', 'markdown'] as const;
