@@ -87,7 +87,7 @@ export async function importCommand(io: Io, options: CommandOptions): Promise<nu
   // In memory first: the environment must load and render without problems, else nothing is written.
   const [rendered] = renderEnvironments([{ path: `environments/${result.name}.yaml`, text: result.environment }]);
   const objects = rendered ? (builtObjects(rendered) as never[]) : [];
-  const adopted = adoption(result.oldObjects ?? [], objects, kind === 'bitnami' ? 'helm' : 'manifests');
+  const adopted = adoption(result.oldObjects ?? [], objects, result.oldDelivery ?? 'manifests');
   const report = `${formatReport(withAdoption(result.report, adopted))}\n${formatAdoption(adopted)}`;
   mkdirSync(options.environmentsDir, { recursive: true });
   writeFileSync(file, result.environment);

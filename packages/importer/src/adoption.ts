@@ -15,7 +15,7 @@
  */
 import { compare } from './adoption-compare.js';
 import { at, type K8sObject, objectId } from './manifests/objects.js';
-import type { ImportReport, OldObject, ReportEntry } from './report.js';
+import type { ImportReport, ImportResult, OldObject, ReportEntry } from './report.js';
 
 export type AdoptionStatus = 'kept' | 'changed' | 'recreated' | 'orphaned' | 'removed' | 'added';
 
@@ -35,7 +35,7 @@ export interface Adoption {
 }
 
 /** How the old objects go away: `helm` deletes what the release made; `manifests` leaves all to a person. */
-export type OldDelivery = 'helm' | 'manifests';
+export type OldDelivery = NonNullable<ImportResult['oldDelivery']>;
 
 /** The old objects of rendered manifests, with their bodies; volume claims hold data. */
 export function oldObjectsOf(objects: readonly K8sObject[]): OldObject[] {

@@ -48,6 +48,8 @@ export interface ImportResult {
    * templates; `import manifests`: with their full bodies), for `adoption` against the rendered environment.
    */
   oldObjects?: OldObject[];
+  /** What deletes the old objects: `helm uninstall` (a release), or a person (`manifests`, the default). */
+  oldDelivery?: 'helm' | 'manifests';
 }
 
 /** One object of the deployment being migrated. */

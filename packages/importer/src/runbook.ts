@@ -92,7 +92,7 @@ function takeOver(f: RunbookFacts): string[] {
   const remove =
     f.old.kind === 'helm'
       ? `helm -n ${f.namespace} uninstall ${f.old.release}`
-      : `kubectl -n ${f.namespace} delete statefulset ${f.ingestors.map((i) => i.statefulSet).join(' ') || '<ingestors>'} # and every other old object listed as recreated or removed`;
+      : `kubectl -n ${f.namespace} delete statefulset ${f.ingestors.map((i) => i.statefulSet).join(' ') || '<ingestors>'} # and every other old object the adoption lists as recreated or orphaned`;
   const argo = `argocd app sync thanos-${f.environment}`;
   const flux = `flux reconcile kustomization thanos-${f.environment} --with-source`;
   const sync =

@@ -116,6 +116,23 @@ describe('import manifests: kube-thanos', () => {
     expect(result.oldObjects?.length).toBe(readObjects(SPLIT).length);
   });
 
+  it('reads `helm template` output as a Helm release: helm uninstall removes the old objects', () => {
+    const helm = readObjects(SPLIT)
+      .map((o) => {
+        o.metadata.labels = {
+          ...o.metadata.labels,
+          'app.kubernetes.io/managed-by': 'Helm',
+          'app.kubernetes.io/instance': 'obs',
+        };
+        return stringify(o);
+      })
+      .join('---\n');
+    const r = run(helm);
+    expect(r.oldDelivery).toBe('helm');
+    expect(r.runbook).toContain('helm -n thanos uninstall obs');
+    expect(result.oldDelivery).toBe('manifests');
+  });
+
   it('reads a live-namespace dump (kind: List, status, managed fields) as the files it came from', () => {
     const items = readObjects(SPLIT).map((o: Any) => ({
       ...o,

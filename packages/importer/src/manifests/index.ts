@@ -64,12 +64,14 @@ export function importManifests(source: ImportSource, options: ManifestsOptions)
   readSize(ctx);
   reportFlagsLeft(ctx);
   const name = String(ctx.env.name);
+  const facts = manifestsFacts(ctx);
   return {
     name,
     environment: environmentText(ctx.env, source.file),
     report: { input: `manifests ${source.file}`, entries: ctx.entries },
-    runbook: migrationRunbook(manifestsFacts(ctx)),
+    runbook: migrationRunbook(facts),
     oldObjects: oldObjectsOf(objects),
+    oldDelivery: facts.old.kind,
   };
 }
 
