@@ -1,10 +1,11 @@
 /**
  * `import bitnami VALUES.yaml` / `import manifests PATH|-`: migration in. The importer (`@thanos-gitops/importer`)
  * turns the input into an environment file, its report and runbook; this renders the environment in memory (the
- * loader, the rules and the components: it must come out without problems before anything is written), compares
- * the old objects with the rendered ones (kept, recreated, orphaned), then writes `environments/<name>.yaml` and
- * `environments/<name>.import.md` (the report, the adoption summary and the runbook in one file, so the person
- * migrating has one thing to read) and prints the report and summary.
+ * loader, the rules and the components: it must come out without problems before anything is written), applies the
+ * environment's patches as kustomize would, compares the old objects with the result (`adoption`: kept, changed,
+ * recreated, orphaned, removed, added), then writes `environments/<name>.yaml` and `environments/<name>.import.md`
+ * (the report, the adoption and the runbook in one file, so the person migrating has one thing to read) and prints
+ * the report and the adoption.
  */
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
