@@ -1,23 +1,25 @@
 /**
  * `import bitnami VALUES.yaml` / `import manifests PATH|-`: migration in. The importer (`@thanos-gitops/importer`)
  * turns the input into an environment file, its report and runbook; this renders the environment in memory (the
- * loader, the rules and the components: it must come out without problems before anything is written), compares
- * the old objects with the rendered ones (kept, recreated, orphaned), then writes `environments/<name>.yaml` and
- * `environments/<name>.import.md` (the report, the adoption summary and the runbook in one file, so the person
- * migrating has one thing to read) and prints the report and summary.
+ * loader, the rules and the components: it must come out without problems before anything is written), applies the
+ * environment's patches as kustomize would, compares the old objects with the result (`adoption`: kept, changed,
+ * recreated, orphaned, removed, added), then writes `environments/<name>.yaml` and `environments/<name>.import.md`
+ * (the report, the adoption and the runbook in one file, so the person migrating has one thing to read) and prints
+ * the report and the adoption.
  */
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
-  adoptionSummary,
-  formatAdoptionSummary,
+  adoption,
+  formatAdoption,
   formatReport,
   type ImportResult,
   importBitnami,
   importManifests,
-  type NewObject,
+  withAdoption,
 } from '@thanos-gitops/importer';
-import type { Manifest } from '@thanos-gitops/manifests';
+import { toPlain } from '@thanos-gitops/manifests';
+import { applyJson6902, patchData } from './apply-patches.js';
 import type { CommandOptions } from './args.js';
 import { EnvironmentFileRefusedError } from './files.js';
 import type { Io } from './io.js';
@@ -36,16 +38,21 @@ function readInput(path: string, kind: string): string {
   return readFileSync(path, 'utf8');
 }
 
-function newObjects(manifests: readonly Manifest[]): NewObject[] {
-  return manifests.map(({ object }) => {
-    const o = object as { kind: string; metadata?: { name?: string }; spec?: Record<string, unknown> };
-    const spec = o.spec as { replicas?: number; volumeClaimTemplates?: { metadata?: { name?: string } }[] } | undefined;
-    const claims = spec?.volumeClaimTemplates?.map((t) => t.metadata?.name ?? '') ?? [];
-    return {
-      kind: o.kind,
-      name: o.metadata?.name ?? '',
-      ...(o.kind === 'StatefulSet' ? { claimTemplates: claims, replicas: spec?.replicas ?? 1 } : {}),
-    };
+type Plain = Record<string, unknown>;
+type Rendered = ReturnType<typeof renderEnvironments>[number];
+type Patch = { target: { kind: string; name?: string }; patch: string };
+
+/** The environment's objects as kustomize builds them: rendered, then its JSON6902 patches applied. */
+export function builtObjects(r: Rendered): Plain[] {
+  const patches = (r.environment.patches ?? []) as Patch[];
+  return r.manifests.map((m) => {
+    let o = toPlain(m.object) as Plain;
+    const name = String((o.metadata as Plain | undefined)?.name ?? '');
+    for (const p of patches) {
+      const matches = o.kind === p.target.kind && new RegExp(`^(?:${p.target.name ?? '.*'})$`).test(name);
+      if (matches) o = applyJson6902(o, patchData(p.patch) as Plain[]);
+    }
+    return o;
   });
 }
 
@@ -80,8 +87,9 @@ export async function importCommand(io: Io, options: CommandOptions): Promise<nu
   }
   // In memory first: the environment must load and render without problems, else nothing is written.
   const [rendered] = renderEnvironments([{ path: `environments/${result.name}.yaml`, text: result.environment }]);
-  const summary = adoptionSummary(result.oldObjects ?? [], newObjects(rendered?.manifests ?? []));
-  const report = `${formatReport(result.report)}\n${formatAdoptionSummary(summary)}`;
+  const objects = rendered ? (builtObjects(rendered) as never[]) : [];
+  const adopted = adoption(result.oldObjects ?? [], objects, result.oldDelivery ?? 'manifests');
+  const report = `${formatReport(withAdoption(result.report, adopted))}\n${formatAdoption(adopted)}`;
   mkdirSync(options.environmentsDir, { recursive: true });
   writeFileSync(file, result.environment);
   writeFileSync(reportFile, `${report}\n${result.runbook}`);

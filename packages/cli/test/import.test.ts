@@ -10,6 +10,7 @@ import { renderEnvironments } from '../src/render.js';
 import { cli, REPO_ROOT, tempDir } from './helpers.js';
 
 const VALUES = join(REPO_ROOT, 'packages/importer/test/fixtures/bitnami/dual-mode.yaml');
+const KUBE_THANOS = join(REPO_ROOT, 'packages/importer/test/fixtures/kube-thanos/split.yaml');
 
 function importInto(dir: string, ...extra: string[]) {
   return cli([
@@ -37,7 +38,7 @@ describe('thanos-gitops import bitnami', () => {
     const text = readFileSync(join(dir, 'metrics.yaml'), 'utf8');
     const report = readFileSync(join(dir, 'metrics.import.md'), 'utf8');
     expect(report).toContain('# Migration runbook: metrics');
-    expect(report).toContain('### Kept (the data they hold is reused)');
+    expect(report).toContain('### Kept (left as they are, or volume claims a new StatefulSet binds again');
     expect(report).not.toContain('wJalrXUtnFEMI');
     expect(text).not.toContain('AKIAIOSFODNN7EXAMPLE');
     const [r] = renderEnvironments([{ path: 'environments/metrics.yaml', text }]);
@@ -96,5 +97,42 @@ describe('thanos-gitops import bitnami', () => {
     expect(help.code).toBe(0);
     expect(help.out).toContain('Usage: thanos-gitops import bitnami VALUES.yaml | manifests PATH|- [options]');
     expect(help.out).toContain('--release NAME');
+  });
+});
+
+describe('thanos-gitops import manifests', () => {
+  it('writes the environment, and the report with the adoption against what it renders (patches applied)', async () => {
+    const dir = tempDir('thanos-gitops-import-');
+    const run = await cli(['import', 'manifests', KUBE_THANOS, '--name', 'kube', '--environments', dir]);
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    const counts = run.out.match(
+      /Adoption: (\d+) kept, (\d+) changed, (\d+) recreated, (\d+) orphaned, (\d+) removed, (\d+) added\./,
+    );
+    expect(counts).not.toBeNull();
+    // Nothing deletes what `kubectl apply` made: objects the environment does not render are orphaned.
+    expect(counts?.[5]).toBe('0');
+    expect(Number(counts?.[4])).toBeGreaterThan(0);
+    const report = readFileSync(join(dir, 'kube.import.md'), 'utf8');
+    expect(report).toContain(counts?.[0]);
+    // The ingestors keep their names, claim template and TSDB path (the import's patch applied): only the
+    // selector makes them recreated, never the claim template.
+    expect(report).toMatch(/- StatefulSet `thanos-receive-ingestor-default` \(spec\.selector[,)]/);
+    expect(report).not.toMatch(/thanos-receive-ingestor-default` \([^)]*volumeClaimTemplates/);
+    expect(report).toContain('- ConfigMap `hashring-config`');
+    expect(report).toContain('`Secret/thanos/thanos-objectstorage`');
+    expect(report).toContain('# Migration runbook: kube (namespace thanos)');
+    // kube-thanos' router Service has the project's name: the URL stays, no bridge Service of the same name.
+    expect(report).toContain(
+      'writers keep pushing to `http://thanos-receive-router.thanos.svc.cluster.local:19291/api/v1/receive`',
+    );
+    expect(report).not.toContain('kind: Service\nmetadata:\n  name: thanos-receive-router');
+    const text = readFileSync(join(dir, 'kube.yaml'), 'utf8');
+    expect(text).toContain('thanos-receive-ingestor-.*');
+    // It renders (a problem would throw), with the ingestor StatefulSets of the old names.
+    const [r] = renderEnvironments([{ path: 'environments/kube.yaml', text }]);
+    expect(r?.manifests.filter((m) => m.object.kind === 'StatefulSet').map((m) => m.object.metadata?.name)).toContain(
+      'thanos-receive-ingestor-tenant-a',
+    );
   });
 });

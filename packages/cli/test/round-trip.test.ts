@@ -7,7 +7,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { adoptionDiff, importManifests } from '@thanos-gitops/importer';
+import { adoption, importManifests, oldObjectsOf } from '@thanos-gitops/importer';
 import { toPlain } from '@thanos-gitops/manifests';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
@@ -122,8 +122,8 @@ describe('render → import manifests → render', () => {
     expect(unexplained).toEqual([]);
     // Re-importing the project's own output recreates nothing (no StatefulSet, claim or selector changes).
     const plain = (r: typeof first) => r.manifests.map((m) => toPlain(m.object) as never);
-    const adoption = adoptionDiff(plain(first), plain(second));
-    expect(adoption.entries.filter((e) => e.status === 'recreated')).toEqual([]);
+    const adopted = adoption(oldObjectsOf(plain(first)), plain(second), 'manifests');
+    expect(adopted.entries.filter((e) => e.status === 'recreated')).toEqual([]);
     // ... and nothing that holds data needs a person: names, claims, TSDB path and external labels all match.
     const dataHolding = imported.report.entries.filter(
       (e) =>

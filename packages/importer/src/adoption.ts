@@ -1,92 +1,154 @@
 /**
- * Adoption in place, object by object: the old deployment's objects against the rendered environment's, by kind
- * and name. A volume claim both sides name is kept (the new StatefulSet binds it again); any other object both
- * sides name is recreated (the old one goes with the old delivery, the new one is applied: selectors and labels
- * differ, and a StatefulSet's or Deployment's selector cannot change in place); an old volume claim no new
- * StatefulSet names is orphaned (delete it once the new deployment is verified); an old object of another kind the
- * new side does not name is removed with the old delivery (a claim the old delivery made itself, not from a claim
- * template, too).
+ * Adoption in place, for both importers: the old deployment's objects against what the imported environment
+ * renders (its patches applied), by kind and name. An old object is known either by its full body (`import
+ * manifests`: rendered files or a live dump) or only by its name (`import bitnami`: the names the chart's templates
+ * derive from the values), and is sorted:
+ * - kept: a volume claim a new StatefulSet binds again (`<template>-<statefulSet>-<ordinal>`), an object with a body
+ *   the new one leaves as it is, or a data object nothing renders that stays where it is (a user's Secret);
+ * - changed: same kind and name, updated in place by the new delivery (body known);
+ * - recreated: same kind and name, but a field the API server will not change in place differs (body known), or
+ *   only the name is known (the chart's selectors and labels are not the project's: assume it is recreated);
+ * - orphaned: nothing renders it and it stays: a volume claim no new StatefulSet binds, or any object when the old
+ *   delivery does not delete what it applied (manifests): delete it once the new deployment is verified;
+ * - removed: nothing renders it and the old delivery deletes it (`helm uninstall`);
+ * - added: a new object no old one names.
  */
-import type { OldObject } from './report.js';
+import { compare } from './adoption-compare.js';
+import { at, type K8sObject, objectId } from './manifests/objects.js';
+import type { ImportReport, ImportResult, OldObject, ReportEntry } from './report.js';
 
-/** An object of the rendered environment: kind and name, and for a StatefulSet its claims and replicas. */
-export interface NewObject {
+export type AdoptionStatus = 'kept' | 'changed' | 'recreated' | 'orphaned' | 'removed' | 'added';
+
+export interface AdoptionEntry {
   kind: string;
   name: string;
-  /** StatefulSet only: `volumeClaimTemplates[].metadata.name`. */
-  claimTemplates?: string[];
-  replicas?: number;
+  /** `Kind/namespace/name` (without the namespace when unknown). */
+  id: string;
+  status: AdoptionStatus;
+  /** Recreated: the immutable fields that differ; changed: the top-level fields. Empty when only names are known. */
+  fields: string[];
 }
 
-export interface AdoptionSummary {
-  kept: OldObject[];
-  recreated: OldObject[];
-  orphaned: OldObject[];
-  removed: OldObject[];
-  added: NewObject[];
+export interface Adoption {
+  entries: AdoptionEntry[];
+  counts: Record<AdoptionStatus, number>;
 }
 
-const key = (o: { kind: string; name: string }) => `${o.kind}/${o.name}`;
+/** How the old objects go away: `helm` deletes what the release made; `manifests` leaves all to a person. */
+export type OldDelivery = NonNullable<ImportResult['oldDelivery']>;
+
+/** The old objects of rendered manifests, with their bodies; volume claims hold data. */
+export function oldObjectsOf(objects: readonly K8sObject[]): OldObject[] {
+  return objects.map((o) => ({
+    kind: o.kind,
+    name: o.metadata.name,
+    ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+    ...(o.kind === 'PersistentVolumeClaim' ? { data: true } : {}),
+    object: o,
+  }));
+}
 
 /** The claims a StatefulSet's pods bind: `<template>-<statefulSet>-<ordinal>`. */
-export function claimNames(o: NewObject): string[] {
+export function claimNames(o: K8sObject): string[] {
   if (o.kind !== 'StatefulSet') return [];
-  return (o.claimTemplates ?? []).flatMap((t) => [...Array(o.replicas ?? 1).keys()].map((i) => `${t}-${o.name}-${i}`));
+  const templates = at(o, 'spec', 'volumeClaimTemplates');
+  const replicas = Number(at(o, 'spec', 'replicas') ?? 1);
+  if (!Array.isArray(templates)) return [];
+  return templates.flatMap((t) =>
+    [...Array(replicas).keys()].map((i) => `${String(at(t, 'metadata', 'name'))}-${o.metadata.name}-${i}`),
+  );
 }
 
-export function adoptionSummary(old: readonly OldObject[], rendered: readonly NewObject[]): AdoptionSummary {
-  const claims = new Set(rendered.flatMap(claimNames).map((name) => `PersistentVolumeClaim/${name}`));
-  const names = new Set([...rendered.map(key), ...claims]);
-  const oldNames = new Set(old.map(key));
-  const s: AdoptionSummary = { kept: [], recreated: [], orphaned: [], removed: [], added: [] };
-  for (const o of old) {
-    const both = names.has(key(o));
-    if (o.kind === 'PersistentVolumeClaim' && o.data) (both ? s.kept : s.orphaned).push(o);
-    else if (both) s.recreated.push(o);
-    else if (o.data) s.kept.push(o);
-    else s.removed.push(o);
+const sameName = (o: OldObject, n: K8sObject) =>
+  n.kind === o.kind &&
+  n.metadata.name === o.name &&
+  (o.namespace === undefined || n.metadata.namespace === undefined || n.metadata.namespace === o.namespace);
+
+function sort(o: OldObject, match: K8sObject | undefined, bound: Set<string>, delivery: OldDelivery) {
+  if (match) return o.object ? compare(o.object, match) : { status: 'recreated' as const, fields: [] };
+  const claim = o.kind === 'PersistentVolumeClaim';
+  if (claim && (o.data || bound.has(o.name))) return { status: bound.has(o.name) ? 'kept' : 'orphaned', fields: [] };
+  if (o.data && !claim) return { status: 'kept' as const, fields: [] };
+  return { status: delivery === 'helm' ? 'removed' : 'orphaned', fields: [] };
+}
+
+export function adoption(old: readonly OldObject[], rendered: readonly K8sObject[], delivery: OldDelivery): Adoption {
+  const bound = new Set(rendered.flatMap(claimNames));
+  const matched = new Set<K8sObject>();
+  const entries: AdoptionEntry[] = old.map((o) => {
+    const match = rendered.find((n) => sameName(o, n));
+    if (match) matched.add(match);
+    const { status, fields } = sort(o, match, bound, delivery);
+    const id = `${o.kind}/${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
+    return { kind: o.kind, name: o.name, id, status: status as AdoptionStatus, fields };
+  });
+  for (const n of rendered) {
+    if (matched.has(n)) continue;
+    entries.push({ kind: n.kind, name: n.metadata.name, id: objectId(n), status: 'added', fields: [] });
   }
-  s.added = rendered.filter((o) => !oldNames.has(key(o)));
-  return s;
+  const counts = { kept: 0, changed: 0, recreated: 0, orphaned: 0, removed: 0, added: 0 };
+  for (const e of entries) counts[e.status] += 1;
+  return { entries, counts };
 }
 
-const list = (objects: readonly { kind: string; name: string }[]) =>
-  objects.length === 0 ? ['- none'] : objects.map((o) => `- ${o.kind} \`${o.name}\``);
+const HEADINGS: Record<Exclude<AdoptionStatus, 'added'>, string> = {
+  kept: 'Kept (left as they are, or volume claims a new StatefulSet binds again: the data they hold is reused)',
+  changed: 'Changed (same kind and name: updated in place by the new delivery)',
+  recreated:
+    'Recreated (same kind and name, but a field that cannot change in place differs, or only the name is known: deleted with the old delivery, then applied anew)',
+  orphaned: 'Orphaned (nothing renders them and nothing deletes them: delete them once the new deployment is verified)',
+  removed: 'Removed with the old delivery (no object of that name in the environment)',
+};
 
-function byKind(objects: readonly { kind: string; name: string }[]): string[] {
+export function countsLine(c: Record<AdoptionStatus, number>): string {
+  return `${c.kept} kept, ${c.changed} changed, ${c.recreated} recreated, ${c.orphaned} orphaned, ${c.removed} removed, ${c.added} added`;
+}
+
+function section(a: Adoption, status: Exclude<AdoptionStatus, 'added'>): string[] {
+  const of = a.entries.filter((e) => e.status === status);
+  const items = of.map((e) => `- ${e.kind} \`${e.name}\`${e.fields.length ? ` (${e.fields.join(', ')})` : ''}`);
+  return [`### ${HEADINGS[status]}`, '', ...(items.length ? items : ['- none']), ''];
+}
+
+function byKind(entries: readonly AdoptionEntry[]): string[] {
   const kinds = new Map<string, string[]>();
-  for (const o of objects) kinds.set(o.kind, [...(kinds.get(o.kind) ?? []), o.name]);
+  for (const o of entries) kinds.set(o.kind, [...(kinds.get(o.kind) ?? []), o.name]);
   if (kinds.size === 0) return ['- none'];
   return [...kinds].map(([kind, names]) => `- ${kind} (${names.length}): ${names.map((n) => `\`${n}\``).join(', ')}`);
 }
 
-/** The summary as the Markdown section written with the report. */
-export function formatAdoption(s: AdoptionSummary): string {
+/** The adoption as the Markdown section printed and written with the report, for either importer. */
+export function formatAdoption(a: Adoption): string {
+  const added = a.entries.filter((e) => e.status === 'added');
   return [
     '## Adoption in place',
     '',
-    `${s.kept.length} kept, ${s.recreated.length} recreated, ${s.removed.length} removed, ${s.orphaned.length} orphaned, ` +
-      `${s.added.length} new.`,
+    `Adoption: ${countsLine(a.counts)}.`,
     '',
-    '### Kept (the data they hold is reused)',
+    ...(['kept', 'changed', 'recreated', 'orphaned', 'removed'] as const).flatMap((s) => section(a, s)),
+    `### Added (${added.length} objects the environment adds, by kind)`,
     '',
-    ...list(s.kept),
-    '',
-    '### Recreated (same kind and name: deleted with the old delivery, then applied anew)',
-    '',
-    ...list(s.recreated),
-    '',
-    '### Orphaned (volume claims no new StatefulSet binds: delete them once the new deployment is verified)',
-    '',
-    ...list(s.orphaned),
-    '',
-    '### Removed with the old delivery (no object of that name in the environment)',
-    '',
-    ...list(s.removed),
-    '',
-    `### New (${s.added.length} objects the environment adds, by kind)`,
-    '',
-    ...byKind(s.added),
+    ...byKind(added),
     '',
   ].join('\n');
+}
+
+/**
+ * The report with the adoption in it: each recreated object whose immutable fields are known (a StatefulSet is
+ * deleted with `--cascade=orphan` so its pods and volumes stay) and each orphan needs a person; the counts close
+ * the report. Objects known only by name are recreated by removing the old release (the runbook says how).
+ */
+export function withAdoption(report: ImportReport, a: Adoption): ImportReport {
+  const entries: ReportEntry[] = a.entries
+    .filter((e) => (e.status === 'recreated' && e.fields.length > 0) || e.status === 'orphaned')
+    .map((e) => ({
+      kind: 'needs-person',
+      source: e.id,
+      detail:
+        e.status === 'recreated'
+          ? `recreated (${e.fields.join(', ')} cannot change in place): delete it with \`kubectl delete --cascade=orphan\` before the sync, then its old pods one at a time (a new pod takes the same name and claim)`
+          : 'orphaned: the new configuration does not render it; delete it once the new objects run',
+    }));
+  entries.push({ kind: 'mapped', source: 'adoption diff', detail: countsLine(a.counts) });
+  return { ...report, entries: [...report.entries, ...entries] };
 }

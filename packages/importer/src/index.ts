@@ -1,21 +1,16 @@
 export {
-  type AdoptionSummary,
-  adoptionSummary,
+  type Adoption,
+  type AdoptionEntry,
+  type AdoptionStatus,
+  adoption,
   claimNames,
-  formatAdoption as formatAdoptionSummary,
-  type NewObject,
+  formatAdoption,
+  type OldDelivery,
+  oldObjectsOf,
+  withAdoption,
 } from './adoption.js';
 export { importBitnami } from './bitnami/index.js';
-export {
-  type AdoptionDiff,
-  type AdoptionEntry,
-  adoptionDiff,
-  formatAdoption,
-  importManifests,
-  type ManifestsOptions,
-  readObjects,
-  withAdoption,
-} from './manifests/index.js';
+export { importManifests, type ManifestsOptions, readObjects } from './manifests/index.js';
 export type { ImportOptions, ImportSource } from './options.js';
 export {
   formatReport,

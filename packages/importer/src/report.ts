@@ -3,6 +3,7 @@
  * Both importers (`bitnami/`, `manifests/`) fill one `ImportReport`; `formatReport` prints it in the terminal and
  * as the Markdown file written beside the environment.
  */
+import type { K8sObject } from './manifests/objects.js';
 
 /** What became of one input setting. */
 export type ReportKind =
@@ -43,18 +44,24 @@ export interface ImportResult {
   /** The migration runbook for this environment, Markdown. */
   runbook: string;
   /**
-   * The objects the old deployment is made of, by kind and name (`data` marks those that hold data: volume claims,
-   * a Secret or ConfigMap the user keeps), for `adoptionSummary` against the rendered environment.
+   * The objects the old deployment is made of (`import bitnami`: by kind and name, derived from the chart's
+   * templates; `import manifests`: with their full bodies), for `adoption` against the rendered environment.
    */
   oldObjects?: OldObject[];
+  /** What deletes the old objects: `helm uninstall` (a release), or a person (`manifests`, the default). */
+  oldDelivery?: 'helm' | 'manifests';
 }
 
 /** One object of the deployment being migrated. */
 export interface OldObject {
   kind: string;
   name: string;
+  /** Its namespace, when the input says (`helm template` and derived names leave it out). */
+  namespace?: string;
   /** Holds data the new deployment must reuse or that must not be lost (a volume claim, a kept Secret). */
   data?: boolean;
+  /** The full object, when the input has it (rendered manifests, a live dump); only its name otherwise. */
+  object?: K8sObject;
 }
 
 const TITLES: Record<ReportKind, string> = {

@@ -92,7 +92,7 @@ function takeOver(f: RunbookFacts): string[] {
   const remove =
     f.old.kind === 'helm'
       ? `helm -n ${f.namespace} uninstall ${f.old.release}`
-      : `kubectl -n ${f.namespace} delete statefulset ${f.ingestors.map((i) => i.statefulSet).join(' ') || '<ingestors>'} # and every other old object listed as recreated or removed`;
+      : `kubectl -n ${f.namespace} delete statefulset ${f.ingestors.map((i) => i.statefulSet).join(' ') || '<ingestors>'} # and every other old object the adoption lists as recreated or orphaned`;
   const argo = `argocd app sync thanos-${f.environment}`;
   const flux = `flux reconcile kustomization thanos-${f.environment} --with-source`;
   const sync =
@@ -112,7 +112,7 @@ function takeOver(f: RunbookFacts): string[] {
     '',
     ...bridge(f),
     `_Check_: \`kubectl -n ${f.namespace} get pvc\` shows the kept claims Bound to the same volumes (their age did not change); each ingestor logs the WAL replay and \`prometheus_tsdb_head_series\` of the ingestors is back above 0; Query shows series older than the switch; the store gateway has loaded the bucket's blocks (\`thanos_bucket_store_blocks_loaded\`); the new compactor runs without \`halted\`.`,
-    `_Roll back_: delete the environment's delivery object (or \`kubectl delete -k clusters/${f.environment}\`), then reinstall the release at its last values (\`helm upgrade --install\`): the kept claims are bound again by the old StatefulSet names.`,
+    `_Roll back_: delete the environment's delivery object (or \`kubectl delete -k clusters/${f.environment}\`), then ${f.old.kind === 'helm' ? 'reinstall the release at its last values (`helm upgrade --install`)' : 're-apply the old manifests'}: the kept claims are bound again by the old StatefulSet names.`,
     '',
   ];
 }
@@ -143,7 +143,8 @@ function bridge(f: RunbookFacts): string[] {
 }
 
 function writers(f: RunbookFacts): string[] {
-  const from = f.oldRemoteWriteUrl ? `from \`${f.oldRemoteWriteUrl}\` ` : '';
+  const same = f.oldRemoteWriteUrl === f.newRemoteWriteUrl;
+  const from = f.oldRemoteWriteUrl && !same ? `from \`${f.oldRemoteWriteUrl}\` ` : '';
   const each =
     f.writers.length > 0
       ? f.writers.map((w) => `- [ ] \`${w}\``)
@@ -151,7 +152,9 @@ function writers(f: RunbookFacts): string[] {
   return [
     '### 5. Move the writers, one by one',
     '',
-    `Switch each Prometheus ${from}to \`${f.newRemoteWriteUrl}\`${f.mtls ? `, with its client certificate (\`clusters/${f.environment}/writers/<name>/\`, see docs/onboard-a-writer.md)` : ''}, one at a time:`,
+    same
+      ? `The new routers' Service keeps the old name, so writers keep pushing to \`${f.newRemoteWriteUrl}\`${f.mtls ? ' (with their client certificates)' : ''}; check them one at a time:`
+      : `Switch each Prometheus ${from}to \`${f.newRemoteWriteUrl}\`${f.mtls ? `, with its client certificate (\`clusters/${f.environment}/writers/<name>/\`, see docs/onboard-a-writer.md)` : ''}, one at a time:`,
     '',
     ...each,
     '',
@@ -166,7 +169,7 @@ function finish(f: RunbookFacts): string[] {
     '### 6. Move the monitoring, then clean up',
     '',
     'The environment brings its own ServiceMonitors and alerts (`thanos-alerts`): remove the old ones from your Prometheus (and any dashboard that selected the old job names), and check that the new targets are up.',
-    `Once the new deployment has run a day (a compaction cycle included), delete the orphaned volume claims the import report lists (\`kubectl -n ${f.namespace} delete pvc …\`), and the old delivery object.`,
+    `Once the new deployment has run a day (a compaction cycle included), delete what the import report's adoption lists as orphaned (volume claims no new StatefulSet binds: \`kubectl -n ${f.namespace} delete pvc …\`), and the old delivery object.`,
     '',
   ];
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { adoptionSummary, claimNames, formatAdoption } from '../src/adoption.js';
+import { adoption, claimNames, formatAdoption } from '../src/adoption.js';
+import type { K8sObject } from '../src/manifests/objects.js';
 import { migrationRunbook, type RunbookFacts } from '../src/runbook.js';
 
-describe('adoptionSummary', () => {
+describe('adoption of objects known by name (the Bitnami chart)', () => {
   const old = [
     { kind: 'StatefulSet', name: 'thanos-receive' },
     { kind: 'PersistentVolumeClaim', name: 'data-thanos-receive-0', data: true },
@@ -13,24 +14,28 @@ describe('adoptionSummary', () => {
     { kind: 'Deployment', name: 'thanos-query' },
     { kind: 'Service', name: 'thanos-query-grpc' },
   ];
-  const rendered = [
-    { kind: 'StatefulSet', name: 'thanos-receive', claimTemplates: ['data'], replicas: 2 },
-    { kind: 'Deployment', name: 'thanos-query' },
-    { kind: 'Deployment', name: 'thanos-receive-router' },
+  const rendered: K8sObject[] = [
+    {
+      kind: 'StatefulSet',
+      metadata: { name: 'thanos-receive' },
+      spec: { replicas: 2, volumeClaimTemplates: [{ metadata: { name: 'data' } }] },
+    },
+    { kind: 'Deployment', metadata: { name: 'thanos-query' } },
+    { kind: 'Deployment', metadata: { name: 'thanos-receive-router' } },
   ];
 
-  it('keeps the claims a new StatefulSet binds, recreates same-named objects, orphans unbound claims', () => {
-    expect(claimNames(rendered[0] ?? { kind: '', name: '' })).toEqual([
-      'data-thanos-receive-0',
-      'data-thanos-receive-1',
-    ]);
-    const s = adoptionSummary(old, rendered);
-    expect(s.kept.map((o) => o.name)).toEqual(['data-thanos-receive-0', 'data-thanos-receive-1', 'thanos-ruler']);
-    expect(s.recreated.map((o) => o.name)).toEqual(['thanos-receive', 'thanos-query']);
-    expect(s.orphaned.map((o) => o.name)).toEqual(['data-thanos-storegateway-0']);
-    expect(s.removed.map((o) => o.name)).toEqual(['thanos-compactor', 'thanos-query-grpc']);
-    expect(s.added.map((o) => o.name)).toEqual(['thanos-receive-router']);
-    expect(formatAdoption(s)).toContain('3 kept, 2 recreated, 2 removed, 1 orphaned, 1 new.');
+  it('keeps the claims a new StatefulSet binds, recreates same-named objects, orphans unbound claims, removes the rest', () => {
+    expect(claimNames(rendered[0] as K8sObject)).toEqual(['data-thanos-receive-0', 'data-thanos-receive-1']);
+    const a = adoption(old, rendered, 'helm');
+    const names = (status: string) => a.entries.filter((e) => e.status === status).map((e) => e.name);
+    expect(names('kept')).toEqual(['data-thanos-receive-0', 'data-thanos-receive-1', 'thanos-ruler']);
+    expect(names('recreated')).toEqual(['thanos-receive', 'thanos-query']);
+    expect(names('orphaned')).toEqual(['data-thanos-storegateway-0']);
+    expect(names('removed')).toEqual(['thanos-compactor', 'thanos-query-grpc']);
+    expect(names('added')).toEqual(['thanos-receive-router']);
+    expect(formatAdoption(a)).toContain('3 kept, 0 changed, 2 recreated, 1 orphaned, 2 removed, 1 added.');
+    // Under manifests nothing deletes the old objects: what is not rendered is orphaned, not removed.
+    expect(adoption(old, rendered, 'manifests').counts).toMatchObject({ orphaned: 3, removed: 0 });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adoptionDiff, formatAdoption } from '../src/manifests/adoption.js';
+import { adoption, formatAdoption, oldObjectsOf } from '../src/adoption.js';
 import type { K8sObject } from '../src/manifests/objects.js';
 
 const sts = (name: string, selector: Record<string, string>, claim = 'data', replicas = 1): K8sObject => ({
@@ -20,7 +20,7 @@ const service = (name: string, spec: Record<string, unknown>, namespace: string 
   spec,
 });
 
-describe('adoptionDiff', () => {
+describe('adoption of objects with their bodies', () => {
   it('sorts old objects into kept, changed, recreated and orphaned, and counts the new ones', () => {
     const before = [
       sts('kept', { app: 'a' }),
@@ -40,7 +40,7 @@ describe('adoptionDiff', () => {
       service('helm-template', { ports: [{ port: 80 }] }),
       service('new', { ports: [{ port: 80 }] }),
     ];
-    const diff = adoptionDiff(before, after);
+    const diff = adoption(oldObjectsOf(before), after, 'manifests');
     const status = Object.fromEntries(diff.entries.map((e) => [e.id, [e.status, ...e.fields]]));
     expect(status).toEqual({
       'StatefulSet/thanos/kept': ['kept'],
@@ -52,12 +52,16 @@ describe('adoptionDiff', () => {
       'Service/helm-template': ['kept'],
       'Service/thanos/new': ['added'],
     });
-    expect(diff.counts).toEqual({ kept: 2, changed: 1, recreated: 3, orphaned: 1, added: 1 });
-    expect(formatAdoption(diff)).toMatch(/^Adoption: 2 kept, 1 changed, 3 recreated, 1 orphaned, 1 added\./);
+    expect(diff.counts).toEqual({ kept: 2, changed: 1, recreated: 3, orphaned: 1, removed: 0, added: 1 });
+    expect(formatAdoption(diff)).toMatch(/Adoption: 2 kept, 1 changed, 3 recreated, 1 orphaned, 0 removed, 1 added\./);
   });
 
   it('keeps a Service whose allocated clusterIP the new object leaves to the server', () => {
-    const diff = adoptionDiff([service('s', { clusterIP: '10.0.0.7', ports: [] })], [service('s', { ports: [] })]);
+    const diff = adoption(
+      oldObjectsOf([service('s', { clusterIP: '10.0.0.7', ports: [] })]),
+      [service('s', { ports: [] })],
+      'manifests',
+    );
     expect(diff.entries[0]?.status).toBe('kept');
   });
 });

@@ -102,6 +102,37 @@ describe('import manifests: kube-thanos', () => {
     expect(entries(result, 'needs-person').some((e) => e.source.endsWith('--tsdb.path'))).toBe(false);
   });
 
+  it('writes the shared migration runbook with the facts the manifests give, and returns the old objects', () => {
+    const runbook = result.runbook;
+    expect(runbook).toContain('# Migration runbook: kube (namespace thanos)');
+    expect(runbook).toContain('Stop what applies the old manifests');
+    expect(runbook).toContain('kubectl -n thanos scale statefulset/thanos-compact --replicas=0');
+    expect(runbook).toContain('`thanos-receive-ingestor-default`, `thanos-receive-ingestor-tenant-a`');
+    expect(runbook).toContain('data-thanos-receive-ingestor-default-0');
+    expect(runbook).toContain(
+      'writers keep pushing to `http://thanos-receive-router.thanos.svc.cluster.local:19291/api/v1/receive`',
+    );
+    expect(result.oldObjects?.every((o) => o.object !== undefined)).toBe(true);
+    expect(result.oldObjects?.length).toBe(readObjects(SPLIT).length);
+  });
+
+  it('reads `helm template` output as a Helm release: helm uninstall removes the old objects', () => {
+    const helm = readObjects(SPLIT)
+      .map((o) => {
+        o.metadata.labels = {
+          ...o.metadata.labels,
+          'app.kubernetes.io/managed-by': 'Helm',
+          'app.kubernetes.io/instance': 'obs',
+        };
+        return stringify(o);
+      })
+      .join('---\n');
+    const r = run(helm);
+    expect(r.oldDelivery).toBe('helm');
+    expect(r.runbook).toContain('helm -n thanos uninstall obs');
+    expect(result.oldDelivery).toBe('manifests');
+  });
+
   it('reads a live-namespace dump (kind: List, status, managed fields) as the files it came from', () => {
     const items = readObjects(SPLIT).map((o: Any) => ({
       ...o,

@@ -176,5 +176,6 @@ export function importBitnami(source: ImportSource, options: ImportOptions): Imp
     report: { input: `bitnami values ${source.file}`, entries: v.entries },
     runbook,
     oldObjects,
+    oldDelivery: 'helm',
   };
 }

@@ -2,12 +2,14 @@
  * `import manifests`: rendered manifests (kube-thanos output, `helm template`, `kubectl get -o yaml`) in, an
  * environment with its report out. Each Thanos container's flags are read back against the release's flag table;
  * the hashrings file, objstore config, caches, ServiceMonitors and resources fill the rest. The command prints,
- * besides the report, `adoptionDiff(old, rendered)`: which old objects the new `clusters/<env>` keeps, changes,
- * recreates or orphans.
+ * besides the report, the adoption (`../adoption.ts`) of the old objects, returned with their bodies: which the new
+ * `clusters/<env>` keeps, changes, recreates or orphans. The runbook is the shared one, with the manifests' facts.
  */
 import { Document } from 'yaml';
+import { oldObjectsOf } from '../adoption.js';
 import type { ImportOptions, ImportSource } from '../options.js';
 import type { ImportResult } from '../report.js';
+import { migrationRunbook } from '../runbook.js';
 import { readDisruptionBudgets } from './budgets.js';
 import { readCaches } from './caches.js';
 import type { ImportContext } from './context.js';
@@ -18,12 +20,11 @@ import { readDatasource, readTracing } from './observability.js';
 import { readBucketWeb, readCompactor, readQuery, readQueryFrontend, readRuler } from './readers.js';
 import { readReceive } from './receive.js';
 import { readRemoteWrite } from './remote-write.js';
-import { manifestsRunbook } from './runbook.js';
+import { manifestsFacts } from './runbook.js';
 import { readIdentity, readObjectStorage } from './storage.js';
 import { readStore } from './store.js';
 import { thanosWorkloads } from './workloads.js';
 
-export { type AdoptionDiff, type AdoptionEntry, adoptionDiff, formatAdoption, withAdoption } from './adoption.js';
 export { readObjects } from './objects.js';
 export { tsdbLayout } from './receive.js';
 
@@ -63,11 +64,14 @@ export function importManifests(source: ImportSource, options: ManifestsOptions)
   readSize(ctx);
   reportFlagsLeft(ctx);
   const name = String(ctx.env.name);
+  const facts = manifestsFacts(ctx);
   return {
     name,
     environment: environmentText(ctx.env, source.file),
     report: { input: `manifests ${source.file}`, entries: ctx.entries },
-    runbook: manifestsRunbook(name),
+    runbook: migrationRunbook(facts),
+    oldObjects: oldObjectsOf(objects),
+    oldDelivery: facts.old.kind,
   };
 }
 
