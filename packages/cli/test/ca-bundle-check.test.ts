@@ -37,8 +37,9 @@ type Plain = Record<string, any>;
 function workloads(text: string): Plain[] {
   const [r] = renderEnvironments([{ path: 'environments/t.yaml', text }]);
   if (!r) throw new Error('did not render');
-  return [...r.tree.files.values()]
-    .flatMap((f) => parseAllDocuments(f).map((d) => d.toJS() as Plain | null))
+  return [...r.tree.files]
+    .filter(([path]) => path.endsWith('.yaml'))
+    .flatMap(([, f]) => parseAllDocuments(f).map((d) => d.toJS() as Plain | null))
     .filter((o): o is Plain => o?.kind === 'Deployment' || o?.kind === 'StatefulSet');
 }
 
