@@ -156,7 +156,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandSpec>> = {
       'Show what a change does: per folder, objects added, changed and removed, restarts, recreations and\n' +
       'destruction, then a diff per object (both sides built with kustomize when it is found).',
     reads: 'environments/*.yaml, and clusters/ on disk or, with --base, the clusters/ of that git revision',
-    writes: 'nothing (temporary folders and a temporary git worktree, removed before it exits)',
+    writes: 'nothing (temporary folders, removed before it exits; --base reads the revision from git objects, no worktree)',
     options: {
       base: 'compare with the clusters/ of this git revision (e.g. main) instead of the disk',
       env: ENV,
@@ -206,7 +206,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandSpec>> = {
       'objects kept, recreated and orphaned and the runbook in one file beside the environment.',
     reads: 'VALUES.yaml or PATH (- for stdin)',
     writes:
-      'environments/<name>.yaml and environments/<name>.import.md (report, adoption summary, runbook); never\n' +
+      'environments/<name>.yaml and environments/<name>.import.md (report, adoption, runbook); never\n' +
       'clusters/ (run generate afterwards)',
     options: {
       release: 'bitnami: the Helm release name, the prefix of every old object name (default: thanos)',

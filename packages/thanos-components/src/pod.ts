@@ -308,7 +308,8 @@ function thanosContainer(
   p: ThanosPod,
   { args, env, mounts }: { args: string[]; env: EnvVarSpec[]; mounts: VolumeMountSpec[] },
 ): IContainer {
-  // The kubelet's own `sleep` action (no shell or binary needed in the image, which Thanos' has not).
+  // The kubelet's own `sleep` action: no shell or binary of the image is needed (the Thanos image has a busybox
+  // shell, but a mirrored or rebuilt image may not).
   const preStop = p.preStopSleepSeconds;
   return {
     name: 'thanos',
