@@ -156,7 +156,8 @@ export const COMMAND_HELP: Readonly<Record<string, CommandSpec>> = {
       'Show what a change does: per folder, objects added, changed and removed, restarts, recreations and\n' +
       'destruction, then a diff per object (both sides built with kustomize when it is found).',
     reads: 'environments/*.yaml, and clusters/ on disk or, with --base, the clusters/ of that git revision',
-    writes: 'nothing (temporary folders, removed before it exits; --base reads the revision from git objects, no worktree)',
+    writes:
+      'nothing (temporary folders, removed before it exits; --base reads the revision from git objects, no worktree)',
     options: {
       base: 'compare with the clusters/ of this git revision (e.g. main) instead of the disk',
       env: ENV,
