@@ -19,10 +19,11 @@ import {
   withAdoption,
 } from '@thanos-gitops/importer';
 import { toPlain } from '@thanos-gitops/manifests';
-import { applyJson6902, patchData } from './apply-patches.js';
+import type { ProblemSink } from '@thanos-gitops/problems';
 import type { CommandOptions } from './args.js';
 import { EnvironmentFileRefusedError } from './files.js';
 import type { Io } from './io.js';
+import { patchChecks } from './patch-checks.js';
 import { renderEnvironments } from './render.js';
 
 /** The input's text: a file, stdin (`-`), or every YAML file of a folder (manifests only), one document stream. */
@@ -40,20 +41,17 @@ function readInput(path: string, kind: string): string {
 
 type Plain = Record<string, unknown>;
 type Rendered = ReturnType<typeof renderEnvironments>[number];
-type Patch = { target: { kind: string; name?: string }; patch: string };
 
-/** The environment's objects as kustomize builds them: rendered, then its JSON6902 patches applied. */
+/** Patch problems were reported when the environment was rendered; applying them again reports nothing. */
+const QUIET: ProblemSink = { report: () => undefined };
+
+/**
+ * The environment's objects as kustomize builds them: rendered, then its patches applied by `patchChecks`, the
+ * one patch applier `render` checks them with (targets matched as Kustomize does, JSON6902 and strategic merge).
+ */
 export function builtObjects(r: Rendered): Plain[] {
-  const patches = (r.environment.patches ?? []) as Patch[];
-  return r.manifests.map((m) => {
-    let o = toPlain(m.object) as Plain;
-    const name = String((o.metadata as Plain | undefined)?.name ?? '');
-    for (const p of patches) {
-      const matches = o.kind === p.target.kind && new RegExp(`^(?:${p.target.name ?? '.*'})$`).test(name);
-      if (matches) o = applyJson6902(o, patchData(p.patch) as Plain[]);
-    }
-    return o;
-  });
+  const plain = r.manifests.map((m) => toPlain(m.object) as Plain);
+  return patchChecks(r.environment, plain, QUIET, () => true);
 }
 
 function runImporter(kind: string, path: string, options: CommandOptions): ImportResult {
