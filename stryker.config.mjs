@@ -1,12 +1,16 @@
 // StrykerJS: mutation testing, run by `pnpm mutate` (not in CI: minutes per file). See README "Mutation testing".
 // Run one file at a time:  pnpm mutate --mutate packages/thanos-components/src/hashrings.ts
 
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 
 /** The file(s) given with `--mutate`/`-m`, as a name for this target's incremental file and report. */
 const at = process.argv.findIndex((a) => a === '--mutate' || a === '-m');
 const target = at >= 0 ? (process.argv[at + 1] ?? 'all') : 'all';
-const slug = target.replace(/^packages\//, '').replace(/[^A-Za-z0-9]+/g, '-');
+const long = target.replace(/^packages\//, '').replace(/[^A-Za-z0-9]+/g, '-');
+/** A list of files gives a name too long for the file system: keep its start and a hash of the whole. */
+const slug =
+  long.length > 100 ? `${long.slice(0, 60)}-${createHash('sha256').update(long).digest('hex').slice(0, 12)}` : long;
 /**
  * The tests that pin each target: a mutant runs only these (the test processes inherit the variables, read by
  * vitest.stryker.config.ts). Every other test that merely passes through the target (most of them load an

@@ -16,6 +16,8 @@ export default defineConfig({
     ...testRules,
     // Every test renders for itself (packages/cli/test/helpers.ts shares nothing then): per-test coverage.
     env: { THANOS_GITOPS_TEST_SHARE: '0' },
+    // One module graph for the target's test files in a run: half the time of a mutant (query.ts 161 → 85 s, same result).
+    isolate: false,
     include: only
       ? only.split(',')
       : [
