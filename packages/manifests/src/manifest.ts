@@ -5,6 +5,7 @@
 import { DNS_LABEL_MAX } from '@thanos-gitops/catalog';
 import type { Environment } from '@thanos-gitops/schema';
 import { LABEL_KEY as LABEL_KEY_PATTERN, LABEL_VALUE as LABEL_VALUE_PATTERN } from '@thanos-gitops/schema';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { unknownFields } from './strict-fields.js';
 
 export interface ObjectMeta {
@@ -107,10 +108,19 @@ export function toPlain(obj: unknown): Record<string, unknown> {
   return plainValue(obj, '') as Record<string, unknown>;
 }
 
+/**
+ * The `toJSON` every kubernetes-models object inherits (from the base `Model`): a deep copy of the object's own
+ * defined fields, nested plain objects and lists copied the same way. Walking the object itself gives the same
+ * plain data (this walk drops undefined fields too), so it is skipped: one conversion per object, not a copy and
+ * then a conversion of the copy. A model with a `toJSON` of its own is converted through it.
+ */
+const MODEL_TO_JSON: unknown = Object.getPrototypeOf(ConfigMap.prototype).toJSON;
+
 function plainValue(value: unknown, key: string): unknown {
   let v = value;
-  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
-    v = (v as { toJSON: (key: string) => unknown }).toJSON(key);
+  if (v !== null && typeof v === 'object') {
+    const toJSON = (v as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function' && toJSON !== MODEL_TO_JSON) v = toJSON.call(v, key);
   }
   switch (typeof v) {
     case 'string':

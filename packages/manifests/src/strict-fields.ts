@@ -40,33 +40,45 @@ export function unknownFields(obj: { apiVersion: string; kind: string } & Record
     );
   }
   const found: string[] = [];
-  walk(obj, root, '', found);
+  walk(obj, root, [], found);
   return found;
 }
 
-function walk(value: unknown, ref: FieldRef, path: string, found: string[]): void {
+/**
+ * `path` holds the keys and list indexes from the root to `value`; it becomes text only for an unknown field (the
+ * walk visits every field of every object, and nearly all of them are known).
+ */
+function walk(value: unknown, ref: FieldRef, path: (string | number)[], found: string[]): void {
   if (ref === null || ref === '*' || value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
-    value.forEach((item, i) => {
-      walk(item, ref, `${path}[${i}]`, found);
-    });
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(value[i], ref, path, found);
+      path.pop();
+    }
     return;
   }
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (typeof ref !== 'string') {
-    for (const [k, v] of entries) walk(v, ref['*'], join(path, k), found);
-    return;
+  const fields = typeof ref === 'string' ? known.types[ref] : undefined;
+  if (typeof ref === 'string' && fields === undefined) {
+    throw new Error(`known-fields.json: type ${ref} is referenced but not described`);
   }
-  const fields = known.types[ref];
-  if (fields === undefined) throw new Error(`known-fields.json: type ${ref} is referenced but not described`);
-  for (const [k, v] of entries) {
-    const field = own(fields, k) ? fields[k] : undefined;
-    if (field === undefined) found.push(join(path, k));
-    else walk(v, field, join(path, k), found);
+  const obj = value as Record<string, unknown>;
+  for (const k of Object.keys(obj)) {
+    path.push(k);
+    if (fields === undefined) walk(obj[k], (ref as { '*': FieldRef })['*'], path, found);
+    else if (own(fields, k)) walk(obj[k], fields[k] as FieldRef, path, found);
+    else found.push(pathText(path));
+    path.pop();
   }
 }
 
-function join(path: string, key: string): string {
-  if (!/^[A-Za-z_$][\w$]*$/.test(key)) return `${path}[${JSON.stringify(key)}]`;
-  return path === '' ? key : `${path}.${key}`;
+/** `spec.containers[0].name`; keys that are not identifiers are written `["a.b/c"]`. */
+function pathText(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else if (!/^[A-Za-z_$][\w$]*$/.test(p)) out += `[${JSON.stringify(p)}]`;
+    else out += out === '' ? p : `.${p}`;
+  }
+  return out;
 }

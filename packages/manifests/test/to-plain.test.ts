@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { describe, expect, it } from 'vitest';
+import { modelFor, modelKinds } from '../src/kinds.js';
 import { toPlain } from '../src/manifest.js';
 
 const viaJson = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
@@ -51,5 +53,40 @@ describe('toPlain', () => {
     });
     expect(toPlain(d)).toStrictEqual(viaJson(d));
     expect(toPlain(d).apiVersion).toBe('apps/v1');
+  });
+
+  it('converts a model without its deep copy (toJSON) to exactly its JSON, for any data, changed after construction', () => {
+    const key = fc.string().filter((k) => k !== '__proto__');
+    const data = fc.anything({ key, withBoxedValues: true, withNullPrototype: true, withSparseArray: true });
+    fc.assert(
+      fc.property(fc.dictionary(key, data, { maxKeys: 4 }), data, key, (fields, later, k) => {
+        for (const model of [new ConfigMap(fields as never), new Deployment(fields as never)]) {
+          // Objects are changed after construction (delivery annotations, labels): data the constructor never copied.
+          (model as unknown as Record<string, unknown>)[k] = later;
+          if (model.metadata !== null && typeof model.metadata === 'object')
+            model.metadata.annotations = { ...(model.metadata.annotations ?? {}), [k]: later as string };
+          expect(toPlain(model)).toStrictEqual(viaJson(model));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('walks every kind the generator emits itself, and still calls a toJSON of a model of its own', () => {
+    const baseToJson = Object.getPrototypeOf(ConfigMap.prototype).toJSON;
+    const kinds = modelKinds();
+    expect(kinds.length).toBeGreaterThan(20);
+    for (const kind of kinds) {
+      const [apiVersion, name] = [kind.slice(0, kind.lastIndexOf('/')), kind.slice(kind.lastIndexOf('/') + 1)];
+      expect((modelFor(apiVersion, name)?.prototype as { toJSON?: unknown } | undefined)?.toJSON, kind).toBe(
+        baseToJson,
+      );
+    }
+    class Own extends ConfigMap {
+      override toJSON() {
+        return { own: true };
+      }
+    }
+    expect(toPlain({ a: new Own({ data: { x: 'y' } }) })).toStrictEqual({ a: { own: true } });
   });
 });
