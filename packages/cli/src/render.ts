@@ -109,7 +109,12 @@ export function* renderSelected(
 }
 
 /** The environment's documents for people: its README and its runbook (not in kustomization.yaml). */
-function pictures(l: LoadedEnvironment, manifests: Manifest[], documents: string[]): [string, string][] {
+function pictures(
+  l: LoadedEnvironment,
+  manifests: Manifest[],
+  plain: readonly object[],
+  documents: string[],
+): [string, string][] {
   const readme = environmentReadme(l.env, l.file, manifests, {
     roles: cloudRoles(l.env).map((r) => ({
       role: r.key,
@@ -118,10 +123,11 @@ function pictures(l: LoadedEnvironment, manifests: Manifest[], documents: string
       access: (['read', 'write', 'delete'] as const).filter((a) => r.access[a]).join(', '),
     })),
     documents,
+    objects: plain,
   });
   return [
     [README, readme],
-    [RUNBOOK, environmentRunbook(l.env, l.file, manifests)],
+    [RUNBOOK, environmentRunbook(l.env, l.file, manifests, plain)],
   ];
 }
 
@@ -174,7 +180,7 @@ function* renderEach(
       throw new Error(`generated objects failed validation (a bug in thanos-gitops):\n  ${invalid.join('\n  ')}`);
     }
     const docs = documents(l.env, l.file);
-    const files = [...docs, ...writers.files, ...pictures(l, manifests, [...docs.keys()])];
+    const files = [...docs, ...writers.files, ...pictures(l, manifests, plain, [...docs.keys()])];
     const tree = assembleTree(l.env, l.file, manifests, new Map(files), plain);
     patchTargetRules(l.env, manifests, sink);
     const reported = credentialScan(l.env, tree, sink);

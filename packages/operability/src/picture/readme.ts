@@ -39,6 +39,8 @@ export interface ReadmeExtras {
   roles?: readonly ReadmeRole[];
   /** Files beside the objects for other tools (IAM policies, Terraform), relative to `clusters/<env>/`. */
   documents?: readonly string[];
+  /** `manifests` as plain data (`toPlain`), when the caller has them already: each object is converted once. */
+  objects?: readonly object[];
 }
 
 /** Annotations that name a pod's cloud identity on its ServiceAccount (IRSA, GKE, Azure). */
@@ -288,7 +290,7 @@ export function environmentReadme(
   extras: ReadmeExtras = {},
 ): string {
   const t = timeline(env);
-  const objects = manifests.map((m) => toPlain(m.object) as PlainObject);
+  const objects = (extras.objects ?? manifests.map((m) => toPlain(m.object))) as readonly PlainObject[];
   return [
     generatedMarkdownHeader(environmentFile),
     '',

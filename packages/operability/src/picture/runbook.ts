@@ -165,8 +165,14 @@ function alertSection(ctx: Context, group: AlertGroup, alert: Alert): string[] {
   ];
 }
 
-export function environmentRunbook(env: Environment, environmentFile: string, manifests: readonly Manifest[]): string {
-  const ctx: Context = { env, workloads: workloadsOf(manifests.map((m) => toPlain(m.object) as PlainObject)) };
+/** The runbook of `clusters/<env>/`; `objects` are `manifests` as plain data when the caller has them already. */
+export function environmentRunbook(
+  env: Environment,
+  environmentFile: string,
+  manifests: readonly Manifest[],
+  objects: readonly object[] = manifests.map((m) => toPlain(m.object)),
+): string {
+  const ctx: Context = { env, workloads: workloadsOf(objects as readonly PlainObject[]) };
   const seen = new Set<string>();
   const sections = alertGroups(env).flatMap((g) =>
     g.alerts.flatMap((a) => {
