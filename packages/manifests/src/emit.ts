@@ -94,7 +94,16 @@ export const SIMPLE_NON_STRING =
 class Unsupported extends Error {}
 const UNSUPPORTED = new Unsupported();
 
+/**
+ * The characters a non-string scalar can start with: every expression of NON_STRING_SCALARS and
+ * COMPAT_NON_STRING_SCALARS matches only the empty string or a string starting with one of these (`~`, null,
+ * true/false, yes/no/on/off, `<<`, `=`, a sign, a digit, a dot, an exponent). Checked first, so that most strings
+ * (`quay.io/thanos/thanos:v0.42.4`, `app.kubernetes.io/name`) are decided without running the expressions.
+ */
+const NON_STRING_FIRST = new Set('~NnTtFfYyOo<=-+.eE0123456789');
+
 function looksLikeNonString(s: string): boolean {
+  if (s.length > 0 && !NON_STRING_FIRST.has(s[0] as string)) return false;
   for (const re of NON_STRING_SCALARS) if (re.test(s)) return true;
   for (const re of COMPAT_NON_STRING_SCALARS) if (re.test(s)) return true;
   return false;
@@ -149,10 +158,17 @@ function keyString(k: string): string {
   return out;
 }
 
+/** `/\n[\t ]+$/.test(s)`: a last line of spaces and tabs only, found from the end instead of at every newline. */
+function endsInSpacedLine(s: string): boolean {
+  let i = s.length - 1;
+  while (i >= 0 && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i--;
+  return i < s.length - 1 && i >= 0 && s.charCodeAt(i) === 10;
+}
+
 /** A multi-line string value as a literal block scalar, its lines indented by `indent`. */
 function blockString(value: string, indent: string): string {
   // A first line starting with a space or tab needs an explicit indentation indicator: left to the library.
-  if (CONTROL.test(value) || DOCUMENT_MARKER.test(value) || /\n[\t ]+$/.test(value) || /^[\t ]/.test(value)) {
+  if (CONTROL.test(value) || DOCUMENT_MARKER.test(value) || endsInSpacedLine(value) || /^[\t ]/.test(value)) {
     throw UNSUPPORTED;
   }
   let endStart = value.length;
