@@ -112,24 +112,44 @@ function compareByBlob(dir: string, tree: EnvironmentTree, blobs: ReadonlyMap<st
   return changes;
 }
 
+type Known = { blobs: Map<string, Map<string, string>>; doubtful: Set<string> } | undefined;
+
+/** What git vouches for in `clusters/`: `indexOf`, with the folders git's conversions may touch made doubtful. */
+function vouched(clustersDir: string): Known {
+  const known = indexOf(clustersDir);
+  if (!known) return undefined;
+  const paths = [...known.blobs].flatMap(([folder, files]) => [...files.keys()].map((p) => `${folder}/${p}`));
+  const converted = convertedFolders(clustersDir, paths);
+  if (converted === undefined) return undefined;
+  for (const folder of converted) known.doubtful.add(folder);
+  return known;
+}
+
+/** A comparer of rendered trees with `clusters/`, and what it knows of a folder's files without walking it. */
+export type Comparer = ((tree: EnvironmentTree) => TreeChanges) & {
+  listing: (env: string) => readonly string[] | undefined;
+};
+
 /**
  * A comparer of rendered trees with `clusters/` for `check`: by blob id where git vouches for a folder, else by
- * reading it (`compareTree`). Asks git once, at the first tree.
+ * reading it (`compareTree`). Its `listing` gives the files of a folder git vouches for (the volume check's list
+ * of StatefulSets, without a walk). Asks git once, when first used.
  */
-export function committedComparer(clustersDir: string): (tree: EnvironmentTree) => TreeChanges {
-  let known: { blobs: Map<string, Map<string, string>>; doubtful: Set<string> } | undefined | null = null;
-  return (tree) => {
-    if (known === null) {
-      known = indexOf(clustersDir);
-      if (known) {
-        const paths = [...known.blobs].flatMap(([folder, files]) => [...files.keys()].map((p) => `${folder}/${p}`));
-        const converted = convertedFolders(clustersDir, paths);
-        if (converted === undefined) known = undefined;
-        else for (const folder of converted) known.doubtful.add(folder);
-      }
-    }
-    const blobs = known?.blobs.get(tree.env);
-    if (!known || !blobs || known.doubtful.has(tree.env)) return compareTree(clustersDir, tree);
+export function committedComparer(clustersDir: string): Comparer {
+  let known: Known | null = null;
+  const git = (): Known => {
+    if (known === null) known = vouched(clustersDir);
+    return known;
+  };
+  const compare = (tree: EnvironmentTree) => {
+    const k = git();
+    const blobs = k?.blobs.get(tree.env);
+    if (!k || !blobs || k.doubtful.has(tree.env)) return compareTree(clustersDir, tree);
     return compareByBlob(join(clustersDir, tree.env), tree, blobs);
   };
+  const listing = (env: string) => {
+    const k = git();
+    return !k || k.doubtful.has(env) ? undefined : [...(k.blobs.get(env)?.keys() ?? [])];
+  };
+  return Object.assign(compare, { listing });
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { compareTree, type EnvironmentTree, generatedHeader, type TreeChanges } from '@thanos-gitops/output';
 import { describe, expect, it, vi } from 'vitest';
 import { blobId, committedComparer } from '../src/committed.js';
+import { committedVolumes } from '../src/volumes.js';
 import { tempDir } from './helpers.js';
 
 const HEADER = generatedHeader('environments/a.yaml');
@@ -188,6 +189,27 @@ describe("check's comparison through git's index", () => {
     appendFileSync(join(clean.a, 'x/b.yaml'), '# mine\n');
     expect(committedComparer(clean.clusters)(TREE).changed).toEqual(['x/b.yaml']);
     expect(compareTree).toHaveBeenCalledTimes(1);
+  });
+
+  it('lists a folder git vouches for, so the volume check finds the StatefulSets without walking it', () => {
+    const c = committed();
+    const set = (size: string) =>
+      `${HEADER}\nkind: StatefulSet\nmetadata:\n  name: s\nspec:\n  volumeClaimTemplates:\n` +
+      `    - metadata:\n        name: data\n      spec:\n        resources:\n          requests:\n            storage: ${size}\n`;
+    mkdirSync(join(c.a, 'store'));
+    writeFileSync(join(c.a, 'store/stateful-set-s.yaml'), set('10Gi'));
+    git(c.root, 'add', '-A');
+    git(c.root, 'commit', '--quiet', '-m', 'set');
+    const { listing } = committedComparer(c.clusters);
+    expect(listing('a')).toEqual([...TREE.files.keys(), 'store/stateful-set-s.yaml'].sort());
+    const sizes = new Map([['s', new Map([['data', '10Gi']])]]);
+    expect(committedVolumes(c.clusters, listing)('a')).toEqual(sizes);
+    expect(committedVolumes(c.clusters)('a')).toEqual(sizes);
+    // Untracked: git cannot list the folder, which is walked.
+    writeFileSync(join(c.a, 'store/stateful-set-t.yaml'), set('5Gi').replace('name: s', 'name: t'));
+    const after = committedComparer(c.clusters).listing;
+    expect(after('a')).toBeUndefined();
+    expect(committedVolumes(c.clusters, after)('a').get('t')).toEqual(new Map([['data', '5Gi']]));
   });
 
   it('reads the files when clusters/ is not in a git repository', () => {
