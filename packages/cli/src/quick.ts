@@ -61,10 +61,14 @@ function upToDate(command: string, clustersDir: string, files: EnvironmentFile[]
   // `check` prints neither warnings nor hand-written files (but in formats other than text); `generate` prints both.
   const fits = (hit: ReturnType<RenderCache['verify']>) =>
     hit !== undefined && (command === 'check' || (hit.warnings.length === 0 && hit.foreign.length === 0));
+  // Every input first: an edited environment file (the usual reason to run) is found before any folder is read.
   for (const f of files) {
     f.text = readFileSync(f.path, 'utf8');
-    const input = cache.inputHash(f.path, f.text);
-    inputs.push(input);
+    inputs.push(cache.inputHash(f.path, f.text));
+    if (!cache.rendered(f.name, inputs.at(-1) as string)) return undefined;
+  }
+  for (const [i, f] of files.entries()) {
+    const input = inputs[i] as string;
     const hit = cache.verify(clustersDir, f.name, input);
     if (!hit || !fits(hit)) return undefined;
     folders.push({ env: f.name, objects: hit.objects, unchanged: hit.unchanged.length });
