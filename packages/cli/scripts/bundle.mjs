@@ -119,9 +119,40 @@ const precompiledValidator = {
   },
 };
 
+/** The entry file's name for a module of src/: `bin` from the sources or from tsc's output. */
+const entry = (name) => (fromSources ? join(root, `src/${name}.ts`) : join(dist, `${name}.js`));
+
+// The entry file, dist/thanos-gitops.mjs: bin.ts and the quick answer of `check` and `generate` with nothing to do
+// (quick.ts, cache.ts), one file of its own, with no chunk to load; everything else is in thanos-gitops-run.mjs and
+// its chunks, which it imports only when the quick answer does not settle the run.
+await build({
+  absWorkingDir: root,
+  entryPoints: { 'thanos-gitops': entry('bin') },
+  conditions: fromSources ? ['source'] : [],
+  outdir: dist,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  outExtension: { '.js': '.mjs' },
+  sourcemap: 'linked',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [
+    {
+      name: 'run-apart',
+      setup(b) {
+        b.onResolve({ filter: /^\.\/run\.js$/ }, () => ({ path: './thanos-gitops-run.mjs', external: true }));
+      },
+    },
+  ],
+});
+
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { 'thanos-gitops': fromSources ? join(root, 'src/bin.ts') : join(dist, 'bin.js') },
+  entryPoints: { 'thanos-gitops-run': entry('run') },
   conditions: fromSources ? ['source'] : [],
   outdir: dist,
   bundle: true,

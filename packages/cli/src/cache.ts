@@ -202,6 +202,12 @@ export class RenderCache {
     return contentHash(`${this.fingerprint}\0${inputs.join('\0')}`);
   }
 
+  /** Whether `env`'s last render was from inputs `input` (the files on disk not looked at: `verify` does that). */
+  rendered(env: string, input: string, kind: 'envs' | 'shared' = 'envs'): boolean {
+    const entries = this.data[kind];
+    return Object.hasOwn(entries, env) && entries[env]?.input === input;
+  }
+
   /**
    * When `env` was rendered from the same inputs and `clusters/<env>/` holds exactly what that render produced
    * (plus files without the generated header), what is there; else undefined (render it).

@@ -1,7 +1,8 @@
 /** `check`: exit 1 and list the files when clusters/ differs from a fresh render. */
 import { relative } from 'node:path';
-import { compareTree, leftovers, lockHolder, type TreeChanges } from '@thanos-gitops/output';
+import { leftovers, lockHolder, type TreeChanges } from '@thanos-gitops/output';
 import type { CommandOptions } from './args.js';
+import { committedComparer } from './committed.js';
 import { githubAnnotation, jsonReport, problemFormat, warningsJson } from './format.js';
 import { type Io, plural } from './io.js';
 import { plan } from './plan.js';
@@ -15,9 +16,10 @@ function outOfDate(clustersDir: string, c: TreeChanges): string[] {
 
 export async function check(io: Io, options: CommandOptions): Promise<number> {
   const format = problemFormat(options.format);
-  // Each rendered tree is compared as soon as it is rendered, then dropped. Folders the render cache shows up to
-  // date were compared with what their last render produced (hashes).
-  const planned = await plan(options, (tree) => compareTree(options.clustersDir, tree));
+  // Each rendered tree is compared as soon as it is rendered, then dropped: by git's blob ids where git vouches for
+  // the folder's files, else by reading them (committed.ts). Folders the render cache shows up to date were
+  // compared with what their last render produced (hashes).
+  const planned = await plan(options, committedComparer(options.clustersDir));
   const { entries, remember } = planned;
   const stale = entries.flatMap((e) => (e.changes ? outOfDate(options.clustersDir, e.changes) : []));
   remember();

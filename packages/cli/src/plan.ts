@@ -103,7 +103,7 @@ function sharedInput(
 async function renderStale(
   { all, selected }: { all: readonly SourceFile[]; selected: readonly SourceFile[] },
   upToDate: ReadonlyMap<string, Hit>,
-  clustersDir: string,
+  { clustersDir, listing }: { clustersDir: string; listing: Handler['listing'] },
   take: (tree: EnvironmentTree, objects: number, warnings: readonly Problem[]) => Promise<void>,
 ): Promise<EnvironmentTree[]> {
   const [{ renderSelected, scopeOf }, { committedVolumes }] = await Promise.all([
@@ -111,7 +111,7 @@ async function renderStale(
     import('./volumes.js'),
   ]);
   const rendered = (file: SourceFile) => !upToDate.has(envName(file.path));
-  const steps = renderSelected(all, rendered, true, committedVolumes(clustersDir), scopeOf(selected));
+  const steps = renderSelected(all, rendered, true, committedVolumes(clustersDir, listing), scopeOf(selected));
   for (let r = steps.next(); ; r = steps.next()) {
     if (r.done) return r.value;
     const { tree, objects, warnings, clean } = r.value;
@@ -120,14 +120,19 @@ async function renderStale(
 }
 
 /**
+ * What the command does with each rendered tree (compare it, or stage it); `listing`, when it knows the files of a
+ * folder of clusters/ without walking it, is what the volume check reads committed StatefulSets from.
+ */
+export type Handler = ((tree: EnvironmentTree) => TreeChanges | Promise<TreeChanges>) & {
+  listing?: ((env: string) => readonly string[] | undefined) | undefined;
+};
+
+/**
  * Plans the run and hands every tree that must be compared or written to `handle` as soon as it is rendered
  * (`check` compares it, `generate` stages it beside clusters/), so memory holds one environment at a time. A tree
  * rendered after a problem was found is not handed over: the run fails with every problem once all are tried.
  */
-export async function plan(
-  options: CommandOptions,
-  handle: (tree: EnvironmentTree) => TreeChanges | Promise<TreeChanges>,
-): Promise<Plan> {
+export async function plan(options: CommandOptions, handle: Handler): Promise<Plan> {
   const { environmentsDir, clustersDir, only } = options;
   const selection = environmentSelection(environmentsDir, only, options.note);
   const files = selection.selected;
@@ -159,9 +164,14 @@ export async function plan(
   const everythingUpToDate = upToDate.size === files.length && reserved.every((folder) => sharedHits.get(folder));
   const sharedTrees = everythingUpToDate
     ? []
-    : await renderStale(selection, upToDate, clustersDir, async (tree, objects, warnings) => {
-        results.set(tree.env, await take(tree, objects, warnings, inputs.get(tree.env)));
-      });
+    : await renderStale(
+        selection,
+        upToDate,
+        { clustersDir, listing: handle.listing },
+        async (tree, objects, warnings) => {
+          results.set(tree.env, await take(tree, objects, warnings, inputs.get(tree.env)));
+        },
+      );
   for (const name of new Set(names)) entries.push(results.get(name) ?? cached(name, upToDate.get(name) as Hit));
   if (whole) {
     const known = new Set(names);

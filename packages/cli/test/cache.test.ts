@@ -39,6 +39,17 @@ describe('the render cache', () => {
     expect(cache.verify(clusters, 'a', input)?.foreign).toEqual(['notes.md']);
   });
 
+  it('tells whether an environment was last rendered from given inputs, without reading its folder', () => {
+    const { clusters, file, input } = setup();
+    rmSync(join(clusters, 'a'), { recursive: true });
+    const cache = RenderCache.at(file, 'f1');
+    expect(cache.rendered('a', input)).toBe(true);
+    expect(cache.rendered('a', cache.inputHash('environments/a.yaml', 'name: b\n'))).toBe(false);
+    expect(cache.rendered('b', input)).toBe(false);
+    expect(cache.rendered('a', input, 'shared')).toBe(false);
+    expect(cache.verify(clusters, 'a', input)).toBeUndefined();
+  });
+
   it('renders again when a file was edited by hand, removed, or a stale generated file is there', () => {
     for (const breakIt of [
       (c: string) => writeFileSync(join(c, 'a', 'x/a.yaml'), `${HEADER}\nkind: B\n`),

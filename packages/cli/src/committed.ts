@@ -1,0 +1,155 @@
+/**
+ * `check` compares a rendered tree with `clusters/<env>/` through git's index when it can: the blob id git stores
+ * for each committed file is the hash of its content (sha1 of `blob <length>\0<content>`, sha256 in a sha256
+ * repository), so a rendered file whose blob id is the index's is unchanged, with no file read. A blob id says
+ * what was committed or staged, not what is on disk: it stands for the file only when git shows the file unchanged
+ * since (`git ls-files -m`, which compares its stat with the index's, and re-reads a file whose stat cannot tell),
+ * and when nothing stands between the bytes on disk and the blob (no `text`, `eol`, `filter`, `ident` or
+ * encoding attribute, no `core.autocrlf`, no file git was told to stop looking at: assume-unchanged, skip-worktree).
+ *
+ * An environment folder where git cannot vouch for every file (a file modified, deleted, untracked or ignored, a
+ * symlink, a merge conflict, any of the above) is compared by reading it (`compareTree`), as without git; so is
+ * every folder when `clusters/` is not in a git repository or git is missing. The verdict is the same either way.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  compareTree,
+  type EnvironmentTree,
+  isGenerated,
+  OWNED_INDEX,
+  ownedPaths,
+  type TreeChanges,
+} from '@thanos-gitops/output';
+
+/** The blob id git gives `text` (hex): sha1, or sha256 when `hexLength` is 64. */
+export function blobId(text: string, hexLength = 40): string {
+  const bytes = Buffer.from(text, 'utf8');
+  return createHash(hexLength === 64 ? 'sha256' : 'sha1')
+    .update(`blob ${bytes.length}\0`)
+    .update(bytes)
+    .digest('hex');
+}
+
+/** git's output for `args` run in `cwd` (NUL-separated records), or undefined when git failed or is missing. */
+function git(cwd: string, args: readonly string[], input?: string): string | undefined {
+  const r = spawnSync('git', args, { cwd, encoding: 'utf8', input, maxBuffer: 1 << 30 });
+  return r.status === 0 && typeof r.stdout === 'string' ? r.stdout : undefined;
+}
+
+const records = (out: string) => out.split('\0').filter((r) => r !== '');
+
+/** The environment folder a path relative to `clusters/` lies in. */
+const folderOf = (path: string) => path.slice(0, path.indexOf('/'));
+
+/** The index's blob id of every committed regular file, by folder, then path; the folders git cannot vouch for. */
+function indexOf(clustersDir: string): { blobs: Map<string, Map<string, string>>; doubtful: Set<string> } | undefined {
+  const staged = git(clustersDir, ['ls-files', '-z', '-s', '-v', '--', '.']);
+  const changed = git(clustersDir, ['ls-files', '-z', '-m', '-d', '-o', '--', '.']);
+  if (staged === undefined || changed === undefined) return undefined;
+  const blobs = new Map<string, Map<string, string>>();
+  const doubtful = new Set(records(changed).map(folderOf));
+  for (const r of records(staged)) {
+    // `<tag> <mode> <blob> <stage>\t<path>`: tag H is a tracked file git looks at (h: assume-unchanged, S: skip-worktree).
+    const tab = r.indexOf('\t');
+    const [tag, mode, blob, stage] = r.slice(0, tab).split(' ');
+    const path = r.slice(tab + 1);
+    const folder = folderOf(path);
+    if (tag !== 'H' || (mode !== '100644' && mode !== '100755') || stage !== '0' || !blob) doubtful.add(folder);
+    else if (folder !== '') {
+      const files = blobs.get(folder) ?? new Map<string, string>();
+      files.set(path.slice(folder.length + 1), blob);
+      blobs.set(folder, files);
+    }
+  }
+  return { blobs, doubtful };
+}
+
+/** Folders with a file whose bytes on disk may differ from its blob by git's own conversion: attributes. */
+function convertedFolders(clustersDir: string, paths: readonly string[]): Set<string> | undefined {
+  const autocrlf = git(clustersDir, ['config', '--get', 'core.autocrlf']);
+  if (autocrlf !== undefined && autocrlf.trim() !== 'false') return undefined; // every folder may be converted
+  const attributes = ['text', 'eol', 'crlf', 'filter', 'ident', 'working-tree-encoding'];
+  const out = git(clustersDir, ['check-attr', '-z', '--stdin', ...attributes], `${paths.join('\0')}\0`);
+  if (out === undefined) return undefined;
+  const r = records(out);
+  const converted = new Set<string>();
+  for (let i = 0; i + 2 < r.length; i += 3) if (r[i + 2] !== 'unspecified') converted.add(folderOf(r[i] as string));
+  return converted;
+}
+
+/** Sorts paths as a folder walk lists them (each folder's entries by name), as `compareTree` does. */
+const byWalk = (a: string, b: string) => {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return (x[i] as string) < (y[i] as string) ? -1 : 1;
+  }
+  return x.length - y.length;
+};
+
+/** `compareTree`'s answer for a folder whose every file git vouches for, from their blob ids. */
+function compareByBlob(dir: string, tree: EnvironmentTree, blobs: ReadonlyMap<string, string>): TreeChanges {
+  const changes: TreeChanges = { env: tree.env, added: [], changed: [], unchanged: [], removed: [], foreign: [] };
+  const hexLength = blobs.values().next().value?.length ?? 40;
+  for (const [path, text] of tree.files) {
+    const blob = blobs.get(path);
+    if (blob === undefined) changes.added.push(path);
+    else if (blob === blobId(text, hexLength)) changes.unchanged.push(path);
+    else changes.changed.push(path);
+  }
+  // Files the render does not produce: read to tell generated (stale) from hand-written.
+  const rest = [...blobs.keys()].filter((p) => !tree.files.has(p)).sort(byWalk);
+  const owned = blobs.has(OWNED_INDEX)
+    ? ownedPaths(new Map([[OWNED_INDEX, readFileSync(join(dir, OWNED_INDEX), 'utf8')]]))
+    : new Set<string>();
+  for (const path of rest) {
+    if (owned.has(path) || isGenerated(readFileSync(join(dir, path), 'utf8'))) changes.removed.push(path);
+    else changes.foreign.push(path);
+  }
+  return changes;
+}
+
+type Known = { blobs: Map<string, Map<string, string>>; doubtful: Set<string> } | undefined;
+
+/** What git vouches for in `clusters/`: `indexOf`, with the folders git's conversions may touch made doubtful. */
+function vouched(clustersDir: string): Known {
+  const known = indexOf(clustersDir);
+  if (!known) return undefined;
+  const paths = [...known.blobs].flatMap(([folder, files]) => [...files.keys()].map((p) => `${folder}/${p}`));
+  const converted = convertedFolders(clustersDir, paths);
+  if (converted === undefined) return undefined;
+  for (const folder of converted) known.doubtful.add(folder);
+  return known;
+}
+
+/** A comparer of rendered trees with `clusters/`, and what it knows of a folder's files without walking it. */
+export type Comparer = ((tree: EnvironmentTree) => TreeChanges) & {
+  listing: (env: string) => readonly string[] | undefined;
+};
+
+/**
+ * A comparer of rendered trees with `clusters/` for `check`: by blob id where git vouches for a folder, else by
+ * reading it (`compareTree`). Its `listing` gives the files of a folder git vouches for (the volume check's list
+ * of StatefulSets, without a walk). Asks git once, when first used.
+ */
+export function committedComparer(clustersDir: string): Comparer {
+  let known: Known | null = null;
+  const git = (): Known => {
+    if (known === null) known = vouched(clustersDir);
+    return known;
+  };
+  const compare = (tree: EnvironmentTree) => {
+    const k = git();
+    const blobs = k?.blobs.get(tree.env);
+    if (!k || !blobs || k.doubtful.has(tree.env)) return compareTree(clustersDir, tree);
+    return compareByBlob(join(clustersDir, tree.env), tree, blobs);
+  };
+  const listing = (env: string) => {
+    const k = git();
+    return !k || k.doubtful.has(env) ? undefined : [...(k.blobs.get(env)?.keys() ?? [])];
+  };
+  return Object.assign(compare, { listing });
+}

@@ -1,0 +1,225 @@
+/**
+ * `check`'s comparison through git's index (`src/committed.ts`): where git vouches for a folder, the blob ids
+ * decide without reading the files; a dirty, stale or hand-written tree gets the verdict reading it gives
+ * (`compareTree`, the oracle here), whatever git's index says.
+ */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compareTree, type EnvironmentTree, generatedHeader, type TreeChanges } from '@thanos-gitops/output';
+import { describe, expect, it, vi } from 'vitest';
+import { blobId, committedComparer } from '../src/committed.js';
+import { committedVolumes } from '../src/volumes.js';
+import { tempDir } from './helpers.js';
+
+const HEADER = generatedHeader('environments/a.yaml');
+const TREE: EnvironmentTree = {
+  env: 'a',
+  files: new Map([
+    ['kustomization.yaml', `${HEADER}\nresources: [x/a.yaml, x/b.yaml]\n`],
+    ['x/a.yaml', `${HEADER}\nkind: A\n`],
+    ['x/b.yaml', `${HEADER}\nkind: B\n`],
+  ]),
+};
+
+function git(cwd: string, ...args: string[]): string {
+  const r = spawnSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], {
+    cwd,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** A repository with `clusters/a/` holding TREE, committed. */
+function committed() {
+  const root = tempDir('committed-');
+  const clusters = join(root, 'clusters');
+  for (const [path, text] of TREE.files) {
+    mkdirSync(join(clusters, 'a', path, '..'), { recursive: true });
+    writeFileSync(join(clusters, 'a', path), text);
+  }
+  git(root, 'init', '--quiet');
+  git(root, 'add', '-A');
+  git(root, 'commit', '--quiet', '-m', 'base');
+  return { root, clusters, a: join(clusters, 'a') };
+}
+
+// compareTree, spied on: which folders were read rather than answered from git's index.
+vi.mock('@thanos-gitops/output', async (original) => {
+  const real = await original<typeof import('@thanos-gitops/output')>();
+  return { ...real, compareTree: vi.fn(real.compareTree) };
+});
+
+const STALE = `${HEADER}\nkind: Old\n`;
+
+/** What check reports from a comparison (the writer's collisions and blocked paths are generate's). */
+const verdict = ({ env, added, changed, unchanged, removed, foreign }: TreeChanges) => ({
+  env,
+  added,
+  changed,
+  unchanged,
+  removed,
+  foreign,
+});
+
+describe("check's comparison through git's index", () => {
+  it('gives the blob id git gives', () => {
+    const { root, a } = committed();
+    expect(git(root, 'hash-object', join(a, 'x/a.yaml')).trim()).toBe(blobId(`${HEADER}\nkind: A\n`));
+    writeFileSync(join(root, 'u.txt'), 'é\n');
+    expect(git(root, 'hash-object', 'u.txt').trim()).toBe(blobId('é\n'));
+  });
+
+  it('agrees with reading the files, committed or not, for every kind of difference', () => {
+    const cases: [string, (c: { root: string; a: string }) => void][] = [
+      ['nothing changed', () => {}],
+      [
+        'a committed hand edit',
+        ({ root, a }) => {
+          appendFileSync(join(a, 'x/a.yaml'), '# mine\n');
+          git(root, 'commit', '--quiet', '-am', 'edit');
+        },
+      ],
+      ['an edit not committed (dirty)', ({ a }) => appendFileSync(join(a, 'x/a.yaml'), '# mine\n')],
+      [
+        'an edit staged, then undone on disk',
+        ({ root, a }) => {
+          appendFileSync(join(a, 'x/a.yaml'), '# mine\n');
+          git(root, 'add', '-A');
+          writeFileSync(join(a, 'x/a.yaml'), `${HEADER}\nkind: A\n`);
+        },
+      ],
+      [
+        'a committed stale file',
+        ({ root, a }) => {
+          writeFileSync(join(a, 'x/old.yaml'), STALE);
+          git(root, 'add', '-A');
+          git(root, 'commit', '--quiet', '-m', 'stale');
+        },
+      ],
+      ['an untracked stale file', ({ a }) => writeFileSync(join(a, 'x/old.yaml'), STALE)],
+      [
+        'an ignored stale file',
+        ({ root, a }) => {
+          writeFileSync(join(root, '.gitignore'), 'old.yaml\n');
+          writeFileSync(join(a, 'x/old.yaml'), STALE);
+        },
+      ],
+      [
+        'a committed hand-written file',
+        ({ root, a }) => {
+          writeFileSync(join(a, 'NOTES.md'), 'mine\n');
+          git(root, 'add', '-A');
+          git(root, 'commit', '--quiet', '-m', 'notes');
+        },
+      ],
+      ['a file deleted, not committed', ({ a }) => rmSync(join(a, 'x/b.yaml'))],
+      ['a file deleted and committed', ({ root }) => git(root, 'rm', '--quiet', 'clusters/a/x/b.yaml')],
+      [
+        'an edit git was told not to look at',
+        ({ root, a }) => {
+          git(root, 'update-index', '--assume-unchanged', 'clusters/a/x/a.yaml');
+          appendFileSync(join(a, 'x/a.yaml'), '# mine\n');
+        },
+      ],
+      [
+        'a committed symlink',
+        ({ root, a }) => {
+          symlinkSync('a.yaml', join(a, 'x/link.yaml'));
+          git(root, 'add', '-A');
+          git(root, 'commit', '--quiet', '-m', 'link');
+        },
+      ],
+      [
+        'line endings converted by git',
+        ({ root, a }) => {
+          writeFileSync(join(root, '.gitattributes'), '*.yaml text eol=crlf\n');
+          writeFileSync(join(a, 'x/a.yaml'), `${HEADER}\r\nkind: A\r\n`);
+          git(root, 'add', '-A');
+          git(root, 'commit', '--quiet', '-m', 'crlf');
+        },
+      ],
+      [
+        'core.autocrlf',
+        ({ root, a }) => {
+          git(root, 'config', 'core.autocrlf', 'input');
+          writeFileSync(join(a, 'x/a.yaml'), `${HEADER}\r\nkind: A\r\n`);
+          git(root, 'add', '-A');
+          // Staged: git keeps the blob of LF lines, and its stat of the CRLF file on disk.
+        },
+      ],
+    ];
+    const verdicts: Record<string, unknown> = {};
+    for (const [what, make] of cases) {
+      const c = committed();
+      make(c);
+      const expected = compareTree(c.clusters, TREE);
+      expect(verdict(committedComparer(c.clusters)(TREE)), what).toEqual(verdict(expected));
+      verdicts[what] = [expected.added, expected.changed, expected.removed].map((l) => l.length);
+    }
+    // The cases differ as meant: each a verdict check has to get right.
+    expect(verdicts).toMatchObject({
+      'nothing changed': [0, 0, 0],
+      'a committed hand edit': [0, 1, 0],
+      'an edit not committed (dirty)': [0, 1, 0],
+      'an edit staged, then undone on disk': [0, 0, 0],
+      'a committed stale file': [0, 0, 1],
+      'an untracked stale file': [0, 0, 1],
+      'an ignored stale file': [0, 0, 1],
+      'a committed hand-written file': [0, 0, 0],
+      'a file deleted, not committed': [1, 0, 0],
+      'an edit git was told not to look at': [0, 1, 0],
+      'line endings converted by git': [0, 1, 0],
+      'core.autocrlf': [0, 1, 0],
+    });
+  });
+
+  it('reads no file git vouches for, and every folder it cannot', () => {
+    const clean = committed();
+    writeFileSync(join(clean.a, 'x/old.yaml'), STALE);
+    git(clean.root, 'add', '-A');
+    git(clean.root, 'commit', '--quiet', '-m', 'stale');
+    vi.mocked(compareTree).mockClear();
+    expect(committedComparer(clean.clusters)(TREE)).toMatchObject({
+      unchanged: [...TREE.files.keys()],
+      removed: ['x/old.yaml'],
+    });
+    expect(compareTree).not.toHaveBeenCalled();
+    appendFileSync(join(clean.a, 'x/b.yaml'), '# mine\n');
+    expect(committedComparer(clean.clusters)(TREE).changed).toEqual(['x/b.yaml']);
+    expect(compareTree).toHaveBeenCalledTimes(1);
+  });
+
+  it('lists a folder git vouches for, so the volume check finds the StatefulSets without walking it', () => {
+    const c = committed();
+    const set = (size: string) =>
+      `${HEADER}\nkind: StatefulSet\nmetadata:\n  name: s\nspec:\n  volumeClaimTemplates:\n` +
+      `    - metadata:\n        name: data\n      spec:\n        resources:\n          requests:\n            storage: ${size}\n`;
+    mkdirSync(join(c.a, 'store'));
+    writeFileSync(join(c.a, 'store/stateful-set-s.yaml'), set('10Gi'));
+    git(c.root, 'add', '-A');
+    git(c.root, 'commit', '--quiet', '-m', 'set');
+    const { listing } = committedComparer(c.clusters);
+    expect(listing('a')).toEqual([...TREE.files.keys(), 'store/stateful-set-s.yaml'].sort());
+    const sizes = new Map([['s', new Map([['data', '10Gi']])]]);
+    expect(committedVolumes(c.clusters, listing)('a')).toEqual(sizes);
+    expect(committedVolumes(c.clusters)('a')).toEqual(sizes);
+    // Untracked: git cannot list the folder, which is walked.
+    writeFileSync(join(c.a, 'store/stateful-set-t.yaml'), set('5Gi').replace('name: s', 'name: t'));
+    const after = committedComparer(c.clusters).listing;
+    expect(after('a')).toBeUndefined();
+    expect(committedVolumes(c.clusters, after)('a').get('t')).toEqual(new Map([['data', '5Gi']]));
+  });
+
+  it('reads the files when clusters/ is not in a git repository', () => {
+    const root = tempDir('committed-nogit-');
+    const a = join(root, 'clusters', 'a');
+    mkdirSync(join(a, 'x'), { recursive: true });
+    writeFileSync(join(a, 'x/a.yaml'), `${HEADER}\nkind: A\n`);
+    writeFileSync(join(a, 'x/old.yaml'), STALE);
+    const changes = committedComparer(join(root, 'clusters'))(TREE);
+    expect(changes).toEqual(compareTree(join(root, 'clusters'), TREE));
+    expect(changes.removed).toEqual(['x/old.yaml']);
+  });
+});
