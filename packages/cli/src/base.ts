@@ -37,6 +37,8 @@ export interface BaseTree {
    * working tree (untracked files included): the only ones whose render can differ from the base's clusters/.
    */
   changed(environmentsDir: string): Set<string>;
+  /** The text of a file (a path on disk, in the working tree) in the base, or undefined when it has none. */
+  text(path: string): string | undefined;
 }
 
 /** Opens `ref` of the repository holding `clustersDir`; a wrong ref or no repository is a usage error. */
@@ -65,6 +67,13 @@ export function openBase(ref: string, clustersDir: string): BaseTree {
         .sort(),
     files: (folder) => readFolder(top, commit, `${prefix}${folder}/`),
     changed: (environmentsDir) => changedFolders(top, commit, inRepo(top, environmentsDir), clusters),
+    text: (path) => {
+      try {
+        return git(top, ['cat-file', 'blob', `${commit}:${inRepo(top, path)}`]).toString('utf8');
+      } catch {
+        return undefined;
+      }
+    },
   };
 }
 

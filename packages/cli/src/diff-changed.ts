@@ -1,0 +1,64 @@
+/**
+ * `diff --base` when only some environment files changed: only those are loaded and rendered, so a change to one
+ * environment costs the same with 1 or 1000 of them. The Argo CD and Flux folders are made from every environment
+ * at once; they are left as the base has them when each changed environment gives them the same objects alone
+ * before and after (the same Argo CD and Flux files rendered from that environment by itself), and no environment
+ * is added or removed. Otherwise, or when a changed file does not load, `diff` takes the whole path (every file
+ * loaded, the Argo CD and Flux folders rendered, every problem reported).
+ *
+ * The checks that span environments (one name, bucket or hostname per environment, copied files, delivery settings
+ * that must agree) are `check`'s and `validate`'s here, which CI runs: this path checks each changed file alone.
+ */
+
+import { basename, join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { loadEach, type SourceFile } from '@thanos-gitops/input';
+import { type EnvironmentTree, environmentName, RESERVED_CLUSTERS_FOLDERS } from '@thanos-gitops/output';
+import type { CommandOptions } from './args.js';
+import type { BaseTree } from './base.js';
+import { environmentSelection } from './files.js';
+import { renderDelivery, renderSelected } from './render.js';
+import { committedVolumes } from './volumes.js';
+
+/** The Argo CD and Flux files one environment file makes by itself; undefined when it does not load. */
+function deliveryAlone(file: SourceFile): EnvironmentTree[] | undefined {
+  const { loaded, problems } = loadEach([file]);
+  const [l] = loaded;
+  if (l === undefined || problems.length > 0) return undefined;
+  return renderDelivery([{ environment: l.env, file: l.file }]);
+}
+
+/** Whether every changed file exists in the base too and makes the same Argo CD and Flux files alone. */
+function deliveryKept(changed: readonly SourceFile[], environmentsDir: string, base: BaseTree): boolean {
+  return changed.every((f) => {
+    const was = base.text(join(environmentsDir, basename(f.path)));
+    if (was === undefined) return false;
+    const [before, after] = [deliveryAlone({ path: f.path, text: was }), deliveryAlone(f)];
+    return before !== undefined && after !== undefined && isDeepStrictEqual(before, after);
+  });
+}
+
+/**
+ * The trees of the changed environments and the names of every environment and folder known unchanged, when
+ * only environment files changed and the Argo CD and Flux folders stay as they are; undefined otherwise.
+ */
+export function changedOnly(
+  { environmentsDir, clustersDir, only, note }: CommandOptions,
+  base: BaseTree,
+  changed: ReadonlySet<string>,
+): { trees: EnvironmentTree[]; names: string[] } | undefined {
+  if (only.length > 0) return undefined;
+  const reserved: readonly string[] = RESERVED_CLUSTERS_FOLDERS;
+  if (reserved.some((folder) => changed.has(folder))) return undefined;
+  const { all } = environmentSelection(environmentsDir, [], note);
+  const names = all.map((f) => environmentName(f.path));
+  // A folder without an environment file (removed) or a file new since the base: the whole path.
+  if ([...changed].some((env) => !names.includes(env))) return undefined;
+  const files = all.filter((f) => changed.has(environmentName(f.path)));
+  if (!deliveryKept(files, environmentsDir, base)) return undefined;
+  const trees: EnvironmentTree[] = [];
+  const steps = renderSelected(files, () => true, false, committedVolumes(clustersDir));
+  for (let r = steps.next(); !r.done; r = steps.next()) trees.push(r.value.tree);
+  const kept = base.folders().filter((folder) => reserved.includes(folder));
+  return { trees, names: [...names, ...kept] };
+}
