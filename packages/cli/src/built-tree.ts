@@ -107,14 +107,17 @@ function mayBeContext(text: string): boolean {
 
 const HASHRINGS = 'hashrings.json';
 
-/** A side of a folder, built resource by resource (each file parsed once). */
-function side(files: ReadonlyMap<string, string>, k: PlainKustomization) {
-  const parsed = new Map<string, Plain[]>();
+/**
+ * A side of a folder, built resource by resource; `parsed` (by text) is shared by both sides, so a file with the
+ * same text on both is parsed once (its objects are only read).
+ */
+function side(files: ReadonlyMap<string, string>, k: PlainKustomization, parsed: Map<string, Plain[]>) {
   const objectsOf = (r: string) => {
-    let objects = parsed.get(r);
+    const text = files.get(r) ?? '';
+    let objects = parsed.get(text);
     if (objects === undefined) {
-      objects = documentObjects(files.get(r) ?? '').map((o) => sortedKeys(o) as Plain);
-      parsed.set(r, objects);
+      objects = documentObjects(text).map((o) => sortedKeys(o) as Plain);
+      parsed.set(text, objects);
     }
     return objects;
   };
@@ -143,6 +146,7 @@ export function changedBuilds(
   }
   const listed = new Set(kb.resources);
   const skip = new Set(ka.resources.filter((r) => listed.has(r) && before.get(r) === after.get(r)));
-  const [b, a] = [side(before, kb), side(after, ka)];
+  const parsed = new Map<string, Plain[]>();
+  const [b, a] = [side(before, kb, parsed), side(after, ka, parsed)];
   return { before: b.changed(skip), after: a.changed(skip), context: { before: b.context(), after: a.context() } };
 }

@@ -14,6 +14,7 @@ import { basename, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { loadEach, type SourceFile } from '@thanos-gitops/input';
 import { type EnvironmentTree, environmentName, RESERVED_CLUSTERS_FOLDERS } from '@thanos-gitops/output';
+import { InvalidEnvironmentError } from '@thanos-gitops/problems';
 import type { CommandOptions } from './args.js';
 import type { BaseTree } from './base.js';
 import { environmentSelection } from './files.js';
@@ -28,14 +29,44 @@ function deliveryAlone(file: SourceFile): EnvironmentTree[] | undefined {
   return renderDelivery([{ environment: l.env, file: l.file }]);
 }
 
-/** Whether every changed file exists in the base too and makes the same Argo CD and Flux files alone. */
-function deliveryKept(changed: readonly SourceFile[], environmentsDir: string, base: BaseTree): boolean {
-  return changed.every((f) => {
+/** The Argo CD and Flux files each changed file made alone in the base, by path; undefined when one cannot tell. */
+function deliveryBefore(
+  changed: readonly SourceFile[],
+  environmentsDir: string,
+  base: BaseTree,
+): Map<string, EnvironmentTree[]> | undefined {
+  const out = new Map<string, EnvironmentTree[]>();
+  for (const f of changed) {
     const was = base.text(join(environmentsDir, basename(f.path)));
-    if (was === undefined) return false;
-    const [before, after] = [deliveryAlone({ path: f.path, text: was }), deliveryAlone(f)];
-    return before !== undefined && after !== undefined && isDeepStrictEqual(before, after);
-  });
+    const trees = was === undefined ? undefined : deliveryAlone({ path: f.path, text: was });
+    if (trees === undefined) return undefined;
+    out.set(f.path, trees);
+  }
+  return out;
+}
+
+/**
+ * The changed files rendered, when each makes the same Argo CD and Flux files alone as in the base; undefined
+ * when one does not, or does not load (the whole path then reports every problem).
+ */
+function renderedKeepingDelivery(
+  files: readonly SourceFile[],
+  before: ReadonlyMap<string, EnvironmentTree[]>,
+  clustersDir: string,
+): EnvironmentTree[] | undefined {
+  const trees: EnvironmentTree[] = [];
+  try {
+    const steps = renderSelected(files, () => true, false, committedVolumes(clustersDir));
+    for (let r = steps.next(); !r.done; r = steps.next()) {
+      const { environment, file, tree } = r.value;
+      if (!isDeepStrictEqual(renderDelivery([{ environment, file }]), before.get(file))) return undefined;
+      trees.push(tree);
+    }
+  } catch (err) {
+    if (err instanceof InvalidEnvironmentError) return undefined;
+    throw err;
+  }
+  return trees;
 }
 
 /**
@@ -55,10 +86,9 @@ export function changedOnly(
   // A folder without an environment file (removed) or a file new since the base: the whole path.
   if ([...changed].some((env) => !names.includes(env))) return undefined;
   const files = all.filter((f) => changed.has(environmentName(f.path)));
-  if (!deliveryKept(files, environmentsDir, base)) return undefined;
-  const trees: EnvironmentTree[] = [];
-  const steps = renderSelected(files, () => true, false, committedVolumes(clustersDir));
-  for (let r = steps.next(); !r.done; r = steps.next()) trees.push(r.value.tree);
+  const before = deliveryBefore(files, environmentsDir, base);
+  const trees = before && renderedKeepingDelivery(files, before, clustersDir);
+  if (trees === undefined) return undefined;
   const kept = base.folders().filter((folder) => reserved.includes(folder));
   return { trees, names: [...names, ...kept] };
 }
