@@ -16,7 +16,7 @@ const COLLECT_EVERY = 50;
  * garbage once checked, but lives long enough to reach the old generation, which V8 lets grow to several times
  * what is alive before collecting it: at 1000 environments the heap reached ~340 MiB with ~60 MiB alive.
  */
-function fullCollection(): () => void {
+export function fullCollection(): () => void {
   try {
     setFlagsFromString('--expose-gc');
     const gc: unknown = runInNewContext('gc');
