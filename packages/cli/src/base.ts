@@ -37,23 +37,38 @@ export interface BaseTree {
    * working tree (untracked files included): the only ones whose render can differ from the base's clusters/.
    */
   changed(environmentsDir: string): Set<string>;
+  /** The text of a file (a path on disk, in the working tree) in the base, or undefined when it has none. */
+  text(path: string): string | undefined;
+}
+
+/** The top of the repository holding `probe` and the commit `ref` names: one git call, two to say what is wrong. */
+function resolveRef(probe: string, ref: string): { top: string; commit: string } {
+  try {
+    const [top = '', commit = ''] = text(probe, [
+      'rev-parse',
+      '--show-toplevel',
+      '--verify',
+      '--quiet',
+      `${ref}^{commit}`,
+    ])
+      .split('\n')
+      .map((l) => l.trim());
+    if (top !== '' && commit !== '') return { top: realpathSync(top), commit };
+  } catch {
+    // Told apart below.
+  }
+  try {
+    text(probe, ['rev-parse', '--show-toplevel']);
+  } catch {
+    throw new UsageError(`--base needs a git repository, and ${probe} is not in one`);
+  }
+  throw new UsageError(`--base: unknown git revision "${ref}"`);
 }
 
 /** Opens `ref` of the repository holding `clustersDir`; a wrong ref or no repository is a usage error. */
 export function openBase(ref: string, clustersDir: string): BaseTree {
   const probe = existsSync(clustersDir) ? clustersDir : dirname(clustersDir);
-  let top: string;
-  try {
-    top = realpathSync(text(probe, ['rev-parse', '--show-toplevel']));
-  } catch {
-    throw new UsageError(`--base needs a git repository, and ${probe} is not in one`);
-  }
-  let commit: string;
-  try {
-    commit = text(top, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
-  } catch {
-    throw new UsageError(`--base: unknown git revision "${ref}"`);
-  }
+  const { top, commit } = resolveRef(probe, ref);
   removeStaleWorktrees(top);
   const clusters = inRepo(top, clustersDir);
   const prefix = clusters === '' ? '' : `${clusters}/`;
@@ -65,6 +80,13 @@ export function openBase(ref: string, clustersDir: string): BaseTree {
         .sort(),
     files: (folder) => readFolder(top, commit, `${prefix}${folder}/`),
     changed: (environmentsDir) => changedFolders(top, commit, inRepo(top, environmentsDir), clusters),
+    text: (path) => {
+      try {
+        return git(top, ['cat-file', 'blob', `${commit}:${inRepo(top, path)}`]).toString('utf8');
+      } catch {
+        return undefined;
+      }
+    },
   };
 }
 
@@ -82,10 +104,12 @@ function running(pid: number): boolean {
 
 /**
  * Removes the worktrees that `diff --base` of earlier versions checked out and could not clean up (killed
- * outright), never one of a run still going, then lets git forget worktrees whose folder is gone.
+ * outright), never one of a run still going, then lets git forget worktrees whose folder is gone (when there is one).
  */
 function removeStaleWorktrees(top: string): void {
+  let prune = false;
   for (const line of text(top, ['worktree', 'list', '--porcelain']).split('\n')) {
+    if (line.startsWith('prunable')) prune = true;
     if (!line.startsWith('worktree ')) continue;
     const path = line.slice('worktree '.length);
     const pid = BASE_WORKTREE.exec(path)?.[1];
@@ -96,8 +120,9 @@ function removeStaleWorktrees(top: string): void {
       // Its folder is gone already: prune below.
     }
     rmSync(dirname(path), { recursive: true, force: true });
+    prune = true;
   }
-  git(top, ['worktree', 'prune']);
+  if (prune) git(top, ['worktree', 'prune']);
 }
 
 const splitZ = (s: string) => s.split('\0').filter((l) => l !== '');

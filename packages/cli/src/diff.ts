@@ -20,10 +20,20 @@ import {
 } from '@thanos-gitops/output';
 import type { CommandOptions } from './args.js';
 import { type BaseTree, openBase } from './base.js';
+import { changedBuilds } from './built-tree.js';
+import { changedOnly } from './diff-changed.js';
 import { UsageError } from './files.js';
 import { BOLD, GREEN, type Io, paint, RED, YELLOW } from './io.js';
 import { findKustomize, type Kustomize, kustomizeBuild, treeObjects } from './kustomize.js';
-import { type EnvironmentReview, hasChanges, markdownReport, reviewEnvironment, textReport } from './review.js';
+import {
+  type EnvironmentReview,
+  hasChanges,
+  markdownReport,
+  type Plain,
+  type RolloutContext,
+  reviewEnvironment,
+  textReport,
+} from './review.js';
 import { changedTrees } from './targets.js';
 
 export const DIFF_FORMATS = ['text', 'markdown'] as const;
@@ -66,12 +76,42 @@ function writeTreeTo(dir: string, files: ReadonlyMap<string, string>): void {
 const sameFiles = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>) =>
   a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 
-/** The objects of a folder: built by kustomize when it has a kustomization.yaml and kustomize is found. */
-function objectsOf(dir: () => string, files: ReadonlyMap<string, string>, k: Kustomize | undefined, env: string) {
-  if (files.size === 0) return [];
+/** The files of `a` whose text `b` holds too, at the same path. */
+function sameTextIn(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): Set<string> {
+  return new Set([...a].filter(([path, text]) => b.get(path) === text).map(([path]) => path));
+}
+
+const without = (files: ReadonlyMap<string, string>, skip: ReadonlySet<string>) =>
+  new Map([...files].filter(([path]) => !skip.has(path)));
+
+/**
+ * The objects of both sides of a folder that can differ (the review finds the others unchanged). A folder with a
+ * kustomization.yaml is built in memory (built-tree.ts) when it is one the generator writes, else by the real
+ * kustomize when there is one; a folder without a kustomization is its YAML files, and so are the Argo CD and
+ * Flux folders, those with the same text on both sides left out.
+ */
+function changedObjects(
+  env: string,
+  old: ReadonlyMap<string, string>,
+  now: ReadonlyMap<string, string>,
+  k: Kustomize | undefined,
+  dirs: { before: () => string; after: () => string },
+): { before: Plain[]; after: Plain[]; context?: RolloutContext } {
   const reserved: readonly string[] = RESERVED_CLUSTERS_FOLDERS;
-  if (k === undefined || reserved.includes(env) || !files.has(KUSTOMIZATION_FILE)) return treeObjects(files);
-  return kustomizeBuild(k, dir());
+  const kustomized = [old, now].some((files) => files.has(KUSTOMIZATION_FILE));
+  if (!reserved.includes(env) && kustomized) {
+    const built = changedBuilds(old, now);
+    if (built) return built;
+    if (k !== undefined) {
+      const build = (files: ReadonlyMap<string, string>, dir: () => string) =>
+        files.size === 0 ? [] : files.has(KUSTOMIZATION_FILE) ? kustomizeBuild(k, dir()) : treeObjects(files);
+      return { before: build(old, dirs.before), after: build(now, dirs.after) };
+    }
+  }
+  if (!reserved.includes(env)) return { before: treeObjects(old), after: treeObjects(now) };
+  // The Argo CD and Flux folders have no workloads (no rollout context): only the files that differ matter.
+  const same = sameTextIn(old, now);
+  return { before: treeObjects(without(old, same)), after: treeObjects(without(now, same)) };
 }
 
 /** Compares every environment folder (and the Argo CD and Flux folders) before and after. */
@@ -103,6 +143,8 @@ function prepare(options: CommandOptions, scratch: string) {
   const base = openBase(options.base, options.clustersDir);
   const changed = base.changed(options.environmentsDir);
   const before = beforeInGit(base, scratch);
+  const fast = changedOnly(options, base, changed);
+  if (fast) return { before, ...fast };
   return { before, ...changedTrees(options, (env) => changed.has(env), before.folders()) };
 }
 
@@ -175,13 +217,15 @@ function reviewOne(
 ): EnvironmentReview {
   const old = before.files(env);
   if (sameFiles(old, now)) return reviewEnvironment(env, [], []);
-  const newDir = join(scratch, 'after', env);
-  writeTreeTo(newDir, now);
-  const review = reviewEnvironment(
-    env,
-    objectsOf(() => before.dir(env, old), old, k, env),
-    objectsOf(() => newDir, now, k, env),
-  );
+  const objects = changedObjects(env, old, now, k, {
+    before: () => before.dir(env, old),
+    after: () => {
+      const newDir = join(scratch, 'after', env);
+      writeTreeTo(newDir, now);
+      return newDir;
+    },
+  });
+  const review = reviewEnvironment(env, objects.before, objects.after, objects.context);
   // The README's topology diagram, when it changed: a reviewer sees the new shape, not only its YAML.
   const topology = topologyChange(old.get(README), now.get(README));
   return topology ? { ...review, topology } : review;

@@ -90,8 +90,35 @@ export function volumeGrowth(env: string, before: Plain, after: Plain): string |
   return `${grown.join(', ')}: follow the resize procedure in clusters/${env}/README.md#${RESIZE_ANCHOR}`;
 }
 
-/** Compares the objects of one environment folder. */
-export function reviewEnvironment(env: string, before: readonly Plain[], after: readonly Plain[]): EnvironmentReview {
+/**
+ * The objects a folder's restarts and hashrings are read from (the rollout plan, `restartConsequences`, and
+ * `reshuffles`): the workloads, their autoscalers and the hashrings file, changed or not. Every other object
+ * matters only when it changed.
+ */
+export interface RolloutContext {
+  before: readonly Plain[];
+  after: readonly Plain[];
+}
+
+const HASHRINGS_FILE = 'hashrings.json';
+
+/** The kinds the rollout plan and the hashring checks read, besides the ConfigMap of the hashrings file. */
+export const ROLLOUT_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'HorizontalPodAutoscaler'];
+
+/** Whether an object belongs to a folder's rollout context. */
+export const inRolloutContext = (o: Plain) =>
+  ROLLOUT_KINDS.includes(o.kind) || (o.kind === 'ConfigMap' && typeof o.data?.[HASHRINGS_FILE] === 'string');
+
+/**
+ * Compares the objects of one environment folder. `before` and `after` may leave out objects that are the same on
+ * both sides (they show as no change), when `context` holds every object of the rollout context (`inRolloutContext`).
+ */
+export function reviewEnvironment(
+  env: string,
+  before: readonly Plain[],
+  after: readonly Plain[],
+  context: RolloutContext = { before, after },
+): EnvironmentReview {
   const r: EnvironmentReview = {
     env,
     added: [],
@@ -151,8 +178,8 @@ export function reviewEnvironment(env: string, before: readonly Plain[], after: 
     }
   }
   for (const list of [r.restarts, r.recreates, r.resizes, r.destroys]) list.sort(byId);
-  r.rollouts = restartConsequences(before, after, r.restarts);
-  r.reshuffles = reshuffles(before, after);
+  r.rollouts = restartConsequences(context.before, context.after, r.restarts);
+  r.reshuffles = reshuffles(context.before, context.after);
   r.weakened = [...r.added, ...r.changed, ...r.removed].flatMap((c) =>
     weakenings(c.before, c.after).map((w) => ({ id: c.id, why: `${w.what} (${w.kind})` })),
   );
