@@ -35,7 +35,12 @@ const TESTS = {
     `${COMPONENT_TESTS}/*.intent.test.ts`,
   ],
   // Not encode.test.ts (bash runs of the README's commands, 14 s a run): documents.test.ts states the commands.
-  'irsa/src/': ['packages/irsa/test/{irsa,aws,clouds,documents}.test.ts'],
+  'irsa/src/': [
+    'packages/irsa/test/irsa.test.ts',
+    'packages/irsa/test/aws.test.ts',
+    'packages/irsa/test/clouds.test.ts',
+    'packages/irsa/test/documents.test.ts',
+  ],
   'mtls/src/': ['packages/mtls/test/*.test.ts'],
   'delivery/src/': ['packages/cli/test/delivery.test.ts'],
   'cli/src/cache.ts': ['packages/cli/test/cache.test.ts'],

@@ -30,6 +30,7 @@ describe('shapes', () => {
       [['an AWS secret access key', SECRET_KEY]],
     ],
     ['a quoted secret key', `"secretAccessKey": "${SECRET_KEY}"`, [['an AWS secret access key', SECRET_KEY]]],
+    ['a secret key right after =', `SecretAccessKey=${SECRET_KEY}`, [['an AWS secret access key', SECRET_KEY]]],
     ['a 41-character secret key', `aws_secret_access_key=${SECRET_KEY}A`, []],
     ['a PEM private key', '-----BEGIN EC PRIVATE KEY-----', [['a private key', '-----BEGIN EC PRIVATE KEY-----']]],
     ['a PKCS#8 private key', '-----BEGIN PRIVATE KEY-----', [['a private key', '-----BEGIN PRIVATE KEY-----']]],
@@ -47,6 +48,7 @@ describe('shapes', () => {
     ['an OpenSSH prefix too short', 'b3BlbnNzaC1rZXktdjEAAAA', []],
     ['a bearer token', 'Authorization: Bearer abcdefghijklmnop==', [['a bearer token', 'abcdefghijklmnop==']]],
     ['a lower-case bearer token', 'bearer abcdefghijklmnopq', [['a bearer token', 'abcdefghijklmnopq']]],
+    ['a bearer token after two spaces', 'Bearer  abcdefghijklmnopq', [['a bearer token', 'abcdefghijklmnopq']]],
     ['a short bearer word', 'Bearer abcdefghijklmno', []],
     ['a JSON web token', `jwt ${JWT}`, [['a JSON web token', JWT]]],
     ['a GitHub token', 'ghp_abcdefghijklmnop1234', [['an API token', 'ghp_abcdefghijklmnop1234']]],
@@ -69,9 +71,23 @@ describe('shapes', () => {
       ],
     ],
     ['a non-HTTP URL with a password', 'dsn postgres://app:pa55@db:5432/x', [['a URL with a password', 'app:pa55']]],
+    ['a URL with a password at the start', 'postgres://app:pa55@db', [['a URL with a password', 'app:pa55']]],
+    ['a scheme of one letter', 'x://app:pa55@db', [['a URL with a password', 'app:pa55']]],
+    ['a scheme ending in a digit', 's3://key:s3cret@bucket', [['a URL with a password', 'key:s3cret']]],
+    ['an HTTP URL with a user', 'http://token123@host.example/', [['a URL with credentials', 'token123']]],
     ['a URL with a user', 'HTTPS://token123@host.example/', [['a URL with credentials', 'token123']]],
     ['a URL without userinfo', 'https://host.example/a@b', []],
     ['an access key setting', 'access_key: abcdefgh1', [['an access key setting', 'abcdefgh1']]],
+    ['a JSON access key setting', '{"access_key": "abcdefgh1"}', [['an access key setting', 'abcdefgh1']]],
+    ['an access key setting, spaced', 'access_key : abcdefgh1', [['an access key setting', 'abcdefgh1']]],
+    [
+      'an access key setting, unspaced',
+      'session_token=abcdefgh1',
+      [
+        ['an access key setting', 'abcdefgh1'],
+        ['a credential field (session_token)', 'abcdefgh1'],
+      ],
+    ],
     ['a short access key setting', 'access_key: abcdefg', []],
   ])('%s', (_, text, hits) => {
     expect(found(text)).toEqual(hits);
@@ -97,6 +113,11 @@ describe('credential fields', () => {
     ['a flag', '--token=abc123', [['a credential field (token)', 'abc123']]],
     ['a flow mapping', '{ credentials: c0ffee }', [['a credential field (credentials)', 'c0ffee']]],
     ['a tab before the value', 'secret:\tsh', [['a credential field (secret)', 'sh']]],
+    ['a value with a slash inside', 'password: pa/ss$1', [['a credential field (password)', 'pa/ss$1']]],
+    ['a value that begins with ~', 'password: ~hunter2', [['a credential field (password)', '~hunter2']]],
+    ['a value that begins with null', 'password: nullable1', [['a credential field (password)', 'nullable1']]],
+    ['a value that begins with true', 'token: trueish1', [['a credential field (token)', 'trueish1']]],
+    ['a value that begins with false', 'secret: falsehood', [['a credential field (secret)', 'falsehood']]],
     ['a reference to a variable', 'password: $(PASSWORD)', []],
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the text of a reference, not a template of this test
     ['a template', 'password: ${PASSWORD}', []],
@@ -121,6 +142,7 @@ describe('env pairs', () => {
     ['a flow entry', '{ name: API_TOKEN, value: t0k }', [['a literal API_TOKEN', 't0k']]],
     ['a JSON entry', '{"name":"MY_SECRET",\n"value":"abc"}', [['a literal MY_SECRET', 'abc']]],
     ['a CRLF block entry', '- name: S3_KEY\r\n  value: k3y\r\n', [['a literal S3_KEY', 'k3y']]],
+    ['a spaced flow entry', '{ name : API_TOKEN , value : t0k }', [['a literal API_TOKEN', 't0k']]],
     ['a name that is not a credential', '- name: LOG_LEVEL\n  value: debug\n', []],
     ['a *_FILE name', '- name: DB_PASSWORD_FILE\n  value: /run/p\n', []],
     ['a reference', '- name: DB_PASSWORD\n  value: $(FROM_SECRET)\n', []],
@@ -149,6 +171,10 @@ describe('pathOfString', () => {
   it('finds the first string that contains the needle, by its path', () => {
     expect(pathOfString(data, 'needle')).toEqual(['a', 1, 'c']);
     expect(pathOfString(data, 'x')).toEqual(['a', 0, 'b']);
+  });
+
+  it('looks past the keys that do not hold it', () => {
+    expect(pathOfString({ a: 'x', b: { c: 'y' }, d: 'the needle' }, 'needle')).toEqual(['d']);
   });
 
   it('finds a key that contains the needle', () => {

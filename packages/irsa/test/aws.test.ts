@@ -8,6 +8,7 @@ import type { Environment } from '@thanos-gitops/schema';
 import { describe, expect, it } from 'vitest';
 import {
   ackRole,
+  awsIdentity,
   type CloudRole,
   cloudRoles,
   kmsActions,
@@ -17,6 +18,7 @@ import {
   podIdentityAssociations,
   roleDescription,
   roleName,
+  s3Actions,
   terraformAws,
   trustPolicy,
 } from '../src/index.js';
@@ -155,6 +157,32 @@ describe('permissions policy, whole', () => {
     });
   });
 
+  it('drops every trailing slash of the prefix', () => {
+    const env = load(IRSA, `${S3}, prefix: "team/a//"`);
+    const [list, objects] = permissionsPolicy(env, role(env, 'reader')).Statement;
+    expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': ['team/a', 'team/a/*'] } });
+    expect(objects?.Resource).toBe('arn:aws:s3:::acme-thanos-t/team/a/*');
+  });
+
+  it('a role that does not read may not list or get; a role without access gets no statement', () => {
+    expect(s3Actions({ read: false, write: true, delete: true })).toEqual({
+      bucket: [],
+      objects: ['s3:PutObject', 's3:DeleteObject'],
+    });
+    const env = load(IRSA, S3);
+    const writeOnly: CloudRole = {
+      key: 'writer',
+      components: ['receive-ingestor'],
+      access: { read: false, write: true, delete: false },
+      serviceAccounts: ['thanos-receive-ingestor'],
+    };
+    expect(permissionsPolicy(env, writeOnly).Statement.map((x) => [x.Sid, x.Action])).toEqual([
+      ['ObjectsWriter', ['s3:PutObject']],
+    ]);
+    const none = { ...writeOnly, access: { read: false, write: false, delete: false } };
+    expect(permissionsPolicy(env, none).Statement).toEqual([]);
+  });
+
   it('KMS: reading decrypts, writing also generates data keys, nothing else', () => {
     expect(kmsActions({ read: true, write: false, delete: false })).toEqual(['kms:Decrypt']);
     expect(kmsActions({ read: false, write: true, delete: false })).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
@@ -221,6 +249,15 @@ describe('trust policy, whole', () => {
 describe('pod identity associations', () => {
   it('none with IRSA', () => {
     expect(podIdentityAssociations(load(IRSA, S3))).toEqual([]);
+  });
+
+  it('no AWS identity for a bucket elsewhere, even if one is attached: no associations', () => {
+    const gcs = load('identity: { gcp: { projectId: acme-obs-1 } }\n', 'provider: gcs, bucket: acme-thanos-t');
+    const aws = load(POD_IDENTITY, S3).identity?.aws;
+    const env = { ...gcs, identity: { aws } } as Environment;
+    expect(awsIdentity(env)).toBeUndefined();
+    expect(podIdentityAssociations(env)).toEqual([]);
+    expect(podIdentityAssociations(gcs)).toEqual([]);
   });
 
   it('name the EKS cluster given', () => {
