@@ -18,6 +18,7 @@ import {
   cloudRoles,
   federatedCredentials,
   GKE_GSA_ANNOTATION,
+  gcpIdentity,
   gcsRoles,
   gsaEmail,
   gsaPolicy,
@@ -166,6 +167,19 @@ describe('Google Cloud', () => {
       role: 'roles/storage.objectUser',
       member: `serviceAccount:${ref('google_service_account.thanos_t_compactor.email')}`,
     });
+  });
+  it('Terraform: a service account of several components names them all', () => {
+    const env = load(`${GKE}ruler: { enabled: true, mode: stateful }\n`, GCS);
+    const tf = terraformGcp(env, '# h') as { resource: Record<string, Record<string, any>> };
+    expect(tf.resource.google_service_account?.thanos_t_writer?.description).toBe(
+      'Thanos t: bucket access of receive-ingestor, ruler',
+    );
+  });
+
+  it('no Google identity for a bucket elsewhere, even if one is attached', () => {
+    const s3 = load(IRSA, S3);
+    const env = { ...s3, identity: { gcp: load(GKE, GCS).identity?.gcp } } as Environment;
+    expect(gcpIdentity(env)).toBeUndefined();
   });
 });
 
