@@ -7,9 +7,13 @@ import { isAwsEndpoint } from '@thanos-gitops/input';
 import { yamlText } from '@thanos-gitops/manifests';
 import type { Environment } from '@thanos-gitops/schema';
 
-/** Whether the bucket is on a self-managed S3 (MinIO, Ceph RGW) rather than on AWS. */
+/**
+ * Whether the bucket is on a self-managed S3 (MinIO, Ceph RGW) rather than on AWS: only an endpoint that is not
+ * Amazon's says so (an S3 bucket without one is on AWS, as the derived defaults give it the regional endpoint).
+ */
 export function selfManagedS3(env: Environment): boolean {
-  return env.objectStorage.provider === 's3' && !isAwsEndpoint(env.objectStorage.endpoint ?? '');
+  const endpoint = env.objectStorage.endpoint;
+  return env.objectStorage.provider === 's3' && endpoint !== undefined && !isAwsEndpoint(endpoint);
 }
 
 function s3Config(env: Environment): Record<string, unknown> {
