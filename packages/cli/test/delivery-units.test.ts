@@ -167,7 +167,7 @@ describe('checkDelivery', () => {
       flux('a', 'one'),
       flux('b', 'one', ', revision: v2, flux: { namespace: gitops }'),
       flux('c', 'two', ', revision: v3'),
-      argo('d', ', revision: v4'),
+      argo('d', ', revision: v4', 'one'),
     ]);
     expect(problems).toEqual([
       'environments/b.yaml delivery.revision: must equal "main" as in environments/a.yaml: the environments of cluster one share one Flux GitRepository (found "v2")',
@@ -312,5 +312,28 @@ describe('the Flux tree', () => {
       'flux-kustomization-thanos-staging.yaml',
       'git-repository-thanos-gitops.yaml',
     ]);
+  });
+});
+
+describe('without a repoURL (which checkDelivery refuses)', () => {
+  it('the Argo CD objects name no repository rather than a made-up one', () => {
+    const app = doc(
+      treesOf([envOf('qa', '{ tool: argocd, argocd: { mode: application } }')]).argoTree.files.get(
+        'application-thanos-qa.yaml',
+      ),
+    );
+    expect(app.spec.source.repoURL).toBe('');
+    const set = doc(treesOf([envOf('qa', '{ tool: argocd }')]).argoTree.files.get('applicationset-thanos.yaml'));
+    expect(set.spec.generators[0].git.repoURL).toBe('');
+    expect(set.spec.template.spec.source.repoURL).toBe('');
+  });
+});
+
+describe('a generated object that fails its model', () => {
+  it('stops the generation with the problems (a GitRepository without a URL: checkDelivery reports it first)', () => {
+    const env = envOf('dev', '{ tool: flux }', 'c');
+    expect(() => treesOf([env])).toThrow(
+      /^generated delivery objects failed validation \(a bug in thanos-gitops\):\n {2}\S.*url/,
+    );
   });
 });

@@ -141,6 +141,15 @@ describe("a reader's files, each rendered for itself", () => {
     expect(ds?.uid).toHaveLength(40);
   });
 
+  it('verify the in-cluster Service name when the hostname is not exposed', () => {
+    const env = envOf(
+      `${MTLS}readers:\n  hostname: read.example.com\n  clients:\n    - { name: g, tenant: team-a, cluster: a }\n`,
+    );
+    const [ds] = grafanaDatasource(env, env.readers.clients[0] as never).datasources as Plain[];
+    expect(ds?.url).toBe('https://thanos-query-readers.thanos.svc.cluster.local:10902');
+    expect(ds?.jsonData.serverName).toBe('thanos-query-readers.thanos.svc');
+  });
+
   it('say which Secret to mount where, issued where, for which tenant', () => {
     const { files, objects } = readerFiles(readersEnv(), 'environments/t.yaml');
     const text = files.get('readers/grafana-b/grafana-datasource.yaml') ?? '';

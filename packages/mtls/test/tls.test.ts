@@ -51,6 +51,13 @@ describe('with mTLS on the routers only', () => {
     });
   });
 
+  it('leaves the tenant to the header, with no certificate field, under header tenancy', () => {
+    const env = envOf(
+      MTLS.replace('    issuer: { kind: bootstrap }\n', '    issuer: { kind: bootstrap }\n    tenancy: header\n'),
+    );
+    expect(tls(env).forComponent('receive-router').args).toEqual(ROUTER_SERVER_ARGS.slice(0, 4));
+  });
+
   it('passes the minimum TLS version to the routers', () => {
     const env = envOf(
       MTLS.replace('    issuer: { kind: bootstrap }\n', '    issuer: { kind: bootstrap }\n    minVersion: "1.2"\n'),

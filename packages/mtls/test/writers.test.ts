@@ -62,11 +62,15 @@ describe('names and labels', () => {
 
   it('labels with cluster: <cluster> by default, else with its own labels sorted by name', () => {
     const env = envOf(
-      MTLS.replace('externalLabels: { cluster: beta, region: us-east-1 }', 'externalLabels: { z: "1", a: "2" }'),
+      MTLS.replace(
+        'externalLabels: { cluster: beta, region: us-east-1 }',
+        'externalLabels: { m: "3", z: "1", a: "2" }',
+      ),
     );
     expect(externalLabels(env.remoteWrite.writers[0] as never)).toEqual({ cluster: 'alpha-eu' });
     expect(Object.entries(externalLabels(env.remoteWrite.writers[1] as never))).toEqual([
       ['a', '2'],
+      ['m', '3'],
       ['z', '1'],
     ]);
   });
