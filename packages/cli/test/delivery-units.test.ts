@@ -116,6 +116,12 @@ describe('annotateForDelivery', () => {
     ]);
   });
 
+  it('refuses a tool it does not know (the schema lets none through)', () => {
+    const env = structuredClone(argo('prod'));
+    (env.delivery as { tool: string }).tool = 'spinnaker';
+    expect(() => annotateForDelivery(env, manifests())).toThrow('unhandled delivery tool: "spinnaker"');
+  });
+
   it('adds nothing without a tool', () => {
     const ms = manifests();
     annotateForDelivery(envOf('prod', '{}'), ms);

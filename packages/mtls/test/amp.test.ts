@@ -32,11 +32,13 @@ describe('AMP', () => {
     expect(ampWorkspaceArn(env, { workspaceId: WS, region: 'eu-west-1' } as Amp)).toBe(
       `arn:aws:aps:eu-west-1:123456789012:workspace/${WS}`,
     );
-    const noAws = structuredClone(env);
-    noAws.identity = undefined as never;
-    expect(ampWorkspaceArn(noAws, { workspaceId: WS, region: 'eu-west-1' } as Amp)).toBe(
-      `arn:aws:aps:eu-west-1::workspace/${WS}`,
-    );
+    for (const identity of [undefined, {}]) {
+      const noAws = structuredClone(env);
+      noAws.identity = identity as never;
+      expect(ampWorkspaceArn(noAws, { workspaceId: WS, region: 'eu-west-1' } as Amp)).toBe(
+        `arn:aws:aps:eu-west-1::workspace/${WS}`,
+      );
+    }
   });
 
   it('allows aps:RemoteWrite on that workspace and nothing else', () => {
