@@ -67,6 +67,9 @@ describe('the remote-write NLB', () => {
     const noHost = structuredClone(envOf(LB()));
     noHost.remoteWrite.hostname = undefined;
     expect(exposureManifests(noHost)).toEqual([]);
+    const noMtls = structuredClone(envOf(GATEWAY()));
+    noMtls.remoteWrite.mtls.enabled = false;
+    expect(exposureManifests(noMtls)).toEqual([]);
     const noGateway = structuredClone(envOf(GATEWAY()));
     noGateway.remoteWrite.exposure.gateway = undefined;
     expect(exposureManifests(noGateway)).toEqual([]);
