@@ -247,7 +247,14 @@ describe('the JSON6902 patch', () => {
     expect(text).toContain(
       '#       target: { group: monitoring.coreos.com, version: v1, kind: Prometheus, name: k8s, namespace: monitoring }',
     );
-    expect(text).toContain('`add` to a list end needs the list');
+    expect(text).toContain(
+      "\n# the remote-write entry, the Secret to mount and the external labels, and keeps your own. In that cluster's\n" +
+        '# kustomization.yaml:\n#   patches:\n',
+    );
+    expect(text).toContain(
+      '\n# `add` to a list end needs the list: give your Prometheus `remoteWrite: []`, `secrets: []` and\n' +
+        '# `externalLabels: {}` when it has none.\n',
+    );
     expect(text).toContain('environments/t.yaml');
     expect(parse(text)).toEqual(operatorPatch(envOf(MTLS), 0));
   });
