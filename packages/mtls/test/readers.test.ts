@@ -192,3 +192,18 @@ describe("a reader's files, each rendered for itself", () => {
     expect(readerFiles(env, 'e.yaml')).toEqual({ files: new Map(), objects: [] });
   });
 });
+
+describe('the files for other clusters', () => {
+  it("carry the writers' and the readers' objects, for validation", () => {
+    const env = envOf(`${MTLS}  externalSecrets: { enabled: true, storeName: pki }\n${READERS}`);
+    const { objects } = outsideFiles(env, 'e.yaml');
+    expect(objects.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual([
+      'Prometheus/k8s',
+      'ExternalSecret/thanos-writer-alpha-tls',
+      'Prometheus/k8s',
+      'ExternalSecret/thanos-writer-beta-tls',
+      'ExternalSecret/thanos-reader-grafana-a-tls',
+      'ExternalSecret/thanos-reader-grafana-b-tls',
+    ]);
+  });
+});
