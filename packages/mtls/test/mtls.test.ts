@@ -35,14 +35,14 @@ describe('without mTLS', () => {
 });
 
 describe('the PKI', () => {
-  const env = envOf(MTLS);
-  const objects = plain(env);
-
   it('validates against the cert-manager schemas with no unknown fields', () => {
+    const env = envOf(MTLS);
     for (const m of remoteWriteManifests(env)) expect(objectProblems(m.object)).toEqual([]);
   });
 
   it('bootstraps a CA: self-signed Issuer, CA Certificate, CA Issuer backed by its Secret', () => {
+    const env = envOf(MTLS);
+    const objects = plain(env);
     expect(byName(objects, 'Issuer', pkiNames.selfSigned).spec).toEqual({ selfSigned: {} });
     const ca = byName(objects, 'Certificate', pkiNames.ca).spec;
     expect(ca.isCA).toBe(true);
@@ -51,6 +51,8 @@ describe('the PKI', () => {
   });
 
   it('gives the server certificate the public hostname and every in-cluster name of the router Service', () => {
+    const env = envOf(MTLS);
+    const objects = plain(env);
     const spec = byName(objects, 'Certificate', pkiNames.server).spec;
     expect(spec.dnsNames).toEqual([
       'rw.example.com',
@@ -64,6 +66,8 @@ describe('the PKI', () => {
   });
 
   it('gives each writer a client certificate carrying its tenant as Organization', () => {
+    const env = envOf(MTLS);
+    const objects = plain(env);
     for (const [name, tenant] of [
       ['alpha', 'team-a'],
       ['beta', 'team-b'],
@@ -77,6 +81,8 @@ describe('the PKI', () => {
   });
 
   it('uses ECDSA keys rotated at every renewal, with duration and renewBefore, for every leaf', () => {
+    const env = envOf(MTLS);
+    const objects = plain(env);
     for (const c of objects.filter((o) => o.kind === 'Certificate' && !o.spec.isCA)) {
       expect(c.spec.privateKey).toMatchObject({ algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' });
       expect(c.spec).toMatchObject({ duration: '2160h', renewBefore: '720h' });
@@ -106,10 +112,9 @@ describe('the PKI', () => {
 });
 
 describe('the routers', () => {
-  const env = envOf(MTLS);
-  const router = tls(env).forComponent('receive-router');
-
   it('serve remote-write with the server certificate, the CA as client CA, TLS 1.3 and tenancy from the certificate', () => {
+    const env = envOf(MTLS);
+    const router = tls(env).forComponent('receive-router');
     expect(router.args).toEqual([
       '--remote-write.server-tls-cert=/etc/thanos/tls/remote-write/tls.crt',
       '--remote-write.server-tls-key=/etc/thanos/tls/remote-write/tls.key',
@@ -120,6 +125,8 @@ describe('the routers', () => {
   });
 
   it('mount the whole certificate Secret read-only, never with subPath', () => {
+    const env = envOf(MTLS);
+    const router = tls(env).forComponent('receive-router');
     expect(router.volumes).toEqual([
       { name: 'remote-write-tls', secret: { secretName: pkiNames.serverSecret, defaultMode: 0o440 } },
     ]);
@@ -142,12 +149,11 @@ describe('the routers', () => {
 });
 
 describe('internal mTLS', () => {
-  const env = envOf(
-    MTLS.replace('    issuer: { kind: bootstrap }\n', '    issuer: { kind: bootstrap }\n    internal: true\n'),
-  );
-  const t = tls(env);
-
   it('puts gRPC server TLS on the StoreAPI servers and client TLS on Query and the routers', () => {
+    const env = envOf(
+      MTLS.replace('    issuer: { kind: bootstrap }\n', '    issuer: { kind: bootstrap }\n    internal: true\n'),
+    );
+    const t = tls(env);
     for (const c of ['receive-ingestor', 'store-gateway'] as const) {
       expect(t.forComponent(c).args).toContain('--grpc-server-tls-client-ca=/etc/thanos/tls/internal/ca.crt');
     }
@@ -169,6 +175,9 @@ describe('internal mTLS', () => {
   });
 
   it('keeps two trust domains: writers and internal certificates come from two CAs that share nothing', () => {
+    const env = envOf(
+      MTLS.replace('    issuer: { kind: bootstrap }\n', '    issuer: { kind: bootstrap }\n    internal: true\n'),
+    );
     const objects = plain(env);
     const issuerOf = (cert: string) => byName(objects, 'Certificate', cert).spec.issuerRef.name;
     const caSecretOf = (issuer: string) => byName(objects, 'Issuer', issuer).spec.ca.secretName;
@@ -186,6 +195,10 @@ describe('internal mTLS', () => {
   });
 
   it("trusts the writers' CA on remote-write only, the internal CA on every internal server only", () => {
+    const env = envOf(
+      MTLS.replace('    issuer: { kind: bootstrap }\n', '    issuer: { kind: bootstrap }\n    internal: true\n'),
+    );
+    const t = tls(env);
     const mountOf = (component: Parameters<typeof t.forComponent>[0], flag: string) => {
       const pod = t.forComponent(component);
       const path = pod.args.find((a) => a.startsWith(`${flag}=`))?.split('=')[1] ?? '';
@@ -237,6 +250,9 @@ describe('internal mTLS', () => {
   });
 
   it('issues the internal certificate for both server and client auth, naming what clients verify', () => {
+    const env = envOf(
+      MTLS.replace('    issuer: { kind: bootstrap }\n', '    issuer: { kind: bootstrap }\n    internal: true\n'),
+    );
     const spec = byName(plain(env), 'Certificate', pkiNames.internal).spec;
     expect(spec.usages).toEqual(['digital signature', 'server auth', 'client auth']);
     expect(spec.dnsNames).toEqual(['thanos-internal.thanos.svc']);
@@ -278,10 +294,9 @@ describe('exposure', () => {
 });
 
 describe('writers', () => {
-  const env = envOf(MTLS);
-  const { files, objects } = writerFiles(env, 'environments/t.yaml');
-
   it('each get a prometheus.yml fragment with tls_config on the files of their client Secret', () => {
+    const env = envOf(MTLS);
+    const { files } = writerFiles(env, 'environments/t.yaml');
     const frag = parse(files.get('writers/alpha/prometheus.yml') ?? '');
     expect(frag.global.external_labels).toEqual({ cluster: 'alpha-eu' });
     expect(frag.remote_write).toEqual([
@@ -299,6 +314,8 @@ describe('writers', () => {
   });
 
   it('each get a prometheus-operator remoteWrite entry referencing their Secret, valid against its schema', () => {
+    const env = envOf(MTLS);
+    const { files, objects } = writerFiles(env, 'environments/t.yaml');
     for (const o of objects) expect(objectProblems(o)).toEqual([]);
     const prom = parse(files.get('writers/beta/prometheus-remote-write.yaml') ?? '');
     expect(prom.spec.secrets).toEqual(['thanos-writer-beta-tls']);
