@@ -36,6 +36,20 @@ const TESTS = {
     `${COMPONENT_TESTS}/network-polic*.test.ts`,
     `${COMPONENT_TESTS}/*.intent.test.ts`,
   ],
+  // The pod plumbing and objects every component shares: their own tests call the helpers and render small
+  // environments; every intent test would run against each mutant (all of them render pods), 10-20 s a mutant.
+  'thanos-components/src/pod.ts': [`${COMPONENT_TESTS}/pod.test.ts`],
+  'thanos-components/src/pod-options.ts': [
+    `${COMPONENT_TESTS}/pod-options.test.ts`,
+    `${COMPONENT_TESTS}/escape-hatches.intent.test.ts`,
+  ],
+  'thanos-components/src/objects.ts': [`${COMPONENT_TESTS}/objects.test.ts`],
+  'thanos-components/src/workloads.ts': [`${COMPONENT_TESTS}/workloads.test.ts`],
+  // Its script runs in real shells in the cli test; no component test renders TLS.
+  'thanos-components/src/ca-bundle-check.ts': [
+    `${COMPONENT_TESTS}/ca-bundle-check.test.ts`,
+    'packages/cli/test/ca-bundle-check.test.ts',
+  ],
   'irsa/src/': ['packages/irsa/test/*.test.ts'],
   'mtls/src/': ['packages/mtls/test/*.test.ts'],
   'delivery/src/': ['packages/cli/test/delivery.test.ts'],
