@@ -3,8 +3,13 @@
  * the restricted security contexts, the probes, spreading, scheduling knobs, the escape hatches' volumes and
  * variables, the grace periods. Each test renders for itself (per-test coverage under StrykerJS).
  */
+import { loadEnvironments } from '@thanos-gitops/input';
+import { toPlain } from '@thanos-gitops/manifests';
+import { NO_TLS, type PodTls } from '@thanos-gitops/model';
 import { describe, expect, it } from 'vitest';
+import { renderComponents } from '../src/index.js';
 import {
+  componentLabels,
   containerSecurityContext,
   gracePeriodArgs,
   podSecurityContext,
@@ -14,7 +19,7 @@ import {
   tcpProbes,
   thanosProbes,
 } from '../src/pod.js';
-import { argsOf, find, render } from './support/render.js';
+import { argsOf, find, MINIMAL, render } from './support/render.js';
 
 type Obj = Record<string, any>;
 const QUERY = 'thanos-query';
@@ -362,5 +367,115 @@ remoteWrite:
       path: ['query', 'extraArgs', 0],
       message: expect.stringContaining('unknown flag --no-such-flag'),
     });
+  });
+});
+
+/** Query rendered with a pod identity (labels, variables) and a server TLS of its own, as irsa and mtls give them. */
+function queryWithContributions(extra = ''): Obj {
+  const [loaded] = loadEnvironments([{ path: 'environments/test.yaml', text: `${MINIMAL}${extra}` }]);
+  if (!loaded) throw new Error('no environment');
+  const tls: PodTls = {
+    args: ['--grpc-server-tls-client-ca=/etc/thanos/tls/ca.crt'],
+    volumes: [{ name: 'tls', secret: { secretName: 'thanos-query-tls' } }],
+    mounts: [{ name: 'tls', mountPath: '/etc/thanos/tls', readOnly: true }],
+  } as PodTls;
+  const manifests = renderComponents({
+    env: loaded.env,
+    file: 'environments/test.yaml',
+    identity: {
+      objstoreConfig: '',
+      forComponent: () => ({
+        serviceAccountAnnotations: {},
+        podLabels: { 'azure.workload.identity/use': 'true' },
+        env: [{ name: 'AZURE_CLIENT_ID', value: 'id' }],
+      }),
+    },
+    tls: { forComponent: (c) => (c === 'query' ? tls : NO_TLS) },
+    report: () => {},
+  });
+  const objects = manifests.map((m) => toPlain(m.object)) as Obj[];
+  const w = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === QUERY);
+  if (!w) throw new Error('no query');
+  return w;
+}
+
+describe('what the identity and TLS contributions put into a pod', () => {
+  it('the identity pod labels and variables, before the section extraEnv', () => {
+    const w = queryWithContributions('query:\n  extraEnv: [{ name: GOGC, value: "50" }]\n');
+    expect(w.spec.template.metadata.labels).toMatchObject({
+      'app.kubernetes.io/name': QUERY,
+      'azure.workload.identity/use': 'true',
+    });
+    expect(thanosOf(w).env).toEqual([
+      { name: 'AZURE_CLIENT_ID', value: 'id' },
+      { name: 'GOGC', value: '50' },
+    ]);
+  });
+
+  it('the TLS flags, volume and mount, and the init container that checks the client CA', () => {
+    const w = queryWithContributions();
+    const spec = w.spec.template.spec;
+    expect(argsOf(w)).toContain('--grpc-server-tls-client-ca=/etc/thanos/tls/ca.crt');
+    expect(spec.volumes).toContainEqual({ name: 'tls', secret: { secretName: 'thanos-query-tls' } });
+    expect(thanosOf(w).volumeMounts).toContainEqual({ name: 'tls', mountPath: '/etc/thanos/tls', readOnly: true });
+    expect(spec.initContainers).toHaveLength(1);
+    expect(spec.initContainers[0]).toMatchObject({
+      name: 'ca-bundle-check',
+      image: thanosOf(w).image,
+      securityContext: containerSecurityContext(),
+      volumeMounts: [{ name: 'tls', mountPath: '/etc/thanos/tls', readOnly: true }],
+    });
+    expect(spec.initContainers[0].command.slice(-1)).toEqual(['/etc/thanos/tls/ca.crt']);
+  });
+
+  it('no init container without a client CA', () => {
+    expect(queryOf().spec.template.spec).not.toHaveProperty('initContainers');
+  });
+});
+
+describe('labels, image, resources', () => {
+  it('componentLabels: the record application and role, the instance, the Thanos version', () => {
+    const env = render().env;
+    expect(componentLabels({ app: 'thanos-store', role: 'storegateway' } as never, 'thanos-store-0', env)).toEqual({
+      name: 'thanos-store',
+      instance: 'thanos-store-0',
+      component: 'storegateway',
+      version: 'v0.42.4',
+    });
+  });
+
+  it('the pod carries the standard labels of its workload', () => {
+    const labels = queryOf().spec.template.metadata.labels;
+    expect(labels).toMatchObject({
+      'app.kubernetes.io/name': QUERY,
+      'app.kubernetes.io/instance': QUERY,
+      'app.kubernetes.io/version': 'v0.42.4',
+    });
+  });
+
+  it('the image of the environment, its pull secrets on the pod', () => {
+    const w = queryOf('thanos: { digest: "sha256:' + 'a'.repeat(64) + '" }\nimages: { pullSecrets: [regcred] }\n');
+    expect(thanosOf(w).image).toBe(`quay.io/thanos/thanos:v0.42.4@sha256:${'a'.repeat(64)}`);
+    expect(w.spec.template.spec.imagePullSecrets).toEqual([{ name: 'regcred' }]);
+    expect(queryOf().spec.template.spec).not.toHaveProperty('imagePullSecrets');
+  });
+
+  it('the section resources as requests and limits', () => {
+    const c = thanosOf(
+      queryOf('query:\n  resources: { requests: { cpu: 250m, memory: 1Gi }, limits: { memory: 2Gi } }\n'),
+    );
+    expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '2Gi' } });
+  });
+
+  it('the tracing config hash as a pod annotation, so a tracing change rolls the pods', () => {
+    const w = find(render('tracing:\n  endpoint: otel.observability.svc:4317\n'), 'StatefulSet', 'thanos-compact');
+    expect(Object.keys(w.spec.template.metadata.annotations ?? {})).toHaveLength(1);
+  });
+
+  it('the escape hatches of a section feeding many pods are reported once', () => {
+    const r = render("storeGateway:\n  shards: 3\n  extraArgs: ['--http-address=0.0.0.0:1']\n", {
+      expectProblems: true,
+    });
+    expect(r.problems.map((p) => p.path)).toEqual([['storeGateway', 'extraArgs', 0]]);
   });
 });
