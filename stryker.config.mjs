@@ -50,7 +50,10 @@ const TESTS = {
     `${COMPONENT_TESTS}/ca-bundle-check.test.ts`,
     'packages/cli/test/ca-bundle-check.test.ts',
   ],
-  'thanos-components/src/autoscaling.ts': [`${COMPONENT_TESTS}/autoscaling.test.ts`, `${COMPONENT_TESTS}/query.test.ts`],
+  'thanos-components/src/autoscaling.ts': [
+    `${COMPONENT_TESTS}/autoscaling.test.ts`,
+    `${COMPONENT_TESTS}/query.test.ts`,
+  ],
   'thanos-components/src/request-limits.ts': [`${COMPONENT_TESTS}/request-limits.test.ts`],
   'thanos-components/src/endpoints.ts': [`${COMPONENT_TESTS}/query.test.ts`, `${COMPONENT_TESTS}/query.intent.test.ts`],
   'irsa/src/': ['packages/irsa/test/*.test.ts'],
