@@ -7,6 +7,8 @@ import { loadEnvironments } from '@thanos-gitops/input';
 import { toPlain } from '@thanos-gitops/manifests';
 import { NO_TLS, type PodTls } from '@thanos-gitops/model';
 import { describe, expect, it } from 'vitest';
+import type { BuiltPod } from '../src/built-pod.js';
+import type { RenderContext } from '../src/context.js';
 import { renderComponents } from '../src/index.js';
 import {
   componentLabels,
@@ -17,6 +19,7 @@ import {
   serverGracePeriodSeconds,
   spreading,
   tcpProbes,
+  thanosPodTemplate,
   thanosProbes,
 } from '../src/pod.js';
 import { argsOf, find, MINIMAL, render } from './support/render.js';
@@ -303,6 +306,8 @@ remoteWrite:
       'thanos-receive-router',
     );
     expect(thanosOf(w).lifecycle).toEqual({ preStop: { sleep: { seconds: 90 } } });
+    // Nothing dials a router's gRPC: it listens on the pod itself only.
+    expect(argsOf(w)).toContain('--grpc-address=127.0.0.1:10901');
     expect(w.spec.template.spec.terminationGracePeriodSeconds).toBe(210);
     // 210 s of grace, 90 s of sleep: 120 s left, the servers drain for 90 s.
     expect(argsOf(w)).toContain('--http-grace-period=90s');
@@ -323,6 +328,8 @@ remoteWrite:
       'thanos-gitops/zone': 'eu-west-1a',
     });
     expect(c.readinessProbe.successThreshold).toBe(7);
+    expect(c.ports).toContainEqual({ name: 'grpc', containerPort: 10901, protocol: 'TCP' });
+    expect(c.volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/thanos' });
     const spec = w.spec.template.spec;
     expect(spec.affinity.podAntiAffinity).toHaveProperty('requiredDuringSchedulingIgnoredDuringExecution');
     expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
@@ -477,5 +484,75 @@ describe('labels, image, resources', () => {
       expectProblems: true,
     });
     expect(r.problems.map((p) => p.path)).toEqual([['storeGateway', 'extraArgs', 0]]);
+  });
+});
+
+describe('thanosPodTemplate on its own', () => {
+  function pod(over: Record<string, unknown> = {}, pods?: BuiltPod[]) {
+    const env = render().env;
+    const problems: { path: (string | number)[]; message: string }[] = [];
+    const ctx: RenderContext = {
+      env,
+      file: 'environments/test.yaml',
+      identity: { objstoreConfig: '', forComponent: () => ({ serviceAccountAnnotations: {}, podLabels: {}, env: [] }) },
+      tls: { forComponent: () => NO_TLS },
+      report: (path, message) => problems.push({ path: [...path], message }),
+      ...(pods ? { pods } : {}),
+    };
+    const options = { ...env.bucketWeb, ...((over.options as object) ?? {}) };
+    const template = thanosPodTemplate({
+      ctx,
+      component: 'bucket-web',
+      labels: LABELS,
+      optionsPath: ['bucketWeb'],
+      command: 'tools bucket web',
+      args: [],
+      ports: [],
+      serviceAccountName: 'thanos-x',
+      ...over,
+      options,
+    } as never);
+    return { template: template as Obj, problems };
+  }
+
+  it('writes no empty volume, mount or init container list, and only the thanos container', () => {
+    const spec = pod().template.spec;
+    expect(spec).not.toHaveProperty('volumes');
+    expect(spec).not.toHaveProperty('initContainers');
+    expect(spec.containers).toHaveLength(1);
+    expect(spec.containers[0]).not.toHaveProperty('volumeMounts');
+  });
+
+  it("mounts the component's own volumes", () => {
+    const { template } = pod({
+      volumes: [{ name: 'cfg', configMap: { name: 'thanos-x-cfg' } }],
+      mounts: [{ name: 'cfg', mountPath: '/etc/thanos/cfg', readOnly: true }],
+    });
+    expect(template.spec.volumes).toEqual([{ name: 'cfg', configMap: { name: 'thanos-x-cfg' } }]);
+    expect(template.spec.containers[0].volumeMounts).toEqual([
+      { name: 'cfg', mountPath: '/etc/thanos/cfg', readOnly: true },
+    ]);
+  });
+
+  it('refuses to build a pod with a flag its command does not know (a generator bug)', () => {
+    expect(() => pod({ args: ['--no-such-flag=1', '--log.format=json'] })).toThrow(
+      'generated an invalid flag for thanos tools bucket web: unknown flag --no-such-flag for thanos tools bucket ' +
+        'web (v0.42.4); flag --log.format given more than once',
+    );
+  });
+
+  it('records the pod for the once-per-section check when rendered with the others', () => {
+    const pods: BuiltPod[] = [];
+    const { problems } = pod({ options: { extraArgs: ['--no-such-flag=1'] } }, pods);
+    expect(pods).toHaveLength(1);
+    expect(pods[0]?.optionsPath).toEqual(['bucketWeb']);
+    expect(problems).toEqual([]);
+  });
+
+  it('checks its escape hatches itself when rendered alone', () => {
+    const { problems } = pod({ options: { extraArgs: ['--no-such-flag=1'] } });
+    expect(problems).toEqual([
+      { path: ['bucketWeb', 'extraArgs', 0], message: expect.stringContaining('unknown flag --no-such-flag') },
+    ]);
   });
 });
