@@ -2,6 +2,7 @@
  * The objects every component has besides its workload (objects.ts): ServiceAccount, Services, ServiceMonitor and
  * PodDisruptionBudget, built by the helpers for a context of a test environment, each test building its own.
  */
+import { loadEnvironments } from '@thanos-gitops/input';
 import { toPlain } from '@thanos-gitops/manifests';
 import { NO_TLS } from '@thanos-gitops/model';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ import {
   serviceAccount,
   serviceMonitor,
 } from '../src/objects.js';
-import { render } from './support/render.js';
+import { MINIMAL } from './support/render.js';
 
 type Obj = Record<string, any>;
 const LABELS = { name: 'thanos-x', instance: 'thanos-x-a', component: 'x', version: 'v0.42.4' };
@@ -24,7 +25,7 @@ const PROPS = { folder: 'x', name: 'thanos-x-a', labels: LABELS };
 
 function context(yaml = '', annotations: Record<string, string> = {}): RenderContext {
   return {
-    env: render(yaml).env,
+    env: loadEnv(yaml),
     file: 'environments/test.yaml',
     identity: {
       objstoreConfig: '',
@@ -33,6 +34,12 @@ function context(yaml = '', annotations: Record<string, string> = {}): RenderCon
     tls: { forComponent: () => NO_TLS },
     report: () => {},
   };
+}
+/** The environment alone (no component rendered): the helpers under test build the objects. */
+function loadEnv(yaml = '') {
+  const [loaded] = loadEnvironments([{ path: 'environments/test.yaml', text: `${MINIMAL}${yaml}` }]);
+  if (!loaded) throw new Error('no environment');
+  return loaded.env;
 }
 const plain = (m: { object: unknown }): Obj => toPlain(m.object as never);
 

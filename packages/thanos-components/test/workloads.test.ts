@@ -2,13 +2,14 @@
  * The workload objects (workloads.ts): StatefulSets (stable names, data claims, how they roll) and Deployments (one
  * surge pod at a time), built by the helpers for a test environment, each test building its own.
  */
+import { loadEnvironments } from '@thanos-gitops/input';
 import { toPlain } from '@thanos-gitops/manifests';
 import { NO_TLS } from '@thanos-gitops/model';
 import { describe, expect, it } from 'vitest';
 import type { RenderContext } from '../src/context.js';
 import { ROLLOUT_GROUP_LABEL, ROLLOUT_MAX_UNAVAILABLE } from '../src/rollout-operator.js';
 import { deployment, statefulSet } from '../src/workloads.js';
-import { render } from './support/render.js';
+import { MINIMAL } from './support/render.js';
 
 type Obj = Record<string, any>;
 const LABELS = { name: 'thanos-x', instance: 'thanos-x-a', component: 'x', version: 'v0.42.4' };
@@ -18,12 +19,18 @@ const PROPS = { folder: 'x', name: 'thanos-x-a', labels: LABELS, template: TEMPL
 
 function context(): RenderContext {
   return {
-    env: render().env,
+    env: loadEnv(),
     file: 'environments/test.yaml',
     identity: { objstoreConfig: '', forComponent: () => ({ serviceAccountAnnotations: {}, podLabels: {}, env: [] }) },
     tls: { forComponent: () => NO_TLS },
     report: () => {},
   };
+}
+/** The environment alone (no component rendered): the helpers under test build the objects. */
+function loadEnv(yaml = '') {
+  const [loaded] = loadEnvironments([{ path: 'environments/test.yaml', text: `${MINIMAL}${yaml}` }]);
+  if (!loaded) throw new Error('no environment');
+  return loaded.env;
 }
 const plain = (m: { object: unknown }): Obj => toPlain(m.object as never);
 
