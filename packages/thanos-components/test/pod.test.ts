@@ -461,7 +461,7 @@ describe('labels, image, resources', () => {
   });
 
   it('the image of the environment, its pull secrets on the pod', () => {
-    const w = queryOf('thanos: { digest: "sha256:' + 'a'.repeat(64) + '" }\nimages: { pullSecrets: [regcred] }\n');
+    const w = queryOf(`thanos: { digest: "sha256:${'a'.repeat(64)}" }\nimages: { pullSecrets: [regcred] }\n`);
     expect(thanosOf(w).image).toBe(`quay.io/thanos/thanos:v0.42.4@sha256:${'a'.repeat(64)}`);
     expect(w.spec.template.spec.imagePullSecrets).toEqual([{ name: 'regcred' }]);
     expect(queryOf().spec.template.spec).not.toHaveProperty('imagePullSecrets');
