@@ -37,6 +37,26 @@ const TESTS = {
     `${COMPONENT_TESTS}/network-polic*.test.ts`,
     `${COMPONENT_TESTS}/*.intent.test.ts`,
   ],
+  // The pod plumbing and objects every component shares: their own tests call the helpers and render small
+  // environments; every intent test would run against each mutant (all of them render pods), 10-20 s a mutant.
+  'thanos-components/src/pod.ts': [`${COMPONENT_TESTS}/pod.test.ts`],
+  'thanos-components/src/pod-options.ts': [
+    `${COMPONENT_TESTS}/pod-options.test.ts`,
+    `${COMPONENT_TESTS}/escape-hatches.intent.test.ts`,
+  ],
+  'thanos-components/src/objects.ts': [`${COMPONENT_TESTS}/objects.test.ts`],
+  'thanos-components/src/workloads.ts': [`${COMPONENT_TESTS}/workloads.test.ts`],
+  // Its script runs in real shells in the cli test; no component test renders TLS.
+  'thanos-components/src/ca-bundle-check.ts': [
+    `${COMPONENT_TESTS}/ca-bundle-check.test.ts`,
+    'packages/cli/test/ca-bundle-check.test.ts',
+  ],
+  'thanos-components/src/autoscaling.ts': [
+    `${COMPONENT_TESTS}/autoscaling.test.ts`,
+    `${COMPONENT_TESTS}/query.test.ts`,
+  ],
+  'thanos-components/src/request-limits.ts': [`${COMPONENT_TESTS}/request-limits.test.ts`],
+  'thanos-components/src/endpoints.ts': [`${COMPONENT_TESTS}/query.test.ts`, `${COMPONENT_TESTS}/query.intent.test.ts`],
   // Not encode.test.ts (bash runs of the README's commands, 14 s a run): documents.test.ts states the commands.
   'irsa/src/': [
     'packages/irsa/test/irsa.test.ts',

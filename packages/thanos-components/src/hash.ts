@@ -12,7 +12,11 @@ const NUMBER_LIKE = /^[0-9]*(?:e[0-9]*)?$/;
  * of 16 hex digits of its SHA-256 that cannot read as a number (almost always the first one).
  */
 export function contentHash(text: string): string {
-  const hex = createHash('sha256').update(text).digest('hex');
+  return hashWindow(createHash('sha256').update(text).digest('hex'));
+}
+
+/** The first window of 16 digits of `hex` that cannot read as a number, else `h` and its first 15 digits. */
+export function hashWindow(hex: string): string {
   for (let i = 0; i + 16 <= hex.length; i += 16) {
     const window = hex.slice(i, i + 16);
     if (!NUMBER_LIKE.test(window)) return window;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SUPPORTED_THANOS_VERSIONS } from '@thanos-gitops/schema';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkThanosArgs, isKnownFlag } from '../src/flags.js';
+import { checkThanosArgs, flagName, isKnownFlag, type ThanosCommand, twinOf } from '../src/flags.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const script = fileURLToPath(new URL('../../../scripts/thanos-flags.mjs', import.meta.url));
@@ -94,6 +94,62 @@ describe('checkThanosArgs', () => {
   it('does not treat Object prototype names as flags', () => {
     expect(checkThanosArgs('receive', ['--constructor=x'])[0]).toMatch(/^unknown flag --constructor /);
     expect(isKnownFlag('receive', '__proto__')).toBe(false);
+  });
+});
+
+describe('checkThanosArgs: the messages', () => {
+  const one = (arg: string) => checkThanosArgs('receive', [arg]);
+
+  it('say what a malformed argument is missing', () => {
+    expect(one('x')).toEqual(['"x" is not a flag for thanos receive (v0.42.4): expected --name=value or --name']);
+    expect(one('--=x')).toEqual(['"--=x" is not a flag for thanos receive (v0.42.4): missing flag name']);
+  });
+
+  it('name both spellings of a boolean flag given a value', () => {
+    const both = 'use --enable-auto-gomemlimit or --no-enable-auto-gomemlimit';
+    expect(one('--enable-auto-gomemlimit=1')).toEqual([
+      `boolean flag --enable-auto-gomemlimit for thanos receive (v0.42.4) takes no value: ${both}`,
+    ]);
+    expect(one('--no-enable-auto-gomemlimit=1')).toEqual([
+      `boolean flag --no-enable-auto-gomemlimit for thanos receive (v0.42.4) takes no value: ${both}`,
+    ]);
+  });
+
+  it('name the release checked against, and an unknown command', () => {
+    expect(checkThanosArgs('receive', ['--tsdb.retention'], 'v0.41.0')).toEqual([
+      'flag --tsdb.retention for thanos receive (v0.41.0) needs a value: --tsdb.retention=<value>',
+    ]);
+    expect(checkThanosArgs('nope' as ThanosCommand, ['--x=1'])).toEqual(['unknown command thanos nope (v0.42.4)']);
+    expect(isKnownFlag('nope' as ThanosCommand, 'log.level')).toBe(false);
+  });
+
+  it('suggest a spelling within 1 edit for short names, 2 up to 12 characters, 3 beyond', () => {
+    const suggestion = (name: string) => /did you mean --(.+)\?$/.exec(one(`--${name}=x`)[0] ?? '')?.[1];
+    expect(suggestion('lbel')).toBe('label');
+    expect(suggestion('lxbxl')).toBeUndefined();
+    expect(suggestion('laxelx')).toBeUndefined();
+    expect(suggestion('log.lxvxl')).toBe('log.level');
+    expect(suggestion('grpc-addrxsx')).toBe('grpc-address');
+    expect(suggestion('log.levelxyz')).toBeUndefined();
+    expect(suggestion('tsdb.rxtxnxion')).toBe('tsdb.retention');
+    expect(suggestion('no-enable-auto-gomemlimt')).toBe('no-enable-auto-gomemlimit');
+  });
+});
+
+describe('flagName and twinOf', () => {
+  it('flagName: the name an argument sets', () => {
+    expect(flagName('--tsdb.retention=15d')).toBe('tsdb.retention');
+    expect(flagName('--query.auto-downsampling')).toBe('query.auto-downsampling');
+    expect(flagName('--label=a=b')).toBe('label');
+    expect(flagName('x--y')).toBe('x--y');
+  });
+
+  it('twinOf: the generated file flag of an inline one, the generated inline flag of a file one', () => {
+    expect(twinOf('objstore.config', new Set(['objstore.config-file']))).toBe('objstore.config-file');
+    expect(twinOf('objstore.config-file', new Set(['objstore.config']))).toBe('objstore.config');
+    expect(twinOf('objstore.config-file', new Set(['objstore.config-file']))).toBeUndefined();
+    expect(twinOf('tracing.config', new Set(['objstore.config-file']))).toBeUndefined();
+    expect(twinOf('config-file', new Set(['config']))).toBe('config');
   });
 });
 

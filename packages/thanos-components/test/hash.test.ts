@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { contentHash } from '../src/hash.js';
+import { contentHash, hashWindow } from '../src/hash.js';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -38,5 +38,12 @@ describe('contentHash', () => {
     expect(typeof parse(`k: ${first}`).k).not.toBe('string');
     expect(contentHash(text)).not.toBe(first);
     expect(contentHash(text)).toBe(sha(text).slice(16, 32));
+  });
+
+  it('takes the first window that cannot read as a number, the last one included, else an h and 15 digits', () => {
+    const hex = `${'1'.repeat(16)}${'2'.repeat(15)}e${'3'.repeat(16)}abcdef0123456789`;
+    expect(hashWindow(hex)).toBe('abcdef0123456789');
+    expect(hashWindow('7'.repeat(64))).toBe(`h${'7'.repeat(15)}`);
+    expect(hashWindow(`${'0'.repeat(16)}0123456789abcdef${'f'.repeat(32)}`)).toBe('0123456789abcdef');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mirrorPath } from '../src/images.js';
+import { mirrorPath, pinnedImage, rolloutOperatorImage, thanosImage } from '../src/images.js';
 import { render } from './support/render.js';
 
 /** Every pod template of the rendered objects, with the object's name. */
@@ -81,5 +81,19 @@ images: { registry: mirror.example.com }
     expect(mirrorPath('quay.io/thanos/thanos')).toBe('thanos/thanos');
     expect(mirrorPath('localhost/x')).toBe('library/x');
     expect(mirrorPath('registry:5000/a/b')).toBe('a/b');
+  });
+
+  it('the rollout-operator image keeps its tag and digest on the mirror', () => {
+    const digest = `sha256:${'c'.repeat(64)}`;
+    const env = render(`rolloutOperator: { image: "grafana/rollout-operator:v0.28.8@${digest}" }
+images: { registry: mirror.example.com }
+`).env;
+    expect(rolloutOperatorImage(env)).toBe(`mirror.example.com/grafana/rollout-operator:v0.28.8@${digest}`);
+    expect(thanosImage(env)).toBe('mirror.example.com/thanos/thanos:v0.42.4');
+    expect(pinnedImage(env, 'memcached')).toBe('mirror.example.com/library/memcached:1.6.39-alpine');
+    expect(rolloutOperatorImage(render().env)).toBe('grafana/rollout-operator:v0.28.8');
+    expect(mirrorPath('a.b/c')).toBe('library/c');
+    expect(mirrorPath('a/b/c')).toBe('a/b/c');
+    expect(mirrorPath('')).toBe('library/');
   });
 });

@@ -2,7 +2,7 @@ import { loadEnvironments } from '@thanos-gitops/input';
 import { objectProblems, toPlain } from '@thanos-gitops/manifests';
 import { writeQuorum } from '@thanos-gitops/model';
 import { InvalidEnvironmentError } from '@thanos-gitops/problems';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { INGESTOR_ZONE_LABEL, ingestorDisruptionBudget } from '../src/receive.js';
 import { argsOf, find, MINIMAL, type Rendered, render, renderText } from './support/render.js';
@@ -59,7 +59,10 @@ function podSpec(workload: Record<string, any>): Record<string, any> {
 }
 
 describe('receive hashrings file', () => {
-  const r = render(PROD_LIKE);
+  let r: Rendered;
+  beforeEach(() => {
+    r = render(PROD_LIKE);
+  });
 
   it('has one entry per hashring, in declaration order, with the tenants routed to it', () => {
     const file = hashringsFile(r);
@@ -143,9 +146,14 @@ describe('receive hashrings file', () => {
 });
 
 describe('receive router', () => {
-  const r = render(PROD_LIKE);
-  const router = find(r, 'Deployment', 'thanos-receive-router');
-  const args = argsOf(router);
+  let r: Rendered;
+  let router: Record<string, any>;
+  let args: string[];
+  beforeEach(() => {
+    r = render(PROD_LIKE);
+    router = find(r, 'Deployment', 'thanos-receive-router');
+    args = argsOf(router);
+  });
 
   it('routes only: a hashrings file from the ConfigMap, no local endpoint, no TSDB, no bucket', () => {
     expect(args).toContain('--receive.hashrings-file=/etc/thanos/hashrings/hashrings.json');
@@ -219,7 +227,10 @@ describe('receive router', () => {
 });
 
 describe('receive ingestors', () => {
-  const r = render(PROD_LIKE);
+  let r: Rendered;
+  beforeEach(() => {
+    r = render(PROD_LIKE);
+  });
 
   it('run IngestorOnly: no hashrings and no local endpoint', () => {
     expect(ingestorSets(r)).toHaveLength(2);
@@ -436,10 +447,16 @@ describe('ingestors split by zone (receive.zones)', () => {
     - { name: tenants-a, tenants: [team-a], replicas: 3 }
     - { name: default, replicas: 6 }
 `;
-  const r = render(yaml);
-  const statefulSets = r.objects.filter(
-    (o) => o.kind === 'StatefulSet' && o.metadata.name.startsWith('thanos-receive-ingestor-'),
-  );
+  let r: Rendered;
+  let statefulSets: Record<string, any>[];
+  let hashrings: { hashring: string; endpoints: { address: string; az?: string }[] }[];
+  beforeEach(() => {
+    r = render(yaml);
+    statefulSets = r.objects.filter(
+      (o) => o.kind === 'StatefulSet' && o.metadata.name.startsWith('thanos-receive-ingestor-'),
+    );
+    hashrings = JSON.parse(find(r, 'ConfigMap', 'thanos-receive-hashrings').data['hashrings.json']);
+  });
   const zoneOf = (sts: Record<string, any>): string => {
     const terms = sts.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution;
     expect(terms.nodeSelectorTerms).toHaveLength(1);
@@ -448,10 +465,6 @@ describe('ingestors split by zone (receive.zones)', () => {
     expect(expr.values).toHaveLength(1);
     return expr.values[0];
   };
-  const hashrings = JSON.parse(find(r, 'ConfigMap', 'thanos-receive-hashrings').data['hashrings.json']) as {
-    hashring: string;
-    endpoints: { address: string; az?: string }[];
-  }[];
 
   it('renders one valid StatefulSet per hashring and zone, pinned to its zone, with its share of the ingestors', () => {
     expect(r.problems).toEqual([]);
