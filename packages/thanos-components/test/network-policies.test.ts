@@ -9,7 +9,7 @@ import type { Environment } from '@thanos-gitops/schema';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { queryEndpointServices } from '../src/index.js';
-import { alertmanagerPeers, type Flow, flowGraph, type Peer } from '../src/network-policies.js';
+import { alertmanagerPeers, extraEndpointPeers, type Flow, flowGraph, type Peer } from '../src/network-policies.js';
 import {
   allowed,
   type Endpoint,
@@ -551,5 +551,223 @@ describe("Query's extra endpoints outside the namespace", () => {
       { path: ['query', 'extraArgs', 0], message: expect.stringContaining('query.extraEndpoints') },
     ]);
     expect(render(`${args}networkPolicies: { enabled: false }\n`).problems).toEqual([]);
+  });
+});
+
+describe('NetworkPolicies: the edges of the graph not covered above', () => {
+  const MTLS_RW = (exposure: string) => `remoteWrite:
+  hostname: rw.example.com
+  mtls: { enabled: true, issuer: { kind: bootstrap } }
+  exposure: ${exposure}
+  writers: [{ name: alpha, tenant: default-tenant, cluster: alpha-eu }]
+`;
+
+  it('lets the NLB health checks and the writers reach the routers on remote-write only', () => {
+    const r = renderYaml(
+      `networkPolicies: { remoteWriteCIDRs: [203.0.113.0/24, 203.0.113.0/24] }\n${MTLS_RW(
+        '{ type: loadBalancer, loadBalancer: { healthCheckCIDRs: [10.0.0.0/16] } }',
+      )}`,
+    );
+    const router = podsOf(r, 'receive-router')[0]!;
+    expect(allowed(r.policies, { ip: '10.0.3.4' }, router, 19291)).toBe(true);
+    expect(allowed(r.policies, { ip: '10.0.3.4' }, router, 10902)).toBe(false);
+    expect(allowed(r.policies, { ip: '203.0.113.9' }, router, 19291)).toBe(true);
+    expect(allowed(r.policies, { ip: '10.1.0.1' }, router, 19291)).toBe(false);
+    const policy = r.policies.find((p) => p.metadata.name === 'thanos-receive-router')!;
+    const blocks = policy.spec.ingress!.flatMap((rule) => rule.from ?? []).filter((p) => p.ipBlock);
+    expect(blocks.map((p) => p.ipBlock?.cidr)).toEqual(['203.0.113.0/24', '10.0.0.0/16']);
+  });
+
+  it("lets a Gateway's namespace and its proxies' namespaces reach the routers, each once", () => {
+    const r = renderYaml(
+      MTLS_RW('{ type: gateway, gateway: { name: edge, namespace: gw, proxyNamespaces: [gw, envoy] } }'),
+    );
+    const router = podsOf(r, 'receive-router')[0]!;
+    for (const ns of ['gw', 'envoy']) {
+      expect(allowed(r.policies, { namespace: ns, labels: { app: 'proxy' } }, router, 19291), ns).toBe(true);
+    }
+    expect(allowed(r.policies, { namespace: 'other', labels: { app: 'proxy' } }, router, 19291)).toBe(false);
+    const flows = flowGraph(r.env).filter((f) => f.traffic === 'remote-write' && 'namespace' in f.from);
+    expect(flows.map((f) => (f.from as { namespace: string }).namespace)).toEqual(['monitoring', 'gw', 'envoy']);
+  });
+
+  it('takes remote-write from each listed namespace once, monitoring included', () => {
+    const r = renderYaml('networkPolicies: { remoteWriteNamespaces: [monitoring, apps, apps] }\n');
+    const sources = flowGraph(r.env)
+      .filter((f) => f.traffic === 'remote-write' && 'namespace' in f.from)
+      .map((f) => (f.from as { namespace: string }).namespace);
+    expect(sources).toEqual(['monitoring', 'apps']);
+  });
+
+  it('lets only the rollout-operator reach the API server CIDRs, on 443 and 6443', () => {
+    const r = renderYaml(`networkPolicies: { apiServerCIDRs: [172.20.0.0/16] }
+receive:
+  replicationFactor: 3
+  zones: [eu-west-1a, eu-west-1b, eu-west-1c]
+  hashrings: [{ name: default, replicas: 3 }]
+`);
+    const operator = podsOf(r, 'rollout-operator')[0]!;
+    const api = { ip: '172.20.0.1' };
+    expect(allowed(r.policies, operator, api, 443)).toBe(true);
+    expect(allowed(r.policies, operator, api, 6443)).toBe(true);
+    expect(allowed(r.policies, operator, api, 8443)).toBe(false);
+    expect(allowed(r.policies, operator, { ip: '52.218.1.10' }, 443)).toBe(false);
+    expect(allowed(r.policies, podsOf(r, 'query')[0]!, api, 6443)).toBe(false);
+  });
+
+  it("replicates with Cap'n Proto when receive.replicationProtocol or a hashring's extraArgs choose it", () => {
+    const router: Peer = { component: 'receive-router' };
+    const ingestor: Peer = { component: 'receive-ingestor' };
+    const chosen = renderYaml('receive: { replicationProtocol: capnproto }\n');
+    expect(hasFlow(flowGraph(chosen.env), router, ingestor, PORTS.capnp)).toBe(true);
+    const hashring = render(
+      "receive: { hashrings: [{ name: default, extraArgs: ['--receive.replication-protocol=capnproto'] }] }\n",
+    );
+    expect(hasFlow(flowGraph(hashring.env), router, ingestor, PORTS.capnp)).toBe(true);
+    const other = render("receive: { router: { extraArgs: ['--receive.replication-protocol=protobuf'] } }\n");
+    expect(hasFlow(flowGraph(other.env), router, ingestor, PORTS.capnp)).toBe(false);
+  });
+
+  it('sends traces from every Thanos pod to the OTLP receiver, on its port only, and none from memcached', () => {
+    const r = renderYaml(`queryFrontend: { cache: { type: memcached } }
+tracing: { endpoint: Otel.Observability.svc.:4317 }
+`);
+    const collector = { namespace: 'observability', labels: { app: 'otel' } };
+    for (const role of ['query', 'query-frontend', 'store-gateway', 'compactor', 'receive-router'] as const) {
+      expect(allowed(r.policies, podsOf(r, role)[0]!, collector, 4317), role).toBe(true);
+      expect(allowed(r.policies, podsOf(r, role)[0]!, collector, 4318), role).toBe(false);
+    }
+    expect(allowed(r.policies, podsOf(r, 'memcached-results')[0]!, collector, 4317)).toBe(false);
+    const byIp = renderYaml('tracing: { endpoint: 10.9.8.7:4318, protocol: http }\n');
+    expect(allowed(byIp.policies, podsOf(byIp, 'query')[0]!, { ip: '10.9.8.7' }, 4318)).toBe(true);
+    expect(allowed(byIp.policies, podsOf(byIp, 'query')[0]!, { ip: '10.9.8.6' }, 4318)).toBe(false);
+  });
+
+  it('lists each port once per peer, and labels every policy as the network-policy component', () => {
+    // Monitoring both scrapes the frontend and queries it on 9090: one port in the rule.
+    const r = renderYaml('');
+    expect(r.policies.length).toBeGreaterThan(2);
+    for (const p of r.policies) {
+      for (const rule of [...(p.spec.ingress ?? []), ...(p.spec.egress ?? [])]) {
+        const ports = (rule.ports ?? []).map((x) => `${x.protocol}/${x.port}`);
+        expect(new Set(ports).size, `${p.metadata.name}: ${ports}`).toBe(ports.length);
+      }
+      const labels = (p.metadata as { labels?: Record<string, string> }).labels ?? {};
+      expect(labels['app.kubernetes.io/component'], p.metadata.name).toBe('network-policy');
+      expect(labels['app.kubernetes.io/instance']).toBe('thanos-test');
+      expect(labels['app.kubernetes.io/name']).toBe('thanos');
+      expect(labels['app.kubernetes.io/version']).toBe(r.env.thanos.version);
+    }
+    const frontend = r.policies.find((p) => p.metadata.name === 'thanos-query-frontend')!;
+    const fromMonitoring = frontend.spec.ingress!.filter((rule) => JSON.stringify(rule.from).includes('"monitoring"'));
+    expect(fromMonitoring.map((rule) => rule.ports)).toEqual([[{ protocol: 'TCP', port: 9090 }]]);
+  });
+
+  it('allows DNS on UDP and TCP 53 to kube-dns only, for every pod', () => {
+    const dns = renderYaml('').policies.find((p) => p.metadata.name === 'allow-dns')!;
+    expect(dns.spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+            },
+          ],
+          ports: [
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 53 },
+          ],
+        },
+      ],
+    });
+  });
+});
+
+describe('object storage: a self-managed S3 by host name', () => {
+  const storage = (endpoint: string, extra = '', nets = '') =>
+    renderText(
+      `name: test\ncluster: { name: c }\n${nets}objectStorage: { provider: s3, bucket: thanos, region: us-east-1, endpoint: "${endpoint}", credentialsSecret: { name: creds }${extra} }\n`,
+    );
+  const policiesOf = (r: ReturnType<typeof renderText>) =>
+    r.objects.filter((o) => o.kind === 'NetworkPolicy') as unknown as Policy[];
+
+  it('reaches it on 443 unless insecure, on its explicit port, and through objectStorageCIDRs', () => {
+    const tls = storage('minio.example.com');
+    const store = (r: ReturnType<typeof renderText>) => {
+      const w = r.objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name.startsWith('thanos-store'))!;
+      return { namespace: r.env.namespace, labels: w.spec.template.metadata.labels as Labels };
+    };
+    expect(allowed(policiesOf(tls), store(tls), { ip: '198.51.100.7' }, 443)).toBe(true);
+    expect(allowed(policiesOf(tls), store(tls), { ip: '198.51.100.7' }, 80)).toBe(false);
+    const narrowed = storage(
+      'minio.example.com:9443',
+      '',
+      'networkPolicies: { objectStorageCIDRs: [198.51.100.0/24] }\n',
+    );
+    expect(allowed(policiesOf(narrowed), store(narrowed), { ip: '198.51.100.7' }, 9443)).toBe(true);
+    expect(allowed(policiesOf(narrowed), store(narrowed), { ip: '192.0.2.7' }, 9443)).toBe(false);
+    expect(allowed(policiesOf(narrowed), store(narrowed), { ip: '198.51.100.7' }, 443)).toBe(false);
+  });
+
+  it('reaches an AWS endpoint through objectStorageCIDRs on 443', () => {
+    const aws = renderText(`name: test
+cluster: { name: c }
+networkPolicies: { objectStorageCIDRs: [52.216.0.0/15] }
+objectStorage: { provider: s3, bucket: thanos, region: us-east-1, endpoint: s3.us-east-1.amazonaws.com }
+`);
+    const flows = flowGraph(aws.env).filter((f) => f.traffic === 'object-storage');
+    expect(flows.length).toBeGreaterThan(0);
+    expect(new Set(flows.map((f) => JSON.stringify([f.to, f.port])))).toEqual(
+      new Set([JSON.stringify([{ cidr: '52.216.0.0/15' }, 443])]),
+    );
+  });
+});
+
+describe('peers from addresses', () => {
+  it('reads Alertmanager hosts case-insensitively, without a trailing dot, https on 443, dns+ on its port', () => {
+    const env = render('').env;
+    const peers = alertmanagerPeers({
+      ...env,
+      ruler: {
+        ...env.ruler,
+        alertmanagers: [
+          'https://AM.Alerts.svc.:9443',
+          'dns+https://am.alerts.svc',
+          'dnssrv+https://_web._tcp.am.alerts.svc.cluster.local',
+          'http://am.alerts.svc.other.local:9093',
+        ],
+      },
+    });
+    expect(peers).toEqual([
+      { peer: { namespace: 'alerts' }, port: 9443 },
+      { peer: { namespace: 'alerts' }, port: 443 },
+      { peer: { namespace: 'alerts' }, port: 9093 },
+      { peer: { cidr: '0.0.0.0/0' }, port: 9093 },
+    ]);
+  });
+
+  it("reads Query's extra endpoints the same way, a dnssrv+ one on Thanos' gRPC port", () => {
+    const env = render('').env;
+    const peers = extraEndpointPeers({
+      ...env,
+      query: {
+        ...env.query,
+        extraEndpoints: [
+          'dnssrv+_grpc._tcp.Sidecar.Team-B.svc.',
+          'dns+sidecar.team-c:10905',
+          'sidecar:10906',
+          '192.0.2.1:10907',
+        ],
+      },
+    });
+    expect(peers).toEqual([
+      { peer: { namespace: 'team-b' }, port: 10901 },
+      { peer: { namespace: 'team-c' }, port: 10905 },
+      { peer: { namespace: 'thanos' }, port: 10906 },
+      { peer: { cidr: '192.0.2.1/32' }, port: 10907 },
+    ]);
   });
 });
