@@ -34,6 +34,13 @@ const TESTS = {
   ],
   // Its own tests only: no intent test looks at a NetworkPolicy, and each costs ~6 s per surviving mutant here.
   'thanos-components/src/network-policies.ts': [`${COMPONENT_TESTS}/network-polic*.test.ts`],
+  // The readers' entry point: its own tests (no intent test turns readers on).
+  'thanos-components/src/query-readers.ts': [`${COMPONENT_TESTS}/query-readers.test.ts`],
+  // memcached's own objects are tested with the caches that use them.
+  'thanos-components/src/memcached.ts': [
+    `${COMPONENT_TESTS}/memcached*.test.ts`,
+    `${COMPONENT_TESTS}/caches.test.ts`,
+  ],
   'irsa/src/': ['packages/irsa/test/*.test.ts'],
   'mtls/src/': ['packages/mtls/test/*.test.ts'],
   'delivery/src/': ['packages/cli/test/delivery.test.ts'],
