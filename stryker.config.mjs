@@ -37,10 +37,7 @@ const TESTS = {
   // The readers' entry point: its own tests (no intent test turns readers on).
   'thanos-components/src/query-readers.ts': [`${COMPONENT_TESTS}/query-readers.test.ts`],
   // memcached's own objects are tested with the caches that use them.
-  'thanos-components/src/memcached.ts': [
-    `${COMPONENT_TESTS}/memcached*.test.ts`,
-    `${COMPONENT_TESTS}/caches.test.ts`,
-  ],
+  'thanos-components/src/memcached.ts': [`${COMPONENT_TESTS}/memcached*.test.ts`, `${COMPONENT_TESTS}/caches.test.ts`],
   'irsa/src/': ['packages/irsa/test/*.test.ts'],
   'mtls/src/': ['packages/mtls/test/*.test.ts'],
   'delivery/src/': ['packages/cli/test/delivery.test.ts'],
