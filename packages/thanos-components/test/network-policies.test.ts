@@ -576,6 +576,10 @@ describe('NetworkPolicies: the edges of the graph not covered above', () => {
     const policy = r.policies.find((p) => p.metadata.name === 'thanos-receive-router')!;
     const blocks = policy.spec.ingress!.flatMap((rule) => rule.from ?? []).filter((p) => p.ipBlock);
     expect(blocks.map((p) => p.ipBlock?.cidr)).toEqual(['203.0.113.0/24', '10.0.0.0/16']);
+    const cidrs = flowGraph(r.env)
+      .filter((f) => f.traffic === 'remote-write' && 'cidr' in f.from)
+      .map((f) => (f.from as { cidr: string }).cidr);
+    expect(cidrs).toEqual(['203.0.113.0/24', '10.0.0.0/16']);
   });
 
   it("lets a Gateway's namespace and its proxies' namespaces reach the routers, each once", () => {
@@ -768,6 +772,30 @@ describe('peers from addresses', () => {
       { peer: { namespace: 'team-c' }, port: 10905 },
       { peer: { namespace: 'thanos' }, port: 10906 },
       { peer: { cidr: '192.0.2.1/32' }, port: 10907 },
+    ]);
+  });
+});
+
+describe('flows to the same peer and port, once', () => {
+  it("adds one flow per peer and port for Query's extra endpoints and the ruler's Alertmanagers", () => {
+    const r = renderYaml(`query:
+  extraEndpoints: [sidecar.team-a.svc:10901, 'dns+sidecar.team-a.svc:10901']
+ruler:
+  enabled: true
+  alertmanagers: [http://am.monitoring.svc:9093, http://am-2.monitoring.svc:9093]
+`);
+    const flows = flowGraph(r.env);
+    expect(flows.filter((f) => f.traffic === 'grpc' && 'namespace' in f.to)).toEqual([
+      { from: { component: 'query' }, to: { namespace: 'team-a' }, port: 10901, protocol: 'TCP', traffic: 'grpc' },
+    ]);
+    expect(flows.filter((f) => f.traffic === 'alertmanager')).toEqual([
+      {
+        from: { component: 'ruler' },
+        to: { namespace: 'monitoring' },
+        port: 9093,
+        protocol: 'TCP',
+        traffic: 'alertmanager',
+      },
     ]);
   });
 });
