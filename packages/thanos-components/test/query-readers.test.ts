@@ -141,3 +141,27 @@ describe('query readers: the NetworkPolicy', () => {
     expect(find(off, 'Deployment', 'thanos-query-readers').spec.replicas).toBe(2);
   });
 });
+
+describe('query readers: the pod', () => {
+  it('names its HTTP port, which the Service and the TCP probes point at', () => {
+    const c = find(withReaders(), 'Deployment', 'thanos-query-readers').spec.template.spec.containers[0];
+    expect(c.ports).toEqual([{ name: 'http', containerPort: 10902, protocol: 'TCP' }]);
+  });
+
+  it("reports a problem of query.extraArgs once, at Query's own path", () => {
+    const r = render(`${MTLS()}readers:\n${CLIENTS}query: { extraArgs: ['--query.timeout=5m'] }\n`, {
+      expectProblems: true,
+    });
+    expect(r.problems.map((p) => p.path)).toEqual([['query', 'extraArgs', 0]]);
+  });
+
+  it('lets no Gateway namespace in through a loadBalancer exposure, even with a gateway block left over', () => {
+    const r = withReaders(
+      '  hostname: read.example.com\n  exposure:\n    type: loadBalancer\n    sourceCIDRs: [10.0.0.0/16]\n' +
+        '    gateway: { name: public, namespace: gw }\n',
+    );
+    expect(find(r, 'NetworkPolicy', 'thanos-query-readers').spec.ingress).toEqual([
+      { from: [{ ipBlock: { cidr: '10.0.0.0/16' } }], ports: [{ protocol: 'TCP', port: 10902 }] },
+    ]);
+  });
+});
