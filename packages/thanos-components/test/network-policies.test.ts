@@ -799,3 +799,27 @@ ruler:
     ]);
   });
 });
+
+describe('hosts that look like addresses', () => {
+  it('takes a whole IPv4 address as itself, http on 80, and a name around digits as outside the cluster', () => {
+    const env = render('').env;
+    const peers = alertmanagerPeers({
+      ...env,
+      ruler: {
+        ...env.ruler,
+        alertmanagers: [
+          'http://10.10.20.30:9093',
+          'http://am.alerts.svc',
+          'http://10.1.2.3.nip.io:9093',
+          'http://am-10.1.2.3:9093',
+        ],
+      },
+    });
+    expect(peers).toEqual([
+      { peer: { cidr: '10.10.20.30/32' }, port: 9093 },
+      { peer: { namespace: 'alerts' }, port: 80 },
+      { peer: { cidr: '0.0.0.0/0' }, port: 9093 },
+      { peer: { cidr: '0.0.0.0/0' }, port: 9093 },
+    ]);
+  });
+});
