@@ -13,32 +13,21 @@ export interface ReleaseBehaviour {
    */
   readonly instantQueryRetries: boolean;
   /**
-   * `--grpc-server-tls-min-version` is an enum checked at start-up (v0.42.0); before, any string was accepted
-   * and a bad value failed only on the first TLS handshake.
-   */
-  readonly grpcTlsMinVersionChecked: boolean;
-  /**
    * The endpoint SD file of Query understands `default_client_config` / per-endpoint `client_config` (TLS per
    * endpoint, v0.42.0). Older releases ignore those keys silently and use the `--grpc-client-tls-*` flags.
    */
   readonly endpointClientConfig: boolean;
-  /** gRPC servers take `--grpc-server-tls-ciphers` and `--grpc-server-tls-curves` (v0.42.0). */
-  readonly grpcServerTlsCiphers: boolean;
 }
 
 /** One row per supported release, newest first. */
 export const RELEASES: Readonly<Record<ThanosVersion, ReleaseBehaviour>> = {
   'v0.42.4': {
     instantQueryRetries: true,
-    grpcTlsMinVersionChecked: true,
     endpointClientConfig: true,
-    grpcServerTlsCiphers: true,
   },
   'v0.41.0': {
     instantQueryRetries: false,
-    grpcTlsMinVersionChecked: false,
     endpointClientConfig: false,
-    grpcServerTlsCiphers: false,
   },
 };
 

@@ -150,3 +150,53 @@ describe('compactor', () => {
     expect(statefulSets(render('compactor: { enabled: false }\n'))).toEqual([]);
   });
 });
+
+describe('compactor: one pod at a time, at its own pace', () => {
+  it('compacts and downsamples one block at a time, every 5m, and has 300 s to stop', () => {
+    const sts = find(render(), 'StatefulSet', 'thanos-compact');
+    const args = argsOf(sts);
+    expect(flagValues(args, 'wait-interval')).toEqual(['5m']);
+    expect(flagValues(args, 'compact.concurrency')).toEqual(['1']);
+    expect(flagValues(args, 'downsample.concurrency')).toEqual(['1']);
+    expect(flagValues(args, 'http-address')).toEqual(['0.0.0.0:10902']);
+    expect(sts.spec.template.spec.terminationGracePeriodSeconds).toBe(300);
+    expect(sts.spec.template.spec.serviceAccountName).toBe('thanos-compact');
+    expect(sts.spec.podManagementPolicy ?? 'OrderedReady').toBe('OrderedReady');
+    // The working copy is scratch: the claim goes with the StatefulSet.
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Delete', whenScaled: 'Delete' });
+    expect(find(render(), 'Service', 'thanos-compact').spec.ports).toEqual([
+      expect.objectContaining({ name: 'http', port: 10902 }),
+    ]);
+  });
+
+  it('merges overlapping blocks vertically when out-of-order samples are accepted without a replica label', () => {
+    const vertical = (yaml: string) =>
+      argsOf(find(render(yaml), 'StatefulSet', 'thanos-compact')).includes('--compact.enable-vertical-compaction');
+    expect(vertical('receive: { outOfOrderTimeWindow: 30m }\ncompactor: { deduplicationReplicaLabels: [] }\n')).toBe(
+      true,
+    );
+    expect(vertical('compactor: { deduplicationReplicaLabels: [] }\n')).toBe(false);
+    expect(
+      vertical('receive: { outOfOrderTimeWindow: 30m }\ncompactor: { deduplicationReplicaLabels: [replica] }\n'),
+    ).toBe(false);
+  });
+
+  it('mounts the shard selectors read-only, and only on a sharded compactor', () => {
+    const pod = find(
+      render('compactor: { sharding: { shards: 2, label: tenant_id } }\n'),
+      'StatefulSet',
+      'thanos-compact-1',
+    ).spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'shards', configMap: { name: 'thanos-compact-shards' } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({
+      name: 'shards',
+      mountPath: '/etc/thanos/compact-shards',
+      readOnly: true,
+    });
+    const one = find(render(), 'StatefulSet', 'thanos-compact').spec.template.spec;
+    expect(one.volumes.some((v: { name: string }) => v.name === 'shards')).toBe(false);
+    expect(find(render(), 'StatefulSet', 'thanos-compact').spec.template.metadata.annotations ?? {}).not.toHaveProperty(
+      'thanos-gitops/selector-hash',
+    );
+  });
+});

@@ -9,7 +9,7 @@ import type { Environment } from '@thanos-gitops/schema';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { queryEndpointServices } from '../src/index.js';
-import { alertmanagerPeers, type Flow, flowGraph, type Peer } from '../src/network-policies.js';
+import { alertmanagerPeers, extraEndpointPeers, type Flow, flowGraph, type Peer } from '../src/network-policies.js';
 import {
   allowed,
   type Endpoint,
@@ -131,13 +131,16 @@ const hasFlow = (flows: Flow[], from: Peer, to: Peer, port: number) =>
 
 for (const [fixture, yaml] of Object.entries(FIXTURES)) {
   describe(`${fixture}: every flow of the graph is allowed, nothing else`, () => {
-    const r = renderYaml(yaml);
-    const flows = flowGraph(r.env);
-    const roles = enabledComponents(r.env).map((c) => c.kind);
+    /** Rendered in each test (per-test coverage for StrykerJS, see docs/mutation.md). */
+    const setup = () => {
+      const r = renderYaml(yaml);
+      return { r, flows: flowGraph(r.env), roles: enabledComponents(r.env).map((c) => c.kind) };
+    };
     const policyName = (kind: ComponentKind) => componentRecord(kind).policy;
-    const policyFor = (kind: ComponentKind) => r.policies.find((p) => p.metadata.name === policyName(kind));
 
     it('renders default-deny, allow-dns and one valid policy per role', () => {
+      const { r, roles } = setup();
+      const policyFor = (kind: ComponentKind) => r.policies.find((p) => p.metadata.name === policyName(kind));
       const policyNames = r.policies.map((p) => p.metadata.name).sort();
       expect(policyNames).toEqual(['allow-dns', 'default-deny', ...roles.map(policyName)].sort());
       for (const m of r.manifests.filter((x) => x.object.kind === 'NetworkPolicy')) {
@@ -150,6 +153,7 @@ for (const [fixture, yaml] of Object.entries(FIXTURES)) {
     });
 
     it('allows every flow of the graph', () => {
+      const { r, flows } = setup();
       expect(flows.length).toBeGreaterThan(0);
       for (const f of flows) {
         for (const src of endpointsOf(r, f.from)) {
@@ -161,6 +165,7 @@ for (const [fixture, yaml] of Object.entries(FIXTURES)) {
     });
 
     it('allows DNS to kube-dns for every pod, and nothing else in kube-system', () => {
+      const { r, roles } = setup();
       const kubeDns = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
       for (const role of roles) {
         for (const pod of podsOf(r, role)) {
@@ -173,6 +178,7 @@ for (const [fixture, yaml] of Object.entries(FIXTURES)) {
     });
 
     it('between components, allows exactly the flows of the graph', () => {
+      const { r, flows, roles } = setup();
       for (const from of roles) {
         for (const to of roles) {
           for (const port of ALL_PORTS) {
@@ -188,6 +194,7 @@ for (const [fixture, yaml] of Object.entries(FIXTURES)) {
     });
 
     it('from other namespaces, allows exactly the flows of the graph', () => {
+      const { r, flows, roles } = setup();
       const namespaces = [r.env.monitoring.namespace, ...r.env.networkPolicies.queryNamespaces, 'default', 'team-x'];
       for (const ns of namespaces) {
         const client = { namespace: ns, labels: { app: 'client' } };
@@ -203,6 +210,7 @@ for (const [fixture, yaml] of Object.entries(FIXTURES)) {
     });
 
     it('lets no component out to the internet but the bucket users on 443', () => {
+      const { r, flows, roles } = setup();
       const s3 = { ip: '52.218.1.10' };
       for (const role of roles) {
         const bucket = hasFlow(flows, { component: role }, { cidr: '0.0.0.0/0' }, 443);
@@ -216,17 +224,21 @@ for (const [fixture, yaml] of Object.entries(FIXTURES)) {
 }
 
 describe('everything: the flows', () => {
-  const r = renderYaml(EVERYTHING);
-  const flows = flowGraph(r.env);
-  const pod = (role: ComponentKind) => {
-    const [first] = podsOf(r, role);
-    if (!first) throw new Error(`no pod for ${role}`);
-    return first;
+  /** Rendered in each test (per-test coverage for StrykerJS). */
+  const setup = () => {
+    const r = renderYaml(EVERYTHING);
+    const pod = (role: ComponentKind) => {
+      const [first] = podsOf(r, role);
+      if (!first) throw new Error(`no pod for ${role}`);
+      return first;
+    };
+    const can = (from: ComponentKind | Endpoint, to: ComponentKind | Endpoint, port: number) =>
+      allowed(r.policies, typeof from === 'string' ? pod(from) : from, typeof to === 'string' ? pod(to) : to, port);
+    return { r, flows: flowGraph(r.env), can };
   };
-  const can = (from: ComponentKind | Endpoint, to: ComponentKind | Endpoint, port: number) =>
-    allowed(r.policies, typeof from === 'string' ? pod(from) : from, typeof to === 'string' ? pod(to) : to, port);
 
   it('has the edges the components use', () => {
+    const { flows, can } = setup();
     const expected: [ComponentKind, ComponentKind, number][] = [
       ['query', 'receive-ingestor', 10901],
       ['query', 'store-gateway', 10901],
@@ -247,6 +259,7 @@ describe('everything: the flows', () => {
   });
 
   it('denies what no component needs', () => {
+    const { can } = setup();
     expect(can('compactor', 'receive-ingestor', PORTS.grpc)).toBe(false);
     expect(can('store-gateway', 'receive-router', PORTS.remoteWrite)).toBe(false);
     expect(can('query', 'receive-router', PORTS.remoteWrite)).toBe(false);
@@ -260,6 +273,7 @@ describe('everything: the flows', () => {
   });
 
   it('lets only the store gateways reach the chunk memcached, and the chunk memcached reach nothing', () => {
+    const { r, can } = setup();
     const kinds = enabledComponents(r.env).map((c) => c.kind);
     expect(kinds).toContain('memcached-chunks');
     for (const from of kinds) {
@@ -273,6 +287,7 @@ describe('everything: the flows', () => {
   });
 
   it('fences the store gateway from every other namespace but scraping', () => {
+    const { can } = setup();
     for (const ns of ['monitoring', 'default', 'kube-system', 'grafana']) {
       const other = { namespace: ns, labels: { app: 'prometheus' } };
       expect(can(other, 'store-gateway', PORTS.grpc), ns).toBe(false);
@@ -281,6 +296,7 @@ describe('everything: the flows', () => {
   });
 
   it('takes remote-write from monitoring and the listed CIDRs only', () => {
+    const { can } = setup();
     expect(can({ namespace: 'monitoring', labels: { app: 'prometheus' } }, 'receive-router', 19291)).toBe(true);
     expect(can({ ip: '203.0.113.9' }, 'receive-router', 19291)).toBe(true);
     expect(can({ ip: '198.51.100.9' }, 'receive-router', 19291)).toBe(false);
@@ -289,6 +305,7 @@ describe('everything: the flows', () => {
   });
 
   it('lets the ruler reach the Alertmanagers in monitoring on their port only', () => {
+    const { can } = setup();
     const alertmanager = { namespace: 'monitoring', labels: { app: 'alertmanager' } };
     expect(can('ruler', alertmanager, 9093)).toBe(true);
     expect(can('ruler', alertmanager, 9094)).toBe(false);
@@ -297,6 +314,7 @@ describe('everything: the flows', () => {
   });
 
   it('scrapes memcached on its exporter port, not on memcached itself', () => {
+    const { can } = setup();
     const prometheus = { namespace: 'monitoring', labels: { app: 'prometheus' } };
     for (const cache of ['memcached-index', 'memcached-chunks', 'memcached-results'] as const) {
       expect(can(prometheus, cache, MEMCACHED_EXPORTER_PORT), cache).toBe(true);
@@ -307,13 +325,15 @@ describe('everything: the flows', () => {
 });
 
 describe('everything: the policies select the rendered pods', () => {
-  const r = renderYaml(EVERYTHING);
-  const rolePolicies = r.policies.filter((p) => p.metadata.name !== 'default-deny' && p.metadata.name !== 'allow-dns');
-  const templates = r.objects
-    .filter((o) => WORKLOAD_KINDS.has(o.kind))
-    .map((o) => ({ name: o.metadata.name as string, labels: o.spec.template.metadata.labels as Labels }));
+  const rolePoliciesOf = (r: Rendered) =>
+    r.policies.filter((p) => p.metadata.name !== 'default-deny' && p.metadata.name !== 'allow-dns');
 
   it('selects every rendered pod template with exactly one role policy (never only the default deny)', () => {
+    const r = renderYaml(EVERYTHING);
+    const rolePolicies = rolePoliciesOf(r);
+    const templates = r.objects
+      .filter((o) => WORKLOAD_KINDS.has(o.kind))
+      .map((o) => ({ name: o.metadata.name as string, labels: o.spec.template.metadata.labels as Labels }));
     expect(templates.length).toBeGreaterThan(0);
     for (const t of templates) {
       const selecting = rolePolicies.filter((p) => selects(p.spec.podSelector, t.labels)).map((p) => p.metadata.name);
@@ -321,10 +341,12 @@ describe('everything: the policies select the rendered pods', () => {
     }
   });
 
-  for (const record of enabledComponents(r.env)) {
-    const expectedNames = record.workloads(r.env);
-    it(`${record.kind}: ${expectedNames.join(', ')} run pods selected by ${record.policy}`, () => {
-      expect(expectedNames.length).toBeGreaterThan(0);
+  it("runs each component's workloads in pods selected by its own policy only", () => {
+    const r = renderYaml(EVERYTHING);
+    const rolePolicies = rolePoliciesOf(r);
+    for (const record of enabledComponents(r.env)) {
+      const expectedNames = record.workloads(r.env);
+      expect(expectedNames.length, record.kind).toBeGreaterThan(0);
       for (const name of expectedNames) {
         const workload = renderedWorkload(r, name);
         expect(workload, `${name} is not rendered`).toBeDefined();
@@ -333,8 +355,8 @@ describe('everything: the policies select the rendered pods', () => {
         expect(selecting, name).toEqual([record.policy]);
         expect(selects({ matchLabels: { ...record.selector } }, labels)).toBe(true);
       }
-    });
-  }
+    }
+  });
 });
 
 describe('options', () => {
@@ -414,8 +436,10 @@ describe('options', () => {
 });
 
 describe('alertmanagerPeers', () => {
-  const env = render('').env;
-  const peers = (urls: string[]) => alertmanagerPeers({ ...env, ruler: { ...env.ruler, alertmanagers: urls } });
+  const peers = (urls: string[]) => {
+    const env = render('').env;
+    return alertmanagerPeers({ ...env, ruler: { ...env.ruler, alertmanagers: urls } });
+  };
   it('reads namespace and port from in-cluster URLs', () => {
     expect(
       peers([
@@ -527,5 +551,275 @@ describe("Query's extra endpoints outside the namespace", () => {
       { path: ['query', 'extraArgs', 0], message: expect.stringContaining('query.extraEndpoints') },
     ]);
     expect(render(`${args}networkPolicies: { enabled: false }\n`).problems).toEqual([]);
+  });
+});
+
+describe('NetworkPolicies: the edges of the graph not covered above', () => {
+  const MTLS_RW = (exposure: string) => `remoteWrite:
+  hostname: rw.example.com
+  mtls: { enabled: true, issuer: { kind: bootstrap } }
+  exposure: ${exposure}
+  writers: [{ name: alpha, tenant: default-tenant, cluster: alpha-eu }]
+`;
+
+  it('lets the NLB health checks and the writers reach the routers on remote-write only', () => {
+    const r = renderYaml(
+      `networkPolicies: { remoteWriteCIDRs: [203.0.113.0/24, 203.0.113.0/24] }\n${MTLS_RW(
+        '{ type: loadBalancer, loadBalancer: { healthCheckCIDRs: [10.0.0.0/16] } }',
+      )}`,
+    );
+    const router = podsOf(r, 'receive-router')[0]!;
+    expect(allowed(r.policies, { ip: '10.0.3.4' }, router, 19291)).toBe(true);
+    expect(allowed(r.policies, { ip: '10.0.3.4' }, router, 10902)).toBe(false);
+    expect(allowed(r.policies, { ip: '203.0.113.9' }, router, 19291)).toBe(true);
+    expect(allowed(r.policies, { ip: '10.1.0.1' }, router, 19291)).toBe(false);
+    const policy = r.policies.find((p) => p.metadata.name === 'thanos-receive-router')!;
+    const blocks = policy.spec.ingress!.flatMap((rule) => rule.from ?? []).filter((p) => p.ipBlock);
+    expect(blocks.map((p) => p.ipBlock?.cidr)).toEqual(['203.0.113.0/24', '10.0.0.0/16']);
+    const cidrs = flowGraph(r.env)
+      .filter((f) => f.traffic === 'remote-write' && 'cidr' in f.from)
+      .map((f) => (f.from as { cidr: string }).cidr);
+    expect(cidrs).toEqual(['203.0.113.0/24', '10.0.0.0/16']);
+  });
+
+  it("lets a Gateway's namespace and its proxies' namespaces reach the routers, each once", () => {
+    const r = renderYaml(
+      MTLS_RW('{ type: gateway, gateway: { name: edge, namespace: gw, proxyNamespaces: [gw, envoy] } }'),
+    );
+    const router = podsOf(r, 'receive-router')[0]!;
+    for (const ns of ['gw', 'envoy']) {
+      expect(allowed(r.policies, { namespace: ns, labels: { app: 'proxy' } }, router, 19291), ns).toBe(true);
+    }
+    expect(allowed(r.policies, { namespace: 'other', labels: { app: 'proxy' } }, router, 19291)).toBe(false);
+    const flows = flowGraph(r.env).filter((f) => f.traffic === 'remote-write' && 'namespace' in f.from);
+    expect(flows.map((f) => (f.from as { namespace: string }).namespace)).toEqual(['monitoring', 'gw', 'envoy']);
+  });
+
+  it('takes remote-write from each listed namespace once, monitoring included', () => {
+    const r = renderYaml('networkPolicies: { remoteWriteNamespaces: [monitoring, apps, apps] }\n');
+    const sources = flowGraph(r.env)
+      .filter((f) => f.traffic === 'remote-write' && 'namespace' in f.from)
+      .map((f) => (f.from as { namespace: string }).namespace);
+    expect(sources).toEqual(['monitoring', 'apps']);
+  });
+
+  it('lets only the rollout-operator reach the API server CIDRs, on 443 and 6443', () => {
+    const r = renderYaml(`networkPolicies: { apiServerCIDRs: [172.20.0.0/16] }
+receive:
+  replicationFactor: 3
+  zones: [eu-west-1a, eu-west-1b, eu-west-1c]
+  hashrings: [{ name: default, replicas: 3 }]
+`);
+    const operator = podsOf(r, 'rollout-operator')[0]!;
+    const api = { ip: '172.20.0.1' };
+    expect(allowed(r.policies, operator, api, 443)).toBe(true);
+    expect(allowed(r.policies, operator, api, 6443)).toBe(true);
+    expect(allowed(r.policies, operator, api, 8443)).toBe(false);
+    expect(allowed(r.policies, operator, { ip: '52.218.1.10' }, 443)).toBe(false);
+    expect(allowed(r.policies, podsOf(r, 'query')[0]!, api, 6443)).toBe(false);
+  });
+
+  it("replicates with Cap'n Proto when receive.replicationProtocol or a hashring's extraArgs choose it", () => {
+    const router: Peer = { component: 'receive-router' };
+    const ingestor: Peer = { component: 'receive-ingestor' };
+    const chosen = renderYaml('receive: { replicationProtocol: capnproto }\n');
+    expect(hasFlow(flowGraph(chosen.env), router, ingestor, PORTS.capnp)).toBe(true);
+    const hashring = render(
+      "receive: { hashrings: [{ name: default, extraArgs: ['--receive.replication-protocol=capnproto'] }] }\n",
+    );
+    expect(hasFlow(flowGraph(hashring.env), router, ingestor, PORTS.capnp)).toBe(true);
+    const other = render("receive: { router: { extraArgs: ['--receive.replication-protocol=protobuf'] } }\n");
+    expect(hasFlow(flowGraph(other.env), router, ingestor, PORTS.capnp)).toBe(false);
+  });
+
+  it('sends traces from every Thanos pod to the OTLP receiver, on its port only, and none from memcached', () => {
+    const r = renderYaml(`queryFrontend: { cache: { type: memcached } }
+tracing: { endpoint: Otel.Observability.svc.:4317 }
+`);
+    const collector = { namespace: 'observability', labels: { app: 'otel' } };
+    for (const role of ['query', 'query-frontend', 'store-gateway', 'compactor', 'receive-router'] as const) {
+      expect(allowed(r.policies, podsOf(r, role)[0]!, collector, 4317), role).toBe(true);
+      expect(allowed(r.policies, podsOf(r, role)[0]!, collector, 4318), role).toBe(false);
+    }
+    expect(allowed(r.policies, podsOf(r, 'memcached-results')[0]!, collector, 4317)).toBe(false);
+    const byIp = renderYaml('tracing: { endpoint: 10.9.8.7:4318, protocol: http }\n');
+    expect(allowed(byIp.policies, podsOf(byIp, 'query')[0]!, { ip: '10.9.8.7' }, 4318)).toBe(true);
+    expect(allowed(byIp.policies, podsOf(byIp, 'query')[0]!, { ip: '10.9.8.6' }, 4318)).toBe(false);
+  });
+
+  it('lists each port once per peer, and labels every policy as the network-policy component', () => {
+    // Monitoring both scrapes the frontend and queries it on 9090: one port in the rule.
+    const r = renderYaml('');
+    expect(r.policies.length).toBeGreaterThan(2);
+    for (const p of r.policies) {
+      for (const rule of [...(p.spec.ingress ?? []), ...(p.spec.egress ?? [])]) {
+        const ports = (rule.ports ?? []).map((x) => `${x.protocol}/${x.port}`);
+        expect(new Set(ports).size, `${p.metadata.name}: ${ports}`).toBe(ports.length);
+      }
+      const labels = (p.metadata as { labels?: Record<string, string> }).labels ?? {};
+      expect(labels['app.kubernetes.io/component'], p.metadata.name).toBe('network-policy');
+      expect(labels['app.kubernetes.io/instance']).toBe('thanos-test');
+      expect(labels['app.kubernetes.io/name']).toBe('thanos');
+      expect(labels['app.kubernetes.io/version']).toBe(r.env.thanos.version);
+    }
+    const frontend = r.policies.find((p) => p.metadata.name === 'thanos-query-frontend')!;
+    const fromMonitoring = frontend.spec.ingress!.filter((rule) => JSON.stringify(rule.from).includes('"monitoring"'));
+    expect(fromMonitoring.map((rule) => rule.ports)).toEqual([[{ protocol: 'TCP', port: 9090 }]]);
+  });
+
+  it('allows DNS on UDP and TCP 53 to kube-dns only, for every pod', () => {
+    const dns = renderYaml('').policies.find((p) => p.metadata.name === 'allow-dns')!;
+    expect(dns.spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+            },
+          ],
+          ports: [
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 53 },
+          ],
+        },
+      ],
+    });
+  });
+});
+
+describe('object storage: a self-managed S3 by host name', () => {
+  const storage = (endpoint: string, extra = '', nets = '') =>
+    renderText(
+      `name: test\ncluster: { name: c }\n${nets}objectStorage: { provider: s3, bucket: thanos, region: us-east-1, endpoint: "${endpoint}", credentialsSecret: { name: creds }${extra} }\n`,
+    );
+  const policiesOf = (r: ReturnType<typeof renderText>) =>
+    r.objects.filter((o) => o.kind === 'NetworkPolicy') as unknown as Policy[];
+
+  it('reaches it on 443 unless insecure, on its explicit port, and through objectStorageCIDRs', () => {
+    const tls = storage('minio.example.com');
+    const store = (r: ReturnType<typeof renderText>) => {
+      const w = r.objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name.startsWith('thanos-store'))!;
+      return { namespace: r.env.namespace, labels: w.spec.template.metadata.labels as Labels };
+    };
+    expect(allowed(policiesOf(tls), store(tls), { ip: '198.51.100.7' }, 443)).toBe(true);
+    expect(allowed(policiesOf(tls), store(tls), { ip: '198.51.100.7' }, 80)).toBe(false);
+    const narrowed = storage(
+      'minio.example.com:9443',
+      '',
+      'networkPolicies: { objectStorageCIDRs: [198.51.100.0/24] }\n',
+    );
+    expect(allowed(policiesOf(narrowed), store(narrowed), { ip: '198.51.100.7' }, 9443)).toBe(true);
+    expect(allowed(policiesOf(narrowed), store(narrowed), { ip: '192.0.2.7' }, 9443)).toBe(false);
+    expect(allowed(policiesOf(narrowed), store(narrowed), { ip: '198.51.100.7' }, 443)).toBe(false);
+  });
+
+  it('reaches an AWS endpoint through objectStorageCIDRs on 443', () => {
+    const aws = renderText(`name: test
+cluster: { name: c }
+networkPolicies: { objectStorageCIDRs: [52.216.0.0/15] }
+objectStorage: { provider: s3, bucket: thanos, region: us-east-1, endpoint: s3.us-east-1.amazonaws.com }
+`);
+    const flows = flowGraph(aws.env).filter((f) => f.traffic === 'object-storage');
+    expect(flows.length).toBeGreaterThan(0);
+    expect(new Set(flows.map((f) => JSON.stringify([f.to, f.port])))).toEqual(
+      new Set([JSON.stringify([{ cidr: '52.216.0.0/15' }, 443])]),
+    );
+  });
+});
+
+describe('peers from addresses', () => {
+  it('reads Alertmanager hosts case-insensitively, without a trailing dot, https on 443, dns+ on its port', () => {
+    const env = render('').env;
+    const peers = alertmanagerPeers({
+      ...env,
+      ruler: {
+        ...env.ruler,
+        alertmanagers: [
+          'https://AM.Alerts.svc.:9443',
+          'dns+https://am.alerts.svc',
+          'dnssrv+https://_web._tcp.am.alerts.svc.cluster.local',
+          'http://am.alerts.svc.other.local:9093',
+        ],
+      },
+    });
+    expect(peers).toEqual([
+      { peer: { namespace: 'alerts' }, port: 9443 },
+      { peer: { namespace: 'alerts' }, port: 443 },
+      { peer: { namespace: 'alerts' }, port: 9093 },
+      { peer: { cidr: '0.0.0.0/0' }, port: 9093 },
+    ]);
+  });
+
+  it("reads Query's extra endpoints the same way, a dnssrv+ one on Thanos' gRPC port", () => {
+    const env = render('').env;
+    const peers = extraEndpointPeers({
+      ...env,
+      query: {
+        ...env.query,
+        extraEndpoints: [
+          'dnssrv+_grpc._tcp.Sidecar.Team-B.svc.',
+          'dns+sidecar.team-c:10905',
+          'sidecar:10906',
+          '192.0.2.1:10907',
+        ],
+      },
+    });
+    expect(peers).toEqual([
+      { peer: { namespace: 'team-b' }, port: 10901 },
+      { peer: { namespace: 'team-c' }, port: 10905 },
+      { peer: { namespace: 'thanos' }, port: 10906 },
+      { peer: { cidr: '192.0.2.1/32' }, port: 10907 },
+    ]);
+  });
+});
+
+describe('flows to the same peer and port, once', () => {
+  it("adds one flow per peer and port for Query's extra endpoints and the ruler's Alertmanagers", () => {
+    const r = renderYaml(`query:
+  extraEndpoints: [sidecar.team-a.svc:10901, 'dns+sidecar.team-a.svc:10901']
+ruler:
+  enabled: true
+  alertmanagers: [http://am.monitoring.svc:9093, http://am-2.monitoring.svc:9093]
+`);
+    const flows = flowGraph(r.env);
+    expect(flows.filter((f) => f.traffic === 'grpc' && 'namespace' in f.to)).toEqual([
+      { from: { component: 'query' }, to: { namespace: 'team-a' }, port: 10901, protocol: 'TCP', traffic: 'grpc' },
+    ]);
+    expect(flows.filter((f) => f.traffic === 'alertmanager')).toEqual([
+      {
+        from: { component: 'ruler' },
+        to: { namespace: 'monitoring' },
+        port: 9093,
+        protocol: 'TCP',
+        traffic: 'alertmanager',
+      },
+    ]);
+  });
+});
+
+describe('hosts that look like addresses', () => {
+  it('takes a whole IPv4 address as itself, http on 80, and a name around digits as outside the cluster', () => {
+    const env = render('').env;
+    const peers = alertmanagerPeers({
+      ...env,
+      ruler: {
+        ...env.ruler,
+        alertmanagers: [
+          'http://10.10.20.30:9093',
+          'http://am.alerts.svc',
+          'http://10.1.2.3.nip.io:9093',
+          'http://am-10.1.2.3:9093',
+        ],
+      },
+    });
+    expect(peers).toEqual([
+      { peer: { cidr: '10.10.20.30/32' }, port: 9093 },
+      { peer: { namespace: 'alerts' }, port: 80 },
+      { peer: { cidr: '0.0.0.0/0' }, port: 9093 },
+      { peer: { cidr: '0.0.0.0/0' }, port: 9093 },
+    ]);
   });
 });

@@ -152,3 +152,40 @@ describe('query frontend', () => {
     }
   });
 });
+
+describe('query frontend: releases, slow-query log and autoscaling', () => {
+  it('retries instant queries only from v0.42, range and label queries at every release', () => {
+    const old = qfArgs(render('thanos: { version: v0.41.0 }\nqueryFrontend: { maxRetries: 4 }\n'));
+    expect(flag(old, 'query.max-retries-per-request')).toBeUndefined();
+    expect(flag(old, 'query-range.max-retries-per-request')).toBe('4');
+    expect(flag(old, 'labels.max-retries-per-request')).toBe('4');
+    const current = qfArgs(render('thanos: { version: v0.42.4 }\nqueryFrontend: { maxRetries: 4 }\n'));
+    expect(flag(current, 'query.max-retries-per-request')).toBe('4');
+  });
+
+  it('logs queries slower than logQueriesLongerThan, and none when it is unset or zero', () => {
+    const slow = (yaml: string) => flag(qfArgs(render(yaml)), 'query-frontend.log-queries-longer-than');
+    expect(slow('queryFrontend: { logQueriesLongerThan: 10s }\n')).toBe('10s');
+    expect(slow('queryFrontend: { logQueriesLongerThan: "0s" }\n')).toBeUndefined();
+    expect(slow('')).toBeUndefined();
+  });
+
+  it('hands the replicas to an HPA when autoscaling, with a disruption budget even for one replica', () => {
+    const r = render('queryFrontend: { replicas: 1, autoscaling: { maxReplicas: 5 } }\n');
+    expect(find(r, 'Deployment', QF).spec.replicas).toBeUndefined();
+    const hpa = find(r, 'HorizontalPodAutoscaler', QF);
+    expect(hpa.spec).toMatchObject({
+      scaleTargetRef: { kind: 'Deployment', name: QF },
+      minReplicas: 1,
+      maxReplicas: 5,
+    });
+    expect(find(r, 'PodDisruptionBudget', QF).spec.maxUnavailable).toBe(1);
+    expect(r.objects.some((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === QF)).toBe(true);
+    expect(render().objects.some((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === QF)).toBe(false);
+  });
+
+  it('runs as its own ServiceAccount', () => {
+    const r = render();
+    expect(find(r, 'Deployment', QF).spec.template.spec.serviceAccountName).toBe(QF);
+  });
+});

@@ -70,3 +70,70 @@ describe('query', () => {
     ).not.toContain('thanos-query');
   });
 });
+
+describe('query: flags and objects', () => {
+  it('passes the query timeout and, only when set, the lookback delta', () => {
+    const set = argsOf(find(render('query: { timeout: 3m, lookbackDelta: 15m }\n'), 'Deployment', 'thanos-query'));
+    expect(flagValues(set, 'query.timeout')).toEqual(['3m']);
+    expect(flagValues(set, 'query.lookback-delta')).toEqual(['15m']);
+    expect(set).toContain('--query.auto-downsampling');
+    const unset = argsOf(find(render(), 'Deployment', 'thanos-query'));
+    expect(unset.some((a) => a.startsWith('--query.lookback-delta'))).toBe(false);
+  });
+
+  it('reloads its endpoint file every minute', () => {
+    const args = argsOf(find(render(), 'Deployment', 'thanos-query'));
+    expect(flagValues(args, 'endpoint.sd-config-reload-interval')).toEqual(['1m']);
+    expect(flagValues(args, 'http-address')).toEqual(['0.0.0.0:10902']);
+  });
+
+  it('writes the endpoint file it mounts, labelled as Query, read-only', () => {
+    const r = render();
+    const cm = find(r, 'ConfigMap', 'thanos-query-endpoints');
+    expect(Object.keys(cm.data)).toEqual(['endpoints.yaml']);
+    const deployment = find(r, 'Deployment', 'thanos-query');
+    expect(cm.metadata.labels).toEqual(deployment.metadata.labels);
+    expect(cm.metadata.labels['app.kubernetes.io/name']).toBeDefined();
+    const spec = deployment.spec.template.spec;
+    const mount = spec.containers[0].volumeMounts.find((m: { name: string }) => m.name === 'endpoints');
+    expect(mount).toEqual({ name: 'endpoints', mountPath: '/etc/thanos/endpoints', readOnly: true });
+    expect(spec.serviceAccountName).toBe('thanos-query');
+  });
+
+  it('keeps a disruption budget for fixed replicas above one, without an HPA', () => {
+    const r = render('query: { replicas: 3 }\n');
+    expect(find(r, 'Deployment', 'thanos-query').spec.replicas).toBe(3);
+    expect(find(r, 'PodDisruptionBudget', 'thanos-query').spec.maxUnavailable).toBe(1);
+    expect(r.objects.some((o) => o.kind === 'HorizontalPodAutoscaler')).toBe(false);
+  });
+
+  it('keeps a disruption budget when one replica autoscales', () => {
+    const r = render('query: { replicas: 1, autoscaling: { maxReplicas: 4 } }\n');
+    expect(find(r, 'PodDisruptionBudget', 'thanos-query').spec.maxUnavailable).toBe(1);
+    expect(find(r, 'HorizontalPodAutoscaler', 'thanos-query').spec.minReplicas).toBe(1);
+  });
+});
+
+describe('query: endpoint flags in extraArgs', () => {
+  it.each(['endpoint', 'endpoint-strict', 'endpoint-group', 'endpoint-group-strict'])(
+    'refuses --%s while NetworkPolicies are on, at its index, pointing at extraEndpoints',
+    (name) => {
+      const args = `query: { extraArgs: ['--query.promql-engine=thanos', '--${name}=sidecar.team-a.svc:10901'] }\n`;
+      const r = render(args, { expectProblems: true });
+      expect(r.problems).toEqual([
+        {
+          path: ['query', 'extraArgs', 1],
+          message: expect.stringMatching(
+            new RegExp(`^--${name} would be blocked by the generated NetworkPolicies .*query\\.extraEndpoints`),
+          ),
+        },
+      ]);
+      expect(render(`${args}networkPolicies: { enabled: false }\n`).problems).toEqual([]);
+    },
+  );
+
+  it('takes other flags in extraArgs', () => {
+    const r = render("query: { extraArgs: ['--query.promql-engine=thanos', '--store.response-timeout=1m'] }\n");
+    expect(argsOf(find(r, 'Deployment', 'thanos-query'))).toContain('--store.response-timeout=1m');
+  });
+});

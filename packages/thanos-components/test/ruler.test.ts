@@ -248,3 +248,41 @@ describe('ruler', () => {
     });
   });
 });
+
+describe('ruler: the config reloader', () => {
+  it('serves /healthz on its own port for its probes, logs logfmt, and asks for little', () => {
+    const pod = find(render(STATELESS), 'StatefulSet', 'thanos-rule').spec.template.spec;
+    const reloader = pod.containers.find((c: { name: string }) => c.name === 'config-reloader');
+    expect(reloader.args).toEqual(expect.arrayContaining(['--log-format=logfmt', '--listen-address=:8080']));
+    expect(reloader.args[0]).toBe('--reload-url=http://127.0.0.1:10902/-/reload');
+    expect(reloader.ports).toEqual([{ name: 'reloader-web', containerPort: 8080, protocol: 'TCP' }]);
+    const probe = { path: '/healthz', port: 'reloader-web', scheme: 'HTTP' };
+    expect(reloader.livenessProbe).toEqual({
+      httpGet: probe,
+      periodSeconds: 30,
+      timeoutSeconds: 5,
+      failureThreshold: 4,
+    });
+    expect(reloader.readinessProbe).toEqual({
+      httpGet: probe,
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    });
+    expect(reloader.resources).toEqual({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } });
+    expect(reloader.imagePullPolicy).toBe('IfNotPresent');
+    expect(reloader.terminationMessagePolicy).toBe('FallbackToLogsOnError');
+    for (const m of reloader.volumeMounts) expect(m.readOnly).toBe(true);
+  });
+
+  it('keeps a stateless WAL in an emptyDir of ruler.storage, and a stateful TSDB 48h without receive', () => {
+    const stateless = find(render(`${STATELESS}  storage: 3Gi\n`), 'StatefulSet', 'thanos-rule');
+    expect(stateless.spec.template.spec.volumes).toContainEqual({ name: 'data', emptyDir: { sizeLimit: '3Gi' } });
+    const r = render('ruler: { enabled: true, mode: stateful }\n');
+    expect(flagValues(argsOf(find(r, 'StatefulSet', 'thanos-rule')), 'tsdb.retention')).toEqual([
+      r.env.receive.retention,
+    ]);
+    const alone = render('receive: { enabled: false }\nruler: { enabled: true, mode: stateful }\n');
+    expect(flagValues(argsOf(find(alone, 'StatefulSet', 'thanos-rule')), 'tsdb.retention')).toEqual(['48h']);
+  });
+});

@@ -145,3 +145,46 @@ describe('query frontend slow-query log', () => {
     expect(flagValues(qfArgs(r), 'query-frontend.log-queries-longer-than')).toEqual(['10s']);
   });
 });
+
+describe('tracing: the files', () => {
+  const BASE = 'tracing:\n  endpoint: otel.observability.svc:4317\n';
+
+  it('writes one file per running Thanos component into thanos-tracing, labelled as tracing', () => {
+    const r = render(`ruler: { enabled: true }\n${BASE}`);
+    const cm = find(r, 'ConfigMap', 'thanos-tracing');
+    expect(Object.keys(cm.data).sort()).toEqual(
+      ['compactor', 'query', 'query-frontend', 'receive-ingestor', 'receive-router', 'ruler', 'store-gateway']
+        .map((c) => `${c}.yaml`)
+        .sort(),
+    );
+    expect(cm.metadata.labels).toMatchObject({
+      'app.kubernetes.io/name': 'thanos',
+      'app.kubernetes.io/instance': 'thanos-test',
+      'app.kubernetes.io/component': 'tracing',
+    });
+    expect(r.manifests.find((m) => m.object.metadata?.name === 'thanos-tracing')?.component).toBe('tracing');
+  });
+
+  it('compresses, keeps the resource attributes given, and sets url_path only when given', () => {
+    const grpc = parse(
+      find(render(`${BASE}  resourceAttributes: { team: obs }\n`), 'ConfigMap', 'thanos-tracing').data['query.yaml'],
+    );
+    expect(grpc.config.compression).toBe('gzip');
+    expect(grpc.config.resource_attributes).toEqual({ team: 'obs', environment: 'test', cluster: 'test-cluster' });
+    expect(grpc.config.url_path).toBeUndefined();
+    expect(grpc.config.service_name).toBe('thanos-query');
+    const http = parse(find(render(`${BASE}  protocol: http\n`), 'ConfigMap', 'thanos-tracing').data['query.yaml']);
+    expect(http.config.url_path).toBeUndefined();
+  });
+
+  it('mounts the files read-only in every Thanos pod and names its own', () => {
+    const w = find(render(BASE), 'Deployment', 'thanos-query');
+    expect(flagValues(argsOf(w), 'tracing.config-file')).toEqual(['/etc/thanos/tracing/query.yaml']);
+    expect(w.spec.template.spec.volumes).toContainEqual({ name: 'tracing', configMap: { name: 'thanos-tracing' } });
+    expect(w.spec.template.spec.containers[0].volumeMounts).toContainEqual({
+      name: 'tracing',
+      mountPath: '/etc/thanos/tracing',
+      readOnly: true,
+    });
+  });
+});
