@@ -133,9 +133,10 @@ export type Comparer = ((tree: EnvironmentTree) => TreeChanges) & {
 /**
  * A comparer of rendered trees with `clusters/` for `check`: by blob id where git vouches for a folder, else by
  * reading it (`compareTree`). Its `listing` gives the files of a folder git vouches for (the volume check's list
- * of StatefulSets, without a walk). Asks git once, when first used.
+ * of StatefulSets, without a walk). Asks git once, when first used. `read` is how a folder git cannot vouch for
+ * is compared (a test passes a spy to see which folders were read).
  */
-export function committedComparer(clustersDir: string): Comparer {
+export function committedComparer(clustersDir: string, read = compareTree): Comparer {
   let known: Known | null = null;
   const git = (): Known => {
     if (known === null) known = vouched(clustersDir);
@@ -144,7 +145,7 @@ export function committedComparer(clustersDir: string): Comparer {
   const compare = (tree: EnvironmentTree) => {
     const k = git();
     const blobs = k?.blobs.get(tree.env);
-    if (!k || !blobs || k.doubtful.has(tree.env)) return compareTree(clustersDir, tree);
+    if (!k || !blobs || k.doubtful.has(tree.env)) return read(clustersDir, tree);
     return compareByBlob(join(clustersDir, tree.env), tree, blobs);
   };
   const listing = (env: string) => {

@@ -22,7 +22,12 @@ import { parseDocument } from 'yaml';
 import { asChecklistSays, checklist, markedBlocks, markedYaml } from './doc-blocks.js';
 import { ENVIRONMENTS_DIR, findKustomize, KUSTOMIZE_REQUIRED, REPO_ROOT, tempDir } from './helpers.js';
 
-const DOCS = ['README.md', ...readdirSync(join(REPO_ROOT, 'docs')).map((f) => `docs/${f}`)];
+const DOCS = [
+  'README.md',
+  ...readdirSync(join(REPO_ROOT, 'docs'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 const text = (doc: string) => readFileSync(join(REPO_ROOT, doc), 'utf8');
 const BLOCKS = new Map(DOCS.flatMap((d) => [...markedBlocks(text(d))]));
 const SETUP = 'npm i -g pnpm@12.4.2 && pnpm install --frozen-lockfile && ';
