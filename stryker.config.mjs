@@ -86,7 +86,8 @@ function testsFor(file) {
     ? [own, `${COMPONENT_TESTS}/escape-hatches.intent.test.ts`]
     : [own, `${COMPONENT_TESTS}/*.intent.test.ts`];
 }
-const tests = testsFor(target);
+/** `--mutate file:10-20,file:30-40` (line ranges) pins the tests of `file`. */
+const tests = testsFor(target.split(',')[0].replace(/:\d+-\d+$/, ''));
 if (tests) process.env.STRYKER_TESTS = tests.join(',');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
