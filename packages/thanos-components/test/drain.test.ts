@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NLB_DRAIN_MARGIN_SECONDS, NLB_READINESS_GATE_LABEL } from '../src/drain.js';
+import { NLB_DRAIN_MARGIN_SECONDS } from '../src/drain.js';
 import { DEFAULT_TERMINATION_GRACE_SECONDS } from '../src/pod.js';
 import { find, render } from './support/render.js';
 
@@ -18,7 +18,9 @@ remoteWrite:
 const routerPod = (r: ReturnType<typeof render>) => find(r, 'Deployment', 'thanos-receive-router').spec.template.spec;
 const sleepOf = (r: ReturnType<typeof render>): number | undefined =>
   routerPod(r).containers.find((c: { name: string }) => c.name === 'thanos').lifecycle?.preStop?.sleep?.seconds;
-const gate = (r: ReturnType<typeof render>) => find(r, 'Namespace', 'thanos').metadata.labels[NLB_READINESS_GATE_LABEL];
+// The AWS Load Balancer Controller's label, spelled out: the controller reads this name, not the constant.
+const gate = (r: ReturnType<typeof render>) =>
+  find(r, 'Namespace', 'thanos').metadata.labels['elbv2.k8s.aws/pod-readiness-gate-inject'];
 
 describe('router drain', () => {
   it('behind the NLB: the readiness gate, a sleep of the delay plus the margin, then the usual grace', () => {

@@ -97,6 +97,23 @@ describe('listeners', () => {
     });
   }
 
+  it('the table names every server a rendered Thanos container is told to open, by its command', () => {
+    const r = render(ENVIRONMENTS['prod-like, stateless ruler'] ?? '');
+    const given = new Map<string, Set<string>>();
+    for (const o of r.objects.filter((x) => x.kind === 'Deployment' || x.kind === 'StatefulSet')) {
+      const c = o.spec.template.spec.containers[0];
+      const args: string[] = [...(c.command ?? []).slice(1), ...(c.args ?? [])];
+      const command = thanosCommandOf(args);
+      if (c.name !== 'thanos' || !command) continue;
+      const flags = args.flatMap((a) => /^--([a-z.-]+)=(0\.0\.0\.0|127\.0\.0\.1):\d+$/.exec(a)?.[1] ?? []);
+      given.set(command, new Set([...(given.get(command) ?? []), ...flags]));
+    }
+    expect([...given.keys()].sort()).toEqual(Object.keys(LISTENERS).sort());
+    for (const [command, flags] of given) {
+      expect(Object.keys(LISTENERS[command as ThanosCommand] ?? {}).sort(), command).toEqual([...flags].sort());
+    }
+  });
+
   it("closes the ingestors' remote-write and the routers' and Query's gRPC, used by no other pod", () => {
     const local = listeners(render(ENVIRONMENTS['prod-like, stateless ruler'] ?? ''))
       .filter((l) => l.host === '127.0.0.1')
