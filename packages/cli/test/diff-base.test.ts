@@ -3,42 +3,31 @@
  * destruction), exit codes like `git diff --exit-code`, markdown that fits one GitHub comment, and kustomization
  * patches shown by their effect.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseDocument } from 'yaml';
 import { GITHUB_COMMENT_LIMIT } from '../src/review.js';
 import { asChecklistSays, checklist } from './doc-blocks.js';
-import { cliIn, findKustomize, KUSTOMIZE_REQUIRED, REPO_ROOT, type Workspace, workspace } from './helpers.js';
+import {
+  cliIn,
+  committedRepository,
+  editEnvironment,
+  findKustomize,
+  gitIn,
+  KUSTOMIZE_REQUIRED,
+  REPO_ROOT,
+  type Workspace,
+  workspace,
+} from './helpers.js';
 
 const CHECKLIST = checklist(readFileSync(join(REPO_ROOT, 'docs/add-an-environment.md'), 'utf8'));
 
-const git = (ws: Workspace, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], {
-    cwd: ws.root,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-
 /** A git repository with the fixture environments rendered and committed. */
-async function repository(): Promise<Workspace> {
-  const ws = workspace();
-  const generated = await cliIn(ws, 'generate');
-  expect(generated.code, generated.err).toBe(0);
-  git(ws, 'init', '--quiet', '--initial-branch=main');
-  git(ws, 'add', '-A');
-  git(ws, 'commit', '--quiet', '-m', 'base');
-  return ws;
-}
-
-function edit(ws: Workspace, env: string, set: [path: (string | number)[], value: unknown][]): void {
-  const file = join(ws.environments, `${env}.yaml`);
-  const doc = parseDocument(readFileSync(file, 'utf8'));
-  for (const [path, value] of set) doc.setIn(path, value);
-  writeFileSync(file, doc.toString());
+function repository(): Promise<Workspace> {
+  return committedRepository(workspace());
 }
 
 /** The summary line of `env` in the text output. */
@@ -59,7 +48,7 @@ describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
 
   it('raises store shards: objects added, workloads restarted, exit 1', async () => {
     const ws = await repository();
-    edit(ws, 'prod', [[['storeGateway', 'shards'], 3]]);
+    editEnvironment(ws, 'prod', [[['storeGateway', 'shards'], 3]]);
     const r = await cliIn(ws, 'diff', '--base', 'main');
     expect(r.code, r.err).toBe(1);
     expect(summaryOf(r.out, 'prod')).toMatch(/^prod: [1-9]\d* added, [1-9]\d* changed, 0 removed$/);
@@ -95,7 +84,7 @@ describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
 
   it('renames a namespace: the old Namespace destroyed, every object removed and added', async () => {
     const ws = await repository();
-    edit(ws, 'staging', [[['namespace'], 'thanos-next']]);
+    editEnvironment(ws, 'staging', [[['namespace'], 'thanos-next']]);
     const r = await cliIn(ws, 'diff', '--base', 'main', '--env', 'staging');
     expect(r.code, r.err).toBe(1);
     const [, added, changed, removed] = /^staging: (\d+) added, (\d+) changed, (\d+) removed$/m.exec(r.out) ?? [];
@@ -108,7 +97,7 @@ describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
 
   it('changes a StatefulSet volume class: must be recreated', async () => {
     const ws = await repository();
-    edit(ws, 'staging', [[['storeGateway', 'storageClass'], 'io2']]);
+    editEnvironment(ws, 'staging', [[['storeGateway', 'storageClass'], 'io2']]);
     const r = await cliIn(ws, 'diff', '--base', 'main', '--format', 'markdown');
     expect(r.code, r.err).toBe(1);
     expect(r.out).toContain('> [!WARNING]');
@@ -120,7 +109,7 @@ describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
 
   it('grows a StatefulSet volume: the README procedure, not a recreation; a smaller one is refused', async () => {
     const ws = await repository();
-    edit(ws, 'staging', [[['storeGateway', 'storage'], '40Gi']]);
+    editEnvironment(ws, 'staging', [[['storeGateway', 'storage'], '40Gi']]);
     const md = await cliIn(ws, 'diff', '--base', 'main', '--format', 'markdown');
     expect(md.code, md.err).toBe(1);
     const link = 'follow the resize procedure in clusters/staging/README.md#growing-volumes';
@@ -137,7 +126,7 @@ describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
       /^ {2}RESIZE {5}StatefulSet\/thanos\/thanos-store-0: volume grows from 20Gi to 40Gi: follow the resize/m,
     );
     expect(text.out).not.toMatch(/RECREATED/);
-    edit(ws, 'staging', [[['storeGateway', 'storage'], '10Gi']]);
+    editEnvironment(ws, 'staging', [[['storeGateway', 'storage'], '10Gi']]);
     const shrink = await cliIn(ws, 'diff', '--base', 'main');
     expect(shrink.code).toBe(3);
     expect(shrink.err).toMatch(
@@ -147,7 +136,7 @@ describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
 
   it('shows a kustomization patch by its effect on the built object', async () => {
     const ws = await repository();
-    edit(ws, 'staging', [
+    editEnvironment(ws, 'staging', [
       [
         ['patches'],
         [
@@ -171,7 +160,7 @@ describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
     const ws = await repository();
     expect((await cliIn(ws, 'diff', '--base', 'no-such-ref')).code).toBe(2);
     expect((await cliIn(ws, 'diff', '--format', 'html')).code).toBe(2);
-    edit(ws, 'prod', [[['storeGateway', 'shards'], 'two']]);
+    editEnvironment(ws, 'prod', [[['storeGateway', 'shards'], 'two']]);
     const r = await cliIn(ws, 'diff', '--base', 'main');
     expect(r.code).toBe(3);
     expect(r.err).toMatch(/prod\.yaml:\d+:\d+ storeGateway\.shards/);
@@ -180,7 +169,8 @@ describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
 
   it('keeps a huge change in one GitHub comment, with the whole summary', async () => {
     const ws = await repository();
-    for (const env of ['dev', 'staging', 'prod']) edit(ws, env, [[['labels'], { 'cost-center': 'observability-42' }]]);
+    for (const env of ['dev', 'staging', 'prod'])
+      editEnvironment(ws, env, [[['labels'], { 'cost-center': 'observability-42' }]]);
     for (const name of ['qa', 'perf']) {
       writeFileSync(
         join(ws.environments, `${name}.yaml`),
@@ -202,23 +192,23 @@ describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
   it('removes the worktrees of --base runs that are gone, never one of a run still going', async () => {
     const ws = await repository();
     const worktrees = () =>
-      git(ws, 'worktree', 'list', '--porcelain')
+      gitIn(ws, 'worktree', 'list', '--porcelain')
         .split('\n')
         .filter((l) => l.startsWith('worktree '))
         .map((l) => l.slice('worktree '.length));
     const gone = join(mkdtempSync(join(tmpdir(), `thanos-gitops-base-${2 ** 22 + 12345}-`)), 'base');
     const live = join(mkdtempSync(join(tmpdir(), `thanos-gitops-base-${process.ppid}-`)), 'base');
-    for (const w of [gone, live]) git(ws, 'worktree', 'add', '--detach', '--quiet', w, 'main');
+    for (const w of [gone, live]) gitIn(ws, 'worktree', 'add', '--detach', '--quiet', w, 'main');
     const r = await cliIn(ws, 'diff', '--base', 'main');
     expect(r.code, r.err).toBe(0);
     expect(worktrees().map((w) => realpathSync(w))).toEqual([realpathSync(ws.root), realpathSync(live)]);
     expect(existsSync(dirname(gone))).toBe(false);
-    git(ws, 'worktree', 'remove', '--force', live);
+    gitIn(ws, 'worktree', 'remove', '--force', live);
   });
 
   it('stops on SIGINT with 130, and removes its scratch folder', async () => {
     const ws = await repository();
-    edit(ws, 'prod', [[['storeGateway', 'shards'], 3]]);
+    editEnvironment(ws, 'prod', [[['storeGateway', 'shards'], 3]]);
     const bin = fileURLToPath(new URL('../dist/thanos-gitops.mjs', import.meta.url));
     const args = ['diff', '--base', 'main', '--environments', ws.environments, '--clusters', ws.clusters];
     const child = spawn(process.execPath, [bin, ...args], { cwd: ws.root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -235,6 +225,6 @@ describe.skipIf(needsKustomize)('diff --base', { timeout: 180_000 }, () => {
     expect(await exit).toBe(130);
     expect(err).toBe('thanos-gitops: interrupted by SIGINT: nothing was changed\n');
     expect(listed()).toBe(false);
-    expect(git(ws, 'worktree', 'list', '--porcelain')).not.toContain(`thanos-gitops-base-`);
+    expect(gitIn(ws, 'worktree', 'list', '--porcelain')).not.toContain(`thanos-gitops-base-`);
   });
 });

@@ -3,7 +3,7 @@
  * in-process, kustomize found on this machine, and validation of plain objects with the kubernetes-models classes.
  */
 
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -508,4 +508,30 @@ export function objectFiles(tree: EnvironmentTree): string[] {
       !f.startsWith(`${IAM_FOLDER}/`) &&
       !f.startsWith('writers/'),
   );
+}
+
+/** Runs git in a workspace's root as a test committer; its output. */
+export const gitIn = (ws: Workspace, ...args: string[]): string =>
+  execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], {
+    cwd: ws.root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+/** Sets values in one environment file of a workspace, keeping the rest of its text. */
+export function editEnvironment(ws: Workspace, env: string, set: [path: (string | number)[], value: unknown][]): void {
+  const file = join(ws.environments, `${env}.yaml`);
+  const doc = parseDocument(readFileSync(file, 'utf8'));
+  for (const [path, value] of set) doc.setIn(path, value);
+  writeFileSync(file, doc.toString());
+}
+
+/** Generates a workspace's environments and commits them with `clusters/` as `main` of a new git repository. */
+export async function committedRepository(ws: Workspace): Promise<Workspace> {
+  const generated = await cliIn(ws, 'generate');
+  expect(generated.code, generated.err).toBe(0);
+  gitIn(ws, 'init', '--quiet', '--initial-branch=main');
+  gitIn(ws, 'add', '-A');
+  gitIn(ws, 'commit', '--quiet', '-m', 'base');
+  return ws;
 }
