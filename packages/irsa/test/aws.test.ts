@@ -3,7 +3,6 @@
  * resource and condition), the partition of the region, the Terraform resources and their references, and the ACK
  * `Role` objects. Every test loads and renders for itself (mutation testing's per-test coverage).
  */
-import { loadEnvironments } from '@thanos-gitops/input';
 import type { Environment } from '@thanos-gitops/schema';
 import { describe, expect, it } from 'vitest';
 import {
@@ -22,15 +21,8 @@ import {
   terraformAws,
   trustPolicy,
 } from '../src/index.js';
+import { load, ref } from './support.js';
 
-const load = (extra: string, storage: string): Environment => {
-  const text = `name: t\ncluster: { name: c }\nobjectStorage: { ${storage} }\n${extra}`;
-  const [l] = loadEnvironments([{ path: 'environments/t.yaml', text }]);
-  if (!l) throw new Error('not loaded');
-  return l.env;
-};
-/** A Terraform reference, `${expr}`. */
-const ref = (expr: string) => `${'${'}${expr}}`;
 const ACCOUNT = '123456789012';
 const KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const IRSA = `identity: { aws: { accountId: "${ACCOUNT}", oidcProvider: oidc.eks.eu-west-1.amazonaws.com/id/X } }\n`;

@@ -3,7 +3,6 @@
  * container roles), the role split for every cloud, what each pod carries, and objstore.yml for a hand-built S3
  * environment. Every test loads and renders for itself (mutation testing's per-test coverage).
  */
-import { loadEnvironments } from '@thanos-gitops/input';
 import type { Environment } from '@thanos-gitops/schema';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -36,15 +35,8 @@ import {
   terraformAzure,
   terraformGcp,
 } from '../src/index.js';
+import { load, ref } from './support.js';
 
-const load = (extra: string, storage: string): Environment => {
-  const text = `name: t\ncluster: { name: c }\nobjectStorage: { ${storage} }\n${extra}`;
-  const [l] = loadEnvironments([{ path: 'environments/t.yaml', text }]);
-  if (!l) throw new Error('not loaded');
-  return l.env;
-};
-/** A Terraform reference, `${expr}`. */
-const ref = (expr: string) => `${'${'}${expr}}`;
 const GUID = (n: number) => `${String(n).repeat(8)}-0000-0000-0000-000000000000`;
 const S3 = 'provider: s3, bucket: acme-thanos-t, region: eu-west-1';
 const IRSA = 'identity: { aws: { accountId: "123456789012", oidcProvider: oidc.eks.eu-west-1.amazonaws.com/id/X } }\n';
