@@ -48,6 +48,15 @@ describe('hashrings file', () => {
     ]);
   });
 
+  it("carries a hashring's own algorithm in its entry only", () => {
+    const env = load(
+      'receive:\n  hashrings:\n    - { name: moved, tenants: [a], algorithm: ketama }\n    - name: default\n',
+    );
+    const [moved, rest] = hashringsConfig(env);
+    expect(moved?.algorithm).toBe('ketama');
+    expect(rest).not.toHaveProperty('algorithm');
+  });
+
   it('is indented JSON with a final newline, and copies the tenant list', () => {
     const env = load('receive:\n  hashrings: [{ name: a, tenants: [x] }]\n');
     expect(hashringsJson(env)).toBe(
