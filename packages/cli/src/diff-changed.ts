@@ -45,6 +45,12 @@ function deliveryBefore(
   return out;
 }
 
+/** The trees of the changed environments, and the object of each of their resource files (`RenderedTree.resources`). */
+export interface ChangedTrees {
+  trees: EnvironmentTree[];
+  resources: Map<string, ReadonlyMap<string, object>>;
+}
+
 /**
  * The changed files rendered, when each makes the same Argo CD and Flux files alone as in the base; undefined
  * when one does not, or does not load (the whole path then reports every problem).
@@ -53,20 +59,22 @@ function renderedKeepingDelivery(
   files: readonly SourceFile[],
   before: ReadonlyMap<string, EnvironmentTree[]>,
   clustersDir: string,
-): EnvironmentTree[] | undefined {
+): ChangedTrees | undefined {
   const trees: EnvironmentTree[] = [];
+  const resources = new Map<string, ReadonlyMap<string, object>>();
   try {
     const steps = renderSelected(files, () => true, false, committedVolumes(clustersDir));
     for (let r = steps.next(); !r.done; r = steps.next()) {
       const { environment, file, tree } = r.value;
       if (!isDeepStrictEqual(renderDelivery([{ environment, file }]), before.get(file))) return undefined;
       trees.push(tree);
+      resources.set(tree.env, r.value.resources);
     }
   } catch (err) {
     if (err instanceof InvalidEnvironmentError) return undefined;
     throw err;
   }
-  return trees;
+  return { trees, resources };
 }
 
 /**
@@ -77,7 +85,7 @@ export function changedOnly(
   { environmentsDir, clustersDir, only, note }: CommandOptions,
   base: BaseTree,
   changed: ReadonlySet<string>,
-): { trees: EnvironmentTree[]; names: string[] } | undefined {
+): (ChangedTrees & { names: string[] }) | undefined {
   if (only.length > 0) return undefined;
   const reserved: readonly string[] = RESERVED_CLUSTERS_FOLDERS;
   if (reserved.some((folder) => changed.has(folder))) return undefined;
@@ -87,8 +95,8 @@ export function changedOnly(
   if ([...changed].some((env) => !names.includes(env))) return undefined;
   const files = all.filter((f) => changed.has(environmentName(f.path)));
   const before = deliveryBefore(files, environmentsDir, base);
-  const trees = before && renderedKeepingDelivery(files, before, clustersDir);
-  if (trees === undefined) return undefined;
+  const rendered = before && renderedKeepingDelivery(files, before, clustersDir);
+  if (rendered === undefined) return undefined;
   const kept = base.folders().filter((folder) => reserved.includes(folder));
-  return { trees, names: [...names, ...kept] };
+  return { ...rendered, names: [...names, ...kept] };
 }
