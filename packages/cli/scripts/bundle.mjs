@@ -15,9 +15,12 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
 import { build } from 'esbuild';
+import { parse } from 'yaml';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -53,6 +56,9 @@ if (fromSources && process.argv.includes('--if-stale')) {
 }
 /** A hash of the bundle's files: the render cache's fingerprint of the generator (cache.ts), read at every start. */
 const BUILD_ID = 'thanos-gitops.build-id';
+/** The environment validator and its V8 code cache (see `writeValidator`). */
+const VALIDATOR = 'environment-validator.cjs';
+const CODE_CACHE = 'environment-validator.v8cache';
 
 /**
  * From the sources, the precompiled validator is made here as input's build makes it (scripts/build-validator.mjs):
@@ -85,13 +91,45 @@ const validatorCode = fromSources ? await validatorFromSources() : undefined;
 // The chunks of the previous bundle: their names carry a content hash, so old ones would pile up.
 mkdirSync(dist, { recursive: true });
 for (const f of readdirSync(dist)) {
-  if (/^(thanos-gitops|chunk-).*\.mjs(\.map)?$/.test(f) || f === BUILD_ID || f === 're2.wasm') rmSync(join(dist, f));
+  if (/^(thanos-gitops|chunk-).*\.mjs(\.map)?$/.test(f) || [BUILD_ID, 're2.wasm', VALIDATOR, CODE_CACHE].includes(f)) {
+    rmSync(join(dist, f));
+  }
 }
 
 /**
+ * The environment validator (ajv standalone code, ~1 MiB) is not in the chunks: it is bundled alone into
+ * dist/environment-validator.cjs, and loaded with a V8 code cache of it made here after a validation
+ * (dist/environment-validator.v8cache), so a run neither compiles it nor, at its first validation, the functions
+ * V8 compiles lazily (~80 ms of every command that loads an environment). A cache V8 does not accept (another
+ * Node.js, other V8 flags) is ignored: the validator is compiled as before.
+ */
+/** The CommonJS wrapper the validator runs in: the same text here and at run time, which the cache is made for. */
+const WRAP = ['(function (exports, require, module, __filename, __dirname) {', '\n})'];
+
+/** What `require(PRECOMPILED)` becomes in the bundle (chunks are in dist/, where `__dirname` points). */
+const LOADER = `import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Script } from 'node:vm';
+export function loadValidator() {
+  const file = join(__dirname, ${JSON.stringify(VALIDATOR)});
+  let cachedData;
+  try {
+    cachedData = readFileSync(join(__dirname, ${JSON.stringify(CODE_CACHE)}));
+  } catch {
+    // No cache: compiled.
+  }
+  const code = ${JSON.stringify(WRAP[0])} + readFileSync(file, 'utf8') + ${JSON.stringify(WRAP[1])};
+  const module = { exports: {} };
+  new Script(code, { filename: file, cachedData }).runInThisContext()(module.exports, createRequire(file), module, file, __dirname);
+  return module.exports;
+}
+`;
+
+/**
  * input loads its precompiled environment validator (ajv standalone code, a CommonJS file beside validator.js)
- * with a runtime `require`, which a bundle cannot follow. Here it becomes an import of that file, so the validator
- * is part of the bundle. Fails the build if validator.js no longer has the expected shape.
+ * with a runtime `require`, which a bundle cannot follow. Here it becomes a call of LOADER, which loads
+ * dist/environment-validator.cjs. Fails the build if validator.js no longer has the expected shape.
  */
 const precompiledValidator = {
   name: 'precompiled-validator',
@@ -102,22 +140,47 @@ const precompiledValidator = {
       if (!source.includes(call)) {
         throw new Error(`${args.path} no longer loads its precompiled validator with ${call}: update bundle.mjs`);
       }
-      const cjs = join(dirname(args.path), 'environment-validator.cjs');
-      const validator = validatorCode === undefined ? JSON.stringify(cjs) : '"thanos-gitops-precompiled-validator"';
       return {
-        contents: `import __precompiledValidator from ${validator};\n${source.replace(call, '__precompiledValidator')}`,
+        contents: `import { loadValidator as __loadValidator } from "thanos-gitops-validator-loader";\n${source.replace(call, '__loadValidator()')}`,
         loader: args.path.endsWith('.ts') ? 'ts' : 'js',
         resolveDir: dirname(args.path),
       };
     });
-    b.onResolve({ filter: /^thanos-gitops-precompiled-validator$/ }, () => ({ path: 'validator', namespace: 'pv' }));
-    b.onLoad({ filter: /.*/, namespace: 'pv' }, () => ({
-      contents: validatorCode,
-      loader: 'js',
-      resolveDir: join(repo, 'packages/input'),
-    }));
+    b.onResolve({ filter: /^thanos-gitops-validator-loader$/ }, () => ({ path: 'loader', namespace: 'pv' }));
+    b.onLoad({ filter: /.*/, namespace: 'pv' }, () => ({ contents: LOADER, loader: 'js', resolveDir: root }));
   },
 };
+
+/**
+ * dist/environment-validator.cjs, the validator with the ajv runtime it requires, and its code cache, made after
+ * validating the benchmark's production-like environment (bench/fixtures/prod-like.yaml), so that the functions a
+ * validation compiles are in it.
+ */
+async function writeValidator() {
+  const file = join(dist, VALIDATOR);
+  const input = join(repo, 'packages/input');
+  await build({
+    absWorkingDir: root,
+    ...(validatorCode === undefined
+      ? { entryPoints: [join(input, 'dist', VALIDATOR)] }
+      : { stdin: { contents: validatorCode, resolveDir: input, loader: 'js' } }),
+    outfile: file,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  const script = new Script(WRAP[0] + readFileSync(file, 'utf8') + WRAP[1], { filename: file });
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dist);
+  const sample = join(repo, 'bench/fixtures/prod-like.yaml');
+  if (existsSync(sample)) module.exports(parse(readFileSync(sample, 'utf8')));
+  writeFileSync(join(dist, CODE_CACHE), script.createCachedData());
+}
 
 /** The entry file's name for a module of src/: `bin` from the sources or from tsc's output. */
 const entry = (name) => (fromSources ? join(root, `src/${name}.ts`) : join(dist, `${name}.js`));
@@ -149,6 +212,8 @@ await build({
     },
   ],
 });
+
+await writeValidator();
 
 const result = await build({
   absWorkingDir: root,
@@ -191,7 +256,7 @@ if (re2) copyFileSync(join(root, dirname(re2), 're2.wasm'), join(dist, 're2.wasm
 
 const id = createHash('sha256');
 for (const f of readdirSync(dist).sort()) {
-  if (/\.mjs$|\.wasm$/.test(f)) id.update(`\0${f}\0`).update(readFileSync(join(dist, f)));
+  if (/\.mjs$|\.wasm$/.test(f) || f === VALIDATOR) id.update(`\0${f}\0`).update(readFileSync(join(dist, f)));
 }
 writeFileSync(join(dist, BUILD_ID), `${id.digest('base64url')}\n`);
 

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, realpathSync, rmSync } from 'node:fs';
-import { dirname, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { environmentName } from '@thanos-gitops/output';
 import { UsageError } from './files.js';
 
@@ -39,21 +39,32 @@ export interface BaseTree {
   changed(environmentsDir: string): Set<string>;
   /** The text of a file (a path on disk, in the working tree) in the base, or undefined when it has none. */
   text(path: string): string | undefined;
+  /**
+   * Reads at once, in two git calls, what `files` of these folders, `text` of these paths and `folders` will be
+   * asked for (each would be two calls, one or one): each is then answered once from what was read.
+   */
+  prefetch(folders: readonly string[], paths: readonly string[]): void;
 }
 
-/** The top of the repository holding `probe` and the commit `ref` names: one git call, two to say what is wrong. */
-function resolveRef(probe: string, ref: string): { top: string; commit: string } {
+/**
+ * The top of the repository holding `probe`, its common git folder (where linked worktrees are recorded) and the
+ * commit `ref` names: one git call, two to say what is wrong.
+ */
+function resolveRef(probe: string, ref: string): { top: string; gitDir: string; commit: string } {
   try {
-    const [top = '', commit = ''] = text(probe, [
+    const [top = '', gitDir = '', commit = ''] = text(probe, [
       'rev-parse',
       '--show-toplevel',
+      '--git-common-dir',
       '--verify',
       '--quiet',
       `${ref}^{commit}`,
     ])
       .split('\n')
       .map((l) => l.trim());
-    if (top !== '' && commit !== '') return { top: realpathSync(top), commit };
+    if (top !== '' && gitDir !== '' && commit !== '') {
+      return { top: realpathSync(top), gitDir: resolve(probe, gitDir), commit };
+    }
   } catch {
     // Told apart below.
   }
@@ -68,24 +79,38 @@ function resolveRef(probe: string, ref: string): { top: string; commit: string }
 /** Opens `ref` of the repository holding `clustersDir`; a wrong ref or no repository is a usage error. */
 export function openBase(ref: string, clustersDir: string): BaseTree {
   const probe = existsSync(clustersDir) ? clustersDir : dirname(clustersDir);
-  const { top, commit } = resolveRef(probe, ref);
-  removeStaleWorktrees(top);
+  const { top, gitDir, commit } = resolveRef(probe, ref);
+  // Linked worktrees are recorded under <git dir>/worktrees: without it there is none to remove or prune.
+  if (existsSync(join(gitDir, 'worktrees'))) removeStaleWorktrees(top);
   const clusters = inRepo(top, clustersDir);
   const prefix = clusters === '' ? '' : `${clusters}/`;
+  const read: Prefetched = { files: new Map(), texts: new Map() };
   return {
-    folders: () =>
-      splitZ(git(top, ['ls-tree', '-z', '--full-tree', `${commit}:${clusters}`]).toString('utf8'))
+    folders: () => {
+      read.folders ??= splitZ(git(top, ['ls-tree', '-z', '--full-tree', `${commit}:${clusters}`]).toString('utf8'))
         .map((line) => /^\d+ tree [0-9a-f]+\t(.*)$/s.exec(line)?.[1])
         .filter((name): name is string => name !== undefined && !name.startsWith('.'))
-        .sort(),
-    files: (folder) => readFolder(top, commit, `${prefix}${folder}/`),
+        .sort();
+      return [...read.folders];
+    },
+    files: (folder) => {
+      const files = read.files.get(folder);
+      read.files.delete(folder);
+      return files ?? readFolder(top, commit, `${prefix}${folder}/`);
+    },
     changed: (environmentsDir) => changedFolders(top, commit, inRepo(top, environmentsDir), clusters),
     text: (path) => {
+      const at = inRepo(top, path);
+      if (read.texts.has(at)) return read.texts.get(at);
       try {
-        return git(top, ['cat-file', 'blob', `${commit}:${inRepo(top, path)}`]).toString('utf8');
+        return git(top, ['cat-file', 'blob', `${commit}:${at}`]).toString('utf8');
       } catch {
         return undefined;
       }
+    },
+    prefetch: (folders, paths) => {
+      const wanted = paths.map((p) => inRepo(top, p));
+      Object.assign(read, prefetched(top, commit, clusters, folders, wanted));
     },
   };
 }
@@ -127,25 +152,102 @@ function removeStaleWorktrees(top: string): void {
 
 const splitZ = (s: string) => s.split('\0').filter((l) => l !== '');
 
+/** A blob of an `ls-tree -r -z` line that the generator could have written: a file, not a symlink or submodule. */
+function fileEntry(line: string): { path: string; sha: string } | undefined {
+  const [, mode, sha = '', path = ''] = /^(\d+) blob ([0-9a-f]+)\t(.*)$/s.exec(line) ?? [];
+  return mode !== undefined && mode !== '120000' ? { path, sha } : undefined;
+}
+
+/** What `git cat-file --batch` prints for each of `names` (an object name a line): its content, or undefined. */
+function batch(top: string, names: readonly string[]): (Buffer | undefined)[] {
+  if (names.length === 0) return [];
+  const out = git(top, ['cat-file', '--batch'], `${names.join('\n')}\n`);
+  let at = 0;
+  return names.map(() => {
+    const eol = out.indexOf(10, at);
+    const [, type, size] = out.subarray(at, eol).toString('latin1').split(' ');
+    if (type === undefined || size === undefined) {
+      at = eol + 1; // `<name> missing` (or ambiguous)
+      return undefined;
+    }
+    const content = out.subarray(eol + 1, eol + 1 + Number(size));
+    at = eol + 1 + Number(size) + 1;
+    return content;
+  });
+}
+
+const byPath = (files: Map<string, string>) => new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
 /** The files under `dir` (ending in '/') in `commit`: one ls-tree, one cat-file for all their blobs. */
 function readFolder(top: string, commit: string, dir: string): Map<string, string> {
-  const blobs: [path: string, sha: string][] = [];
+  const blobs: { path: string; sha: string }[] = [];
   for (const line of splitZ(git(top, ['ls-tree', '-r', '-z', '--full-tree', commit, '--', dir]).toString('utf8'))) {
+    const e = fileEntry(line);
+    if (e?.path.startsWith(dir)) blobs.push({ path: e.path.slice(dir.length), sha: e.sha });
+  }
+  const texts = batch(
+    top,
+    blobs.map((b) => b.sha),
+  );
+  return byPath(new Map(blobs.map((b, i) => [b.path, texts[i]?.toString('utf8') ?? ''])));
+}
+
+/** What `prefetch` read: the base's folders of clusters/, the files of some, the text of some paths. */
+interface Prefetched {
+  folders?: string[];
+  files: Map<string, Map<string, string>>;
+  texts: Map<string, string | undefined>;
+}
+
+/** The names of the folders in a raw tree object (`<mode> <name>\0<hash>` entries), hidden ones left out. */
+function treeFolders(tree: Buffer, hashBytes: number): string[] {
+  const names: string[] = [];
+  for (let at = 0; at < tree.length; ) {
+    const space = tree.indexOf(32, at);
+    const nul = tree.indexOf(0, space);
+    const name = tree.subarray(space + 1, nul).toString('utf8');
+    if (tree.subarray(at, space).toString('latin1') === '40000' && !name.startsWith('.')) names.push(name);
+    at = nul + 1 + hashBytes;
+  }
+  return names.sort();
+}
+
+/**
+ * `folders` of clusters/ (`clusters`, '' for the top), every file of `folders` and the text of `paths` (relative
+ * to the top) in `commit`: one `ls-tree -r` for the files' blobs, one `cat-file --batch` for them and the tree of
+ * clusters/. A path the base does not have as a file has no text, as `text` says.
+ */
+function prefetched(
+  top: string,
+  commit: string,
+  clusters: string,
+  folders: readonly string[],
+  paths: readonly string[],
+): Prefetched {
+  const dirs = folders.map((f) => `${clusters === '' ? '' : `${clusters}/`}${f}/`);
+  const listed = git(top, ['ls-tree', '-r', '-z', '--full-tree', commit, '--', ...dirs, ...paths]).toString('utf8');
+  const texts: { path: string; sha: string }[] = [];
+  const files: { folder: string; path: string; sha: string }[] = [];
+  for (const line of splitZ(listed)) {
     const [, mode, sha = '', path = ''] = /^(\d+) blob ([0-9a-f]+)\t(.*)$/s.exec(line) ?? [];
-    // Files only: a symlink (120000) or a submodule is nothing the generator writes.
-    if (mode !== undefined && mode !== '120000' && path.startsWith(dir)) blobs.push([path.slice(dir.length), sha]);
+    if (mode === undefined) continue;
+    // A wanted path is read as `cat-file blob <commit>:<path>` reads it (a symlink's target included).
+    if (paths.includes(path)) texts.push({ path, sha });
+    const j = dirs.findIndex((d) => path.startsWith(d));
+    const folder = folders[j];
+    if (folder !== undefined && mode !== '120000') files.push({ folder, path: path.slice(dirs[j]?.length), sha });
   }
-  const out = new Map<string, string>();
-  if (blobs.length === 0) return out;
-  const batch = git(top, ['cat-file', '--batch'], `${blobs.map(([, sha]) => sha).join('\n')}\n`);
-  let at = 0;
-  for (const [path] of blobs) {
-    const eol = batch.indexOf(10, at);
-    const size = Number(batch.subarray(at, eol).toString('latin1').split(' ')[2]);
-    out.set(path, batch.subarray(eol + 1, eol + 1 + size).toString('utf8'));
-    at = eol + 1 + size + 1;
+  const read = batch(top, [...texts.map((e) => e.sha), ...files.map((e) => e.sha), `${commit}:${clusters}`]);
+  const out: Prefetched = { files: new Map(folders.map((f) => [f, new Map()])), texts: new Map() };
+  for (const p of paths) out.texts.set(p, undefined);
+  for (const [i, e] of texts.entries()) out.texts.set(e.path, read[i]?.toString('utf8'));
+  for (const [i, e] of files.entries()) {
+    out.files.get(e.folder)?.set(e.path, read[texts.length + i]?.toString('utf8') ?? '');
   }
-  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  for (const [f, m] of out.files) out.files.set(f, byPath(m));
+  const tree = read.at(-1);
+  if (tree !== undefined) out.folders = treeFolders(tree, commit.length / 2);
+  return out;
 }
 
 /** The folder names a changed path stands for: `environments/x.yaml` → x, `clusters/x/…` → x. */

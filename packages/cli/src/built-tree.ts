@@ -107,16 +107,26 @@ function mayBeContext(text: string): boolean {
 
 const HASHRINGS = 'hashrings.json';
 
+/** A rendered object as parsing its YAML text gives it: JSON data (no undefined), keys in kustomize's order. */
+const asParsed = (o: object): Plain => sortedKeys(JSON.parse(JSON.stringify(o))) as Plain;
+
 /**
  * A side of a folder, built resource by resource; `parsed` (by text) is shared by both sides, so a file with the
- * same text on both is parsed once (its objects are only read).
+ * same text on both is parsed once (its objects are only read). A file whose object the render gave (`known`, by
+ * text) is not parsed at all.
  */
-function side(files: ReadonlyMap<string, string>, k: PlainKustomization, parsed: Map<string, Plain[]>) {
+function side(
+  files: ReadonlyMap<string, string>,
+  k: PlainKustomization,
+  parsed: Map<string, Plain[]>,
+  known: ReadonlyMap<string, object>,
+) {
   const objectsOf = (r: string) => {
     const text = files.get(r) ?? '';
     let objects = parsed.get(text);
     if (objects === undefined) {
-      objects = documentObjects(text).map((o) => sortedKeys(o) as Plain);
+      const o = known.get(text);
+      objects = o === undefined ? documentObjects(text).map((d) => sortedKeys(d) as Plain) : [asParsed(o)];
       parsed.set(text, objects);
     }
     return objects;
@@ -132,10 +142,13 @@ function side(files: ReadonlyMap<string, string>, k: PlainKustomization, parsed:
  * The objects of both sides of a kustomize folder, built in memory, for `reviewEnvironment`: those that can differ
  * and the rollout context; undefined when a side's kustomization is not one the in-memory build handles. An empty
  * side (an environment added or removed) has none. With patches on either side, every object is built.
+ * `rendered`, when the after side is a render of this run, is the object of each of its resource files
+ * (`RenderedTree.resources`): those files, and the files of the base with the same text, are not parsed.
  */
 export function changedBuilds(
   before: ReadonlyMap<string, string>,
   after: ReadonlyMap<string, string>,
+  rendered: ReadonlyMap<string, object> = new Map(),
 ): { before: Plain[]; after: Plain[]; context?: RolloutContext } | undefined {
   const empty: PlainKustomization = { resources: [], patches: [] };
   const kb = before.size === 0 ? empty : plainKustomization(before);
@@ -147,6 +160,12 @@ export function changedBuilds(
   const listed = new Set(kb.resources);
   const skip = new Set(ka.resources.filter((r) => listed.has(r) && before.get(r) === after.get(r)));
   const parsed = new Map<string, Plain[]>();
-  const [b, a] = [side(before, kb, parsed), side(after, ka, parsed)];
+  const known = new Map<string, object>();
+  const resources = new Set(ka.resources);
+  for (const [path, o] of rendered) {
+    const text = after.get(path);
+    if (text !== undefined && resources.has(path)) known.set(text, o);
+  }
+  const [b, a] = [side(before, kb, parsed, known), side(after, ka, parsed, known)];
   return { before: b.changed(skip), after: a.changed(skip), context: { before: b.context(), after: a.context() } };
 }

@@ -21,6 +21,9 @@ import { environmentSelection } from './files.js';
 import { renderDelivery, renderSelected } from './render.js';
 import { committedVolumes } from './volumes.js';
 
+/** The most changed folders whose base files are read at once (beyond, one at a time, when compared). */
+const PREFETCH_FOLDERS = 16;
+
 /** The Argo CD and Flux files one environment file makes by itself; undefined when it does not load. */
 function deliveryAlone(file: SourceFile): EnvironmentTree[] | undefined {
   const { loaded, problems } = loadEach([file]);
@@ -45,6 +48,12 @@ function deliveryBefore(
   return out;
 }
 
+/** The trees of the changed environments, and the object of each of their resource files (`RenderedTree.resources`). */
+export interface ChangedTrees {
+  trees: EnvironmentTree[];
+  resources: Map<string, ReadonlyMap<string, object>>;
+}
+
 /**
  * The changed files rendered, when each makes the same Argo CD and Flux files alone as in the base; undefined
  * when one does not, or does not load (the whole path then reports every problem).
@@ -53,20 +62,22 @@ function renderedKeepingDelivery(
   files: readonly SourceFile[],
   before: ReadonlyMap<string, EnvironmentTree[]>,
   clustersDir: string,
-): EnvironmentTree[] | undefined {
+): ChangedTrees | undefined {
   const trees: EnvironmentTree[] = [];
+  const resources = new Map<string, ReadonlyMap<string, object>>();
   try {
     const steps = renderSelected(files, () => true, false, committedVolumes(clustersDir));
     for (let r = steps.next(); !r.done; r = steps.next()) {
       const { environment, file, tree } = r.value;
       if (!isDeepStrictEqual(renderDelivery([{ environment, file }]), before.get(file))) return undefined;
       trees.push(tree);
+      resources.set(tree.env, r.value.resources);
     }
   } catch (err) {
     if (err instanceof InvalidEnvironmentError) return undefined;
     throw err;
   }
-  return trees;
+  return { trees, resources };
 }
 
 /**
@@ -77,7 +88,7 @@ export function changedOnly(
   { environmentsDir, clustersDir, only, note }: CommandOptions,
   base: BaseTree,
   changed: ReadonlySet<string>,
-): { trees: EnvironmentTree[]; names: string[] } | undefined {
+): (ChangedTrees & { names: string[] }) | undefined {
   if (only.length > 0) return undefined;
   const reserved: readonly string[] = RESERVED_CLUSTERS_FOLDERS;
   if (reserved.some((folder) => changed.has(folder))) return undefined;
@@ -86,9 +97,17 @@ export function changedOnly(
   // A folder without an environment file (removed) or a file new since the base: the whole path.
   if ([...changed].some((env) => !names.includes(env))) return undefined;
   const files = all.filter((f) => changed.has(environmentName(f.path)));
+  // What the base is asked for below and in the review, read in two git calls; for a few folders only, as they
+  // are held until compared.
+  if (changed.size <= PREFETCH_FOLDERS) {
+    base.prefetch(
+      [...changed],
+      files.map((f) => join(environmentsDir, basename(f.path))),
+    );
+  }
   const before = deliveryBefore(files, environmentsDir, base);
-  const trees = before && renderedKeepingDelivery(files, before, clustersDir);
-  if (trees === undefined) return undefined;
+  const rendered = before && renderedKeepingDelivery(files, before, clustersDir);
+  if (rendered === undefined) return undefined;
   const kept = base.folders().filter((folder) => reserved.includes(folder));
-  return { trees, names: [...names, ...kept] };
+  return { ...rendered, names: [...names, ...kept] };
 }

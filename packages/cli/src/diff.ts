@@ -21,7 +21,7 @@ import {
 import type { CommandOptions } from './args.js';
 import { type BaseTree, openBase } from './base.js';
 import { changedBuilds } from './built-tree.js';
-import { changedOnly } from './diff-changed.js';
+import { type ChangedTrees, changedOnly } from './diff-changed.js';
 import { UsageError } from './files.js';
 import { BOLD, GREEN, type Io, paint, RED, YELLOW } from './io.js';
 import { findKustomize, type Kustomize, kustomizeBuild, treeObjects } from './kustomize.js';
@@ -96,11 +96,12 @@ function changedObjects(
   now: ReadonlyMap<string, string>,
   k: Kustomize | undefined,
   dirs: { before: () => string; after: () => string },
+  rendered: ReadonlyMap<string, object> | undefined,
 ): { before: Plain[]; after: Plain[]; context?: RolloutContext } {
   const reserved: readonly string[] = RESERVED_CLUSTERS_FOLDERS;
   const kustomized = [old, now].some((files) => files.has(KUSTOMIZATION_FILE));
   if (!reserved.includes(env) && kustomized) {
-    const built = changedBuilds(old, now);
+    const built = changedBuilds(old, now, rendered);
     if (built) return built;
     if (k !== undefined) {
       const build = (files: ReadonlyMap<string, string>, dir: () => string) =>
@@ -135,7 +136,10 @@ export function reviewTrees(
  * differs from the base are rendered: for the others the base's clusters/ is what they render (CI's `check` keeps
  * each revision's clusters/ equal to its own render), so they show no change without being rendered.
  */
-function prepare(options: CommandOptions, scratch: string) {
+function prepare(
+  options: CommandOptions,
+  scratch: string,
+): { before: Before; trees: EnvironmentTree[]; names: string[]; resources?: ChangedTrees['resources'] } {
   if (options.base === undefined) {
     const before = beforeOnDisk(options.clustersDir);
     return { before, ...changedTrees(options, () => true, before.folders()) };
@@ -165,10 +169,10 @@ async function reviewInterruptibly(options: CommandOptions): Promise<Environment
   };
   const scratch = mkdtempSync(join(tmpdir(), `thanos-gitops-diff-${process.pid}-`));
   try {
-    const { before, trees, names } = prepare(options, scratch);
+    const { before, trees, names, resources } = prepare(options, scratch);
     const reviews: EnvironmentReview[] = [];
     try {
-      for (const review of reviewSteps(before, trees, names, options.only, scratch)) {
+      for (const review of reviewSteps(before, trees, names, options.only, scratch, resources)) {
         reviews.push(review);
         await letIn();
       }
@@ -191,6 +195,8 @@ function* reviewSteps(
   envs: readonly string[],
   only: readonly string[],
   scratchDir?: string,
+  /** The object of each resource file of a rendered tree, by environment (`ChangedTrees.resources`). */
+  resources?: ReadonlyMap<string, ReadonlyMap<string, object>>,
 ): Generator<EnvironmentReview> {
   const k = findKustomize();
   const after = new Map(trees.map((t) => [t.env, t.files]));
@@ -201,7 +207,7 @@ function* reviewSteps(
     for (const env of [...names].sort()) {
       const now = after.get(env);
       if (now === undefined && envs.includes(env)) yield reviewEnvironment(env, [], []);
-      else yield reviewOne(env, before, now ?? new Map<string, string>(), k, scratch);
+      else yield reviewOne(env, before, now ?? new Map<string, string>(), k, scratch, resources?.get(env));
     }
   } finally {
     if (scratchDir === undefined) rmSync(scratch, { recursive: true, force: true });
@@ -214,17 +220,25 @@ function reviewOne(
   now: ReadonlyMap<string, string>,
   k: Kustomize | undefined,
   scratch: string,
+  rendered?: ReadonlyMap<string, object>,
 ): EnvironmentReview {
   const old = before.files(env);
   if (sameFiles(old, now)) return reviewEnvironment(env, [], []);
-  const objects = changedObjects(env, old, now, k, {
-    before: () => before.dir(env, old),
-    after: () => {
-      const newDir = join(scratch, 'after', env);
-      writeTreeTo(newDir, now);
-      return newDir;
+  const objects = changedObjects(
+    env,
+    old,
+    now,
+    k,
+    {
+      before: () => before.dir(env, old),
+      after: () => {
+        const newDir = join(scratch, 'after', env);
+        writeTreeTo(newDir, now);
+        return newDir;
+      },
     },
-  });
+    rendered,
+  );
   const review = reviewEnvironment(env, objects.before, objects.after, objects.context);
   // The README's topology diagram, when it changed: a reviewer sees the new shape, not only its YAML.
   const topology = topologyChange(old.get(README), now.get(README));

@@ -9,7 +9,7 @@ import { annotateForDelivery, checkDelivery, type DeliveryEnvironment, deliveryT
 import type { LoadedEnvironment } from '@thanos-gitops/input';
 import { findCredentials, loadEach, pathOfString, redact, type SourceFile, sortProblems } from '@thanos-gitops/input';
 import { awsIdentity, cloudRoles, documents, gcpIdentity, gsaEmail, identity, roleArnOf } from '@thanos-gitops/irsa';
-import { type Manifest, objectProblems, toPlain, yamlText } from '@thanos-gitops/manifests';
+import { type Manifest, manifestFile, objectProblems, toPlain, yamlText } from '@thanos-gitops/manifests';
 import { claimSizes, type PreviousVolumes, volumeShrinks } from '@thanos-gitops/model';
 import { outsideFiles, remoteWriteManifests, tls } from '@thanos-gitops/mtls';
 import { dashboards, environmentReadme, environmentRunbook, README, RUNBOOK } from '@thanos-gitops/operability';
@@ -75,6 +75,11 @@ export interface RenderedTree {
    * so the tree need not be written or compared.
    */
   clean: boolean;
+  /**
+   * The object of each resource file of the tree (one object a file), as plain data: what parsing that file's
+   * text gives (`diff` reads them instead of parsing its own render; test/built-tree.test.ts holds them equal).
+   */
+  resources: ReadonlyMap<string, object>;
 }
 
 /**
@@ -95,7 +100,7 @@ export function* renderSelected(
   for (let r = steps.next(); ; r = steps.next()) {
     // With `--env`, another file that does not load leaves the shared folders alone (they would lose it).
     if (r.done) return delivery && r.value.length === files.length ? renderDelivery(r.value) : [];
-    const { rendered: e, clean } = r.value;
+    const { rendered: e, clean, plain } = r.value;
     yield {
       env: e.env,
       file: e.file,
@@ -104,6 +109,7 @@ export function* renderSelected(
       tree: e.tree,
       warnings: e.warnings,
       clean,
+      resources: new Map(e.manifests.map((m, i) => [manifestFile(m), plain[i] as object])),
     };
   }
 }
@@ -140,7 +146,10 @@ function* renderEach(
   select: (file: SourceFile) => boolean,
   previous: PreviousVolumes | undefined,
   scope: Scope = everyFile,
-): Generator<{ rendered: RenderedEnvironment; clean: boolean }, { environment: Environment; file: string }[]> {
+): Generator<
+  { rendered: RenderedEnvironment; clean: boolean; plain: readonly object[] },
+  { environment: Environment; file: string }[]
+> {
   const { loaded, problems } = loadEach(files);
   const delivery: DeliveryEnvironment[] = [];
   const byPath = new Map(files.map((f) => [f.path, f]));
@@ -189,6 +198,7 @@ function* renderEach(
     yield {
       rendered: { env: l.env.name, file: l.file, environment: l.env, manifests, tree, warnings: l.warnings },
       clean: !problems.some((p) => inScope(p.file)),
+      plain,
     };
   }
   // The files out of scope first: a setting that must agree is reported at the later file, the one in scope.

@@ -5,9 +5,10 @@
  * review of the changed objects with their rollout context must say what a review of every built object says,
  * for changed, added and removed environments alike.
  */
+import type { SourceFile } from '@thanos-gitops/input';
 import { describe, expect, it } from 'vitest';
 import { buildInMemory, changedBuilds, plainKustomization } from '../src/built-tree.js';
-import { type RenderedEnvironment, renderEnvironments } from '../src/render.js';
+import { type RenderedEnvironment, type RenderedTree, renderEnvironments, renderSelected } from '../src/render.js';
 import { type EnvironmentReview, markdownReport, objectKey, reviewEnvironment } from '../src/review.js';
 import {
   builtEnvironment,
@@ -24,6 +25,7 @@ import {
 
 const kustomize = findKustomize();
 const envs = [...shippedSources(), ...variantSources()].map((s) => s.path.replace(/^environments\/|\.ya?ml$/g, ''));
+const sources = [...shippedSources(), ...variantSources()];
 const byKey = (list: readonly Plain[]) => [...list].sort((a, b) => (objectKey(a) < objectKey(b) ? -1 : 1));
 
 describe.skipIf(!kustomize && !KUSTOMIZE_REQUIRED)('the in-memory build equals `kustomize build`', () => {
@@ -111,5 +113,62 @@ describe.skipIf(!kustomize && !KUSTOMIZE_REQUIRED)('a review of the changed obje
     expect(built?.before.length).toBeLessThan(
       kustomizeBuild(kustomize!, writeTree(tempDir(), { env: 'prod', files: base as Map<string, string> })).length / 2,
     );
+  });
+});
+
+/** The one environment of `source`, rendered alone by the streaming pipeline `diff` uses. */
+function renderedAlone(source: SourceFile): RenderedTree {
+  const r = renderSelected([source], () => true, false).next();
+  if (r.done) throw new Error(`${source.path} was not rendered`);
+  return r.value;
+}
+
+describe("the render's own objects, which diff reads instead of parsing the files it just wrote", () => {
+  it.each(sources.map((s) => [s.path, s] as const))('%s: the same as parsing each resource file', (_, source) => {
+    const { tree, resources } = renderedAlone(source);
+    const k = plainKustomization(tree.files);
+    expect(k, 'a generated kustomization').toBeDefined();
+    // Every resource file of the folder has its object, and only those.
+    expect([...resources.keys()].sort()).toEqual([...(k?.resources ?? [])].sort());
+    const none = new Map<string, string>();
+    const parsed = changedBuilds(none, tree.files);
+    const read = changedBuilds(none, tree.files, resources);
+    // JSON text (key order) and strict equality (no undefined, plain objects): what the review compares.
+    expect(JSON.stringify(read)).toBe(JSON.stringify(parsed));
+    expect(read).toStrictEqual(parsed);
+  });
+
+  it('a file of the base with the same text as a rendered one gives the same objects, parsed or read', () => {
+    const base = renderedAlone(derivedSource('prod', 'prod', []));
+    const changed = renderedAlone(derivedSource('prod', 'prod', [[['receive', 'retention'], '16d']]));
+    const parsed = changedBuilds(base.tree.files, changed.tree.files);
+    const read = changedBuilds(base.tree.files, changed.tree.files, changed.resources);
+    expect(parsed?.after.length).toBeGreaterThan(0);
+    expect(parsed?.context?.before.length).toBeGreaterThan(1);
+    expect(read).toStrictEqual(parsed);
+    expect(
+      markdownReport([reviewEnvironment('prod', read?.before ?? [], read?.after ?? [], read?.context)], {
+        base: 'main',
+      }),
+    ).toBe(
+      markdownReport([reviewEnvironment('prod', parsed?.before ?? [], parsed?.after ?? [], parsed?.context)], {
+        base: 'main',
+      }),
+    );
+  });
+
+  it('reads the given object, not the file, for a resource file whose object it is given', () => {
+    const files = new Map([
+      ['kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n'],
+      ['a.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n'],
+    ]);
+    const given = { metadata: { name: 'a' }, kind: 'ConfigMap', apiVersion: 'v1', data: { x: 'y' }, gone: undefined };
+    expect(changedBuilds(new Map(), files, new Map([['a.yaml', given]]))?.after).toStrictEqual([
+      { apiVersion: 'v1', data: { x: 'y' }, kind: 'ConfigMap', metadata: { name: 'a' } },
+    ]);
+    // Given for a file that is not a resource of the folder: the files are what count.
+    expect(changedBuilds(new Map(), files, new Map([['b.yaml', given]]))?.after).toStrictEqual([
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } },
+    ]);
   });
 });

@@ -1,4 +1,5 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CommandOptions } from '../src/args.js';
@@ -10,6 +11,7 @@ import {
   committedRepository,
   editEnvironment,
   gitIn,
+  tempDir,
   validNamed,
   type Workspace,
   workspace,
@@ -81,5 +83,54 @@ describe('diff --base with some environment files changed', { timeout: 180_000 }
     rmSync(join(ws.environments, 'extra.yaml'));
     rmSync(join(ws.environments, 'dev.yaml'));
     expect(bothPaths(ws).fast).toBeUndefined();
+  });
+});
+
+describe("the base's files read at once (prefetch)", () => {
+  /** A repository whose main holds folders, a nested file, symlinks and a hidden folder under clusters/. */
+  function repo(): string {
+    const root = tempDir();
+    const put = (path: string, text: string) => {
+      mkdirSync(join(root, path, '..'), { recursive: true });
+      writeFileSync(join(root, path), text);
+    };
+    put('clusters/a/kustomization.yaml', 'resources: [x.yaml]\n');
+    put('clusters/a/sub/y.yaml', 'y: 1\n');
+    put('clusters/ab/z.yaml', 'z: 1\n');
+    put('clusters/.hidden/h.yaml', 'h: 1\n');
+    put('environments/a.yaml', 'name: a\n');
+    symlinkSync('kustomization.yaml', join(root, 'clusters/a/link.yaml'));
+    symlinkSync('a.yaml', join(root, 'environments/l.yaml'));
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: root });
+    git('init', '--quiet', '--initial-branch=main');
+    git('add', '-A');
+    git('commit', '--quiet', '-m', 'base');
+    return root;
+  }
+
+  it('answers as the calls one at a time do, from what it read (git is not asked again)', () => {
+    const root = repo();
+    const clusters = join(root, 'clusters');
+    const paths = ['a.yaml', 'l.yaml', 'gone.yaml'].map((f) => join(root, 'environments', f));
+    const folders = ['a', 'ab', 'gone'];
+    const one = openBase('main', clusters);
+    const expected = { folders: one.folders(), files: folders.map((f) => one.files(f)), texts: paths.map(one.text) };
+    expect(expected.folders).toEqual(['a', 'ab']);
+    expect([...(expected.files[0] ?? [])]).toEqual([
+      ['kustomization.yaml', 'resources: [x.yaml]\n'],
+      ['sub/y.yaml', 'y: 1\n'],
+    ]);
+    // A symlink on disk stands for the file it points to.
+    expect(expected.texts).toEqual(['name: a\n', 'name: a\n', undefined]);
+
+    const base = openBase('main', clusters);
+    base.prefetch(folders, paths);
+    renameSync(join(root, '.git'), join(root, 'git-gone'));
+    expect(base.folders()).toEqual(expected.folders);
+    expect(folders.map((f) => base.files(f))).toEqual(expected.files);
+    expect(paths.map(base.text)).toEqual(expected.texts);
+    // A folder's files are handed out once (not held): asked again, they are read from git, gone here.
+    expect(() => base.files('a')).toThrow();
   });
 });
