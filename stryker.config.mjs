@@ -62,6 +62,8 @@ const TESTS = {
   // Every render reads the images and the ingestion flags: their own tests, not every intent test.
   'thanos-components/src/images.ts': [`${COMPONENT_TESTS}/images.test.ts`],
   'thanos-components/src/ingestion.ts': [`${COMPONENT_TESTS}/ingestion.test.ts`],
+  // Its own and its intent tests; the escape-hatch test renders no rollout-operator (no zones, no extraArgs).
+  'thanos-components/src/rollout-operator.ts': [`${COMPONENT_TESTS}/rollout-operator*.test.ts`],
   'thanos-components/src/request-limits.ts': [`${COMPONENT_TESTS}/request-limits.test.ts`],
   'thanos-components/src/endpoints.ts': [`${COMPONENT_TESTS}/query.test.ts`, `${COMPONENT_TESTS}/query.intent.test.ts`],
   // Not encode.test.ts (bash runs of the README's commands, 14 s a run): documents.test.ts states the commands.
