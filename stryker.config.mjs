@@ -57,6 +57,15 @@ const TESTS = {
     `${COMPONENT_TESTS}/autoscaling.test.ts`,
     `${COMPONENT_TESTS}/query.test.ts`,
   ],
+  // The flag checker is pure: its own tests (the data files and their scripts are tested in flag-data.test.ts).
+  'thanos-components/src/flags.ts': [`${COMPONENT_TESTS}/flags.test.ts`],
+  // Every render reads the images and the ingestion flags: their own tests, not every intent test.
+  'thanos-components/src/images.ts': [`${COMPONENT_TESTS}/images.test.ts`],
+  'thanos-components/src/ingestion.ts': [`${COMPONENT_TESTS}/ingestion.test.ts`],
+  // Its own and its intent tests; the escape-hatch test renders no rollout-operator (no zones, no extraArgs).
+  'thanos-components/src/rollout-operator.ts': [`${COMPONENT_TESTS}/rollout-operator*.test.ts`],
+  // The component list and the escape-hatch pass: any render shows them; this one renders every section's pods.
+  'thanos-components/src/index.ts': [`${COMPONENT_TESTS}/escape-hatches.intent.test.ts`],
   'thanos-components/src/request-limits.ts': [`${COMPONENT_TESTS}/request-limits.test.ts`],
   'thanos-components/src/endpoints.ts': [`${COMPONENT_TESTS}/query.test.ts`, `${COMPONENT_TESTS}/query.intent.test.ts`],
   // Not encode.test.ts (bash runs of the README's commands, 14 s a run): documents.test.ts states the commands.

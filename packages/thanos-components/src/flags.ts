@@ -28,13 +28,18 @@ export type ThanosCommand =
   | 'tools bucket web'
   | 'tools rules-check';
 
-// Fails to compile when the union above and the commands in a release's JSON drift apart.
+// Fails to compile when the union above and the commands in a release's JSON drift apart (types only: nothing
+// of it runs).
 type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const commandsMatchData: [
-  Equal<ThanosCommand, keyof typeof v0_42_4.commands>,
-  Equal<ThanosCommand, keyof typeof v0_41_0.commands>,
-] = [true, true];
-void commandsMatchData;
+type Holds<T extends true> = T;
+export type CommandsMatchData = Holds<
+  [Equal<ThanosCommand, keyof typeof v0_42_4.commands>, Equal<ThanosCommand, keyof typeof v0_41_0.commands>] extends [
+    true,
+    true,
+  ]
+    ? true
+    : false
+>;
 
 interface FlagData {
   readonly version: string;

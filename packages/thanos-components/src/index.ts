@@ -5,6 +5,7 @@
 import type { Manifest } from '@thanos-gitops/manifests';
 import { alerts } from './alerts.js';
 import { bucketWeb } from './bucket-web.js';
+import type { BuiltPod } from './built-pod.js';
 import { compactor } from './compactor.js';
 import type { ComponentRenderer, RenderContext } from './context.js';
 import { memcached } from './memcached.js';
@@ -39,9 +40,10 @@ export const COMPONENTS: readonly ComponentRenderer[] = [
 
 /** Every component's objects; then the escape hatches of each section, once, against every pod built from it. */
 export function renderComponents(input: RenderContext): Manifest[] {
-  const ctx: RenderContext = { ...input, pods: [] };
+  const pods: BuiltPod[] = [];
+  const ctx: RenderContext = { ...input, pods };
   const manifests = COMPONENTS.flatMap((render) => render(ctx));
-  checkPodOptions(ctx, ctx.pods ?? []);
+  checkPodOptions(ctx, pods);
   return manifests;
 }
 

@@ -95,5 +95,8 @@ images: { registry: mirror.example.com }
     expect(mirrorPath('a.b/c')).toBe('library/c');
     expect(mirrorPath('a/b/c')).toBe('a/b/c');
     expect(mirrorPath('')).toBe('library/');
+    // One segment is a repository name, dotted or not: only a first segment of several can be a host.
+    expect(mirrorPath('my.repo')).toBe('library/my.repo');
+    expect(mirrorPath('localhost')).toBe('library/localhost');
   });
 });

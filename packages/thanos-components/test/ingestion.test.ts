@@ -4,6 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hashringsConfig } from '../src/hashrings.js';
+import {
+  capnpChosen,
+  ingestorCapnpAddress,
+  ingestorTsdbArgs,
+  outOfOrderIngestion,
+  routerIngestionArgs,
+} from '../src/ingestion.js';
 import { argsOf, find, render } from './support/render.js';
 
 const ROUTER = 'thanos-receive-router';
@@ -197,5 +204,49 @@ describe('sizing from capacity', () => {
     const r = render('receive:\n  hashrings: [{ name: default, replicas: 6 }]\n');
     expect(volume(find(r, 'StatefulSet', INGESTOR))).toBe('10Gi');
     expect(volume(find(r, 'StatefulSet', 'thanos-compact'))).toBe('10Gi');
+  });
+});
+
+describe('the ingestion flags, option by option', () => {
+  it("writes no router flag for values equal to Thanos' defaults, given explicitly", () => {
+    const { env } = render('receive:\n  forwardTimeout: 5s\n  forwardAsyncWorkers: 5\n');
+    expect(routerIngestionArgs(env.receive)).toEqual([]);
+    expect(capnpChosen(env.receive)).toBe(false);
+  });
+
+  it('writes each router flag on its own', () => {
+    expect(routerIngestionArgs(render('receive: { forwardTimeout: 6s }\n').env.receive)).toEqual([
+      '--receive-forward-timeout=6s',
+    ]);
+    expect(routerIngestionArgs(render('receive: { forwardAsyncWorkers: 4 }\n').env.receive)).toEqual([
+      '--receive.forward.async-workers=4',
+    ]);
+    const capnp = render('receive: { replicationProtocol: capnproto }\n').env.receive;
+    expect(capnpChosen(capnp)).toBe(true);
+    expect(routerIngestionArgs(capnp)).toEqual(['--receive.replication-protocol=capnproto']);
+  });
+
+  it('writes no TSDB window of 0, and each window on its own', () => {
+    const zero = render('receive: { outOfOrderTimeWindow: 0s, tooFarInFutureTimeWindow: 0s }\n').env;
+    expect(ingestorTsdbArgs(zero.receive)).toEqual([]);
+    expect(outOfOrderIngestion(zero)).toBe(false);
+    const future = render('receive: { tooFarInFutureTimeWindow: 1m }\n').env;
+    expect(ingestorTsdbArgs(future.receive)).toEqual(['--tsdb.too-far-in-future.time-window=1m']);
+    const ooo = render('receive: { outOfOrderTimeWindow: 1s }\n').env;
+    expect(ingestorTsdbArgs(ooo.receive)).toEqual([
+      '--tsdb.out-of-order.time-window=1s',
+      '--tsdb.out-of-order.cap-max=32',
+    ]);
+    expect(outOfOrderIngestion(ooo)).toBe(true);
+  });
+
+  it('reads no out-of-order ingestion without receive, whatever its window', () => {
+    const { env } = render('receive: { outOfOrderTimeWindow: 30m }\n');
+    expect(outOfOrderIngestion({ ...env, receive: { ...env.receive, enabled: false } })).toBe(false);
+  });
+
+  it("puts the Cap'n Proto listener on every address or the pod-local one", () => {
+    expect(ingestorCapnpAddress(true, '127.0.0.1')).toBe('--receive.capnproto-address=0.0.0.0:19391');
+    expect(ingestorCapnpAddress(false, '127.0.0.1')).toBe('--receive.capnproto-address=127.0.0.1:19391');
   });
 });

@@ -2,7 +2,10 @@
  * The escape hatches' rules that need the generated pods (pod-options.ts): each `extraArgs` and `extraVolumes` entry
  * is checked against every pod its section feeds, and each distinct problem is reported once at the entry.
  */
+import { NO_TLS } from '@thanos-gitops/model';
 import { describe, expect, it } from 'vitest';
+import type { RenderContext } from '../src/context.js';
+import { checkPodOptions } from '../src/pod-options.js';
 import { render } from './support/render.js';
 
 const problems = (yaml: string) => render(yaml, { expectProblems: true }).problems;
@@ -87,6 +90,36 @@ describe('extraVolumes', () => {
         path: ['query', 'extraVolumes', 0, 'mountPath'],
         message:
           '"/etc/thanos" overlaps "/etc/thanos/endpoints", where the generator mounts volume "endpoints"; mount it elsewhere',
+      },
+    ]);
+  });
+
+  it('a name the generator gives a pod volume that no container of the pod mounts', () => {
+    const { env } = render();
+    const found: { path: (string | number)[]; message: string }[] = [];
+    const ctx: RenderContext = {
+      env,
+      file: 'environments/test.yaml',
+      identity: { objstoreConfig: '', forComponent: () => ({ serviceAccountAnnotations: {}, podLabels: {}, env: [] }) },
+      tls: { forComponent: () => NO_TLS },
+      report: (path, message) => found.push({ path: [...path], message }),
+    };
+    const options = { ...env.query, extraVolumes: [{ name: 'shards', mountPath: '/etc/extra', emptyDir: {} }] };
+    const generated = {
+      command: 'query' as const,
+      args: [],
+      volumes: [
+        { name: 'shards', configMap: { name: 'thanos-shards' } },
+        { name: 'other', configMap: { name: 'other' } },
+      ],
+      mounts: [],
+      annotations: {},
+    };
+    checkPodOptions(ctx, [{ optionsPath: ['query'], options: options as never, generated }]);
+    expect(found).toEqual([
+      {
+        path: ['query', 'extraVolumes', 0, 'name'],
+        message: '"shards" is a volume the generator creates in this pod; choose another name',
       },
     ]);
   });

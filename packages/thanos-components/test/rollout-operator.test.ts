@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allowed } from './support/network-policy-evaluator.js';
-import { find, render } from './support/render.js';
+import { find, MINIMAL, render, renderText } from './support/render.js';
 
 const ZONED = `receive:
   replicationFactor: 3
@@ -109,5 +109,90 @@ describe('ingestor rollouts', () => {
     const d = find(r, 'Deployment', 'thanos-rollout-operator');
     expect(d.spec.template.spec.containers[0].image).toBe('mirror.example.com/grafana/rollout-operator:v0.28.9');
     expect(d.metadata.labels['app.kubernetes.io/version']).toBe('v0.28.9');
+  });
+
+  it('runs the operator container as pinned: its flags, probes, resources and termination', () => {
+    const r = renderText(
+      `${MINIMAL.replace('name: test-cluster', 'name: test-cluster, domain: corp.example')}${ZONED}`,
+    );
+    const d = find(r, 'Deployment', 'thanos-rollout-operator');
+    const pod = d.spec.template.spec;
+    expect(pod.containers).toHaveLength(1);
+    const [c] = pod.containers;
+    expect(c.name).toBe('rollout-operator');
+    expect(c.imagePullPolicy).toBe('IfNotPresent');
+    // The cluster domain with its trailing dot: the operator resolves pod addresses as absolute names.
+    expect(c.args).toEqual([
+      '-kubernetes.namespace=thanos',
+      '-server.port=8001',
+      '-log.level=info',
+      '-kubernetes.cluster-domain=corp.example.',
+    ]);
+    expect(c.ports).toEqual([{ name: 'http-metrics', containerPort: 8001, protocol: 'TCP' }]);
+    expect(c.readinessProbe).toEqual({
+      httpGet: { path: '/ready', port: 'http-metrics' },
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+    });
+    expect(c.livenessProbe).toEqual({
+      httpGet: { path: '/ready', port: 'http-metrics' },
+      periodSeconds: 30,
+      timeoutSeconds: 5,
+      failureThreshold: 4,
+    });
+    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '100Mi' }, limits: { memory: '200Mi' } });
+    expect(c.terminationMessagePolicy).toBe('FallbackToLogsOnError');
+    expect(pod.serviceAccountName).toBe('thanos-rollout-operator');
+    expect(pod.terminationGracePeriodSeconds).toBe(30);
+    expect(pod.imagePullSecrets).toBeUndefined();
+    expect(pod.nodeSelector).toBeUndefined();
+    expect(d.spec.revisionHistoryLimit).toBe(5);
+    expect(d.spec.selector.matchLabels).toEqual({
+      'app.kubernetes.io/name': 'thanos-rollout-operator',
+      'app.kubernetes.io/instance': 'thanos-rollout-operator',
+    });
+    expect(d.spec.template.metadata.labels).toMatchObject({
+      'app.kubernetes.io/name': 'thanos-rollout-operator',
+      'app.kubernetes.io/component': expect.any(String),
+      'app.kubernetes.io/version': 'v0.28.8',
+    });
+  });
+
+  it('gives its ServiceAccount no token of its own; the RoleBinding names the RBAC API group', () => {
+    const r = render(ZONED);
+    const account = find(r, 'ServiceAccount', 'thanos-rollout-operator');
+    expect(account.automountServiceAccountToken).toBe(false);
+    expect(account.metadata.namespace).toBe('thanos');
+    expect(find(r, 'RoleBinding', 'thanos-rollout-operator').roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'Role',
+      name: 'thanos-rollout-operator',
+    });
+    const service = find(r, 'Service', 'thanos-rollout-operator');
+    expect(service.spec.ports).toEqual([
+      expect.objectContaining({ name: 'http-metrics', port: 8001, targetPort: 'http-metrics' }),
+    ]);
+  });
+
+  it('takes the pull secrets and the scheduling options of its section', () => {
+    const r = render(
+      `${ZONED}images: { pullSecrets: [regcred] }\n` +
+        'rolloutOperator:\n  nodeSelector: { pool: system }\n  priorityClassName: system-critical\n' +
+        '  tolerations: [{ key: dedicated, operator: Equal, value: system, effect: NoSchedule }]\n',
+    );
+    const pod = find(r, 'Deployment', 'thanos-rollout-operator').spec.template.spec;
+    expect(pod.imagePullSecrets).toEqual([{ name: 'regcred' }]);
+    expect(pod.nodeSelector).toEqual({ pool: 'system' });
+    expect(pod.priorityClassName).toBe('system-critical');
+    expect(pod.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'system', effect: 'NoSchedule' }]);
+  });
+
+  it('labels its objects with the tag of an image pinned by digest, not the digest', () => {
+    const digest = `sha256:${'d'.repeat(64)}`;
+    const r = render(`${ZONED}rolloutOperator: { image: "registry:5000/rollout-operator:v0.28.9@${digest}" }\n`);
+    const d = find(r, 'Deployment', 'thanos-rollout-operator');
+    expect(d.spec.template.spec.containers[0].image).toBe(`registry:5000/rollout-operator:v0.28.9@${digest}`);
+    expect(d.metadata.labels['app.kubernetes.io/version']).toBe('v0.28.9');
+    expect(find(r, 'Role', 'thanos-rollout-operator').metadata.labels['app.kubernetes.io/version']).toBe('v0.28.9');
   });
 });
