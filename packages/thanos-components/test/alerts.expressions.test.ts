@@ -399,6 +399,49 @@ describe('the texts that depend on the environment', () => {
   });
 });
 
+describe('the texts a responder reads, whole', () => {
+  const WHY =
+    ': a writer sends duplicates with other values, restarted with an old WAL, or two writers share external labels.';
+  const CLAIM = '{{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }}';
+
+  it('refused samples, the tenant near its limit, the halted compactor, the volumes', () => {
+    const env = load(FULL);
+    const texts = (name: string) => {
+      const a = byName(env, name);
+      return [a.summary, a.description];
+    };
+    expect(texts('ThanosReceiveOutOfOrderSamples')).toEqual([
+      'Ingestors refuse out-of-order samples.',
+      `${AT} refuses {{ $value | humanize }} out-of-order samples per second of tenant {{ $labels.tenant }}${WHY}`,
+    ]);
+    expect(texts('ThanosReceiveOutOfBoundsSamples')).toEqual([
+      'Ingestors refuse too old (out-of-bounds) samples.',
+      `${AT} refuses {{ $value | humanize }} too old (out-of-bounds) samples per second of tenant {{ $labels.tenant }}${WHY}`,
+    ]);
+    expect(texts('ThanosReceiveTenantNearSeriesLimit')).toEqual([
+      'A tenant is near its active series limit.',
+      'Tenant {{ $labels.tenant }} of {{ $labels.namespace }} uses {{ $value | humanizePercentage }} of its head series limit; at the limit its writes are refused.',
+    ]);
+    expect(texts('ThanosCompactHalted')[1]).toBe(
+      `${AT} halted after an error it cannot retry (such as overlapping blocks): no compaction, downsampling or retention happens until an operator fixes the bucket and restarts it.`,
+    );
+    expect(texts('ThanosVolumeFillingUp')[1]).toBe(
+      `${CLAIM} has {{ $value | humanizePercentage }} free and, at the rate of the last 6 hours, is full within four days.`,
+    );
+    expect(texts('ThanosVolumeAlmostFull')[1]).toBe(
+      `${CLAIM} has {{ $value | humanizePercentage }} free: a full volume stops its pod writing (ingestors refuse samples, the compactor halts).`,
+    );
+  });
+
+  it('the rollout-operator: which group, and what to check', () => {
+    expect(byName(example('prod'), 'ThanosIngestorRolloutReconcileFailing').description).toBe(
+      '{{ $labels.namespace }}/{{ $labels.rollout_group }} failed {{ $value | humanize }} reconciles in 15 minutes: ' +
+        'its ingestors keep their old pod template. Every StatefulSet of the group must be OnDelete; see the logs ' +
+        'of the rollout-operator.',
+    );
+  });
+});
+
 describe('the availability alerts', () => {
   it('one per job, labelled with it, with the severity and the words of its component', () => {
     const down = alertGroups(load(FULL)).find((g) => g.name === 'thanos-availability')?.alerts ?? [];
@@ -438,6 +481,20 @@ describe('the availability alerts', () => {
     const order = [...new Set(down.map((a) => a.alert))];
     expect(order.indexOf('ThanosMemcachedDown')).toBe(order.indexOf('ThanosRolloutOperatorDown') + 1);
     expect(Object.keys(DOWN_ALERTS)).toHaveLength(12);
+  });
+
+  it('kinds that share an alert give it the same words and severity (whichever of them runs first)', () => {
+    const byAlert = new Map<string, string>();
+    for (const a of Object.values(DOWN_ALERTS)) {
+      const words = `${a.what}|${a.severity}`;
+      expect(byAlert.get(a.alert) ?? words, a.alert).toBe(words);
+      byAlert.set(a.alert, words);
+    }
+    expect(DOWN_ALERTS['memcached-results']).toEqual({
+      alert: 'ThanosMemcachedDown',
+      what: 'A memcached cache',
+      severity: 'warning',
+    });
   });
 
   it('are left out without ServiceMonitors, which name the jobs', () => {
