@@ -79,6 +79,15 @@ const TESTS = {
   // delivery.test.ts renders through the CLI (seconds a test): its objects are asserted unrendered here.
   'delivery/src/': ['packages/cli/test/delivery-units.test.ts'],
   'cli/src/cache.ts': ['packages/cli/test/cache.test.ts'],
+  // What each alert evaluates and says, on loaded environments (no render: ms a test), and what every alert carries.
+  // alerts.test.ts renders whole environments in each test (~25 s a mutant): not pinned; the promtool tests neither.
+  'thanos-components/src/alerts.ts': [
+    `${COMPONENT_TESTS}/alerts.expressions.test.ts`,
+    `${COMPONENT_TESTS}/alerts.intent.test.ts`,
+  ],
+  // Their own tests: no intent test reads the recording rules or a tracing config.
+  'thanos-components/src/recording-rules.ts': [`${COMPONENT_TESTS}/recording-rules.test.ts`],
+  'thanos-components/src/tracing.ts': [`${COMPONENT_TESTS}/tracing.test.ts`],
 };
 /**
  * The tests for one target file: its entry in TESTS; for a component with its own intent test, its own tests and

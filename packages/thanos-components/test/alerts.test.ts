@@ -4,7 +4,7 @@ import { loadEnvironments } from '@thanos-gitops/input';
 import { objectProblems, toPlain } from '@thanos-gitops/manifests';
 import { NO_TLS, names } from '@thanos-gitops/model';
 import type { Environment } from '@thanos-gitops/schema';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { alertGroups, scrapeJobs } from '../src/alerts.js';
 import { renderComponents } from '../src/index.js';
 import { render } from './support/render.js';
@@ -68,8 +68,13 @@ function jobsIn(matchers: string): string[] {
 }
 
 describe('prod', () => {
-  const r = renderExample('prod');
-  const rule = ruleOf(r.objects);
+  // Rendered for each test (mutation testing's per-test coverage: a render at describe scope hides mutants).
+  let r: ReturnType<typeof renderExample>;
+  let rule: RuleObject | undefined;
+  beforeEach(() => {
+    r = renderExample('prod');
+    rule = ruleOf(r.objects);
+  });
 
   it('has the alerts for the failure modes of the deployment', () => {
     const expected = [

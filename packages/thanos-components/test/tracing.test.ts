@@ -165,6 +165,16 @@ describe('tracing: the files', () => {
     expect(r.manifests.find((m) => m.object.metadata?.name === 'thanos-tracing')?.component).toBe('tracing');
   });
 
+  it('writes no file for the memcached caches, which run no Thanos', () => {
+    const r = render(
+      `storeGateway: { indexCache: { type: memcached, memcached: { replicas: 1, memoryLimitMb: 256 } } }\n${BASE}`,
+    );
+    expect(r.objects.some((o) => o.kind === 'StatefulSet' && o.metadata.name.includes('memcached'))).toBe(true);
+    const files = Object.keys(find(r, 'ConfigMap', 'thanos-tracing').data);
+    expect(files).toContain('store-gateway.yaml');
+    expect(files.filter((f) => f.startsWith('memcached'))).toEqual([]);
+  });
+
   it('compresses, keeps the resource attributes given, and sets url_path only when given', () => {
     const grpc = parse(
       find(render(`${BASE}  resourceAttributes: { team: obs }\n`), 'ConfigMap', 'thanos-tracing').data['query.yaml'],
