@@ -111,11 +111,12 @@ const BUILD_ID = 'thanos-gitops.build-id';
  * from the modules (`dist/bin.js`), the built code and data of every workspace package, the package.json of every
  * dependency they use (its version), and the lockfile.
  */
-function generatorFingerprint(distDir: string): string {
+function generatorFingerprint(here: string): string {
+  const distDir = dirname(here);
   const packagesDir = resolve(distDir, '..', '..');
   const lock = findUp(packagesDir, 'pnpm-lock.yaml') ?? findUp(packagesDir, 'package-lock.json');
   const id = join(distDir, BUILD_ID);
-  if (import.meta.url.endsWith('.mjs') && existsSync(id)) {
+  if (here.endsWith('.mjs') && existsSync(id)) {
     const h = createHash('sha256').update(`${process.version}\0bundle\0`).update(readFileSync(id));
     if (lock) h.update('\0lock\0').update(readFileSync(lock));
     return h.digest('base64url');
@@ -176,15 +177,19 @@ export class RenderCache {
 
   /**
    * The cache for `clustersDir`, or undefined when caching is off: not the built command, or no
-   * `node_modules/` in the working directory to keep it in.
+   * `node_modules/` in the working directory to keep it in. `here` is this module's file (the tests name a
+   * built layout of their own).
    */
-  static open(clustersDir: string, cwd = process.cwd()): RenderCache | undefined {
-    const here = fileURLToPath(import.meta.url);
+  static open(
+    clustersDir: string,
+    cwd = process.cwd(),
+    here = fileURLToPath(import.meta.url),
+  ): RenderCache | undefined {
     if (!/[/\\]dist[/\\][^/\\]+\.m?js$/.test(here)) return undefined;
     const modules = join(cwd, 'node_modules');
     if (!existsSync(modules)) return undefined;
     const name = `render-${contentHash(resolve(clustersDir)).slice(0, 16)}.json`;
-    return RenderCache.at(join(modules, '.cache', 'thanos-gitops', name), generatorFingerprint(dirname(here)));
+    return RenderCache.at(join(modules, '.cache', 'thanos-gitops', name), generatorFingerprint(here));
   }
 
   /** The cache kept in `file`, for the generator whose fingerprint is `fingerprint` (open() computes it). */
