@@ -7,6 +7,7 @@ import {
   renameSync,
   rmSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -183,6 +184,59 @@ describe('the render cache', () => {
     expect(() => blocked.save()).not.toThrow();
   });
 
+  it('saves the new stat of a file rewritten with the same content, the others unchanged', () => {
+    const { clusters, file, input } = setup();
+    const first = RenderCache.at(file, 'f1');
+    first.verify(clusters, 'a', input);
+    first.save();
+    const before = JSON.parse(readFileSync(file, 'utf8')).envs.a.stats;
+    utimesSync(join(clusters, 'a', 'x/a.yaml'), new Date(2000, 0, 1), new Date(2000, 0, 1));
+    const second = RenderCache.at(file, 'f1');
+    expect(second.verify(clusters, 'a', input)?.unchanged).toEqual(['kustomization.yaml', 'x/a.yaml']);
+    second.save();
+    const after = JSON.parse(readFileSync(file, 'utf8')).envs.a.stats;
+    expect(after['kustomization.yaml']).toBe(before['kustomization.yaml']);
+    expect(after['x/a.yaml']).not.toBe(before['x/a.yaml']);
+  });
+
+  it('hashes the inputs of the shared folders in order, with the generator', () => {
+    const { file } = setup();
+    const cache = RenderCache.at(file, 'f1');
+    const hash = cache.sharedHash(['ab', 'c']);
+    expect(hash).toMatch(/^[\w-]{43}$/);
+    expect(cache.sharedHash(['ab', 'c'])).toBe(hash);
+    expect(cache.sharedHash(['a', 'bc'])).not.toBe(hash);
+    expect(cache.sharedHash(['c', 'ab'])).not.toBe(hash);
+    expect(RenderCache.at(file, 'f2').sharedHash(['ab', 'c'])).not.toBe(hash);
+  });
+
+  it('shows an empty shared folder up to date when its render produced no file', () => {
+    const { clusters, file } = setup();
+    mkdirSync(join(clusters, 'flux'));
+    const cache = RenderCache.at(file, 'f1');
+    cache.record('flux', 'all', 0, new Map(), [], 'shared');
+    expect(cache.verify(clusters, 'flux', 'all', 'shared')).toEqual({
+      unchanged: [],
+      foreign: [],
+      objects: 0,
+      files: 0,
+      warnings: [],
+    });
+  });
+
+  it('keeps stats of its own files only, so a file of mine stays mine on the next run', () => {
+    const { clusters, file, input } = setup();
+    writeFileSync(join(clusters, 'a', 'notes.md'), 'mine\n');
+    const first = RenderCache.at(file, 'f1');
+    expect(first.verify(clusters, 'a', input)?.foreign).toEqual(['notes.md']);
+    first.save();
+    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).envs.a.stats)).toEqual([
+      'kustomization.yaml',
+      'x/a.yaml',
+    ]);
+    expect(RenderCache.at(file, 'f1').verify(clusters, 'a', input)?.foreign).toEqual(['notes.md']);
+  });
+
   it('starts empty from a cache file of another version, or without its sections', () => {
     const { clusters, file, input } = setup();
     const stored = JSON.parse(readFileSync(file, 'utf8'));
@@ -269,7 +323,10 @@ describe('the generator fingerprint of a built layout', () => {
 
   it('reads package-lock.json when there is no pnpm-lock.yaml', () => {
     const { root, put, fingerprint } = built();
+    put('packages/cli/dist/thanos-gitops.mjs', 'bundle();\n');
+    put('packages/cli/dist/thanos-gitops.build-id', 'id-1');
     rmSync(join(root, 'pnpm-lock.yaml'));
+    expect(fingerprint('thanos-gitops.mjs')).toMatch(/^[\w-]{43}$/); // a bundle run outside a repository
     const without = fingerprint();
     put('package-lock.json', '{}');
     const npm = fingerprint();
@@ -323,6 +380,15 @@ describe('opening the cache of the built command', () => {
     );
     const again = RenderCache.open(join(work, 'clusters'), work, here);
     expect(again?.rendered('a', 'in')).toBe(true);
+    const stored = JSON.parse(readFileSync(join(work, 'node_modules/.cache/thanos-gitops', name('clusters')), 'utf8'));
+    expect(stored.fingerprint).toMatch(/^[\w-]{43}$/);
+    writeFileSync(join(root, 'packages/cli/dist/thanos-gitops.build-id'), 'id');
+    const bundled = RenderCache.open(join(work, 'b'), work, join(root, 'packages/cli/dist/thanos-gitops.mjs'));
+    bundled?.record('a', 'in', 1, TREE);
+    bundled?.save();
+    const fromBundle = JSON.parse(readFileSync(join(work, 'node_modules/.cache/thanos-gitops', name('b')), 'utf8'));
+    expect(fromBundle.fingerprint).toMatch(/^[\w-]{43}$/);
+    expect(fromBundle.fingerprint).not.toBe(stored.fingerprint);
     // A relative folder is named by its absolute path (the process's directory), as the writer resolves it.
     const relative = RenderCache.open('clusters', work, here);
     relative?.record('a', 'in', 1, TREE);
