@@ -61,6 +61,7 @@ function listFiles(dir: string, rel = '', out: string[] = []): string[] {
   } catch {
     return out;
   }
+  // Stryker disable next-line all: Node's readdir (libuv's scandir) already gives names in this order; not promised.
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) listFiles(dir, path, out);
@@ -81,6 +82,7 @@ function plainFiles(dir: string, rel = '', out: string[] = []): string[] | undef
     return out;
   }
   if (entries.length === 0 && rel !== '') return undefined;
+  // Stryker disable next-line all: Node's readdir (libuv's scandir) already gives names in this order; not promised.
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = rel ? `${rel}/${e.name}` : e.name;
     if (e.isSymbolicLink()) return undefined;
@@ -111,16 +113,18 @@ const BUILD_ID = 'thanos-gitops.build-id';
  * from the modules (`dist/bin.js`), the built code and data of every workspace package, the package.json of every
  * dependency they use (its version), and the lockfile.
  */
-function generatorFingerprint(distDir: string): string {
+function generatorFingerprint(here: string): string {
+  const distDir = dirname(here);
   const packagesDir = resolve(distDir, '..', '..');
   const lock = findUp(packagesDir, 'pnpm-lock.yaml') ?? findUp(packagesDir, 'package-lock.json');
   const id = join(distDir, BUILD_ID);
-  if (import.meta.url.endsWith('.mjs') && existsSync(id)) {
+  if (here.endsWith('.mjs') && existsSync(id)) {
     const h = createHash('sha256').update(`${process.version}\0bundle\0`).update(readFileSync(id));
     if (lock) h.update('\0lock\0').update(readFileSync(lock));
     return h.digest('base64url');
   }
   const h = createHash('sha256').update(process.version);
+  // Stryker disable next-line MethodExpression: as listFiles' sort (readdir's order is not promised).
   for (const pkg of readdirSync(packagesDir).sort()) {
     const dir = join(packagesDir, pkg);
     const manifest = join(dir, 'package.json');
@@ -132,6 +136,7 @@ function generatorFingerprint(distDir: string): string {
       h.update(`\0${file}\0`).update(readFileSync(join(dir, 'dist', file)));
     }
     const deps = Object.keys((JSON.parse(text) as { dependencies?: Record<string, string> }).dependencies ?? {});
+    // Stryker disable next-line MethodExpression: the order of the keys is package.json's text, hashed above.
     for (const dep of deps.sort()) {
       const found = findUp(dir, join('node_modules', dep, 'package.json'));
       h.update(`\0${dep}\0`).update(found ? `${realpathSync(found)}\0${readFileSync(found, 'utf8')}` : 'missing');
@@ -176,15 +181,19 @@ export class RenderCache {
 
   /**
    * The cache for `clustersDir`, or undefined when caching is off: not the built command, or no
-   * `node_modules/` in the working directory to keep it in.
+   * `node_modules/` in the working directory to keep it in. `here` is this module's file (the tests name a
+   * built layout of their own).
    */
-  static open(clustersDir: string, cwd = process.cwd()): RenderCache | undefined {
-    const here = fileURLToPath(import.meta.url);
+  static open(
+    clustersDir: string,
+    cwd = process.cwd(),
+    here = fileURLToPath(import.meta.url),
+  ): RenderCache | undefined {
     if (!/[/\\]dist[/\\][^/\\]+\.m?js$/.test(here)) return undefined;
     const modules = join(cwd, 'node_modules');
     if (!existsSync(modules)) return undefined;
     const name = `render-${contentHash(resolve(clustersDir)).slice(0, 16)}.json`;
-    return RenderCache.at(join(modules, '.cache', 'thanos-gitops', name), generatorFingerprint(dirname(here)));
+    return RenderCache.at(join(modules, '.cache', 'thanos-gitops', name), generatorFingerprint(here));
   }
 
   /** The cache kept in `file`, for the generator whose fingerprint is `fingerprint` (open() computes it). */

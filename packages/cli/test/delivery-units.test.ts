@@ -227,6 +227,19 @@ describe('the Argo CD tree', () => {
     expect(set.spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true });
   });
 
+  it('lists the environments of the ApplicationSet by name, whatever order they are given in', () => {
+    const { argoTree } = treesOf([argo('b'), argo('c'), argo('a')]);
+    const set = doc(argoTree.files.get('applicationset-thanos.yaml'));
+    expect(set.spec.generators.map((g: Plain) => g.git.directories[0].path)).toEqual([
+      'clusters/a',
+      'clusters/b',
+      'clusters/c',
+    ]);
+    expect(argoTree.files.get('applicationset-thanos.yaml')).toContain(
+      'from environments/a.yaml, environments/b.yaml, environments/c.yaml.',
+    );
+  });
+
   it('is an Application per environment in application mode, to its Argo CD cluster', () => {
     const qa = argo('qa', ', argocd: { mode: application, project: obs, cluster: in-cluster, namespace: gitops }');
     const { argoTree } = treesOf([qa, envOf('dev', '{}')]);

@@ -275,8 +275,9 @@ function kustomizationYaml(source: string, resources: readonly string[]): string
   return `${generatedHeader(source)}\n${yamlText(k)}`;
 }
 
+/** The tree of `files` sorted by path (paths are a Map's keys: never equal, so no comparison answers 0). */
 function sortedTree(env: string, files: Map<string, string>): EnvironmentTree {
-  return { env, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+  return { env, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1))) };
 }
 
 /**
