@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
+  chunkMemcachedOptions,
   memcachedItemBytes,
   quantityBytes,
   resultsCacheConfig,
@@ -110,6 +111,33 @@ describe('cache files', () => {
         message:
           'in-memory caches of 1025MiB exceed half of the container memory limit (2Gi), leaving too little for ' +
           'queries: lower the size, raise resources.limits.memory, or use memcached',
+      },
+    ]);
+  });
+});
+
+describe('the memcached of each cache', () => {
+  it('refuses a chunk memcached the derived defaults did not size', () => {
+    const { env } = render('storeGateway: { bucketCache: { enabled: true } }\n');
+    expect(chunkMemcachedOptions(env)).not.toHaveProperty('dedicated');
+    for (const option of ['replicas', 'memoryLimitMb', 'cpu'] as const) {
+      const unsized = structuredClone(env);
+      delete unsized.storeGateway.bucketCache.memcached[option];
+      expect(() => chunkMemcachedOptions(unsized), option).toThrow('sized by applyDerivedDefaults');
+    }
+  });
+
+  it("reports an item size the results memcached would refuse at the query frontend's option", () => {
+    const r = render(
+      'queryFrontend: { cache: { type: memcached, memcached: { memoryLimitMb: 64, maxItemSize: 40m } } }\n',
+      {
+        expectProblems: true,
+      },
+    );
+    expect(r.problems).toEqual([
+      {
+        path: ['queryFrontend', 'cache', 'memcached', 'maxItemSize'],
+        message: expect.stringContaining('half of memoryLimitMb'),
       },
     ]);
   });
