@@ -141,4 +141,15 @@ describe('the memcached of each cache', () => {
       },
     ]);
   });
+
+  it('counts no in-memory budget for a cache kept in memcached, whatever size is left in the file', () => {
+    const store = render(
+      'storeGateway: { indexCache: { type: memcached, size: 4Gi }, resources: { limits: { memory: 2Gi } } }\n',
+    );
+    expect(store.problems).toEqual([]);
+    const frontend = render(
+      'queryFrontend: { cache: { type: memcached, size: 4Gi }, resources: { limits: { memory: 2Gi } } }\n',
+    );
+    expect(frontend.problems).toEqual([]);
+  });
 });
