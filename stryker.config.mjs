@@ -37,6 +37,14 @@ const TESTS = {
   'thanos-components/src/network-policies.ts': [`${COMPONENT_TESTS}/network-polic*.test.ts`],
   // The readers' entry point: its own tests (no intent test turns readers on).
   'thanos-components/src/query-readers.ts': [`${COMPONENT_TESTS}/query-readers.test.ts`],
+  // The cache files are read by the store gateway and the query frontend: their tests and the caches' own (every
+  // intent test would render all components for each mutant, and only these two read a cache file).
+  'thanos-components/src/caches.ts': [
+    `${COMPONENT_TESTS}/caches*.test.ts`,
+    `${COMPONENT_TESTS}/memcached*.test.ts`,
+    `${COMPONENT_TESTS}/query-frontend*.test.ts`,
+    `${COMPONENT_TESTS}/store-gateway.intent.test.ts`,
+  ],
   // memcached's own objects are tested with the caches that use them.
   'thanos-components/src/memcached.ts': [`${COMPONENT_TESTS}/memcached*.test.ts`, `${COMPONENT_TESTS}/caches.test.ts`],
   // The pod plumbing and objects every component shares: their own tests call the helpers and render small

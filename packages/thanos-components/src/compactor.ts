@@ -73,20 +73,25 @@ export function compactor(ctx: RenderContext): Manifest[] {
       }),
     });
   }
-  const shards: (number | undefined)[] = selectors.length > 0 ? [...selectors.keys()] : [undefined];
-  for (const shard of shards)
-    out.push(...compactorShard(ctx, shard, shard === undefined ? undefined : selectors[shard]));
+  const shards: (Shard | undefined)[] =
+    selectors.length > 0 ? selectors.map((selector, index) => ({ index, selector })) : [undefined];
+  for (const shard of shards) out.push(...compactorShard(ctx, shard));
   out.push(...serviceMonitor(ctx, { folder: FOLDER, name: APP, labels: saLabels, selector: COMPACTOR.selector }));
   return out;
 }
 
+/** One shard of a sharded compactor: its number and its selector. */
+interface Shard {
+  index: number;
+  selector: string;
+}
+
 /** The StatefulSet of one pod, its headless Service and its disruption budget, for one shard (or the only one). */
-function compactorShard(ctx: RenderContext, shard: number | undefined, selector: string | undefined): Manifest[] {
+function compactorShard(ctx: RenderContext, shard: Shard | undefined): Manifest[] {
   const { env } = ctx;
   const c = env.compactor;
-  const name = names.compactor(shard);
+  const name = names.compactor(shard?.index);
   const labels = componentLabels(COMPACTOR, name, env);
-  const sharded = shard !== undefined && selector !== undefined;
   const args = [
     '--wait',
     '--wait-interval=5m',
@@ -95,7 +100,7 @@ function compactorShard(ctx: RenderContext, shard: number | undefined, selector:
     ...policyArgs(env),
     '--compact.concurrency=1',
     '--downsample.concurrency=1',
-    ...(sharded ? [`--selector.relabel-config-file=${SHARDS_DIR}/${shardKey(shard)}`] : []),
+    ...(shard ? [`--selector.relabel-config-file=${SHARDS_DIR}/${shardKey(shard.index)}`] : []),
   ];
   const template = thanosPodTemplate({
     ctx,
@@ -107,13 +112,13 @@ function compactorShard(ctx: RenderContext, shard: number | undefined, selector:
     args,
     ports: [HTTP_PORT],
     objstore: true,
-    volumes: sharded ? [{ name: 'shards', configMap: { name: SHARDS_CONFIG } }] : [],
+    volumes: shard ? [{ name: 'shards', configMap: { name: SHARDS_CONFIG } }] : [],
     mounts: [
       { name: 'data', mountPath: DATA_DIR },
-      ...(sharded ? [{ name: 'shards', mountPath: SHARDS_DIR, readOnly: true }] : []),
+      ...(shard ? [{ name: 'shards', mountPath: SHARDS_DIR, readOnly: true }] : []),
     ],
     // Only this shard's selector: resharding rolls every shard anyway, since each one's selector changes.
-    ...(sharded ? { rolloutAnnotations: { 'thanos-gitops/selector-hash': contentHash(selector) } } : {}),
+    ...(shard ? { rolloutAnnotations: { 'thanos-gitops/selector-hash': contentHash(shard.selector) } } : {}),
     serviceAccountName: APP,
     terminationGracePeriodSeconds: 300,
   });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
+  chunkMemcachedOptions,
   memcachedItemBytes,
   quantityBytes,
   resultsCacheConfig,
@@ -112,5 +113,43 @@ describe('cache files', () => {
           'queries: lower the size, raise resources.limits.memory, or use memcached',
       },
     ]);
+  });
+});
+
+describe('the memcached of each cache', () => {
+  it('refuses a chunk memcached the derived defaults did not size', () => {
+    const { env } = render('storeGateway: { bucketCache: { enabled: true } }\n');
+    expect(chunkMemcachedOptions(env)).not.toHaveProperty('dedicated');
+    for (const option of ['replicas', 'memoryLimitMb', 'cpu'] as const) {
+      const unsized = structuredClone(env);
+      delete unsized.storeGateway.bucketCache.memcached[option];
+      expect(() => chunkMemcachedOptions(unsized), option).toThrow('sized by applyDerivedDefaults');
+    }
+  });
+
+  it("reports an item size the results memcached would refuse at the query frontend's option", () => {
+    const r = render(
+      'queryFrontend: { cache: { type: memcached, memcached: { memoryLimitMb: 64, maxItemSize: 40m } } }\n',
+      {
+        expectProblems: true,
+      },
+    );
+    expect(r.problems).toEqual([
+      {
+        path: ['queryFrontend', 'cache', 'memcached', 'maxItemSize'],
+        message: expect.stringContaining('half of memoryLimitMb'),
+      },
+    ]);
+  });
+
+  it('counts no in-memory budget for a cache kept in memcached, whatever size is left in the file', () => {
+    const store = render(
+      'storeGateway: { indexCache: { type: memcached, size: 4Gi }, resources: { limits: { memory: 2Gi } } }\n',
+    );
+    expect(store.problems).toEqual([]);
+    const frontend = render(
+      'queryFrontend: { cache: { type: memcached, size: 4Gi }, resources: { limits: { memory: 2Gi } } }\n',
+    );
+    expect(frontend.problems).toEqual([]);
   });
 });

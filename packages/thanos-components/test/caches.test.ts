@@ -4,7 +4,7 @@ import { CHUNK_CACHE_PRESETS, CHUNK_CACHE_TITLE, memcachedMemoryLimitMi, sizePre
 import { loadEnvironments } from '@thanos-gitops/input';
 import { objectProblems, toPlain } from '@thanos-gitops/manifests';
 import { NO_TLS } from '@thanos-gitops/model';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderComponents } from '../src/index.js';
 import { argsOf, find, type Rendered, render } from './support/render.js';
@@ -204,7 +204,11 @@ const CHUNKS = 'thanos-memcached-chunks';
 const INDEX = 'thanos-memcached-index';
 
 describe('chunk cache memcached (the caching bucket)', () => {
-  const both = render(`size: medium\n${MEMCACHED_INDEX.replace('} } }', '} }, bucketCache: { enabled: true } }')}`);
+  // Rendered for each test (per-test coverage: a render at describe scope hides mutants from StrykerJS).
+  let both: Rendered;
+  beforeEach(() => {
+    both = render(`size: medium\n${MEMCACHED_INDEX.replace('} } }', '} }, bucketCache: { enabled: true } }')}`);
+  });
 
   it('runs its own memcached, with every object the index memcached has, all valid', () => {
     expect(both.problems).toEqual([]);

@@ -200,3 +200,26 @@ describe('compactor: one pod at a time, at its own pace', () => {
     );
   });
 });
+
+describe('compactor: what an unsharded compactor has, and how it deduplicates', () => {
+  it('has no shard selectors: no ConfigMap, no selector flag, only its data volume mounted', () => {
+    const r = render();
+    expect(r.objects.some((o) => o.kind === 'ConfigMap' && o.metadata.name === 'thanos-compact-shards')).toBe(false);
+    const sts = find(r, 'StatefulSet', 'thanos-compact');
+    const pod = sts.spec.template.spec;
+    expect(pod.volumes.map((v: { name: string }) => v.name)).toEqual(['objstore']);
+    expect(pod.containers[0].volumeMounts.map((m: { name: string }) => m.name)).toEqual(['data', 'objstore']);
+    expect(flagValues(argsOf(sts), 'selector.relabel-config-file')).toEqual([]);
+  });
+
+  it('asks for the penalty algorithm only when it has a replica label to merge on', () => {
+    const args = argsOf(
+      find(
+        render('compactor: { deduplicationReplicaLabels: [], deduplicationFunc: penalty }\n'),
+        'StatefulSet',
+        'thanos-compact',
+      ),
+    );
+    expect(args.some((a) => a.startsWith('--deduplication.'))).toBe(false);
+  });
+});

@@ -33,6 +33,7 @@ describe('memcached', () => {
       render(INDEX(`memoryLimitMb: ${memory}, maxItemSize: ${size}`), { expectProblems: true }).problems;
     const at = ['storeGateway', 'indexCache', 'memcached', 'maxItemSize'];
     expect(problems('512k')).toEqual([]);
+    expect(problems('0k')).toEqual([{ path: at, message: 'must be at least 1k (found "0k")' }]);
     expect(problems('1k')).toEqual([]);
     expect(problems('1024m', 4096)).toEqual([]);
     expect(problems('1025m', 4096)).toEqual([{ path: at, message: 'must be at most 1024m (found "1025m")' }]);

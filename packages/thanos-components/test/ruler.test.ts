@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { endpointsConfig } from '../src/endpoints.js';
+import { QUERY_DISCOVERY_SECONDS } from '../src/rollout.js';
+import { remoteWriteConfig } from '../src/ruler.js';
 import { argsOf, find, flagValues, problemsOf, type Rendered, render } from './support/render.js';
 
 const STATELESS = `ruler:
@@ -284,5 +286,56 @@ describe('ruler: the config reloader', () => {
     ]);
     const alone = render('receive: { enabled: false }\nruler: { enabled: true, mode: stateful }\n');
     expect(flagValues(argsOf(find(alone, 'StatefulSet', 'thanos-rule')), 'tsdb.retention')).toEqual(['48h']);
+  });
+});
+
+describe('ruler: what each mode mounts, keeps and waits for', () => {
+  it('remote-writes over https with its client certificate when the routers require mTLS, else over http', () => {
+    const { env } = render(STATELESS);
+    const tlsConfig = { cert_file: '/etc/tls/client/tls.crt', key_file: '/etc/tls/client/tls.key' };
+    const [target] = parse(remoteWriteConfig(env, { scheme: 'https', tlsConfig })).remote_write;
+    expect(new URL(target.url).protocol).toBe('https:');
+    expect(target.tls_config).toEqual(tlsConfig);
+    const [plain] = parse(remoteWriteConfig(env)).remote_write;
+    expect(new URL(plain.url).protocol).toBe('http:');
+    expect(plain.tls_config).toBeUndefined();
+  });
+
+  it('lists the labels ignored on restore sorted, each once', () => {
+    const labels = flagValues(
+      argsOf(rulerOf(render(`${STATELESS}receive: { tenantLabel: a_tenant }\n`))),
+      'restore-ignored-label',
+    );
+    expect(labels).toEqual([...new Set(labels)].sort());
+    expect(labels[0]).toBe('a_tenant');
+  });
+
+  it('mounts exactly the rules, the remote-write file and the WAL when stateless', () => {
+    const pod = rulerOf(render('ruler: { enabled: true, ruleConfigMaps: [a] }\n')).spec.template.spec;
+    expect(pod.volumes.map((v: { name: string }) => v.name)).toEqual(['rules-0', 'remote-write', 'data']);
+    expect(pod.containers[0].volumeMounts.map((m: { name: string }) => m.name)).toEqual([
+      'data',
+      'rules-0',
+      'remote-write',
+    ]);
+  });
+
+  it('mounts exactly the rules, the bucket and its claimed TSDB when stateful, and keeps the claim', () => {
+    const sts = rulerOf(render('ruler: { enabled: true, mode: stateful, ruleConfigMaps: [a] }\n'));
+    const pod = sts.spec.template.spec;
+    expect(pod.volumes.map((v: { name: string }) => v.name)).toEqual(['rules-0', 'objstore']);
+    expect(pod.containers[0].volumeMounts.map((m: { name: string }) => m.name)).toEqual([
+      'data',
+      'rules-0',
+      'objstore',
+    ]);
+    // Blocks not yet uploaded live on the claim: scaling down or deleting the StatefulSet must not drop them.
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+  });
+
+  it('holds each rollout step until Query has discovered the new pod', () => {
+    for (const yaml of [STATELESS, STATEFUL]) {
+      expect(rulerOf(render(yaml)).spec.minReadySeconds, yaml).toBe(QUERY_DISCOVERY_SECONDS);
+    }
   });
 });
