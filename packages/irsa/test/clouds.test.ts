@@ -10,6 +10,7 @@ import {
   AZURE_CLIENT_ID_ANNOTATION,
   AZURE_TENANT_ID_ANNOTATION,
   AZURE_USE_LABEL,
+  azureIdentity,
   azureRole,
   bucketBindings,
   type CloudRole,
@@ -205,6 +206,15 @@ describe('Azure', () => {
     const env = load(GKE, GCS);
     expect(roleAssignments(env)).toEqual([]);
     expect(federatedCredentials(env)).toEqual([]);
+  });
+
+  it('no Azure identity for a bucket elsewhere, even if one is attached', () => {
+    const gcs = load(GKE, GCS);
+    const env = { ...gcs, identity: { azure: load(AZURE_ID, AZURE).identity?.azure } } as Environment;
+    expect(azureIdentity(env)).toBeUndefined();
+    expect(roleAssignments(env)).toEqual([]);
+    expect(federatedCredentials(env)).toEqual([]);
+    expect(podIdentity(env, 'compactor')).toEqual({ serviceAccountAnnotations: {}, podLabels: {}, env: [] });
   });
 
   it('a shared identity: named objstore, Contributor, its own client id', () => {

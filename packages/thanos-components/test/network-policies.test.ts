@@ -611,6 +611,28 @@ describe('NetworkPolicies: the edges of the graph not covered above', () => {
     expect(cidrs).toEqual(['203.0.113.0/24', '10.0.0.0/16']);
   });
 
+  it('follows the exposure type, not a block of the other type left over', () => {
+    const remoteWriteFrom = (exposure: string) =>
+      flowGraph(renderYaml(`networkPolicies: { remoteWriteCIDRs: [203.0.113.0/24] }\n${MTLS_RW(exposure)}`).env)
+        .filter((f) => f.traffic === 'remote-write' && !('component' in f.from))
+        .map((f) => f.from);
+    expect(
+      remoteWriteFrom(
+        '{ type: gateway, gateway: { name: edge, namespace: gw }, loadBalancer: { healthCheckCIDRs: [10.0.0.0/16] } }',
+      ),
+    ).toEqual([
+      { namespace: 'monitoring' },
+      { cidr: '203.0.113.0/24' },
+      { namespace: 'gw' },
+      { namespace: 'envoy-gateway-system' },
+    ]);
+    expect(
+      remoteWriteFrom(
+        '{ type: loadBalancer, loadBalancer: { healthCheckCIDRs: [10.0.0.0/16] }, gateway: { name: edge, namespace: gw } }',
+      ),
+    ).toEqual([{ namespace: 'monitoring' }, { cidr: '203.0.113.0/24' }, { cidr: '10.0.0.0/16' }]);
+  });
+
   it("lets a Gateway's namespace and its proxies' namespaces reach the routers, each once", () => {
     const r = renderYaml(
       MTLS_RW('{ type: gateway, gateway: { name: edge, namespace: gw, proxyNamespaces: [gw, envoy] } }'),
@@ -874,6 +896,37 @@ describe('hosts that look like addresses', () => {
 });
 
 describe('the graph and the policies, stated exactly', () => {
+  it('names what travels on every flow, each edge by its kind', () => {
+    const r = renderYaml(`receive:
+  replicationProtocol: capnproto
+  replicationFactor: 3
+  zones: [eu-west-1a, eu-west-1b, eu-west-1c]
+  hashrings: [{ name: default, replicas: 3 }]
+storeGateway: { indexCache: { type: memcached } }
+ruler: { enabled: true, mode: stateless, alertmanagers: [http://am.monitoring.svc:9093] }
+tracing: { endpoint: otel.observability.svc:4317 }
+`);
+    const flows = flowGraph(r.env);
+    const kinds = new Set(['grpc', 'http', 'remote-write', 'capnp-replication', 'memcached', 'metrics']);
+    for (const k of ['object-storage', 'alertmanager', 'tracing', 'kubernetes-api']) kinds.add(k);
+    for (const f of flows) expect(kinds.has(f.traffic), JSON.stringify(f)).toBe(true);
+    const traffic = (from: Peer, to: Peer, port: number) =>
+      flows.find((f) => JSON.stringify([f.from, f.to, f.port]) === JSON.stringify([from, to, port]))?.traffic;
+    const c = (component: ComponentKind): Peer => ({ component });
+    expect(traffic(c('query-frontend'), c('query'), PORTS.http)).toBe('http');
+    expect(traffic(c('receive-router'), c('receive-ingestor'), PORTS.grpc)).toBe('grpc');
+    expect(traffic(c('receive-router'), c('receive-ingestor'), PORTS.capnp)).toBe('capnp-replication');
+    expect(traffic(c('ruler'), c('query'), PORTS.http)).toBe('http');
+    expect(traffic(c('ruler'), c('receive-router'), PORTS.remoteWrite)).toBe('remote-write');
+    expect(traffic(c('query'), c('store-gateway'), PORTS.grpc)).toBe('grpc');
+    expect(traffic(c('store-gateway'), c('memcached-index'), PORTS.memcached)).toBe('memcached');
+    expect(traffic({ namespace: 'monitoring' }, c('query-frontend'), PORTS.queryFrontendHttp)).toBe('http');
+    expect(traffic(c('query'), { namespace: 'observability' }, 4317)).toBe('tracing');
+    expect(traffic({ namespace: 'monitoring' }, c('store-gateway'), PORTS.http)).toBe('metrics');
+    expect(flows.filter((f) => f.traffic === 'kubernetes-api').length).toBeGreaterThan(0);
+    expect(flows.filter((f) => f.traffic === 'kubernetes-api' && 'component' in f.to)).toEqual([]);
+  });
+
   it('has flows between running components only: no ruler, bucket web or cache flow when they are off', () => {
     const r = renderYaml('');
     const running = new Set(enabledComponents(r.env).map((c) => c.kind));
