@@ -266,6 +266,21 @@ describe('Azure', () => {
 });
 
 describe('what the pods carry', () => {
+  it('under the names EKS, GKE and the Azure webhook read', () => {
+    expect(Object.keys(podIdentity(load(IRSA, S3), 'compactor').serviceAccountAnnotations)).toContain(
+      'eks.amazonaws.com/role-arn',
+    );
+    expect(Object.keys(podIdentity(load(GKE, GCS), 'compactor').serviceAccountAnnotations)).toEqual([
+      'iam.gke.io/gcp-service-account',
+    ]);
+    const azure = podIdentity(load(AZURE_ID, AZURE), 'compactor');
+    expect(Object.keys(azure.serviceAccountAnnotations)).toEqual([
+      'azure.workload.identity/client-id',
+      'azure.workload.identity/tenant-id',
+    ]);
+    expect(azure.podLabels).toEqual({ 'azure.workload.identity/use': 'true' });
+  });
+
   it('IRSA: the role ARN and regional STS endpoints on the ServiceAccount, nothing else', () => {
     expect(podIdentity(load(IRSA, S3), 'compactor')).toEqual({
       serviceAccountAnnotations: {
