@@ -10,6 +10,7 @@ import {
   AZURE_CLIENT_ID_ANNOTATION,
   AZURE_TENANT_ID_ANNOTATION,
   AZURE_USE_LABEL,
+  azureIdentity,
   azureRole,
   bucketBindings,
   type CloudRole,
@@ -207,6 +208,15 @@ describe('Azure', () => {
     expect(federatedCredentials(env)).toEqual([]);
   });
 
+  it('no Azure identity for a bucket elsewhere, even if one is attached', () => {
+    const gcs = load(GKE, GCS);
+    const env = { ...gcs, identity: { azure: load(AZURE_ID, AZURE).identity?.azure } } as Environment;
+    expect(azureIdentity(env)).toBeUndefined();
+    expect(roleAssignments(env)).toEqual([]);
+    expect(federatedCredentials(env)).toEqual([]);
+    expect(podIdentity(env, 'compactor')).toEqual({ serviceAccountAnnotations: {}, podLabels: {}, env: [] });
+  });
+
   it('a shared identity: named objstore, Contributor, its own client id', () => {
     const env = load(AZURE_SHARED, AZURE);
     expect(managedIdentityName(env, 'shared')).toBe('thanos-t-objstore');
@@ -256,6 +266,21 @@ describe('Azure', () => {
 });
 
 describe('what the pods carry', () => {
+  it('under the names EKS, GKE and the Azure webhook read', () => {
+    expect(Object.keys(podIdentity(load(IRSA, S3), 'compactor').serviceAccountAnnotations)).toContain(
+      'eks.amazonaws.com/role-arn',
+    );
+    expect(Object.keys(podIdentity(load(GKE, GCS), 'compactor').serviceAccountAnnotations)).toEqual([
+      'iam.gke.io/gcp-service-account',
+    ]);
+    const azure = podIdentity(load(AZURE_ID, AZURE), 'compactor');
+    expect(Object.keys(azure.serviceAccountAnnotations)).toEqual([
+      'azure.workload.identity/client-id',
+      'azure.workload.identity/tenant-id',
+    ]);
+    expect(azure.podLabels).toEqual({ 'azure.workload.identity/use': 'true' });
+  });
+
   it('IRSA: the role ARN and regional STS endpoints on the ServiceAccount, nothing else', () => {
     expect(podIdentity(load(IRSA, S3), 'compactor')).toEqual({
       serviceAccountAnnotations: {

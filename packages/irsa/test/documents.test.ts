@@ -269,6 +269,21 @@ describe('Azure', () => {
   });
 });
 
+describe('a role of several components', () => {
+  it('README: the table names every component and ServiceAccount of a shared role, comma-separated', () => {
+    const shared = 'identity: { gcp: { projectId: acme-obs-1, roles: shared } }\nbucketWeb: { enabled: true }\n';
+    const readme = documents(load(shared, GCS), FILE).get('iam/README.md') ?? '';
+    expect(tableOf(readme)).toEqual([
+      [
+        '`thanos-t-objstore@acme-obs-1.iam.gserviceaccount.com`',
+        'receive-ingestor, store-gateway, compactor, bucket-web',
+        '`thanos/thanos-bucket-web`, `thanos/thanos-compact`, `thanos/thanos-receive-ingestor`, `thanos/thanos-store`',
+        'roles/storage.objectUser',
+      ],
+    ]);
+  });
+});
+
 describe('without a cloud identity', () => {
   it('no documents and no grants, even with components that touch the bucket', () => {
     const env = load('', S3);

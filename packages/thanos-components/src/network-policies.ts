@@ -78,8 +78,9 @@ export const GKE_METADATA_SERVER: readonly { cidr: string; port: number }[] = [
 
 /**
  * Where the pods that touch the bucket connect, and on which port: the object store itself (for AWS, GCS and
- * Azure, `objectStorageCIDRs` on 443, which also covers STS and Entra ID token exchange; for a self-managed S3,
- * the endpoint's own address and port), plus the node-local credential endpoint of EKS Pod Identity or GKE.
+ * Azure, `objectStorageCIDRs` on 443, which also covers STS and Entra ID token exchange, and on the port an AWS
+ * endpoint names; for a self-managed S3, the endpoint's own address and port), plus the node-local credential
+ * endpoint of EKS Pod Identity or GKE.
  */
 export function objectStorageDestinations(env: Environment): Destination[] {
   const provider = env.objectStorage.provider;
@@ -105,15 +106,19 @@ function objectStorageCidrs(env: Environment, port: number): Destination[] {
 /** S3: AWS through `objectStorageCIDRs` (and the Pod Identity agent), a self-managed store at its endpoint. */
 function s3Destinations(env: Environment): Destination[] {
   const s = env.objectStorage;
+  const m = /^([^:]+)(?::([0-9]+))?$/.exec(s.endpoint ?? '');
+  const host = m?.[1] ?? '';
+  // The port the pods dial: the endpoint's, else the scheme's (the loader refuses `insecure` on AWS).
+  const port = m?.[2] ? Number(m[2]) : s.insecure ? 80 : HTTPS_PORT;
   const out: Destination[] = [];
-  if (!isAwsEndpoint(s.endpoint ?? '')) {
-    const m = /^([^:]+)(?::([0-9]+))?$/.exec(s.endpoint ?? '');
-    const host = m?.[1] ?? '';
-    const port = m?.[2] ? Number(m[2]) : s.insecure ? 80 : HTTPS_PORT;
+  if (isAwsEndpoint(host)) {
+    // AWS: its ranges on the endpoint's port, and on 443 for STS (IRSA's credentials) whatever the endpoint names.
+    for (const p of unique([HTTPS_PORT, port])) out.push(...objectStorageCidrs(env, p));
+  } else {
     const peer = hostPeer(env, host);
     if ('cidr' in peer && peer.cidr === '0.0.0.0/0') out.push(...objectStorageCidrs(env, port));
     else out.push({ peer, port });
-  } else out.push(...objectStorageCidrs(env, HTTPS_PORT));
+  }
   if (env.identity?.aws?.mode === 'podIdentity') {
     for (const peer of EKS_POD_IDENTITY_AGENT) out.push({ peer: { cidr: peer.cidr }, port: 80 });
   }

@@ -507,6 +507,35 @@ describe('object-storage egress follows the store and the cloud identity', () =>
     expect(allowed(irsa.policies, podsOf(irsa, 'compactor')[0]!, agent, 80)).toBe(false);
   });
 
+  it('lets the bucket users of GCS reach the ranges on 443 and both GKE metadata addresses, each once', () => {
+    const r = renderStorage('{ provider: gcs, bucket: thanos-b }', '{ gcp: { projectId: acme-obs-1 } }');
+    const fromStore = flowGraph(r.env)
+      .filter((f) => f.traffic === 'object-storage' && JSON.stringify(f.from) === '{"component":"store-gateway"}')
+      .map((f) => [f.to, f.port]);
+    expect(fromStore).toEqual([
+      [{ cidr: '0.0.0.0/0' }, 443],
+      [{ cidr: '169.254.169.254/32' }, 80],
+      [{ cidr: '169.254.169.252/32' }, 988],
+    ]);
+    expect(allowed(r.policies, podsOf(r, 'store-gateway')[0]!, { ip: '169.254.169.252' }, 988)).toBe(true);
+    expect(allowed(r.policies, podsOf(r, 'store-gateway')[0]!, { ip: '169.254.169.252' }, 80)).toBe(false);
+  });
+
+  it('lets the bucket users of Azure reach objectStorageCIDRs on 443 only, and no metadata address', () => {
+    const GUID = (n: number) => `${String(n).repeat(8)}-0000-0000-0000-000000000000`;
+    const ids = `tenantId: ${GUID(1)}, subscriptionId: ${GUID(2)}, resourceGroup: rg, oidcIssuer: "https://oidc.example.com/x/"`;
+    const r = renderText(`name: test
+cluster: { name: c }
+networkPolicies: { objectStorageCIDRs: [20.60.0.0/16, 20.60.0.0/16] }
+objectStorage: { provider: azure, storageAccount: acme, container: thanos }
+identity: { azure: { ${ids}, clientIds: { writer: ${GUID(3)}, reader: ${GUID(4)}, compactor: ${GUID(5)} } } }
+`);
+    const fromCompactor = flowGraph(r.env)
+      .filter((f) => f.traffic === 'object-storage' && JSON.stringify(f.from) === '{"component":"compactor"}')
+      .map((f) => [f.to, f.port]);
+    expect(fromCompactor).toEqual([[{ cidr: '20.60.0.0/16' }, 443]]);
+  });
+
   it('lets the pods that touch a GCS bucket reach the GKE metadata server', () => {
     const r = renderStorage('{ provider: gcs, bucket: thanos-b }', '{ gcp: { projectId: acme-obs-1 } }');
     expect(allowed(r.policies, podsOf(r, 'store-gateway')[0]!, { ip: '169.254.169.254' }, 80)).toBe(true);
@@ -580,6 +609,28 @@ describe('NetworkPolicies: the edges of the graph not covered above', () => {
       .filter((f) => f.traffic === 'remote-write' && 'cidr' in f.from)
       .map((f) => (f.from as { cidr: string }).cidr);
     expect(cidrs).toEqual(['203.0.113.0/24', '10.0.0.0/16']);
+  });
+
+  it('follows the exposure type, not a block of the other type left over', () => {
+    const remoteWriteFrom = (exposure: string) =>
+      flowGraph(renderYaml(`networkPolicies: { remoteWriteCIDRs: [203.0.113.0/24] }\n${MTLS_RW(exposure)}`).env)
+        .filter((f) => f.traffic === 'remote-write' && !('component' in f.from))
+        .map((f) => f.from);
+    expect(
+      remoteWriteFrom(
+        '{ type: gateway, gateway: { name: edge, namespace: gw }, loadBalancer: { healthCheckCIDRs: [10.0.0.0/16] } }',
+      ),
+    ).toEqual([
+      { namespace: 'monitoring' },
+      { cidr: '203.0.113.0/24' },
+      { namespace: 'gw' },
+      { namespace: 'envoy-gateway-system' },
+    ]);
+    expect(
+      remoteWriteFrom(
+        '{ type: loadBalancer, loadBalancer: { healthCheckCIDRs: [10.0.0.0/16] }, gateway: { name: edge, namespace: gw } }',
+      ),
+    ).toEqual([{ namespace: 'monitoring' }, { cidr: '203.0.113.0/24' }, { cidr: '10.0.0.0/16' }]);
   });
 
   it("lets a Gateway's namespace and its proxies' namespaces reach the routers, each once", () => {
@@ -728,6 +779,26 @@ objectStorage: { provider: s3, bucket: thanos, region: us-east-1, endpoint: s3.u
       new Set([JSON.stringify([{ cidr: '52.216.0.0/15' }, 443])]),
     );
   });
+
+  it('reaches an AWS endpoint that names a port on that port, and STS on 443, through objectStorageCIDRs', () => {
+    const flowsFor = (endpoint: string) => {
+      const aws = renderText(`name: test
+cluster: { name: c }
+networkPolicies: { objectStorageCIDRs: [52.216.0.0/15, 52.216.0.0/15] }
+objectStorage: { provider: s3, bucket: thanos, region: us-east-1, endpoint: "${endpoint}" }
+`);
+      return flowGraph(aws.env)
+        .filter((f) => f.traffic === 'object-storage' && JSON.stringify(f.from) === '{"component":"store-gateway"}')
+        .map((f) => [f.to, f.port]);
+    };
+    const ranges = { cidr: '52.216.0.0/15' };
+    expect(flowsFor('s3.us-east-1.amazonaws.com:8443')).toEqual([
+      [ranges, 443],
+      [ranges, 8443],
+    ]);
+    expect(flowsFor('s3.us-east-1.amazonaws.com:443')).toEqual([[ranges, 443]]);
+    expect(flowsFor('s3.us-east-1.amazonaws.com')).toEqual([[ranges, 443]]);
+  });
 });
 
 describe('peers from addresses', () => {
@@ -821,5 +892,104 @@ describe('hosts that look like addresses', () => {
       { peer: { cidr: '0.0.0.0/0' }, port: 9093 },
       { peer: { cidr: '0.0.0.0/0' }, port: 9093 },
     ]);
+  });
+});
+
+describe('the graph and the policies, stated exactly', () => {
+  it('names what travels on every flow, each edge by its kind', () => {
+    const r = renderYaml(`receive:
+  replicationProtocol: capnproto
+  replicationFactor: 3
+  zones: [eu-west-1a, eu-west-1b, eu-west-1c]
+  hashrings: [{ name: default, replicas: 3 }]
+storeGateway: { indexCache: { type: memcached } }
+ruler: { enabled: true, mode: stateless, alertmanagers: [http://am.monitoring.svc:9093] }
+tracing: { endpoint: otel.observability.svc:4317 }
+`);
+    const flows = flowGraph(r.env);
+    const kinds = new Set(['grpc', 'http', 'remote-write', 'capnp-replication', 'memcached', 'metrics']);
+    for (const k of ['object-storage', 'alertmanager', 'tracing', 'kubernetes-api']) kinds.add(k);
+    for (const f of flows) expect(kinds.has(f.traffic), JSON.stringify(f)).toBe(true);
+    const traffic = (from: Peer, to: Peer, port: number) =>
+      flows.find((f) => JSON.stringify([f.from, f.to, f.port]) === JSON.stringify([from, to, port]))?.traffic;
+    const c = (component: ComponentKind): Peer => ({ component });
+    expect(traffic(c('query-frontend'), c('query'), PORTS.http)).toBe('http');
+    expect(traffic(c('receive-router'), c('receive-ingestor'), PORTS.grpc)).toBe('grpc');
+    expect(traffic(c('receive-router'), c('receive-ingestor'), PORTS.capnp)).toBe('capnp-replication');
+    expect(traffic(c('ruler'), c('query'), PORTS.http)).toBe('http');
+    expect(traffic(c('ruler'), c('receive-router'), PORTS.remoteWrite)).toBe('remote-write');
+    expect(traffic(c('query'), c('store-gateway'), PORTS.grpc)).toBe('grpc');
+    expect(traffic(c('store-gateway'), c('memcached-index'), PORTS.memcached)).toBe('memcached');
+    expect(traffic({ namespace: 'monitoring' }, c('query-frontend'), PORTS.queryFrontendHttp)).toBe('http');
+    expect(traffic(c('query'), { namespace: 'observability' }, 4317)).toBe('tracing');
+    expect(traffic({ namespace: 'monitoring' }, c('store-gateway'), PORTS.http)).toBe('metrics');
+    expect(flows.filter((f) => f.traffic === 'kubernetes-api').length).toBeGreaterThan(0);
+    expect(flows.filter((f) => f.traffic === 'kubernetes-api' && 'component' in f.to)).toEqual([]);
+  });
+
+  it('has flows between running components only: no ruler, bucket web or cache flow when they are off', () => {
+    const r = renderYaml('');
+    const running = new Set(enabledComponents(r.env).map((c) => c.kind));
+    expect(running.has('ruler')).toBe(false);
+    const ends = flowGraph(r.env).flatMap((f) => [f.from, f.to]);
+    const components = ends.filter((p): p is { component: ComponentKind } => 'component' in p);
+    expect(components.length).toBeGreaterThan(0);
+    for (const p of components) expect(running.has(p.component), p.component).toBe(true);
+  });
+
+  it('has no tracing flow without tracing', () => {
+    const r = renderYaml('');
+    expect(r.env.tracing).toBeUndefined();
+    expect(flowGraph(r.env).filter((f) => f.traffic === 'tracing')).toEqual([]);
+  });
+
+  it('writes a namespace peer as a namespace selector alone, a CIDR as an ipBlock, a component by its selector', () => {
+    const r = renderYaml(
+      'ruler: { enabled: true, mode: stateless, alertmanagers: [http://am.monitoring.svc:9093, http://10.1.2.3:9094] }\n',
+    );
+    const ruler = r.policies.find((p) => p.metadata.name === componentRecord('ruler').policy)!;
+    expect(ruler.spec.egress).toContainEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+      ports: [{ protocol: 'TCP', port: 9093 }],
+    });
+    expect(ruler.spec.egress).toContainEqual({
+      to: [{ ipBlock: { cidr: '10.1.2.3/32' } }],
+      ports: [{ protocol: 'TCP', port: 9094 }],
+    });
+    expect(ruler.spec.egress).toContainEqual({
+      to: [{ podSelector: { matchLabels: { ...componentRecord('query').selector } } }],
+      ports: [{ protocol: 'TCP', port: PORTS.http }],
+    });
+    expect(ruler.spec.podSelector).toEqual({ matchLabels: { ...componentRecord('ruler').selector } });
+  });
+
+  it('adds one flow per API server range and port, and per query namespace, when a list repeats one', () => {
+    const r = renderYaml(`networkPolicies:
+  apiServerCIDRs: [172.20.0.0/16, 172.20.0.0/16]
+  queryNamespaces: [grafana, grafana]
+receive:
+  replicationFactor: 3
+  zones: [eu-west-1a, eu-west-1b, eu-west-1c]
+  hashrings: [{ name: default, replicas: 3 }]
+`);
+    const flows = flowGraph(r.env);
+    expect(flows.filter((f) => f.traffic === 'kubernetes-api').map((f) => [f.to, f.port])).toEqual([
+      [{ cidr: '172.20.0.0/16' }, 443],
+      [{ cidr: '172.20.0.0/16' }, 6443],
+    ]);
+    const fromGrafana = flows.filter((f) => JSON.stringify(f.from) === '{"namespace":"grafana"}');
+    expect(fromGrafana.map((f) => [f.to, f.port])).toEqual([
+      [{ component: 'query-frontend' }, PORTS.queryFrontendHttp],
+    ]);
+  });
+
+  it('gives a stateless ruler remote-write to the routers, and a stateful one none', () => {
+    const ruler: Peer = { component: 'ruler' };
+    const router: Peer = { component: 'receive-router' };
+    const stateless = flowGraph(renderYaml('ruler: { enabled: true, mode: stateless }\n').env);
+    expect(hasFlow(stateless, ruler, router, PORTS.remoteWrite)).toBe(true);
+    const stateful = flowGraph(renderYaml('ruler: { enabled: true, mode: stateful }\n').env);
+    expect(hasFlow(stateful, ruler, router, PORTS.remoteWrite)).toBe(false);
+    expect(stateful.filter((f) => f.traffic === 'remote-write' && 'component' in f.from)).toEqual([]);
   });
 });
