@@ -115,6 +115,10 @@ describe('AWS with IRSA', () => {
       ],
     ]);
     expect(readme).toContain('## AWS\n\nRun from this folder (`clusters/t/iam/aws`):\n\n```sh\n');
+    // The section follows the table after one blank line, with nothing between them.
+    const lines = readme.split('\n');
+    const aws = lines.indexOf('## AWS');
+    expect(lines.slice(aws - 2, aws).map((l) => (l.startsWith('| ') ? 'a table row' : l))).toEqual(['a table row', '']);
     expect(commandsOf(readme, 'AWS').slice(0, 2)).toEqual([
       'aws iam create-role --role-name thanos-t-writer --assume-role-policy-document file://thanos-t-writer.trust-policy.json',
       'aws iam put-role-policy --role-name thanos-t-writer --policy-name thanos-t-writer-bucket --policy-document file://thanos-t-writer.permissions-policy.json',
