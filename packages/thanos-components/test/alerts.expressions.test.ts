@@ -5,7 +5,6 @@
  * environment; and which alerts each option adds. Loads the environment without rendering (alertGroups only):
  * each test loads for itself (mutation testing's per-test coverage) and stays cheap per mutant.
  */
-import { readFileSync } from 'node:fs';
 import { loadEnvironments } from '@thanos-gitops/input';
 import { toPlain } from '@thanos-gitops/manifests';
 import type { Environment } from '@thanos-gitops/schema';
@@ -19,7 +18,7 @@ import {
   replicationErrorThreshold,
   runbookUrl,
 } from '../src/alerts.js';
-import { MINIMAL } from './support/render.js';
+import { example, MINIMAL } from './support/render.js';
 
 function load(extraYaml = ''): Environment {
   const [loaded] = loadEnvironments([{ path: 'environments/test.yaml', text: `${MINIMAL}${extraYaml}` }]);
@@ -341,14 +340,6 @@ describe('every alert, as Prometheus evaluates it', () => {
     expect(alerts.map((a) => [a.alert, a.for, a.severity, a.expr])).toEqual(EXPECTED);
   });
 });
-
-function example(name: string): Environment {
-  const path = `environments/${name}.yaml`;
-  const text = readFileSync(new URL(`../../../test/fixtures/${path}`, import.meta.url), 'utf8');
-  const [loaded] = loadEnvironments([{ path, text }]);
-  if (!loaded) throw new Error(`no environment in ${path}`);
-  return loaded.env;
-}
 
 const AT = '{{ $labels.namespace }}/{{ $labels.job }}';
 

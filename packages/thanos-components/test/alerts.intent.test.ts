@@ -5,21 +5,12 @@
  * firing series' labels or the tenant), and the runbook section named after the alert.
  */
 import { readFileSync } from 'node:fs';
-import { loadEnvironments } from '@thanos-gitops/input';
 import type { Environment } from '@thanos-gitops/schema';
 import { describe, expect, it } from 'vitest';
 import { type Alert, alertGroups, alerts, runbookUrl } from '../src/alerts.js';
-import { renderText } from './support/render.js';
+import { example, renderText } from './support/render.js';
 
 const EXAMPLES = ['prod', 'staging', 'dev'] as const;
-
-function example(name: string): Environment {
-  const path = `environments/${name}.yaml`;
-  const text = readFileSync(new URL(`../../../test/fixtures/${path}`, import.meta.url), 'utf8');
-  const [loaded] = loadEnvironments([{ path, text }]);
-  if (!loaded) throw new Error(`no environment in ${path}`);
-  return loaded.env;
-}
 
 /** Whether every `(`, `{` and `[` of a PromQL text is closed, in order (quoted strings skipped). */
 function balanced(expr: string): boolean {

@@ -2,6 +2,7 @@
  * Test helpers: load an environment from YAML text and render this package's components, with a
  * stand-in identity (the real one lives in the irsa package, which this package must not import).
  */
+import { readFileSync } from 'node:fs';
 import { loadEnvironments } from '@thanos-gitops/input';
 import { type Manifest, toPlain } from '@thanos-gitops/manifests';
 import { NO_TLS } from '@thanos-gitops/model';
@@ -90,4 +91,13 @@ export function problemsOf(extraYaml: string): Problem[] {
     if (e instanceof InvalidEnvironmentError) return e.problems;
     throw e;
   }
+}
+
+/** One of the test fixtures' example environments (`test/fixtures/environments/<name>.yaml`), loaded. */
+export function example(name: string): Environment {
+  const path = `environments/${name}.yaml`;
+  const text = readFileSync(new URL(`../../../../test/fixtures/${path}`, import.meta.url), 'utf8');
+  const [loaded] = loadEnvironments([{ path, text }]);
+  if (!loaded) throw new Error(`no environment in ${path}`);
+  return loaded.env;
 }
