@@ -3,6 +3,7 @@
 // modules. Run by `pnpm build` after tsc. Each command's module (and the render pipeline, which only a render
 // needs) stays a chunk of its own, loaded when used, as `main.ts` and `plan.ts` import them. Source maps sit
 // beside the chunks; `--debug` turns them on for stack traces (bin.ts).
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
@@ -16,6 +17,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
@@ -59,6 +61,9 @@ const BUILD_ID = 'thanos-gitops.build-id';
 /** The environment validator and its V8 code cache (see `writeValidator`). */
 const VALIDATOR = 'environment-validator.cjs';
 const CODE_CACHE = 'environment-validator.v8cache';
+/** The command's path as one CommonJS file, and its V8 code cache (see `writeRunCache`). */
+const RUN = 'thanos-gitops-run.cjs';
+const RUN_CACHE = 'thanos-gitops-run.v8cache';
 
 /**
  * From the sources, the precompiled validator is made here as input's build makes it (scripts/build-validator.mjs):
@@ -91,7 +96,8 @@ const validatorCode = fromSources ? await validatorFromSources() : undefined;
 // The chunks of the previous bundle: their names carry a content hash, so old ones would pile up.
 mkdirSync(dist, { recursive: true });
 for (const f of readdirSync(dist)) {
-  if (/^(thanos-gitops|chunk-).*\.mjs(\.map)?$/.test(f) || [BUILD_ID, 're2.wasm', VALIDATOR, CODE_CACHE].includes(f)) {
+  const old = /^(thanos-gitops|chunk-).*\.[mc]js(\.map)?$/.test(f);
+  if (old || [BUILD_ID, 're2.wasm', VALIDATOR, CODE_CACHE, RUN_CACHE].includes(f)) {
     rmSync(join(dist, f));
   }
 }
@@ -182,6 +188,136 @@ async function writeValidator() {
   writeFileSync(join(dist, CODE_CACHE), script.createCachedData());
 }
 
+/**
+ * dist/thanos-gitops-run.mjs, what bin.ts imports: compiles dist/thanos-gitops-run.cjs in the CommonJS wrapper
+ * (WRAP) with its code cache, which V8 ignores when it does not fit (another Node.js, other V8 flags such as
+ * `--cpu-prof`). With source maps on (`--debug`), `require` loads it, and maps its stack traces.
+ */
+const RUN_LOADER = `import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+const file = fileURLToPath(new URL(${JSON.stringify(`./${RUN}`)}, import.meta.url));
+function load() {
+  const require = createRequire(file);
+  if (process.sourceMapsEnabled) return require(file);
+  let cachedData;
+  try {
+    cachedData = readFileSync(fileURLToPath(new URL(${JSON.stringify(`./${RUN_CACHE}`)}, import.meta.url)));
+  } catch {
+    // No cache: compiled.
+  }
+  const code = ${JSON.stringify(WRAP[0])} + readFileSync(file, 'utf8') + ${JSON.stringify(WRAP[1])};
+  const module = { exports: {} };
+  new Script(code, { filename: file, cachedData }).runInThisContext()(module.exports, require, module, file, dirname(file));
+  return module.exports;
+}
+export const { run } = load();
+`;
+
+/**
+ * The code cache of dist/thanos-gitops-run.cjs, made by a child process that compiles it as RUN_LOADER does and
+ * runs `generate`, `check`, `validate` and (with git) `diff --base` on the benchmark's production-like environment
+ * in a temporary folder, so the functions those commands call are compiled in it. If the warm-up fails, there is
+ * no cache and every run compiles the bundle, as before.
+ */
+async function writeRunCache() {
+  const sample = join(repo, 'bench/fixtures/prod-like.yaml');
+  if (!existsSync(sample)) return;
+  const work = mkdtempSync(join(tmpdir(), 'thanos-gitops-warm-'));
+  try {
+    mkdirSync(join(work, 'environments'));
+    copyFileSync(sample, join(work, 'environments', 'prod-like.yaml'));
+    const r = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', WARM_UP, join(dist, RUN), join(dist, RUN_CACHE)],
+      {
+        cwd: work,
+        encoding: 'utf8',
+      },
+    );
+    if (r.status !== 0) process.stderr.write(`bundle: no code cache (the warm-up failed):\n${r.stderr}\n`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The warm-up of `writeRunCache`, in the child, in the temporary folder. */
+const WARM_UP = `import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { Script } from 'node:vm';
+const [file, cacheFile] = process.argv.slice(1);
+const code = ${JSON.stringify(WRAP[0])} + readFileSync(file, 'utf8') + ${JSON.stringify(WRAP[1])};
+const script = new Script(code, { filename: file });
+const module = { exports: {} };
+script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+const quiet = { write: () => true };
+process.stdout.write = quiet.write;
+process.stderr.write = quiet.write;
+const { run } = module.exports;
+const git = (...args) => spawnSync('git', ['-c', 'user.email=w@example.com', '-c', 'user.name=w', ...args]).status === 0;
+await run(['generate']);
+await run(['check', '--no-cache']);
+await run(['validate']);
+if (git('init', '--quiet') && git('add', '-A') && git('commit', '--quiet', '-m', 'base')) {
+  const env = 'environments/prod-like.yaml';
+  writeFileSync(env, readFileSync(env, 'utf8').replace(/^(\\s+retention: )(\\d+)d$/m, (_, k, d) => k + (Number(d) + 1) + 'd'));
+  await run(['diff', '--base', 'HEAD', '--format', 'markdown']);
+}
+writeFileSync(cacheFile, script.createCachedData());
+process.exitCode = 0;
+`;
+
+/**
+ * re2-wasm compiles and instantiates its WebAssembly (~0.9 MB) when its module is evaluated: ~40-60 ms of every
+ * run, though most runs never match an RE2 pattern. kubernetes-models makes one RE2 pattern when its schemas load
+ * (a field this generator does not write), and cli matches patch target names with RE2. Here `re2-wasm` resolves
+ * to LAZY_RE2, which loads the real module at the first `new RE2(…)`; for kubernetes-models' patterns, at their
+ * first `test` (the only method its validators call).
+ */
+const LAZY_RE2 = (eager) => `let real;
+const load = () => (real ??= require('re2-wasm').RE2);
+${
+  eager
+    ? `export class RE2 {
+  constructor(source, flags) {
+    return new (load())(source, flags);
+  }
+}`
+    : `export class RE2 {
+  #source;
+  #flags;
+  #compiled;
+  constructor(source, flags) {
+    this.#source = source;
+    this.#flags = flags;
+  }
+  test(text) {
+    this.#compiled ??= new (load())(this.#source, this.#flags);
+    return this.#compiled.test(text);
+  }
+}`
+}
+`;
+const lazyRe2 = {
+  name: 'lazy-re2',
+  setup(b) {
+    b.onResolve({ filter: /^re2-wasm$/ }, (args) => {
+      if (args.namespace === 'lazy-re2') return undefined;
+      const validators = /[/\\]@kubernetes-models[/\\]/.test(args.importer);
+      return { path: validators ? 'patterns' : 'eager', namespace: 'lazy-re2' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-re2' }, (args) => ({
+      contents: LAZY_RE2(args.path === 'eager'),
+      loader: 'js',
+      resolveDir: root,
+    }));
+  },
+};
+
 /** The entry file's name for a module of src/: `bin` from the sources or from tsc's output. */
 const entry = (name) => (fromSources ? join(root, `src/${name}.ts`) : join(dist, `${name}.js`));
 
@@ -215,18 +351,24 @@ await build({
 
 await writeValidator();
 
+/**
+ * The command's whole path (run.ts and everything it imports) is one CommonJS file, dist/thanos-gitops-run.cjs,
+ * which dist/thanos-gitops-run.mjs (RUN_LOADER) compiles with a V8 code cache made here after a warm-up run
+ * (dist/thanos-gitops-run.v8cache, see `writeRunCache`): a run then neither compiles the 4 MiB bundle nor, mostly,
+ * the functions V8 compiles lazily at their first call. Node 20 has no compile cache for ES modules; CommonJS run
+ * through `node:vm` takes one. Modules that run.ts loads with `import()` stay lazy: esbuild evaluates them on
+ * their first import. With `--debug` (source maps on) the file is loaded with `require`, which maps stack traces.
+ */
 const result = await build({
   absWorkingDir: root,
   entryPoints: { 'thanos-gitops-run': entry('run') },
   conditions: fromSources ? ['source'] : [],
   outdir: dist,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  outExtension: { '.js': '.mjs' },
-  chunkNames: 'chunk-[hash]',
+  outExtension: { '.js': '.cjs' },
   sourcemap: 'linked',
   // Names stay as written: error messages and `--debug` stack traces read as in the sources.
   minifyWhitespace: true,
@@ -235,20 +377,17 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
-  // CommonJS dependencies bundled into ESM call `require` for Node's built-ins, and re2-wasm (kubernetes-models'
-  // pattern checks) finds its re2.wasm through `__dirname`: copied beside the chunks below.
+  // `import.meta.url` of every module is the URL of dist/thanos-gitops-run.mjs, the ES module that loads this file
+  // (its modules look for files beside dist/ or the package, and cache.ts fingerprints the bundle by it);
+  // re2-wasm finds its re2.wasm through `__dirname`, dist/, where it is copied below.
   banner: {
-    js: [
-      "import { createRequire as __thanosGitopsCreateRequire } from 'node:module';",
-      "import { dirname as __thanosGitopsDirnameOf } from 'node:path';",
-      "import { fileURLToPath as __thanosGitopsFileUrlToPath } from 'node:url';",
-      'const require = __thanosGitopsCreateRequire(import.meta.url);',
-      'const __thanosGitopsDirname = __thanosGitopsDirnameOf(__thanosGitopsFileUrlToPath(import.meta.url));',
-    ].join('\n'),
+    js: "var __thanosGitopsUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'thanos-gitops-run.mjs')).href;",
   },
-  define: { __dirname: '__thanosGitopsDirname' },
-  plugins: [precompiledValidator],
+  define: { 'import.meta.url': '__thanosGitopsUrl' },
+  plugins: [precompiledValidator, lazyRe2],
 });
+writeFileSync(join(dist, 'thanos-gitops-run.mjs'), RUN_LOADER);
+await writeRunCache();
 
 // re2-wasm's binary, where its loader looks for it (`__dirname` of the chunk).
 const re2 = Object.keys(result.metafile.inputs).find((f) => /re2-wasm[/\\]build[/\\]wasm[/\\]re2\.js$/.test(f));
@@ -256,12 +395,12 @@ if (re2) copyFileSync(join(root, dirname(re2), 're2.wasm'), join(dist, 're2.wasm
 
 const id = createHash('sha256');
 for (const f of readdirSync(dist).sort()) {
-  if (/\.mjs$|\.wasm$/.test(f) || f === VALIDATOR) id.update(`\0${f}\0`).update(readFileSync(join(dist, f)));
+  if (/\.mjs$|\.cjs$|\.wasm$/.test(f)) id.update(`\0${f}\0`).update(readFileSync(join(dist, f)));
 }
 writeFileSync(join(dist, BUILD_ID), `${id.digest('base64url')}\n`);
 
 const inputs = Object.keys(result.metafile.inputs).length;
-const outputs = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.mjs'));
+const outputs = Object.entries(result.metafile.outputs).filter(([f]) => /\.[mc]js$/.test(f));
 const bytes = outputs.reduce((n, [, o]) => n + o.bytes, 0);
 process.stderr.write(
   `bundle: ${inputs} modules into ${outputs.length} files (${(bytes / 1048576).toFixed(1)} MiB), dist/thanos-gitops.mjs\n`,

@@ -37,10 +37,14 @@ describe('the validator of the bundle', () => {
     expect(out.errors).toBeGreaterThan(0);
   });
 
-  it('is what the bundle loads: its chunks name the file and the cache', () => {
-    const r = spawnSync('grep', ['-l', 'environment-validator.v8cache', '-r', DIST, '--include=*.mjs'], {
-      encoding: 'utf8',
-    });
+  it("is what the bundle loads: the command's path names the file and the cache", () => {
+    const r = spawnSync(
+      'grep',
+      ['-l', 'environment-validator.v8cache', '-r', DIST, '--include=*.mjs', '--include=*.cjs'],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(r.stdout.trim().split('\n').length).toBe(1);
   });
 });
