@@ -125,7 +125,8 @@ export function loadValidator() {
   } catch {
     // No cache: compiled.
   }
-  const code = ${JSON.stringify(WRAP[0])} + readFileSync(file, 'utf8') + ${JSON.stringify(WRAP[1])};
+  // ASCII (the build checks it): read as latin1, cheaper than Node's UTF-8 decoding.
+  const code = ${JSON.stringify(WRAP[0])} + readFileSync(file, 'latin1') + ${JSON.stringify(WRAP[1])};
   const module = { exports: {} };
   new Script(code, { filename: file, cachedData }).runInThisContext()(module.exports, createRequire(file), module, file, __dirname);
   return module.exports;
@@ -208,7 +209,8 @@ function load() {
   } catch {
     // No cache: compiled.
   }
-  const code = ${JSON.stringify(WRAP[0])} + readFileSync(file, 'utf8') + ${JSON.stringify(WRAP[1])};
+  // ASCII (the build checks it): read as latin1, several times cheaper than Node's UTF-8 decoding of 4 MiB.
+  const code = ${JSON.stringify(WRAP[0])} + readFileSync(file, 'latin1') + ${JSON.stringify(WRAP[1])};
   const module = { exports: {} };
   new Script(code, { filename: file, cachedData }).runInThisContext()(module.exports, require, module, file, dirname(file));
   return module.exports;
@@ -250,7 +252,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
 const [file, cacheFile] = process.argv.slice(1);
-const code = ${JSON.stringify(WRAP[0])} + readFileSync(file, 'utf8') + ${JSON.stringify(WRAP[1])};
+const code = ${JSON.stringify(WRAP[0])} + readFileSync(file, 'latin1') + ${JSON.stringify(WRAP[1])};
 const script = new Script(code, { filename: file });
 const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
@@ -386,6 +388,13 @@ const result = await build({
   define: { 'import.meta.url': '__thanosGitopsUrl' },
   plugins: [precompiledValidator, lazyRe2],
 });
+// The loaders read these files as latin1, which only ASCII survives unchanged; Node's UTF-8 decoding of the 4 MiB
+// costs ~15-45 ms more at every start. esbuild escapes strings, not regular expressions: escape those in the source.
+for (const name of [RUN, VALIDATOR]) {
+  const nonAscii = /[^\0-\x7f]/.exec(readFileSync(join(dist, name), 'latin1'));
+  if (nonAscii)
+    throw new Error(`${name} holds a character outside ASCII at ${nonAscii.index}: escape it in the source`);
+}
 writeFileSync(join(dist, 'thanos-gitops-run.mjs'), RUN_LOADER);
 await writeRunCache();
 
