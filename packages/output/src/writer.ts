@@ -7,6 +7,8 @@
  * so the folder never disappears. Interrupts are deferred while swapping; a failure mid-way puts the old trees back,
  * and a run killed mid-way has its swap finished by the next run (the journal says the new trees were complete).
  */
+
+import { spawnSync } from 'node:child_process';
 import {
   closeSync,
   copyFileSync,
@@ -44,6 +46,14 @@ export const writerFs = {
   rmSync,
   symlinkSync,
   writeFileSync,
+  /**
+   * Flushes the whole file system that holds `path` to the disk (`sync -f`, Linux's syncfs), in one call instead of
+   * one `fsync` per file: ~3 s of CPU and tens of seconds of waiting at 100 environments. False when it cannot
+   * (no `sync` of GNU coreutils or BusyBox): the caller then flushes each file and folder (`syncPath`).
+   */
+  syncFileSystem(path: string): boolean {
+    return spawnSync('sync', ['-f', path], { stdio: 'ignore' }).status === 0;
+  },
   /** Flushes a file or a folder (its entries) to the disk: what a rename publishes must be there after a crash. */
   syncPath(path: string): void {
     const fd = openSync(path, 'r');
@@ -574,6 +584,8 @@ function rmQuietly(path: string): void {
 interface Staged extends JournalEntry {
   next: string;
   prev: string;
+  /** The files and then the folders written in `next`, deepest first: flushed before the swap. */
+  written: string[];
   /** This run made `next` (a folder of that name made by anyone else is never removed). */
   made: boolean;
 }
@@ -756,6 +768,7 @@ export class TreeWriter {
       hasCurrent: existsSync(current),
       empty: tree.files.size === 0 && changes.foreign.length === 0,
       made: false,
+      written: [],
     };
     this.staged.push(staged);
     // Not there: the recovery at start removed every working folder of this process, and a tree is staged once.
@@ -772,7 +785,7 @@ export class TreeWriter {
       }
       try {
         writerFs.writeFileSync(file, text);
-        writerFs.syncPath(file);
+        staged.written.push(file);
       } catch (err) {
         throw withPath(err, file);
       }
@@ -788,9 +801,26 @@ export class TreeWriter {
       writerFs.symlinkSync(target, join(next, path));
     }
     for (const dir of extras.emptyDirs) writerFs.mkdirSync(join(next, dir), { recursive: true });
-    // The folders' entries on the disk too, before a rename publishes them.
-    for (const dir of [...made].reverse()) writerFs.syncPath(dir);
+    // The folders' entries too: flushed before a rename publishes them (`flushStaged`).
+    staged.written.push(...[...made].reverse());
     return changes;
+  }
+
+  /**
+   * Every staged file and folder on the disk before the journal and the first rename: the file system flushed at
+   * once, or else each of them.
+   */
+  private flushStaged(): void {
+    if (writerFs.syncFileSystem(this.clustersDir)) return;
+    for (const s of this.staged) {
+      for (const path of s.written) {
+        try {
+          writerFs.syncPath(path);
+        } catch (err) {
+          throw withPath(err, path);
+        }
+      }
+    }
   }
 
   /** Writes and flushes the swap's journal: from here on, a run that finds it finishes this swap. */
@@ -817,6 +847,7 @@ export class TreeWriter {
     }
     yield;
     this.checkInterrupted();
+    if (staged.length > 0) this.flushStaged();
     // Swap them in. On failure, put back what was swapped out. Signals no longer stop the write.
     this.phase = 'swap';
     const journal = staged.length > 0 ? this.writeJournal() : undefined;

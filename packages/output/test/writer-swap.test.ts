@@ -74,12 +74,18 @@ describe('the swap', () => {
     expect(readdirSync(dir).sort()).toEqual(['a', 'b']);
   });
 
-  it('flushes every new file and folder before the first rename, the journal before the swap, clusters/ after', () => {
+  /** The flushes and renames of a second write of `a`, with `sync -f` working or not. */
+  function flushLog(fileSystem: boolean): { dir: string; log: string[] } {
     const dir = clustersDir();
     writeTrees(dir, [tree('a', { 'kustomization.yaml': gen('a: 1') })]);
     const log: string[] = [];
     const sync = writerFs.syncPath;
+    const syncFs = writerFs.syncFileSystem;
     const rename = writerFs.renameSync;
+    vi.spyOn(writerFs, 'syncFileSystem').mockImplementation((path) => {
+      log.push(`sync -f ${path.slice(dir.length)}`);
+      return fileSystem && syncFs(path);
+    });
     vi.spyOn(writerFs, 'syncPath').mockImplementation((path) => {
       log.push(`sync ${path.slice(dir.length)}`);
       sync(path);
@@ -89,18 +95,49 @@ describe('the swap', () => {
       rename(from, to);
     });
     writeTrees(dir, [tree('a', { 'kustomization.yaml': gen('a: 2'), 'q/x.yaml': gen('x: 1') })]);
+    expect(readTree(dir).get('a/q/x.yaml')).toBe(gen('x: 1'));
+    return { dir, log };
+  }
+
+  const swapLog = [
+    `sync /.thanos-gitops.swap-${pid}`,
+    'sync ',
+    'rename /a/kustomization.yaml',
+    `rename /.a.next-${pid}`,
+    'sync ',
+  ];
+
+  it('flushes the file system before the journal and the first rename, the journal before the swap, clusters/ after', () => {
+    expect(writerFs.syncFileSystem(temp())).toBe(true); // GNU coreutils' sync, on Linux
+    expect(writerFs.syncFileSystem(clustersDir())).toBe(false); // not there
+    expect(flushLog(true).log).toEqual(['sync -f ', ...swapLog]);
+  });
+
+  it('without `sync -f`, flushes every new file and folder (deepest first) before the journal', () => {
     const next = `/.a.next-${pid}`;
-    expect(log).toEqual([
+    expect(flushLog(false).log).toEqual([
+      'sync -f ',
       `sync ${next}/kustomization.yaml`,
       `sync ${next}/q/x.yaml`,
       `sync ${next}/q`,
       `sync ${next}`,
-      `sync /.thanos-gitops.swap-${pid}`,
-      'sync ',
-      'rename /a/kustomization.yaml',
-      `rename ${next}`,
-      'sync ',
+      ...swapLog,
     ]);
+  });
+
+  it('names the file whose flush failed, and leaves clusters/ as it was', () => {
+    const dir = clustersDir();
+    writeTrees(dir, [tree('a', { 'kustomization.yaml': gen('a: 1') })]);
+    const before = readTree(dir);
+    vi.spyOn(writerFs, 'syncFileSystem').mockReturnValue(false);
+    vi.spyOn(writerFs, 'syncPath').mockImplementation((path) => {
+      if (path.endsWith('x.yaml')) throw sysError('EIO', 'fsync', path);
+    });
+    expect(() => writeTrees(dir, [tree('a', { 'kustomization.yaml': gen('a: 2'), 'q/x.yaml': gen('x: 1') })])).toThrow(
+      `.a.next-${pid}/q/x.yaml`,
+    );
+    expect(readTree(dir)).toEqual(before);
+    expect(readdirSync(dir)).toEqual(['a']);
   });
 
   it('refuses EXDEV in one line (a mount point inside clusters/), and undoes the swap', () => {
