@@ -52,7 +52,7 @@ export const writerFs = {
    * (no `sync` of GNU coreutils or BusyBox): the caller then flushes each file and folder (`syncPath`).
    */
   syncFileSystem(path: string): boolean {
-    return spawnSync('sync', ['-f', path], { stdio: 'ignore' }).status === 0;
+    return spawnSync('sync', ['-f', path]).status === 0;
   },
   /** Flushes a file or a folder (its entries) to the disk: what a rename publishes must be there after a crash. */
   syncPath(path: string): void {

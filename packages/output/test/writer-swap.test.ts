@@ -125,6 +125,15 @@ describe('the swap', () => {
     ]);
   });
 
+  it('flushes no file system when nothing changed', () => {
+    const dir = clustersDir();
+    const a = tree('a', { 'kustomization.yaml': gen('a: 1') });
+    writeTrees(dir, [a]);
+    const syncFs = vi.spyOn(writerFs, 'syncFileSystem');
+    writeTrees(dir, [a]);
+    expect(syncFs).not.toHaveBeenCalled();
+  });
+
   it('names the file whose flush failed, and leaves clusters/ as it was', () => {
     const dir = clustersDir();
     writeTrees(dir, [tree('a', { 'kustomization.yaml': gen('a: 1') })]);
