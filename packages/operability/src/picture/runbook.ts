@@ -52,6 +52,21 @@ function kindsOf(group: AlertGroup, alert: Alert): ComponentKind[] {
   return kinds.length > 0 ? kinds : (Object.keys(COMPONENT_RECORDS) as ComponentKind[]);
 }
 
+/**
+ * The applications (`app.kubernetes.io/name`) an alert is about, sorted. They depend only on the group's and the
+ * alert's names, which every environment shares: found once per process.
+ */
+const appsByAlert = new Map<string, readonly string[]>();
+function appsOf(group: AlertGroup, alert: Alert): readonly string[] {
+  const key = `${group.name}\n${alert.alert}`;
+  let apps = appsByAlert.get(key);
+  if (apps === undefined) {
+    apps = [...new Set(kindsOf(group, alert).map((k) => COMPONENT_RECORDS[k].app))].sort();
+    appsByAlert.set(key, apps);
+  }
+  return apps;
+}
+
 /** The bucket in words, as the provider names it. */
 function bucketOf(env: Environment): string {
   const o = env.objectStorage;
@@ -64,13 +79,13 @@ interface Context {
   workloads: Workload[];
 }
 
-/** Look first: the pods, the workload, its recent logs. */
-function lookCommands(ctx: Context, apps: Set<string>): string[] {
+/** Look first: the pods, the workload, its recent logs (`apps` sorted). */
+function lookCommands(ctx: Context, apps: readonly string[]): string[] {
   const ns = ctx.env.namespace;
   // One workload per application: the others of a hashring or shard answer alike.
-  const ours = [...new Map(ctx.workloads.filter((w) => apps.has(w.app)).map((w) => [w.app, w])).values()];
+  const ours = [...new Map(ctx.workloads.filter((w) => apps.includes(w.app)).map((w) => [w.app, w])).values()];
   return [
-    ...[...apps].sort().map((app) => `kubectl -n ${ns} get pods -l app.kubernetes.io/name=${app} -o wide`),
+    ...apps.map((app) => `kubectl -n ${ns} get pods -l app.kubernetes.io/name=${app} -o wide`),
     ...ours.flatMap((w) => [
       `kubectl -n ${ns} describe ${w.ref}`,
       `kubectl -n ${ns} logs ${w.ref} -c ${w.container} --since=1h | grep -iE 'level=(error|warn)'`,
@@ -149,14 +164,31 @@ function plain(template: string): string {
   return template.replace(/\{\{\s*\$labels\.([a-z_]+)\s*\}\}/g, '<$1>').replace(/\{\{[^}]*\}\}/g, '<value>');
 }
 
+/**
+ * An alert's first line. Most environments share it (its thresholds and durations come from a few options): kept,
+ * up to HEADLINES_KEPT lines (then forgotten, so that a run of many environments that differ holds no more).
+ */
+const headlines = new Map<string, string>();
+const HEADLINES_KEPT = 2000;
+function headline(alert: Alert): string {
+  const key = `${alert.severity}\n${alert.for}\n${alert.summary}\n${alert.description}`;
+  let line = headlines.get(key);
+  if (line === undefined) {
+    line = `**${alert.severity}**, after ${alert.for}: ${alert.summary} ${plain(alert.description)}`;
+    if (headlines.size >= HEADLINES_KEPT) headlines.clear();
+    headlines.set(key, line);
+  }
+  return line;
+}
+
 function alertSection(ctx: Context, group: AlertGroup, alert: Alert): string[] {
-  const apps = new Set(kindsOf(group, alert).map((k) => COMPONENT_RECORDS[k].app));
+  const apps = appsOf(group, alert);
   const act = actions(ctx, alert.alert);
   const sh = (commands: string[]) => (commands.length > 0 ? ['```sh', ...commands, '```', ''] : []);
   return [
     `## ${alert.alert}`,
     '',
-    `**${alert.severity}**, after ${alert.for}: ${alert.summary} ${plain(alert.description)}`,
+    headline(alert),
     '',
     'Look:',
     '',
@@ -181,7 +213,7 @@ export function environmentRunbook(
       return alertSection(ctx, g, a);
     }),
   );
-  return [
+  const lines = [
     generatedMarkdownHeader(environmentFile),
     '',
     `# Runbook of \`${env.name}\``,
@@ -191,7 +223,10 @@ export function environmentRunbook(
       `${bucketOf(env)}. Fix causes in \`environments/${env.name}.yaml\`, never in the generated files.`,
     '',
     ...sections,
-  ]
-    .join('\n')
-    .replace(/\n+$/, '\n');
+  ];
+  // The trailing newlines (the sections end with blank lines) as one, without a regular expression over the text.
+  const text = lines.join('\n');
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+  return end === text.length ? text : `${text.slice(0, end)}\n`;
 }

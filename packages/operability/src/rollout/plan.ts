@@ -279,11 +279,15 @@ export function rolloutPlan(objects: readonly PlainObject[]): RolloutPlan {
   const endpoints = hashringEndpoints(objects);
   const rf = replicationFactor(objects);
   const sets = objects.filter((o) => o.kind === 'StatefulSet').sort(byName);
-  const keyOf = (sts: PlainObject) =>
-    endpoints.get(`${metaName(sts)}-0`)?.hashring ?? operatorGroup(sts) ?? metaName(sts);
-  const keys = [...new Set(sets.map(keyOf))];
-  const groups = keys.map((key) => {
-    const members = sets.filter((sts) => keyOf(sts) === key);
+  // The StatefulSets of each group (a hashring, an operator group, else its own), in name order.
+  const byKey = new Map<string, PlainObject[]>();
+  for (const sts of sets) {
+    const key = endpoints.get(`${metaName(sts)}-0`)?.hashring ?? operatorGroup(sts) ?? metaName(sts);
+    const members = byKey.get(key);
+    if (members) members.push(sts);
+    else byKey.set(key, [sts]);
+  }
+  const groups = [...byKey].map(([key, members]) => {
     const ring = endpoints.get(`${metaName(members[0] ?? {})}-0`);
     if (!ring) return statefulSetGroup(key, members, undefined);
     const pods = [...endpoints.entries()].filter(([, e]) => e.hashring === key);
