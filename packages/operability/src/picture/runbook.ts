@@ -77,13 +77,25 @@ function bucketOf(env: Environment): string {
 interface Context {
   env: Environment;
   workloads: Workload[];
+  /**
+   * One workload per application (the others of a hashring or shard answer alike): the last of its workloads, in
+   * the order the applications first appear. Found once for every alert of the environment.
+   */
+  byApp: Map<string, Workload>;
+  /** Step commands several alerts share, made on first use. */
+  ls?: string | undefined;
+  claims?: string[];
+}
+
+function contextOf(env: Environment, objects: readonly PlainObject[]): Context {
+  const workloads = workloadsOf(objects);
+  return { env, workloads, byApp: new Map(workloads.map((w) => [w.app, w])) };
 }
 
 /** Look first: the pods, the workload, its recent logs (`apps` sorted). */
 function lookCommands(ctx: Context, apps: readonly string[]): string[] {
   const ns = ctx.env.namespace;
-  // One workload per application: the others of a hashring or shard answer alike.
-  const ours = [...new Map(ctx.workloads.filter((w) => apps.includes(w.app)).map((w) => [w.app, w])).values()];
+  const ours = [...ctx.byApp.values()].filter((w) => apps.includes(w.app));
   return [
     ...apps.map((app) => `kubectl -n ${ns} get pods -l app.kubernetes.io/name=${app} -o wide`),
     ...ours.flatMap((w) => [
@@ -101,11 +113,21 @@ function bucketCommand(ctx: Context, tool: string): string | undefined {
   return `kubectl -n ${ctx.env.namespace} exec ${pod.ref} -c thanos -- thanos tools bucket ${tool} --objstore.config-file=${OBJSTORE}`;
 }
 
+/** The bucket listing command, made once per environment; none without a pod that mounts the bucket. */
+function lsOf(ctx: Context): string[] {
+  if (!('ls' in ctx)) ctx.ls = bucketCommand(ctx, 'ls -o wide');
+  return ctx.ls ? [ctx.ls] : [];
+}
+
+/** The workloads with volume claims, found once per environment. */
+function claimsOf(ctx: Context): string[] {
+  ctx.claims ??= ctx.workloads.filter((w) => w.claims).map((w) => w.ref);
+  return ctx.claims;
+}
+
 /** What to do beyond looking, for the alerts that have a known way out. */
 function actions(ctx: Context, alert: string): { text: string[]; commands: string[] } {
   const ns = ctx.env.namespace;
-  const ls = bucketCommand(ctx, 'ls -o wide');
-  const claims = ctx.workloads.filter((w) => w.claims).map((w) => w.ref);
   switch (alert) {
     case 'ThanosCompactHalted':
       return {
@@ -131,7 +153,7 @@ function actions(ctx: Context, alert: string): { text: string[]; commands: strin
             'more (`compactor.resources`, `storage.compactor`) in `environments/' +
             `${ctx.env.name}.yaml\`.`,
         ],
-        commands: ls ? [ls] : [],
+        commands: lsOf(ctx),
       };
     case 'ThanosVolumeFillingUp':
     case 'ThanosVolumeAlmostFull':
@@ -140,7 +162,10 @@ function actions(ctx: Context, alert: string): { text: string[]; commands: strin
           `Grow the volume (README, [Growing volumes](README.md#${RESIZE_ANCHOR})): raise its \`storage\` option; ` +
             'shorter retention (`receive.retention`) frees an ingestor volume only after its blocks are uploaded.',
         ],
-        commands: [`kubectl -n ${ns} get pvc -o wide`, ...claims.map((c) => `kubectl -n ${ns} get ${c} -o wide`)],
+        commands: [
+          `kubectl -n ${ns} get pvc -o wide`,
+          ...claimsOf(ctx).map((c) => `kubectl -n ${ns} get ${c} -o wide`),
+        ],
       };
     case 'ThanosReceiveTenantNearSeriesLimit':
     case 'ThanosReceiveRequestsRefusedByLimits':
@@ -152,7 +177,7 @@ function actions(ctx: Context, alert: string): { text: string[]; commands: strin
     case 'ThanosReceiveIngestorUploadFailing':
       return {
         text: ["Check the bucket permissions of the ingestors' role and the newest blocks."],
-        commands: ls ? [ls] : [],
+        commands: lsOf(ctx),
       };
     default:
       return { text: [], commands: [] };
@@ -204,7 +229,7 @@ export function environmentRunbook(
   manifests: readonly Manifest[],
   objects: readonly object[] = manifests.map((m) => toPlain(m.object)),
 ): string {
-  const ctx: Context = { env, workloads: workloadsOf(objects as readonly PlainObject[]) };
+  const ctx = contextOf(env, objects as readonly PlainObject[]);
   const seen = new Set<string>();
   const sections = alertGroups(env).flatMap((g) =>
     g.alerts.flatMap((a) => {
