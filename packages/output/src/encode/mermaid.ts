@@ -5,7 +5,11 @@
  */
 const SAFE = /[A-Za-z0-9 ,.:/()_+=@'*!?–…×-]/u;
 
+/** A value made only of safe characters, which `entities` leaves as it is (most labels): one test, no walk. */
+const ALL_SAFE = /^[A-Za-z0-9 ,.:/()_+=@'*!?–…×-]*$/u;
+
 function entities(value: string): string {
+  if (ALL_SAFE.test(value)) return value;
   let out = '';
   for (const c of value) out += SAFE.test(c) ? c : `#${c.codePointAt(0)};`;
   return out;
