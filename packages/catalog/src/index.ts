@@ -14,6 +14,7 @@ export { DNS_LABEL_MAX, STATEFULSET_NAME_MAX } from './name-limits.js';
 export {
   CHUNK_CACHE_PRESETS,
   CHUNK_CACHE_TITLE,
+  groupedDigits,
   type MemcachedPreset,
   memcachedMemoryLimitMi,
   REQUEST_LIMIT_PRESETS,

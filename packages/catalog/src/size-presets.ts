@@ -103,9 +103,21 @@ export const REQUEST_LIMIT_TITLES = {
   query: 'query limits (`query.limits`), series / samples / concurrent / concurrent selects',
 } as const;
 
+/**
+ * A whole number with commas between groups of three digits (`25,000,000`), as `toLocaleString('en-US')` writes
+ * it. Not `toLocaleString` itself: its first call loads the ICU number formats (~20 ms), and the schema's `size`
+ * description builds this table while its module loads, in every command.
+ */
+export function groupedDigits(x: number): string {
+  const digits = String(Math.abs(Math.trunc(x)));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return x < 0 ? `-${out}` : out;
+}
+
 /** The request-limit rows of the size-preset table. */
 function requestLimitRows(sizes: readonly Size[]): string[][] {
-  const n = (x: number) => x.toLocaleString('en-US');
+  const n = groupedDigits;
   return [
     [
       REQUEST_LIMIT_TITLES.store,
@@ -162,9 +174,13 @@ export function sizePresetRows(): string[][] {
     .concat(requestLimitRows(sizes));
 }
 
-/** The size presets as a Markdown table. */
+let presetTable: string | undefined;
+
+/** The size presets as a Markdown table (built on the first call, then kept: the presets are constants). */
 export function sizePresetTable(): string {
+  if (presetTable !== undefined) return presetTable;
   const header = ['workload', ...Object.keys(SIZE_PRESETS)];
   const rows = [header, header.map(() => '---'), ...sizePresetRows()];
-  return rows.map((r) => `| ${r.join(' | ')} |`).join('\n');
+  presetTable = rows.map((r) => `| ${r.join(' | ')} |`).join('\n');
+  return presetTable;
 }

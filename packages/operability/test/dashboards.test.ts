@@ -3,8 +3,17 @@ import { loadEnvironments } from '@thanos-gitops/input';
 import { objectProblems, toPlain } from '@thanos-gitops/manifests';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { dashboardSpecs, dashboards, datasourceProvisioning, panelCount } from '../src/index.js';
+import { stat, timeseries } from '../src/dashboards/spec.js';
+import {
+  type DashboardSpec,
+  dashboardJson,
+  dashboardSpecs,
+  dashboards,
+  datasourceProvisioning,
+  panelCount,
+} from '../src/index.js';
 import { FIXTURES, fixtureText, loadFixture, renderFixture } from './fixtures.js';
+import { sdkDashboardJson } from './support/grafana-sdk.js';
 
 function envOf(name: string, extra = '') {
   const [loaded] = loadEnvironments([{ path: `environments/${name}.yaml`, text: `${fixtureText(name)}${extra}` }]);
@@ -154,5 +163,69 @@ describe('the datasource provisioning file', () => {
     // Grafana's reading: `$$` is a literal `$`; what is left has no `$NAME` or `${NAME}`.
     expect(name.replace(/\$\$/g, '')).not.toMatch(/\$/);
     expect(name.replace(/\$\$/g, '$')).toBe(copy.monitoring.datasource.name);
+  });
+});
+
+describe('the dashboard JSON, written without the Grafana SDK builders', () => {
+  const names = ['Prometheus', 'Thanos "EU" \\ $prod'];
+  it('is byte-equal to the builders’ for every dashboard of every test environment', () => {
+    let compared = 0;
+    for (const name of FIXTURES) {
+      for (const env of [loadFixture(name), { ...loadFixture(name), name: `${name}-with-a-name-too-long-for-a-uid` }]) {
+        for (const spec of dashboardSpecs(env)) {
+          for (const ds of names) {
+            expect(dashboardJson(env, spec, ds), `${env.name} ${spec.id}`).toBe(sdkDashboardJson(env, spec, ds));
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  it('is byte-equal to the builders’ for every panel setting and layout', () => {
+    const q = (expr: string, legend?: string) => (legend === undefined ? { expr } : { expr, legend });
+    const spec: DashboardSpec = {
+      id: 'every-setting',
+      title: 'Every setting',
+      description: 'Each kind of panel with and without each optional setting.',
+      jobs: [],
+      rows: [
+        { title: 'No panels', panels: [] },
+        {
+          title: 'Stats and lines on one grid line, then wrapping',
+          panels: [
+            stat({ title: 'plain', unit: 'short', description: 'd', query: q('up') }),
+            stat({ title: 'red', unit: 'none', description: 'd', query: q('x', '{{pod}}'), redAt: 0, width: 6 }),
+            timeseries({ title: 'two', unit: 's', description: 'd', queries: [q('a', ''), q('b', '{{b}}')] }),
+            timeseries({ title: 'min', unit: 'bytes', description: 'd', queries: [q('c')], min: 0, width: 6 }),
+            timeseries({ title: 'max', unit: 'ops', description: '', queries: [q('d')], max: 1, width: 24 }),
+            timeseries({
+              title: 'all',
+              unit: 'percentunit',
+              description: 'd',
+              queries: [q('e'), q('f'), q('g', 'x')],
+              min: -1,
+              max: 2.5,
+              redAt: 0.9,
+              width: 12,
+            }),
+            stat({ title: 'after', unit: 'reqps', description: 'd', query: q('h'), width: 12, redAt: 3 }),
+            stat({ title: 'last', unit: 'dtdurations', description: 'd', query: q('i'), width: 5 }),
+            timeseries({ title: 'no query', unit: 'short', description: 'd', queries: [] }),
+            // Characters JSON escapes, and a description left out (the builders then write no key).
+            stat({ title: 'say "hi" \\ ü \u2028 \t', unit: 'short', description: undefined as never, query: q('k') }),
+          ],
+        },
+        {
+          title: 'After a partly filled line',
+          panels: [stat({ title: 's', unit: 'short', description: 'd', query: q('j') })],
+        },
+      ],
+    };
+    const env = loadFixture('dev');
+    for (const s of [spec, { ...spec, rows: [] }, { ...spec, rows: spec.rows.slice(1) }]) {
+      expect(dashboardJson(env, s, 'Prometheus')).toBe(sdkDashboardJson(env, s, 'Prometheus'));
+    }
   });
 });

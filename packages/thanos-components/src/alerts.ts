@@ -571,8 +571,13 @@ function volumeGroup(env: Environment): AlertGroup | undefined {
   };
 }
 
-/** The alert groups of the environment: only for the components it runs. */
-export function alertGroups(env: Environment): AlertGroup[] {
+/** The alert groups of each environment already asked for: the PrometheusRule and the runbook both read them. */
+const groupsOf = new WeakMap<Environment, readonly AlertGroup[]>();
+
+/** The alert groups of the environment: only for the components it runs (the same array for the same object). */
+export function alertGroups(env: Environment): readonly AlertGroup[] {
+  const known = groupsOf.get(env);
+  if (known) return known;
   const jobs = scrapeJobs(env);
   const groups: AlertGroup[] = [];
   if (env.receive.enabled) groups.push(receiveGroup(env, jobs));
@@ -585,6 +590,7 @@ export function alertGroups(env: Environment): AlertGroup[] {
   if (volumes) groups.push(volumes);
   // The jobs exist only as the ServiceMonitors name them; without those, absence alerts would always fire.
   if (env.monitoring.serviceMonitors) groups.push(availabilityGroup(env, jobs));
+  groupsOf.set(env, groups);
   return groups;
 }
 

@@ -335,6 +335,19 @@ describe('every alert, as Prometheus evaluates it', () => {
     ]);
   });
 
+  it('are built once per environment object (the PrometheusRule and the runbook read the same groups)', () => {
+    const env = load(FULL);
+    const groups = alertGroups(env);
+    expect(alertGroups(env)).toBe(groups);
+    // Another object, even an equal one, gets its own: the groups follow the environment they are asked for.
+    const other = load(FULL);
+    expect(alertGroups(other)).not.toBe(groups);
+    expect(alertGroups(other)).toEqual(groups);
+    expect(alertGroups({ ...env, namespace: 'other' }).map((g) => g.alerts[0]?.expr)).not.toEqual(
+      groups.map((g) => g.alerts[0]?.expr),
+    );
+  });
+
   it('selects, compares and waits as written, with its severity', () => {
     const alerts = all(load(FULL)).filter((a) => a.labels === undefined);
     expect(alerts.map((a) => [a.alert, a.for, a.severity, a.expr])).toEqual(EXPECTED);

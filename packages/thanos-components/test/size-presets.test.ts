@@ -1,6 +1,12 @@
 /** The size presets are visible: the table of docs/operate.md and the schema's `size` description show what pods get. */
 import { readFileSync } from 'node:fs';
-import { CHUNK_CACHE_TITLE, REQUEST_LIMIT_TITLES, sizePresetRows } from '@thanos-gitops/catalog';
+import {
+  CHUNK_CACHE_TITLE,
+  groupedDigits,
+  REQUEST_LIMIT_TITLES,
+  sizePresetRows,
+  sizePresetTable,
+} from '@thanos-gitops/catalog';
 import { EnvironmentSchema } from '@thanos-gitops/schema';
 import { describe, expect, it } from 'vitest';
 import { argsOf, find, flagValues, render } from './support/render.js';
@@ -69,5 +75,13 @@ describe('size presets', () => {
         `${chunks.spec.replicas} × ${m.resources.requests.cpu} / ${m.resources.requests.memory} / ${m.resources.limits.memory}`,
       ).toBe(byWorkload.get(CHUNK_CACHE_TITLE)?.[i]);
     });
+  });
+
+  it('writes the request limits as toLocaleString("en-US") does, without loading ICU', () => {
+    const samples = [0, 7, 10, 999, 1000, 4096, 65_536, 999_999, 1_000_000, 25_000_000, 500_000_000, 2 ** 53 - 1];
+    for (const x of [...samples, ...samples.filter((s) => s > 0).map((s) => -s)]) {
+      expect(groupedDigits(x), String(x)).toBe(x.toLocaleString('en-US'));
+    }
+    expect(sizePresetTable()).toBe(sizePresetTable());
   });
 });

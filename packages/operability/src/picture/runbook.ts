@@ -52,6 +52,21 @@ function kindsOf(group: AlertGroup, alert: Alert): ComponentKind[] {
   return kinds.length > 0 ? kinds : (Object.keys(COMPONENT_RECORDS) as ComponentKind[]);
 }
 
+/**
+ * The applications (`app.kubernetes.io/name`) an alert is about, sorted. They depend only on the group's and the
+ * alert's names, which every environment shares: found once per process.
+ */
+const appsByAlert = new Map<string, readonly string[]>();
+function appsOf(group: AlertGroup, alert: Alert): readonly string[] {
+  const key = `${group.name}\n${alert.alert}`;
+  let apps = appsByAlert.get(key);
+  if (apps === undefined) {
+    apps = [...new Set(kindsOf(group, alert).map((k) => COMPONENT_RECORDS[k].app))].sort();
+    appsByAlert.set(key, apps);
+  }
+  return apps;
+}
+
 /** The bucket in words, as the provider names it. */
 function bucketOf(env: Environment): string {
   const o = env.objectStorage;
@@ -62,15 +77,27 @@ function bucketOf(env: Environment): string {
 interface Context {
   env: Environment;
   workloads: Workload[];
+  /**
+   * One workload per application (the others of a hashring or shard answer alike): the last of its workloads, in
+   * the order the applications first appear. Found once for every alert of the environment.
+   */
+  byApp: Map<string, Workload>;
+  /** Step commands several alerts share, made on first use. */
+  ls?: string | undefined;
+  claims?: string[];
 }
 
-/** Look first: the pods, the workload, its recent logs. */
-function lookCommands(ctx: Context, apps: Set<string>): string[] {
+function contextOf(env: Environment, objects: readonly PlainObject[]): Context {
+  const workloads = workloadsOf(objects);
+  return { env, workloads, byApp: new Map(workloads.map((w) => [w.app, w])) };
+}
+
+/** Look first: the pods, the workload, its recent logs (`apps` sorted). */
+function lookCommands(ctx: Context, apps: readonly string[]): string[] {
   const ns = ctx.env.namespace;
-  // One workload per application: the others of a hashring or shard answer alike.
-  const ours = [...new Map(ctx.workloads.filter((w) => apps.has(w.app)).map((w) => [w.app, w])).values()];
+  const ours = [...ctx.byApp.values()].filter((w) => apps.includes(w.app));
   return [
-    ...[...apps].sort().map((app) => `kubectl -n ${ns} get pods -l app.kubernetes.io/name=${app} -o wide`),
+    ...apps.map((app) => `kubectl -n ${ns} get pods -l app.kubernetes.io/name=${app} -o wide`),
     ...ours.flatMap((w) => [
       `kubectl -n ${ns} describe ${w.ref}`,
       `kubectl -n ${ns} logs ${w.ref} -c ${w.container} --since=1h | grep -iE 'level=(error|warn)'`,
@@ -86,11 +113,21 @@ function bucketCommand(ctx: Context, tool: string): string | undefined {
   return `kubectl -n ${ctx.env.namespace} exec ${pod.ref} -c thanos -- thanos tools bucket ${tool} --objstore.config-file=${OBJSTORE}`;
 }
 
+/** The bucket listing command, made once per environment; none without a pod that mounts the bucket. */
+function lsOf(ctx: Context): string[] {
+  if (!('ls' in ctx)) ctx.ls = bucketCommand(ctx, 'ls -o wide');
+  return ctx.ls ? [ctx.ls] : [];
+}
+
+/** The workloads with volume claims, found once per environment. */
+function claimsOf(ctx: Context): string[] {
+  ctx.claims ??= ctx.workloads.filter((w) => w.claims).map((w) => w.ref);
+  return ctx.claims;
+}
+
 /** What to do beyond looking, for the alerts that have a known way out. */
 function actions(ctx: Context, alert: string): { text: string[]; commands: string[] } {
   const ns = ctx.env.namespace;
-  const ls = bucketCommand(ctx, 'ls -o wide');
-  const claims = ctx.workloads.filter((w) => w.claims).map((w) => w.ref);
   switch (alert) {
     case 'ThanosCompactHalted':
       return {
@@ -116,7 +153,7 @@ function actions(ctx: Context, alert: string): { text: string[]; commands: strin
             'more (`compactor.resources`, `storage.compactor`) in `environments/' +
             `${ctx.env.name}.yaml\`.`,
         ],
-        commands: ls ? [ls] : [],
+        commands: lsOf(ctx),
       };
     case 'ThanosVolumeFillingUp':
     case 'ThanosVolumeAlmostFull':
@@ -125,7 +162,10 @@ function actions(ctx: Context, alert: string): { text: string[]; commands: strin
           `Grow the volume (README, [Growing volumes](README.md#${RESIZE_ANCHOR})): raise its \`storage\` option; ` +
             'shorter retention (`receive.retention`) frees an ingestor volume only after its blocks are uploaded.',
         ],
-        commands: [`kubectl -n ${ns} get pvc -o wide`, ...claims.map((c) => `kubectl -n ${ns} get ${c} -o wide`)],
+        commands: [
+          `kubectl -n ${ns} get pvc -o wide`,
+          ...claimsOf(ctx).map((c) => `kubectl -n ${ns} get ${c} -o wide`),
+        ],
       };
     case 'ThanosReceiveTenantNearSeriesLimit':
     case 'ThanosReceiveRequestsRefusedByLimits':
@@ -137,7 +177,7 @@ function actions(ctx: Context, alert: string): { text: string[]; commands: strin
     case 'ThanosReceiveIngestorUploadFailing':
       return {
         text: ["Check the bucket permissions of the ingestors' role and the newest blocks."],
-        commands: ls ? [ls] : [],
+        commands: lsOf(ctx),
       };
     default:
       return { text: [], commands: [] };
@@ -149,14 +189,31 @@ function plain(template: string): string {
   return template.replace(/\{\{\s*\$labels\.([a-z_]+)\s*\}\}/g, '<$1>').replace(/\{\{[^}]*\}\}/g, '<value>');
 }
 
+/**
+ * An alert's first line. Most environments share it (its thresholds and durations come from a few options): kept,
+ * up to HEADLINES_KEPT lines (then forgotten, so that a run of many environments that differ holds no more).
+ */
+const headlines = new Map<string, string>();
+const HEADLINES_KEPT = 2000;
+function headline(alert: Alert): string {
+  const key = `${alert.severity}\n${alert.for}\n${alert.summary}\n${alert.description}`;
+  let line = headlines.get(key);
+  if (line === undefined) {
+    line = `**${alert.severity}**, after ${alert.for}: ${alert.summary} ${plain(alert.description)}`;
+    if (headlines.size >= HEADLINES_KEPT) headlines.clear();
+    headlines.set(key, line);
+  }
+  return line;
+}
+
 function alertSection(ctx: Context, group: AlertGroup, alert: Alert): string[] {
-  const apps = new Set(kindsOf(group, alert).map((k) => COMPONENT_RECORDS[k].app));
+  const apps = appsOf(group, alert);
   const act = actions(ctx, alert.alert);
   const sh = (commands: string[]) => (commands.length > 0 ? ['```sh', ...commands, '```', ''] : []);
   return [
     `## ${alert.alert}`,
     '',
-    `**${alert.severity}**, after ${alert.for}: ${alert.summary} ${plain(alert.description)}`,
+    headline(alert),
     '',
     'Look:',
     '',
@@ -172,7 +229,7 @@ export function environmentRunbook(
   manifests: readonly Manifest[],
   objects: readonly object[] = manifests.map((m) => toPlain(m.object)),
 ): string {
-  const ctx: Context = { env, workloads: workloadsOf(objects as readonly PlainObject[]) };
+  const ctx = contextOf(env, objects as readonly PlainObject[]);
   const seen = new Set<string>();
   const sections = alertGroups(env).flatMap((g) =>
     g.alerts.flatMap((a) => {
@@ -181,7 +238,7 @@ export function environmentRunbook(
       return alertSection(ctx, g, a);
     }),
   );
-  return [
+  const lines = [
     generatedMarkdownHeader(environmentFile),
     '',
     `# Runbook of \`${env.name}\``,
@@ -191,7 +248,10 @@ export function environmentRunbook(
       `${bucketOf(env)}. Fix causes in \`environments/${env.name}.yaml\`, never in the generated files.`,
     '',
     ...sections,
-  ]
-    .join('\n')
-    .replace(/\n+$/, '\n');
+  ];
+  // The trailing newlines (the sections end with blank lines) as one, without a regular expression over the text.
+  const text = lines.join('\n');
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+  return end === text.length ? text : `${text.slice(0, end)}\n`;
 }

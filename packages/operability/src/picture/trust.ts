@@ -108,11 +108,18 @@ export function trustRows(objects: readonly PlainObject[]): TrustRow[] {
     const w = workloads.find((x) => Object.entries(sel).every(([k, v]) => x.spec.template.metadata.labels?.[k] === v));
     // A workload that shares its component's name label (the readers' Query) is named by its instance.
     const to = sel[INSTANCE] ?? sel[NAME] ?? np.metadata.name;
+    // Each port's credential once: every peer of every rule of the policy reaches the same workload.
+    const credentials = new Map<number, string>();
     for (const rule of np.spec.ingress ?? []) {
+      const peers: Plain[] = rule.from ?? [];
+      if (peers.length === 0) continue;
       for (const p of rule.ports ?? []) {
-        for (const peer of rule.from ?? []) {
-          rows.push({ from: peerText(peer), to, port: p.port, credential: credentialOf(all, w, p.port) });
+        let credential = credentials.get(p.port);
+        if (credential === undefined) {
+          credential = credentialOf(all, w, p.port);
+          credentials.set(p.port, credential);
         }
+        for (const peer of peers) rows.push({ from: peerText(peer), to, port: p.port, credential });
       }
     }
   }

@@ -245,9 +245,9 @@ function statefulSetGroup(
 }
 
 /** A Deployment's rollout: surge and unavailability as Kubernetes computes them; the replicas of its HPA if any. */
-function deploymentGroup(d: PlainObject, objects: readonly PlainObject[]): RolloutGroup {
+function deploymentGroup(d: PlainObject, hpas: ReadonlyMap<unknown, PlainObject>): RolloutGroup {
   const name = metaName(d);
-  const hpa = objects.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.spec?.scaleTargetRef?.name === name);
+  const hpa = hpas.get(name);
   const replicas = Number(d.spec?.replicas ?? hpa?.spec?.minReplicas ?? 1);
   const strategy = d.spec?.strategy ?? {};
   const recreate = strategy.type === 'Recreate';
@@ -278,12 +278,28 @@ function deploymentGroup(d: PlainObject, objects: readonly PlainObject[]): Rollo
 export function rolloutPlan(objects: readonly PlainObject[]): RolloutPlan {
   const endpoints = hashringEndpoints(objects);
   const rf = replicationFactor(objects);
-  const sets = objects.filter((o) => o.kind === 'StatefulSet').sort(byName);
-  const keyOf = (sts: PlainObject) =>
-    endpoints.get(`${metaName(sts)}-0`)?.hashring ?? operatorGroup(sts) ?? metaName(sts);
-  const keys = [...new Set(sets.map(keyOf))];
-  const groups = keys.map((key) => {
-    const members = sets.filter((sts) => keyOf(sts) === key);
+  // The workloads by kind, and the first HorizontalPodAutoscaler of each target, in one pass over the objects.
+  const sets: PlainObject[] = [];
+  const deployments: PlainObject[] = [];
+  const hpas = new Map<unknown, PlainObject>();
+  for (const o of objects) {
+    if (o.kind === 'StatefulSet') sets.push(o);
+    else if (o.kind === 'Deployment') deployments.push(o);
+    else if (o.kind === 'HorizontalPodAutoscaler' && !hpas.has(o.spec?.scaleTargetRef?.name)) {
+      hpas.set(o.spec?.scaleTargetRef?.name, o);
+    }
+  }
+  sets.sort(byName);
+  deployments.sort(byName);
+  // The StatefulSets of each group (a hashring, an operator group, else its own), in name order.
+  const byKey = new Map<string, PlainObject[]>();
+  for (const sts of sets) {
+    const key = endpoints.get(`${metaName(sts)}-0`)?.hashring ?? operatorGroup(sts) ?? metaName(sts);
+    const members = byKey.get(key);
+    if (members) members.push(sts);
+    else byKey.set(key, [sts]);
+  }
+  const groups = [...byKey].map(([key, members]) => {
     const ring = endpoints.get(`${metaName(members[0] ?? {})}-0`);
     if (!ring) return statefulSetGroup(key, members, undefined);
     const pods = [...endpoints.entries()].filter(([, e]) => e.hashring === key);
@@ -298,6 +314,5 @@ export function rolloutPlan(objects: readonly PlainObject[]): RolloutPlan {
     };
     return statefulSetGroup(key, members, { endpoints, hashring });
   });
-  const deployments = objects.filter((o) => o.kind === 'Deployment').sort(byName);
-  return { groups: [...groups, ...deployments.map((d) => deploymentGroup(d, objects))] };
+  return { groups: [...groups, ...deployments.map((d) => deploymentGroup(d, hpas))] };
 }

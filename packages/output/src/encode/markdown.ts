@@ -9,8 +9,13 @@ const LINE_TERMINATORS = /\r\n|[\r\n\u2028\u2029\u0085\v\f]/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this replaces
 const CONTROL = /[\u0000-\u001f\u007f]/g;
 
+/** Whether a value holds a line terminator or a control character (one pass; most values hold neither). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds
+const NOT_ONE_LINE = /[\u0000-\u001f\u007f\u2028\u2029\u0085]/;
+
 /** The value on one line: line terminators become `␤`, other control characters their `U+` name. */
 export function oneLine(value: string): string {
+  if (!NOT_ONE_LINE.test(value)) return value;
   return value
     .replace(LINE_TERMINATORS, '␤')
     .replace(CONTROL, (c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
@@ -28,6 +33,8 @@ export function markdownText(value: string): string {
 }
 
 function longestRun(value: string, char: string): number {
+  // Most values hold none: found without walking the string character by character.
+  if (!value.includes(char)) return 0;
   let longest = 0;
   let run = 0;
   for (const c of value) {
