@@ -225,6 +225,15 @@ function plain(text: string): null | boolean | number | string {
   return text;
 }
 
+/** A deep copy of data as read (several times faster than `structuredClone` on it). */
+export function copyYaml(value: YamlValue): YamlValue {
+  if (Array.isArray(value)) return value.map(copyYaml);
+  if (value === null || typeof value !== 'object') return value;
+  const out: { [key: string]: YamlValue } = {};
+  for (const key of Object.keys(value)) out[key] = copyYaml(value[key] as YamlValue);
+  return out;
+}
+
 /**
  * Whether `path` is written in `data` as read, as `yaml`'s `Document.hasIn` says it: a key of a mapping (a string
  * part), an item of a list (a number, or a string of one), every step but the last a mapping or a list.

@@ -17,7 +17,7 @@ import type { Environment } from '@thanos-gitops/schema';
 import { describeSchema, editorSchema, MAX_COLLECTION_SIZE, MAX_STRING_LENGTH, schemaAt } from '@thanos-gitops/schema';
 import type { ErrorObject } from 'ajv';
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import { hasPath, readBlockYaml } from './block-yaml.js';
+import { copyYaml, hasPath, readBlockYaml } from './block-yaml.js';
 import { editDistance } from './edit-distance.js';
 import { inputRules } from './input-rules.js';
 import { crossFieldRules, inapplicableSettingRules, resourceRules } from './rules/index.js';
@@ -231,7 +231,7 @@ function readData(
 ): { data: object; written: (path: FieldPath) => boolean } | undefined {
   const quick = readBlockYaml(file.text, LIMITS);
   if (quick !== undefined) {
-    const given = structuredClone(quick);
+    const given = copyYaml(quick);
     return { data: quick, written: (path) => hasPath(given, path) };
   }
   const parsed = positions();

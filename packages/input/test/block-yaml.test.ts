@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { hasPath, readBlockYaml, type YamlLimits, type YamlValue } from '../src/block-yaml.js';
+import { copyYaml, hasPath, readBlockYaml, type YamlLimits, type YamlValue } from '../src/block-yaml.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const LIMITS: YamlLimits = { string: 65_536, collection: 1_000 };
@@ -167,6 +167,9 @@ describe('readBlockYaml', () => {
       const quick = readBlockYaml(text, LIMITS);
       if (quick === undefined) continue;
       const doc = parseDocument(text);
+      const copy = copyYaml(quick);
+      expect(same(copy, quick)).toBe(true);
+      expect(copy).not.toBe(quick);
       for (const path of paths(quick, [])) {
         for (let n = 1; n <= path.length; n++) {
           expect(hasPath(quick as YamlValue, path.slice(0, n)), JSON.stringify(path)).toBe(doc.hasIn(path.slice(0, n)));
