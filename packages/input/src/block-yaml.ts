@@ -38,7 +38,7 @@ const UNREAD = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
 const KEY = /^([A-Za-z0-9_][A-Za-z0-9_./-]*):(?: +(.*))?$/;
 const SPACES = /^ +/;
 /** A flow list on one line, then nothing or a comment. */
-const FLOW_LIST = /^\[([^[\]{}]*)\](?: *| +#.*)$/;
+const FLOW_LIST = /^\[([^[\]]*)\](?: *| +#.*)$/;
 const FLOW_MAPPING = /^\{([^[\]{}]*)\}(?: *| +#.*)$/;
 /** An item of a flow list that is a plain name or number, or a quoted string without quotes or escapes. */
 const FLOW_PLAIN = /^-?[A-Za-z0-9_./][A-Za-z0-9_./-]*$/;
@@ -157,9 +157,14 @@ class Reader {
     return typeof value === 'string' ? this.string(value) : value;
   }
 
-  /** `[a, 'b', 3]` on one line: plain names or numbers, and quoted strings without commas, quotes or escapes. */
+  /**
+   * `[a, 'b', 3]` or `[{ a: 1 }, { a: 2 }]` on one line: plain names or numbers, quoted strings without commas,
+   * quotes or escapes, and flow mappings of those.
+   */
   private flowList(rest: string): YamlValue[] {
-    const items = flowItems(FLOW_LIST.exec(rest)?.[1]).map((item) => this.flowScalar(item));
+    const items = flowItems(FLOW_LIST.exec(rest)?.[1]).map((item) =>
+      item.startsWith('{') ? this.flowMapping(item) : this.flowScalar(item),
+    );
     if (items.length > this.limits.collection) giveUp();
     return items;
   }
@@ -189,11 +194,28 @@ class Reader {
   }
 }
 
-/** The items of a flow collection's inside (undefined: not one), trimmed; none when it is blank. */
+/**
+ * The items of a flow collection's inside (undefined: not one), trimmed, split at the commas outside braces; none
+ * when it is blank. An item that opens a brace must end with its closing one; braces do not nest.
+ */
 function flowItems(inside: string | undefined): string[] {
   if (inside === undefined) giveUp();
   if (/^ *$/.test(inside)) return [];
-  return inside.split(',').map((item) => item.replace(SPACES, '').replace(/ +$/, ''));
+  const items: string[] = [];
+  let start = 0;
+  let open = -1;
+  for (let i = 0; i <= inside.length; i++) {
+    const c = inside[i];
+    if (c === '{') open = open === -1 ? i : giveUp();
+    else if (c === '}') open = open !== -1 ? -1 : giveUp();
+    if (open !== -1 || (c !== ',' && c !== undefined)) continue;
+    const item = inside.slice(start, i).replace(SPACES, '').replace(/ +$/, '');
+    if (item.includes('{') && !(item.startsWith('{') && item.endsWith('}'))) giveUp();
+    items.push(item);
+    start = i + 1;
+  }
+  if (open !== -1) giveUp();
+  return items;
 }
 
 /** A quoted scalar on one line, followed by nothing or by a comment. */
