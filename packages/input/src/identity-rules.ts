@@ -258,10 +258,22 @@ const CREDENTIAL_VALUES: readonly [RegExp, string][] = [
 const CREDENTIAL_NAMES =
   /(^|[^a-z])(access_?key(_id)?|secret_?(access_?)?key|session_?token|storage_?account_?key|client_?secret|private_?key(_id)?|aws_secret_access_key|aws_access_key_id|aws_session_token|storage_connection_string)\s*([:=]|$)/i;
 
+/** Any of CREDENTIAL_VALUES, in one pass: most strings match none, and then need no other test. */
+const ANY_CREDENTIAL_VALUE = new RegExp(CREDENTIAL_VALUES.map(([re]) => `(?:${re.source})`).join('|'));
+/** A word every alternative of CREDENTIAL_NAMES holds: a string without one has no credential name. */
+const CREDENTIAL_WORD = /key|token|secret|connection/i;
+
+/** Whether a string may hold a credential by shape or by a name in free text (a quick test, then the exact ones). */
+function mayHoldCredential(value: string): boolean {
+  return ANY_CREDENTIAL_VALUE.test(value) || (/[:=]/.test(value) && CREDENTIAL_WORD.test(value));
+}
+
 function staticCredentialRule(env: Environment, sink: ProblemSink): void {
   const hint =
     'keys never go into environment files, which are committed: use identity (IRSA, EKS Pod Identity, GKE or Azure ' +
     'Workload Identity), or objectStorage.credentialsSecret naming a Secret you manage for a self-managed S3';
+  // A child's path is made only for a collection or a string that may hold a credential: most values are neither.
+  const visit = (v: unknown) => (typeof v === 'string' ? mayHoldCredential(v) : typeof v === 'object' && v !== null);
   const walk = (value: unknown, path: FieldPath) => {
     if (typeof value === 'string') {
       for (const [re, what] of CREDENTIAL_VALUES) {
@@ -279,9 +291,11 @@ function staticCredentialRule(env: Environment, sink: ProblemSink): void {
         }
       }
     } else if (Array.isArray(value)) {
-      for (const [i, v] of value.entries()) walk(v, [...path, i]);
+      value.forEach((v, i) => {
+        if (visit(v)) walk(v, [...path, i]);
+      });
     } else if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) {
+      for (const k of Object.keys(value)) {
         // A literal `extraEnv` value of a credential name is the input rule's to report, with its secretKeyRef
         // hint: one secret, one report, at the option that carries it.
         if (k === 'value' && isLiteralCredentialEnv(value)) continue;
@@ -289,7 +303,8 @@ function staticCredentialRule(env: Environment, sink: ProblemSink): void {
           sink.report([...path, k], `is a static credential field: ${hint}`);
           continue;
         }
-        walk(v, [...path, k]);
+        const v = (value as Record<string, unknown>)[k];
+        if (visit(v)) walk(v, [...path, k]);
       }
     }
   };

@@ -74,12 +74,16 @@ function positiveDurationRules(env: Environment, sink: ProblemSink): void {
 /** Visits every mapping and applies the rule of each option name it knows. */
 function walk(value: unknown, path: FieldPath, sink: ProblemSink): void {
   if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) walk(v, [...path, i], sink);
+    value.forEach((v, i) => {
+      if (v && typeof v === 'object') walk(v, [...path, i], sink);
+    });
     return;
   }
   if (!value || typeof value !== 'object') return;
   const obj = value as Plain;
   for (const [key, v] of Object.entries(obj)) {
+    // Every rule below and the walk itself concern a list or a mapping.
+    if (!v || typeof v !== 'object') continue;
     const at = [...path, key];
     if (key === 'tolerations' && Array.isArray(v)) {
       for (const [i, t] of v.entries()) tolerationRules(t as Plain, [...at, i], sink);

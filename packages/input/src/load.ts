@@ -17,6 +17,7 @@ import type { Environment } from '@thanos-gitops/schema';
 import { describeSchema, editorSchema, MAX_COLLECTION_SIZE, MAX_STRING_LENGTH, schemaAt } from '@thanos-gitops/schema';
 import type { ErrorObject } from 'ajv';
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { copyYaml, hasPath, readBlockYaml } from './block-yaml.js';
 import { editDistance } from './edit-distance.js';
 import { inputRules } from './input-rules.js';
 import { crossFieldRules, inapplicableSettingRules, resourceRules } from './rules/index.js';
@@ -195,25 +196,17 @@ function mappingOf(doc: Document, file: SourceFile, here: ProblemSink): object |
   return data;
 }
 
-/** One environment file: parsed, checked against the schema and every rule, defaults applied; undefined after a problem. */
-function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | undefined {
-  const tooLarge = sizeProblem(file);
-  if (tooLarge) {
-    problems.push(tooLarge);
-    return undefined;
-  }
-  const { doc, pos } = parseWithPositions(file.text);
-  // The parsed document is dropped once the file is loaded (a thousand of them hold hundreds of MiB): a position
-  // asked for later, for a problem found while rendering, parses the text again.
-  let parsed: { doc: Document; pos: Positions } | undefined = { doc, pos };
-  const positions = () => {
-    parsed ??= parseWithPositions(file.text);
-    return parsed;
-  };
-  const before = problems.length;
-  const add = (at: { line: number; column: number }, path: FieldPath, message: string) =>
-    problems.push({ file: file.path, ...at, field: fieldName(path), message });
-  for (const [offset, path, message] of yamlMessages(doc, pos)) {
+/** The limits the quick reader declines beyond, so that the slow path reports them at their position. */
+const LIMITS = { string: MAX_STRING_LENGTH, collection: MAX_COLLECTION_SIZE };
+
+/** Problems of syntax and duplicate keys, reported with `add`; true when there was one. */
+function syntaxProblems(
+  file: SourceFile,
+  { doc, pos }: { doc: Document; pos: Positions },
+  add: (at: { line: number; column: number }, path: FieldPath, message: string) => void,
+): boolean {
+  const messages = yamlMessages(doc, pos);
+  for (const [offset, path, message] of messages) {
     const at = pos(offset);
     // The parser often stops at the line before the one indented wrong (a value that cannot take a mapping).
     const misplaced = message.startsWith('invalid YAML')
@@ -222,9 +215,51 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
     if (misplaced) add({ line: misplaced.line, column: misplaced.column }, misplaced.path, misplaced.message);
     else add(at, path, message);
   }
-  if (problems.length > before) return undefined;
-  for (const [offset, path, message] of sizeMessages(doc.contents, [])) add(pos(offset), path, message);
-  if (problems.length > before) return undefined;
+  return messages.length > 0;
+}
+
+/**
+ * The file's data, and whether a path was written in it (before any default); undefined after a problem. Most
+ * files are read by the quick reader, without positions; the others are parsed with positions by `yaml`, which
+ * finds and locates their problems.
+ */
+function readData(
+  file: SourceFile,
+  positions: () => { doc: Document; pos: Positions },
+  add: (at: { line: number; column: number }, path: FieldPath, message: string) => void,
+  here: ProblemSink,
+): { data: object; written: (path: FieldPath) => boolean } | undefined {
+  const quick = readBlockYaml(file.text, LIMITS);
+  if (quick !== undefined) {
+    const given = copyYaml(quick);
+    return { data: quick, written: (path) => hasPath(given, path) };
+  }
+  const parsed = positions();
+  if (syntaxProblems(file, parsed, add)) return undefined;
+  const sizes = sizeMessages(parsed.doc.contents, []);
+  for (const [offset, path, message] of sizes) add(parsed.pos(offset), path, message);
+  if (sizes.length > 0) return undefined;
+  const data = mappingOf(parsed.doc, file, here);
+  return data && { data, written: (path) => parsed.doc.hasIn(path) };
+}
+
+/** One environment file: parsed, checked against the schema and every rule, defaults applied; undefined after a problem. */
+function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | undefined {
+  const tooLarge = sizeProblem(file);
+  if (tooLarge) {
+    problems.push(tooLarge);
+    return undefined;
+  }
+  // Positions are parsed when first asked for, and dropped once the file is loaded (a thousand parsed documents
+  // hold hundreds of MiB): a position asked for later, for a problem found while rendering, parses the text again.
+  let parsed: { doc: Document; pos: Positions } | undefined;
+  const positions = () => {
+    parsed ??= parseWithPositions(file.text);
+    return parsed;
+  };
+  const before = problems.length;
+  const add = (at: { line: number; column: number }, path: FieldPath, message: string) =>
+    problems.push({ file: file.path, ...at, field: fieldName(path), message });
   const locate = (path: FieldPath) => {
     const p = positions();
     return locateIn(p.doc, path, p.pos);
@@ -240,13 +275,14 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
   });
   const here = sink(problems);
 
-  const data = mappingOf(doc, file, here);
-  if (!data) return undefined;
+  const read = readData(file, positions, add, here);
+  if (!read) return undefined;
+  const { data, written } = read;
   const validate = environmentValidator();
   const valid = validate(data);
   if (!valid) {
     for (const m of schemaMessages(validate.errors ?? [], data)) {
-      add(m.atKey ? locateIn(doc, m.path, pos, true) : locate(m.path), m.path, m.message);
+      add(m.atKey ? locateIn(positions().doc, m.path, positions().pos, true) : locate(m.path), m.path, m.message);
     }
   }
   const name = (data as { name?: unknown }).name;
@@ -259,9 +295,9 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
   const env = data as Environment;
   inputRules(env, here);
   resourceRules(env, here);
-  applyDerivedDefaults(env, (path) => doc.hasIn(path));
+  applyDerivedDefaults(env, written);
   crossFieldRules(env, here);
-  inapplicableSettingRules(env, (path) => doc.hasIn(path), here);
+  inapplicableSettingRules(env, written, here);
   alertmanagerRules(env, here);
   if (problems.length > before) return undefined;
   parsed = undefined;

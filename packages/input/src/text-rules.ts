@@ -34,12 +34,21 @@ export function textRules(value: unknown, path: FieldPath, sink: ProblemSink): v
     }
     return;
   }
+  // A child's path is made only for a collection or a string that breaks the rule: most values are neither.
   if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) textRules(v, [...path, i], sink);
+    value.forEach((v, i) => {
+      if (needsVisit(v)) textRules(v, [...path, i], sink);
+    });
     return;
   }
   if (!value || typeof value !== 'object') return;
-  for (const [key, v] of Object.entries(value)) {
-    if (!MULTI_LINE.has(key)) textRules(v, [...path, key], sink);
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (!MULTI_LINE.has(key) && needsVisit(v)) textRules(v, [...path, key], sink);
   }
+}
+
+/** A collection, or a string that is not one line of printable text. */
+function needsVisit(v: unknown): boolean {
+  return typeof v === 'string' ? NOT_ONE_LINE.test(v) : typeof v === 'object' && v !== null;
 }

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compactorRules } from '../src/rules/compactor.js';
+import { serviceDomainRules } from '../src/rules/environment.js';
 import { tenantGlob } from '../src/rules/index.js';
 import { BASE, environmentOf, problemsOf, warningsOf } from './support/problems.js';
 
@@ -835,5 +836,44 @@ describe('tenant globs (Go filepath.Match)', () => {
     expect(matches('[^ab]', 'c')).toBe(true);
     expect(matches('*', 'a/b')).toBe(false);
     expect(matches('?', '/')).toBe(false);
+  });
+});
+
+describe('Service names in another cluster domain', () => {
+  /** What serviceDomainRules reports and warns, as `kind path` lines, in order. */
+  const run = (value: unknown) => {
+    const out: string[] = [];
+    serviceDomainRules(value, [], 'k8s.example', {
+      report: (path) => out.push(`report ${JSON.stringify(path)}`),
+      warn: (path) => out.push(`warn ${JSON.stringify(path)}`),
+    });
+    return out;
+  };
+
+  it('finds them at every depth of mappings and lists, in order, and skips only the top-level cluster', () => {
+    const env = {
+      a: 'http://x.ns.svc.cluster.local:9000',
+      cluster: { domain: 'q.ns.svc.cluster.local' },
+      list: ['plain', 7, null, true, { deep: ['AM.MON.SVC.CLUSTER.LOCAL'] }, 'y.ns.svc.other.example'],
+      n: 3,
+      off: false,
+      none: null,
+      same: 'z.ns.svc.k8s.example',
+      nested: { cluster: 'c.ns.svc.cluster.local', n: 1 },
+    };
+    expect(run(env)).toEqual([
+      'report ["a"]',
+      'report ["list",4,"deep",0]',
+      'warn ["list",5]',
+      'report ["nested","cluster"]',
+    ]);
+  });
+
+  it('checks a string or a list given as the value itself', () => {
+    expect(run('x.ns.svc.cluster.local')).toEqual(['report []']);
+    expect(run(['a.b', 'x.ns.svc.cluster.local'])).toEqual(['report [1]']);
+    expect(run({ cluster: 'x.ns.svc.cluster.local' })).toEqual([]);
+    expect(run(42)).toEqual([]);
+    expect(run(null)).toEqual([]);
   });
 });
