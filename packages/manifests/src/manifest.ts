@@ -74,10 +74,12 @@ const LABEL_KEY = new RegExp(LABEL_KEY_PATTERN);
 /**
  * The YAML bodies of objects found valid, with the `validate` of their model: about half the objects of a run are
  * byte-identical to one rendered before (the same object in every environment), and an object whose YAML and model
- * class are those of a valid one is valid (the checks read only its data). Bounded: emptied when full.
+ * class are those of a valid one is valid (the checks read only its data). Bounded: emptied when full, and no body
+ * over 16 KiB characters (large ConfigMaps, dashboards, are unique to an environment): at most ~5 MB held.
  */
 const validBodies = new Map<string, unknown>();
 const VALID_BODIES_MAX = 2048;
+const VALID_BODY_LENGTH = 16384;
 
 /**
  * Every reason the object is not valid; empty when it is. `body`, the object's YAML as `yamlText` writes it in
@@ -90,7 +92,7 @@ export function objectProblems(
 ): string[] {
   if (body !== undefined && validBodies.get(body) === obj.validate && typeof obj.validate === 'function') return [];
   const problems = checkObject(obj, plain);
-  if (body !== undefined && problems.length === 0) {
+  if (body !== undefined && problems.length === 0 && body.length <= VALID_BODY_LENGTH) {
     if (validBodies.size >= VALID_BODIES_MAX) validBodies.clear();
     validBodies.set(body, obj.validate);
   }
