@@ -24,12 +24,14 @@ import {
   type TreeChanges,
 } from '@thanos-gitops/output';
 
-/** The blob id git gives `text` (hex): sha1, or sha256 when `hexLength` is 64. */
+/**
+ * The blob id git gives `text` (hex): sha1, or sha256 when `hexLength` is 64. The text is hashed as UTF-8 by the
+ * hash itself: no Buffer copy of each file (its length in bytes is counted without one).
+ */
 export function blobId(text: string, hexLength = 40): string {
-  const bytes = Buffer.from(text, 'utf8');
   return createHash(hexLength === 64 ? 'sha256' : 'sha1')
-    .update(`blob ${bytes.length}\0`)
-    .update(bytes)
+    .update(`blob ${Buffer.byteLength(text, 'utf8')}\0`)
+    .update(text, 'utf8')
     .digest('hex');
 }
 

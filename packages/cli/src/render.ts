@@ -9,7 +9,14 @@ import { annotateForDelivery, checkDelivery, type DeliveryEnvironment, deliveryT
 import type { LoadedEnvironment } from '@thanos-gitops/input';
 import { findCredentials, loadEach, pathOfString, redact, type SourceFile, sortProblems } from '@thanos-gitops/input';
 import { awsIdentity, cloudRoles, documents, gcpIdentity, gsaEmail, identity, roleArnOf } from '@thanos-gitops/irsa';
-import { type Manifest, manifestFile, objectProblems, toPlain, yamlText } from '@thanos-gitops/manifests';
+import {
+  conventionalOrder,
+  type Manifest,
+  manifestFile,
+  objectProblems,
+  toPlain,
+  yamlText,
+} from '@thanos-gitops/manifests';
 import { claimSizes, type PreviousVolumes, volumeShrinks } from '@thanos-gitops/model';
 import { outsideFiles, remoteWriteManifests, tls } from '@thanos-gitops/mtls';
 import { dashboards, environmentReadme, environmentRunbook, README, RUNBOOK } from '@thanos-gitops/operability';
@@ -179,10 +186,12 @@ function* renderEach(
     annotateForDelivery(l.env, manifests);
     // Each object is converted to plain data once, for its checks and for its YAML.
     const plain = manifests.map((m) => toPlain(m.object));
+    // Each object's YAML, written once: for its file, and for the checks to know an object already found valid.
+    const bodies = plain.map((p) => yamlText(conventionalOrder(p)));
     // Files for the writers' and readers' clusters: in the tree, but not in kustomization.yaml.
     const writers = outsideFiles(l.env, l.file);
     const invalid = [
-      ...manifests.flatMap((m, i) => objectProblems(m.object, plain[i])),
+      ...manifests.flatMap((m, i) => objectProblems(m.object, plain[i], bodies[i])),
       ...writers.objects.flatMap((o) => objectProblems(o)),
     ];
     if (invalid.length > 0) {
@@ -190,7 +199,7 @@ function* renderEach(
     }
     const docs = documents(l.env, l.file);
     const files = [...docs, ...writers.files, ...pictures(l, manifests, plain, [...docs.keys()])];
-    const tree = assembleTree(l.env, l.file, manifests, new Map(files), plain);
+    const tree = assembleTree(l.env, l.file, manifests, new Map(files), plain, bodies);
     patchTargetRules(l.env, manifests, sink);
     const reported = credentialScan(l.env, tree, sink);
     patchChecks(l.env, plain, sink, (i) => reported.has(JSON.stringify(['patches', i, 'patch'])));

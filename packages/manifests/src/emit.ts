@@ -76,10 +76,10 @@ export const NON_STRING_SCALARS: readonly RegExp[] = [
 ];
 
 /** Strings that cannot be written plain (the `yaml` library's rule, same regular expression). */
-const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+export const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 /** Characters that force double quotes with escapes this emitter does not write. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
+export const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
 /** A line that a YAML 1.1 reader would take as a directive or document marker. */
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
 /**
@@ -136,26 +136,89 @@ export function simpleNonString(s: string): boolean {
   return true;
 }
 
-/** A single-line string as a key or value. */
-function flowString(s: string): string {
+/**
+ * `CONTROL.test(s)` by character codes: C0 controls but tab and newline, DEL, C1 controls, and a surrogate that is
+ * not half of a pair (the expression's `u` flag reads a pair as one code point, which it does not match).
+ */
+export function hasControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20) {
+      if (c !== 9 && c !== 10) return true;
+    } else if (c >= 0x7f && c <= 0x9f) return true;
+    else if (c >= 0xd800 && c <= 0xdfff) {
+      const next = s.charCodeAt(i + 1);
+      if (c >= 0xdc00 || !(next >= 0xdc00 && next <= 0xdfff)) return true;
+      i++;
+    }
+  }
+  return false;
+}
+
+/** Characters that keep a string from being written plain when it starts with one (NOT_PLAIN's first class). */
+const NOT_PLAIN_FIRST = new Set('\n\t ,[]{}#&*!|>\'"%@`');
+
+/** `NOT_PLAIN.test(s)` by character codes, for a string without a newline (NOT_PLAIN's newline cases cannot match). */
+export function notPlainLine(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return false;
+  const c0 = s.charCodeAt(0);
+  if (NOT_PLAIN_FIRST.has(s[0] as string)) return true;
+  const c1 = s.charCodeAt(1);
+  if ((c0 === 63 || c0 === 45) && (n === 1 || c1 === 32 || c1 === 9)) return true; // `?`, `-` alone or before a space
+  const last = s.charCodeAt(n - 1);
+  if (last === 32 || last === 9 || last === 58) return true; // ends in a space, tab or `:`
+  for (let i = 0; i < n - 1; i++) {
+    const c = s.charCodeAt(i);
+    const next = s.charCodeAt(i + 1);
+    if (c === 58 && (next === 32 || next === 9)) return true; // `: `
+    if ((c === 32 || c === 9) && next === 35) return true; // ` #`
+  }
+  return false;
+}
+
+/** A single-line string as a key or value, not yet seen. */
+function decideFlow(s: string): string {
   if (isSimple(s)) return simpleNonString(s) ? JSON.stringify(s) : s;
-  if (CONTROL.test(s) || hasDocumentMarker(s)) throw UNSUPPORTED;
+  if (hasControl(s) || hasDocumentMarker(s)) throw UNSUPPORTED;
   // With no control characters and no newline, the library's double-quoted form is exactly JSON's.
-  if (NOT_PLAIN.test(s) || looksLikeNonString(s)) return JSON.stringify(s);
+  if (notPlainLine(s) || looksLikeNonString(s)) return JSON.stringify(s);
   return s;
 }
 
-/** Keys repeat in every object (`apiVersion`, `name`, `image`…): each is written once, then looked up. */
+/**
+ * Strings repeat across objects and environments (label values, images, ports, flags): each is decided once, then
+ * looked up. Bounded: emptied when full, so that a long run keeps the strings of its recent objects.
+ */
+const flowForms = new Map<string, string>();
+const FLOW_CACHE_MAX = 1 << 15;
+const FLOW_CACHE_LENGTH = 256;
+
+/** A string value: looked up first, then a block scalar (lines at `indent`) or a single-line form. */
+function stringForm(s: string, indent: string): string {
+  const known = flowForms.get(s);
+  if (known !== undefined) return known;
+  if (s.includes('\n')) return blockString(s, indent);
+  const out = decideFlow(s);
+  if (s.length <= FLOW_CACHE_LENGTH) {
+    if (flowForms.size >= FLOW_CACHE_MAX) flowForms.clear();
+    flowForms.set(s, out);
+  }
+  return out;
+}
+
+/** Keys repeat in every object (`apiVersion`, `name`, `image`…): each is written once with its colon, then looked up. */
 const keys = new Map<string, string>();
 
 function keyString(k: string): string {
   const known = keys.get(k);
   if (known !== undefined) return known;
   if (k.length > 1024 || k.includes('\n')) throw UNSUPPORTED;
-  const out = flowString(k);
+  const out = decideFlow(k);
   if (out.length > 1024) throw UNSUPPORTED;
-  if (keys.size < 4096) keys.set(k, out);
-  return out;
+  const form = `${out}:`;
+  if (keys.size < 4096) keys.set(k, form);
+  return form;
 }
 
 /** `/\n[\t ]+$/.test(s)`: a last line of spaces and tabs only, found from the end instead of at every newline. */
@@ -228,7 +291,7 @@ function blockString(value: string, indent: string): string {
 function scalar(v: unknown, indent: string): string {
   switch (typeof v) {
     case 'string':
-      return v.includes('\n') ? blockString(v, indent) : flowString(v);
+      return stringForm(v, indent);
     case 'number':
       if (!Number.isFinite(v)) throw UNSUPPORTED;
       return Object.is(v, -0) ? '-0' : JSON.stringify(v);
@@ -250,41 +313,43 @@ function node(v: unknown, indent: string): string {
   if (v === null || typeof v !== 'object') return scalar(v, indent);
   if (Array.isArray(v)) return v.length === 0 ? '[]' : seq(v, indent);
   if (!isPlainObject(v)) throw UNSUPPORTED;
-  return definedKeys(v).length === 0 ? '{}' : map(v, indent);
+  return map(v, indent) || '{}';
 }
 
 function seq(items: readonly unknown[], indent: string): string {
   const inner = `${indent}  `;
-  let out = '';
+  const next = `\n${indent}- `;
+  let out = '- ';
   for (let i = 0; i < items.length; i++) {
-    if (i > 0) out += `\n${indent}`;
+    if (i > 0) out += next;
     const item = items[i];
     if (item === undefined) throw UNSUPPORTED;
-    out += `- ${node(item, inner)}`;
+    out += node(item, inner);
   }
   return out;
 }
 
-/** The keys the library writes: those with a defined value (it leaves out undefined ones). */
-function definedKeys(obj: Record<string, unknown>): string[] {
-  const keys = Object.keys(obj);
-  for (const k of keys) if (obj[k] === undefined) return keys.filter((key) => obj[key] !== undefined);
-  return keys;
-}
-
+/**
+ * The entries of a mapping, or '' when it has none the library writes (it leaves out keys whose value is
+ * undefined): the caller then writes `{}`. One pass, no list of the defined keys.
+ */
 function map(obj: Record<string, unknown>, indent: string): string {
   const inner = `${indent}  `;
+  const below = `\n${inner}`;
+  const next = `\n${indent}`;
   let out = '';
-  const keys = definedKeys(obj);
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i] as string;
+  for (const k of Object.keys(obj)) {
     const v = obj[k];
-    if (i > 0) out += `\n${indent}`;
-    out += `${keyString(k)}:`;
+    if (v === undefined) continue;
+    if (out !== '') out += next;
+    out += keyString(k);
     if (v !== null && typeof v === 'object') {
-      if (Array.isArray(v)) out += v.length === 0 ? ' []' : `\n${inner}${seq(v, inner)}`;
+      if (Array.isArray(v)) out += v.length === 0 ? ' []' : below + seq(v, inner);
       else if (!isPlainObject(v)) throw UNSUPPORTED;
-      else out += definedKeys(v).length === 0 ? ' {}' : `\n${inner}${map(v, inner)}`;
+      else {
+        const body = map(v, inner);
+        out += body === '' ? ' {}' : below + body;
+      }
     } else out += ` ${scalar(v, inner)}`;
   }
   return out;

@@ -71,8 +71,35 @@ const LABEL_NAMED = new Set(['Service', 'Namespace', 'StatefulSet', 'Deployment'
 const LABEL_VALUE = new RegExp(LABEL_VALUE_PATTERN);
 const LABEL_KEY = new RegExp(LABEL_KEY_PATTERN);
 
-/** Every reason the object is not valid; empty when it is. */
-export function objectProblems(obj: KubeObject, plain: Record<string, unknown> = toPlain(obj)): string[] {
+/**
+ * The YAML bodies of objects found valid, with the `validate` of their model: about half the objects of a run are
+ * byte-identical to one rendered before (the same object in every environment), and an object whose YAML and model
+ * class are those of a valid one is valid (the checks read only its data). Bounded: emptied when full, and no body
+ * over 16 KiB characters (large ConfigMaps, dashboards, are unique to an environment): at most ~5 MB held.
+ */
+const validBodies = new Map<string, unknown>();
+const VALID_BODIES_MAX = 2048;
+const VALID_BODY_LENGTH = 16384;
+
+/**
+ * Every reason the object is not valid; empty when it is. `body`, the object's YAML as `yamlText` writes it in
+ * conventional order, lets an object identical to one already found valid skip the checks.
+ */
+export function objectProblems(
+  obj: KubeObject,
+  plain: Record<string, unknown> = toPlain(obj),
+  body?: string,
+): string[] {
+  if (body !== undefined && validBodies.get(body) === obj.validate && typeof obj.validate === 'function') return [];
+  const problems = checkObject(obj, plain);
+  if (body !== undefined && problems.length === 0 && body.length <= VALID_BODY_LENGTH) {
+    if (validBodies.size >= VALID_BODIES_MAX) validBodies.clear();
+    validBodies.set(body, obj.validate);
+  }
+  return problems;
+}
+
+function checkObject(obj: KubeObject, plain: Record<string, unknown>): string[] {
   const problems: string[] = [];
   const id = `${obj.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata?.name}`;
   try {

@@ -3,9 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { Document, parse, stringify } from 'yaml';
 import {
   COMPAT_NON_STRING_SCALARS,
+  CONTROL,
   emitYaml,
+  hasControl,
   isSimple,
   NON_STRING_SCALARS,
+  NOT_PLAIN,
+  notPlainLine,
   SIMPLE,
   SIMPLE_NON_STRING,
   simpleNonString,
@@ -297,6 +301,46 @@ describe('emitYaml', () => {
     for (const s of TRICKY) {
       expect(isSimple(s)).toBe(SIMPLE.test(s));
       if (isSimple(s)) expect(simpleNonString(s)).toBe(SIMPLE_NON_STRING.test(s));
+    }
+  });
+
+  it('tells control characters and strings that cannot be plain by character codes as the expressions do', () => {
+    // Surrogates alone, in pairs and reversed; C0 and C1 controls and their neighbours; NOT_PLAIN's characters.
+    const units = fc.constantFrom(
+      ...CHARS,
+      '\ud800',
+      '\udbff',
+      '\udc00',
+      '\udfff',
+      '\ud83d\ude00',
+      '\x7f',
+      '\x9f',
+      '\xa0',
+    );
+    const more = fc.constantFrom('\x00', '\x08', '\x0b', '\x1f', '\x20', '\x7e', '\x85', '\r', '@', '`', '}', ']');
+    const line = fc.oneof(
+      str,
+      fc.string({ unit: fc.oneof(units, more), maxLength: 8 }),
+      fc.string({ unit: 'binary', maxLength: 8 }),
+    );
+    fc.assert(
+      fc.property(line, (s) => {
+        expect(hasControl(s), JSON.stringify(s)).toBe(CONTROL.test(s));
+        if (!s.includes('\n')) expect(notPlainLine(s), JSON.stringify(s)).toBe(NOT_PLAIN.test(s));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const s of TRICKY) {
+      expect(hasControl(s), JSON.stringify(s)).toBe(CONTROL.test(s));
+      if (!s.includes('\n')) expect(notPlainLine(s), JSON.stringify(s)).toBe(NOT_PLAIN.test(s));
+    }
+  });
+
+  it('writes a string the same when it comes again (the cache of decided strings)', () => {
+    for (const s of [...TRICKY, ...NUMERIC_LOOKING()]) {
+      const first = emitYaml({ k: s, l: [s] });
+      expect(emitYaml({ k: s, l: [s] }), JSON.stringify(s)).toBe(first);
+      expect(first ?? '', JSON.stringify(s)).toBe(first === undefined ? '' : stringify({ k: s, l: [s] }, YAML_OPTIONS));
     }
   });
 
