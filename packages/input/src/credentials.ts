@@ -209,13 +209,14 @@ function groupsOf(need: Need): Anchored[][] {
   const known = GROUPS.get(need);
   if (known !== undefined) return known;
   const groups = anchorGroups(need);
+  // Stryker disable next-line all: speed only, the groups made again are the same.
   GROUPS.set(need, groups);
   return groups;
 }
 
-/** Whether `text` holds what a pattern needs (`lower`: its lower-cased copy, when the caller has it). */
-export function holds(text: string, need: Need, lower?: string): boolean {
-  const within = need.lower ? (lower ?? text.toLowerCase()) : text;
+/** Whether `text` (lower-cased: `lower`) holds what a pattern needs. */
+export function holds(text: string, need: Need, lower = text.toLowerCase()): boolean {
+  const within = need.lower ? lower : text;
   return groupsOf(need).some((g) => holdsAny(within, g, need.next)) || (need.re?.test(within) ?? false);
 }
 
@@ -224,7 +225,7 @@ function holdsAll(text: string): (need: Need) => boolean {
   let lower: string | undefined;
   return (need) => {
     if (need.lower && lower === undefined) lower = text.toLowerCase();
-    return holds(text, need, lower);
+    return holds(text, need, lower ?? text);
   };
 }
 
