@@ -18,16 +18,13 @@ import { isCredentialName } from './input-rules.js';
  * given), or a match of `re`. A file that holds none is not searched with the pattern, which would try to match at
  * every position. A text is looked for from its rarest character in the output written (`RARITY`), which `indexOf`
  * finds with memchr, or from `at`, a character every one of `any` holds, searched once for all. `re` is for texts
- * of common letters only, which irregexp skips through faster than memchr stops at them. With `lower`, the texts
- * are looked for in the lower-cased text (for a pattern that ignores case: JavaScript matches an ASCII letter only
- * with its two cases, and lower-casing makes both one).
+ * of common letters only, or in any case, which irregexp skips through faster than memchr stops at them.
  */
 export interface Need {
   readonly any: readonly string[];
   readonly next?: string;
   readonly at?: string;
   readonly re?: RegExp;
-  readonly lower?: boolean;
 }
 
 /**
@@ -43,7 +40,7 @@ export const CREDENTIAL_SHAPES: readonly { kind: string; re: RegExp; need: Need 
   {
     kind: 'an AWS secret access key',
     re: /(?:aws_secret_access_key|secret_access_key|secretaccesskey|secret_key)["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
-    need: { any: ['secret_key', 'secretaccesskey', 'secret_access_key'], lower: true },
+    need: { any: [], re: /secret(?:_key|accesskey|_access_key)/i },
   },
   {
     kind: 'a private key',
@@ -122,25 +119,24 @@ function isReference(value: string): boolean {
 
 /** Every credential found in a text: by shape, by credential field, by env var name. */
 export function findCredentials(text: string): CredentialHit[] {
-  const holds = holdsAll(text);
   const hits: CredentialHit[] = [];
   for (const { kind, re, need } of CREDENTIAL_SHAPES) {
-    if (!holds(need)) continue;
+    if (!holds(text, need)) continue;
     for (const m of text.matchAll(re)) if (m[1]) hits.push({ kind, text: m[1] });
   }
-  if (holds(FIELD_NEED)) {
+  if (holds(text, FIELD_NEED)) {
     for (const m of text.matchAll(CREDENTIAL_FIELD)) {
       const value = m[2] ?? '';
       if (!isReference(value)) hits.push({ kind: `a credential field (${m[1]})`, text: value });
     }
   }
-  if (holds(ENV_NEED)) {
+  if (holds(text, ENV_NEED)) {
     for (const m of text.matchAll(ENV_PAIR)) {
       const [name, value] = [m[1] ?? '', m[2] ?? ''];
       if (isCredentialName(name) && !isReference(value)) hits.push({ kind: `a literal ${name}`, text: value });
     }
   }
-  return holds(ENCODED_PEM_NEED) ? [...hits, ...encodedKeys(text)] : hits;
+  return holds(text, ENCODED_PEM_NEED) ? [...hits, ...encodedKeys(text)] : hits;
 }
 
 /**
@@ -214,19 +210,9 @@ function groupsOf(need: Need): Anchored[][] {
   return groups;
 }
 
-/** Whether `text` (lower-cased: `lower`) holds what a pattern needs. */
-export function holds(text: string, need: Need, lower = text.toLowerCase()): boolean {
-  const within = need.lower ? lower : text;
-  return groupsOf(need).some((g) => holdsAny(within, g, need.next)) || (need.re?.test(within) ?? false);
-}
-
-/** For one text: whether it holds what a pattern needs. The lower-cased copy is made once, when first needed. */
-function holdsAll(text: string): (need: Need) => boolean {
-  let lower: string | undefined;
-  return (need) => {
-    if (need.lower && lower === undefined) lower = text.toLowerCase();
-    return holds(text, need, lower ?? text);
-  };
+/** Whether `text` holds what a pattern needs. */
+export function holds(text: string, need: Need): boolean {
+  return groupsOf(need).some((g) => holdsAny(text, g, need.next)) || (need.re?.test(text) ?? false);
 }
 
 /** Private keys encoded in base64 (a Secret's `data`, a config's inline key): decoded, then tested. */

@@ -74,7 +74,7 @@ describe('the scan finds what the scan of every pattern over every text finds', 
       fc.property(text, (t) => {
         expect(found(t)).toEqual(expected(t));
       }),
-      { numRuns: 1500 },
+      { numRuns: 800 },
     );
   });
 
@@ -84,7 +84,7 @@ describe('the scan finds what the scan of every pattern over every text finds', 
         for (const [, re, need] of SCANS)
           if (new RegExp(re.source, re.flags).test(t)) expect(holds(t, need)).toBe(true);
       }),
-      { numRuns: 1500 },
+      { numRuns: 800 },
     );
   });
 
@@ -122,7 +122,7 @@ describe('what each pattern needs', () => {
   it('every text a need names is found, followed by a character it allows', () => {
     for (const [kind, , need] of SCANS) {
       for (const literal of need.any) {
-        const write = (l: string) => `..${need.lower ? l.toUpperCase() : l}${need.next?.charAt(0) ?? ''}..`;
+        const write = (l: string) => `..${l}${need.next?.charAt(0) ?? ''}..`;
         const broken = `${literal.slice(0, rarest(literal))}~${literal.slice(rarest(literal) + 1)}`;
         expect(holds(write(literal), need), `${kind}: ${literal}`).toBe(true);
         expect(holds(write(broken), need), `${kind}: ${broken}`).toBe(false);
@@ -145,7 +145,7 @@ describe('what each pattern needs', () => {
     const secret = CREDENTIAL_SHAPES[1]?.need as Need;
     expect(holds('AWS_SECRET_ACCESS_KEY', secret)).toBe(true);
     expect(holds('SecretAccessKey', secret)).toBe(true);
-    expect(holds('Secret_Key', secret, 'secret_key')).toBe(true);
+    expect(holds('Secret_Key', secret)).toBe(true);
     expect(holds('SECRET-KEY', secret)).toBe(false);
   });
 
