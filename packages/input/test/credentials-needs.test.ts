@@ -122,11 +122,24 @@ describe('what each pattern needs', () => {
   it('every text a need names is found, followed by a character it allows', () => {
     for (const [kind, , need] of SCANS) {
       for (const literal of need.any) {
-        const write = (l: string) => `..${l}${need.next?.charAt(0) ?? ''}..`;
         const broken = `${literal.slice(0, rarest(literal))}~${literal.slice(rarest(literal) + 1)}`;
-        expect(holds(write(literal), need), `${kind}: ${literal}`).toBe(true);
-        expect(holds(write(broken), need), `${kind}: ${broken}`).toBe(false);
+        for (const next of need.next ?? '') {
+          expect(holds(`..${literal}${next}..`, need), `${kind}: ${literal}${next}`).toBe(true);
+          expect(holds(`..${broken}${next}..`, need), `${kind}: ${broken}${next}`).toBe(false);
+        }
+        if (need.next === undefined) {
+          expect(holds(`..${literal}`, need), `${kind}: ${literal}`).toBe(true);
+          expect(holds(`..${broken}`, need), `${kind}: ${broken}`).toBe(false);
+        }
       }
+    }
+  });
+
+  it('the field names of common letters are found by the gate pattern, before each separator', () => {
+    for (const next of FIELD_NEED.next ?? '') {
+      expect(holds(`"secret${next}`, FIELD_NEED), `secret${next}`).toBe(true);
+      expect(holds(`"credentials${next}`, FIELD_NEED), `credentials${next}`).toBe(true);
+      expect(holds(`"secrets${next}`, FIELD_NEED), `secrets${next}`).toBe(false);
     }
   });
 
@@ -164,6 +177,28 @@ describe('what each pattern needs', () => {
     expect(open(deployment)).toEqual(['a credential field']);
     expect(open(dashboard)).toEqual(['an env pair']);
     expect(open(prose)).toEqual([]);
+  });
+
+  it('a pattern whose need a text does not hold is not run on it', () => {
+    /** The text as a String object that counts the patterns run on it (`matchAll`); the needs read it as usual. */
+    const counting = (t: string) => {
+      const counted = Object.assign(new String(t), { runs: 0 });
+      counted.matchAll = (re: RegExp) => {
+        counted.runs++;
+        return t.matchAll(re);
+      };
+      return counted;
+    };
+    for (const [t, runs] of [
+      ['volumes:\n  - name: objstore\n    secret:\n      secretName: thanos-objstore\n', 1],
+      ['{"text": "Prometheus", "value": "Prometheus"}', 1],
+      ['Keep secrets out of Git: tokens go to a Secret.', 0],
+      [`AKIA ${PEM_B64}`, 2],
+    ] as const) {
+      const text = counting(t);
+      expect(findCredentials(text as unknown as string)).toEqual(referenceFindCredentials(t));
+      expect(text.runs, t).toBe(runs);
+    }
   });
 
   it('the gate patterns are not global: a test leaves no state behind', () => {
