@@ -49,10 +49,11 @@ export const writerFs = {
   /**
    * Flushes the whole file system that holds `path` to the disk (`sync -f`, Linux's syncfs), in one call instead of
    * one `fsync` per file: ~3 s of CPU and tens of seconds of waiting at 100 environments. False when it cannot
-   * (no `sync` of GNU coreutils or BusyBox): the caller then flushes each file and folder (`syncPath`).
+   * (no `sync` of GNU coreutils or BusyBox), and on other systems than Linux, whose `sync` ignores `-f` and may
+   * return before the data is written: the caller then flushes each file and folder (`syncPath`).
    */
-  syncFileSystem(path: string): boolean {
-    return spawnSync('sync', ['-f', path]).status === 0;
+  syncFileSystem(path: string, platform: string = process.platform): boolean {
+    return platform === 'linux' && spawnSync('sync', ['-f', path]).status === 0;
   },
   /** Flushes a file or a folder (its entries) to the disk: what a rename publishes must be there after a crash. */
   syncPath(path: string): void {

@@ -110,6 +110,7 @@ describe('the swap', () => {
   it('flushes the file system before the journal and the first rename, the journal before the swap, clusters/ after', () => {
     expect(writerFs.syncFileSystem(temp())).toBe(true); // GNU coreutils' sync, on Linux
     expect(writerFs.syncFileSystem(clustersDir())).toBe(false); // not there
+    expect(writerFs.syncFileSystem(temp(), 'darwin')).toBe(false); // BSD sync ignores -f: each file is flushed
     expect(flushLog(true).log).toEqual(['sync -f ', ...swapLog]);
   });
 
