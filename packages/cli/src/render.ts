@@ -9,14 +9,7 @@ import { annotateForDelivery, checkDelivery, type DeliveryEnvironment, deliveryT
 import type { LoadedEnvironment } from '@thanos-gitops/input';
 import { findCredentials, loadEach, pathOfString, redact, type SourceFile, sortProblems } from '@thanos-gitops/input';
 import { awsIdentity, cloudRoles, documents, gcpIdentity, gsaEmail, identity, roleArnOf } from '@thanos-gitops/irsa';
-import {
-  conventionalOrder,
-  type Manifest,
-  manifestFile,
-  objectProblems,
-  toPlain,
-  yamlText,
-} from '@thanos-gitops/manifests';
+import { type Manifest, manifestBody, manifestFile, objectProblems, toPlain, yamlText } from '@thanos-gitops/manifests';
 import { claimSizes, type PreviousVolumes, volumeShrinks } from '@thanos-gitops/model';
 import { outsideFiles, remoteWriteManifests, tls } from '@thanos-gitops/mtls';
 import { dashboards, environmentReadme, environmentRunbook, README, RUNBOOK } from '@thanos-gitops/operability';
@@ -187,7 +180,7 @@ function* renderEach(
     // Each object is converted to plain data once, for its checks and for its YAML.
     const plain = manifests.map((m) => toPlain(m.object));
     // Each object's YAML, written once: for its file, and for the checks to know an object already found valid.
-    const bodies = plain.map((p) => yamlText(conventionalOrder(p)));
+    const bodies = plain.map((p) => manifestBody(p));
     // Files for the writers' and readers' clusters: in the tree, but not in kustomization.yaml.
     const writers = outsideFiles(l.env, l.file);
     const invalid = [

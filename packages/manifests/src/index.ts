@@ -19,4 +19,4 @@ export {
   toPlain,
 } from './manifest.js';
 export { hasKnownFields, unknownFields } from './strict-fields.js';
-export { conventionalOrder, manifestYaml, yamlText } from './yaml.js';
+export { conventionalOrder, manifestBody, manifestYaml, yamlText } from './yaml.js';

@@ -82,8 +82,7 @@ const VALID_BODIES_MAX = 2048;
 const VALID_BODY_LENGTH = 16384;
 
 /**
- * Every reason the object is not valid; empty when it is. `body`, the object's YAML as `yamlText` writes it in
- * conventional order, lets an object identical to one already found valid skip the checks.
+ * Every reason the object is not valid; empty when it is. `body`, the object's YAML (`manifestBody`), lets an object identical to one already found valid skip the checks.
  */
 export function objectProblems(
   obj: KubeObject,

@@ -51,7 +51,20 @@ export function yamlText(data: unknown): string {
   return emitYaml(data) ?? stringify(data, YAML_OPTIONS);
 }
 
-/** A Kubernetes object as a generated YAML file. */
-export function manifestYaml(obj: unknown, environmentFile: string, plain = toPlain(obj)): string {
-  return `${generatedHeader(environmentFile)}\n${yamlText(conventionalOrder(plain))}`;
+/** A Kubernetes object's YAML, its keys in conventional order: the body of its generated file. */
+export function manifestBody(plain: Record<string, unknown>): string {
+  return yamlText(conventionalOrder(plain));
+}
+
+/**
+ * A Kubernetes object as a generated YAML file. `plain` (`toPlain` of it) and `body` (`manifestBody`) when the
+ * caller has them already: each object is converted and written once.
+ */
+export function manifestYaml(
+  obj: unknown,
+  environmentFile: string,
+  plain?: Record<string, unknown>,
+  body: string = manifestBody(plain ?? toPlain(obj)),
+): string {
+  return `${generatedHeader(environmentFile)}\n${body}`;
 }

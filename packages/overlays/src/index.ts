@@ -44,20 +44,14 @@ export function assembleTree(
   documents: ReadonlyMap<string, string> = new Map(),
   /** The objects as plain data (`toPlain`), when the caller has them already: each object is converted once. */
   plain?: readonly Record<string, unknown>[],
-  /** Their YAML (`yamlText` of `conventionalOrder`), when the caller has it already: each object is written once. */
+  /** Their YAML (`manifestBody`), when the caller has it already: each object is written once. */
   bodies?: readonly string[],
 ): EnvironmentTree {
   const files = new Map<string, string>();
   for (const [i, m] of manifests.entries()) {
     const path = manifestFile(m);
     if (files.has(path)) throw new Error(`two objects render to ${path}: ${m.object.kind} ${m.object.metadata?.name}`);
-    const body = bodies?.[i];
-    files.set(
-      path,
-      body === undefined
-        ? manifestYaml(m.object, environmentFile, plain?.[i])
-        : `${generatedHeader(environmentFile)}\n${body}`,
-    );
+    files.set(path, manifestYaml(m.object, environmentFile, plain?.[i], bodies?.[i]));
   }
   const k = kustomization(env, [...files.keys()]);
   files.set(KUSTOMIZATION, `${generatedHeader(environmentFile)}\n${yamlText(k)}`);
