@@ -82,14 +82,23 @@ interface Context {
    * the order the applications first appear. Found once for every alert of the environment.
    */
   byApp: Map<string, Workload>;
-  /** Step commands several alerts share, made on first use. */
-  ls?: string | undefined;
-  claims?: string[];
+  /** The bucket listing command, which several alerts show; none without a pod that mounts the bucket. */
+  ls: string[];
+  /** The workloads with volume claims. */
+  claims: string[];
 }
 
+/** What the sections of one environment share, found once for all of its alerts. */
 function contextOf(env: Environment, objects: readonly PlainObject[]): Context {
   const workloads = workloadsOf(objects);
-  return { env, workloads, byApp: new Map(workloads.map((w) => [w.app, w])) };
+  const ls = bucketCommand({ env, workloads }, 'ls -o wide');
+  return {
+    env,
+    workloads,
+    byApp: new Map(workloads.map((w) => [w.app, w])),
+    ls: ls ? [ls] : [],
+    claims: workloads.filter((w) => w.claims).map((w) => w.ref),
+  };
 }
 
 /** Look first: the pods, the workload, its recent logs (`apps` sorted). */
@@ -106,23 +115,11 @@ function lookCommands(ctx: Context, apps: readonly string[]): string[] {
 }
 
 /** A command run with the thanos binary of a pod that has the bucket configuration mounted. */
-function bucketCommand(ctx: Context, tool: string): string | undefined {
+function bucketCommand(ctx: Pick<Context, 'env' | 'workloads'>, tool: string): string | undefined {
   const order = ['thanos-compact', 'thanos-store', 'thanos-receive-ingestor', 'thanos-bucket-web', 'thanos-rule'];
   const pod = order.map((app) => ctx.workloads.find((w) => w.app === app && w.container === 'thanos')).find(Boolean);
   if (!pod) return undefined;
   return `kubectl -n ${ctx.env.namespace} exec ${pod.ref} -c thanos -- thanos tools bucket ${tool} --objstore.config-file=${OBJSTORE}`;
-}
-
-/** The bucket listing command, made once per environment; none without a pod that mounts the bucket. */
-function lsOf(ctx: Context): string[] {
-  if (!('ls' in ctx)) ctx.ls = bucketCommand(ctx, 'ls -o wide');
-  return ctx.ls ? [ctx.ls] : [];
-}
-
-/** The workloads with volume claims, found once per environment. */
-function claimsOf(ctx: Context): string[] {
-  ctx.claims ??= ctx.workloads.filter((w) => w.claims).map((w) => w.ref);
-  return ctx.claims;
 }
 
 /** What to do beyond looking, for the alerts that have a known way out. */
@@ -153,7 +150,7 @@ function actions(ctx: Context, alert: string): { text: string[]; commands: strin
             'more (`compactor.resources`, `storage.compactor`) in `environments/' +
             `${ctx.env.name}.yaml\`.`,
         ],
-        commands: lsOf(ctx),
+        commands: ctx.ls,
       };
     case 'ThanosVolumeFillingUp':
     case 'ThanosVolumeAlmostFull':
@@ -162,10 +159,7 @@ function actions(ctx: Context, alert: string): { text: string[]; commands: strin
           `Grow the volume (README, [Growing volumes](README.md#${RESIZE_ANCHOR})): raise its \`storage\` option; ` +
             'shorter retention (`receive.retention`) frees an ingestor volume only after its blocks are uploaded.',
         ],
-        commands: [
-          `kubectl -n ${ns} get pvc -o wide`,
-          ...claimsOf(ctx).map((c) => `kubectl -n ${ns} get ${c} -o wide`),
-        ],
+        commands: [`kubectl -n ${ns} get pvc -o wide`, ...ctx.claims.map((c) => `kubectl -n ${ns} get ${c} -o wide`)],
       };
     case 'ThanosReceiveTenantNearSeriesLimit':
     case 'ThanosReceiveRequestsRefusedByLimits':
@@ -177,7 +171,7 @@ function actions(ctx: Context, alert: string): { text: string[]; commands: strin
     case 'ThanosReceiveIngestorUploadFailing':
       return {
         text: ["Check the bucket permissions of the ingestors' role and the newest blocks."],
-        commands: lsOf(ctx),
+        commands: ctx.ls,
       };
     default:
       return { text: [], commands: [] };
