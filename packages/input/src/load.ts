@@ -260,9 +260,9 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
   const before = problems.length;
   const add = (at: { line: number; column: number }, path: FieldPath, message: string) =>
     problems.push({ file: file.path, ...at, field: fieldName(path), message });
-  const locate = (path: FieldPath) => {
+  const locate = (path: FieldPath, atKey = false) => {
     const p = positions();
-    return locateIn(p.doc, path, p.pos);
+    return locateIn(p.doc, path, p.pos, atKey);
   };
   const warnings: Problem[] = [];
   const sink = (into: Problem[]): ProblemSink => ({
@@ -282,7 +282,7 @@ function loadOne(file: SourceFile, problems: Problem[]): LoadedEnvironment | und
   const valid = validate(data);
   if (!valid) {
     for (const m of schemaMessages(validate.errors ?? [], data)) {
-      add(m.atKey ? locateIn(positions().doc, m.path, positions().pos, true) : locate(m.path), m.path, m.message);
+      add(locate(m.path, m.atKey), m.path, m.message);
     }
   }
   const name = (data as { name?: unknown }).name;
