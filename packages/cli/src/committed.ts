@@ -69,16 +69,21 @@ function indexOf(clustersDir: string): { blobs: Map<string, Map<string, string>>
   return { blobs, doubtful };
 }
 
+/** The attributes by which git may convert a file's bytes between the work tree and its blob. */
+const CONVERTING = new Set(['text', 'eol', 'crlf', 'filter', 'ident', 'working-tree-encoding']);
+
 /** Folders with a file whose bytes on disk may differ from its blob by git's own conversion: attributes. */
 function convertedFolders(clustersDir: string, paths: readonly string[]): Set<string> | undefined {
   const autocrlf = git(clustersDir, ['config', '--get', 'core.autocrlf']);
   if (autocrlf !== undefined && autocrlf.trim() !== 'false') return undefined; // every folder may be converted
-  const attributes = ['text', 'eol', 'crlf', 'filter', 'ident', 'working-tree-encoding'];
-  const out = git(clustersDir, ['check-attr', '-z', '--stdin', ...attributes], `${paths.join('\0')}\0`);
+  // `--all` lists only the attributes a path has (none, usually), where naming the six would list each for every path.
+  const out = git(clustersDir, ['check-attr', '-z', '--all', '--stdin'], `${paths.join('\0')}\0`);
   if (out === undefined) return undefined;
   const r = records(out);
   const converted = new Set<string>();
-  for (let i = 0; i + 2 < r.length; i += 3) if (r[i + 2] !== 'unspecified') converted.add(folderOf(r[i] as string));
+  for (let i = 0; i + 2 < r.length; i += 3) {
+    if (CONVERTING.has(r[i + 1] as string) && r[i + 2] !== 'unspecified') converted.add(folderOf(r[i] as string));
+  }
   return converted;
 }
 

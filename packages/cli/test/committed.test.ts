@@ -190,6 +190,22 @@ describe("check's comparison through git's index", () => {
     expect(reads).toHaveBeenCalledTimes(1);
   });
 
+  it('reads a folder only for the attributes by which git converts bytes, not for any attribute', () => {
+    const readsWith = (attributes: string) => {
+      const c = committed();
+      writeFileSync(join(c.root, '.gitattributes'), attributes);
+      git(c.root, 'add', '-A');
+      git(c.root, 'commit', '--quiet', '-m', 'attributes');
+      reads.mockClear();
+      expect(verdict(committedComparer(c.clusters, reads)(TREE))).toEqual(verdict(compareTree(c.clusters, TREE)));
+      return reads.mock.calls.length;
+    };
+    expect(readsWith('*.yaml linguist-generated -diff merge=union\n')).toBe(0);
+    for (const converting of ['text', 'eol=lf', 'crlf', 'filter=lfs', 'ident', 'working-tree-encoding=ISO-8859-1']) {
+      expect(readsWith(`x/b.yaml linguist-generated\nkustomization.yaml ${converting}\n`), converting).toBe(1);
+    }
+  });
+
   it('lists a folder git vouches for, so the volume check finds the StatefulSets without walking it', () => {
     const c = committed();
     const set = (size: string) =>
