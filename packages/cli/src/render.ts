@@ -1,8 +1,8 @@
 /**
- * The pipeline, in memory and free of side effects: environment files in, one file tree per environment
- * out. Identity and TLS are computed first and handed to the components; delivery annotates the objects for
- * Argo CD or Flux; overlays assemble the tree. The Argo CD and Flux objects themselves come from every
- * environment at once (`renderDelivery`).
+ * The pipeline, in memory and free of side effects but one (V8's tiering, `tier-up.ts`): environment files in,
+ * one file tree per environment out. Identity and TLS are computed first and handed to the components; delivery
+ * annotates the objects for Argo CD or Flux; overlays assemble the tree. The Argo CD and Flux objects themselves
+ * come from every environment at once (`renderDelivery`).
  */
 
 import { annotateForDelivery, checkDelivery, type DeliveryEnvironment, deliveryTrees } from '@thanos-gitops/delivery';
@@ -21,6 +21,7 @@ import type { Environment } from '@thanos-gitops/schema';
 import { renderComponents } from '@thanos-gitops/thanos-components';
 import { kustomizeNameMatcher } from './kustomize-name.js';
 import { patchChecks } from './patch-checks.js';
+import { optimizeHotCodeOnly } from './tier-up.js';
 
 export interface RenderedEnvironment {
   env: string;
@@ -151,6 +152,8 @@ function* renderEach(
   { environment: Environment; file: string }[]
 > {
   const { loaded, problems } = loadEach(files);
+  // The one side effect: V8 optimizes only the render's hot code from here on (tier-up.ts).
+  optimizeHotCodeOnly();
   const delivery: DeliveryEnvironment[] = [];
   const byPath = new Map(files.map((f) => [f.path, f]));
   const inScope = (path: string) => {

@@ -5,6 +5,9 @@
 import { colorFor } from './io.js';
 import { main } from './main.js';
 
+/** For the build's warm-up, which makes the bundle's code cache after a render (tier-up.ts). */
+export { defaultTiering } from './tier-up.js';
+
 export function run(argv: readonly string[]): Promise<number> {
   return main(argv, {
     out: (t) => process.stdout.write(t),
