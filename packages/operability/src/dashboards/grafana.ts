@@ -192,7 +192,7 @@ function dashboardsLink(tag: string) {
   };
 }
 
-/** The Grafana dashboard model of a spec, in the key order of `DashboardBuilder`. */
+/** The Grafana dashboard model of a spec, in `DashboardBuilder`'s key order; keys it leaves out are undefined. */
 export function grafanaDashboard(env: Environment, spec: DashboardSpec, datasourceName: string): GrafanaDashboard {
   const tag = environmentTag(env);
   return {
