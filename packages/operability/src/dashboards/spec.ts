@@ -1,7 +1,7 @@
 /**
- * Dashboards as plain data: rows of panels, each with its PromQL. The definitions (definitions.ts) say what to
- * show; grafana.ts turns them into Grafana dashboard JSON with the foundation SDK. Keeping the PromQL in plain
- * data lets tests parse every expression without going through Grafana's JSON.
+ * Dashboards as plain data: rows of panels, each with its PromQL. The definitions (definitions/) say what to
+ * show; grafana.ts turns them into Grafana dashboard JSON. Keeping the PromQL in plain data lets tests parse every
+ * expression without going through Grafana's JSON.
  */
 
 export interface Query {
