@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CommandOptions } from '../src/args.js';
 import { openBase } from '../src/base.js';
-import { changedOnly } from '../src/diff-changed.js';
+import { changedOnly, v8Flags } from '../src/diff-changed.js';
 import { changedTrees } from '../src/targets.js';
 import {
   cliIn,
@@ -44,11 +44,22 @@ function bothPaths(ws: Workspace) {
 }
 
 describe('diff --base with some environment files changed', { timeout: 180_000 }, () => {
+  // The flags this path sets are recorded, not set: they would stay for the rest of the worker's tests.
+  beforeEach(() => {
+    vi.spyOn(v8Flags, 'setFlagsFromString').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+  const flagsSet = () => vi.mocked(v8Flags.setFlagsFromString).mock.calls.map(([f]) => f);
+
   it('renders only those, and compares what the whole path compares', async () => {
     const ws = await repository();
     editEnvironment(ws, 'dev', [[['receive', 'retention'], '3d']]);
     editEnvironment(ws, 'prod', [[['storeGateway', 'shards'], 3]]);
     const { base, changed, fast, whole } = bothPaths(ws);
+    // A short run: V8's optimizing compiler is turned off once the changed files' base texts are loaded.
+    expect(flagsSet()).toEqual(['--no-opt']);
     expect([...changed].sort()).toEqual(['dev', 'prod']);
     if (fast === undefined) throw new Error('the whole path was taken');
     const byEnv = (trees: typeof whole.trees) => new Map(trees.map((t) => [t.env, t.files]));
@@ -78,8 +89,11 @@ describe('diff --base with some environment files changed', { timeout: 180_000 }
     gitIn(ws, 'checkout', '--quiet', '--', '.');
     expect(bothPaths(ws).fast).toBeDefined();
 
+    vi.mocked(v8Flags.setFlagsFromString).mockClear();
     writeFileSync(join(ws.environments, 'extra.yaml'), validNamed('extra'));
     expect(bothPaths(ws).fast).toBeUndefined();
+    // Known at once to render every environment: no short run, the optimizing compiler stays on.
+    expect(flagsSet()).toEqual([]);
     rmSync(join(ws.environments, 'extra.yaml'));
     rmSync(join(ws.environments, 'dev.yaml'));
     expect(bothPaths(ws).fast).toBeUndefined();
