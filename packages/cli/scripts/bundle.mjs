@@ -282,7 +282,7 @@ if (git('init', '--quiet') && git('add', '-A') && git('commit', '--quiet', '-m',
   await expect(['diff', '--base', 'HEAD', '--format', 'markdown'], 1);
 }
 // V8 takes a cache only under the flags it was made with: those a run starts with (diff turned TurboFan off).
-v8.setFlagsFromString('--opt');
+v8.setFlagsFromString('--turbofan');
 if (failed.length === 0) writeFileSync(cacheFile, script.createCachedData());
 write(failed.join(', '));
 process.exitCode = 0;

@@ -33,10 +33,11 @@ export const v8Flags = { setFlagsFromString };
  * environments, a short run in which TurboFan's compiling (on another thread) costs more CPU than its code saves:
  * ~0.1 s of ~0.63 s for one changed environment (docs/performance.md, session 9); `check --no-cache` of 100
  * environments is no slower without it either. V8 takes a code cache only under the flags it was made with, so
- * this comes after the run bundle and the environment validator were loaded with theirs.
+ * this comes after the run bundle and the environment validator were loaded with theirs. (`--no-turbofan` is the
+ * flag's name from Node.js 20 on; V8 prints an error for a name it does not know.)
  */
 function withoutOptimizingCompiler(): void {
-  v8Flags.setFlagsFromString('--no-opt');
+  v8Flags.setFlagsFromString('--no-turbofan');
 }
 
 /** The Argo CD and Flux files one environment file makes by itself; undefined when it does not load. */

@@ -59,7 +59,7 @@ describe('diff --base with some environment files changed', { timeout: 180_000 }
     editEnvironment(ws, 'prod', [[['storeGateway', 'shards'], 3]]);
     const { base, changed, fast, whole } = bothPaths(ws);
     // A short run: V8's optimizing compiler is turned off once the changed files' base texts are loaded.
-    expect(flagsSet()).toEqual(['--no-opt']);
+    expect(flagsSet()).toEqual(['--no-turbofan']);
     expect([...changed].sort()).toEqual(['dev', 'prod']);
     if (fast === undefined) throw new Error('the whole path was taken');
     const byEnv = (trees: typeof whole.trees) => new Map(trees.map((t) => [t.env, t.files]));
