@@ -3,6 +3,12 @@
  * temporary folders of `tempDir()` are removed after every file, not only after the first one of a worker.
  */
 import { afterAll } from 'vitest';
+import { v8Flags } from '../src/diff-changed.js';
 import { removeTempDirs } from './helpers.js';
 
 afterAll(removeTempDirs);
+
+// `diff --base` turns V8's optimizing compiler off for its short run (diff-changed.ts). A worker runs many test
+// files (isolate: false), and every later one would run without it: in tests the flags are never set (a plain
+// assignment, which `vi.restoreAllMocks()` leaves; diff-changed.test.ts watches the calls).
+v8Flags.setFlagsFromString = () => undefined;
