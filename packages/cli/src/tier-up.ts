@@ -18,6 +18,9 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
+/** V8's flags, set through this object: the seam tests watch (a flag set in a test would stay for the worker). */
+export const v8Flags = { setFlagsFromString };
+
 /** The V8 release whose tiering was measured, the flag set on it, and the flag's default there. */
 export const TIER_UP = {
   v8: /^11\.3\./,
@@ -26,14 +29,14 @@ export const TIER_UP = {
 } as const;
 
 /** Raises V8's optimization budget for the rest of the run, on the V8 it was measured on; true when it did. */
-export function optimizeHotCodeOnly(v8 = process.versions.v8, set = setFlagsFromString): boolean {
+export function optimizeHotCodeOnly(v8 = process.versions.v8, set = v8Flags.setFlagsFromString): boolean {
   if (!TIER_UP.v8.test(v8)) return false;
   set(TIER_UP.flag);
   return true;
 }
 
 /** Puts V8's default budget back (on the V8 `optimizeHotCodeOnly` changes it on); true when it did. */
-export function defaultTiering(v8 = process.versions.v8, set = setFlagsFromString): boolean {
+export function defaultTiering(v8 = process.versions.v8, set = v8Flags.setFlagsFromString): boolean {
   if (!TIER_UP.v8.test(v8)) return false;
   set(TIER_UP.default);
   return true;

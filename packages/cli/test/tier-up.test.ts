@@ -4,14 +4,26 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { defaultTiering, optimizeHotCodeOnly, TIER_UP } from '../src/tier-up.js';
-import { tempDir } from './helpers.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { renderEnvironments } from '../src/render.js';
+import { defaultTiering, optimizeHotCodeOnly, TIER_UP, v8Flags } from '../src/tier-up.js';
+import { tempDir, validNamed } from './helpers.js';
 
 const onThisV8 = TIER_UP.v8.test(process.versions.v8);
 const node = (script: string) => spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
 
 describe("V8's tiering", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('is raised by a render once its environment files are loaded, through the seam tests watch', () => {
+    // per-file.ts makes the seam a no-op in tests: the spy records the calls a run would make.
+    const set = vi.spyOn(v8Flags, 'setFlagsFromString');
+    renderEnvironments([{ path: 'environments/dev.yaml', text: validNamed('dev') }]);
+    expect(set.mock.calls).toEqual(TIER_UP.v8.test(process.versions.v8) ? [[TIER_UP.flag]] : []);
+  });
+
   it('sets the flag, and puts its default back, on V8 11.3 only', () => {
     const set = vi.fn();
     expect(optimizeHotCodeOnly('11.3.244.8-node.33', set)).toBe(true);
