@@ -90,6 +90,8 @@ const TESTS = {
   // delivery.test.ts renders through the CLI (seconds a test): its objects are asserted unrendered here.
   'delivery/src/': ['packages/cli/test/delivery-units.test.ts'],
   'cli/src/cache.ts': ['packages/cli/test/cache.test.ts'],
+  'cli/src/committed.ts': ['packages/cli/test/committed.test.ts'],
+  'cli/src/tier-up.ts': ['packages/cli/test/tier-up.test.ts'],
   // What each alert evaluates and says, on loaded environments (no render: ms a test), and what every alert carries.
   // alerts.test.ts renders whole environments in each test (~25 s a mutant): not pinned; the promtool tests neither.
   'thanos-components/src/alerts.ts': [

@@ -81,9 +81,9 @@ function convertedFolders(clustersDir: string, paths: readonly string[]): Set<st
   if (out === undefined) return undefined;
   const r = records(out);
   const converted = new Set<string>();
-  for (let i = 0; i + 2 < r.length; i += 3) {
-    if (CONVERTING.has(r[i + 1] as string) && r[i + 2] !== 'unspecified') converted.add(folderOf(r[i] as string));
-  }
+  // `<path> <attribute> <value>`, each attribute listed set to a value (`--all` leaves out the unspecified).
+  for (let i = 0; i + 2 < r.length; i += 3)
+    if (CONVERTING.has(r[i + 1] as string)) converted.add(folderOf(r[i] as string));
   return converted;
 }
 

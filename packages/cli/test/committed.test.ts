@@ -201,6 +201,12 @@ describe("check's comparison through git's index", () => {
       return reads.mock.calls.length;
     };
     expect(readsWith('*.yaml linguist-generated -diff merge=union\n')).toBe(0);
+    // Line endings left alone: nothing converts.
+    const c = committed();
+    git(c.root, 'config', 'core.autocrlf', 'false');
+    reads.mockClear();
+    expect(committedComparer(c.clusters, reads)(TREE).unchanged).toEqual([...TREE.files.keys()]);
+    expect(reads).not.toHaveBeenCalled();
     for (const converting of ['text', 'eol=lf', 'crlf', 'filter=lfs', 'ident', 'working-tree-encoding=ISO-8859-1']) {
       expect(readsWith(`x/b.yaml linguist-generated\nkustomization.yaml ${converting}\n`), converting).toBe(1);
     }
