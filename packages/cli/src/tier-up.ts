@@ -28,16 +28,19 @@ export const TIER_UP = {
   default: '--interrupt-budget=67584',
 } as const;
 
-/** Raises V8's optimization budget for the rest of the run, on the V8 it was measured on; true when it did. */
-export function optimizeHotCodeOnly(v8 = process.versions.v8, set = v8Flags.setFlagsFromString): boolean {
+/** Sets `flag` through the seam on the V8 release the tiering was measured on; true when it did. */
+function onMeasuredV8(flag: string, v8: string): boolean {
   if (!TIER_UP.v8.test(v8)) return false;
-  set(TIER_UP.flag);
+  v8Flags.setFlagsFromString(flag);
   return true;
 }
 
+/** Raises V8's optimization budget for the rest of the run, on the V8 it was measured on; true when it did. */
+export function optimizeHotCodeOnly(v8 = process.versions.v8): boolean {
+  return onMeasuredV8(TIER_UP.flag, v8);
+}
+
 /** Puts V8's default budget back (on the V8 `optimizeHotCodeOnly` changes it on); true when it did. */
-export function defaultTiering(v8 = process.versions.v8, set = v8Flags.setFlagsFromString): boolean {
-  if (!TIER_UP.v8.test(v8)) return false;
-  set(TIER_UP.default);
-  return true;
+export function defaultTiering(v8 = process.versions.v8): boolean {
+  return onMeasuredV8(TIER_UP.default, v8);
 }
