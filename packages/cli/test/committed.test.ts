@@ -233,6 +233,37 @@ describe("check's comparison through git's index", () => {
     expect(committedVolumes(c.clusters, after)('a').get('t')).toEqual(new Map([['data', '5Gi']]));
   });
 
+  it("keeps each folder's files apart where names share a start, beside a file at the top", () => {
+    const c = committed();
+    // Sorted as git lists them: `a-b/…`, `a.b/…` and `a/…` (`-` and `.` before `/`), then `ab/…`.
+    const trees = ['a-b', 'a.b', 'ab'].map((env) => ({
+      env,
+      files: new Map([...TREE.files].map(([path, text]) => [path, text.replace('kind: A', `kind: A-${env}`)])),
+    }));
+    for (const tree of trees) {
+      for (const [path, text] of tree.files) {
+        mkdirSync(join(c.clusters, tree.env, path, '..'), { recursive: true });
+        writeFileSync(join(c.clusters, tree.env, path), text);
+      }
+    }
+    writeFileSync(join(c.clusters, 'a-b', 'x', 'mine.txt'), 'not generated\n');
+    writeFileSync(join(c.clusters, 'README.md'), 'hand-written\n');
+    git(c.root, 'add', '-A');
+    git(c.root, 'commit', '--quiet', '-m', 'neighbours');
+    reads.mockClear();
+    const compare = committedComparer(c.clusters, reads);
+    for (const tree of [TREE, ...trees]) {
+      expect(verdict(compare(tree)), tree.env).toEqual(verdict(compareTree(c.clusters, tree)));
+      expect(compare(tree).unchanged, tree.env).toEqual([...TREE.files.keys()]);
+    }
+    expect(compare(trees[0] as EnvironmentTree).foreign).toEqual(['x/mine.txt']);
+    expect(compare(TREE).changed).toEqual([]);
+    expect(compare({ ...TREE, files: new Map([...TREE.files].slice(1)) }).removed).toEqual(['kustomization.yaml']);
+    expect(compare.listing('ab')).toEqual([...TREE.files.keys()]);
+    expect(compare.listing('a-b')).toEqual([...TREE.files.keys(), 'x/mine.txt'].sort());
+    expect(reads).not.toHaveBeenCalled();
+  });
+
   it('reads the files when clusters/ is not in a git repository', () => {
     const root = tempDir('committed-nogit-');
     const a = join(root, 'clusters', 'a');
