@@ -66,18 +66,11 @@ interface GitIndex {
 }
 
 /**
- * Whether git looks at the file of the record at `at` (tab at `tab`) and stores its bytes as they are: tag H (h is
- * assume-unchanged, S skip-worktree), a regular file's mode, a blob id, stage 0 (no merge conflict).
+ * Whether git looks at the file of the record at `at` and stores its bytes as they are: tag H (h is assume-unchanged,
+ * S skip-worktree, M an unmerged path) and a regular file's mode (not a symlink, not a submodule).
  */
-function vouchable(records: string, at: number, tab: number): boolean {
-  return (
-    records.startsWith('H ', at) &&
-    (records.startsWith('100644 ', at + 2) || records.startsWith('100755 ', at + 2)) &&
-    records.startsWith(' 0', tab - 2) &&
-    tab - 2 > at + 9 && // a blob id
-    records.lastIndexOf(' ', tab - 3) === at + 8 // no other field
-  );
-}
+const vouchable = (records: string, at: number) =>
+  records.startsWith('H 100644 ', at) || records.startsWith('H 100755 ', at);
 
 /** The index's records of clusters/ and the folders git cannot vouch for (anything changed, or not vouchable). */
 function indexOf(clustersDir: string): GitIndex | undefined {
@@ -99,7 +92,7 @@ function indexOf(clustersDir: string): GitIndex | undefined {
       prefix = `${folder}/`;
       from = at;
     }
-    if (!vouchable(staged, at, tab)) doubtful.add(folder);
+    if (!vouchable(staged, at)) doubtful.add(folder);
     at = end + 1;
   }
   if (folder !== undefined) folders.set(folder, { from, to: staged.length });
@@ -109,12 +102,13 @@ function indexOf(clustersDir: string): GitIndex | undefined {
 /** The blob id of each file of `folder` that the index records, by path inside the folder. */
 function blobsOf(index: GitIndex, folder: string): Map<string, string> | undefined {
   const range = index.folders.get(folder);
-  if (folder === '' || range === undefined) return undefined;
+  if (range === undefined) return undefined;
   const { records: text } = index;
   const files = new Map<string, string>();
   for (let at = range.from; at < range.to; ) {
     const end = recordEnd(text, at);
     const tab = text.indexOf('\t', at);
+    // `H 100644 <blob> 0\t<folder>/<path>`: every record of a folder git vouches for is of this shape.
     files.set(text.slice(tab + 2 + folder.length, end), text.slice(at + 9, tab - 2));
     at = end + 1;
   }

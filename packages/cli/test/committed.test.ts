@@ -4,7 +4,7 @@
  * (`compareTree`, the oracle here), whatever git's index says.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareTree, type EnvironmentTree, generatedHeader, type TreeChanges } from '@thanos-gitops/output';
 import { describe, expect, it, vi } from 'vitest';
@@ -248,6 +248,7 @@ describe("check's comparison through git's index", () => {
     }
     writeFileSync(join(c.clusters, 'a-b', 'x', 'mine.txt'), 'not generated\n');
     writeFileSync(join(c.clusters, 'README.md'), 'hand-written\n');
+    chmodSync(join(c.clusters, 'ab', 'x/a.yaml'), 0o755); // mode 100755: a regular file all the same
     git(c.root, 'add', '-A');
     git(c.root, 'commit', '--quiet', '-m', 'neighbours');
     reads.mockClear();
@@ -262,6 +263,10 @@ describe("check's comparison through git's index", () => {
     expect(compare.listing('ab')).toEqual([...TREE.files.keys()]);
     expect(compare.listing('a-b')).toEqual([...TREE.files.keys(), 'x/mine.txt'].sort());
     expect(reads).not.toHaveBeenCalled();
+    // A folder the index does not hold (a new environment): nothing to vouch for, so read (and found missing).
+    expect(compare.listing('new')).toEqual([]);
+    expect(compare({ ...TREE, env: 'new' }).added).toEqual([...TREE.files.keys()]);
+    expect(reads).toHaveBeenCalledTimes(1);
   });
 
   it('reads the files when clusters/ is not in a git repository', () => {
